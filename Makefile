@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kbuddy: make [module] | deps | demo | check | style | clean
+#   make                 build kbuddy.ko against the newest installed Debian headers (W=1)
+#   make KDIR=/path      ... against another kernel build tree
+#   make deps            install the Debian packages the other targets need
+#   make demo            boot a VM, load kbuddy over a 64 MiB memmap= region, show it working
+#   make check           every test; the last line is "N passed, N failed"
+#   make style           checkpatch --strict and kernel-doc over the sources
+
+KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+SOURCES := $(wildcard kernel/*.c kernel/*.h kunit/*.c kunit/*.h)
+
+.PHONY: all module deps demo check style clean
+
+all: module
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel headers found: run 'make deps' or pass KDIR="; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+deps:
+	@tools/deps.sh
+
+demo: deps
+	@tools/vm/demo.sh
+
+check: deps
+	@tools/check.sh
+
+style:
+	@tools/style.sh $(SOURCES)
+
+clean:
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -rf build

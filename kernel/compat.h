@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kbuddy - differences between the kernels kbuddy builds on, in one place.
+ * Everything else in kbuddy is written against the newest API; this header
+ * maps it onto older kernels, keyed on LINUX_VERSION_CODE.
+ */
+#ifndef _KBUDDY_COMPAT_H
+#define _KBUDDY_COMPAT_H
+
+#include <linux/mmzone.h>
+#include <linux/version.h>
+
+/*
+ * The largest order the kernel's page allocator hands out. MAX_ORDER was
+ * exclusive until 6.4, inclusive from 6.4, and renamed MAX_PAGE_ORDER in 6.8.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define KBUDDY_PAGE_ALLOC_TOP_ORDER	MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define KBUDDY_PAGE_ALLOC_TOP_ORDER	MAX_ORDER
+#else
+#define KBUDDY_PAGE_ALLOC_TOP_ORDER	(MAX_ORDER - 1)
+#endif
+
+#endif /* _KBUDDY_COMPAT_H */

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbuddy - the debugfs files: /sys/kernel/debug/kbuddy/<pool>/.
+ *
+ * buddyinfo	free blocks per order, one line per region (/proc/buddyinfo)
+ * stats	counters, one "name value" per line
+ * validate	reading it cross-checks the pool: "ok" or each problem
+ * blocks	blocks held through debugfs; writes allocate and free them
+ */
+
+#include <linux/debugfs.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+/* ==== Data =============================================================== */
+
+static struct dentry *kbuddy_debugfs_root;
+
+/* A block allocated through the blocks file. */
+struct kbuddy_dbg_block {
+	struct list_head node;
+	void *addr;
+	phys_addr_t phys;
+	unsigned int order;
+};
+
+/**
+ * struct kbuddy_dbg_pool - debugfs state of one pool
+ * @pool: the pool
+ * @dir: its directory
+ * @lock: protects @blocks and @nr_blocks
+ * @blocks: blocks allocated through the blocks file, oldest first
+ * @nr_blocks: entries on @blocks
+ */
+struct kbuddy_dbg_pool {
+	struct kbuddy_pool *pool;
+	struct dentry *dir;
+	struct mutex lock;
+	struct list_head blocks;
+	unsigned long nr_blocks;
+};
+
+/* Longest write the blocks file takes. */
+#define BLOCKS_WRITE_MAX 64
+
+/* ==== Read-only files ==================================================== */
+
+static int buddyinfo_show(struct seq_file *m, void *v)
+{
+	struct kbuddy_pool *pool = m->private;
+	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned int i, order;
+	unsigned long flags;
+
+	for (i = 0;; i++) {
+		spin_lock_irqsave(&pool->lock, flags);
+		if (i >= pool->nr_regions) {
+			spin_unlock_irqrestore(&pool->lock, flags);
+			break;
+		}
+		for (order = 0; order < pool->max_order; order++)
+			nr_free[order] = pool->regions[i].free_area[order].nr_free;
+		spin_unlock_irqrestore(&pool->lock, flags);
+
+		seq_printf(m, "Pool %s, region %2u ", pool->name, i);
+		for (order = 0; order < pool->max_order; order++)
+			seq_printf(m, "%6lu ", nr_free[order]);
+		seq_putc(m, '\n');
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(buddyinfo);
+
+static int stats_show(struct seq_file *m, void *v)
+{
+	struct kbuddy_pool *pool = m->private;
+	unsigned long nr_pages, nr_free;
+	struct kbuddy_stats *st;
+	unsigned int order, i;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	kbuddy_stats_snapshot(pool, st, &nr_pages, &nr_free);
+
+	seq_printf(m, "max_order %u\n", pool->max_order);
+	seq_printf(m, "regions %u\n", READ_ONCE(pool->nr_regions));
+	seq_printf(m, "pages_total %lu\n", nr_pages);
+	seq_printf(m, "pages_free %lu\n", nr_free);
+	seq_printf(m, "pages_used %lu\n", nr_pages - nr_free);
+	for (order = 0; order < pool->max_order; order++)
+		seq_printf(m, "alloc_order_%u %lu\n", order, st->alloc[order]);
+	for (order = 0; order < pool->max_order; order++)
+		seq_printf(m, "free_order_%u %lu\n", order, st->free[order]);
+	for (order = 0; order < pool->max_order; order++)
+		seq_printf(m, "fail_order_%u %lu\n", order, st->fail[order]);
+	for (i = 0; i < KBUDDY_NR_COUNTERS; i++)
+		seq_printf(m, "%s %lu\n", kbuddy_counter_names[i],
+			   st->counter[i]);
+	kfree(st);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static void seq_report(void *ctx, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	seq_printf(ctx, "%pV", &vaf);
+	va_end(args);
+}
+
+static int validate_show(struct seq_file *m, void *v)
+{
+	struct kbuddy_pool *pool = m->private;
+	unsigned long problems = kbuddy_validate(pool, seq_report, m);
+
+	if (!problems)
+		seq_puts(m, "ok\n");
+	else
+		seq_printf(m, "%lu problems\n", problems);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(validate);
+
+/* ==== The blocks file ==================================================== */
+
+static int blocks_show(struct seq_file *m, void *v)
+{
+	struct kbuddy_dbg_pool *dp = m->private;
+	struct kbuddy_dbg_block *b;
+
+	mutex_lock(&dp->lock);
+	list_for_each_entry(b, &dp->blocks, node)
+		seq_printf(m, "%pa %u\n", &b->phys, b->order);
+	mutex_unlock(&dp->lock);
+	return 0;
+}
+
+static int blocks_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, blocks_show, inode->i_private);
+}
+
+enum blocks_cmd { BLOCKS_ALLOC, BLOCKS_FREE, BLOCKS_FREE_ALL };
+
+struct blocks_req {
+	enum blocks_cmd cmd;
+	unsigned int order;
+	unsigned long count;
+	phys_addr_t phys;
+};
+
+/* Parse the whole write before anything changes. */
+static int blocks_parse(char *buf, struct blocks_req *req)
+{
+	char *args[3], *s = strim(buf), *tok;
+	unsigned int n = 0;
+	u64 phys;
+
+	while ((tok = strsep(&s, " \t")) != NULL) {
+		if (!*tok)
+			continue;
+		if (n == ARRAY_SIZE(args))
+			return -EINVAL;
+		args[n++] = tok;
+	}
+	if (!n)
+		return -EINVAL;
+	if (!strcmp(args[0], "alloc") && (n == 2 || n == 3)) {
+		req->cmd = BLOCKS_ALLOC;
+		req->count = 1;
+		if (kstrtouint(args[1], 0, &req->order))
+			return -EINVAL;
+		if (n == 3 && (kstrtoul(args[2], 0, &req->count) ||
+			       !req->count))
+			return -EINVAL;
+		return 0;
+	}
+	if (!strcmp(args[0], "free") && n == 2) {
+		if (!strcmp(args[1], "all")) {
+			req->cmd = BLOCKS_FREE_ALL;
+			return 0;
+		}
+		req->cmd = BLOCKS_FREE;
+		if (kstrtou64(args[1], 0, &phys))
+			return -EINVAL;
+		req->phys = phys;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void blocks_free_list(struct kbuddy_dbg_pool *dp,
+			     struct list_head *list)
+{
+	struct kbuddy_dbg_block *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, list, node) {
+		kbuddy_free_pages(dp->pool, b->addr, b->order);
+		list_del(&b->node);
+		kfree(b);
+	}
+}
+
+/* Allocate all @req->count blocks or none. */
+static int blocks_alloc(struct kbuddy_dbg_pool *dp, struct blocks_req *req)
+{
+	struct kbuddy_pool *pool = dp->pool;
+	struct kbuddy_dbg_block *b;
+	unsigned long i;
+	LIST_HEAD(new);
+
+	if (req->order >= pool->max_order ||
+	    req->count > kbuddy_pool_total_pages(pool) >> req->order)
+		return -EINVAL;
+	for (i = 0; i < req->count; i++) {
+		b = kmalloc(sizeof(*b), GFP_KERNEL);
+		if (!b)
+			goto undo;
+		b->order = req->order;
+		b->addr = kbuddy_alloc_pages(pool, req->order, GFP_KERNEL);
+		if (!b->addr) {
+			kfree(b);
+			goto undo;
+		}
+		b->phys = kbuddy_virt_to_phys(pool, b->addr);
+		list_add_tail(&b->node, &new);
+		cond_resched();
+	}
+	list_splice_tail(&new, &dp->blocks);
+	dp->nr_blocks += req->count;
+	return 0;
+undo:
+	blocks_free_list(dp, &new);
+	return -ENOMEM;
+}
+
+static int blocks_free(struct kbuddy_dbg_pool *dp, phys_addr_t phys)
+{
+	struct kbuddy_dbg_block *b;
+
+	list_for_each_entry(b, &dp->blocks, node) {
+		if (b->phys != phys)
+			continue;
+		if (kbuddy_free_pages(dp->pool, b->addr, b->order))
+			return -EIO;
+		list_del(&b->node);
+		kfree(b);
+		dp->nr_blocks--;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static ssize_t blocks_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct kbuddy_dbg_pool *dp =
+		((struct seq_file *)file->private_data)->private;
+	struct blocks_req req;
+	char *buf;
+	int err;
+
+	if (*ppos != 0 || count > BLOCKS_WRITE_MAX)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = blocks_parse(buf, &req);
+	kfree(buf);
+	if (err) {
+		pr_warn_ratelimited("pool %s: blocks: usage: alloc ORDER [COUNT] | free PHYS | free all\n",
+				    dp->pool->name);
+		return err;
+	}
+
+	mutex_lock(&dp->lock);
+	switch (req.cmd) {
+	case BLOCKS_ALLOC:
+		err = blocks_alloc(dp, &req);
+		if (err == -EINVAL)
+			pr_warn_ratelimited("pool %s: blocks: order must be below %u and count fit the pool\n",
+					    dp->pool->name, dp->pool->max_order);
+		break;
+	case BLOCKS_FREE:
+		err = blocks_free(dp, req.phys);
+		if (err == -EINVAL)
+			pr_warn_ratelimited("pool %s: blocks: %pa is not a block held here\n",
+					    dp->pool->name, &req.phys);
+		break;
+	case BLOCKS_FREE_ALL:
+		blocks_free_list(dp, &dp->blocks);
+		dp->nr_blocks = 0;
+		break;
+	}
+	mutex_unlock(&dp->lock);
+	return err ? err : count;
+}
+
+static const struct file_operations blocks_fops = {
+	.owner		= THIS_MODULE,
+	.open		= blocks_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.write		= blocks_write,
+	.release	= single_release,
+};
+
+/* ==== Pools ============================================================== */
+
+/**
+ * kbuddy_debugfs_add_pool() - create /sys/kernel/debug/kbuddy/<pool>/
+ * @pool: the new pool
+ *
+ * debugfs is a debugging aid: a pool works without its files, so failures
+ * here are not errors.
+ *
+ * Context: Process context; may sleep.
+ */
+void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
+{
+	struct kbuddy_dbg_pool *dp;
+
+	if (IS_ERR_OR_NULL(kbuddy_debugfs_root))
+		return;
+	dp = kzalloc(sizeof(*dp), GFP_KERNEL);
+	if (!dp)
+		return;
+	dp->pool = pool;
+	mutex_init(&dp->lock);
+	INIT_LIST_HEAD(&dp->blocks);
+	dp->dir = debugfs_create_dir(pool->name, kbuddy_debugfs_root);
+	debugfs_create_file("buddyinfo", 0400, dp->dir, pool, &buddyinfo_fops);
+	debugfs_create_file("stats", 0400, dp->dir, pool, &stats_fops);
+	debugfs_create_file("validate", 0400, dp->dir, pool, &validate_fops);
+	debugfs_create_file("blocks", 0600, dp->dir, dp, &blocks_fops);
+	pool->debugfs = dp;
+}
+
+/**
+ * kbuddy_debugfs_remove_pool() - remove a pool's files, free its blocks
+ * @pool: the pool being destroyed
+ *
+ * Context: Process context; may sleep.
+ */
+void kbuddy_debugfs_remove_pool(struct kbuddy_pool *pool)
+{
+	struct kbuddy_dbg_pool *dp = pool->debugfs;
+
+	if (!dp)
+		return;
+	/* Waits for readers and writers still inside the files. */
+	debugfs_remove_recursive(dp->dir);
+	blocks_free_list(dp, &dp->blocks);
+	mutex_destroy(&dp->lock);
+	kfree(dp);
+	pool->debugfs = NULL;
+}
+
+/**
+ * kbuddy_debugfs_init() - create /sys/kernel/debug/kbuddy/
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 (debugfs failures are not fatal).
+ */
+int kbuddy_debugfs_init(void)
+{
+	kbuddy_debugfs_root = debugfs_create_dir("kbuddy", NULL);
+	return 0;
+}
+
+/**
+ * kbuddy_debugfs_exit() - remove /sys/kernel/debug/kbuddy/
+ *
+ * Context: Process context; may sleep.
+ */
+void kbuddy_debugfs_exit(void)
+{
+	debugfs_remove_recursive(kbuddy_debugfs_root);
+	kbuddy_debugfs_root = NULL;
+}

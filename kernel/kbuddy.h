@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kbuddy - a buddy page allocator over reserved physical memory.
+ *
+ * The public interface for other modules. A pool owns one or more regions of
+ * physically contiguous memory and hands out naturally aligned blocks of
+ * 2^order pages from them. The memory need not have struct pages: kbuddy
+ * works in virtual addresses of the pool's mapping and physical addresses,
+ * never in struct page.
+ */
+#ifndef _KBUDDY_H
+#define _KBUDDY_H
+
+#include <linux/gfp.h>
+#include <linux/types.h>
+
+struct kbuddy_pool;
+
+/* Orders run from 0 to max_order - 1; max_order is at most this. */
+#define KBUDDY_MAX_ORDER_LIMIT	24
+/* The default max_order, as the kernel's page allocator (MAX_ORDER 11). */
+#define KBUDDY_DEFAULT_MAX_ORDER	11
+/* Regions a pool may hold. */
+#define KBUDDY_MAX_REGIONS	64
+/* Longest pool name, without the terminating NUL. */
+#define KBUDDY_NAME_LEN		31
+
+/* What kbuddy_virt_to_phys() returns for an address outside the pool. */
+#define KBUDDY_PHYS_INVALID	((phys_addr_t)-1)
+
+struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order);
+int kbuddy_pool_add_phys(struct kbuddy_pool *pool, phys_addr_t base, u64 size);
+int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
+			u64 size);
+void kbuddy_pool_destroy(struct kbuddy_pool *pool);
+struct kbuddy_pool *kbuddy_default_pool(void);
+
+void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
+			 gfp_t gfp);
+int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
+		      unsigned int order);
+
+phys_addr_t kbuddy_virt_to_phys(struct kbuddy_pool *pool, const void *addr);
+void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys);
+
+int kbuddy_pool_validate(struct kbuddy_pool *pool);
+unsigned long kbuddy_pool_free_pages(struct kbuddy_pool *pool);
+unsigned long kbuddy_pool_total_pages(struct kbuddy_pool *pool);
+
+#endif /* _KBUDDY_H */

@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbuddy - pools and regions: check, claim and map a physical range, or take
+ * memory from the caller or from the kernel's page allocator, and hand it to
+ * the buddy allocator.
+ */
+
+#include <linux/ctype.h>
+#include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "compat.h"
+#include "internal.h"
+
+/* All pools, for unique names; also serializes adding regions. */
+static LIST_HEAD(kbuddy_pools);
+static DEFINE_MUTEX(kbuddy_pools_mutex);
+
+/* Blocks still allocated at destroy are listed up to this many. */
+#define KBUDDY_LEAK_REPORT_MAX 16
+
+static bool pool_name_ok(const char *name)
+{
+	size_t len = strnlen(name, KBUDDY_NAME_LEN + 1);
+	size_t i;
+
+	if (!len || len > KBUDDY_NAME_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("_-.", name[i]))
+			return false;
+	return true;
+}
+
+/**
+ * kbuddy_pool_create() - create an empty pool
+ * @name: 1 to 31 characters of [A-Za-z0-9_.-], unique among pools; names
+ *	the pool's directory in /sys/kernel/debug/kbuddy/
+ * @max_order: blocks will have orders 0 .. @max_order - 1; 0 for the default
+ *	(KBUDDY_DEFAULT_MAX_ORDER), at most KBUDDY_MAX_ORDER_LIMIT
+ *
+ * Add memory with kbuddy_pool_add_phys() or kbuddy_pool_add_mem().
+ *
+ * Context: Process context; may sleep.
+ * Return: the pool, or ERR_PTR(-EINVAL) for a bad name or order,
+ * ERR_PTR(-EEXIST) if the name is taken, ERR_PTR(-ENOMEM).
+ */
+struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order)
+{
+	struct kbuddy_pool *pool, *other;
+
+	if (!max_order)
+		max_order = KBUDDY_DEFAULT_MAX_ORDER;
+	if (!name || !pool_name_ok(name)) {
+		pr_err("pool name must be 1 to %d characters of [A-Za-z0-9_.-]\n",
+		       KBUDDY_NAME_LEN);
+		return ERR_PTR(-EINVAL);
+	}
+	if (max_order > KBUDDY_MAX_ORDER_LIMIT) {
+		pr_err("pool %s: max_order %u is above the limit %d\n", name,
+		       max_order, KBUDDY_MAX_ORDER_LIMIT);
+		return ERR_PTR(-EINVAL);
+	}
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return ERR_PTR(-ENOMEM);
+	kbuddy_pool_init(pool, name, max_order);
+
+	mutex_lock(&kbuddy_pools_mutex);
+	list_for_each_entry(other, &kbuddy_pools, node) {
+		if (!strcmp(other->name, name)) {
+			mutex_unlock(&kbuddy_pools_mutex);
+			pr_err("pool %s already exists\n", name);
+			kfree(pool);
+			return ERR_PTR(-EEXIST);
+		}
+	}
+	list_add_tail(&pool->node, &kbuddy_pools);
+	mutex_unlock(&kbuddy_pools_mutex);
+
+	kbuddy_debugfs_add_pool(pool);
+	return pool;
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_create);
+
+static bool ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/*
+ * Give @r (virt, phys, nr_pages and the ownership fields set) its metadata
+ * and publish it in @pool. On failure nothing of @r is kept but what the
+ * caller owns.
+ */
+static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
+{
+	u64 bytes = (u64)r->nr_pages << PAGE_SHIFT;
+	unsigned long flags;
+	unsigned int i;
+	int err;
+
+	r->base_pfn = PHYS_PFN(r->phys);
+	mutex_lock(&kbuddy_pools_mutex);
+	if (pool->nr_regions == KBUDDY_MAX_REGIONS) {
+		pr_err("pool %s: already has %d regions\n", pool->name,
+		       KBUDDY_MAX_REGIONS);
+		err = -ENOSPC;
+		goto out;
+	}
+	for (i = 0; i < pool->nr_regions; i++) {
+		struct kbuddy_region *o = &pool->regions[i];
+		u64 obytes = (u64)o->nr_pages << PAGE_SHIFT;
+
+		if (ranges_overlap(r->phys, bytes, o->phys, obytes) ||
+		    ranges_overlap((unsigned long)r->virt, bytes,
+				   (unsigned long)o->virt, obytes)) {
+			pr_err("pool %s: region %pa+%#llx overlaps region %u\n",
+			       pool->name, &r->phys, bytes, i);
+			err = -EBUSY;
+			goto out;
+		}
+	}
+	err = kbuddy_region_init(pool, r);
+	if (err) {
+		pr_err("pool %s: no memory for the metadata of %lu pages\n",
+		       pool->name, r->nr_pages);
+		goto out;
+	}
+
+	spin_lock_irqsave(&pool->lock, flags);
+	pool->regions[pool->nr_regions] = *r;
+	pool->nr_pages += r->nr_pages;
+	pool->nr_free += r->nr_free;
+	/* Readers see the region whole: they take the lock too. */
+	pool->nr_regions++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+out:
+	mutex_unlock(&kbuddy_pools_mutex);
+	return err;
+}
+
+static int check_range(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
+{
+	phys_addr_t last;
+
+	if (!size || !PAGE_ALIGNED(base) || !PAGE_ALIGNED(size) ||
+	    check_add_overflow(base, (phys_addr_t)(size - 1), &last)) {
+		pr_err("pool %s: region %#llx@%pa: size and base must be page aligned, non-zero and not wrap\n",
+		       pool->name, size, &base);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int sum_covered(struct resource *res, void *arg)
+{
+	*(u64 *)arg += resource_size(res);
+	return 0;
+}
+
+/**
+ * kbuddy_pool_add_phys() - add a reserved physical range to a pool
+ * @pool: the pool
+ * @base: physical address, page aligned
+ * @size: bytes, page aligned
+ *
+ * The range must be disjoint from System RAM and covered by reserved ranges
+ * (memmap=SIZE$BASE on the kernel command line, or a reserved-memory node).
+ * kbuddy claims it with request_mem_region_exclusive(), so it shows as
+ * "kbuddy" in /proc/iomem, and maps it write-back with memremap(). For device
+ * memory the caller maps itself, use kbuddy_pool_add_mem().
+ *
+ * Context: Process context; may sleep.
+ * Return: 0; -EINVAL for a misaligned or wrapping range, one that overlaps
+ * System RAM or is not reserved; -EBUSY if someone else claimed it or it
+ * overlaps a region of the pool; -ENOMEM; -ENOSPC if the pool is full.
+ */
+int kbuddy_pool_add_phys(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
+{
+	struct kbuddy_region r = { .kind = KBUDDY_REGION_PHYS };
+	u64 covered = 0;
+	int err;
+
+	err = check_range(pool, base, size);
+	if (err)
+		return err;
+	if (region_intersects(base, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		pr_err("pool %s: region %#llx@%pa overlaps System RAM; reserve it with memmap=%#llx$%pa\n",
+		       pool->name, size, &base, size, &base);
+		return -EINVAL;
+	}
+	walk_iomem_res_desc(IORES_DESC_RESERVED, IORESOURCE_MEM, base,
+			    base + size - 1, &covered, sum_covered);
+	if (covered < size) {
+		pr_err("pool %s: region %#llx@%pa is not reserved memory (%#llx bytes reserved); reserve it with memmap=%#llx$%pa\n",
+		       pool->name, size, &base, covered, size, &base);
+		return -EINVAL;
+	}
+	r.res = request_mem_region_exclusive(base, size, "kbuddy");
+	if (!r.res) {
+		pr_err("pool %s: region %#llx@%pa is already claimed (see /proc/iomem)\n",
+		       pool->name, size, &base);
+		return -EBUSY;
+	}
+	r.virt = memremap(base, size, MEMREMAP_WB);
+	if (!r.virt) {
+		pr_err("pool %s: cannot map region %#llx@%pa\n", pool->name,
+		       size, &base);
+		err = -ENOMEM;
+		goto err_release;
+	}
+	r.phys = base;
+	r.nr_pages = size >> PAGE_SHIFT;
+	err = pool_add_region(pool, &r);
+	if (err)
+		goto err_unmap;
+	pr_info("pool %s: region %#llx@%pa added\n", pool->name, size, &base);
+	return 0;
+
+err_unmap:
+	memunmap(r.virt);
+err_release:
+	release_mem_region(base, size);
+	return err;
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_add_phys);
+
+/**
+ * kbuddy_pool_add_mem() - add memory the caller provides to a pool
+ * @pool: the pool
+ * @addr: kernel virtual address of the memory, page aligned
+ * @phys: its physical (or bus) address, page aligned; blocks are aligned in
+ *	this address space and kbuddy_virt_to_phys() translates into it
+ * @size: bytes, page aligned
+ *
+ * The memory stays the caller's: kbuddy only writes to it to zero blocks
+ * allocated with __GFP_ZERO, and the caller frees it after
+ * kbuddy_pool_destroy().
+ *
+ * Context: Process context; may sleep.
+ * Return: 0; -EINVAL for a misaligned or wrapping range; -EBUSY if it
+ * overlaps a region of the pool; -ENOMEM; -ENOSPC if the pool is full.
+ */
+int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
+			u64 size)
+{
+	struct kbuddy_region r = { .kind = KBUDDY_REGION_MEM };
+	int err;
+
+	err = check_range(pool, phys, size);
+	if (err)
+		return err;
+	if (!PAGE_ALIGNED(addr) || (unsigned long)addr + (size - 1) <
+				   (unsigned long)addr) {
+		pr_err("pool %s: memory at %p is not page aligned or wraps\n",
+		       pool->name, addr);
+		return -EINVAL;
+	}
+	r.virt = addr;
+	r.phys = phys;
+	r.nr_pages = size >> PAGE_SHIFT;
+	return pool_add_region(pool, &r);
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_add_mem);
+
+/**
+ * kbuddy_pool_add_kernel_pages() - add memory from the kernel's allocator
+ * @pool: the pool
+ * @size: bytes wanted, page aligned
+ *
+ * Takes @size bytes from alloc_pages() in the largest chunks it can get, one
+ * region per chunk, so that a pool works on a machine without reserved
+ * memory. Stops early when the pool's regions run out.
+ *
+ * Context: Process context; may sleep.
+ * Return: bytes added; 0 if not even one page could be had.
+ */
+u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size)
+{
+	unsigned long left = size >> PAGE_SHIFT;
+	unsigned int order = KBUDDY_PAGE_ALLOC_TOP_ORDER;
+	u64 added = 0;
+
+	while (left && pool->nr_regions < KBUDDY_MAX_REGIONS) {
+		struct kbuddy_region r = { .kind = KBUDDY_REGION_PAGES };
+
+		order = min_t(unsigned int, order, ilog2(left));
+		r.chunk = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
+				      order);
+		if (!r.chunk) {
+			if (!order)
+				break;
+			order--;
+			continue;
+		}
+		r.chunk_order = order;
+		r.virt = page_address(r.chunk);
+		r.phys = page_to_phys(r.chunk);
+		r.nr_pages = 1UL << order;
+		if (pool_add_region(pool, &r)) {
+			__free_pages(r.chunk, order);
+			break;
+		}
+		left -= 1UL << order;
+		added += PAGE_SIZE << order;
+	}
+	return added;
+}
+
+static void report_leak(void *ctx, const char *fmt, ...)
+{
+	struct kbuddy_pool *pool = ctx;
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_warn("pool %s: %pV", pool->name, &vaf);
+	va_end(args);
+}
+
+static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
+{
+	unsigned long used = kbuddy_region_report_used(pool, r, NULL, NULL);
+	u64 bytes = (u64)r->nr_pages << PAGE_SHIFT;
+
+	if (used) {
+		/*
+		 * Someone still holds blocks here: giving the memory back could
+		 * hand it to another user under their feet. Leave it mapped
+		 * and claimed, and say so.
+		 */
+		pr_warn("pool %s: destroyed with %lu blocks still allocated in region %#llx@%pa; its memory is leaked:\n",
+			pool->name, used, bytes, &r->phys);
+		if (used <= KBUDDY_LEAK_REPORT_MAX)
+			kbuddy_region_report_used(pool, r, report_leak, pool);
+		kbuddy_region_fini(pool, r);
+		return;
+	}
+	kbuddy_region_fini(pool, r);
+	switch (r->kind) {
+	case KBUDDY_REGION_PHYS:
+		memunmap(r->virt);
+		release_mem_region(r->phys, bytes);
+		break;
+	case KBUDDY_REGION_PAGES:
+		__free_pages(r->chunk, r->chunk_order);
+		break;
+	case KBUDDY_REGION_MEM:
+		break;
+	}
+}
+
+/**
+ * kbuddy_pool_destroy() - destroy a pool and give its memory back
+ * @pool: the pool, or NULL
+ *
+ * Blocks still allocated are reported with their addresses; a region that
+ * holds any is left mapped and claimed (leaked) rather than handed back
+ * under its users. Memory from kbuddy_pool_add_mem() stays the caller's.
+ *
+ * Context: Process context; may sleep. No allocation may race with it.
+ */
+void kbuddy_pool_destroy(struct kbuddy_pool *pool)
+{
+	unsigned int i;
+
+	if (IS_ERR_OR_NULL(pool))
+		return;
+	kbuddy_debugfs_remove_pool(pool);
+	mutex_lock(&kbuddy_pools_mutex);
+	list_del(&pool->node);
+	mutex_unlock(&kbuddy_pools_mutex);
+	for (i = 0; i < pool->nr_regions; i++)
+		pool_release_region(pool, &pool->regions[i]);
+	kfree(pool);
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_destroy);
+
+static struct kbuddy_region *region_of_phys(struct kbuddy_pool *pool,
+					    phys_addr_t phys)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_regions; i++) {
+		struct kbuddy_region *r = &pool->regions[i];
+
+		if (phys >= r->phys &&
+		    phys - r->phys < (u64)r->nr_pages << PAGE_SHIFT)
+			return r;
+	}
+	return NULL;
+}
+
+/**
+ * kbuddy_virt_to_phys() - physical address of pool memory
+ * @pool: the pool
+ * @addr: any address inside one of the pool's regions
+ *
+ * Context: Any context.
+ * Return: the physical address, or KBUDDY_PHYS_INVALID if @addr is not in
+ * the pool.
+ */
+phys_addr_t kbuddy_virt_to_phys(struct kbuddy_pool *pool, const void *addr)
+{
+	phys_addr_t phys = KBUDDY_PHYS_INVALID;
+	struct kbuddy_region *r;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	r = kbuddy_find_region(pool, addr);
+	if (r)
+		phys = r->phys + (addr - r->virt);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return phys;
+}
+EXPORT_SYMBOL_GPL(kbuddy_virt_to_phys);
+
+/**
+ * kbuddy_phys_to_virt() - kernel virtual address of pool memory
+ * @pool: the pool
+ * @phys: any physical address inside one of the pool's regions
+ *
+ * Context: Any context.
+ * Return: the virtual address, or NULL if @phys is not in the pool.
+ */
+void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys)
+{
+	struct kbuddy_region *r;
+	unsigned long flags;
+	void *addr = NULL;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	r = region_of_phys(pool, phys);
+	if (r)
+		addr = r->virt + (phys - r->phys);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return addr;
+}
+EXPORT_SYMBOL_GPL(kbuddy_phys_to_virt);
+
+static void report_problem(void *ctx, const char *fmt, ...)
+{
+	struct kbuddy_pool *pool = ctx;
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("pool %s: validate: %pV", pool->name, &vaf);
+	va_end(args);
+}
+
+/**
+ * kbuddy_pool_validate() - check a pool's consistency
+ * @pool: the pool
+ *
+ * Cross-checks bitmaps, free lists, nr_free and page descriptors (see the
+ * validate file in debugfs) and logs each problem found.
+ *
+ * Context: Any context; holds the pool's lock for a time linear in its size.
+ * Return: 0 if consistent, -EUCLEAN otherwise.
+ */
+int kbuddy_pool_validate(struct kbuddy_pool *pool)
+{
+	return kbuddy_validate(pool, report_problem, pool) ? -EUCLEAN : 0;
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_validate);
+
+/**
+ * kbuddy_pool_free_pages() - free pages in a pool
+ * @pool: the pool
+ *
+ * Context: Any context.
+ * Return: the number of free pages, in blocks of any order.
+ */
+unsigned long kbuddy_pool_free_pages(struct kbuddy_pool *pool)
+{
+	return READ_ONCE(pool->nr_free);
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_free_pages);
+
+/**
+ * kbuddy_pool_total_pages() - pages in a pool
+ * @pool: the pool
+ *
+ * Context: Any context.
+ * Return: the number of pages in all of the pool's regions.
+ */
+unsigned long kbuddy_pool_total_pages(struct kbuddy_pool *pool)
+{
+	return READ_ONCE(pool->nr_pages);
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_total_pages);

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install the Debian packages kbuddy's targets need, only those missing.
+set -eu
+
+pkgs="make gcc linux-headers-amd64 linux-image-amd64 linux-source-6.1 qemu-system-x86
+busybox-static cpio gzip xz-utils bc bison flex libelf-dev libssl-dev dwarves python3
+kmod perl sparse"
+
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+echo "deps: installing$missing"
+$sudo apt-get update -q
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing

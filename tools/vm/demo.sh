@@ -1,0 +1,17 @@
+#!/bin/sh
+# make demo: build kbuddy for the newest installed Debian kernel, boot it in
+# QEMU with memmap=64M$0x10000000 and show kbuddy working over that region.
+set -eu
+. "$(dirname "$0")/../lib.sh"
+
+kdir=$(debian_kdirs | tail -n 1)
+rel=$(kdir_release "$kdir")
+echo "demo: Debian kernel $rel (the newest installed), software emulation"
+out=$build/demo-$rel
+build_modules "$kdir" "$out"
+"$top/tools/vm/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$out/kbuddy.ko"
+if ! "$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$out/initramfs.cpio.gz" demo \
+	"$out/console.log" 300; then
+	exit 1
+fi
+sed -n '/^KBUDDY-GUEST-START/,/^KBUDDY-GUEST-RC/p' "$out/console.log" | sed '1d;$d'

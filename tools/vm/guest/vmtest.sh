@@ -1,0 +1,158 @@
+# VM tests of kbuddy.ko on a Debian kernel over memmap=64M$0x10000000.
+. ./lib.sh
+
+pristine() {
+	# 64 MiB at 256 MiB, max_order 11: sixteen 4 MiB blocks and nothing else.
+	for o in 0 1 2 3 4 5 6 7 8 9; do expect "$(bi $o)" 0 "order $o" || return 1; done
+	expect "$(bi 10)" 16 "order 10" && expect "$(cat $D/validate)" ok validate
+}
+
+t_load() { load region=$REGION && dmesg | grep -q 'pool default: 1 regions, 16384 pages, max_order 11'; }
+t_files() {
+	for f in buddyinfo stats validate; do
+		[ "$(stat -c %a "$D/$f")" = 400 ] || { echo "$f mode $(stat -c %a "$D/$f")"; return 1; }
+	done
+	[ "$(stat -c %a "$D/blocks")" = 600 ]
+}
+t_buddyinfo_format() {
+	lines=$(wc -l <"$D/buddyinfo")
+	expect "$lines" 1 "one line per region" &&
+	grep -qE '^Pool default, region +0( +[0-9]+){11} $' "$D/buddyinfo" && pristine
+}
+t_stats_format() {
+	bad=$(grep -vcE '^[a-z_0-9]+ [0-9]+$' "$D/stats")
+	expect "$bad" 0 "lines not 'name value'" &&
+	expect "$(stat pages_total)" 16384 pages_total &&
+	expect "$(stat pages_free)" 16384 pages_free &&
+	expect "$(stat pages_used)" 0 pages_used &&
+	expect "$(grep -c '^alloc_order_' $D/stats)" 11 "alloc_order_ lines" &&
+	for k in splits merges bad_free_outside bad_free_misaligned bad_free_not_head \
+		bad_free_double bad_free_wrong_order; do
+		[ -n "$(stat $k)" ] || { echo "no $k"; return 1; }
+	done
+}
+t_validate() { expect "$(cat $D/validate)" ok validate; }
+t_iomem() { grep -q '^  10000000-13ffffff : kbuddy$' /proc/iomem || { grep -B1 -A1 kbuddy /proc/iomem; cat /proc/iomem; return 1; }; }
+t_split_merge() {
+	echo "alloc 0" >"$D/blocks" || return 1
+	for o in 0 1 2 3 4 5 6 7 8 9; do expect "$(bi $o)" 1 "order $o after split" || return 1; done
+	expect "$(bi 10)" 15 "order 10 after split" &&
+	expect "$(stat splits)" 10 splits && expect "$(stat alloc_order_0)" 1 alloc &&
+	expect "$(stat pages_used)" 1 used && expect "$(cat $D/validate)" ok validate || return 1
+	phys=$(awk '{ print $1 }' "$D/blocks")
+	case $phys in 0x0000000010*|0x10*) ;; *) echo "block at $phys outside the region"; return 1;; esac
+	echo "free $phys" >"$D/blocks" && expect "$(stat merges)" 10 merges && pristine
+}
+t_bad_writes() {
+	before_bi=$(cat $D/buddyinfo); before_st=$(cat $D/stats)
+	for w in "bogus" "alloc" "alloc x" "alloc 11" "alloc 0 0" "alloc 0 1 2" "free" \
+		"free 0x1234" "free all now" ""; do
+		if echo "$w" >"$D/blocks" 2>/dev/null; then echo "write '$w' accepted"; return 1; fi
+	done
+	expect "$(cat $D/buddyinfo)" "$before_bi" buddyinfo && expect "$(cat $D/stats)" "$before_st" stats
+}
+t_mixed() {
+	echo "alloc 0 100" >"$D/blocks" && echo "alloc 3 20" >"$D/blocks" &&
+	echo "alloc 10 2" >"$D/blocks" && echo "alloc 5 7" >"$D/blocks" || return 1
+	expect "$(wc -l <$D/blocks)" 129 "blocks held" &&
+	expect "$(stat pages_used)" $((100 + 20 * 8 + 2 * 1024 + 7 * 32)) used &&
+	expect "$(cat $D/validate)" ok "validate while held" || return 1
+	# Free every other held block, then the rest.
+	awk 'NR % 2 { print $1 }' "$D/blocks" | while read -r p; do echo "free $p" >"$D/blocks"; done
+	expect "$(cat $D/validate)" ok "validate half freed" || return 1
+	echo "free all" >"$D/blocks" && pristine
+}
+t_exhaust() {
+	echo "alloc 10 16" >"$D/blocks" || return 1
+	expect "$(stat pages_free)" 0 free || return 1
+	if echo "alloc 0" >"$D/blocks" 2>/dev/null; then echo "alloc from a full pool"; return 1; fi
+	expect "$(stat fail_order_0)" 1 fail_order_0 && expect "$(wc -l <$D/blocks)" 16 held &&
+	echo "free all" >"$D/blocks" && pristine
+}
+t_unload() {
+	echo "alloc 2 5" >"$D/blocks" && unload || return 1
+	[ ! -e "$D" ] || { echo "debugfs dir left"; return 1; }
+	! iomem_has_kbuddy || { echo "region still claimed"; return 1; }
+	! dmesg | grep -q 'still allocated' || { echo "debugfs blocks leaked at unload"; return 1; }
+}
+refused() {
+	# refused WHY ARGS...: insmod fails, dmesg says WHY, nothing stays claimed.
+	why=$1; shift
+	if load "$@" 2>/dev/null; then unload; echo "insmod $* accepted"; return 1; fi
+	dmesg | tail -n 5 | grep -q "$why" || { echo "no '$why' in dmesg:"; dmesg | tail -n 3; return 1; }
+	! iomem_has_kbuddy || { echo "left claimed"; return 1; }
+	! lsmod | grep -q '^kbuddy'
+}
+t_refuse_ram() { refused "overlaps System RAM" region=16M@0x1000000; }
+t_refuse_unreserved() { refused "is not reserved memory" region=16M@0x40000000; }
+t_refuse_syntax() { refused "expected SIZE@BASE" region=64Mx0x10000000 && refused "expected SIZE@BASE" region=64M@0x10000000,; }
+t_refuse_misaligned() { refused "must be page aligned" region=64M@0x10000800; }
+t_refuse_overlap() { refused "overlaps region 0" region=4M@0x10000000,4M@0x10200000; }
+t_refuse_order() { refused "max_order=25" region=$REGION max_order=25; }
+t_fallback() {
+	load || return 1
+	expect "$(stat pages_total)" 4096 "16M from the page allocator" &&
+	expect "$(cat $D/validate)" ok validate &&
+	echo "alloc 0 10" >"$D/blocks" && echo "free all" >"$D/blocks" &&
+	expect "$(stat pages_free)" 4096 free &&
+	! iomem_has_kbuddy && unload
+}
+t_large_order() {
+	# One 64 MiB block: order 14 needs max_order 15.
+	load region=$REGION max_order=15 || return 1
+	expect "$(bi 14)" 1 "one order-14 block" &&
+	echo "alloc 14" >"$D/blocks" && expect "$(stat pages_free)" 0 free &&
+	echo "free all" >"$D/blocks" && expect "$(bi 14)" 1 merged &&
+	expect "$(cat $D/validate)" ok validate && unload
+}
+t_carving() {
+	# 63 MiB at 256 MiB + 256 KiB: neither end aligned to 4 MiB.
+	load region=63M@0x10040000 || return 1
+	total=0
+	for o in 0 1 2 3 4 5 6 7 8 9 10; do total=$((total + $(bi $o) * (1 << o))); done
+	expect "$total" $((63 * 256)) "pages in free blocks" &&
+	expect "$(bi 10)" 14 "4 MiB blocks" && expect "$(bi 6)" 2 "256 KiB blocks" &&
+	expect "$(cat $D/validate)" ok validate &&
+	echo "alloc 0 300" >"$D/blocks" && echo "alloc 9 4" >"$D/blocks" &&
+	expect "$(cat $D/validate)" ok "validate after allocations" &&
+	echo "free all" >"$D/blocks" && expect "$(bi 10)" 14 "merged back" && unload
+}
+t_multi_region() {
+	load region=16M@0x10000000,32M@0x11000000 || return 1
+	expect "$(wc -l <$D/buddyinfo)" 2 "two regions" && expect "$(stat pages_total)" 12288 pages &&
+	echo "alloc 10 12" >"$D/blocks" && expect "$(stat pages_free)" 0 free &&
+	echo "free all" >"$D/blocks" && expect "$(cat $D/validate)" ok validate && unload
+}
+t_cycles() {
+	for i in 1 2 3; do
+		load region=$REGION || return 1
+		iomem_has_kbuddy || { echo "cycle $i: not in /proc/iomem"; return 1; }
+		echo "alloc 1 3" >"$D/blocks" || return 1
+		expect "$(cat $D/validate)" ok "cycle $i" || return 1
+		unload || return 1
+		! iomem_has_kbuddy || { echo "cycle $i: still in /proc/iomem"; return 1; }
+	done
+}
+
+t load t_load
+t debugfs_modes t_files
+t buddyinfo_format t_buddyinfo_format
+t stats_format t_stats_format
+t validate_ok t_validate
+t iomem_claimed t_iomem
+t split_then_merge t_split_merge
+t bad_writes_change_nothing t_bad_writes
+t mixed_workload t_mixed
+t exhaust_and_refill t_exhaust
+t unload_releases_region t_unload
+t refuse_system_ram t_refuse_ram
+t refuse_unreserved t_refuse_unreserved
+t refuse_bad_syntax t_refuse_syntax
+t refuse_misaligned t_refuse_misaligned
+t refuse_overlapping_regions t_refuse_overlap
+t refuse_max_order t_refuse_order
+t fallback_pool t_fallback
+t order_14_block t_large_order
+t unaligned_region_carving t_carving
+t two_regions t_multi_region
+t insmod_rmmod_cycles t_cycles

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Pack a busybox initramfs carrying kbuddy's modules and the guest scripts.
+#
+# usage: mkinitramfs.sh OUT.cpio.gz MODULE.ko...
+set -eu
+
+out=${1:?usage: mkinitramfs.sh OUT.cpio.gz MODULE.ko...}
+shift
+here=$(cd "$(dirname "$0")" && pwd)
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage/bin" "$stage/guest" "$stage/modules" "$stage/proc" "$stage/sys" \
+	"$stage/dev" "$stage/tmp"
+cp /bin/busybox "$stage/bin/busybox"
+cp "$here/guest/init" "$stage/init"
+cp "$here"/guest/*.sh "$stage/guest/"
+for m in "$@"; do
+	cp "$m" "$stage/modules/"
+done
+chmod +x "$stage/init" "$stage"/guest/*.sh
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
