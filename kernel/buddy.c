@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "internal.h"
 
 const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
@@ -36,7 +37,10 @@ const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
 	[KBUDDY_BAD_FREE_DOUBLE]	= "bad_free_double",
 	[KBUDDY_BAD_FREE_WRONG_ORDER]	= "bad_free_wrong_order",
 };
+
 static_assert(ARRAY_SIZE(kbuddy_counter_names) == KBUDDY_NR_COUNTERS);
+/* kbuddy's KUnit module uses these internals; no other module should. */
+EXPORT_SYMBOL_NS_GPL(kbuddy_counter_names, KBUDDY_INTERNAL);
 
 /* ==== Internals ========================================================== */
 
@@ -267,6 +271,16 @@ void kbuddy_region_fini(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	r->pages = NULL;
 }
 
+static __printf(3, 4) void call_report(kbuddy_report_fn report, void *ctx,
+				       const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	report(ctx, fmt, args);
+	va_end(args);
+}
+
 /**
  * kbuddy_region_report_used() - report the blocks still allocated in a region
  * @pool: the pool
@@ -292,13 +306,14 @@ unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
 		if (page->state != KBUDDY_PAGE_ALLOC)
 			continue;
 		if (report)
-			report(ctx, "block %pa order %u still allocated\n",
-			       &phys, page->order);
+			call_report(report, ctx, "block %pa order %u still allocated\n",
+				    &phys, page->order);
 		nr++;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return nr;
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_region_report_used, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_pool_init() - set up an empty pool
@@ -337,6 +352,7 @@ void kbuddy_stats_snapshot(struct kbuddy_pool *pool, struct kbuddy_stats *st,
 	*nr_free = pool->nr_free;
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_stats_snapshot, KBUDDY_INTERNAL);
 
 /* ==== Validation ========================================================= */
 
@@ -348,11 +364,17 @@ struct validate_state {
 	unsigned long problems;
 };
 
-#define problem(vs, fmt, ...)						\
-	do {								\
-		if ((vs)->problems++ < KBUDDY_REPORT_MAX && (vs)->report) \
-			(vs)->report((vs)->ctx, fmt, ##__VA_ARGS__);	\
-	} while (0)
+static __printf(2, 3) void problem(struct validate_state *vs,
+				   const char *fmt, ...)
+{
+	va_list args;
+
+	if (vs->problems++ >= KBUDDY_REPORT_MAX || !vs->report)
+		return;
+	va_start(args, fmt);
+	vs->report(vs->ctx, fmt, args);
+	va_end(args);
+}
 
 /* Is @pfn, in @r, the head of a free block of exactly @order? */
 static bool is_free_head(const struct kbuddy_region *r, unsigned long pfn,
@@ -382,7 +404,7 @@ static void validate_region(struct kbuddy_pool *pool, unsigned int idx,
 
 		if (page->state != KBUDDY_PAGE_FREE &&
 		    page->state != KBUDDY_PAGE_ALLOC) {
-			problem(vs, "region %u: pfn %#lx: not a block head (state %u) where a block should start\n",
+			problem(vs, "region %u: pfn %#lx: no block head (state %u)\n",
 				idx, pfn, page->state);
 			pfn++;
 			continue;
@@ -396,7 +418,7 @@ static void validate_region(struct kbuddy_pool *pool, unsigned int idx,
 		}
 		nr = 1UL << order;
 		if (pfn & (nr - 1))
-			problem(vs, "region %u: pfn %#lx: block of order %u not aligned to its size\n",
+			problem(vs, "region %u: pfn %#lx: order %u block misaligned\n",
 				idx, pfn, order);
 		if (nr > end - pfn) {
 			problem(vs, "region %u: pfn %#lx: block of order %u runs past the region\n",
@@ -405,8 +427,8 @@ static void validate_region(struct kbuddy_pool *pool, unsigned int idx,
 		}
 		for (i = 1; i < nr; i++)
 			if (pfn_desc(r, pfn + i)->state != KBUDDY_PAGE_NONE)
-				problem(vs, "region %u: pfn %#lx: head inside the block of order %u at %#lx\n",
-					idx, pfn + i, order, pfn);
+				problem(vs, "region %u: pfn %#lx: head inside block %#lx/%u\n",
+					idx, pfn + i, pfn, order);
 		if (page->state == KBUDDY_PAGE_FREE) {
 			free_pages += nr;
 			heads[order]++;
@@ -437,7 +459,7 @@ static void validate_region(struct kbuddy_pool *pool, unsigned int idx,
 			}
 			if (page->state != KBUDDY_PAGE_FREE ||
 			    page->order != order)
-				problem(vs, "region %u: order %u: pfn %#lx on the free list has state %u order %u\n",
+				problem(vs, "region %u: order %u: pfn %#lx: state %u order %u\n",
 					idx, order, pfn, page->state,
 					page->order);
 			if (++n > r->nr_pages) {
@@ -447,7 +469,7 @@ static void validate_region(struct kbuddy_pool *pool, unsigned int idx,
 			}
 		}
 		if (n != area->nr_free)
-			problem(vs, "region %u: order %u: %lu blocks on the free list but nr_free says %lu\n",
+			problem(vs, "region %u: order %u: %lu listed, nr_free %lu\n",
 				idx, order, n, area->nr_free);
 		if (heads[order] != area->nr_free)
 			problem(vs, "region %u: order %u: %lu free heads but nr_free says %lu\n",
@@ -462,10 +484,10 @@ static void validate_region(struct kbuddy_pool *pool, unsigned int idx,
 			bool b = is_free_head(r, hi, order);
 
 			if (a && b)
-				problem(vs, "region %u: order %u: buddies %#lx and %#lx both free, not merged\n",
+				problem(vs, "region %u: order %u: %#lx and %#lx free, unmerged\n",
 					idx, order, lo, hi);
 			if (test_bit(bit, area->map) != (a ^ b))
-				problem(vs, "region %u: order %u: map bit %lu is %d but buddies %#lx/%#lx are %s/%s\n",
+				problem(vs, "region %u: order %u: bit %lu is %d, %#lx/%#lx %s/%s\n",
 					idx, order, bit,
 					test_bit(bit, area->map), lo, hi,
 					a ? "free" : "used", b ? "free" : "used");
@@ -512,6 +534,7 @@ unsigned long kbuddy_validate(struct kbuddy_pool *pool,
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return vs.problems;
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_validate, KBUDDY_INTERNAL);
 
 /* ==== Public interface =================================================== */
 
@@ -562,6 +585,28 @@ void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 }
 EXPORT_SYMBOL_GPL(kbuddy_alloc_pages);
 
+/*
+ * Is @pfn, which heads no block, inside a free block? Heads tile the region,
+ * so the first head met going up the orders is that of the containing block.
+ */
+static bool inside_free_block(struct kbuddy_pool *pool,
+			      struct kbuddy_region *r, unsigned long pfn)
+{
+	unsigned int order;
+
+	for (order = 1; order < pool->max_order; order++) {
+		unsigned long head = pfn & ~((1UL << order) - 1);
+		struct kbuddy_page *page;
+
+		if (!pfn_in_region(r, head))
+			return false;
+		page = pfn_desc(r, head);
+		if (page->state != KBUDDY_PAGE_NONE)
+			return page->state == KBUDDY_PAGE_FREE;
+	}
+	return false;
+}
+
 static const char *bad_free_reason(enum kbuddy_counter kind)
 {
 	switch (kind) {
@@ -572,7 +617,7 @@ static const char *bad_free_reason(enum kbuddy_counter kind)
 	case KBUDDY_BAD_FREE_NOT_HEAD:
 		return "not the start of an allocated block";
 	case KBUDDY_BAD_FREE_DOUBLE:
-		return "block already free (double free)";
+		return "memory already free (double free)";
 	case KBUDDY_BAD_FREE_WRONG_ORDER:
 		return "order differs from the allocation's";
 	default:
@@ -617,7 +662,8 @@ int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
 	}
 	page = pfn_desc(r, pfn);
 	if (page->state == KBUDDY_PAGE_NONE)
-		bad = KBUDDY_BAD_FREE_NOT_HEAD;
+		bad = inside_free_block(pool, r, pfn) ? KBUDDY_BAD_FREE_DOUBLE :
+							KBUDDY_BAD_FREE_NOT_HEAD;
 	else if (page->state == KBUDDY_PAGE_FREE)
 		bad = KBUDDY_BAD_FREE_DOUBLE;
 	else if (page->order != order)

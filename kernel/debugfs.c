@@ -42,7 +42,7 @@ struct kbuddy_dbg_block {
 struct kbuddy_dbg_pool {
 	struct kbuddy_pool *pool;
 	struct dentry *dir;
-	struct mutex lock;
+	struct mutex lock; /* see above */
 	struct list_head blocks;
 	unsigned long nr_blocks;
 };
@@ -109,16 +109,9 @@ static int stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
-static void seq_report(void *ctx, const char *fmt, ...)
+static __printf(2, 0) void seq_report(void *ctx, const char *fmt, va_list args)
 {
-	struct va_format vaf;
-	va_list args;
-
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	seq_printf(ctx, "%pV", &vaf);
-	va_end(args);
+	seq_vprintf(ctx, fmt, args);
 }
 
 static int validate_show(struct seq_file *m, void *v)

@@ -8,6 +8,7 @@
 
 #include <linux/list.h>
 #include <linux/spinlock.h>
+#include <linux/stdarg.h>
 #include <linux/types.h>
 
 #include "kbuddy.h"
@@ -142,7 +143,7 @@ struct kbuddy_stats {
  * @name: the pool's name, as in /sys/kernel/debug/kbuddy/<name>/
  */
 struct kbuddy_pool {
-	spinlock_t lock;
+	spinlock_t lock; /* see above */
 	unsigned int max_order;
 	unsigned int nr_regions;
 	struct kbuddy_region regions[KBUDDY_MAX_REGIONS];
@@ -155,8 +156,9 @@ struct kbuddy_pool {
 	char name[KBUDDY_NAME_LEN + 1];
 };
 
-/* Called with the problem found, once per problem. */
-typedef void (*kbuddy_report_fn)(void *ctx, const char *fmt, ...);
+/* Called once per problem found, with a printf format and its arguments. */
+typedef __printf(2, 0) void (*kbuddy_report_fn)(void *ctx, const char *fmt,
+						va_list args);
 
 /* buddy.c: the page allocator proper. */
 int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r);

@@ -317,17 +317,17 @@ u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size)
 	return added;
 }
 
-static void report_leak(void *ctx, const char *fmt, ...)
+static void report_leak(void *ctx, const char *fmt, va_list args)
 {
 	struct kbuddy_pool *pool = ctx;
 	struct va_format vaf;
-	va_list args;
+	va_list aq;
 
-	va_start(args, fmt);
+	va_copy(aq, args);
 	vaf.fmt = fmt;
-	vaf.va = &args;
+	vaf.va = &aq;
 	pr_warn("pool %s: %pV", pool->name, &vaf);
-	va_end(args);
+	va_end(aq);
 }
 
 static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
@@ -341,8 +341,10 @@ static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 		 * hand it to another user under their feet. Leave it mapped
 		 * and claimed, and say so.
 		 */
-		pr_warn("pool %s: destroyed with %lu blocks still allocated in region %#llx@%pa; its memory is leaked:\n",
-			pool->name, used, bytes, &r->phys);
+		pr_warn("pool %s: destroyed with %lu blocks still allocated in region %#llx@%pa%s\n",
+			pool->name, used, bytes, &r->phys,
+			r->kind == KBUDDY_REGION_MEM ? "" :
+			"; leaving its memory mapped and claimed (leaked)");
 		if (used <= KBUDDY_LEAK_REPORT_MAX)
 			kbuddy_region_report_used(pool, r, report_leak, pool);
 		kbuddy_region_fini(pool, r);
@@ -450,17 +452,17 @@ void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys)
 }
 EXPORT_SYMBOL_GPL(kbuddy_phys_to_virt);
 
-static void report_problem(void *ctx, const char *fmt, ...)
+static void report_problem(void *ctx, const char *fmt, va_list args)
 {
 	struct kbuddy_pool *pool = ctx;
 	struct va_format vaf;
-	va_list args;
+	va_list aq;
 
-	va_start(args, fmt);
+	va_copy(aq, args);
 	vaf.fmt = fmt;
-	vaf.va = &args;
+	vaf.va = &aq;
 	pr_err("pool %s: validate: %pV", pool->name, &vaf);
-	va_end(args);
+	va_end(aq);
 }
 
 /**

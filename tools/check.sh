@@ -1,0 +1,143 @@
+#!/bin/sh
+# make check: every test kbuddy has, per kernel, then one summary line
+# "N passed, N failed, N skipped". Exit status 1 on any failure.
+#
+#   KERNELS="6.1"   the kernel series to test (Debian headers/image for the
+#                   VM tests, a debug kernel from linux-source for KUnit)
+set -u
+. "$(dirname "$0")/lib.sh"
+
+KERNELS=${KERNELS:-6.1}
+out=$build/check
+mkdir -p "$out"
+npass=0
+nfail=0
+nskip=0
+
+record() { # record pass|fail|skip NAME [DETAIL]
+	case $1 in
+	pass) npass=$((npass + 1)); echo "  ok    $2";;
+	skip) nskip=$((nskip + 1)); echo "  skip  $2${3:+: $3}";;
+	*) nfail=$((nfail + 1)); echo "  FAIL  $2${3:+: $3}";;
+	esac
+}
+
+# Count the "KTEST PASS|FAIL name" lines a guest script printed.
+count_guest() { # count_guest LOG PREFIX
+	while IFS= read -r line; do
+		set -- $line
+		case $2 in
+		PASS) record pass "$PREFIX$3";;
+		FAIL) shift 2; n=$1; shift; record fail "$PREFIX${n%:}" "$*";;
+		esac
+	done <<-EOT
+	$(grep '^KTEST ' "$1")
+	EOT
+}
+
+run_style() {
+	echo "== style"
+	if "$top/tools/style.sh" >"$out/style.log" 2>&1; then
+		record pass "style: checkpatch --strict and kernel-doc"
+	else
+		record fail "style: checkpatch --strict and kernel-doc" "see $out/style.log"
+		tail -n 20 "$out/style.log"
+	fi
+}
+
+run_debian() { # run_debian SERIES
+	kdir=$(debian_kdirs | grep "linux-headers-$1\.[0-9]" | tail -n 1)
+	if [ -z "$kdir" ]; then
+		record fail "debian-$1: headers" "no /usr/src/linux-headers-$1.*-amd64 (make deps)"
+		return
+	fi
+	rel=$(kdir_release "$kdir")
+	echo "== Debian kernel $rel: W=1 build and VM tests"
+	dir=$out/debian-$rel
+	if build_modules "$kdir" "$dir" >"$out/build-$rel.log" 2>&1; then
+		record pass "debian-$rel: W=1 build, no warnings"
+	else
+		record fail "debian-$rel: W=1 build, no warnings" "see $out/build-$rel.log"
+		cat "$out/build-$rel.log"
+		return
+	fi
+	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko"
+	if msg=$("$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$dir/initramfs.cpio.gz" \
+		vmtest "$dir/console.log" 600); then
+		record pass "debian-$rel: vm: kernel log clean, guest finished"
+	else
+		record fail "debian-$rel: vm: kernel log clean, guest finished" "$msg"
+	fi
+	PREFIX="debian-$rel: vm: " count_guest "$dir/console.log"
+}
+
+# Count the test cases kunit.py parse --json found, by status.
+count_kunit_json() { # count_kunit_json JSON PREFIX
+	python3 - "$1" "$2" <<-'EOF2'
+	import json, sys
+	def walk(g, path):
+	    for c in g.get("test_cases", []):
+	        print(c["status"], path + c["name"])
+	    for s in g.get("sub_groups", []):
+	        walk(s, path + s["name"] + ".")
+	walk(json.load(open(sys.argv[1])), sys.argv[2])
+	EOF2
+}
+
+run_kunit() { # run_kunit SERIES
+	echo "== KUnit on a debug kernel built from linux-source-$1"
+	if ! tree=$("$top/tools/vm/build-kernel.sh" "$1" | tail -n 1) || [ ! -d "$tree" ]; then
+		record fail "kunit-$1: debug kernel build"
+		return
+	fi
+	dir=$out/kunit-$1
+	if build_modules "$tree" "$dir" >"$out/build-kunit-$1.log" 2>&1; then
+		record pass "kunit-$1: W=1 build, no warnings"
+	else
+		record fail "kunit-$1: W=1 build, no warnings" "see $out/build-kunit-$1.log"
+		cat "$out/build-kunit-$1.log"
+		return
+	fi
+	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko" "$dir/kbuddy_kunit.ko"
+	if msg=$("$top/tools/vm/run-qemu.sh" "$tree/arch/x86/boot/bzImage" "$dir/initramfs.cpio.gz" \
+		kunit "$dir/console.log" 1200 1G kasan_multi_shot); then
+		record pass "kunit-$1: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)"
+	else
+		record fail "kunit-$1: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)" "$msg"
+	fi
+	PREFIX="kunit-$1: " count_guest "$dir/console.log"
+	for suite in $(sed -n 's/.*\.name = "\(kbuddy_[a-z_]*\)".*/\1/p' "$top"/kunit/*.c); do
+		ktap=$dir/$suite.ktap
+		sed -n "/^KBUDDY-KTAP-BEGIN $suite\$/,/^KBUDDY-KTAP-END\$/p" "$dir/console.log" |
+			sed '1d;$d' >"$ktap"
+		if [ ! -s "$ktap" ]; then
+			record fail "kunit-$1: $suite" "no results (crash before the suite ran?)"
+			continue
+		fi
+		python3 "$tree/tools/testing/kunit/kunit.py" parse --json="$ktap.json" "$ktap" \
+			>"$ktap.txt" 2>&1
+		if [ ! -s "$ktap.json" ]; then
+			record fail "kunit-$1: $suite" "kunit.py parse failed: $(tail -n 3 "$ktap.txt")"
+			continue
+		fi
+		while read -r status name; do
+			case $status in
+			PASS) record pass "kunit-$1: $name";;
+			SKIP) record skip "kunit-$1: $name";;
+			*) record fail "kunit-$1: $name" "$status; see $ktap";;
+			esac
+		done <<-EOT
+		$(count_kunit_json "$ktap.json" "")
+		EOT
+	done
+}
+
+start=$(date +%s)
+run_style
+for k in $KERNELS; do
+	run_debian "$k"
+	run_kunit "$k"
+done
+echo "make check: $(( $(date +%s) - start ))s; logs in $out"
+echo "$npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" -eq 0 ]
