@@ -157,8 +157,8 @@ struct kbuddy_pool {
 };
 
 /* Called once per problem found, with a printf format and its arguments. */
-typedef __printf(2, 0) void (*kbuddy_report_fn)(void *ctx, const char *fmt,
-						va_list args);
+typedef void (*kbuddy_report_fn)(void *ctx, const char *fmt, va_list args)
+	__printf(2, 0);
 
 /* buddy.c: the page allocator proper. */
 int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r);

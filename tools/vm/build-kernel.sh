@@ -23,12 +23,15 @@ hash=$( (cat "$here/debug.config"; [ -f "$here/debug-$ver.config" ] && cat "$her
 cache=${KBUDDY_CACHE:-$HOME/.cache/kbuddy}
 tree=$cache/linux-$ver-$hash
 
+mkdir -p "$cache"
+# One build per tree at a time: a second caller waits for the first.
+exec 9>"$tree.lock"
+flock 9
 if [ -f "$tree/.kbuddy-built" ]; then
 	echo "$tree"
 	exit 0
 fi
 
-mkdir -p "$cache"
 rm -rf "$tree"
 mkdir -p "$tree"
 log=$tree.log

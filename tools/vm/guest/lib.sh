@@ -16,9 +16,11 @@ t() {
 	else
 		fail "$name" "$(echo "$out" | tail -n 5 | tr '\n' '|')"
 	fi
+	# Whatever a test left held, the next starts from a pristine pool.
+	[ -w "$D/blocks" ] && echo "free all" >"$D/blocks"
 }
 
-stat() { awk -v n="$1" '$1 == n { print $2 }' "$D/stats"; }
+st() { awk -v n="$1" '$1 == n { print $2 }' "$D/stats"; }
 # Free blocks of ORDER in region REGION (default 0) from buddyinfo.
 bi() { awk -v r="${2:-0}" -v o="$1" '$4 == r { print $(5 + o) }' "$D/buddyinfo"; }
 expect() { [ "$1" = "$2" ] || { echo "expected '$2', got '$1' ($3)"; return 1; }; }
