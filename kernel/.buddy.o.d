@@ -483,4 +483,6 @@ buddy.o: /work/main/kernel/buddy.c \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/vmstat.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/vm_event_item.h \
  /work/main/kernel/compat.h include/generated/uapi/linux/version.h \
- /work/main/kernel/internal.h /work/main/kernel/kbuddy.h
+ /work/main/kernel/internal.h \
+ /usr/src/linux-headers-6.1.0-56-common/include/linux/reciprocal_div.h \
+ /work/main/kernel/kbuddy.h

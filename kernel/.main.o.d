@@ -508,4 +508,6 @@ main.o: /work/main/kernel/main.c \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/nfs_fs_i.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/vmstat.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/vm_event_item.h \
- /work/main/kernel/internal.h /work/main/kernel/kbuddy.h
+ /work/main/kernel/internal.h \
+ /usr/src/linux-headers-6.1.0-56-common/include/linux/reciprocal_div.h \
+ /work/main/kernel/kbuddy.h

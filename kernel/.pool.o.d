@@ -523,4 +523,6 @@ pool.o: /work/main/kernel/pool.c \
  /usr/src/linux-headers-6.1.0-56-common/include/asm-generic/module.h \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/orc_types.h \
  /work/main/kernel/compat.h include/generated/uapi/linux/version.h \
- /work/main/kernel/internal.h /work/main/kernel/kbuddy.h
+ /work/main/kernel/internal.h \
+ /usr/src/linux-headers-6.1.0-56-common/include/linux/reciprocal_div.h \
+ /work/main/kernel/kbuddy.h

@@ -36,6 +36,7 @@ const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
 	[KBUDDY_BAD_FREE_NOT_HEAD]	= "bad_free_not_head",
 	[KBUDDY_BAD_FREE_DOUBLE]	= "bad_free_double",
 	[KBUDDY_BAD_FREE_WRONG_ORDER]	= "bad_free_wrong_order",
+	[KBUDDY_BAD_FREE_WRONG_ALLOCATOR] = "bad_free_wrong_allocator",
 };
 
 static_assert(ARRAY_SIZE(kbuddy_counter_names) == KBUDDY_NR_COUNTERS);
@@ -183,13 +184,16 @@ found:
 	return true;
 }
 
-/* The region holding @addr, or NULL. The caller holds the pool's lock. */
+/*
+ * The region holding @addr, or NULL. Regions are published whole before
+ * nr_regions counts them and never change after, so no lock is needed.
+ */
 struct kbuddy_region *kbuddy_find_region(struct kbuddy_pool *pool,
 					 const void *addr)
 {
-	unsigned int i;
+	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
 
-	for (i = 0; i < pool->nr_regions; i++) {
+	for (i = 0; i < nr; i++) {
 		struct kbuddy_region *r = &pool->regions[i];
 
 		if (addr >= r->virt &&
@@ -271,8 +275,15 @@ void kbuddy_region_fini(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	r->pages = NULL;
 }
 
-static __printf(3, 4) void call_report(kbuddy_report_fn report, void *ctx,
-				       const char *fmt, ...)
+/**
+ * kbuddy_report() - call a report function with a format and arguments
+ * @report: the function
+ * @ctx: its context
+ * @fmt: printf format
+ *
+ * Context: Whatever @report allows.
+ */
+void kbuddy_report(kbuddy_report_fn report, void *ctx, const char *fmt, ...)
 {
 	va_list args;
 
@@ -306,8 +317,8 @@ unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
 		if (page->state != KBUDDY_PAGE_ALLOC)
 			continue;
 		if (report)
-			call_report(report, ctx, "block %pa order %u still allocated\n",
-				    &phys, page->order);
+			kbuddy_report(report, ctx, "block %pa order %u still allocated\n",
+				      &phys, page->order);
 		nr++;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -329,6 +340,8 @@ void kbuddy_pool_init(struct kbuddy_pool *pool, const char *name,
 	spin_lock_init(&pool->lock);
 	pool->max_order = max_order;
 	INIT_LIST_HEAD(&pool->node);
+	mutex_init(&pool->caches_lock);
+	INIT_LIST_HEAD(&pool->caches);
 	strscpy(pool->name, name, sizeof(pool->name));
 }
 
@@ -396,6 +409,7 @@ static void validate_region(struct kbuddy_pool *pool, unsigned int idx,
 	unsigned long free_pages = 0, used_pages = 0;
 	unsigned long heads[KBUDDY_MAX_ORDER_LIMIT] = { 0 };
 	unsigned int order;
+	void *owner;
 
 	/* Walk the region block by block: heads tile it exactly. */
 	for (pfn = r->base_pfn; pfn < end;) {
@@ -428,6 +442,11 @@ static void validate_region(struct kbuddy_pool *pool, unsigned int idx,
 		for (i = 1; i < nr; i++)
 			if (pfn_desc(r, pfn + i)->state != KBUDDY_PAGE_NONE)
 				problem(vs, "region %u: pfn %#lx: head inside block %#lx/%u\n",
+					idx, pfn + i, pfn, order);
+		owner = page->state == KBUDDY_PAGE_FREE ? NULL : page->owner;
+		for (i = 0; i < nr; i++)
+			if (pfn_desc(r, pfn + i)->owner != owner)
+				problem(vs, "region %u: pfn %#lx: owner differs from block %#lx/%u\n",
 					idx, pfn + i, pfn, order);
 		if (page->state == KBUDDY_PAGE_FREE) {
 			free_pages += nr;
@@ -536,25 +555,30 @@ unsigned long kbuddy_validate(struct kbuddy_pool *pool,
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_validate, KBUDDY_INTERNAL);
 
-/* ==== Public interface =================================================== */
+/* ==== Owned blocks: the slab layer and the malloc family ================= */
+
+static void set_owner(struct kbuddy_region *r, unsigned long pfn,
+		      unsigned int order, void *owner)
+{
+	unsigned long i;
+
+	for (i = 0; i < 1UL << order; i++)
+		WRITE_ONCE(pfn_desc(r, pfn + i)->owner, owner);
+}
 
 /**
- * kbuddy_alloc_pages() - allocate a block of 2^@order pages
+ * kbuddy_alloc_owned() - allocate a block and mark who owns it
  * @pool: the pool
- * @order: the order of the block, below the pool's max_order
- * @gfp: allocation flags; __GFP_ZERO (or init_on_alloc) zeroes the block
- *
- * The block is naturally aligned: its physical address is a multiple of
- * PAGE_SIZE << @order. kbuddy never sleeps to find memory, so any gfp works
- * from any context; a blocking gfp only lets the debug kernel check that the
- * caller could sleep.
+ * @order: order of the block
+ * @gfp: allocation flags
+ * @owner: stored in the descriptor of every page of the block (a slab, or
+ *	KBUDDY_OWNER_LARGE), NULL for a plain kbuddy_alloc_pages() block
  *
  * Context: Any context.
- * Return: the kernel virtual address of the block, or NULL if no block of
- * @order is free or @order is out of range.
+ * Return: the block's address, or NULL.
  */
-void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
-			 gfp_t gfp)
+void *kbuddy_alloc_owned(struct kbuddy_pool *pool, unsigned int order,
+			 gfp_t gfp, void *owner)
 {
 	unsigned long flags, pfn;
 	unsigned int i;
@@ -570,6 +594,8 @@ void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 
 		if (alloc_from_region(pool, r, order, &pfn)) {
 			addr = pfn_virt(r, pfn);
+			if (owner)
+				set_owner(r, pfn, order, owner);
 			break;
 		}
 	}
@@ -583,7 +609,6 @@ void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 		memset(addr, 0, PAGE_SIZE << order);
 	return addr;
 }
-EXPORT_SYMBOL_GPL(kbuddy_alloc_pages);
 
 /*
  * Is @pfn, which heads no block, inside a free block? Heads tile the region,
@@ -620,10 +645,244 @@ static const char *bad_free_reason(enum kbuddy_counter kind)
 		return "memory already free (double free)";
 	case KBUDDY_BAD_FREE_WRONG_ORDER:
 		return "order differs from the allocation's";
+	case KBUDDY_BAD_FREE_WRONG_ALLOCATOR:
+		return "block belongs to another interface (slab, malloc or pages)";
 	default:
 		return "bad free";
 	}
 }
+
+/*
+ * Check that @addr heads an allocated block of @order (or of any order, for
+ * KBUDDY_ANY_ORDER) owned by @owner. The caller holds the pool's lock.
+ * Return: KBUDDY_NR_COUNTERS if so, else the kind of bad free; *@rp, *@pfnp
+ * and *@orderp describe the block.
+ */
+static enum kbuddy_counter check_owned(struct kbuddy_pool *pool, void *addr,
+				       unsigned int *orderp, void *owner,
+				       struct kbuddy_region **rp,
+				       unsigned long *pfnp)
+{
+	unsigned int order = *orderp;
+	struct kbuddy_region *r;
+	struct kbuddy_page *page;
+	unsigned long pfn;
+
+	*rp = r = kbuddy_find_region(pool, addr);
+	if (!r)
+		return KBUDDY_BAD_FREE_OUTSIDE;
+	*pfnp = pfn = r->base_pfn + ((addr - r->virt) >> PAGE_SHIFT);
+	if (order != KBUDDY_ANY_ORDER && order >= pool->max_order)
+		return KBUDDY_BAD_FREE_WRONG_ORDER;
+	if (!PAGE_ALIGNED(addr - r->virt) ||
+	    (order != KBUDDY_ANY_ORDER && (pfn & ((1UL << order) - 1))))
+		return KBUDDY_BAD_FREE_MISALIGNED;
+	page = pfn_desc(r, pfn);
+	if (page->state == KBUDDY_PAGE_NONE)
+		return inside_free_block(pool, r, pfn) ? KBUDDY_BAD_FREE_DOUBLE :
+							 KBUDDY_BAD_FREE_NOT_HEAD;
+	if (page->state == KBUDDY_PAGE_FREE)
+		return KBUDDY_BAD_FREE_DOUBLE;
+	if (page->owner != owner)
+		return KBUDDY_BAD_FREE_WRONG_ALLOCATOR;
+	if (order == KBUDDY_ANY_ORDER)
+		*orderp = page->order;
+	else if (page->order != order)
+		return KBUDDY_BAD_FREE_WRONG_ORDER;
+	return KBUDDY_NR_COUNTERS;
+}
+
+static void report_bad_free(struct kbuddy_pool *pool, void *addr,
+			    struct kbuddy_region *r, unsigned long pfn,
+			    unsigned int order, enum kbuddy_counter bad,
+			    unsigned long caller)
+{
+	phys_addr_t phys = PFN_PHYS(pfn);
+
+	if (order == KBUDDY_ANY_ORDER)
+		order = 0;
+	if (r)
+		pr_warn_ratelimited("pool %s: refused free of %pa order %u: %s (caller %pS)\n",
+				    pool->name, &phys, order,
+				    bad_free_reason(bad), (void *)caller);
+	else
+		pr_warn_ratelimited("pool %s: refused free of %p order %u: %s (caller %pS)\n",
+				    pool->name, addr, order,
+				    bad_free_reason(bad), (void *)caller);
+}
+
+/**
+ * kbuddy_free_owned() - free a block allocated by kbuddy_alloc_owned()
+ * @pool: the pool
+ * @addr: the block's address
+ * @order: its order, or KBUDDY_ANY_ORDER to take the order it has
+ * @owner: the owner it was allocated with
+ * @caller: the address reported for a bad free
+ *
+ * Context: Any context.
+ * Return: 0, or -EINVAL for a refused free (the pool unchanged).
+ */
+int kbuddy_free_owned(struct kbuddy_pool *pool, void *addr, unsigned int order,
+		      void *owner, unsigned long caller)
+{
+	enum kbuddy_counter bad;
+	struct kbuddy_region *r;
+	unsigned long flags, pfn = 0;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	bad = check_owned(pool, addr, &order, owner, &r, &pfn);
+	if (bad != KBUDDY_NR_COUNTERS) {
+		pool->stats.counter[bad]++;
+		spin_unlock_irqrestore(&pool->lock, flags);
+		report_bad_free(pool, addr, r, pfn, order, bad, caller);
+		return -EINVAL;
+	}
+	if (owner)
+		set_owner(r, pfn, order, NULL);
+	pool->stats.counter[KBUDDY_MERGE] +=
+		free_one_block(pool->max_order, r, pfn, order);
+	pool->nr_free += 1UL << order;
+	pool->stats.free[order]++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return 0;
+}
+
+/**
+ * kbuddy_owned_order() - order of an allocated block owned by @owner
+ * @pool: the pool
+ * @addr: the block's address
+ * @owner: its owner
+ *
+ * Context: Any context.
+ * Return: the order, or -EINVAL if @addr is not such a block.
+ */
+int kbuddy_owned_order(struct kbuddy_pool *pool, void *addr, void *owner)
+{
+	unsigned int order = KBUDDY_ANY_ORDER;
+	struct kbuddy_region *r;
+	unsigned long flags, pfn;
+	enum kbuddy_counter bad;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	bad = check_owned(pool, addr, &order, owner, &r, &pfn);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return bad == KBUDDY_NR_COUNTERS ? order : -EINVAL;
+}
+
+/**
+ * kbuddy_resize_owned() - shrink or grow an allocated block in place
+ * @pool: the pool
+ * @addr: the block's address
+ * @order: its order now
+ * @new_order: the order it should have
+ * @owner: its owner
+ *
+ * Shrinking splits the block and frees the tail (orders @new_order ..
+ * @order - 1) back to the free areas. Growing takes, for each order from
+ * @order up, the buddy above the block, which must be free as a whole block
+ * of that order; the block must be aligned to @new_order.
+ *
+ * Context: Any context.
+ * Return: 0, -ENOMEM if the buddies needed to grow are not all free, or
+ * -EINVAL if @addr is not an allocated block of @order owned by @owner.
+ */
+int kbuddy_resize_owned(struct kbuddy_pool *pool, void *addr,
+			unsigned int order, unsigned int new_order, void *owner)
+{
+	struct kbuddy_region *r;
+	unsigned long flags, pfn;
+	unsigned int k;
+	int err = 0;
+
+	if (new_order >= pool->max_order)
+		return -ENOMEM;
+	spin_lock_irqsave(&pool->lock, flags);
+	if (check_owned(pool, addr, &order, owner, &r, &pfn) !=
+	    KBUDDY_NR_COUNTERS) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (new_order < order) {
+		pfn_desc(r, pfn)->order = new_order;
+		for (k = new_order; k < order; k++) {
+			unsigned long tail = pfn + (1UL << k);
+
+			set_owner(r, tail, k, NULL);
+			pool->stats.counter[KBUDDY_MERGE] +=
+				free_one_block(pool->max_order, r, tail, k);
+			pool->stats.counter[KBUDDY_SPLIT]++;
+		}
+		pool->nr_free += (1UL << order) - (1UL << new_order);
+	} else if (new_order > order) {
+		if (pfn & ((1UL << new_order) - 1) ||
+		    pfn + (1UL << new_order) > region_end_pfn(r)) {
+			err = -ENOMEM;
+			goto out;
+		}
+		for (k = order; k < new_order; k++)
+			if (!is_free_head(r, pfn + (1UL << k), k)) {
+				err = -ENOMEM;
+				goto out;
+			}
+		for (k = order; k < new_order; k++) {
+			unsigned long buddy = pfn + (1UL << k);
+
+			del_free_block(r, pfn_desc(r, buddy), buddy, k);
+			r->nr_free -= 1UL << k;
+			set_owner(r, buddy, k, owner);
+			pool->stats.counter[KBUDDY_MERGE]++;
+		}
+		pfn_desc(r, pfn)->order = new_order;
+		pool->nr_free -= (1UL << new_order) - (1UL << order);
+	}
+out:
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return err;
+}
+
+/**
+ * kbuddy_page_owner() - the owner recorded for the page holding @addr
+ * @pool: the pool
+ * @addr: any address
+ *
+ * Lockless: the owner of a block that is being freed at the same time may be
+ * stale; callers that dereference a slab owner do so under RCU.
+ *
+ * Context: Any context.
+ * Return: the owner, or NULL if there is none or @addr is not in the pool.
+ */
+void *kbuddy_page_owner(struct kbuddy_pool *pool, const void *addr)
+{
+	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
+
+	if (!r)
+		return NULL;
+	return READ_ONCE(r->pages[(addr - r->virt) >> PAGE_SHIFT].owner);
+}
+
+/* ==== Public interface =================================================== */
+
+/**
+ * kbuddy_alloc_pages() - allocate a block of 2^@order pages
+ * @pool: the pool
+ * @order: the order of the block, below the pool's max_order
+ * @gfp: allocation flags; __GFP_ZERO (or init_on_alloc) zeroes the block
+ *
+ * The block is naturally aligned: its physical address is a multiple of
+ * PAGE_SIZE << @order. kbuddy never sleeps to find memory, so any gfp works
+ * from any context; a blocking gfp only lets the debug kernel check that the
+ * caller could sleep.
+ *
+ * Context: Any context.
+ * Return: the kernel virtual address of the block, or NULL if no block of
+ * @order is free or @order is out of range.
+ */
+void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
+			 gfp_t gfp)
+{
+	return kbuddy_alloc_owned(pool, order, gfp, NULL);
+}
+EXPORT_SYMBOL_GPL(kbuddy_alloc_pages);
 
 /**
  * kbuddy_free_pages() - free a block allocated by kbuddy_alloc_pages()
@@ -632,9 +891,10 @@ static const char *bad_free_reason(enum kbuddy_counter kind)
  * @order: the order it was allocated with
  *
  * A bad free - an address outside the pool, not aligned to @order, not the
- * start of an allocated block, a block already free, or the wrong @order -
- * is refused: the pool is left exactly as it was, a bad_free_* counter goes
- * up and a ratelimited warning names the caller.
+ * start of an allocated block, a block already free, the wrong @order, or a
+ * block of a slab cache or of kbuddy_malloc() - is refused: the pool is left
+ * exactly as it was, a bad_free_* counter goes up and a ratelimited warning
+ * names the caller.
  *
  * Context: Any context.
  * Return: 0, or -EINVAL for a refused free.
@@ -642,56 +902,6 @@ static const char *bad_free_reason(enum kbuddy_counter kind)
 int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
 		      unsigned int order)
 {
-	enum kbuddy_counter bad = KBUDDY_NR_COUNTERS;
-	struct kbuddy_region *r;
-	struct kbuddy_page *page;
-	unsigned long flags, pfn = 0;
-
-	spin_lock_irqsave(&pool->lock, flags);
-	r = kbuddy_find_region(pool, addr);
-	if (!r) {
-		bad = KBUDDY_BAD_FREE_OUTSIDE;
-		goto refuse;
-	}
-	pfn = r->base_pfn + ((addr - r->virt) >> PAGE_SHIFT);
-	if (!PAGE_ALIGNED(addr - r->virt) || order >= pool->max_order ||
-	    (pfn & ((1UL << order) - 1))) {
-		bad = order >= pool->max_order ? KBUDDY_BAD_FREE_WRONG_ORDER :
-						 KBUDDY_BAD_FREE_MISALIGNED;
-		goto refuse;
-	}
-	page = pfn_desc(r, pfn);
-	if (page->state == KBUDDY_PAGE_NONE)
-		bad = inside_free_block(pool, r, pfn) ? KBUDDY_BAD_FREE_DOUBLE :
-							KBUDDY_BAD_FREE_NOT_HEAD;
-	else if (page->state == KBUDDY_PAGE_FREE)
-		bad = KBUDDY_BAD_FREE_DOUBLE;
-	else if (page->order != order)
-		bad = KBUDDY_BAD_FREE_WRONG_ORDER;
-	if (bad != KBUDDY_NR_COUNTERS)
-		goto refuse;
-
-	pool->stats.counter[KBUDDY_MERGE] +=
-		free_one_block(pool->max_order, r, pfn, order);
-	pool->nr_free += 1UL << order;
-	pool->stats.free[order]++;
-	spin_unlock_irqrestore(&pool->lock, flags);
-	return 0;
-
-refuse:
-	pool->stats.counter[bad]++;
-	spin_unlock_irqrestore(&pool->lock, flags);
-	if (r) {
-		phys_addr_t phys = PFN_PHYS(pfn);
-
-		pr_warn_ratelimited("pool %s: refused free of %pa order %u: %s (caller %pS)\n",
-				    pool->name, &phys, order,
-				    bad_free_reason(bad), (void *)_RET_IP_);
-	} else {
-		pr_warn_ratelimited("pool %s: refused free of %p order %u: %s (caller %pS)\n",
-				    pool->name, addr, order,
-				    bad_free_reason(bad), (void *)_RET_IP_);
-	}
-	return -EINVAL;
+	return kbuddy_free_owned(pool, addr, order, NULL, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kbuddy_free_pages);

@@ -5,7 +5,9 @@
  * buddyinfo	free blocks per order, one line per region (/proc/buddyinfo)
  * stats	counters, one "name value" per line
  * validate	reading it cross-checks the pool: "ok" or each problem
- * blocks	blocks held through debugfs; writes allocate and free them
+ * slabinfo	the pool's caches, as /proc/slabinfo 2.1
+ * blocks	blocks and objects held through debugfs; writes allocate and
+ *		free them
  */
 
 #include <linux/debugfs.h>
@@ -23,12 +25,13 @@
 
 static struct dentry *kbuddy_debugfs_root;
 
-/* A block allocated through the blocks file. */
+/* A block (or, with a size, a kbuddy_malloc() object) held by debugfs. */
 struct kbuddy_dbg_block {
 	struct list_head node;
 	void *addr;
 	phys_addr_t phys;
 	unsigned int order;
+	size_t size;
 };
 
 /**
@@ -78,6 +81,48 @@ static int buddyinfo_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(buddyinfo);
 
+/* The slab counters of every cache of @pool, summed. */
+static int slab_stats_show(struct seq_file *m, struct kbuddy_pool *pool)
+{
+	struct kbuddy_cache_info *info, *sum;
+	struct kbuddy_cache *c;
+	unsigned long caches = 0;
+	unsigned int i;
+
+	info = kcalloc(2, sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	sum = &info[1];
+	mutex_lock(&pool->caches_lock);
+	list_for_each_entry(c, &pool->caches, node) {
+		kbuddy_cache_info(c, info);
+		sum->active_objs += info->active_objs;
+		sum->num_objs += info->num_objs;
+		sum->num_slabs += info->num_slabs;
+		sum->cached_objs += info->cached_objs;
+		for (i = 0; i < KBUDDY_NR_CACHE_COUNTERS; i++)
+			sum->count[i] += info->count[i];
+		for (i = 0; i < KBUDDY_NR_CPU_COUNTERS; i++)
+			sum->cpu_count[i] += info->cpu_count[i];
+		caches++;
+	}
+	mutex_unlock(&pool->caches_lock);
+
+	seq_printf(m, "slab_caches %lu\n", caches);
+	seq_printf(m, "slab_slabs %lu\n", sum->num_slabs);
+	seq_printf(m, "slab_objects %lu\n", sum->num_objs);
+	seq_printf(m, "slab_objects_active %lu\n", sum->active_objs);
+	seq_printf(m, "slab_objects_cached %lu\n", sum->cached_objs);
+	for (i = 0; i < KBUDDY_NR_CPU_COUNTERS; i++)
+		seq_printf(m, "slab_%s %lu\n", kbuddy_cpu_counter_names[i],
+			   sum->cpu_count[i]);
+	for (i = 0; i < KBUDDY_NR_CACHE_COUNTERS; i++)
+		seq_printf(m, "slab_%s %lu\n", kbuddy_cache_counter_names[i],
+			   sum->count[i]);
+	kfree(info);
+	return 0;
+}
+
 static int stats_show(struct seq_file *m, void *v)
 {
 	struct kbuddy_pool *pool = m->private;
@@ -105,9 +150,41 @@ static int stats_show(struct seq_file *m, void *v)
 		seq_printf(m, "%s %lu\n", kbuddy_counter_names[i],
 			   st->counter[i]);
 	kfree(st);
-	return 0;
+	return slab_stats_show(m, pool);
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
+
+static int slabinfo_show(struct seq_file *m, void *v)
+{
+	struct kbuddy_pool *pool = m->private;
+	struct kbuddy_cache_info *info;
+	struct kbuddy_cache *c;
+
+	info = kmalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	/* The layout of /proc/slabinfo, version 2.1 (mm/slab_common.c). */
+	seq_puts(m, "slabinfo - version: 2.1\n");
+	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>");
+	seq_puts(m, " : tunables <limit> <batchcount> <sharedfactor>");
+	seq_puts(m, " : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	mutex_lock(&pool->caches_lock);
+	list_for_each_entry(c, &pool->caches, node) {
+		kbuddy_cache_info(c, info);
+		seq_printf(m, "%-17s %6lu %6lu %6u %4u %4u", c->name,
+			   info->active_objs, info->num_objs, c->size,
+			   c->objects, 1U << c->order);
+		seq_printf(m, " : tunables %4u %4u %4u", c->mag_size,
+			   c->mag_size / 2, c->depot_max);
+		seq_printf(m, " : slabdata %6lu %6lu %6lu\n",
+			   info->active_slabs, info->num_slabs,
+			   info->cached_objs);
+	}
+	mutex_unlock(&pool->caches_lock);
+	kfree(info);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(slabinfo);
 
 static __printf(2, 0) void seq_report(void *ctx, const char *fmt, va_list args)
 {
@@ -117,7 +194,7 @@ static __printf(2, 0) void seq_report(void *ctx, const char *fmt, va_list args)
 static int validate_show(struct seq_file *m, void *v)
 {
 	struct kbuddy_pool *pool = m->private;
-	unsigned long problems = kbuddy_validate(pool, seq_report, m);
+	unsigned long problems = kbuddy_pool_check(pool, seq_report, m);
 
 	if (!problems)
 		seq_puts(m, "ok\n");
@@ -135,8 +212,12 @@ static int blocks_show(struct seq_file *m, void *v)
 	struct kbuddy_dbg_block *b;
 
 	mutex_lock(&dp->lock);
-	list_for_each_entry(b, &dp->blocks, node)
-		seq_printf(m, "%pa %u\n", &b->phys, b->order);
+	list_for_each_entry(b, &dp->blocks, node) {
+		if (b->size)
+			seq_printf(m, "%pa malloc %zu\n", &b->phys, b->size);
+		else
+			seq_printf(m, "%pa %u\n", &b->phys, b->order);
+	}
 	mutex_unlock(&dp->lock);
 	return 0;
 }
@@ -146,12 +227,13 @@ static int blocks_open(struct inode *inode, struct file *file)
 	return single_open(file, blocks_show, inode->i_private);
 }
 
-enum blocks_cmd { BLOCKS_ALLOC, BLOCKS_FREE, BLOCKS_FREE_ALL };
+enum blocks_cmd { BLOCKS_ALLOC, BLOCKS_MALLOC, BLOCKS_FREE, BLOCKS_FREE_ALL };
 
 struct blocks_req {
 	enum blocks_cmd cmd;
 	unsigned int order;
 	unsigned long count;
+	size_t size;
 	phys_addr_t phys;
 };
 
@@ -181,6 +263,16 @@ static int blocks_parse(char *buf, struct blocks_req *req)
 			return -EINVAL;
 		return 0;
 	}
+	if (!strcmp(args[0], "malloc") && (n == 2 || n == 3)) {
+		req->cmd = BLOCKS_MALLOC;
+		req->count = 1;
+		if (kstrtoul(args[1], 0, &req->size) || !req->size)
+			return -EINVAL;
+		if (n == 3 && (kstrtoul(args[2], 0, &req->count) ||
+			       !req->count))
+			return -EINVAL;
+		return 0;
+	}
 	if (!strcmp(args[0], "free") && n == 2) {
 		if (!strcmp(args[1], "all")) {
 			req->cmd = BLOCKS_FREE_ALL;
@@ -201,7 +293,10 @@ static void blocks_free_list(struct kbuddy_dbg_pool *dp,
 	struct kbuddy_dbg_block *b, *tmp;
 
 	list_for_each_entry_safe(b, tmp, list, node) {
-		kbuddy_free_pages(dp->pool, b->addr, b->order);
+		if (b->size)
+			kbuddy_free(dp->pool, b->addr);
+		else
+			kbuddy_free_pages(dp->pool, b->addr, b->order);
 		list_del(&b->node);
 		kfree(b);
 	}
@@ -215,15 +310,25 @@ static int blocks_alloc(struct kbuddy_dbg_pool *dp, struct blocks_req *req)
 	unsigned long i;
 	LIST_HEAD(new);
 
-	if (req->order >= pool->max_order ||
-	    req->count > kbuddy_pool_total_pages(pool) >> req->order)
+	if (req->cmd == BLOCKS_ALLOC &&
+	    (req->order >= pool->max_order ||
+	     req->count > kbuddy_pool_total_pages(pool) >> req->order))
+		return -EINVAL;
+	if (req->cmd == BLOCKS_MALLOC &&
+	    (req->size > PAGE_SIZE << (pool->max_order - 1) ||
+	     req->count > kbuddy_pool_total_pages(pool) << PAGE_SHIFT >> 3))
 		return -EINVAL;
 	for (i = 0; i < req->count; i++) {
 		b = kmalloc(sizeof(*b), GFP_KERNEL);
 		if (!b)
 			goto undo;
 		b->order = req->order;
-		b->addr = kbuddy_alloc_pages(pool, req->order, GFP_KERNEL);
+		b->size = req->cmd == BLOCKS_MALLOC ? req->size : 0;
+		if (b->size)
+			b->addr = kbuddy_malloc(pool, b->size, GFP_KERNEL);
+		else
+			b->addr = kbuddy_alloc_pages(pool, req->order,
+						     GFP_KERNEL);
 		if (!b->addr) {
 			kfree(b);
 			goto undo;
@@ -247,7 +352,8 @@ static int blocks_free(struct kbuddy_dbg_pool *dp, phys_addr_t phys)
 	list_for_each_entry(b, &dp->blocks, node) {
 		if (b->phys != phys)
 			continue;
-		if (kbuddy_free_pages(dp->pool, b->addr, b->order))
+		if (b->size ? kbuddy_free(dp->pool, b->addr) :
+			      kbuddy_free_pages(dp->pool, b->addr, b->order))
 			return -EIO;
 		list_del(&b->node);
 		kfree(b);
@@ -274,7 +380,7 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 	err = blocks_parse(buf, &req);
 	kfree(buf);
 	if (err) {
-		pr_warn_ratelimited("pool %s: blocks: usage: alloc ORDER [COUNT] | free PHYS | free all\n",
+		pr_warn_ratelimited("pool %s: blocks: usage: alloc ORDER [COUNT] | malloc SIZE [COUNT] | free PHYS | free all\n",
 				    dp->pool->name);
 		return err;
 	}
@@ -282,9 +388,10 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 	mutex_lock(&dp->lock);
 	switch (req.cmd) {
 	case BLOCKS_ALLOC:
+	case BLOCKS_MALLOC:
 		err = blocks_alloc(dp, &req);
 		if (err == -EINVAL)
-			pr_warn_ratelimited("pool %s: blocks: order must be below %u and count fit the pool\n",
+			pr_warn_ratelimited("pool %s: blocks: order must be below %u, size fit a block and count the pool\n",
 					    dp->pool->name, dp->pool->max_order);
 		break;
 	case BLOCKS_FREE:
@@ -338,6 +445,7 @@ void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
 	debugfs_create_file("buddyinfo", 0400, dp->dir, pool, &buddyinfo_fops);
 	debugfs_create_file("stats", 0400, dp->dir, pool, &stats_fops);
 	debugfs_create_file("validate", 0400, dp->dir, pool, &validate_fops);
+	debugfs_create_file("slabinfo", 0400, dp->dir, pool, &slabinfo_fops);
 	debugfs_create_file("blocks", 0600, dp->dir, dp, &blocks_fops);
 	pool->debugfs = dp;
 }

@@ -7,6 +7,9 @@
 #define _KBUDDY_INTERNAL_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/reciprocal_div.h>
 #include <linux/spinlock.h>
 #include <linux/stdarg.h>
 #include <linux/types.h>
@@ -32,6 +35,10 @@ enum kbuddy_page_state {
  * @lru: link on free_area[@order].free_list while @state is FREE
  * @order: order of the block this page heads (FREE and ALLOC only)
  * @state: an enum kbuddy_page_state
+ * @owner: on every page of an allocated block: the slab it holds, or
+ *	KBUDDY_OWNER_LARGE for a kbuddy_malloc() block; NULL for a
+ *	kbuddy_alloc_pages() block and for free pages. Written under the pool's
+ *	lock, read locklessly to find an object's slab.
  *
  * Descriptors live outside the managed memory, so a stray write into an
  * allocated block cannot corrupt the allocator. Only block heads carry a
@@ -43,7 +50,16 @@ struct kbuddy_page {
 	struct list_head lru;
 	u8 order;
 	u8 state;
+	void *owner;
 };
+
+/* Size classes of the malloc family: 8 .. PAGE_SIZE / 2, with 96 and 192. */
+#define KBUDDY_NR_KMALLOC	(PAGE_SHIFT - 3 + 2)
+
+/* Owner of the blocks of the malloc family that bypass the slab caches. */
+#define KBUDDY_OWNER_LARGE	((void *)1UL)
+/* For kbuddy_free_owned(): whatever order the block has. */
+#define KBUDDY_ANY_ORDER	(~0U)
 
 /**
  * struct kbuddy_free_area - free blocks of one order in one region
@@ -109,6 +125,7 @@ enum kbuddy_counter {
 	KBUDDY_BAD_FREE_NOT_HEAD,
 	KBUDDY_BAD_FREE_DOUBLE,
 	KBUDDY_BAD_FREE_WRONG_ORDER,
+	KBUDDY_BAD_FREE_WRONG_ALLOCATOR,
 	KBUDDY_NR_COUNTERS,
 };
 
@@ -133,11 +150,16 @@ struct kbuddy_stats {
  * @lock: protects everything below it but @node and @debugfs, and the
  *	mutable fields of every region; taken with irqsave
  * @max_order: blocks have orders 0 .. @max_order - 1; fixed at creation
- * @nr_regions: regions in use in @regions; grows only, under @lock
+ * @nr_regions: regions in use in @regions; grows only, under @lock, with
+ *	release semantics so that kbuddy_find_region() may read it locklessly
  * @regions: the regions, filled in before @nr_regions counts them
  * @nr_pages: pages in all regions
  * @nr_free: free pages in all regions
  * @stats: counters
+ * @caches_lock: protects @caches
+ * @caches: the pool's slab caches, kmalloc size classes first
+ * @kmalloc: the malloc family's size classes, smallest first; set when
+ *	the pool is created
  * @node: on the list of all pools, under kbuddy_pools_mutex
  * @debugfs: debugfs.c's state for this pool, or NULL
  * @name: the pool's name, as in /sys/kernel/debug/kbuddy/<name>/
@@ -151,9 +173,200 @@ struct kbuddy_pool {
 	unsigned long nr_free;
 	struct kbuddy_stats stats;
 
+	struct mutex caches_lock; /* see above */
+	struct list_head caches;
+	struct kbuddy_cache *kmalloc[KBUDDY_NR_KMALLOC];
+
 	struct list_head node;
 	void *debugfs;
 	char name[KBUDDY_NAME_LEN + 1];
+};
+
+/* ==== The slab layer (slab.c) =========================================== */
+
+/* Where an object is; one byte per object, outside the slab. */
+enum kbuddy_obj_state {
+	KBUDDY_OBJ_FREE = 0,	/* on its slab's freelist */
+	KBUDDY_OBJ_CACHED,	/* in a magazine (per-CPU or depot) */
+	KBUDDY_OBJ_ALLOC,	/* handed out */
+};
+
+/**
+ * struct kbuddy_slab - one buddy block cut into objects
+ * @node: on the cache's full, partial or empty list
+ * @cache: the cache; set at creation
+ * @base: the first object; set at creation
+ * @freelist: first free object; the chain runs through the objects, each
+ *	pointer XORed with the cache's key and its own address
+ * @inuse: objects not on @freelist (handed out or in magazines)
+ * @rcu: the descriptor is freed after a grace period, so that a lockless
+ *	lookup from a page descriptor never touches freed memory
+ * @state: an enum kbuddy_obj_state per object
+ *
+ * The descriptor lives outside the pool's memory. @node, @freelist, @inuse
+ * and the FREE state are protected by the cache's lock; an object's CACHED
+ * and ALLOC states belong to whoever holds the object.
+ */
+struct kbuddy_slab {
+	struct list_head node;
+	struct kbuddy_cache *cache;
+	void *base;
+	void *freelist;
+	unsigned int inuse;
+	struct rcu_head rcu;
+	u8 state[];
+};
+
+/* One object in a magazine, with its state byte so a pop needs no lookup. */
+struct kbuddy_round {
+	void *obj;
+	u8 *state;
+};
+
+/**
+ * struct kbuddy_magazine - a stack of free objects (Bonwick)
+ * @node: on the depot's full or empty list
+ * @rounds: objects in @round
+ * @round: up to the cache's magazine size of objects
+ */
+struct kbuddy_magazine {
+	struct list_head node;
+	unsigned int rounds;
+	struct kbuddy_round round[];
+};
+
+/* Per-CPU counters of a cache; kbuddy_cpu_counter_names[] in slab.c. */
+enum kbuddy_cpu_counter {
+	KBUDDY_CPU_ALLOC,	/* allocations served from a magazine */
+	KBUDDY_CPU_FREE,	/* frees taken by a magazine */
+	KBUDDY_NR_CPU_COUNTERS,
+};
+
+/**
+ * struct kbuddy_cache_cpu - a cache's objects on one CPU
+ * @loaded: the magazine allocations pop from and frees push to
+ * @previous: the other magazine, full or empty, swapped in when @loaded runs
+ *	out (Bonwick's two-magazine rule bounds depot trips)
+ * @count: the enum kbuddy_cpu_counter counters
+ *
+ * Only its CPU touches it, with interrupts off; other CPUs reach it through
+ * an IPI (drain, validate) or when the CPU is offline.
+ */
+struct kbuddy_cache_cpu {
+	struct kbuddy_magazine *loaded;
+	struct kbuddy_magazine *previous;
+	unsigned long count[KBUDDY_NR_CPU_COUNTERS];
+};
+
+/* Locked counters of a cache; kbuddy_cache_counter_names[] in slab.c. */
+enum kbuddy_cache_counter {
+	KBUDDY_CACHE_ALLOC_SLOW,	/* allocations that went to the depot or slabs */
+	KBUDDY_CACHE_FREE_SLOW,		/* frees that went to the depot or slabs */
+	KBUDDY_CACHE_ALLOC_FAIL,
+	KBUDDY_CACHE_DEPOT_EXCHANGE,	/* magazines swapped with the depot */
+	KBUDDY_CACHE_SLAB_NEW,
+	KBUDDY_CACHE_SLAB_FREE,
+	KBUDDY_CACHE_FREELIST_REPAIR,	/* corrupted freelists rebuilt */
+	KBUDDY_CACHE_BAD_FREE_OUTSIDE,	/* not in the cache's pool */
+	KBUDDY_CACHE_BAD_FREE_NOT_OBJECT, /* in the pool, not in a slab */
+	KBUDDY_CACHE_BAD_FREE_WRONG_CACHE,
+	KBUDDY_CACHE_BAD_FREE_INTERIOR,	/* not the start of an object */
+	KBUDDY_CACHE_BAD_FREE_DOUBLE,
+	KBUDDY_NR_CACHE_COUNTERS,
+};
+
+extern const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS];
+extern const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS];
+
+/* Flags of kbuddy_cache_create() that are not public. */
+#define KBUDDY_CACHE_KMALLOC	(1UL << 31)	/* a malloc size class */
+
+/**
+ * struct kbuddy_cache - a cache of fixed-size objects on a pool
+ * @pool: the pool its slabs come from
+ * @object_size: bytes the user asked for
+ * @size: stride between objects: object, free pointer if outside, alignment
+ * @align: alignment of every object
+ * @offset: where the free pointer sits in a free object
+ * @order: order of every slab
+ * @objects: objects per slab
+ * @mag_size: rounds per magazine
+ * @depot_max: full magazines the depot keeps before flushing to slabs
+ * @flags: KBUDDY_CACHE_* flags
+ * @ctor: constructor run once per object when its slab is made, or NULL
+ * @random: the key free pointers are XORed with
+ * @reciprocal_size: for dividing by @size without a division
+ * @cpu: per-CPU magazines
+ * @lock: protects everything below, and slabs' freelists (see
+ *	struct kbuddy_slab); taken with irqsave, after no other kbuddy lock,
+ *	before the pool's
+ * @partial: slabs with free and used objects
+ * @full: slabs with no free object
+ * @empty: slabs with no used object
+ * @nr_partial: slabs on @partial
+ * @nr_full: slabs on @full
+ * @nr_empty: slabs on @empty
+ * @depot_full: full magazines
+ * @depot_empty: empty magazines
+ * @nr_depot_full: magazines on @depot_full
+ * @nr_depot_empty: magazines on @depot_empty
+ * @count: the enum kbuddy_cache_counter counters
+ * @node: on the pool's list of caches, under the pool's caches_lock
+ * @name: shown in slabinfo
+ *
+ * The fields above @cpu are set at creation and never change.
+ */
+struct kbuddy_cache {
+	struct kbuddy_pool *pool;
+	unsigned int object_size;
+	unsigned int size;
+	unsigned int align;
+	unsigned int offset;
+	unsigned int order;
+	unsigned int objects;
+	unsigned int mag_size;
+	unsigned int depot_max;
+	unsigned long flags;
+	void (*ctor)(void *obj);
+	unsigned long random;
+	struct reciprocal_value reciprocal_size;
+	struct kbuddy_cache_cpu __percpu *cpu;
+
+	spinlock_t lock; /* see above */
+	struct list_head partial;
+	struct list_head full;
+	struct list_head empty;
+	unsigned long nr_partial;
+	unsigned long nr_full;
+	unsigned long nr_empty;
+	struct list_head depot_full;
+	struct list_head depot_empty;
+	unsigned long nr_depot_full;
+	unsigned long nr_depot_empty;
+	unsigned long count[KBUDDY_NR_CACHE_COUNTERS];
+
+	struct list_head node;
+	char name[KBUDDY_NAME_LEN + 1];
+};
+
+/**
+ * struct kbuddy_cache_info - what slabinfo and stats show of a cache
+ * @active_objs: objects handed out
+ * @num_objs: objects in all slabs
+ * @active_slabs: slabs with at least one object not on their freelist
+ * @num_slabs: all slabs
+ * @cached_objs: objects in magazines (per-CPU and depot)
+ * @count: the cache's locked counters
+ * @cpu_count: the per-CPU counters, summed
+ */
+struct kbuddy_cache_info {
+	unsigned long active_objs;
+	unsigned long num_objs;
+	unsigned long active_slabs;
+	unsigned long num_slabs;
+	unsigned long cached_objs;
+	unsigned long count[KBUDDY_NR_CACHE_COUNTERS];
+	unsigned long cpu_count[KBUDDY_NR_CPU_COUNTERS];
 };
 
 /* Called once per problem found, with a printf format and its arguments. */
@@ -161,6 +374,8 @@ typedef void (*kbuddy_report_fn)(void *ctx, const char *fmt, va_list args)
 	__printf(2, 0);
 
 /* buddy.c: the page allocator proper. */
+__printf(3, 4) void kbuddy_report(kbuddy_report_fn report, void *ctx,
+				  const char *fmt, ...);
 int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r);
 void kbuddy_region_fini(struct kbuddy_pool *pool, struct kbuddy_region *r);
 unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
@@ -170,6 +385,14 @@ unsigned long kbuddy_validate(struct kbuddy_pool *pool,
 			      kbuddy_report_fn report, void *ctx);
 void kbuddy_pool_init(struct kbuddy_pool *pool, const char *name,
 		      unsigned int max_order);
+void *kbuddy_alloc_owned(struct kbuddy_pool *pool, unsigned int order,
+			 gfp_t gfp, void *owner);
+int kbuddy_free_owned(struct kbuddy_pool *pool, void *addr, unsigned int order,
+		      void *owner, unsigned long caller);
+int kbuddy_owned_order(struct kbuddy_pool *pool, void *addr, void *owner);
+int kbuddy_resize_owned(struct kbuddy_pool *pool, void *addr,
+			unsigned int order, unsigned int new_order, void *owner);
+void *kbuddy_page_owner(struct kbuddy_pool *pool, const void *addr);
 struct kbuddy_region *kbuddy_find_region(struct kbuddy_pool *pool,
 					 const void *addr);
 void kbuddy_stats_snapshot(struct kbuddy_pool *pool, struct kbuddy_stats *st,
@@ -181,7 +404,26 @@ void kbuddy_debugfs_exit(void);
 void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool);
 void kbuddy_debugfs_remove_pool(struct kbuddy_pool *pool);
 
+/* slab.c */
+int kbuddy_cache_free_caller(struct kbuddy_cache *c, void *obj,
+			     unsigned long caller);
+int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
+			     enum kbuddy_cache_counter bad,
+			     unsigned long caller);
+struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
+				      const void *obj, bool in_use);
+void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info);
+unsigned long kbuddy_cache_validate(struct kbuddy_cache *c,
+				    kbuddy_report_fn report, void *ctx);
+void kbuddy_cache_destroy_forced(struct kbuddy_cache *c);
+
+/* kmalloc.c */
+int kbuddy_kmalloc_init(struct kbuddy_pool *pool);
+void kbuddy_kmalloc_fini(struct kbuddy_pool *pool);
+
 /* pool.c */
+unsigned long kbuddy_pool_check(struct kbuddy_pool *pool,
+				kbuddy_report_fn report, void *ctx);
 u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size);
 
 #endif /* _KBUDDY_INTERNAL_H */

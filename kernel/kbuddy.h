@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 struct kbuddy_pool;
+struct kbuddy_cache;
 
 /* Orders run from 0 to max_order - 1; max_order is at most this. */
 #define KBUDDY_MAX_ORDER_LIMIT	24
@@ -46,5 +47,27 @@ void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys);
 int kbuddy_pool_validate(struct kbuddy_pool *pool);
 unsigned long kbuddy_pool_free_pages(struct kbuddy_pool *pool);
 unsigned long kbuddy_pool_total_pages(struct kbuddy_pool *pool);
+
+/* kbuddy_cache_create() flag: align objects to a cache line. */
+#define KBUDDY_CACHE_HWCACHE_ALIGN	(1UL << 0)
+
+struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
+					 const char *name, unsigned int size,
+					 unsigned int align, unsigned long flags,
+					 void (*ctor)(void *obj));
+int kbuddy_cache_destroy(struct kbuddy_cache *c);
+void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp);
+int kbuddy_cache_free(struct kbuddy_cache *c, void *obj);
+unsigned long kbuddy_cache_shrink(struct kbuddy_cache *c);
+
+void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp);
+void *kbuddy_calloc(struct kbuddy_pool *pool, size_t n, size_t size,
+		    gfp_t gfp);
+void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
+		     gfp_t gfp);
+void *kbuddy_reallocarray(struct kbuddy_pool *pool, void *ptr, size_t n,
+			  size_t size, gfp_t gfp);
+int kbuddy_free(struct kbuddy_pool *pool, const void *ptr);
+size_t kbuddy_ksize(struct kbuddy_pool *pool, const void *ptr);
 
 #endif /* _KBUDDY_H */

@@ -73,12 +73,17 @@ struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order)
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	kbuddy_pool_init(pool, name, max_order);
+	if (kbuddy_kmalloc_init(pool)) {
+		kfree(pool);
+		return ERR_PTR(-ENOMEM);
+	}
 
 	mutex_lock(&kbuddy_pools_mutex);
 	list_for_each_entry(other, &kbuddy_pools, node) {
 		if (!strcmp(other->name, name)) {
 			mutex_unlock(&kbuddy_pools_mutex);
 			pr_err("pool %s already exists\n", name);
+			kbuddy_kmalloc_fini(pool);
 			kfree(pool);
 			return ERR_PTR(-EEXIST);
 		}
@@ -140,8 +145,8 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	pool->regions[pool->nr_regions] = *r;
 	pool->nr_pages += r->nr_pages;
 	pool->nr_free += r->nr_free;
-	/* Readers see the region whole: they take the lock too. */
-	pool->nr_regions++;
+	/* Lockless readers (kbuddy_find_region()) see the region whole. */
+	smp_store_release(&pool->nr_regions, pool->nr_regions + 1);
 	spin_unlock_irqrestore(&pool->lock, flags);
 out:
 	mutex_unlock(&kbuddy_pools_mutex);
@@ -368,9 +373,11 @@ static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
  * kbuddy_pool_destroy() - destroy a pool and give its memory back
  * @pool: the pool, or NULL
  *
- * Blocks still allocated are reported with their addresses; a region that
- * holds any is left mapped and claimed (leaked) rather than handed back
- * under its users. Memory from kbuddy_pool_add_mem() stays the caller's.
+ * Destroys the pool's caches (the malloc size classes, and any the caller
+ * left, with a warning). Objects and blocks still allocated are reported
+ * with their addresses; a region that holds any is left mapped and claimed
+ * (leaked) rather than handed back under its users. Memory from
+ * kbuddy_pool_add_mem() stays the caller's.
  *
  * Context: Process context; may sleep. No allocation may race with it.
  */
@@ -384,8 +391,19 @@ void kbuddy_pool_destroy(struct kbuddy_pool *pool)
 	mutex_lock(&kbuddy_pools_mutex);
 	list_del(&pool->node);
 	mutex_unlock(&kbuddy_pools_mutex);
+	kbuddy_kmalloc_fini(pool);
+	while (!list_empty(&pool->caches)) {
+		struct kbuddy_cache *c = list_first_entry(&pool->caches,
+							  struct kbuddy_cache,
+							  node);
+
+		pr_warn("pool %s: cache %s still exists; destroying it\n",
+			pool->name, c->name);
+		kbuddy_cache_destroy_forced(c);
+	}
 	for (i = 0; i < pool->nr_regions; i++)
 		pool_release_region(pool, &pool->regions[i]);
+	mutex_destroy(&pool->caches_lock);
 	kfree(pool);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_destroy);
@@ -452,6 +470,29 @@ void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys)
 }
 EXPORT_SYMBOL_GPL(kbuddy_phys_to_virt);
 
+/**
+ * kbuddy_pool_check() - validate the page allocator and every cache
+ * @pool: the pool
+ * @report: called once per problem, or NULL
+ * @ctx: passed to @report
+ *
+ * Context: Process context.
+ * Return: the number of problems found.
+ */
+unsigned long kbuddy_pool_check(struct kbuddy_pool *pool,
+				kbuddy_report_fn report, void *ctx)
+{
+	unsigned long problems = kbuddy_validate(pool, report, ctx);
+	struct kbuddy_cache *c;
+
+	mutex_lock(&pool->caches_lock);
+	list_for_each_entry(c, &pool->caches, node)
+		problems += kbuddy_cache_validate(c, report, ctx);
+	mutex_unlock(&pool->caches_lock);
+	return problems;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_pool_check, KBUDDY_INTERNAL);
+
 static void report_problem(void *ctx, const char *fmt, va_list args)
 {
 	struct kbuddy_pool *pool = ctx;
@@ -469,15 +510,17 @@ static void report_problem(void *ctx, const char *fmt, va_list args)
  * kbuddy_pool_validate() - check a pool's consistency
  * @pool: the pool
  *
- * Cross-checks bitmaps, free lists, nr_free and page descriptors (see the
- * validate file in debugfs) and logs each problem found.
+ * Cross-checks bitmaps, free lists, nr_free and page descriptors, and every
+ * slab and magazine of the pool's caches (see the validate file in debugfs),
+ * and logs each problem found.
  *
- * Context: Any context; holds the pool's lock for a time linear in its size.
+ * Context: Process context; holds the pool's lock, then each cache's, for a
+ * time linear in their size.
  * Return: 0 if consistent, -EUCLEAN otherwise.
  */
 int kbuddy_pool_validate(struct kbuddy_pool *pool)
 {
-	return kbuddy_validate(pool, report_problem, pool) ? -EUCLEAN : 0;
+	return kbuddy_pool_check(pool, report_problem, pool) ? -EUCLEAN : 0;
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_validate);
 

@@ -630,11 +630,12 @@ static void kbuddy_destroy_with_blocks_held(struct kunit *test)
 	struct ctx *c = test->priv;
 	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_1M);
 
-	KUNIT_ASSERT_NOT_NULL(test, kbuddy_alloc_pages(pool, 0, GFP_KERNEL));
-	KUNIT_ASSERT_NOT_NULL(test, kbuddy_alloc_pages(pool, 5, GFP_KERNEL));
+	KUNIT_ASSERT_NOT_NULL(test, take(test, pool, 0));
+	KUNIT_ASSERT_NOT_NULL(test, take(test, pool, 5));
 	KUNIT_EXPECT_EQ(test, kbuddy_region_report_used(pool, &pool->regions[0], NULL, NULL), 2UL);
 	check_pool(test, pool);
 	/* Reports the two blocks and frees the metadata; must not crash. */
+	c->nr_held = 0;
 	kbuddy_pool_destroy(pool);
 	c->nr_pools--;
 }

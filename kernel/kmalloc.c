@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbuddy - the malloc family over a pool.
+ *
+ * Requests up to PAGE_SIZE / 2 go to power-of-two size classes (8 .. 2048,
+ * with 96 and 192 as the kernel has), each a slab cache; larger ones take a
+ * whole buddy block owned by KBUDDY_OWNER_LARGE, as ptmalloc sends large
+ * requests to mmap. Semantics follow kmalloc/kfree/krealloc.
+ */
+
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+#define KBUDDY_KMALLOC_MAX_CACHE_SIZE	(PAGE_SIZE / 2)
+
+/* The size of class @i, smallest first. */
+static unsigned int class_size(unsigned int i)
+{
+	static const unsigned int small[] = { 8, 16, 32, 64, 96, 128, 192 };
+
+	if (i < ARRAY_SIZE(small))
+		return small[i];
+	return 256U << (i - ARRAY_SIZE(small));
+}
+
+/* The smallest class for @size, 1 .. KBUDDY_KMALLOC_MAX_CACHE_SIZE. */
+static unsigned int class_index(size_t size)
+{
+	if (size <= 8)
+		return 0;
+	if (size <= 64)
+		return fls(size - 1) - 3;
+	if (size <= 96)
+		return 4;
+	if (size <= 128)
+		return 5;
+	if (size <= 192)
+		return 6;
+	return fls(size - 1) - 1;
+}
+
+static_assert(KBUDDY_NR_KMALLOC == 11 || PAGE_SIZE != 4096);
+
+/**
+ * kbuddy_kmalloc_init() - create a pool's size-class caches
+ * @pool: the new pool
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int kbuddy_kmalloc_init(struct kbuddy_pool *pool)
+{
+	char name[KBUDDY_NAME_LEN + 1];
+	unsigned int i;
+
+	for (i = 0; i < KBUDDY_NR_KMALLOC; i++) {
+		unsigned int size = class_size(i);
+		struct kbuddy_cache *c;
+
+		snprintf(name, sizeof(name), "kmalloc-%u", size);
+		/* Natural alignment: the largest power of two dividing size. */
+		c = kbuddy_cache_create(pool, name, size, size & -size,
+					KBUDDY_CACHE_KMALLOC, NULL);
+		if (IS_ERR(c)) {
+			kbuddy_kmalloc_fini(pool);
+			return PTR_ERR(c);
+		}
+		pool->kmalloc[i] = c;
+	}
+	return 0;
+}
+
+/**
+ * kbuddy_kmalloc_fini() - destroy a pool's size-class caches
+ * @pool: the pool being destroyed
+ *
+ * Context: Process context; may sleep.
+ */
+void kbuddy_kmalloc_fini(struct kbuddy_pool *pool)
+{
+	unsigned int i;
+
+	for (i = 0; i < KBUDDY_NR_KMALLOC; i++) {
+		if (pool->kmalloc[i])
+			kbuddy_cache_destroy_forced(pool->kmalloc[i]);
+		pool->kmalloc[i] = NULL;
+	}
+}
+
+/**
+ * kbuddy_malloc() - allocate memory from a pool
+ * @pool: the pool
+ * @size: bytes
+ * @gfp: allocation flags; __GFP_ZERO zeroes the memory
+ *
+ * Up to PAGE_SIZE / 2 bytes come from a size class and are aligned to the
+ * largest power of two dividing the class size (so naturally for
+ * power-of-two sizes, at least 8); larger requests get a whole buddy block,
+ * aligned to its size.
+ *
+ * Context: Any context, with a gfp that does not sleep where sleeping is not
+ * allowed.
+ * Return: the memory; ZERO_SIZE_PTR for @size 0 (kbuddy_free() takes it);
+ * NULL if there is no memory or @size exceeds the pool's largest block.
+ */
+void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
+{
+	unsigned int order;
+
+	if (!size)
+		return ZERO_SIZE_PTR;
+	if (size <= KBUDDY_KMALLOC_MAX_CACHE_SIZE)
+		return kbuddy_cache_alloc(pool->kmalloc[class_index(size)], gfp);
+	order = get_order(size);
+	if (order >= pool->max_order)
+		return NULL;
+	return kbuddy_alloc_owned(pool, order, gfp, KBUDDY_OWNER_LARGE);
+}
+EXPORT_SYMBOL_GPL(kbuddy_malloc);
+
+/**
+ * kbuddy_calloc() - allocate a zeroed array
+ * @pool: the pool
+ * @n: number of elements
+ * @size: bytes per element
+ * @gfp: allocation flags
+ *
+ * Context: As kbuddy_malloc().
+ * Return: the zeroed memory, ZERO_SIZE_PTR if it is empty, or NULL if
+ * @n * @size overflows or there is no memory.
+ */
+void *kbuddy_calloc(struct kbuddy_pool *pool, size_t n, size_t size,
+		    gfp_t gfp)
+{
+	size_t bytes;
+
+	if (check_mul_overflow(n, size, &bytes))
+		return NULL;
+	return kbuddy_malloc(pool, bytes, gfp | __GFP_ZERO);
+}
+EXPORT_SYMBOL_GPL(kbuddy_calloc);
+
+static int free_caller(struct kbuddy_pool *pool, const void *ptr,
+		       unsigned long caller)
+{
+	struct kbuddy_cache *c;
+
+	if (ZERO_OR_NULL_PTR(ptr))
+		return 0;
+	c = kbuddy_obj_cache(pool, ptr, false);
+	if (!c)
+		return kbuddy_free_owned(pool, (void *)ptr, KBUDDY_ANY_ORDER,
+					 KBUDDY_OWNER_LARGE, caller);
+	if (!(c->flags & KBUDDY_CACHE_KMALLOC))
+		return kbuddy_cache_refuse_free(c, ptr,
+						KBUDDY_CACHE_BAD_FREE_WRONG_CACHE,
+						caller);
+	return kbuddy_cache_free_caller(c, (void *)ptr, caller);
+}
+
+/**
+ * kbuddy_free() - free memory from kbuddy_malloc() and friends
+ * @pool: the pool it came from
+ * @ptr: the memory; NULL and ZERO_SIZE_PTR are ignored
+ *
+ * A pointer the malloc family of @pool did not hand out, or already freed,
+ * is refused and reported as kbuddy_cache_free() and kbuddy_free_pages() do.
+ *
+ * Context: Any context.
+ * Return: 0, or -EINVAL for a refused free.
+ */
+int kbuddy_free(struct kbuddy_pool *pool, const void *ptr)
+{
+	return free_caller(pool, ptr, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(kbuddy_free);
+
+/**
+ * kbuddy_ksize() - usable size of memory from kbuddy_malloc()
+ * @pool: the pool
+ * @ptr: the memory
+ *
+ * Context: Any context.
+ * Return: the bytes usable at @ptr (the size class, or the whole block), 0
+ * for NULL, ZERO_SIZE_PTR or a pointer the malloc family did not hand out.
+ */
+size_t kbuddy_ksize(struct kbuddy_pool *pool, const void *ptr)
+{
+	struct kbuddy_cache *c;
+	int order;
+
+	if (ZERO_OR_NULL_PTR(ptr))
+		return 0;
+	c = kbuddy_obj_cache(pool, ptr, true);
+	if (c)
+		return c->flags & KBUDDY_CACHE_KMALLOC ? c->object_size : 0;
+	order = kbuddy_owned_order(pool, (void *)ptr, KBUDDY_OWNER_LARGE);
+	return order < 0 ? 0 : PAGE_SIZE << order;
+}
+EXPORT_SYMBOL_GPL(kbuddy_ksize);
+
+/**
+ * kbuddy_realloc() - resize memory from kbuddy_malloc()
+ * @pool: the pool
+ * @ptr: the memory, or NULL (or ZERO_SIZE_PTR) to allocate
+ * @size: the new size; 0 frees @ptr and returns ZERO_SIZE_PTR
+ * @gfp: allocation flags; with __GFP_ZERO, memory past @size is zeroed (for
+ *	this to hold, every call for the same memory must pass it)
+ *
+ * Works in place whenever it can: if @size still fits, @ptr is returned; a
+ * whole block that shrinks is split and its tail freed; a whole block that
+ * grows takes its free buddies. Otherwise the data moves to a new
+ * allocation and @ptr is freed.
+ *
+ * Context: As kbuddy_malloc().
+ * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL if there is no
+ * memory (then @ptr is untouched) or @ptr was not handed out by the pool's
+ * malloc family (reported).
+ */
+void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
+		     gfp_t gfp)
+{
+	size_t ks;
+	void *p;
+
+	if (ZERO_OR_NULL_PTR(ptr))
+		return kbuddy_malloc(pool, size, gfp);
+	if (!size) {
+		free_caller(pool, ptr, _RET_IP_);
+		return ZERO_SIZE_PTR;
+	}
+	ks = kbuddy_ksize(pool, ptr);
+	if (!ks) {
+		pr_warn_ratelimited("pool %s: refused realloc of %px: not from kbuddy_malloc() (caller %pS)\n",
+				    pool->name, ptr, (void *)_RET_IP_);
+		return NULL;
+	}
+	if (ks > KBUDDY_KMALLOC_MAX_CACHE_SIZE) {
+		/* A whole block: split it, or take its free buddies. */
+		unsigned int order = ilog2(ks >> PAGE_SHIFT);
+		unsigned int new_order = get_order(size);
+
+		if (new_order == order ||
+		    !kbuddy_resize_owned(pool, ptr, order, new_order,
+					 KBUDDY_OWNER_LARGE)) {
+			size_t now = PAGE_SIZE << new_order;
+			size_t from = min(ks, size);
+
+			if (gfp & __GFP_ZERO)
+				memset(ptr + from, 0, now - from);
+			return ptr;
+		}
+	} else if (size <= ks) {
+		if (gfp & __GFP_ZERO)
+			memset(ptr + size, 0, ks - size);
+		return ptr;
+	}
+	p = kbuddy_malloc(pool, size, gfp);
+	if (!p)
+		return NULL;
+	memcpy(p, ptr, min(ks, size));
+	free_caller(pool, ptr, _RET_IP_);
+	return p;
+}
+EXPORT_SYMBOL_GPL(kbuddy_realloc);
+
+/**
+ * kbuddy_reallocarray() - resize an array from kbuddy_malloc()
+ * @pool: the pool
+ * @ptr: the array, or NULL
+ * @n: new number of elements
+ * @size: bytes per element
+ * @gfp: allocation flags
+ *
+ * Context: As kbuddy_malloc().
+ * Return: as kbuddy_realloc(); NULL, with @ptr untouched, if @n * @size
+ * overflows.
+ */
+void *kbuddy_reallocarray(struct kbuddy_pool *pool, void *ptr, size_t n,
+			  size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (check_mul_overflow(n, size, &bytes))
+		return NULL;
+	return kbuddy_realloc(pool, ptr, bytes, gfp);
+}
+EXPORT_SYMBOL_GPL(kbuddy_reallocarray);
