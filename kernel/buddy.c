@@ -40,6 +40,7 @@ const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
 };
 
 static_assert(ARRAY_SIZE(kbuddy_counter_names) == KBUDDY_NR_COUNTERS);
+
 /* kbuddy's KUnit module uses these internals; no other module should. */
 EXPORT_SYMBOL_NS_GPL(kbuddy_counter_names, KBUDDY_INTERNAL);
 
@@ -191,6 +192,7 @@ found:
 struct kbuddy_region *kbuddy_find_region(struct kbuddy_pool *pool,
 					 const void *addr)
 {
+	/* Pairs with the release in pool_add_region(). */
 	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
 
 	for (i = 0; i < nr; i++) {
@@ -446,7 +448,7 @@ static void validate_region(struct kbuddy_pool *pool, unsigned int idx,
 		owner = page->state == KBUDDY_PAGE_FREE ? NULL : page->owner;
 		for (i = 0; i < nr; i++)
 			if (pfn_desc(r, pfn + i)->owner != owner)
-				problem(vs, "region %u: pfn %#lx: owner differs from block %#lx/%u\n",
+				problem(vs, "region %u: pfn %#lx: owner differs in block %#lx/%u\n",
 					idx, pfn + i, pfn, order);
 		if (page->state == KBUDDY_PAGE_FREE) {
 			free_pages += nr;
@@ -859,6 +861,7 @@ void *kbuddy_page_owner(struct kbuddy_pool *pool, const void *addr)
 		return NULL;
 	return READ_ONCE(r->pages[(addr - r->virt) >> PAGE_SHIFT].owner);
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_page_owner, KBUDDY_INTERNAL);
 
 /* ==== Public interface =================================================== */
 

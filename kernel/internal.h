@@ -6,6 +6,7 @@
 #ifndef _KBUDDY_INTERNAL_H
 #define _KBUDDY_INTERNAL_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -279,7 +280,7 @@ extern const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS];
 extern const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS];
 
 /* Flags of kbuddy_cache_create() that are not public. */
-#define KBUDDY_CACHE_KMALLOC	(1UL << 31)	/* a malloc size class */
+#define KBUDDY_CACHE_KMALLOC	BIT(31)	/* a malloc size class */
 
 /**
  * struct kbuddy_cache - a cache of fixed-size objects on a pool

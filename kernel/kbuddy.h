@@ -11,6 +11,7 @@
 #ifndef _KBUDDY_H
 #define _KBUDDY_H
 
+#include <linux/bits.h>
 #include <linux/gfp.h>
 #include <linux/types.h>
 
@@ -49,7 +50,7 @@ unsigned long kbuddy_pool_free_pages(struct kbuddy_pool *pool);
 unsigned long kbuddy_pool_total_pages(struct kbuddy_pool *pool);
 
 /* kbuddy_cache_create() flag: align objects to a cache line. */
-#define KBUDDY_CACHE_HWCACHE_ALIGN	(1UL << 0)
+#define KBUDDY_CACHE_HWCACHE_ALIGN	BIT(0)
 
 struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
 					 const char *name, unsigned int size,

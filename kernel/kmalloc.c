@@ -238,7 +238,7 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 	}
 	ks = kbuddy_ksize(pool, ptr);
 	if (!ks) {
-		pr_warn_ratelimited("pool %s: refused realloc of %px: not from kbuddy_malloc() (caller %pS)\n",
+		pr_warn_ratelimited("pool %s: refused realloc of %p: not from kbuddy_malloc() (caller %pS)\n",
 				    pool->name, ptr, (void *)_RET_IP_);
 		return NULL;
 	}

@@ -434,16 +434,9 @@ static struct kbuddy_region *region_of_phys(struct kbuddy_pool *pool,
  */
 phys_addr_t kbuddy_virt_to_phys(struct kbuddy_pool *pool, const void *addr)
 {
-	phys_addr_t phys = KBUDDY_PHYS_INVALID;
-	struct kbuddy_region *r;
-	unsigned long flags;
+	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
 
-	spin_lock_irqsave(&pool->lock, flags);
-	r = kbuddy_find_region(pool, addr);
-	if (r)
-		phys = r->phys + (addr - r->virt);
-	spin_unlock_irqrestore(&pool->lock, flags);
-	return phys;
+	return r ? r->phys + (addr - r->virt) : KBUDDY_PHYS_INVALID;
 }
 EXPORT_SYMBOL_GPL(kbuddy_virt_to_phys);
 

@@ -48,9 +48,8 @@ const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS] = {
 	[KBUDDY_CACHE_BAD_FREE_INTERIOR]	= "bad_free_interior",
 	[KBUDDY_CACHE_BAD_FREE_DOUBLE]		= "bad_free_double",
 };
-
-static_assert(ARRAY_SIZE(kbuddy_cache_counter_names) == KBUDDY_NR_CACHE_COUNTERS);
 EXPORT_SYMBOL_NS_GPL(kbuddy_cache_counter_names, KBUDDY_INTERNAL);
+static_assert(ARRAY_SIZE(kbuddy_cache_counter_names) == KBUDDY_NR_CACHE_COUNTERS);
 
 const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS] = {
 	[KBUDDY_CPU_ALLOC]	= "alloc_fast",
@@ -84,6 +83,12 @@ static inline void *get_freeptr(const struct kbuddy_cache *c, void *obj)
 	unsigned long *slot = freeptr_slot(c, obj);
 
 	return (void *)(*slot ^ c->random ^ swab((unsigned long)slot));
+}
+
+/* Pool memory is named by physical address in messages, not by pointer. */
+static inline u64 pa(const struct kbuddy_cache *c, const void *p)
+{
+	return kbuddy_virt_to_phys(c->pool, p);
 }
 
 static inline unsigned long slab_bytes(const struct kbuddy_cache *c)
@@ -165,8 +170,8 @@ static void freelist_repair(struct kbuddy_cache *c, struct kbuddy_slab *slab)
 	}
 	slab->freelist = head;
 	c->count[KBUDDY_CACHE_FREELIST_REPAIR]++;
-	pr_err_ratelimited("cache %s: slab %px: freelist corrupted (a write after free?), rebuilt\n",
-			   c->name, slab->base);
+	pr_err_ratelimited("cache %s: slab %#llx: freelist corrupted (a write after free?), rebuilt\n",
+			   c->name, pa(c, slab->base));
 }
 
 /* Is @next a sound next free object of @slab? */
@@ -200,7 +205,10 @@ static void *slab_pop(struct kbuddy_cache *c, struct kbuddy_slab *slab,
 	}
 	next = get_freeptr(c, obj);
 	if (!freeptr_ok(c, slab, next)) {
+		/* The rebuilt list starts elsewhere: start over from it. */
 		freelist_repair(c, slab);
+		obj = slab->freelist;
+		idx = obj_index(c, slab, obj);
 		next = get_freeptr(c, obj);
 	}
 	slab->freelist = next;
@@ -458,8 +466,14 @@ int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
 	spin_lock_irqsave(&c->lock, flags);
 	c->count[bad]++;
 	spin_unlock_irqrestore(&c->lock, flags);
-	pr_warn_ratelimited("cache %s: refused free of %px: %s (caller %pS)\n",
-			    c->name, obj, bad_free_reasons[bad], (void *)caller);
+	if (bad == KBUDDY_CACHE_BAD_FREE_OUTSIDE)
+		pr_warn_ratelimited("cache %s: refused free of %p: %s (caller %pS)\n",
+				    c->name, obj, bad_free_reasons[bad],
+				    (void *)caller);
+	else
+		pr_warn_ratelimited("cache %s: refused free of %#llx: %s (caller %pS)\n",
+				    c->name, pa(c, obj), bad_free_reasons[bad],
+				    (void *)caller);
 	return -EINVAL;
 }
 
@@ -589,14 +603,14 @@ int kbuddy_cache_free_caller(struct kbuddy_cache *c, void *obj,
 }
 
 /**
- * kbuddy_obj_cache() - the cache of an object in use
+ * kbuddy_obj_cache() - the cache of an address in a slab
  * @pool: the pool
  * @obj: an address
- * @in_use: only if the object is handed out
+ * @in_use: only if @obj starts an object that is handed out
  *
  * Context: Any context.
- * Return: the cache whose object (in use, if @in_use) starts at @obj, or
- * NULL.
+ * Return: the cache of the slab holding @obj (with @in_use, only if @obj
+ * starts an object in use), or NULL.
  */
 struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
 				      const void *obj, bool in_use)
@@ -607,15 +621,17 @@ struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
 
 	rcu_read_lock();
 	slab = obj_slab(pool, obj);
-	if (slab) {
+	if (slab && in_use) {
 		idx = obj_index(slab->cache, slab, obj);
-		if (idx >= 0 && (!in_use ||
-				 READ_ONCE(slab->state[idx]) == KBUDDY_OBJ_ALLOC))
+		if (idx >= 0 && READ_ONCE(slab->state[idx]) == KBUDDY_OBJ_ALLOC)
 			c = slab->cache;
+	} else if (slab) {
+		c = slab->cache;
 	}
 	rcu_read_unlock();
 	return c;
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_obj_cache, KBUDDY_INTERNAL);
 
 /* ==== Drain, shrink, create, destroy ===================================== */
 
@@ -888,8 +904,9 @@ static unsigned long report_in_use(struct kbuddy_cache *c, bool print)
 				if (slab->state[i] != KBUDDY_OBJ_ALLOC)
 					continue;
 				if (print && n < 16)
-					pr_warn("cache %s: object %px still allocated\n",
-						c->name, slab->base + i * c->size);
+					pr_warn("cache %s: object %#llx still allocated\n",
+						c->name,
+						pa(c, slab->base + i * c->size));
 				n++;
 			}
 		}
@@ -947,6 +964,7 @@ EXPORT_SYMBOL_GPL(kbuddy_cache_destroy);
  */
 void kbuddy_cache_destroy_forced(struct kbuddy_cache *c)
 {
+	struct kbuddy_slab *slab, *tmp;
 	unsigned long used;
 
 	drain_all(c);
@@ -955,6 +973,13 @@ void kbuddy_cache_destroy_forced(struct kbuddy_cache *c)
 		pr_warn("cache %s: destroyed with %lu objects still allocated\n",
 			c->name, used);
 	kbuddy_cache_shrink(c);
+	/*
+	 * Slabs still in use stay allocated in the pool, which reports them
+	 * as it goes; their descriptors go now.
+	 */
+	list_splice_init(&c->full, &c->partial);
+	list_for_each_entry_safe(slab, tmp, &c->partial, node)
+		kfree_rcu(slab, rcu);
 	cache_release(c);
 }
 
@@ -998,6 +1023,7 @@ void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info)
 			info->cpu_count[i] +=
 				READ_ONCE(per_cpu_ptr(c->cpu, cpu)->count[i]);
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_cache_info, KBUDDY_INTERNAL);
 
 /* Problems found while validating; filled from several CPUs. */
 struct cache_check {
@@ -1045,7 +1071,7 @@ static void check_magazine(struct cache_check *cc, struct kbuddy_magazine *mag,
 
 		if (idx < 0 || &slab->state[idx] != r->state ||
 		    *r->state != KBUDDY_OBJ_CACHED)
-			check_problem(cc, "cache %s: %s magazine holds %px, not a free object of the cache\n",
+			check_problem(cc, "cache %s: %s magazine: %p is no free object of it\n",
 				      c->name, where, r->obj);
 	}
 }
@@ -1069,13 +1095,13 @@ static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
 
 	if (kbuddy_page_owner(c->pool, slab->base) != slab ||
 	    kbuddy_page_owner(c->pool, slab->base + slab_bytes(c) - 1) != slab)
-		check_problem(cc, "cache %s: slab %px: its pages do not point to it\n",
-			      c->name, slab->base);
+		check_problem(cc, "cache %s: slab %#llx: its pages do not point to it\n",
+			      c->name, pa(c, slab->base));
 	for (i = 0; i < c->objects; i++)
 		nfree += slab->state[i] == KBUDDY_OBJ_FREE;
 	if (nfree != c->objects - slab->inuse)
-		check_problem(cc, "cache %s: slab %px: %lu free objects, inuse says %u of %u\n",
-			      c->name, slab->base, nfree, slab->inuse,
+		check_problem(cc, "cache %s: slab %#llx: %lu free objects, inuse says %u of %u\n",
+			      c->name, pa(c, slab->base), nfree, slab->inuse,
 			      c->objects);
 	bitmap_zero(seen, c->objects);
 	for (obj = slab->freelist; obj; obj = get_freeptr(c, obj)) {
@@ -1083,15 +1109,15 @@ static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
 
 		if (idx < 0 || slab->state[idx] != KBUDDY_OBJ_FREE ||
 		    test_and_set_bit(idx, seen)) {
-			check_problem(cc, "cache %s: slab %px: free pointer to %px leaves the slab's free objects\n",
-				      c->name, slab->base, obj);
+			check_problem(cc, "cache %s: slab %#llx: free pointer %p leads astray\n",
+				      c->name, pa(c, slab->base), obj);
 			return;
 		}
 		chain++;
 	}
 	if (chain != nfree)
-		check_problem(cc, "cache %s: slab %px: freelist holds %lu of %lu free objects\n",
-			      c->name, slab->base, chain, nfree);
+		check_problem(cc, "cache %s: slab %#llx: freelist holds %lu of %lu free objects\n",
+			      c->name, pa(c, slab->base), chain, nfree);
 }
 
 static void check_list(struct cache_check *cc, struct list_head *list,
@@ -1108,8 +1134,8 @@ static void check_list(struct cache_check *cc, struct list_head *list,
 			  slab->inuse && slab->inuse < c->objects;
 
 		if (!ok)
-			check_problem(cc, "cache %s: slab %px with %u of %u in use is on the %s list\n",
-				      c->name, slab->base, slab->inuse,
+			check_problem(cc, "cache %s: slab %#llx, %u of %u in use, on the %s list\n",
+				      c->name, pa(c, slab->base), slab->inuse,
 				      c->objects, name);
 		check_slab(cc, slab, seen);
 		n++;

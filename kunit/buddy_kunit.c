@@ -20,111 +20,24 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "internal.h"
-
-MODULE_IMPORT_NS(KBUDDY_INTERNAL);
-
-/* A made-up physical base, aligned far beyond any order used here. */
-#define TEST_PHYS	((phys_addr_t)SZ_4G)
-#define MAX_HELD	8192
-#define MAX_POOLS	4
-#define MAX_MEM		8
-
-struct held {
-	struct kbuddy_pool *pool;
-	void *addr;
-	unsigned int order;
-};
-
-struct ctx {
-	struct kbuddy_pool *pools[MAX_POOLS];
-	unsigned int nr_pools;
-	void *mem[MAX_MEM];
-	unsigned int nr_mem;
-	struct held *held;
-	unsigned int nr_held;
-};
-
-static atomic_t pool_seq = ATOMIC_INIT(0);
-
-static int buddy_test_init(struct kunit *test)
-{
-	struct ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, c);
-	c->held = kunit_kcalloc(test, MAX_HELD, sizeof(*c->held), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c->held);
-	test->priv = c;
-	return 0;
-}
-
-static void buddy_test_exit(struct kunit *test)
-{
-	struct ctx *c = test->priv;
-	unsigned int i;
-
-	for (i = 0; i < c->nr_held; i++)
-		kbuddy_free_pages(c->held[i].pool, c->held[i].addr,
-				  c->held[i].order);
-	for (i = 0; i < c->nr_pools; i++)
-		kbuddy_pool_destroy(c->pools[i]);
-	for (i = 0; i < c->nr_mem; i++)
-		vfree(c->mem[i]);
-}
-
-static struct kbuddy_pool *new_pool(struct kunit *test, unsigned int max_order)
-{
-	struct ctx *c = test->priv;
-	struct kbuddy_pool *pool;
-	char name[KBUDDY_NAME_LEN + 1];
-
-	snprintf(name, sizeof(name), "kunit-%d", atomic_inc_return(&pool_seq));
-	pool = kbuddy_pool_create(name, max_order);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
-	KUNIT_ASSERT_LT(test, c->nr_pools, MAX_POOLS);
-	c->pools[c->nr_pools++] = pool;
-	return pool;
-}
-
-/* Add @size bytes of fresh memory at made-up physical address @phys. */
-static void *add_mem(struct kunit *test, struct kbuddy_pool *pool,
-		     phys_addr_t phys, u64 size)
-{
-	struct ctx *c = test->priv;
-	void *mem = vmalloc(size);
-
-	KUNIT_ASSERT_NOT_NULL(test, mem);
-	KUNIT_ASSERT_LT(test, c->nr_mem, MAX_MEM);
-	c->mem[c->nr_mem++] = mem;
-	KUNIT_ASSERT_EQ(test, kbuddy_pool_add_mem(pool, mem, phys, size), 0);
-	return mem;
-}
-
-static struct kbuddy_pool *simple_pool(struct kunit *test,
-				       unsigned int max_order, u64 size)
-{
-	struct kbuddy_pool *pool = new_pool(test, max_order);
-
-	add_mem(test, pool, TEST_PHYS, size);
-	return pool;
-}
+#include "helpers.h"
 
 static void *take(struct kunit *test, struct kbuddy_pool *pool,
 		  unsigned int order)
 {
-	struct ctx *c = test->priv;
+	struct kbt_ctx *c = test->priv;
 	void *addr = kbuddy_alloc_pages(pool, order, GFP_KERNEL);
 
 	if (addr) {
-		KUNIT_ASSERT_LT(test, c->nr_held, MAX_HELD);
-		c->held[c->nr_held++] = (struct held){ pool, addr, order };
+		KUNIT_ASSERT_LT(test, c->nr_held, KBT_MAX_HELD);
+		c->held[c->nr_held++] = (struct kbt_held){ pool, addr, order };
 	}
 	return addr;
 }
 
 static void give(struct kunit *test, unsigned int i)
 {
-	struct ctx *c = test->priv;
+	struct kbt_ctx *c = test->priv;
 
 	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(c->held[i].pool,
 						c->held[i].addr,
@@ -134,23 +47,10 @@ static void give(struct kunit *test, unsigned int i)
 
 static void give_all(struct kunit *test)
 {
-	struct ctx *c = test->priv;
+	struct kbt_ctx *c = test->priv;
 
 	while (c->nr_held)
 		give(test, c->nr_held - 1);
-}
-
-static void kunit_report(void *ctx, const char *fmt, va_list args)
-{
-	struct kunit *test = ctx;
-	struct va_format vaf;
-	va_list aq;
-
-	va_copy(aq, args);
-	vaf.fmt = fmt;
-	vaf.va = &aq;
-	kunit_err(test, "validate: %pV", &vaf);
-	va_end(aq);
 }
 
 /* The independent check; returns the number of problems, first in @why. */
@@ -158,7 +58,7 @@ static unsigned long check_region(struct kunit *test, struct kbuddy_pool *pool,
 				  struct kbuddy_region *r, unsigned long *marks,
 				  char *why, size_t len)
 {
-	struct ctx *c = test->priv;
+	struct kbt_ctx *c = test->priv;
 	unsigned long problems = 0, free_pages = 0, held_pages = 0, flags;
 	unsigned long end = r->base_pfn + r->nr_pages;
 	unsigned int order, i;
@@ -192,7 +92,7 @@ static unsigned long check_region(struct kunit *test, struct kbuddy_pool *pool,
 	if (free_pages != r->nr_free)
 		BAD("free blocks hold %lu pages, nr_free %lu", free_pages, r->nr_free);
 	for (i = 0; i < c->nr_held; i++) {
-		struct held *h = &c->held[i];
+		struct kbt_held *h = &c->held[i];
 		unsigned long idx, nr = 1UL << h->order;
 
 		if (h->pool != pool || h->addr < r->virt ||
@@ -217,7 +117,7 @@ static void check_pool(struct kunit *test, struct kbuddy_pool *pool)
 	char why[128];
 	unsigned int i;
 
-	KUNIT_EXPECT_EQ(test, kbuddy_validate(pool, kunit_report, test), 0UL);
+	KUNIT_EXPECT_EQ(test, kbuddy_validate(pool, kbt_report, test), 0UL);
 	for (i = 0; i < pool->nr_regions; i++) {
 		struct kbuddy_region *r = &pool->regions[i];
 		unsigned long *marks = bitmap_zalloc(r->nr_pages, GFP_KERNEL);
@@ -294,7 +194,7 @@ static phys_addr_t phys_of(struct kbuddy_pool *pool, void *addr)
 
 static void kbuddy_empty_pool_allocates_nothing(struct kunit *test)
 {
-	struct kbuddy_pool *pool = new_pool(test, 0);
+	struct kbuddy_pool *pool = kbt_new_pool(test, 0);
 
 	KUNIT_EXPECT_EQ(test, pool->max_order, (unsigned int)KBUDDY_DEFAULT_MAX_ORDER);
 	KUNIT_EXPECT_NULL(test, kbuddy_alloc_pages(pool, 0, GFP_KERNEL));
@@ -305,7 +205,7 @@ static void kbuddy_empty_pool_allocates_nothing(struct kunit *test)
 
 static void kbuddy_pool_create_rejects_bad_arguments(struct kunit *test)
 {
-	struct kbuddy_pool *pool = new_pool(test, 4);
+	struct kbuddy_pool *pool = kbt_new_pool(test, 4);
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create("", 4)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create("a/b", 4)), -EINVAL);
@@ -318,21 +218,21 @@ static void kbuddy_pool_create_rejects_bad_arguments(struct kunit *test)
 
 static void kbuddy_add_mem_rejects_bad_ranges(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_1M);
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
 	struct snapshot *before = snap_alloc(test, pool);
 	void *mem = vmalloc(SZ_1M);
-	struct ctx *c = test->priv;
+	struct kbt_ctx *c = test->priv;
 
 	KUNIT_ASSERT_NOT_NULL(test, mem);
 	c->mem[c->nr_mem++] = mem;
-	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem + 8, TEST_PHYS * 2, SZ_64K), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, TEST_PHYS * 2 + 8, SZ_64K), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, TEST_PHYS * 2, SZ_64K + 1), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, TEST_PHYS * 2, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem + 8, KBT_PHYS * 2, SZ_64K), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, KBT_PHYS * 2 + 8, SZ_64K), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, KBT_PHYS * 2, SZ_64K + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, KBT_PHYS * 2, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, (phys_addr_t)-PAGE_SIZE,
 						  SZ_64K), -EINVAL);
 	/* Overlaps the first region's physical range. */
-	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, TEST_PHYS + SZ_512K, SZ_1M),
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, KBT_PHYS + SZ_512K, SZ_1M),
 			-EBUSY);
 	expect_free_areas(test, pool, before);
 	KUNIT_EXPECT_EQ(test, pool->nr_regions, 1U);
@@ -341,7 +241,7 @@ static void kbuddy_add_mem_rejects_bad_ranges(struct kunit *test)
 
 static void kbuddy_alloc_free_every_order(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_8M);
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_8M);
 	struct snapshot *pristine = snap_alloc(test, pool);
 	unsigned int order;
 
@@ -353,8 +253,8 @@ static void kbuddy_alloc_free_every_order(struct kunit *test)
 		phys = phys_of(pool, addr);
 		KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(phys, PAGE_SIZE << order),
 				      "order %u at %pa", order, &phys);
-		KUNIT_EXPECT_GE(test, phys, TEST_PHYS);
-		KUNIT_EXPECT_LE(test, phys + (PAGE_SIZE << order), TEST_PHYS + SZ_8M);
+		KUNIT_EXPECT_GE(test, phys, KBT_PHYS);
+		KUNIT_EXPECT_LE(test, phys + (PAGE_SIZE << order), KBT_PHYS + SZ_8M);
 		KUNIT_EXPECT_EQ(test, pool->stats.alloc[order], 1UL);
 		check_pool(test, pool);
 		give(test, 0);
@@ -367,9 +267,9 @@ static void kbuddy_alloc_free_every_order(struct kunit *test)
 
 static void kbuddy_exhaust_and_refill_every_order(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_4M);
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_4M);
 	struct snapshot *pristine = snap_alloc(test, pool);
-	struct ctx *c = test->priv;
+	struct kbt_ctx *c = test->priv;
 	unsigned int order;
 
 	for (order = 0; order < pool->max_order; order++) {
@@ -391,7 +291,7 @@ static void kbuddy_exhaust_and_refill_every_order(struct kunit *test)
 
 static void kbuddy_split_then_merge_to_pristine(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_8M);
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_8M);
 	struct snapshot *pristine = snap_alloc(test, pool);
 	unsigned int order;
 
@@ -411,14 +311,14 @@ static void kbuddy_split_then_merge_to_pristine(struct kunit *test)
 
 static void kbuddy_unaligned_region_is_carved(struct kunit *test)
 {
-	struct kbuddy_pool *pool = new_pool(test, 11);
+	struct kbuddy_pool *pool = kbt_new_pool(test, 11);
 	/* 3 pages past a 4 MiB boundary, 1021 + 1024 + 5 pages long. */
 	unsigned long pages = 1021 + 1024 + 5;
 	struct snapshot *carved;
 	struct kbuddy_region *r;
 	unsigned int order;
 
-	add_mem(test, pool, TEST_PHYS + 3 * PAGE_SIZE, pages * PAGE_SIZE);
+	kbt_add_mem(test, pool, KBT_PHYS + 3 * PAGE_SIZE, pages * PAGE_SIZE);
 	r = &pool->regions[0];
 	/*
 	 * 1021 = 1 + 4 + 8 + ... + 512 pages up to the boundary (pfn +3 is
@@ -443,7 +343,7 @@ static void kbuddy_unaligned_region_is_carved(struct kunit *test)
 
 static void kbuddy_orders_above_10(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 14, SZ_32M);
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 14, SZ_32M);
 	void *a, *b, *c;
 
 	KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[13].nr_free, 1UL);
@@ -466,8 +366,8 @@ static void kbuddy_orders_above_10(struct kunit *test)
 
 static void kbuddy_bad_free_outside_refused(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_1M);
-	struct ctx *c = test->priv;
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
+	struct kbt_ctx *c = test->priv;
 	void *addr = take(test, pool, 0);
 
 	KUNIT_ASSERT_NOT_NULL(test, addr);
@@ -478,7 +378,7 @@ static void kbuddy_bad_free_outside_refused(struct kunit *test)
 
 static void kbuddy_bad_free_misaligned_refused(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_1M);
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
 	void *a = take(test, pool, 0), *b = take(test, pool, 0);
 	void *odd;
 
@@ -491,7 +391,7 @@ static void kbuddy_bad_free_misaligned_refused(struct kunit *test)
 
 static void kbuddy_bad_free_not_head_refused(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_1M);
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
 	void *a = take(test, pool, 2);
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
@@ -501,8 +401,8 @@ static void kbuddy_bad_free_not_head_refused(struct kunit *test)
 
 static void kbuddy_bad_free_double_refused(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_1M);
-	struct ctx *c = test->priv;
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
+	struct kbt_ctx *c = test->priv;
 	void *a = take(test, pool, 0), *b;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
@@ -519,7 +419,7 @@ static void kbuddy_bad_free_double_refused(struct kunit *test)
 
 static void kbuddy_bad_free_wrong_order_refused(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_1M);
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
 	void *a = take(test, pool, 3);
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
@@ -532,8 +432,8 @@ static void kbuddy_bad_free_wrong_order_refused(struct kunit *test)
 
 static void kbuddy_gfp_zero_zeroes(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_1M);
-	struct ctx *c = test->priv;
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
+	struct kbt_ctx *c = test->priv;
 	u8 *p;
 	size_t i;
 
@@ -550,28 +450,28 @@ static void kbuddy_gfp_zero_zeroes(struct kunit *test)
 
 static void kbuddy_virt_phys_round_trip(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_1M);
-	struct ctx *c = test->priv;
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
+	struct kbt_ctx *c = test->priv;
 	void *a = take(test, pool, 1);
 	phys_addr_t phys;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	phys = kbuddy_virt_to_phys(pool, a + 100);
-	KUNIT_EXPECT_EQ(test, phys, TEST_PHYS + (a + 100 - c->mem[0]));
+	KUNIT_EXPECT_EQ(test, phys, KBT_PHYS + (a + 100 - c->mem[0]));
 	KUNIT_EXPECT_PTR_EQ(test, kbuddy_phys_to_virt(pool, phys), a + 100);
 	KUNIT_EXPECT_EQ(test, kbuddy_virt_to_phys(pool, c), KBUDDY_PHYS_INVALID);
-	KUNIT_EXPECT_NULL(test, kbuddy_phys_to_virt(pool, TEST_PHYS + SZ_1M));
+	KUNIT_EXPECT_NULL(test, kbuddy_phys_to_virt(pool, KBT_PHYS + SZ_1M));
 	check_pool(test, pool);
 }
 
 static void kbuddy_two_regions_serve_one_pool(struct kunit *test)
 {
-	struct kbuddy_pool *pool = new_pool(test, 11);
+	struct kbuddy_pool *pool = kbt_new_pool(test, 11);
 	struct snapshot *pristine;
 	unsigned long n = 0;
 
-	add_mem(test, pool, TEST_PHYS, SZ_1M);
-	add_mem(test, pool, TEST_PHYS + SZ_8M, SZ_2M);
+	kbt_add_mem(test, pool, KBT_PHYS, SZ_1M);
+	kbt_add_mem(test, pool, KBT_PHYS + SZ_8M, SZ_2M);
 	pristine = snap_alloc(test, pool);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_total_pages(pool), 768UL);
 	while (take(test, pool, 4))
@@ -585,7 +485,7 @@ static void kbuddy_two_regions_serve_one_pool(struct kunit *test)
 
 static void kbuddy_alloc_with_irqs_disabled(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_1M);
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
 	unsigned long flags;
 	void *a, *b;
 
@@ -603,7 +503,7 @@ static void kbuddy_alloc_with_irqs_disabled(struct kunit *test)
 
 static void kbuddy_validate_detects_corruption(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_8M);
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_8M);
 	struct kbuddy_region *r = &pool->regions[0];
 	unsigned long flags;
 
@@ -627,8 +527,8 @@ static void kbuddy_validate_detects_corruption(struct kunit *test)
 
 static void kbuddy_destroy_with_blocks_held(struct kunit *test)
 {
-	struct ctx *c = test->priv;
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_1M);
+	struct kbt_ctx *c = test->priv;
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
 
 	KUNIT_ASSERT_NOT_NULL(test, take(test, pool, 0));
 	KUNIT_ASSERT_NOT_NULL(test, take(test, pool, 5));
@@ -642,9 +542,9 @@ static void kbuddy_destroy_with_blocks_held(struct kunit *test)
 
 static void kbuddy_random_sequence(struct kunit *test)
 {
-	struct kbuddy_pool *pool = simple_pool(test, 11, SZ_16M);
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_16M);
 	struct snapshot *pristine = snap_alloc(test, pool);
-	struct ctx *c = test->priv;
+	struct kbt_ctx *c = test->priv;
 	struct rnd_state rnd;
 	unsigned long i, allocs = 0, fails = 0;
 
@@ -702,12 +602,9 @@ static struct kunit_case kbuddy_buddy_cases[] = {
 
 static struct kunit_suite kbuddy_buddy_suite = {
 	.name = "kbuddy_buddy",
-	.init = buddy_test_init,
-	.exit = buddy_test_exit,
+	.init = kbt_init,
+	.exit = kbt_exit,
 	.test_cases = kbuddy_buddy_cases,
 };
 
 kunit_test_suite(kbuddy_buddy_suite);
-
-MODULE_DESCRIPTION("KUnit tests for kbuddy");
-MODULE_LICENSE("GPL");

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by kbuddy's KUnit suites.
+ */
+
+#include <linux/atomic.h>
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "helpers.h"
+
+static atomic_t kbt_seq = ATOMIC_INIT(0);
+
+int kbt_init(struct kunit *test)
+{
+	struct kbt_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->held = kunit_kcalloc(test, KBT_MAX_HELD, sizeof(*c->held),
+				GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->held);
+	test->priv = c;
+	return 0;
+}
+
+void kbt_exit(struct kunit *test)
+{
+	struct kbt_ctx *c = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < c->nr_held; i++)
+		kbuddy_free_pages(c->held[i].pool, c->held[i].addr,
+				  c->held[i].order);
+	for (i = c->nr_caches; i-- > 0;)
+		kbuddy_cache_destroy(c->caches[i]);
+	for (i = c->nr_pools; i-- > 0;)
+		kbuddy_pool_destroy(c->pools[i]);
+	for (i = 0; i < c->nr_mem; i++)
+		vfree(c->mem[i]);
+}
+
+struct kbuddy_pool *kbt_new_pool(struct kunit *test, unsigned int max_order)
+{
+	struct kbt_ctx *c = test->priv;
+	struct kbuddy_pool *pool;
+	char name[KBUDDY_NAME_LEN + 1];
+
+	snprintf(name, sizeof(name), "kunit-%d", atomic_inc_return(&kbt_seq));
+	pool = kbuddy_pool_create(name, max_order);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
+	KUNIT_ASSERT_LT(test, c->nr_pools, KBT_MAX_POOLS);
+	c->pools[c->nr_pools++] = pool;
+	return pool;
+}
+
+/* Add @size bytes of fresh memory at made-up physical address @phys. */
+void *kbt_add_mem(struct kunit *test, struct kbuddy_pool *pool,
+		  phys_addr_t phys, u64 size)
+{
+	struct kbt_ctx *c = test->priv;
+	void *mem = vmalloc(size);
+
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	KUNIT_ASSERT_LT(test, c->nr_mem, KBT_MAX_MEM);
+	c->mem[c->nr_mem++] = mem;
+	KUNIT_ASSERT_EQ(test, kbuddy_pool_add_mem(pool, mem, phys, size), 0);
+	return mem;
+}
+
+struct kbuddy_pool *kbt_simple_pool(struct kunit *test, unsigned int max_order,
+				    u64 size)
+{
+	struct kbuddy_pool *pool = kbt_new_pool(test, max_order);
+
+	kbt_add_mem(test, pool, KBT_PHYS, size);
+	return pool;
+}
+
+struct kbuddy_cache *kbt_new_cache(struct kunit *test, struct kbuddy_pool *pool,
+				   const char *name, unsigned int size,
+				   unsigned int align, unsigned long flags,
+				   void (*ctor)(void *obj))
+{
+	struct kbt_ctx *c = test->priv;
+	struct kbuddy_cache *cache;
+
+	cache = kbuddy_cache_create(pool, name, size, align, flags, ctor);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
+	KUNIT_ASSERT_LT(test, c->nr_caches, KBT_MAX_CACHES);
+	c->caches[c->nr_caches++] = cache;
+	return cache;
+}
+
+void kbt_report(void *ctx, const char *fmt, va_list args)
+{
+	struct kunit *test = ctx;
+	struct va_format vaf;
+	va_list aq;
+
+	va_copy(aq, args);
+	vaf.fmt = fmt;
+	vaf.va = &aq;
+	kunit_err(test, "validate: %pV", &vaf);
+	va_end(aq);
+}
+
+/* kbuddy's own validator over the buddy allocator and every cache. */
+void kbt_expect_pool_ok(struct kunit *test, struct kbuddy_pool *pool)
+{
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_check(pool, kbt_report, test), 0UL);
+}
+
+unsigned long kbt_active_objs(struct kbuddy_cache *c)
+{
+	struct kbuddy_cache_info info;
+
+	kbuddy_cache_info(c, &info);
+	return info.active_objs;
+}
+
+MODULE_IMPORT_NS(KBUDDY_INTERNAL);
+MODULE_DESCRIPTION("KUnit tests for kbuddy");
+MODULE_LICENSE("GPL");
