@@ -25,8 +25,9 @@ record() { # record pass|fail|skip NAME [DETAIL]
 # Count the "KTEST PASS|FAIL name" lines a guest script printed.
 count_guest() { # count_guest LOG PREFIX
 	while IFS= read -r line; do
+		[ -n "$line" ] || continue
 		set -- $line
-		case $2 in
+		case ${2:-} in
 		PASS) record pass "$PREFIX$3";;
 		FAIL) shift 2; n=$1; shift; record fail "$PREFIX${n%:}" "$*";;
 		esac
@@ -121,6 +122,7 @@ run_kunit() { # run_kunit SERIES
 			continue
 		fi
 		while read -r status name; do
+			[ -n "$status" ] || continue
 			case $status in
 			PASS) record pass "kunit-$1: $name";;
 			SKIP) record skip "kunit-$1: $name";;

@@ -12,14 +12,14 @@ kdir_release() { basename "$1" | sed 's/^linux-headers-//'; }
 # of the sources, so that builds for several kernels do not share objects).
 # Warnings fail the build.
 build_modules() {
-	kdir=$1 out=$2
-	rm -rf "$out"
-	mkdir -p "$out"
-	cp -r "$top/kernel" "$top/kunit" "$top/Kbuild" "$out/"
-	if ! make -C "$kdir" M="$out" W=1 modules >"$out/build.log" 2>&1; then
-		echo "build: modules failed against $kdir:"; tail -n 30 "$out/build.log"; return 1
+	local bm_kdir=$1 bm_out=$2
+	rm -rf "$bm_out"
+	mkdir -p "$bm_out"
+	cp -r "$top/kernel" "$top/kunit" "$top/Kbuild" "$bm_out/"
+	if ! make -C "$bm_kdir" M="$bm_out" W=1 modules >"$bm_out/build.log" 2>&1; then
+		echo "build: modules failed against $bm_kdir:"; tail -n 30 "$bm_out/build.log"; return 1
 	fi
-	if grep -E 'warning:|error:' "$out/build.log"; then
-		echo "build: warnings against $kdir (W=1 must be clean)"; return 1
+	if grep -E 'warning:|error:' "$bm_out/build.log"; then
+		echo "build: warnings against $bm_kdir (W=1 must be clean)"; return 1
 	fi
 }

@@ -9,7 +9,7 @@ pristine() {
 
 t_load() { load region=$REGION && dmesg | grep -q 'pool default: 1 regions, 16384 pages, max_order 11'; }
 t_files() {
-	for f in buddyinfo stats validate; do
+	for f in buddyinfo stats validate slabinfo; do
 		[ "$(stat -c %a "$D/$f")" = 400 ] || { echo "$f mode $(stat -c %a "$D/$f")"; return 1; }
 	done
 	[ "$(stat -c %a "$D/blocks")" = 600 ]
@@ -124,6 +124,31 @@ t_multi_region() {
 	echo "alloc 10 12" >"$D/blocks" && expect "$(st pages_free)" 0 free &&
 	echo "free all" >"$D/blocks" && expect "$(cat $D/validate)" ok validate && unload
 }
+t_slabinfo_format() {
+	expect "$(sed -n 1p $D/slabinfo)" "slabinfo - version: 2.1" "first line" &&
+	expect "$(sed -n 2p $D/slabinfo)" "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>" "header" &&
+	expect "$(awk 'NR > 2 { print $1 }' $D/slabinfo | tr '\n' ' ')" \
+		"kmalloc-8 kmalloc-16 kmalloc-32 kmalloc-64 kmalloc-96 kmalloc-128 kmalloc-192 kmalloc-256 kmalloc-512 kmalloc-1024 kmalloc-2048 " "rows" &&
+	expect "$(awk 'NR > 2' $D/slabinfo | grep -cvE '^kmalloc-[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ : tunables +[0-9]+ +[0-9]+ +[0-9]+ : slabdata +[0-9]+ +[0-9]+ +[0-9]+$')" 0 "row format"
+}
+# slabinfo column COL (1 = name) of cache NAME.
+si() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$D/slabinfo"; }
+t_malloc_workload() {
+	echo "malloc 100 50" >"$D/blocks" && echo "malloc 3000 3" >"$D/blocks" &&
+	echo "malloc 8 600" >"$D/blocks" || return 1
+	expect "$(si kmalloc-128 2)" 50 "kmalloc-128 active_objs" &&
+	expect "$(si kmalloc-128 4)" 128 "kmalloc-128 objsize" &&
+	expect "$(si kmalloc-128 5)" 32 "kmalloc-128 objperslab" &&
+	expect "$(si kmalloc-8 2)" 600 "kmalloc-8 active_objs" &&
+	expect "$(st slab_objects_active)" 650 slab_objects_active &&
+	expect "$(grep -c malloc $D/blocks)" 653 "held" &&
+	expect "$(cat $D/validate)" ok validate || return 1
+	echo "free all" >"$D/blocks" &&
+	expect "$(si kmalloc-128 2)" 0 "kmalloc-128 after free" &&
+	expect "$(st slab_objects_active)" 0 "active after free" &&
+	expect "$(st bad_free_double)" 0 "no bad frees" &&
+	expect "$(cat $D/validate)" ok "validate after free"
+}
 t_cycles() {
 	for i in 1 2 3; do
 		load region=$REGION || return 1
@@ -145,6 +170,8 @@ t split_then_merge t_split_merge
 t bad_writes_change_nothing t_bad_writes
 t mixed_workload t_mixed
 t exhaust_and_refill t_exhaust
+t slabinfo_format t_slabinfo_format
+t malloc_workload t_malloc_workload
 t unload_releases_region t_unload
 t refuse_system_ram t_refuse_ram
 t refuse_unreserved t_refuse_unreserved
