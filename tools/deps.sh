@@ -2,7 +2,9 @@
 # Install the Debian packages kbuddy's targets need, only those missing.
 set -eu
 
-pkgs="make gcc linux-headers-amd64 linux-image-amd64 linux-source-6.1 qemu-system-x86
+# Both of Debian 12's LTS kernels: 6.1 (the default flavour) and 6.12.
+pkgs="make gcc linux-headers-amd64 linux-image-amd64 linux-source-6.1
+linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-source-6.12 qemu-system-x86
 busybox-static cpio gzip xz-utils bc bison flex libelf-dev libssl-dev dwarves python3
 kmod perl sparse"
 
