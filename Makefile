@@ -5,11 +5,14 @@
 #   make KDIR=/path      ... against another kernel build tree
 #   make deps            install the Debian packages the other targets need
 #   make demo            boot a VM, load kbuddy over a 64 MiB memmap= region, show it working
-#   make check           every test; the last line is "N passed, N failed"
+#   make check           every test on 6.1 and 6.12; the last line is "N passed, N failed"
+#   make check KERNELS=6.1   ... on one kernel series
 #   make style           checkpatch --strict and kernel-doc over the sources
 
 KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 SOURCES := $(wildcard kernel/*.c kernel/*.h kunit/*.c kunit/*.h)
+# Kernel series make check covers: Debian 12's two LTS kernels.
+KERNELS ?= 6.1 6.12
 
 .PHONY: all module deps demo check style clean
 
@@ -26,7 +29,7 @@ demo: deps
 	@tools/vm/demo.sh
 
 check: deps
-	@tools/check.sh
+	@KERNELS="$(KERNELS)" tools/check.sh
 
 style:
 	@tools/style.sh $(SOURCES)

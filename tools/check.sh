@@ -2,12 +2,13 @@
 # make check: every test kbuddy has, per kernel, then one summary line
 # "N passed, N failed, N skipped". Exit status 1 on any failure.
 #
-#   KERNELS="6.1"   the kernel series to test (Debian headers/image for the
-#                   VM tests, a debug kernel from linux-source for KUnit)
+#   KERNELS="6.1 6.12"   the kernel series to test, each with Debian's
+#                        headers and image (W=1 build, VM tests) and a debug
+#                        kernel from its linux-source package (KUnit)
 set -u
 . "$(dirname "$0")/lib.sh"
 
-KERNELS=${KERNELS:-6.1}
+KERNELS=${KERNELS:-6.1 6.12}
 out=$build/check
 mkdir -p "$out"
 npass=0
@@ -135,11 +136,20 @@ run_kunit() { # run_kunit SERIES
 }
 
 start=$(date +%s)
+summary=""
 run_style
 for k in $KERNELS; do
+	case $k in
+	6.1|6.12) ;;
+	*) record fail "kernel $k" "unknown series; KERNELS takes 6.1 and 6.12"; continue;;
+	esac
+	p0=$npass f0=$nfail s0=$nskip
 	run_debian "$k"
 	run_kunit "$k"
+	summary="$summary
+kernel $k: $((npass - p0)) passed, $((nfail - f0)) failed, $((nskip - s0)) skipped"
 done
-echo "make check: $(( $(date +%s) - start ))s; logs in $out"
+echo "$summary" | sed '/^$/d'
+echo "make check: KERNELS=\"$KERNELS\", $(( $(date +%s) - start ))s; logs in $out"
 echo "$npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" -eq 0 ]
