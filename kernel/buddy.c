@@ -446,7 +446,13 @@ static void validate_region(struct kbuddy_pool *pool, unsigned int idx,
 				problem(vs, "region %u: pfn %#lx: head inside block %#lx/%u\n",
 					idx, pfn + i, pfn, order);
 		owner = page->state == KBUDDY_PAGE_FREE ? NULL : page->owner;
-		for (i = 0; i < nr; i++)
+		if (owner != page->owner)
+			problem(vs, "region %u: pfn %#lx: free block has an owner\n",
+				idx, pfn);
+		/* A block cached per CPU is marked on its head alone. */
+		if (owner == KBUDDY_OWNER_PCP)
+			owner = NULL;
+		for (i = 1; i < nr; i++)
 			if (pfn_desc(r, pfn + i)->owner != owner)
 				problem(vs, "region %u: pfn %#lx: owner differs in block %#lx/%u\n",
 					idx, pfn + i, pfn, order);
@@ -612,6 +618,87 @@ void *kbuddy_alloc_owned(struct kbuddy_pool *pool, unsigned int order,
 	return addr;
 }
 
+/**
+ * kbuddy_alloc_batch() - allocate up to @n blocks under one lock hold
+ * @pool: the pool
+ * @order: order of the blocks
+ * @out: where to put each block's address and descriptor
+ * @n: how many are wanted
+ *
+ * The blocks are marked owned by KBUDDY_OWNER_PCP: they fill a CPU's page
+ * cache and are not counted as allocations until handed out.
+ *
+ * Context: Any context.
+ * Return: how many blocks were allocated.
+ */
+unsigned int kbuddy_alloc_batch(struct kbuddy_pool *pool, unsigned int order,
+				struct kbuddy_pcp_block *out, unsigned int n)
+{
+	unsigned int i = 0, got = 0;
+	unsigned long flags, pfn;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	while (got < n && i < pool->nr_regions) {
+		struct kbuddy_region *r = &pool->regions[i];
+
+		if (!alloc_from_region(pool, r, order, &pfn)) {
+			i++;
+			continue;
+		}
+		/* The head alone marks a cached block (pcp.c claims it so). */
+		WRITE_ONCE(pfn_desc(r, pfn)->owner, KBUDDY_OWNER_PCP);
+		out[got].addr = pfn_virt(r, pfn);
+		out[got].page = pfn_desc(r, pfn);
+		got++;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return got;
+}
+
+/**
+ * kbuddy_free_batch() - give blocks of a CPU's page cache back
+ * @pool: the pool
+ * @order: order of the blocks
+ * @blocks: the blocks, owned by KBUDDY_OWNER_PCP
+ * @n: how many
+ *
+ * Context: Any context.
+ */
+void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
+		       struct kbuddy_pcp_block *blocks, unsigned int n)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	for (i = 0; i < n; i++) {
+		struct kbuddy_region *r = kbuddy_find_region(pool, blocks[i].addr);
+		unsigned long pfn = r->base_pfn + (blocks[i].page - r->pages);
+
+		WRITE_ONCE(blocks[i].page->owner, NULL);
+		pool->stats.counter[KBUDDY_MERGE] +=
+			free_one_block(pool->max_order, r, pfn, order);
+		pool->nr_free += 1UL << order;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+/**
+ * kbuddy_count_fail() - count an allocation that found no block
+ * @pool: the pool
+ * @order: its order
+ *
+ * Context: Any context.
+ */
+void kbuddy_count_fail(struct kbuddy_pool *pool, unsigned int order)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	pool->stats.fail[order]++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
 /*
  * Is @pfn, which heads no block, inside a free block? Heads tile the region,
  * so the first head met going up the orders is that of the containing block.
@@ -684,6 +771,9 @@ static enum kbuddy_counter check_owned(struct kbuddy_pool *pool, void *addr,
 		return inside_free_block(pool, r, pfn) ? KBUDDY_BAD_FREE_DOUBLE :
 							 KBUDDY_BAD_FREE_NOT_HEAD;
 	if (page->state == KBUDDY_PAGE_FREE)
+		return KBUDDY_BAD_FREE_DOUBLE;
+	/* Freed already, and held in a CPU's page cache. */
+	if (page->owner == KBUDDY_OWNER_PCP)
 		return KBUDDY_BAD_FREE_DOUBLE;
 	if (page->owner != owner)
 		return KBUDDY_BAD_FREE_WRONG_ALLOCATOR;
@@ -862,49 +952,3 @@ void *kbuddy_page_owner(struct kbuddy_pool *pool, const void *addr)
 	return READ_ONCE(r->pages[(addr - r->virt) >> PAGE_SHIFT].owner);
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_page_owner, KBUDDY_INTERNAL);
-
-/* ==== Public interface =================================================== */
-
-/**
- * kbuddy_alloc_pages() - allocate a block of 2^@order pages
- * @pool: the pool
- * @order: the order of the block, below the pool's max_order
- * @gfp: allocation flags; __GFP_ZERO (or init_on_alloc) zeroes the block
- *
- * The block is naturally aligned: its physical address is a multiple of
- * PAGE_SIZE << @order. kbuddy never sleeps to find memory, so any gfp works
- * from any context; a blocking gfp only lets the debug kernel check that the
- * caller could sleep.
- *
- * Context: Any context.
- * Return: the kernel virtual address of the block, or NULL if no block of
- * @order is free or @order is out of range.
- */
-void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
-			 gfp_t gfp)
-{
-	return kbuddy_alloc_owned(pool, order, gfp, NULL);
-}
-EXPORT_SYMBOL_GPL(kbuddy_alloc_pages);
-
-/**
- * kbuddy_free_pages() - free a block allocated by kbuddy_alloc_pages()
- * @pool: the pool it came from
- * @addr: the address kbuddy_alloc_pages() returned
- * @order: the order it was allocated with
- *
- * A bad free - an address outside the pool, not aligned to @order, not the
- * start of an allocated block, a block already free, the wrong @order, or a
- * block of a slab cache or of kbuddy_malloc() - is refused: the pool is left
- * exactly as it was, a bad_free_* counter goes up and a ratelimited warning
- * names the caller.
- *
- * Context: Any context.
- * Return: 0, or -EINVAL for a refused free.
- */
-int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
-		      unsigned int order)
-{
-	return kbuddy_free_owned(pool, addr, order, NULL, _RET_IP_);
-}
-EXPORT_SYMBOL_GPL(kbuddy_free_pages);

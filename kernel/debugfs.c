@@ -125,8 +125,11 @@ static int slab_stats_show(struct seq_file *m, struct kbuddy_pool *pool)
 
 static int stats_show(struct seq_file *m, void *v)
 {
+	unsigned long pcp_alloc[KBUDDY_PCP_ORDERS] = { 0 };
+	unsigned long pcp_free[KBUDDY_PCP_ORDERS] = { 0 };
+	unsigned long pcp_events[KBUDDY_NR_PCP_COUNTERS] = { 0 };
 	struct kbuddy_pool *pool = m->private;
-	unsigned long nr_pages, nr_free;
+	unsigned long nr_pages, nr_free, pcp_pages = 0;
 	struct kbuddy_stats *st;
 	unsigned int order, i;
 
@@ -139,16 +142,23 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "regions %u\n", READ_ONCE(pool->nr_regions));
 	seq_printf(m, "pages_total %lu\n", nr_pages);
 	seq_printf(m, "pages_free %lu\n", nr_free);
-	seq_printf(m, "pages_used %lu\n", nr_pages - nr_free);
+	kbuddy_pcp_stats(pool, pcp_alloc, pcp_free, pcp_events, &pcp_pages);
+	seq_printf(m, "pages_used %lu\n", nr_pages - nr_free - pcp_pages);
+	seq_printf(m, "pages_pcp %lu\n", pcp_pages);
 	for (order = 0; order < pool->max_order; order++)
-		seq_printf(m, "alloc_order_%u %lu\n", order, st->alloc[order]);
+		seq_printf(m, "alloc_order_%u %lu\n", order, st->alloc[order] +
+			   (order < KBUDDY_PCP_ORDERS ? pcp_alloc[order] : 0));
 	for (order = 0; order < pool->max_order; order++)
-		seq_printf(m, "free_order_%u %lu\n", order, st->free[order]);
+		seq_printf(m, "free_order_%u %lu\n", order, st->free[order] +
+			   (order < KBUDDY_PCP_ORDERS ? pcp_free[order] : 0));
 	for (order = 0; order < pool->max_order; order++)
 		seq_printf(m, "fail_order_%u %lu\n", order, st->fail[order]);
 	for (i = 0; i < KBUDDY_NR_COUNTERS; i++)
 		seq_printf(m, "%s %lu\n", kbuddy_counter_names[i],
 			   st->counter[i]);
+	for (i = 0; i < KBUDDY_NR_PCP_COUNTERS; i++)
+		seq_printf(m, "%s %lu\n", kbuddy_pcp_counter_names[i],
+			   pcp_events[i]);
 	kfree(st);
 	return slab_stats_show(m, pool);
 }

@@ -59,6 +59,54 @@ struct kbuddy_page {
 
 /* Owner of the blocks of the malloc family that bypass the slab caches. */
 #define KBUDDY_OWNER_LARGE	((void *)1UL)
+/* Owner of free blocks held in a CPU's page cache. */
+#define KBUDDY_OWNER_PCP	((void *)2UL)
+/* Is @owner a slab (rather than NULL or one of the markers above)? */
+#define KBUDDY_OWNER_IS_SLAB(owner)	((unsigned long)(owner) > 2UL)
+
+/* ==== Per-CPU page caches (pcp.c) ======================================== */
+
+/* Orders 0 .. KBUDDY_PCP_ORDERS - 1 are cached per CPU, as the kernel's pcp. */
+#define KBUDDY_PCP_ORDERS	4
+/* Blocks a CPU keeps per order, and how many move to or from the pool at once. */
+#define KBUDDY_PCP_HIGH		64
+#define KBUDDY_PCP_BATCH	16
+
+/* A cached block: its address and its head's descriptor. */
+struct kbuddy_pcp_block {
+	void *addr;
+	struct kbuddy_page *page;
+};
+
+/* Per-CPU counters of the page caches; kbuddy_pcp_counter_names[] in pcp.c. */
+enum kbuddy_pcp_counter {
+	KBUDDY_PCP_HIT,		/* allocations served by the CPU's cache */
+	KBUDDY_PCP_FREE,	/* frees taken by the CPU's cache */
+	KBUDDY_PCP_REFILL,	/* batches taken from the pool */
+	KBUDDY_PCP_DRAIN,	/* batches given back to the pool */
+	KBUDDY_NR_PCP_COUNTERS,
+};
+
+extern const char *const kbuddy_pcp_counter_names[KBUDDY_NR_PCP_COUNTERS];
+
+/**
+ * struct kbuddy_pcp - one CPU's cache of free small blocks of a pool
+ * @count: blocks held per order
+ * @alloc: allocations served per order
+ * @free: frees taken per order
+ * @events: the enum kbuddy_pcp_counter counters
+ * @block: the blocks, a stack per order
+ *
+ * Only its CPU touches it, with interrupts off; other CPUs reach it through
+ * an IPI (validate) or when the CPU is offline (drain).
+ */
+struct kbuddy_pcp {
+	unsigned int count[KBUDDY_PCP_ORDERS];
+	unsigned long alloc[KBUDDY_PCP_ORDERS];
+	unsigned long free[KBUDDY_PCP_ORDERS];
+	unsigned long events[KBUDDY_NR_PCP_COUNTERS];
+	struct kbuddy_pcp_block block[KBUDDY_PCP_ORDERS][KBUDDY_PCP_HIGH];
+};
 /* For kbuddy_free_owned(): whatever order the block has. */
 #define KBUDDY_ANY_ORDER	(~0U)
 
@@ -157,6 +205,7 @@ struct kbuddy_stats {
  * @nr_pages: pages in all regions
  * @nr_free: free pages in all regions
  * @stats: counters
+ * @pcp: per-CPU caches of small free blocks, or NULL when disabled
  * @caches_lock: protects @caches
  * @caches: the pool's slab caches, kmalloc size classes first
  * @kmalloc: the malloc family's size classes, smallest first; set when
@@ -173,6 +222,7 @@ struct kbuddy_pool {
 	unsigned long nr_pages;
 	unsigned long nr_free;
 	struct kbuddy_stats stats;
+	struct kbuddy_pcp __percpu *pcp;
 
 	struct mutex caches_lock; /* see above */
 	struct list_head caches;
@@ -394,6 +444,11 @@ int kbuddy_owned_order(struct kbuddy_pool *pool, void *addr, void *owner);
 int kbuddy_resize_owned(struct kbuddy_pool *pool, void *addr,
 			unsigned int order, unsigned int new_order, void *owner);
 void *kbuddy_page_owner(struct kbuddy_pool *pool, const void *addr);
+unsigned int kbuddy_alloc_batch(struct kbuddy_pool *pool, unsigned int order,
+				struct kbuddy_pcp_block *out, unsigned int n);
+void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
+		       struct kbuddy_pcp_block *blocks, unsigned int n);
+void kbuddy_count_fail(struct kbuddy_pool *pool, unsigned int order);
 struct kbuddy_region *kbuddy_find_region(struct kbuddy_pool *pool,
 					 const void *addr);
 void kbuddy_stats_snapshot(struct kbuddy_pool *pool, struct kbuddy_stats *st,
@@ -405,7 +460,20 @@ void kbuddy_debugfs_exit(void);
 void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool);
 void kbuddy_debugfs_remove_pool(struct kbuddy_pool *pool);
 
+/* pcp.c */
+int kbuddy_pcp_init(struct kbuddy_pool *pool);
+void kbuddy_pcp_fini(struct kbuddy_pool *pool);
+void kbuddy_pcp_drain_cpu(struct kbuddy_pool *pool, int cpu);
+void kbuddy_pcp_drain(struct kbuddy_pool *pool);
+void kbuddy_pcp_disable(struct kbuddy_pool *pool);
+unsigned long kbuddy_pcp_validate(struct kbuddy_pool *pool,
+				  kbuddy_report_fn report, void *ctx);
+void kbuddy_pcp_stats(struct kbuddy_pool *pool, unsigned long *alloc,
+		      unsigned long *free, unsigned long *events,
+		      unsigned long *held_pages);
+
 /* slab.c */
+void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu);
 int kbuddy_cache_free_caller(struct kbuddy_cache *c, void *obj,
 			     unsigned long caller);
 int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
@@ -416,6 +484,9 @@ struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
 void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info);
 unsigned long kbuddy_cache_validate(struct kbuddy_cache *c,
 				    kbuddy_report_fn report, void *ctx);
+unsigned long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
+						kbuddy_report_fn report,
+						void *ctx);
 void kbuddy_cache_destroy_forced(struct kbuddy_cache *c);
 
 /* kmalloc.c */
@@ -423,6 +494,7 @@ int kbuddy_kmalloc_init(struct kbuddy_pool *pool);
 void kbuddy_kmalloc_fini(struct kbuddy_pool *pool);
 
 /* pool.c */
+int kbuddy_cpu_dead(unsigned int cpu);
 unsigned long kbuddy_pool_check(struct kbuddy_pool *pool,
 				kbuddy_report_fn report, void *ctx);
 u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size);

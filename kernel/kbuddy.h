@@ -46,6 +46,7 @@ phys_addr_t kbuddy_virt_to_phys(struct kbuddy_pool *pool, const void *addr);
 void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys);
 
 int kbuddy_pool_validate(struct kbuddy_pool *pool);
+void kbuddy_pool_drain(struct kbuddy_pool *pool);
 unsigned long kbuddy_pool_free_pages(struct kbuddy_pool *pool);
 unsigned long kbuddy_pool_total_pages(struct kbuddy_pool *pool);
 

@@ -6,6 +6,7 @@
  *   insmod kbuddy.ko size=32M                   memory from the page allocator
  */
 
+#include <linux/cpuhotplug.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -32,6 +33,7 @@ MODULE_PARM_DESC(size,
 		 "Without region=, take this much from the kernel's page allocator (default 16M)");
 
 static struct kbuddy_pool *kbuddy_default;
+static int kbuddy_hp_state;
 
 /**
  * kbuddy_default_pool() - the pool set up by kbuddy's module parameters
@@ -135,6 +137,12 @@ static int __init kbuddy_init(void)
 		       KBUDDY_MAX_ORDER_LIMIT);
 		return -EINVAL;
 	}
+	/* A CPU that goes offline gives its caches back (pcp.c, slab.c). */
+	err = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "kbuddy:dead",
+					NULL, kbuddy_cpu_dead);
+	if (err < 0)
+		return err;
+	kbuddy_hp_state = err;
 	kbuddy_debugfs_init();
 	pool = kbuddy_pool_create("default", max_order);
 	if (IS_ERR(pool)) {
@@ -157,6 +165,7 @@ err_pool:
 	kbuddy_pool_destroy(pool);
 err_debugfs:
 	kbuddy_debugfs_exit();
+	cpuhp_remove_state_nocalls(kbuddy_hp_state);
 	return err;
 }
 
@@ -164,6 +173,7 @@ static void __exit kbuddy_exit(void)
 {
 	kbuddy_pool_destroy(kbuddy_default);
 	kbuddy_debugfs_exit();
+	cpuhp_remove_state_nocalls(kbuddy_hp_state);
 }
 
 module_init(kbuddy_init);

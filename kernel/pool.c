@@ -5,6 +5,7 @@
  * the buddy allocator.
  */
 
+#include <linux/cpu.h>
 #include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
@@ -73,7 +74,12 @@ struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order)
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	kbuddy_pool_init(pool, name, max_order);
+	if (kbuddy_pcp_init(pool)) {
+		kfree(pool);
+		return ERR_PTR(-ENOMEM);
+	}
 	if (kbuddy_kmalloc_init(pool)) {
+		kbuddy_pcp_fini(pool);
 		kfree(pool);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -84,6 +90,7 @@ struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order)
 			mutex_unlock(&kbuddy_pools_mutex);
 			pr_err("pool %s already exists\n", name);
 			kbuddy_kmalloc_fini(pool);
+			kbuddy_pcp_fini(pool);
 			kfree(pool);
 			return ERR_PTR(-EEXIST);
 		}
@@ -95,6 +102,32 @@ struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order)
 	return pool;
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_create);
+
+/**
+ * kbuddy_cpu_dead() - give back what a CPU that went offline had cached
+ * @cpu: the CPU, now dead
+ *
+ * Its page caches and slab magazines go back to their pools and slabs.
+ *
+ * Context: Process context (CPU hotplug teardown on a control CPU).
+ * Return: 0.
+ */
+int kbuddy_cpu_dead(unsigned int cpu)
+{
+	struct kbuddy_pool *pool;
+	struct kbuddy_cache *c;
+
+	mutex_lock(&kbuddy_pools_mutex);
+	list_for_each_entry(pool, &kbuddy_pools, node) {
+		kbuddy_pcp_drain_cpu(pool, cpu);
+		mutex_lock(&pool->caches_lock);
+		list_for_each_entry(c, &pool->caches, node)
+			kbuddy_cache_drain_cpu(c, cpu);
+		mutex_unlock(&pool->caches_lock);
+	}
+	mutex_unlock(&kbuddy_pools_mutex);
+	return 0;
+}
 
 static bool ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
 {
@@ -401,6 +434,7 @@ void kbuddy_pool_destroy(struct kbuddy_pool *pool)
 			pool->name, c->name);
 		kbuddy_cache_destroy_forced(c);
 	}
+	kbuddy_pcp_fini(pool);
 	for (i = 0; i < pool->nr_regions; i++)
 		pool_release_region(pool, &pool->regions[i]);
 	mutex_destroy(&pool->caches_lock);
@@ -478,10 +512,14 @@ unsigned long kbuddy_pool_check(struct kbuddy_pool *pool,
 	unsigned long problems = kbuddy_validate(pool, report, ctx);
 	struct kbuddy_cache *c;
 
+	/* CPU hotplug takes the caches_lock: take the CPUs first. */
+	cpus_read_lock();
+	problems += kbuddy_pcp_validate(pool, report, ctx);
 	mutex_lock(&pool->caches_lock);
 	list_for_each_entry(c, &pool->caches, node)
-		problems += kbuddy_cache_validate(c, report, ctx);
+		problems += kbuddy_cache_validate_cpus_locked(c, report, ctx);
 	mutex_unlock(&pool->caches_lock);
+	cpus_read_unlock();
 	return problems;
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_pool_check, KBUDDY_INTERNAL);

@@ -119,9 +119,7 @@ static struct kbuddy_slab *obj_slab(struct kbuddy_pool *pool, const void *obj)
 {
 	void *owner = kbuddy_page_owner(pool, obj);
 
-	if (!owner || owner == KBUDDY_OWNER_LARGE)
-		return NULL;
-	return owner;
+	return KBUDDY_OWNER_IS_SLAB(owner) ? owner : NULL;
 }
 
 static void slab_list_update(struct kbuddy_cache *c, struct kbuddy_slab *slab,
@@ -644,6 +642,22 @@ static void drain_cpu(struct kbuddy_cache *c, struct kbuddy_cache_cpu *cc)
 	spin_unlock(&c->lock);
 }
 
+/**
+ * kbuddy_cache_drain_cpu() - empty the magazines of a CPU that is offline
+ * @c: the cache
+ * @cpu: the CPU, which must not be running
+ *
+ * Context: Process context.
+ */
+void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
+	local_irq_restore(flags);
+}
+
 static void drain_this_cpu(void *arg)
 {
 	struct kbuddy_cache *c = arg;
@@ -1156,11 +1170,34 @@ static void check_list(struct cache_check *cc, struct list_head *list,
  * exactly its free objects, that its pages point back to it, and that every
  * magazine, per-CPU and in the depot, holds only free objects of the cache.
  *
- * Context: Process context (each CPU checks its own magazines in an IPI).
+ * Context: Process context (each CPU checks its own magazines in an IPI),
+ * without the pool's caches_lock held (CPU hotplug takes it).
  * Return: the number of problems found.
  */
 unsigned long kbuddy_cache_validate(struct kbuddy_cache *c,
 				    kbuddy_report_fn report, void *ctx)
+{
+	unsigned long problems;
+
+	cpus_read_lock();
+	problems = kbuddy_cache_validate_cpus_locked(c, report, ctx);
+	cpus_read_unlock();
+	return problems;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_cache_validate, KBUDDY_INTERNAL);
+
+/**
+ * kbuddy_cache_validate_cpus_locked() - kbuddy_cache_validate(), CPUs held
+ * @c: the cache
+ * @report: called once per problem, or NULL
+ * @ctx: passed to @report
+ *
+ * Context: Process context, with cpus_read_lock() held.
+ * Return: the number of problems found.
+ */
+unsigned long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
+						kbuddy_report_fn report,
+						void *ctx)
 {
 	struct cache_check *cc;
 	struct kbuddy_magazine *mag;
@@ -1178,7 +1215,6 @@ unsigned long kbuddy_cache_validate(struct kbuddy_cache *c,
 	cc->c = c;
 	spin_lock_init(&cc->lock);
 
-	cpus_read_lock();
 	on_each_cpu(check_this_cpu, cc, 1);
 	for_each_possible_cpu(cpu) {
 		if (cpu_online(cpu))
@@ -1186,7 +1222,6 @@ unsigned long kbuddy_cache_validate(struct kbuddy_cache *c,
 		check_magazine(cc, per_cpu_ptr(c->cpu, cpu)->loaded, "offline");
 		check_magazine(cc, per_cpu_ptr(c->cpu, cpu)->previous, "offline");
 	}
-	cpus_read_unlock();
 
 	spin_lock_irqsave(&c->lock, flags);
 	list_for_each_entry(mag, &c->depot_full, node)
@@ -1207,4 +1242,3 @@ unsigned long kbuddy_cache_validate(struct kbuddy_cache *c,
 	bitmap_free(seen);
 	return problems;
 }
-EXPORT_SYMBOL_NS_GPL(kbuddy_cache_validate, KBUDDY_INTERNAL);

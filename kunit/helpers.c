@@ -42,7 +42,17 @@ void kbt_exit(struct kunit *test)
 		vfree(c->mem[i]);
 }
 
+/* A pool without per-CPU page caches: buddy counts are exact. */
 struct kbuddy_pool *kbt_new_pool(struct kunit *test, unsigned int max_order)
+{
+	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, max_order);
+
+	kbuddy_pcp_disable(pool);
+	return pool;
+}
+
+/* A pool as other modules get it, per-CPU page caches on. */
+struct kbuddy_pool *kbt_new_pool_pcp(struct kunit *test, unsigned int max_order)
 {
 	struct kbt_ctx *c = test->priv;
 	struct kbuddy_pool *pool;

@@ -38,6 +38,7 @@ struct kbt_ctx {
 int kbt_init(struct kunit *test);
 void kbt_exit(struct kunit *test);
 struct kbuddy_pool *kbt_new_pool(struct kunit *test, unsigned int max_order);
+struct kbuddy_pool *kbt_new_pool_pcp(struct kunit *test, unsigned int max_order);
 void *kbt_add_mem(struct kunit *test, struct kbuddy_pool *pool,
 		  phys_addr_t phys, u64 size);
 struct kbuddy_pool *kbt_simple_pool(struct kunit *test, unsigned int max_order,
