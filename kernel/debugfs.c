@@ -237,7 +237,9 @@ static int blocks_open(struct inode *inode, struct file *file)
 	return single_open(file, blocks_show, inode->i_private);
 }
 
-enum blocks_cmd { BLOCKS_ALLOC, BLOCKS_MALLOC, BLOCKS_FREE, BLOCKS_FREE_ALL };
+enum blocks_cmd {
+	BLOCKS_ALLOC, BLOCKS_MALLOC, BLOCKS_FREE, BLOCKS_FREE_ALL, BLOCKS_DRAIN,
+};
 
 struct blocks_req {
 	enum blocks_cmd cmd;
@@ -263,6 +265,10 @@ static int blocks_parse(char *buf, struct blocks_req *req)
 	}
 	if (!n)
 		return -EINVAL;
+	if (!strcmp(args[0], "drain") && n == 1) {
+		req->cmd = BLOCKS_DRAIN;
+		return 0;
+	}
 	if (!strcmp(args[0], "alloc") && (n == 2 || n == 3)) {
 		req->cmd = BLOCKS_ALLOC;
 		req->count = 1;
@@ -390,7 +396,7 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 	err = blocks_parse(buf, &req);
 	kfree(buf);
 	if (err) {
-		pr_warn_ratelimited("pool %s: blocks: usage: alloc ORDER [COUNT] | malloc SIZE [COUNT] | free PHYS | free all\n",
+		pr_warn_ratelimited("pool %s: blocks: usage: alloc ORDER [COUNT] | malloc SIZE [COUNT] | free PHYS | free all | drain\n",
 				    dp->pool->name);
 		return err;
 	}
@@ -413,6 +419,9 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 	case BLOCKS_FREE_ALL:
 		blocks_free_list(dp, &dp->blocks);
 		dp->nr_blocks = 0;
+		break;
+	case BLOCKS_DRAIN:
+		kbuddy_pool_drain(dp->pool);
 		break;
 	}
 	mutex_unlock(&dp->lock);

@@ -32,6 +32,11 @@ module_param(size, charp, 0444);
 MODULE_PARM_DESC(size,
 		 "Without region=, take this much from the kernel's page allocator (default 16M)");
 
+static bool pcp = true;
+module_param(pcp, bool, 0444);
+MODULE_PARM_DESC(pcp,
+		 "Per-CPU caches of free blocks of orders 0-3 for the default pool (default on)");
+
 static struct kbuddy_pool *kbuddy_default;
 static int kbuddy_hp_state;
 
@@ -149,6 +154,8 @@ static int __init kbuddy_init(void)
 		err = PTR_ERR(pool);
 		goto err_debugfs;
 	}
+	if (!pcp)
+		kbuddy_pcp_disable(pool);
 	if (region && *region)
 		err = kbuddy_add_regions(pool);
 	else
@@ -156,9 +163,9 @@ static int __init kbuddy_init(void)
 	if (err)
 		goto err_pool;
 	kbuddy_default = pool;
-	pr_info("pool %s: %u regions, %lu pages, max_order %u\n", pool->name,
-		pool->nr_regions, kbuddy_pool_total_pages(pool),
-		pool->max_order);
+	pr_info("pool %s: %u regions, %lu pages, max_order %u, pcp %s\n",
+		pool->name, pool->nr_regions, kbuddy_pool_total_pages(pool),
+		pool->max_order, pcp ? "on" : "off");
 	return 0;
 
 err_pool:

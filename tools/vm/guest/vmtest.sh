@@ -7,7 +7,9 @@ pristine() {
 	expect "$(bi 10)" 16 "order 10" && expect "$(cat $D/validate)" ok validate
 }
 
-t_load() { load region=$REGION && dmesg | grep -q 'pool default: 1 regions, 16384 pages, max_order 11'; }
+# Exact split and merge counts need the per-CPU page caches off (pcp=0);
+# t_pcp checks them on.
+t_load() { load region=$REGION pcp=0 && dmesg | grep -q 'pool default: 1 regions, 16384 pages, max_order 11, pcp off'; }
 t_files() {
 	for f in buddyinfo stats validate slabinfo; do
 		[ "$(stat -c %a "$D/$f")" = 400 ] || { echo "$f mode $(stat -c %a "$D/$f")"; return 1; }
@@ -26,7 +28,7 @@ t_stats_format() {
 	expect "$(st pages_free)" 16384 pages_free &&
 	expect "$(st pages_used)" 0 pages_used &&
 	expect "$(grep -c '^alloc_order_' $D/stats)" 11 "alloc_order_ lines" &&
-	for k in splits merges bad_free_outside bad_free_misaligned bad_free_not_head \
+	for k in pages_pcp pcp_alloc pcp_free pcp_refill pcp_drain splits merges bad_free_outside bad_free_misaligned bad_free_not_head \
 		bad_free_double bad_free_wrong_order; do
 		[ -n "$(st $k)" ] || { echo "no $k"; return 1; }
 	done
@@ -47,7 +49,7 @@ t_split_merge() {
 t_bad_writes() {
 	before_bi=$(cat $D/buddyinfo); before_st=$(cat $D/stats)
 	for w in "bogus" "alloc" "alloc x" "alloc 11" "alloc 0 0" "alloc 0 1 2" "free" \
-		"free 0x1234" "free all now" ""; do
+		"free 0x1234" "free all now" "" "malloc" "malloc 0" "malloc 1 2 3" "drain now"; do
 		if echo "$w" >"$D/blocks" 2>/dev/null; then echo "write '$w' accepted"; return 1; fi
 	done
 	expect "$(cat $D/buddyinfo)" "$before_bi" buddyinfo && expect "$(cat $D/stats)" "$before_st" stats
@@ -95,7 +97,7 @@ t_fallback() {
 	expect "$(st pages_total)" 4096 "16M from the page allocator" &&
 	expect "$(cat $D/validate)" ok validate &&
 	echo "alloc 0 10" >"$D/blocks" && echo "free all" >"$D/blocks" &&
-	expect "$(st pages_free)" 4096 free &&
+	echo drain >"$D/blocks" && expect "$(st pages_free)" 4096 free &&
 	! iomem_has_kbuddy && unload
 }
 t_large_order() {
@@ -116,7 +118,8 @@ t_carving() {
 	expect "$(cat $D/validate)" ok validate &&
 	echo "alloc 0 300" >"$D/blocks" && echo "alloc 9 4" >"$D/blocks" &&
 	expect "$(cat $D/validate)" ok "validate after allocations" &&
-	echo "free all" >"$D/blocks" && expect "$(bi 10)" 14 "merged back" && unload
+	echo "free all" >"$D/blocks" && echo drain >"$D/blocks" &&
+	expect "$(bi 10)" 14 "merged back" && unload
 }
 t_multi_region() {
 	load region=16M@0x10000000,32M@0x11000000 || return 1
@@ -148,6 +151,19 @@ t_malloc_workload() {
 	expect "$(st slab_objects_active)" 0 "active after free" &&
 	expect "$(st bad_free_double)" 0 "no bad frees" &&
 	expect "$(cat $D/validate)" ok "validate after free"
+}
+t_pcp() {
+	load region=$REGION || return 1
+	dmesg | grep -q 'max_order 11, pcp on' || { echo "pcp not on by default"; return 1; }
+	echo "alloc 0" >"$D/blocks" || return 1
+	# The CPU's cache took a batch of 16 order-0 blocks and handed out one.
+	expect "$(st pages_pcp)" 15 pages_pcp && expect "$(st pages_used)" 1 pages_used &&
+	expect "$(st pcp_refill)" 1 pcp_refill && expect "$(st alloc_order_0)" 1 alloc_order_0 &&
+	echo "free all" >"$D/blocks" && expect "$(st pages_pcp)" 16 "pages_pcp after free" &&
+	expect "$(cat $D/validate)" ok validate &&
+	echo "drain" >"$D/blocks" && expect "$(st pages_pcp)" 0 "pages_pcp after drain" &&
+	expect "$(bi 10)" 16 "pristine after drain" && expect "$(st free_order_0)" 1 free_order_0 &&
+	unload
 }
 t_cycles() {
 	for i in 1 2 3; do
@@ -183,4 +199,5 @@ t fallback_pool t_fallback
 t order_14_block t_large_order
 t unaligned_region_carving t_carving
 t two_regions t_multi_region
+t pcp_on_by_default t_pcp
 t insmod_rmmod_cycles t_cycles
