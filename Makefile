@@ -7,6 +7,7 @@
 #   make demo            boot a VM, load kbuddy over a 64 MiB memmap= region, show it working
 #   make check           every test on 6.1 and 6.12; the last line is "N passed, N failed"
 #   make check KERNELS=6.1   ... on one kernel series
+#   make bench           kbuddy against the kernel's allocators in one VM run: ratios
 #   make style           checkpatch --strict and kernel-doc over the sources
 
 KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
@@ -14,7 +15,7 @@ SOURCES := $(wildcard kernel/*.c kernel/*.h kunit/*.c kunit/*.h)
 # Kernel series make check covers: Debian 12's two LTS kernels.
 KERNELS ?= 6.1 6.12
 
-.PHONY: all module deps demo check style clean
+.PHONY: all module deps demo check bench style clean
 
 all: module
 
@@ -30,6 +31,9 @@ demo: deps
 
 check: deps
 	@KERNELS="$(KERNELS)" tools/check.sh
+
+bench: deps
+	@tools/bench/run.sh
 
 style:
 	@tools/style.sh $(SOURCES)

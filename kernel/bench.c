@@ -1,0 +1,818 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbuddy_bench - kbuddy against the kernel's own allocators, same VM, same run.
+ *
+ * Method after prototype-kernel's time_bench: one kthread bound to a CPU; one
+ * loop per backend, written out by macro so that no indirect call sits in a
+ * timed loop; an untimed warm-up; chunks of at most CHUNK operations timed
+ * with preemption off and cond_resched() between them; an empty loop timed
+ * and subtracted; rounds with the backends interleaved. Each measurement is
+ * printed as
+ *
+ *	kbench: <round> <pattern> <op> <picoseconds per operation>
+ *
+ * and tools/bench/report.py turns the rounds into ratios (median and
+ * inter-quartile range). Fragmentation workloads print "kbench-frag:" lines.
+ * Nothing here is a test: no figure passes or fails.
+ */
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/genalloc.h>
+#include <linux/gfp.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/prandom.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
+
+#include "internal.h"
+
+static unsigned int rounds = 7;
+module_param(rounds, uint, 0444);
+MODULE_PARM_DESC(rounds, "Interleaved rounds (default 7)");
+
+static unsigned int ops = 8192;
+module_param(ops, uint, 0444);
+MODULE_PARM_DESC(ops, "Operations per measurement (default 8192)");
+
+static bool frag = true;
+module_param(frag, bool, 0444);
+MODULE_PARM_DESC(frag, "Run the fragmentation workloads too (default on)");
+
+#define CHUNK		4096
+#define MAX_BATCH	4096
+#define NOWAIT		(GFP_NOWAIT | __GFP_NOWARN)
+
+/* Everything a measurement needs, set up once. */
+struct bench {
+	struct kbuddy_pool *kpool;
+	struct gen_pool *gp_pages;
+	struct gen_pool *gp_objs;
+	struct kbuddy_cache *kc;
+	struct kmem_cache *kmc;
+	unsigned int order;
+	unsigned int size;
+	void **ptrs;
+	u32 *perm;
+	unsigned int round;
+	unsigned long failures;
+	u64 empty_ps;
+};
+
+static void report(struct bench *b, const char *pattern, const char *op,
+		   u64 ns, unsigned long n)
+{
+	u64 ps = div64_u64(ns * 1000, n);
+
+	ps = ps > b->empty_ps ? ps - b->empty_ps : 0;
+	pr_info("kbench: %u %s %s %llu\n", b->round, pattern, op, ps);
+}
+
+/*
+ * Time @body, run @n times with __i counting, in chunks of at most CHUNK
+ * iterations with preemption off; add the time to @ns.
+ */
+#define TIMED(ns, n, body)						\
+	do {								\
+		unsigned long __i = 0, __end;				\
+		u64 __start;						\
+									\
+		while (__i < (n)) {					\
+			__end = min_t(unsigned long, (n), __i + CHUNK);	\
+			preempt_disable();				\
+			__start = ktime_get_ns();			\
+			for (; __i < __end; __i++) {			\
+				body;					\
+			}						\
+			(ns) += ktime_get_ns() - __start;		\
+			preempt_enable();				\
+			cond_resched();					\
+		}							\
+	} while (0)
+
+/*
+ * One backend: pair (allocate and free at once), batch (allocate @N, then
+ * free them, oldest first), random (allocate @N, free in a fixed random
+ * order). ALLOC yields a void * or NULL; FREE(p) frees it.
+ */
+#define DEFINE_BACKEND(name, ALLOC, FREE)				\
+static u64 name##_pair(struct bench *b, unsigned long n)		\
+{									\
+	u64 ns = 0;							\
+	void *p;							\
+									\
+	TIMED(ns, n, p = (ALLOC); if (likely(p)) FREE(p); else b->failures++); \
+	return ns;							\
+}									\
+									\
+static __maybe_unused u64 name##_batch(struct bench *b, unsigned int N,	\
+				       bool random)			\
+{									\
+	unsigned long reps = max_t(unsigned long, 1, ops / N), r;	\
+	u64 ns = 0;							\
+	void *p;							\
+									\
+	for (r = 0; r < reps; r++) {					\
+		TIMED(ns, N, b->ptrs[__i] = (ALLOC));			\
+		TIMED(ns, N, p = b->ptrs[random ? b->perm[__i] % N : __i]; \
+		      if (likely(p)) FREE(p); else b->failures++);	\
+	}								\
+	return ns;							\
+}
+
+#define KB_PAGES_ALLOC	kbuddy_alloc_pages(b->kpool, b->order, NOWAIT)
+#define KB_PAGES_FREE(p) kbuddy_free_pages(b->kpool, p, b->order)
+#define K_PAGES_ALLOC	((void *)alloc_pages(NOWAIT | __GFP_COMP, b->order))
+#define K_PAGES_FREE(p)	__free_pages(p, b->order)
+#define GP_PAGES_ALLOC	((void *)gen_pool_alloc(b->gp_pages, PAGE_SIZE << b->order))
+#define GP_PAGES_FREE(p) gen_pool_free(b->gp_pages, (unsigned long)(p), PAGE_SIZE << b->order)
+#define KB_CACHE_ALLOC	kbuddy_cache_alloc(b->kc, NOWAIT)
+#define KB_CACHE_FREE(p) kbuddy_cache_free(b->kc, p)
+#define K_CACHE_ALLOC	kmem_cache_alloc(b->kmc, NOWAIT)
+#define K_CACHE_FREE(p)	kmem_cache_free(b->kmc, p)
+#define KB_MALLOC_ALLOC	kbuddy_malloc(b->kpool, b->size, NOWAIT)
+#define KB_MALLOC_FREE(p) kbuddy_free(b->kpool, p)
+#define K_MALLOC_ALLOC	kmalloc(b->size, NOWAIT)
+#define K_MALLOC_FREE(p) kfree(p)
+#define GP_OBJS_ALLOC	((void *)gen_pool_alloc(b->gp_objs, b->size))
+#define GP_OBJS_FREE(p)	gen_pool_free(b->gp_objs, (unsigned long)(p), b->size)
+/* The loop alone: a value the compiler cannot see through, no call. */
+#define EMPTY_ALLOC	((void *)(unsigned long)(__i | 1))
+#define EMPTY_FREE(p)	barrier_data(p)
+
+DEFINE_BACKEND(kb_pages, KB_PAGES_ALLOC, KB_PAGES_FREE)
+DEFINE_BACKEND(k_pages, K_PAGES_ALLOC, K_PAGES_FREE)
+DEFINE_BACKEND(gp_pages, GP_PAGES_ALLOC, GP_PAGES_FREE)
+DEFINE_BACKEND(kb_cache, KB_CACHE_ALLOC, KB_CACHE_FREE)
+DEFINE_BACKEND(k_cache, K_CACHE_ALLOC, K_CACHE_FREE)
+DEFINE_BACKEND(kb_malloc, KB_MALLOC_ALLOC, KB_MALLOC_FREE)
+DEFINE_BACKEND(k_malloc, K_MALLOC_ALLOC, K_MALLOC_FREE)
+DEFINE_BACKEND(gp_objs, GP_OBJS_ALLOC, GP_OBJS_FREE)
+DEFINE_BACKEND(empty, EMPTY_ALLOC, EMPTY_FREE)
+
+/* Measure one backend's pair, batch and random patterns and report them. */
+#define RUN_PAIR(b, name, op, pattern, n)				\
+	report(b, pattern, op, name##_pair(b, n), n)
+#define RUN_BATCH(b, name, op, pattern, N, random)			\
+	report(b, pattern, op, name##_batch(b, N, random),		\
+	       max_t(unsigned long, 1, ops / (N)) * (N))
+
+/*
+ * Fill the lower half of a gen_pool in one allocation: every first-fit
+ * search then scans half of its bitmap, as it would at 50% fill.
+ */
+static unsigned long gp_fill_half(struct gen_pool *gp, size_t total)
+{
+	return gen_pool_alloc(gp, total / 2);
+}
+
+static void gp_empty(struct gen_pool *gp, unsigned long addr, size_t total)
+{
+	if (addr)
+		gen_pool_free(gp, addr, total / 2);
+}
+
+/* Allocate half the kbuddy pool in order-0 pages; return how many. */
+static unsigned long kb_fill_half(struct bench *b, void **held,
+				  unsigned long max)
+{
+	unsigned long n = 0, want = kbuddy_pool_total_pages(b->kpool) / 2;
+
+	while (n < want && n < max) {
+		held[n] = kbuddy_alloc_pages(b->kpool, 0, NOWAIT);
+		if (!held[n])
+			break;
+		n++;
+	}
+	return n;
+}
+
+static const unsigned int obj_sizes[] = { 8, 64, 256, 1024, 4096 };
+
+#define GP_BASE		((unsigned long)SZ_1G << 4)
+
+static void one_round(struct bench *b)
+{
+	unsigned long total_bytes = kbuddy_pool_total_pages(b->kpool) << PAGE_SHIFT;
+	static const unsigned int batches[] = { 32, 256, 4096 };
+	char pattern[32], op[32];
+	unsigned long held, gp_half;
+	unsigned int i, n_gp;
+	void **hold;
+
+	/* The empty loop: subtracted from everything after. */
+	b->empty_ps = 0;
+	b->empty_ps = div64_u64(empty_pair(b, ops) * 1000, ops);
+	pr_info("kbench: %u empty loop %llu\n", b->round, b->empty_ps);
+
+	/* Pages, orders 0..10: kbuddy, the page allocator, gen_pool. */
+	for (b->order = 0; b->order <= 10; b->order++) {
+		unsigned long n = b->order > 6 ? ops / 8 : ops;
+
+		snprintf(pattern, sizeof(pattern), "pair-order%u", b->order);
+		RUN_PAIR(b, kb_pages, "kbuddy_pages", pattern, n);
+		RUN_PAIR(b, k_pages, "alloc_pages", pattern, n);
+		RUN_PAIR(b, gp_pages, "gen_pool_pages", pattern, n);
+	}
+	b->order = 0;
+	for (i = 0; i < ARRAY_SIZE(batches); i++) {
+		snprintf(pattern, sizeof(pattern), "batch%u-order0", batches[i]);
+		RUN_BATCH(b, kb_pages, "kbuddy_pages", pattern, batches[i], false);
+		RUN_BATCH(b, k_pages, "alloc_pages", pattern, batches[i], false);
+	}
+	RUN_BATCH(b, kb_pages, "kbuddy_pages", "random4096-order0", 4096, true);
+	RUN_BATCH(b, k_pages, "alloc_pages", "random4096-order0", 4096, true);
+
+	/* Pages at 50% fill: kbuddy and gen_pool over pools of one size. */
+	hold = kvmalloc_array(kbuddy_pool_total_pages(b->kpool), sizeof(void *),
+			      GFP_KERNEL);
+	if (hold) {
+		held = kb_fill_half(b, hold, kbuddy_pool_total_pages(b->kpool));
+		gp_half = gp_fill_half(b->gp_pages, total_bytes);
+		for (b->order = 0; b->order <= 4; b->order += 4) {
+			snprintf(pattern, sizeof(pattern), "fill50-order%u", b->order);
+			RUN_PAIR(b, kb_pages, "kbuddy_pages", pattern, ops / 4);
+			RUN_PAIR(b, gp_pages, "gen_pool_pages", pattern, ops / 4);
+		}
+		b->order = 0;
+		gp_empty(b->gp_pages, gp_half, total_bytes);
+		while (held)
+			kbuddy_free_pages(b->kpool, hold[--held], 0);
+		kvfree(hold);
+	}
+
+	/* Objects: caches and the malloc family against the kernel's. */
+	for (i = 0; i < ARRAY_SIZE(obj_sizes); i++) {
+		b->size = obj_sizes[i];
+		snprintf(op, sizeof(op), "kbuddy-%u", b->size);
+		b->kc = kbuddy_cache_create(b->kpool, op, b->size, 8, 0, NULL);
+		snprintf(op, sizeof(op), "kbench-%u", b->size);
+		b->kmc = kmem_cache_create(op, b->size, 8, 0, NULL);
+		if (IS_ERR_OR_NULL(b->kc) || !b->kmc) {
+			pr_err("kbench: cannot create caches of %u bytes\n", b->size);
+			goto next;
+		}
+		snprintf(pattern, sizeof(pattern), "pair-%u", b->size);
+		RUN_PAIR(b, kb_cache, "kbuddy_cache", pattern, ops);
+		RUN_PAIR(b, k_cache, "kmem_cache", pattern, ops);
+		RUN_PAIR(b, kb_malloc, "kbuddy_malloc", pattern, ops);
+		RUN_PAIR(b, k_malloc, "kmalloc", pattern, ops);
+		if (b->size == 64) {
+			unsigned int k;
+
+			for (k = 0; k < ARRAY_SIZE(batches); k++) {
+				snprintf(pattern, sizeof(pattern), "batch%u-64", batches[k]);
+				RUN_BATCH(b, kb_cache, "kbuddy_cache", pattern, batches[k], false);
+				RUN_BATCH(b, k_cache, "kmem_cache", pattern, batches[k], false);
+				RUN_BATCH(b, kb_malloc, "kbuddy_malloc", pattern, batches[k], false);
+				RUN_BATCH(b, k_malloc, "kmalloc", pattern, batches[k], false);
+			}
+			RUN_BATCH(b, kb_cache, "kbuddy_cache", "random4096-64", 4096, true);
+			RUN_BATCH(b, k_cache, "kmem_cache", "random4096-64", 4096, true);
+			RUN_BATCH(b, kb_malloc, "kbuddy_malloc", "random4096-64", 4096, true);
+			RUN_BATCH(b, k_malloc, "kmalloc", "random4096-64", 4096, true);
+		}
+		if (b->size == 64 || b->size == 256) {
+			/* gen_pool at 50% fill: first-fit over half a bitmap. */
+			n_gp = ops / 8;
+			gp_half = gp_fill_half(b->gp_objs, total_bytes);
+			snprintf(pattern, sizeof(pattern), "fill50-%u", b->size);
+			RUN_PAIR(b, gp_objs, "gen_pool_objs", pattern, n_gp);
+			RUN_PAIR(b, kb_cache, "kbuddy_cache", pattern, n_gp);
+			gp_empty(b->gp_objs, gp_half, total_bytes);
+		}
+next:
+		if (!IS_ERR_OR_NULL(b->kc))
+			kbuddy_cache_destroy(b->kc);
+		kmem_cache_destroy(b->kmc);
+		b->kc = NULL;
+		b->kmc = NULL;
+	}
+}
+
+/* ==== Two CPUs ============================================================ */
+
+enum smp_mode { SMP_KB_CACHE, SMP_K_CACHE, SMP_KB_PAGES, SMP_K_PAGES };
+
+struct smp_run {
+	struct bench *b;
+	enum smp_mode mode;
+	atomic_t ready;
+	unsigned long n;
+	u64 ns[2];
+	struct completion done[2];
+	/* Remote free: a ring from the producer to the consumer. */
+	void **ring;
+	unsigned int ring_size;
+	unsigned long produced;
+	unsigned long consumed;
+	bool remote;
+};
+
+struct smp_arg {
+	struct smp_run *run;
+	int idx;
+};
+
+/* Pairs of the run's mode, @n times. */
+static u64 smp_pairs(struct smp_run *run, unsigned long n)
+{
+	struct bench *b = run->b;
+	u64 ns = 0;
+
+	switch (run->mode) {
+	case SMP_KB_CACHE:
+		return kb_cache_pair(b, n);
+	case SMP_K_CACHE:
+		return k_cache_pair(b, n);
+	case SMP_KB_PAGES:
+		return kb_pages_pair(b, n);
+	case SMP_K_PAGES:
+		return k_pages_pair(b, n);
+	}
+	return ns;
+}
+
+static void *smp_alloc(struct smp_run *run)
+{
+	return run->mode == SMP_KB_CACHE ? kbuddy_cache_alloc(run->b->kc, NOWAIT) :
+					   kmem_cache_alloc(run->b->kmc, NOWAIT);
+}
+
+static void smp_free(struct smp_run *run, void *p)
+{
+	if (run->mode == SMP_KB_CACHE)
+		kbuddy_cache_free(run->b->kc, p);
+	else
+		kmem_cache_free(run->b->kmc, p);
+}
+
+static int smp_fn(void *data)
+{
+	struct smp_arg *arg = data;
+	struct smp_run *run = arg->run;
+	unsigned long i;
+	u64 start;
+
+	atomic_inc(&run->ready);
+	while (atomic_read(&run->ready) < 2)
+		cond_resched();
+	start = ktime_get_ns();
+	if (!run->remote) {
+		run->ns[arg->idx] = smp_pairs(run, run->n);
+		complete(&run->done[arg->idx]);
+		return 0;
+	}
+	for (i = 0; i < run->n; i++) {
+		if (arg->idx == 0) {
+			void *p = smp_alloc(run);
+
+			while (i - smp_load_acquire(&run->consumed) >= run->ring_size)
+				cond_resched();
+			run->ring[i % run->ring_size] = p;
+			smp_store_release(&run->produced, i + 1);
+		} else {
+			while (smp_load_acquire(&run->produced) <= i)
+				cond_resched();
+			if (run->ring[i % run->ring_size])
+				smp_free(run, run->ring[i % run->ring_size]);
+			smp_store_release(&run->consumed, i + 1);
+		}
+		if (!(i % CHUNK))
+			cond_resched();
+	}
+	run->ns[arg->idx] = ktime_get_ns() - start;
+	complete(&run->done[arg->idx]);
+	return 0;
+}
+
+/* Run on CPUs 0 and 1 at once; return the wall time (the slower of the two). */
+static u64 smp_both(struct smp_run *run)
+{
+	struct smp_arg args[2] = { { run, 0 }, { run, 1 } };
+	int i;
+
+	struct task_struct *t[2];
+
+	atomic_set(&run->ready, 0);
+	run->produced = 0;
+	run->consumed = 0;
+	/* Create both before either runs: a spinning thread holds its CPU. */
+	for (i = 0; i < 2; i++) {
+		init_completion(&run->done[i]);
+		t[i] = kthread_create(smp_fn, &args[i], "kbench/%d", i);
+		if (IS_ERR(t[i])) {
+			if (i)
+				kthread_stop(t[0]);
+			return 0;
+		}
+		kthread_bind(t[i], i);
+	}
+	wake_up_process(t[0]);
+	wake_up_process(t[1]);
+	wait_for_completion(&run->done[0]);
+	wait_for_completion(&run->done[1]);
+	return max(run->ns[0], run->ns[1]);
+}
+
+static void smp_round(struct bench *b)
+{
+	static const char *const names[] = { "kbuddy_cache", "kmem_cache",
+					     "kbuddy_pages", "alloc_pages" };
+	struct smp_run *run;
+	unsigned int mode;
+
+	if (num_online_cpus() < 2 || !cpu_online(1)) {
+		pr_info("kbench: %u smp skipped: needs CPUs 0 and 1\n", b->round);
+		return;
+	}
+	run = kzalloc(sizeof(*run), GFP_KERNEL);
+	if (!run)
+		return;
+	run->b = b;
+	run->n = ops;
+	run->ring_size = 256;
+	run->ring = kcalloc(run->ring_size, sizeof(void *), GFP_KERNEL);
+	b->size = 64;
+	b->order = 0;
+	b->kc = kbuddy_cache_create(b->kpool, "kbench-smp", 64, 8, 0, NULL);
+	b->kmc = kmem_cache_create("kbench-smp", 64, 8, 0, NULL);
+	if (!run->ring || IS_ERR_OR_NULL(b->kc) || !b->kmc)
+		goto out;
+
+	for (mode = 0; mode < ARRAY_SIZE(names); mode++) {
+		u64 one, two;
+
+		run->mode = mode;
+		run->remote = false;
+		one = smp_pairs(run, run->n);
+		two = smp_both(run);
+		/* Throughput on two CPUs over one, as a time ratio: 2 t1 / t2. */
+		pr_info("kbench: %u smp-own %s %llu %llu\n", b->round, names[mode],
+			div64_u64(one * 1000, run->n), div64_u64(two * 1000, run->n));
+		if (mode > SMP_K_CACHE)
+			continue;
+		run->remote = true;
+		two = smp_both(run);
+		pr_info("kbench: %u smp-remote %s %llu %llu\n", b->round, names[mode],
+			div64_u64(one * 1000, run->n), div64_u64(two * 1000, run->n));
+	}
+out:
+	if (!IS_ERR_OR_NULL(b->kc))
+		kbuddy_cache_destroy(b->kc);
+	kmem_cache_destroy(b->kmc);
+	b->kc = NULL;
+	b->kmc = NULL;
+	kfree(run->ring);
+	kfree(run);
+}
+
+/* ==== Fragmentation ====================================================== */
+
+static void frag_report(const char *workload, struct kbuddy_pool *pool)
+{
+	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT] = { 0 };
+	unsigned long flags, largest = 0;
+	unsigned int i, o;
+
+	kbuddy_pool_drain(pool);
+	spin_lock_irqsave(&pool->lock, flags);
+	for (i = 0; i < pool->nr_regions; i++)
+		for (o = 0; o < pool->max_order; o++)
+			nr_free[o] += pool->regions[i].free_area[o].nr_free;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	for (o = 0; o < pool->max_order; o++)
+		if (nr_free[o])
+			largest = PAGE_SIZE << o;
+	pr_info("kbench-frag: %s largest_free %lu free_pages %lu\n", workload,
+		largest, kbuddy_pool_free_pages(pool));
+	for (o = 0; o < pool->max_order; o++)
+		pr_info("kbench-frag: %s nr_free %u %lu\n", workload, o, nr_free[o]);
+}
+
+/* Fill with order 0, free every other page: the adversarial case. */
+static void frag_alternate(struct kbuddy_pool *pool)
+{
+	unsigned long n = kbuddy_pool_total_pages(pool), i, got = 0;
+	void **p = kvmalloc_array(n, sizeof(void *), GFP_KERNEL);
+
+	if (!p)
+		return;
+	for (i = 0; i < n; i++) {
+		p[i] = kbuddy_alloc_pages(pool, 0, NOWAIT);
+		got += !!p[i];
+	}
+	for (i = 0; i < n; i += 2)
+		if (p[i])
+			kbuddy_free_pages(pool, p[i], 0);
+	frag_report("alternate", pool);
+	for (i = 1; i < n; i += 2)
+		if (p[i])
+			kbuddy_free_pages(pool, p[i], 0);
+	kvfree(p);
+	pr_info("kbench-frag: alternate allocated %lu\n", got);
+}
+
+/*
+ * An exponentially distributed lifetime of mean @mean: -mean * ln(u) for u
+ * uniform in (0, 1], with log2 computed in 16.16 fixed point by repeated
+ * squaring.
+ */
+static unsigned long exp_sample(struct rnd_state *rnd, unsigned long mean)
+{
+	u32 u = prandom_u32_state(rnd) | 1;
+	unsigned int y = ilog2(u), bit;
+	u64 m = (u64)u << (31 - y), frac = 0;
+	u64 neg_log2;
+
+	for (bit = 16; bit-- > 0;) {
+		m = (m * m) >> 31;
+		if (m >= (1ULL << 32)) {
+			m >>= 1;
+			frac |= 1ULL << bit;
+		}
+	}
+	/* -log2(u / 2^32) = 32 - log2(u); ln 2 = 45426 / 65536. */
+	neg_log2 = ((u64)(32 - y) << 16) - frac;
+	return div64_u64(mean * neg_log2 * 45426, 1ULL << 32);
+}
+
+struct live {
+	void *p;
+	unsigned long die;
+	unsigned int order;
+	size_t size;
+};
+
+/* Live objects in a binary min-heap on their time of death. */
+struct heap {
+	struct live *v;
+	unsigned int n;
+	unsigned int max;
+};
+
+static void heap_push(struct heap *h, struct live x)
+{
+	unsigned int i = h->n++;
+
+	while (i && h->v[(i - 1) / 2].die > x.die) {
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = x;
+}
+
+static struct live heap_pop(struct heap *h)
+{
+	struct live top = h->v[0], x = h->v[--h->n];
+	unsigned int i = 0, c;
+
+	while ((c = 2 * i + 1) < h->n) {
+		if (c + 1 < h->n && h->v[c + 1].die < h->v[c].die)
+			c++;
+		if (x.die <= h->v[c].die)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	h->v[i] = x;
+	return top;
+}
+
+/*
+ * Random orders with exponential lifetimes: record the fill level at which
+ * the first order-3, 6 and 9 request failed.
+ */
+static void frag_exponential(struct kbuddy_pool *pool)
+{
+	static const unsigned int ks[] = { 3, 6, 9 };
+	unsigned long total = kbuddy_pool_total_pages(pool), used = 0, t;
+	bool failed[ARRAY_SIZE(ks)] = { false };
+	struct heap h = { .max = 4096 };
+	struct rnd_state rnd;
+	unsigned int j;
+
+	h.v = kvmalloc_array(h.max, sizeof(*h.v), GFP_KERNEL);
+	if (!h.v)
+		return;
+	prandom_seed_state(&rnd, 2026);
+	for (t = 0; t < 100000; t++) {
+		unsigned int order = prandom_u32_state(&rnd) % 10;
+		void *p;
+
+		while (h.n && h.v[0].die <= t) {
+			struct live x = heap_pop(&h);
+
+			kbuddy_free_pages(pool, x.p, x.order);
+			used -= 1UL << x.order;
+		}
+		if (h.n == h.max)
+			continue;
+		p = kbuddy_alloc_pages(pool, order, NOWAIT);
+		for (j = 0; j < ARRAY_SIZE(ks); j++) {
+			if (order != ks[j] || p || failed[j])
+				continue;
+			failed[j] = true;
+			pr_info("kbench-frag: exponential first_fail order %u fill %lu/1000\n",
+				order, used * 1000 / total);
+		}
+		if (!p)
+			continue;
+		used += 1UL << order;
+		heap_push(&h, (struct live){ p, t + 1 + exp_sample(&rnd, 300), order, 0 });
+		if (!(t % 4096))
+			cond_resched();
+	}
+	frag_report("exponential", pool);
+	while (h.n) {
+		struct live x = heap_pop(&h);
+
+		kbuddy_free_pages(pool, x.p, x.order);
+	}
+	kvfree(h.v);
+}
+
+/*
+ * Random malloc sizes 8..8192 with Pareto lifetimes: peak footprint over
+ * peak live bytes, and internal waste.
+ */
+static void frag_pareto(struct kbuddy_pool *pool)
+{
+	unsigned long live_bytes = 0, peak_live = 0, peak_used = 0, t;
+	unsigned long total = kbuddy_pool_total_pages(pool);
+	struct heap h = { .max = 16384 };
+	u64 requested = 0, granted = 0;
+	struct rnd_state rnd;
+
+	h.v = kvmalloc_array(h.max, sizeof(*h.v), GFP_KERNEL);
+	if (!h.v)
+		return;
+	prandom_seed_state(&rnd, 1122);
+	for (t = 0; t < 100000; t++) {
+		size_t size = 8 + prandom_u32_state(&rnd) % 8185;
+		/* Pareto, alpha 1: lifetime = scale / u. */
+		unsigned long life = 20UL * 65536 / ((prandom_u32_state(&rnd) >> 16) | 1);
+		unsigned long used;
+		void *p;
+
+		while (h.n && h.v[0].die <= t) {
+			struct live x = heap_pop(&h);
+
+			kbuddy_free(pool, x.p);
+			live_bytes -= x.size;
+		}
+		if (h.n == h.max)
+			continue;
+		p = kbuddy_malloc(pool, size, NOWAIT);
+		if (!p)
+			continue;
+		requested += size;
+		granted += kbuddy_ksize(pool, p);
+		live_bytes += size;
+		heap_push(&h, (struct live){ p, t + 1 + min(life, 100000UL), 0, size });
+		peak_live = max(peak_live, live_bytes);
+		used = (total - kbuddy_pool_free_pages(pool)) << PAGE_SHIFT;
+		peak_used = max(peak_used, used);
+		if (!(t % 4096))
+			cond_resched();
+	}
+	pr_info("kbench-frag: pareto peak_footprint %lu peak_live %lu footprint_over_live %llu/1000 internal_waste %llu/1000\n",
+		peak_used, peak_live, div64_u64((u64)peak_used * 1000, max(peak_live, 1UL)),
+		div64_u64((granted - requested) * 1000, max_t(u64, granted, 1)));
+	frag_report("pareto", pool);
+	while (h.n) {
+		struct live x = heap_pop(&h);
+
+		kbuddy_free(pool, x.p);
+	}
+	kvfree(h.v);
+}
+
+static void frag_run(void)
+{
+	struct kbuddy_pool *pool = kbuddy_pool_create("kbench-frag", 11);
+	unsigned long meta;
+	void *mem = NULL;
+	unsigned int i;
+
+	if (IS_ERR(pool))
+		return;
+	mem = vmalloc(SZ_16M);
+	if (!mem || kbuddy_pool_add_mem(pool, mem, (phys_addr_t)SZ_4G, SZ_16M))
+		goto out;
+	/* Metadata: page descriptors and bitmaps, per region byte. */
+	meta = pool->regions[0].nr_pages * sizeof(struct kbuddy_page);
+	for (i = 0; i + 1 < pool->max_order; i++)
+		meta += BITS_TO_LONGS(pool->regions[0].nr_pages >> (i + 1)) * sizeof(long);
+	pr_info("kbench-frag: metadata %lu bytes for %u bytes: %lu/1000000\n",
+		meta, SZ_16M, meta * 1000000 / SZ_16M);
+	frag_alternate(pool);
+	frag_exponential(pool);
+	frag_pareto(pool);
+	for (i = 0; i < KBUDDY_NR_KMALLOC; i++)
+		kbuddy_cache_shrink(pool->kmalloc[i]);
+	kbuddy_pool_drain(pool);
+	pr_info("kbench-frag: validate %s\n", kbuddy_pool_validate(pool) ? "FAILED" : "ok");
+out:
+	kbuddy_pool_destroy(pool);
+	vfree(mem);
+}
+
+/* ==== Setup ============================================================== */
+
+static DECLARE_COMPLETION(bench_done);
+
+static int bench_fn(void *data)
+{
+	struct bench *b = data;
+	unsigned int r;
+
+	/* Warm-up, untimed: fills caches and per-CPU lists of every backend. */
+	b->round = 0;
+	one_round(b);
+	for (r = 1; r <= rounds; r++) {
+		b->round = r;
+		one_round(b);
+		smp_round(b);
+	}
+	if (frag)
+		frag_run();
+	pr_info("kbench: done failures %lu validate %s\n", b->failures,
+		kbuddy_pool_validate(b->kpool) ? "FAILED" : "ok");
+	complete(&bench_done);
+	return 0;
+}
+
+static int __init kbuddy_bench_init(void)
+{
+	unsigned long total_bytes;
+	struct task_struct *t;
+	struct rnd_state rnd;
+	struct bench *b;
+	u32 i;
+	int err = -ENOMEM;
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	b->kpool = kbuddy_default_pool();
+	if (!b->kpool) {
+		err = -ENODEV;
+		goto out;
+	}
+	total_bytes = kbuddy_pool_total_pages(b->kpool) << PAGE_SHIFT;
+	b->ptrs = kvcalloc(MAX_BATCH, sizeof(void *), GFP_KERNEL);
+	b->perm = kvcalloc(MAX_BATCH, sizeof(u32), GFP_KERNEL);
+	b->gp_pages = gen_pool_create(PAGE_SHIFT, -1);
+	b->gp_objs = gen_pool_create(3, -1);
+	if (!b->ptrs || !b->perm || !b->gp_pages || !b->gp_objs ||
+	    gen_pool_add(b->gp_pages, GP_BASE, total_bytes, -1) ||
+	    gen_pool_add(b->gp_objs, GP_BASE, total_bytes, -1))
+		goto out;
+	/* A fixed random permutation for the random-order frees. */
+	prandom_seed_state(&rnd, 7);
+	for (i = 0; i < MAX_BATCH; i++)
+		b->perm[i] = i;
+	for (i = MAX_BATCH - 1; i > 0; i--) {
+		u32 j = prandom_u32_state(&rnd) % (i + 1);
+
+		swap(b->perm[i], b->perm[j]);
+	}
+
+	pr_info("kbench: start rounds %u ops %u pool %lu bytes\n", rounds, ops,
+		total_bytes);
+	t = kthread_create(bench_fn, b, "kbench");
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
+		goto out;
+	}
+	kthread_bind(t, 0);
+	wake_up_process(t);
+	wait_for_completion(&bench_done);
+	err = 0;
+out:
+	if (b->gp_pages)
+		gen_pool_destroy(b->gp_pages);
+	if (b->gp_objs)
+		gen_pool_destroy(b->gp_objs);
+	kvfree(b->ptrs);
+	kvfree(b->perm);
+	kfree(b);
+	return err;
+}
+
+static void __exit kbuddy_bench_exit(void)
+{
+}
+
+module_init(kbuddy_bench_init);
+module_exit(kbuddy_bench_exit);
+MODULE_IMPORT_NS(KBUDDY_INTERNAL);
+MODULE_DESCRIPTION("kbuddy against the kernel's allocators, same VM, same run");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,14 @@
+# make bench: kbuddy over the memmap= region, then kbuddy_bench.ko, whose
+# results go to the kernel log. The environment is printed first.
+. ./lib.sh
+echo "KBENCH-ENV kernel $(uname -r)"
+echo "KBENCH-ENV cmdline $(cat /proc/cmdline)"
+echo "KBENCH-ENV cpu $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "KBENCH-ENV cpus $(grep -c ^processor /proc/cpuinfo)"
+load region=$REGION || exit 1
+dmesg -c >/dev/null
+insmod "$M/kbuddy_bench.ko" $(cat /proc/cmdline | tr ' ' '\n' | sed -n 's/^kbench\.//p') || echo "KBENCH-ERROR insmod kbuddy_bench failed"
+dmesg | grep -E 'kbench(-frag)?:' | sed 's/^\[[^]]*\] *//'
+echo "KBENCH-VALIDATE $(cat $D/validate)"
+rmmod kbuddy_bench
+unload
