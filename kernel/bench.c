@@ -74,54 +74,87 @@ static void report(struct bench *b, const char *pattern, const char *op,
 	pr_info("kbench: %u %s %s %llu\n", b->round, pattern, op, ps);
 }
 
-/*
- * Time @body, run @n times with __i counting, in chunks of at most CHUNK
- * iterations with preemption off; add the time to @ns.
- */
-#define TIMED(ns, n, body)						\
-	do {								\
-		unsigned long __i = 0, __end;				\
-		u64 __start;						\
-									\
-		while (__i < (n)) {					\
-			__end = min_t(unsigned long, (n), __i + CHUNK);	\
-			preempt_disable();				\
-			__start = ktime_get_ns();			\
-			for (; __i < __end; __i++) {			\
-				body;					\
-			}						\
-			(ns) += ktime_get_ns() - __start;		\
-			preempt_enable();				\
-			cond_resched();					\
-		}							\
-	} while (0)
+/* Chunks of at most CHUNK operations run with preemption off. */
+static inline unsigned long chunk_end(unsigned long i, unsigned long n)
+{
+	return min_t(unsigned long, n, i + CHUNK);
+}
+
+static inline u64 chunk_start(void)
+{
+	preempt_disable();
+	return ktime_get_ns();
+}
+
+static inline u64 chunk_stop(u64 start)
+{
+	u64 ns = ktime_get_ns() - start;
+
+	preempt_enable();
+	cond_resched();
+	return ns;
+}
 
 /*
  * One backend: pair (allocate and free at once), batch (allocate @N, then
  * free them, oldest first), random (allocate @N, free in a fixed random
- * order). ALLOC yields a void * or NULL; FREE(p) frees it.
+ * order). ALLOC yields a void * or NULL; FREE(p) frees it. Both are inlined
+ * into the timed loops: no indirect call is timed.
  */
 #define DEFINE_BACKEND(name, ALLOC, FREE)				\
+static __always_inline void *name##_alloc(struct bench *b,		\
+					  unsigned long i)		\
+{									\
+	return ALLOC;							\
+}									\
+									\
+static __always_inline void name##_free(struct bench *b, void *p)	\
+{									\
+	FREE(p);							\
+}									\
+									\
 static u64 name##_pair(struct bench *b, unsigned long n)		\
 {									\
-	u64 ns = 0;							\
+	unsigned long i = 0, end;					\
+	u64 ns = 0, start;						\
 	void *p;							\
 									\
-	TIMED(ns, n, p = (ALLOC); if (likely(p)) FREE(p); else b->failures++); \
+	while (i < n) {							\
+		end = chunk_end(i, n);					\
+		start = chunk_start();					\
+		for (; i < end; i++) {					\
+			p = name##_alloc(b, i);				\
+			if (likely(p))					\
+				name##_free(b, p);			\
+			else						\
+				b->failures++;				\
+		}							\
+		ns += chunk_stop(start);				\
+	}								\
 	return ns;							\
 }									\
 									\
-static __maybe_unused u64 name##_batch(struct bench *b, unsigned int N,	\
+static __maybe_unused u64 name##_batch(struct bench *b, unsigned long N,	\
 				       bool random)			\
 {									\
-	unsigned long reps = max_t(unsigned long, 1, ops / N), r;	\
-	u64 ns = 0;							\
+	unsigned long reps = max_t(unsigned long, 1, ops / N), r, i;	\
+	u64 ns = 0, start;						\
 	void *p;							\
 									\
 	for (r = 0; r < reps; r++) {					\
-		TIMED(ns, N, b->ptrs[__i] = (ALLOC));			\
-		TIMED(ns, N, p = b->ptrs[random ? b->perm[__i] % N : __i]; \
-		      if (likely(p)) FREE(p); else b->failures++);	\
+		start = chunk_start();					\
+		for (i = 0; i < N; i++)					\
+			b->ptrs[i] = name##_alloc(b, i);		\
+		ns += chunk_stop(start);				\
+		start = chunk_start();					\
+		for (i = 0; i < N; i++) {				\
+			p = b->ptrs[random ? b->perm[i] : i];		\
+			if (likely(p))					\
+				name##_free(b, p);			\
+			else						\
+				b->failures++;				\
+		}							\
+		ns += chunk_stop(start);				\
 	}								\
 	return ns;							\
 }
@@ -143,7 +176,7 @@ static __maybe_unused u64 name##_batch(struct bench *b, unsigned int N,	\
 #define GP_OBJS_ALLOC	((void *)gen_pool_alloc(b->gp_objs, b->size))
 #define GP_OBJS_FREE(p)	gen_pool_free(b->gp_objs, (unsigned long)(p), b->size)
 /* The loop alone: a value the compiler cannot see through, no call. */
-#define EMPTY_ALLOC	((void *)(unsigned long)(__i | 1))
+#define EMPTY_ALLOC	((void *)(i | 1))
 #define EMPTY_FREE(p)	barrier_data(p)
 
 DEFINE_BACKEND(kb_pages, KB_PAGES_ALLOC, KB_PAGES_FREE)
@@ -156,12 +189,24 @@ DEFINE_BACKEND(k_malloc, K_MALLOC_ALLOC, K_MALLOC_FREE)
 DEFINE_BACKEND(gp_objs, GP_OBJS_ALLOC, GP_OBJS_FREE)
 DEFINE_BACKEND(empty, EMPTY_ALLOC, EMPTY_FREE)
 
-/* Measure one backend's pair, batch and random patterns and report them. */
-#define RUN_PAIR(b, name, op, pattern, n)				\
-	report(b, pattern, op, name##_pair(b, n), n)
-#define RUN_BATCH(b, name, op, pattern, N, random)			\
-	report(b, pattern, op, name##_batch(b, N, random),		\
-	       max_t(unsigned long, 1, ops / (N)) * (N))
+/* Measure and report; the call through @fn is outside the timed loops. */
+static void run_pair(struct bench *b, const char *pattern, const char *op,
+		     u64 (*fn)(struct bench *b, unsigned long n),
+		     unsigned long n)
+{
+	report(b, pattern, op, fn(b, n), n);
+}
+
+static void run_batch(struct bench *b, const char *pattern, const char *op,
+		      u64 (*fn)(struct bench *b, unsigned long N, bool random),
+		      unsigned long N, bool random)
+{
+	/* The permutation covers exactly MAX_BATCH indices. */
+	if (WARN_ON_ONCE(random && N != MAX_BATCH))
+		return;
+	report(b, pattern, op, fn(b, N, random),
+	       max_t(unsigned long, 1, ops / N) * N);
+}
 
 /*
  * Fill the lower half of a gen_pool in one allocation: every first-fit
@@ -216,18 +261,18 @@ static void one_round(struct bench *b)
 		unsigned long n = b->order > 6 ? ops / 8 : ops;
 
 		snprintf(pattern, sizeof(pattern), "pair-order%u", b->order);
-		RUN_PAIR(b, kb_pages, "kbuddy_pages", pattern, n);
-		RUN_PAIR(b, k_pages, "alloc_pages", pattern, n);
-		RUN_PAIR(b, gp_pages, "gen_pool_pages", pattern, n);
+		run_pair(b, pattern, "kbuddy_pages", kb_pages_pair, n);
+		run_pair(b, pattern, "alloc_pages", k_pages_pair, n);
+		run_pair(b, pattern, "gen_pool_pages", gp_pages_pair, n);
 	}
 	b->order = 0;
 	for (i = 0; i < ARRAY_SIZE(batches); i++) {
 		snprintf(pattern, sizeof(pattern), "batch%u-order0", batches[i]);
-		RUN_BATCH(b, kb_pages, "kbuddy_pages", pattern, batches[i], false);
-		RUN_BATCH(b, k_pages, "alloc_pages", pattern, batches[i], false);
+		run_batch(b, pattern, "kbuddy_pages", kb_pages_batch, batches[i], false);
+		run_batch(b, pattern, "alloc_pages", k_pages_batch, batches[i], false);
 	}
-	RUN_BATCH(b, kb_pages, "kbuddy_pages", "random4096-order0", 4096, true);
-	RUN_BATCH(b, k_pages, "alloc_pages", "random4096-order0", 4096, true);
+	run_batch(b, "random4096-order0", "kbuddy_pages", kb_pages_batch, 4096, true);
+	run_batch(b, "random4096-order0", "alloc_pages", k_pages_batch, 4096, true);
 
 	/* Pages at 50% fill: kbuddy and gen_pool over pools of one size. */
 	hold = kvmalloc_array(kbuddy_pool_total_pages(b->kpool), sizeof(void *),
@@ -237,8 +282,8 @@ static void one_round(struct bench *b)
 		gp_half = gp_fill_half(b->gp_pages, total_bytes);
 		for (b->order = 0; b->order <= 4; b->order += 4) {
 			snprintf(pattern, sizeof(pattern), "fill50-order%u", b->order);
-			RUN_PAIR(b, kb_pages, "kbuddy_pages", pattern, ops / 4);
-			RUN_PAIR(b, gp_pages, "gen_pool_pages", pattern, ops / 4);
+			run_pair(b, pattern, "kbuddy_pages", kb_pages_pair, ops / 4);
+			run_pair(b, pattern, "gen_pool_pages", gp_pages_pair, ops / 4);
 		}
 		b->order = 0;
 		gp_empty(b->gp_pages, gp_half, total_bytes);
@@ -259,32 +304,34 @@ static void one_round(struct bench *b)
 			goto next;
 		}
 		snprintf(pattern, sizeof(pattern), "pair-%u", b->size);
-		RUN_PAIR(b, kb_cache, "kbuddy_cache", pattern, ops);
-		RUN_PAIR(b, k_cache, "kmem_cache", pattern, ops);
-		RUN_PAIR(b, kb_malloc, "kbuddy_malloc", pattern, ops);
-		RUN_PAIR(b, k_malloc, "kmalloc", pattern, ops);
+		run_pair(b, pattern, "kbuddy_cache", kb_cache_pair, ops);
+		run_pair(b, pattern, "kmem_cache", k_cache_pair, ops);
+		run_pair(b, pattern, "kbuddy_malloc", kb_malloc_pair, ops);
+		run_pair(b, pattern, "kmalloc", k_malloc_pair, ops);
 		if (b->size == 64) {
 			unsigned int k;
 
 			for (k = 0; k < ARRAY_SIZE(batches); k++) {
-				snprintf(pattern, sizeof(pattern), "batch%u-64", batches[k]);
-				RUN_BATCH(b, kb_cache, "kbuddy_cache", pattern, batches[k], false);
-				RUN_BATCH(b, k_cache, "kmem_cache", pattern, batches[k], false);
-				RUN_BATCH(b, kb_malloc, "kbuddy_malloc", pattern, batches[k], false);
-				RUN_BATCH(b, k_malloc, "kmalloc", pattern, batches[k], false);
+				unsigned int nb = batches[k];
+
+				snprintf(pattern, sizeof(pattern), "batch%u-64", nb);
+				run_batch(b, pattern, "kbuddy_cache", kb_cache_batch, nb, false);
+				run_batch(b, pattern, "kmem_cache", k_cache_batch, nb, false);
+				run_batch(b, pattern, "kbuddy_malloc", kb_malloc_batch, nb, false);
+				run_batch(b, pattern, "kmalloc", k_malloc_batch, nb, false);
 			}
-			RUN_BATCH(b, kb_cache, "kbuddy_cache", "random4096-64", 4096, true);
-			RUN_BATCH(b, k_cache, "kmem_cache", "random4096-64", 4096, true);
-			RUN_BATCH(b, kb_malloc, "kbuddy_malloc", "random4096-64", 4096, true);
-			RUN_BATCH(b, k_malloc, "kmalloc", "random4096-64", 4096, true);
+			run_batch(b, "random4096-64", "kbuddy_cache", kb_cache_batch, 4096, true);
+			run_batch(b, "random4096-64", "kmem_cache", k_cache_batch, 4096, true);
+			run_batch(b, "random4096-64", "kbuddy_malloc", kb_malloc_batch, 4096, true);
+			run_batch(b, "random4096-64", "kmalloc", k_malloc_batch, 4096, true);
 		}
 		if (b->size == 64 || b->size == 256) {
 			/* gen_pool at 50% fill: first-fit over half a bitmap. */
 			n_gp = ops / 8;
 			gp_half = gp_fill_half(b->gp_objs, total_bytes);
 			snprintf(pattern, sizeof(pattern), "fill50-%u", b->size);
-			RUN_PAIR(b, gp_objs, "gen_pool_objs", pattern, n_gp);
-			RUN_PAIR(b, kb_cache, "kbuddy_cache", pattern, n_gp);
+			run_pair(b, pattern, "gen_pool_objs", gp_objs_pair, n_gp);
+			run_pair(b, pattern, "kbuddy_cache", kb_cache_pair, n_gp);
 			gp_empty(b->gp_objs, gp_half, total_bytes);
 		}
 next:
@@ -369,20 +416,26 @@ static int smp_fn(void *data)
 		complete(&run->done[arg->idx]);
 		return 0;
 	}
+	/*
+	 * A single-producer single-consumer ring: the producer publishes a slot
+	 * with a release of produced, the consumer hands it back with a release
+	 * of consumed; each side reads the other's index with an acquire.
+	 */
 	for (i = 0; i < run->n; i++) {
 		if (arg->idx == 0) {
 			void *p = smp_alloc(run);
 
+			/* see above */
 			while (i - smp_load_acquire(&run->consumed) >= run->ring_size)
 				cond_resched();
 			run->ring[i % run->ring_size] = p;
-			smp_store_release(&run->produced, i + 1);
+			smp_store_release(&run->produced, i + 1); /* see above */
 		} else {
-			while (smp_load_acquire(&run->produced) <= i)
+			while (smp_load_acquire(&run->produced) <= i) /* see above */
 				cond_resched();
 			if (run->ring[i % run->ring_size])
 				smp_free(run, run->ring[i % run->ring_size]);
-			smp_store_release(&run->consumed, i + 1);
+			smp_store_release(&run->consumed, i + 1); /* see above */
 		}
 		if (!(i % CHUNK))
 			cond_resched();

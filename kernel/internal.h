@@ -107,6 +107,7 @@ struct kbuddy_pcp {
 	unsigned long events[KBUDDY_NR_PCP_COUNTERS];
 	struct kbuddy_pcp_block block[KBUDDY_PCP_ORDERS][KBUDDY_PCP_HIGH];
 };
+
 /* For kbuddy_free_owned(): whatever order the block has. */
 #define KBUDDY_ANY_ORDER	(~0U)
 
@@ -472,13 +473,33 @@ void kbuddy_pcp_stats(struct kbuddy_pool *pool, unsigned long *alloc,
 		      unsigned long *free, unsigned long *events,
 		      unsigned long *held_pages);
 
+/*
+ * The owner recorded for the page holding @addr (see kbuddy_page_owner()),
+ * inline for the slab layer's fast paths. An address below a region's start
+ * wraps to a huge offset, so one unsigned compare bounds both ends.
+ */
+static inline void *kbuddy_owner_of(struct kbuddy_pool *pool, const void *addr)
+{
+	/* Pairs with the release in pool_add_region(). */
+	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
+
+	for (i = 0; i < nr; i++) {
+		const struct kbuddy_region *r = &pool->regions[i];
+		unsigned long off = (unsigned long)addr - (unsigned long)r->virt;
+
+		if (off < r->nr_pages << PAGE_SHIFT)
+			return READ_ONCE(r->pages[off >> PAGE_SHIFT].owner);
+	}
+	return NULL;
+}
+
 /* slab.c */
 void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu);
 int kbuddy_cache_free_caller(struct kbuddy_cache *c, void *obj,
 			     unsigned long caller);
-int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
-			     enum kbuddy_cache_counter bad,
-			     unsigned long caller);
+noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
+				      enum kbuddy_cache_counter bad,
+				      unsigned long caller);
 struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
 				      const void *obj, bool in_use);
 void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info);

@@ -217,7 +217,7 @@ unsigned long kbuddy_pcp_validate(struct kbuddy_pool *pool,
 	on_each_cpu(check_this_cpu, &pc, 1);
 	problems = atomic_long_read(&pc.problems);
 	if (problems && report)
-		kbuddy_report(report, ctx, "pcp: %lu cached blocks are not free blocks of their order\n",
+		kbuddy_report(report, ctx, "pcp: %lu cached blocks are not heads of their order\n",
 			      problems);
 	return problems;
 }
@@ -320,7 +320,7 @@ int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
 	 * Claim the block for the cache. Two frees of one block racing each
 	 * other cannot both win; the loser is classified under the lock.
 	 */
-	if (unlikely(cmpxchg(&page->owner, NULL, KBUDDY_OWNER_PCP) != NULL))
+	if (unlikely(cmpxchg(&page->owner, NULL, KBUDDY_OWNER_PCP)))
 		goto slow;
 
 	local_irq_save(flags);

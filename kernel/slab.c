@@ -103,21 +103,23 @@ static inline unsigned long slab_bytes(const struct kbuddy_cache *c)
 static inline long obj_index(const struct kbuddy_cache *c,
 			     const struct kbuddy_slab *slab, const void *obj)
 {
-	unsigned long offset = obj - slab->base;
+	/* Below the slab, the offset wraps and fails the bound. */
+	unsigned long offset = (unsigned long)obj - (unsigned long)slab->base;
 	unsigned long idx;
 
-	if (obj < slab->base || offset >= slab_bytes(c))
+	if (unlikely(offset >= slab_bytes(c)))
 		return -1;
 	idx = reciprocal_divide(offset, c->reciprocal_size);
-	if (idx >= c->objects || idx * c->size != offset)
+	if (unlikely(idx * c->size != offset || idx >= c->objects))
 		return -1;
 	return idx;
 }
 
 /* The slab holding @obj, if any; caller in an RCU read-side section. */
-static struct kbuddy_slab *obj_slab(struct kbuddy_pool *pool, const void *obj)
+static inline struct kbuddy_slab *obj_slab(struct kbuddy_pool *pool,
+					   const void *obj)
 {
-	void *owner = kbuddy_page_owner(pool, obj);
+	void *owner = kbuddy_owner_of(pool, obj);
 
 	return KBUDDY_OWNER_IS_SLAB(owner) ? owner : NULL;
 }
@@ -319,7 +321,8 @@ static void mag_flush(struct kbuddy_cache *c, struct kbuddy_magazine *mag)
  * full one from the depot, or fill the loaded one from the slabs. Interrupts
  * are off. Return: the object, or NULL if the slabs have no free object.
  */
-static void *alloc_refill(struct kbuddy_cache *c, struct kbuddy_cache_cpu *cc)
+static noinline void *alloc_refill(struct kbuddy_cache *c,
+				   struct kbuddy_cache_cpu *cc)
 {
 	struct kbuddy_magazine *mag;
 	struct kbuddy_slab *slab;
@@ -387,6 +390,38 @@ static inline bool want_zero(struct kbuddy_cache *c, gfp_t gfp)
 	return (gfp & __GFP_ZERO) || (!c->ctor && want_init_on_alloc(gfp));
 }
 
+/*
+ * The loaded magazine is empty: swap in the previous one, or go to the depot
+ * and the slabs, and only then make a new slab. Entered with interrupts off
+ * (@flags saved); returns with them restored.
+ */
+static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
+				       struct kbuddy_cache_cpu *cc, gfp_t gfp,
+				       unsigned long flags)
+{
+	struct kbuddy_magazine *mag = cc->loaded;
+	void *obj;
+
+	if (cc->previous->rounds) {
+		cc->loaded = cc->previous;
+		cc->previous = mag;
+		mag = cc->loaded;
+		mag->rounds--;
+		*mag->round[mag->rounds].state = KBUDDY_OBJ_ALLOC;
+		obj = mag->round[mag->rounds].obj;
+		cc->count[KBUDDY_CPU_ALLOC]++;
+		local_irq_restore(flags);
+	} else {
+		obj = alloc_refill(c, cc);
+		local_irq_restore(flags);
+		if (!obj)
+			obj = alloc_new_slab(c, gfp);
+	}
+	if (obj && want_zero(c, gfp))
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
 /**
  * kbuddy_cache_alloc() - allocate an object
  * @c: the cache
@@ -403,8 +438,8 @@ static inline bool want_zero(struct kbuddy_cache *c, gfp_t gfp)
  */
 void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
 {
-	struct kbuddy_cache_cpu *cc;
 	struct kbuddy_magazine *mag;
+	struct kbuddy_cache_cpu *cc;
 	unsigned long flags;
 	void *obj;
 
@@ -412,26 +447,14 @@ void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
 	local_irq_save(flags);
 	cc = this_cpu_ptr(c->cpu);
 	mag = cc->loaded;
-	if (unlikely(!mag->rounds)) {
-		if (cc->previous->rounds) {
-			cc->loaded = cc->previous;
-			cc->previous = mag;
-			mag = cc->loaded;
-		} else {
-			obj = alloc_refill(c, cc);
-			local_irq_restore(flags);
-			if (!obj)
-				obj = alloc_new_slab(c, gfp);
-			goto out;
-		}
-	}
+	if (unlikely(!mag->rounds))
+		return cache_alloc_slow(c, cc, gfp, flags);
 	mag->rounds--;
 	*mag->round[mag->rounds].state = KBUDDY_OBJ_ALLOC;
 	obj = mag->round[mag->rounds].obj;
 	cc->count[KBUDDY_CPU_ALLOC]++;
 	local_irq_restore(flags);
-out:
-	if (obj && want_zero(c, gfp))
+	if (unlikely(want_zero(c, gfp)))
 		memset(obj, 0, c->object_size);
 	return obj;
 }
@@ -455,9 +478,9 @@ static const char *const bad_free_reasons[KBUDDY_NR_CACHE_COUNTERS] = {
  * Context: Any context.
  * Return: -EINVAL.
  */
-int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
-			     enum kbuddy_cache_counter bad,
-			     unsigned long caller)
+noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
+				      enum kbuddy_cache_counter bad,
+				      unsigned long caller)
 {
 	unsigned long flags;
 
@@ -480,7 +503,8 @@ int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
  * the depot and load an empty one, or return the loaded rounds to the slabs.
  * Interrupts are off.
  */
-static void free_spill(struct kbuddy_cache *c, struct kbuddy_cache_cpu *cc)
+static noinline void free_spill(struct kbuddy_cache *c,
+				struct kbuddy_cache_cpu *cc)
 {
 	struct kbuddy_magazine *empty = NULL;
 
@@ -510,7 +534,49 @@ static void free_spill(struct kbuddy_cache *c, struct kbuddy_cache_cpu *cc)
 	spin_unlock(&c->lock);
 }
 
-static int cache_free(struct kbuddy_cache *c, void *obj, unsigned long caller)
+/*
+ * Why @obj is no object of @c in use; called, off the fast path, only once
+ * the fast path has found that it is not.
+ */
+static noinline int cache_free_bad(struct kbuddy_cache *c, void *obj,
+				   unsigned long caller)
+{
+	enum kbuddy_cache_counter bad = KBUDDY_CACHE_BAD_FREE_DOUBLE;
+	struct kbuddy_slab *slab;
+
+	rcu_read_lock();
+	slab = obj_slab(c->pool, obj);
+	if (!slab)
+		bad = kbuddy_find_region(c->pool, obj) ?
+		      KBUDDY_CACHE_BAD_FREE_NOT_OBJECT :
+		      KBUDDY_CACHE_BAD_FREE_OUTSIDE;
+	else if (slab->cache != c)
+		bad = KBUDDY_CACHE_BAD_FREE_WRONG_CACHE;
+	else if (obj_index(c, slab, obj) < 0)
+		bad = KBUDDY_CACHE_BAD_FREE_INTERIOR;
+	rcu_read_unlock();
+	return kbuddy_cache_refuse_free(c, obj, bad, caller);
+}
+
+/* The loaded magazine is full: swap, or spill to the depot, then push. */
+static noinline void cache_free_slow(struct kbuddy_cache *c,
+				     struct kbuddy_cache_cpu *cc, void *obj,
+				     u8 *state)
+{
+	struct kbuddy_magazine *mag = cc->loaded;
+
+	if (cc->previous->rounds < c->mag_size) {
+		cc->loaded = cc->previous;
+		cc->previous = mag;
+	} else {
+		free_spill(c, cc);
+	}
+	mag_push(cc->loaded, obj, state);
+	cc->count[KBUDDY_CPU_FREE]++;
+}
+
+static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
+				      unsigned long caller)
 {
 	struct kbuddy_cache_cpu *cc;
 	struct kbuddy_magazine *mag;
@@ -522,46 +588,29 @@ static int cache_free(struct kbuddy_cache *c, void *obj, unsigned long caller)
 	/* Interrupts off: also an RCU read-side section for the slab. */
 	local_irq_save(flags);
 	slab = obj_slab(c->pool, obj);
-	if (unlikely(!slab)) {
-		local_irq_restore(flags);
-		return kbuddy_cache_refuse_free(c, obj, kbuddy_find_region(c->pool, obj) ?
-				   KBUDDY_CACHE_BAD_FREE_NOT_OBJECT :
-				   KBUDDY_CACHE_BAD_FREE_OUTSIDE, caller);
-	}
-	if (unlikely(slab->cache != c)) {
-		local_irq_restore(flags);
-		return kbuddy_cache_refuse_free(c, obj, KBUDDY_CACHE_BAD_FREE_WRONG_CACHE,
-				   caller);
-	}
+	if (unlikely(!slab || slab->cache != c))
+		goto bad;
 	idx = obj_index(c, slab, obj);
-	if (unlikely(idx < 0)) {
-		local_irq_restore(flags);
-		return kbuddy_cache_refuse_free(c, obj, KBUDDY_CACHE_BAD_FREE_INTERIOR,
-				   caller);
-	}
+	if (unlikely(idx < 0))
+		goto bad;
 	state = &slab->state[idx];
-	if (unlikely(*state != KBUDDY_OBJ_ALLOC)) {
-		local_irq_restore(flags);
-		return kbuddy_cache_refuse_free(c, obj, KBUDDY_CACHE_BAD_FREE_DOUBLE,
-				   caller);
-	}
+	if (unlikely(*state != KBUDDY_OBJ_ALLOC))
+		goto bad;
 	*state = KBUDDY_OBJ_CACHED;
 
 	cc = this_cpu_ptr(c->cpu);
 	mag = cc->loaded;
 	if (unlikely(mag->rounds == c->mag_size)) {
-		if (cc->previous->rounds < c->mag_size) {
-			cc->loaded = cc->previous;
-			cc->previous = mag;
-		} else {
-			free_spill(c, cc);
-		}
-		mag = cc->loaded;
+		cache_free_slow(c, cc, obj, state);
+	} else {
+		mag_push(mag, obj, state);
+		cc->count[KBUDDY_CPU_FREE]++;
 	}
-	mag_push(mag, obj, state);
-	cc->count[KBUDDY_CPU_FREE]++;
 	local_irq_restore(flags);
 	return 0;
+bad:
+	local_irq_restore(flags);
+	return cache_free_bad(c, obj, caller);
 }
 
 /**

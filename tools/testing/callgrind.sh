@@ -1,0 +1,26 @@
+#!/bin/sh
+# Instructions per allocation+free pair on the userspace build of kbuddy's
+# core, counted by callgrind (exact and repeatable, unlike time). Each count
+# is the measured function's inclusive instructions over its N pairs, loop
+# included.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+n=${PAIRS:-100000}
+command -v valgrind >/dev/null || { echo "callgrind: valgrind missing (make deps)"; exit 1; }
+make -s -C "$here" pairs
+cd "$here"
+"$here/pairs" "$n"
+for fn in pages_pairs buddy_pairs slab_pairs; do
+	out=$(mktemp)
+	valgrind --tool=callgrind --toggle-collect="$fn" --callgrind-out-file="$out" \
+		"$here/pairs" "$n" >/dev/null 2>&1
+	total=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out")
+	[ -n "$total" ] || total=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$out")
+	rm -f "$out"
+	case $fn in
+	pages_pairs) what="order-0 alloc+free pair (kbuddy_alloc_pages, per-CPU cache)";;
+	buddy_pairs) what="order-0 alloc+free pair (free lists and bitmaps, no cache)";;
+	slab_pairs) what="slab alloc+free pair (kbuddy_cache_alloc, 64 bytes, magazines)";;
+	esac
+	echo "instructions $fn: $((total / n)) per $what"
+done

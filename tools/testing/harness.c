@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What kernel/pool.c does for a pool, minus claiming and mapping physical
+ * memory: a pool over malloc()ed memory, for the userspace build.
+ */
+#include <linux/kernel.h>
+
+#include "internal.h"
+#include "harness.h"
+
+unsigned long kshim_messages;
+
+phys_addr_t kbuddy_virt_to_phys(struct kbuddy_pool *pool, const void *addr)
+{
+	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
+
+	return r ? r->phys + (addr - r->virt) : KBUDDY_PHYS_INVALID;
+}
+
+struct kbuddy_pool *harness_pool(unsigned long bytes, bool pcp)
+{
+	struct kbuddy_pool *pool = calloc(1, sizeof(*pool));
+	struct kbuddy_region r = { .kind = KBUDDY_REGION_MEM };
+
+	if (!pool || posix_memalign(&r.virt, PAGE_SIZE, bytes))
+		return NULL;
+	kbuddy_pool_init(pool, "harness", KBUDDY_DEFAULT_MAX_ORDER);
+	if (pcp && kbuddy_pcp_init(pool))
+		return NULL;
+	/* A physical address aligned far beyond the top order. */
+	r.phys = 1ULL << 32;
+	r.nr_pages = bytes >> PAGE_SHIFT;
+	r.base_pfn = PHYS_PFN(r.phys);
+	if (kbuddy_region_init(pool, &r))
+		return NULL;
+	pool->regions[0] = r;
+	pool->nr_pages = r.nr_pages;
+	pool->nr_free = r.nr_free;
+	pool->nr_regions = 1;
+	return pool;
+}
+
+static void print_problem(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(stderr, fmt, args);
+}
+
+unsigned long harness_validate(struct kbuddy_pool *pool, struct kbuddy_cache *c)
+{
+	unsigned long problems = kbuddy_validate(pool, print_problem, NULL);
+
+	problems += kbuddy_pcp_validate(pool, print_problem, NULL);
+	if (c)
+		problems += kbuddy_cache_validate(c, print_problem, NULL);
+	return problems;
+}

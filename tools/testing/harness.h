@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KBUDDY_HARNESS_H
+#define _KBUDDY_HARNESS_H
+
+struct kbuddy_pool *harness_pool(unsigned long bytes, bool pcp);
+unsigned long harness_validate(struct kbuddy_pool *pool, struct kbuddy_cache *c);
+
+#endif

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Allocation and free pairs on the userspace build of kbuddy's core, for
+ * callgrind: each measured loop is a function of its own, so that
+ * --toggle-collect counts exactly its instructions.
+ *
+ *   pairs [N]   N pairs of each kind (default 100000), then validate
+ */
+#include <linux/kernel.h>
+
+#include "internal.h"
+#include "harness.h"
+
+/* Order-0 pages through the CPU's page cache (kbuddy_alloc_pages()). */
+noinline void pages_pairs(struct kbuddy_pool *pool, long n)
+{
+	while (n--)
+		kbuddy_free_pages(pool, kbuddy_alloc_pages(pool, 0, GFP_NOWAIT), 0);
+}
+
+/* Order-0 pages through the free lists and bitmaps (no page cache). */
+noinline void buddy_pairs(struct kbuddy_pool *pool, long n)
+{
+	while (n--)
+		kbuddy_free_owned(pool, kbuddy_alloc_owned(pool, 0, GFP_NOWAIT, NULL),
+				  0, NULL, 0);
+}
+
+/* 64-byte objects of a cache, through the CPU's magazines. */
+noinline void slab_pairs(struct kbuddy_cache *c, long n)
+{
+	while (n--)
+		kbuddy_cache_free(c, kbuddy_cache_alloc(c, GFP_NOWAIT));
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 100000;
+	struct kbuddy_pool *pool = harness_pool(16 << 20, true);
+	struct kbuddy_pool *plain = harness_pool(16 << 20, false);
+	struct kbuddy_cache *c;
+	unsigned long problems;
+
+	if (!pool || !plain)
+		return 2;
+	c = kbuddy_cache_create(pool, "pairs-64", 64, 8, 0, NULL);
+	if (IS_ERR(c))
+		return 2;
+	/* Warm up: page cache filled, a slab made, magazines loaded. */
+	pages_pairs(pool, 100);
+	buddy_pairs(plain, 100);
+	slab_pairs(c, 100);
+	pages_pairs(pool, n);
+	buddy_pairs(plain, n);
+	slab_pairs(c, n);
+	problems = harness_validate(pool, c) + harness_validate(plain, NULL);
+	printf("pairs: %ld of each, validate: %s, messages: %lu\n", n,
+	       problems ? "FAILED" : "ok", kshim_messages);
+	return problems ? 1 : 0;
+}
