@@ -6,6 +6,7 @@
  * stats	counters, one "name value" per line
  * validate	reading it cross-checks the pool: "ok" or each problem
  * slabinfo	the pool's caches, as /proc/slabinfo 2.1
+ * extfrag/	unusable_index and extfrag_index, as the kernel's extfrag files
  * blocks	blocks and objects held through debugfs; writes allocate and
  *		free them
  */
@@ -13,6 +14,7 @@
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -163,6 +165,77 @@ static int stats_show(struct seq_file *m, void *v)
 	return slab_stats_show(m, pool);
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
+
+/*
+ * Fragmentation of each region, with mm/vmstat.c's formulas: per order j,
+ * unusable index (F - sum_{i>=j} 2^i k_i) / F and fragmentation index
+ * 1 - (1 + F / 2^j) / sum_i k_i, the latter -1 when a block of order >= j is
+ * free. Both in thousandths, printed as the kernel's extfrag files do.
+ */
+static int extfrag_show(struct seq_file *m, bool unusable)
+{
+	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
+	struct kbuddy_pool *pool = m->private;
+	unsigned int i, order, o;
+	unsigned long flags;
+
+	for (i = 0;; i++) {
+		unsigned long free_pages = 0, blocks = 0;
+
+		spin_lock_irqsave(&pool->lock, flags);
+		if (i >= pool->nr_regions) {
+			spin_unlock_irqrestore(&pool->lock, flags);
+			break;
+		}
+		for (order = 0; order < pool->max_order; order++)
+			nr_free[order] = pool->regions[i].free_area[order].nr_free;
+		spin_unlock_irqrestore(&pool->lock, flags);
+
+		for (order = 0; order < pool->max_order; order++) {
+			free_pages += nr_free[order] << order;
+			blocks += nr_free[order];
+		}
+		seq_printf(m, "Pool %s, region %2u ", pool->name, i);
+		for (order = 0; order < pool->max_order; order++) {
+			unsigned long suitable = 0;
+			long index;
+
+			for (o = order; o < pool->max_order; o++)
+				suitable += nr_free[o] << (o - order);
+			if (unusable) {
+				u64 unusable_pages = free_pages - (suitable << order);
+
+				index = free_pages ?
+					div64_u64(unusable_pages * 1000, free_pages) : 0;
+				seq_printf(m, "%ld.%03ld ", index / 1000, index % 1000);
+				continue;
+			}
+			if (!blocks)
+				index = 0;
+			else if (suitable)
+				index = -1000;
+			else
+				index = 1000 - div64_u64(1000 + div64_u64((u64)free_pages * 1000,
+									  1UL << order),
+							 blocks);
+			seq_printf(m, "%2ld.%03ld ", index / 1000, abs(index % 1000));
+		}
+		seq_putc(m, '\n');
+	}
+	return 0;
+}
+
+static int unusable_index_show(struct seq_file *m, void *v)
+{
+	return extfrag_show(m, true);
+}
+DEFINE_SHOW_ATTRIBUTE(unusable_index);
+
+static int extfrag_index_show(struct seq_file *m, void *v)
+{
+	return extfrag_show(m, false);
+}
+DEFINE_SHOW_ATTRIBUTE(extfrag_index);
 
 static int slabinfo_show(struct seq_file *m, void *v)
 {
@@ -451,6 +524,7 @@ static const struct file_operations blocks_fops = {
 void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
 {
 	struct kbuddy_dbg_pool *dp;
+	struct dentry *extfrag;
 
 	if (IS_ERR_OR_NULL(kbuddy_debugfs_root))
 		return;
@@ -465,6 +539,11 @@ void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
 	debugfs_create_file("stats", 0400, dp->dir, pool, &stats_fops);
 	debugfs_create_file("validate", 0400, dp->dir, pool, &validate_fops);
 	debugfs_create_file("slabinfo", 0400, dp->dir, pool, &slabinfo_fops);
+	extfrag = debugfs_create_dir("extfrag", dp->dir);
+	debugfs_create_file("unusable_index", 0400, extfrag, pool,
+			    &unusable_index_fops);
+	debugfs_create_file("extfrag_index", 0400, extfrag, pool,
+			    &extfrag_index_fops);
 	debugfs_create_file("blocks", 0600, dp->dir, dp, &blocks_fops);
 	pool->debugfs = dp;
 }

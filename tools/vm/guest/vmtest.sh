@@ -54,6 +54,18 @@ t_bad_writes() {
 	done
 	expect "$(cat $D/buddyinfo)" "$before_bi" buddyinfo && expect "$(cat $D/stats)" "$before_st" stats
 }
+t_extfrag() {
+	# Pristine: every free page is in an order-10 block.
+	expect "$(cat $D/extfrag/unusable_index)" "Pool default, region  0 0.000 0.000 0.000 0.000 0.000 0.000 0.000 0.000 0.000 0.000 0.000 " unusable &&
+	expect "$(cat $D/extfrag/extfrag_index)" "Pool default, region  0 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 " extfrag || return 1
+	# Hold every other page of the first 4 MiB block: 512 single free pages.
+	echo "alloc 0 16384" >"$D/blocks" || return 1
+	awk 'NR % 2 == 0 && NR <= 1024 { print $1 }' "$D/blocks" | while read -r p; do echo "free $p" >"$D/blocks"; done
+	# 512 free pages, all order 0: order 1 and up are unusable, fragmentation 1 - (1 + 512 / 2^j) / 512.
+	expect "$(awk '{ print $5, $6, $15 }' $D/extfrag/unusable_index)" "0.000 1.000 1.000" "unusable, fragmented" &&
+	expect "$(awk '{ print $5, $6, $7, $15 }' $D/extfrag/extfrag_index)" "-1.000 0.499 0.749 0.998" "extfrag, fragmented" &&
+	echo "free all" >"$D/blocks"
+}
 t_mixed() {
 	echo "alloc 0 100" >"$D/blocks" && echo "alloc 3 20" >"$D/blocks" &&
 	echo "alloc 10 2" >"$D/blocks" && echo "alloc 5 7" >"$D/blocks" || return 1
@@ -184,6 +196,7 @@ t validate_ok t_validate
 t iomem_claimed t_iomem
 t split_then_merge t_split_merge
 t bad_writes_change_nothing t_bad_writes
+t extfrag_indices t_extfrag
 t mixed_workload t_mixed
 t exhaust_and_refill t_exhaust
 t slabinfo_format t_slabinfo_format
