@@ -258,7 +258,8 @@ static void one_round(struct bench *b)
 
 	/* Pages, orders 0..10: kbuddy, the page allocator, gen_pool. */
 	for (b->order = 0; b->order <= 10; b->order++) {
-		unsigned long n = b->order > 6 ? ops / 8 : ops;
+		/* Fewer of the big ones: with init_on_alloc each is a memset. */
+		unsigned long n = max_t(unsigned long, ops >> b->order, 32);
 
 		snprintf(pattern, sizeof(pattern), "pair-order%u", b->order);
 		run_pair(b, pattern, "kbuddy_pages", kb_pages_pair, n);

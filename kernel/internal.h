@@ -462,6 +462,10 @@ void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool);
 void kbuddy_debugfs_remove_pool(struct kbuddy_pool *pool);
 
 /* pcp.c */
+void *kbuddy_alloc_large(struct kbuddy_pool *pool, unsigned int order,
+			 gfp_t gfp);
+int kbuddy_free_large(struct kbuddy_pool *pool, void *addr,
+		      unsigned long caller);
 int kbuddy_pcp_init(struct kbuddy_pool *pool);
 void kbuddy_pcp_fini(struct kbuddy_pool *pool);
 void kbuddy_pcp_drain_cpu(struct kbuddy_pool *pool, int cpu);

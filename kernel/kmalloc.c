@@ -16,6 +16,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <linux/rcupdate.h>
+
 #include "internal.h"
 
 #define KBUDDY_KMALLOC_MAX_CACHE_SIZE	(PAGE_SIZE / 2)
@@ -121,7 +123,7 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 	order = get_order(size);
 	if (order >= pool->max_order)
 		return NULL;
-	return kbuddy_alloc_owned(pool, order, gfp, KBUDDY_OWNER_LARGE);
+	return kbuddy_alloc_large(pool, order, gfp);
 }
 EXPORT_SYMBOL_GPL(kbuddy_malloc);
 
@@ -150,19 +152,24 @@ EXPORT_SYMBOL_GPL(kbuddy_calloc);
 static int free_caller(struct kbuddy_pool *pool, const void *ptr,
 		       unsigned long caller)
 {
-	struct kbuddy_cache *c;
+	struct kbuddy_cache *c = NULL;
+	void *owner;
 
 	if (ZERO_OR_NULL_PTR(ptr))
 		return 0;
-	c = kbuddy_obj_cache(pool, ptr, false);
-	if (!c)
-		return kbuddy_free_owned(pool, (void *)ptr, KBUDDY_ANY_ORDER,
-					 KBUDDY_OWNER_LARGE, caller);
-	if (!(c->flags & KBUDDY_CACHE_KMALLOC))
+	/* The slab descriptor outlives an RCU grace period after its free. */
+	rcu_read_lock();
+	owner = kbuddy_owner_of(pool, ptr);
+	if (KBUDDY_OWNER_IS_SLAB(owner))
+		c = ((struct kbuddy_slab *)owner)->cache;
+	rcu_read_unlock();
+	if (likely(c && (c->flags & KBUDDY_CACHE_KMALLOC)))
+		return kbuddy_cache_free_caller(c, (void *)ptr, caller);
+	if (c)
 		return kbuddy_cache_refuse_free(c, ptr,
 						KBUDDY_CACHE_BAD_FREE_WRONG_CACHE,
 						caller);
-	return kbuddy_cache_free_caller(c, (void *)ptr, caller);
+	return kbuddy_free_large(pool, (void *)ptr, caller);
 }
 
 /**

@@ -348,6 +348,82 @@ slow:
 EXPORT_SYMBOL_GPL(kbuddy_free_pages);
 
 /**
+ * kbuddy_alloc_large() - a whole block for the malloc family
+ * @pool: the pool
+ * @order: its order
+ * @gfp: allocation flags
+ *
+ * Small orders come through this CPU's page cache, as kbuddy_alloc_pages()
+ * does; every page of the block is then marked KBUDDY_OWNER_LARGE.
+ *
+ * Context: Any context.
+ * Return: the block, or NULL.
+ */
+void *kbuddy_alloc_large(struct kbuddy_pool *pool, unsigned int order,
+			 gfp_t gfp)
+{
+	struct kbuddy_region *r;
+	unsigned long i, first;
+	void *addr;
+
+	if (order >= KBUDDY_PCP_ORDERS || !pool->pcp)
+		return kbuddy_alloc_owned(pool, order, gfp, KBUDDY_OWNER_LARGE);
+	addr = kbuddy_alloc_pages(pool, order, gfp);
+	if (!addr)
+		return NULL;
+	/* The block is ours alone: no one else writes its descriptors. */
+	r = kbuddy_find_region(pool, addr);
+	first = (addr - r->virt) >> PAGE_SHIFT;
+	for (i = 0; i < 1UL << order; i++)
+		WRITE_ONCE(r->pages[first + i].owner, KBUDDY_OWNER_LARGE);
+	return addr;
+}
+
+/**
+ * kbuddy_free_large() - free a block from kbuddy_alloc_large()
+ * @pool: the pool
+ * @addr: the block
+ * @caller: the return address reported for a bad free
+ *
+ * A small block of the malloc family is handed back to its owner NULL and
+ * goes to this CPU's page cache; anything else goes through the pool's lock,
+ * which frees it or classifies and refuses it.
+ *
+ * Context: Any context.
+ * Return: 0, or -EINVAL for a refused free.
+ */
+int kbuddy_free_large(struct kbuddy_pool *pool, void *addr,
+		      unsigned long caller)
+{
+	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
+	struct kbuddy_page *page;
+	unsigned long off, i;
+	unsigned int order;
+
+	if (unlikely(!r || !pool->pcp))
+		goto slow;
+	off = addr - r->virt;
+	if (unlikely(!PAGE_ALIGNED(off)))
+		goto slow;
+	page = &r->pages[off >> PAGE_SHIFT];
+	order = READ_ONCE(page->order);
+	if (unlikely(READ_ONCE(page->state) != KBUDDY_PAGE_ALLOC ||
+		     order >= KBUDDY_PCP_ORDERS ||
+		     ((r->base_pfn + (off >> PAGE_SHIFT)) & ((1UL << order) - 1))))
+		goto slow;
+	/* Claim it back from the malloc family; a racing second free loses. */
+	if (unlikely(cmpxchg(&page->owner, KBUDDY_OWNER_LARGE, NULL) !=
+		     KBUDDY_OWNER_LARGE))
+		goto slow;
+	for (i = 1; i < 1UL << order; i++)
+		WRITE_ONCE(page[i].owner, NULL);
+	return kbuddy_free_pages(pool, addr, order);
+slow:
+	return kbuddy_free_owned(pool, addr, KBUDDY_ANY_ORDER,
+				 KBUDDY_OWNER_LARGE, caller);
+}
+
+/**
  * kbuddy_pool_drain() - give blocks cached per CPU back to the pool
  * @pool: the pool
  *

@@ -12,6 +12,7 @@
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
 #include <linux/prandom.h>
+#include <linux/mm.h>
 #include <linux/sizes.h>
 
 #include "helpers.h"
@@ -298,7 +299,48 @@ static void kbuddy_pcp_random_sequence(struct kunit *test)
 	expect_pristine(test, pool);
 }
 
+static void kbuddy_pcp_serves_malloc_blocks(struct kunit *test)
+{
+	static const size_t sizes[] = { 3000, PAGE_SIZE, 8000, 5 * PAGE_SIZE, 9 * PAGE_SIZE };
+	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, 11);
+	void *p[ARRAY_SIZE(sizes)];
+	unsigned long held = 0;
+	struct pcp_counts pc;
+	unsigned int i;
+	u8 *q;
+
+	kbt_add_mem(test, pool, KBT_PHYS, SZ_1M);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p[i] = kbuddy_malloc(pool, sizes[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_EQ(test, kbuddy_ksize(pool, p[i]),
+				(size_t)(PAGE_SIZE << get_order(sizes[i])));
+		held += kbuddy_ksize(pool, p[i]) >> PAGE_SHIFT;
+	}
+	pcp_counts(pool, &pc);
+	/* Orders 0-3 came from the page cache. */
+	KUNIT_EXPECT_GE(test, pc.alloc[0] + pc.alloc[1] + pc.alloc[3], 4UL);
+	check_pcp(test, pool, held);
+	/* A block of the malloc family is no pages block, and the reverse. */
+	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, p[0], 0), -EINVAL);
+	/* In-place growth and shrink keep the owner on every page. */
+	q = kbuddy_realloc(pool, p[2], 3 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	p[2] = q;
+	held = 0;
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		held += kbuddy_ksize(pool, p[i]) >> PAGE_SHIFT;
+	check_pcp(test, pool, held);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		KUNIT_EXPECT_EQ(test, kbuddy_free(pool, p[i]), 0);
+	/* Freed into the cache: a second free is refused. */
+	KUNIT_EXPECT_EQ(test, kbuddy_free(pool, p[0]), -EINVAL);
+	check_pcp(test, pool, 0);
+	expect_pristine(test, pool);
+}
+
 static struct kunit_case kbuddy_pcp_cases[] = {
+	KUNIT_CASE(kbuddy_pcp_serves_malloc_blocks),
 	KUNIT_CASE(kbuddy_pcp_serves_small_orders),
 	KUNIT_CASE(kbuddy_pcp_spills_a_batch_when_full),
 	KUNIT_CASE(kbuddy_pcp_double_free_refused),

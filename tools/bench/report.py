@@ -30,7 +30,7 @@ COMPARISONS = [
 ]
 
 
-def f(x):
+def fmt(x):
     """Two decimals, more for ratios far below 1 (gen_pool's)."""
     return f"{x:.2f}" if x >= 0.1 else f"{x:.4f}"
 
@@ -98,19 +98,19 @@ def main():
                 if not ratios:
                     continue
                 lo, med, hi = quartiles(ratios)
-                print(f"ratio {p} {kb} vs {base}: median {f(med)} iqr {f(lo)}-{f(hi)} [{label}]")
+                print(f"ratio {p} {kb} vs {base}: median {fmt(med)} iqr {fmt(lo)}-{fmt(hi)} [{label}]")
         for (kind, op), pairs in sorted(smp.items()):
             if kind == "smp-own":
                 # Throughput on 2 CPUs over 1: 2 * t1 / t2.
                 xs = [2 * one / two for one, two in pairs if two]
                 lo, med, hi = quartiles(xs)
-                print(f"smp {op} 2-cpu/1-cpu throughput (own objects): median {f(med)} iqr {f(lo)}-{f(hi)} [{label}]")
+                print(f"smp {op} 2-cpu/1-cpu throughput (own objects): median {fmt(med)} iqr {fmt(lo)}-{fmt(hi)} [{label}]")
             else:
                 # Remote free: time per object with a producer and a consumer
                 # over a local alloc+free pair.
                 xs = [two / one for one, two in pairs if one]
                 lo, med, hi = quartiles(xs)
-                print(f"smp {op} remote-free/local time: median {f(med)} iqr {f(lo)}-{f(hi)} [{label}]")
+                print(f"smp {op} remote-free/local time: median {fmt(med)} iqr {fmt(lo)}-{fmt(hi)} [{label}]")
         for line in frag:
             if " nr_free " not in line:
                 print(f"frag {line} [{label}]")
