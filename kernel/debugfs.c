@@ -57,23 +57,29 @@ struct kbuddy_dbg_pool {
 
 /* ==== Read-only files ==================================================== */
 
+/* Copy region @i's nr_free per order; false past the last region. */
+static bool region_nr_free(struct kbuddy_pool *pool, unsigned int i,
+			   unsigned long *nr_free)
+{
+	unsigned long flags;
+	unsigned int order;
+	bool ok;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	ok = i < pool->nr_regions;
+	for (order = 0; ok && order < pool->max_order; order++)
+		nr_free[order] = pool->regions[i].free_area[order].nr_free;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return ok;
+}
+
 static int buddyinfo_show(struct seq_file *m, void *v)
 {
 	struct kbuddy_pool *pool = m->private;
 	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
 	unsigned int i, order;
-	unsigned long flags;
 
-	for (i = 0;; i++) {
-		spin_lock_irqsave(&pool->lock, flags);
-		if (i >= pool->nr_regions) {
-			spin_unlock_irqrestore(&pool->lock, flags);
-			break;
-		}
-		for (order = 0; order < pool->max_order; order++)
-			nr_free[order] = pool->regions[i].free_area[order].nr_free;
-		spin_unlock_irqrestore(&pool->lock, flags);
-
+	for (i = 0; region_nr_free(pool, i, nr_free); i++) {
 		seq_printf(m, "Pool %s, region %2u ", pool->name, i);
 		for (order = 0; order < pool->max_order; order++)
 			seq_printf(m, "%6lu ", nr_free[order]);
@@ -177,19 +183,9 @@ static int extfrag_show(struct seq_file *m, bool unusable)
 	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
 	struct kbuddy_pool *pool = m->private;
 	unsigned int i, order, o;
-	unsigned long flags;
 
-	for (i = 0;; i++) {
+	for (i = 0; region_nr_free(pool, i, nr_free); i++) {
 		unsigned long free_pages = 0, blocks = 0;
-
-		spin_lock_irqsave(&pool->lock, flags);
-		if (i >= pool->nr_regions) {
-			spin_unlock_irqrestore(&pool->lock, flags);
-			break;
-		}
-		for (order = 0; order < pool->max_order; order++)
-			nr_free[order] = pool->regions[i].free_area[order].nr_free;
-		spin_unlock_irqrestore(&pool->lock, flags);
 
 		for (order = 0; order < pool->max_order; order++) {
 			free_pages += nr_free[order] << order;

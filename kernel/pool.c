@@ -355,17 +355,26 @@ u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size)
 	return added;
 }
 
-static void report_leak(void *ctx, const char *fmt, va_list args)
+/* Log a problem of @ctx's pool: leaks as warnings, inconsistencies as errors. */
+static void pool_vlog(struct kbuddy_pool *pool, bool err, const char *fmt,
+		      va_list args)
 {
-	struct kbuddy_pool *pool = ctx;
 	struct va_format vaf;
 	va_list aq;
 
 	va_copy(aq, args);
 	vaf.fmt = fmt;
 	vaf.va = &aq;
-	pr_warn("pool %s: %pV", pool->name, &vaf);
+	if (err)
+		pr_err("pool %s: validate: %pV", pool->name, &vaf);
+	else
+		pr_warn("pool %s: %pV", pool->name, &vaf);
 	va_end(aq);
+}
+
+static void report_leak(void *ctx, const char *fmt, va_list args)
+{
+	pool_vlog(ctx, false, fmt, args);
 }
 
 static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
@@ -526,15 +535,7 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_pool_check, KBUDDY_INTERNAL);
 
 static void report_problem(void *ctx, const char *fmt, va_list args)
 {
-	struct kbuddy_pool *pool = ctx;
-	struct va_format vaf;
-	va_list aq;
-
-	va_copy(aq, args);
-	vaf.fmt = fmt;
-	vaf.va = &aq;
-	pr_err("pool %s: validate: %pV", pool->name, &vaf);
-	va_end(aq);
+	pool_vlog(ctx, true, fmt, args);
 }
 
 /**

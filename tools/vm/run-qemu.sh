@@ -34,10 +34,44 @@ append="console=ttyS0 quiet panic=-1 oops=panic memmap=64M\$0x10000000 kbuddy_ru
 
 : >"$log"
 rc=0
-# shellcheck disable=SC2086
-timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel $bios -smp 2 -m "$mem" \
-	-nographic -no-reboot -serial "file:$log" -monitor none -display none \
-	-kernel "$kernel" -initrd "$initrd" -append "$append" </dev/null >/dev/null 2>&1 || rc=$?
+# One boot, watched: a kernel that dies before the guest script starts (an
+# early-boot crash seen once in a while under TCG, before any kbuddy code is
+# loaded) is killed after boot_s and booted again, at most three times.
+boot_s=${KBUDDY_BOOT_TIMEOUT:-240}
+attempt=1
+while :; do
+	: >"$log"
+	# shellcheck disable=SC2086
+	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel $bios -smp 2 -m "$mem" \
+		-nographic -no-reboot -serial "file:$log" -monitor none -display none \
+		-kernel "$kernel" -initrd "$initrd" -append "$append" </dev/null >/dev/null 2>&1 &
+	qpid=$!
+	waited=0
+	retry=0
+	while kill -0 "$qpid" 2>/dev/null; do
+		if ! grep -q '^KBUDDY-GUEST-START' "$log"; then
+			if [ "$waited" -ge "$boot_s" ] ||
+			   grep -qE 'BUG:|Kernel panic|general protection fault' "$log"; then
+				retry=1
+				kill "$qpid" 2>/dev/null
+				sleep 1
+				kill -9 "$qpid" 2>/dev/null
+				break
+			fi
+		fi
+		sleep 2
+		waited=$((waited + 2))
+	done
+	wait "$qpid" || rc=$?
+	if [ "$retry" = 1 ] && [ "$attempt" -lt 3 ]; then
+		echo "run-qemu: $script: the kernel did not reach the guest script (attempt $attempt): $(grep -m1 -E 'BUG:|Kernel panic|general protection fault' "$log" | tr -d '\r' || echo "no start within ${boot_s}s"); booting again" >&2
+		cp "$log" "$log.attempt$attempt"
+		attempt=$((attempt + 1))
+		rc=0
+		continue
+	fi
+	break
+done
 [ "${KBUDDY_VERBOSE:-0}" = 1 ] && cat "$log"
 
 # Console lines end in \r\n.
