@@ -499,13 +499,13 @@ static inline void *kbuddy_owner_of(struct kbuddy_pool *pool, const void *addr)
 
 /* slab.c */
 void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu);
-int kbuddy_cache_free_caller(struct kbuddy_cache *c, void *obj,
-			     unsigned long caller);
 noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
 				      enum kbuddy_cache_counter bad,
 				      unsigned long caller);
 struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
 				      const void *obj, bool in_use);
+int kbuddy_kmalloc_free(struct kbuddy_pool *pool, void *obj,
+			unsigned long caller);
 void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info);
 unsigned long kbuddy_cache_validate(struct kbuddy_cache *c,
 				    kbuddy_report_fn report, void *ctx);

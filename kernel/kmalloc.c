@@ -16,8 +16,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include <linux/rcupdate.h>
-
 #include "internal.h"
 
 #define KBUDDY_KMALLOC_MAX_CACHE_SIZE	(PAGE_SIZE / 2)
@@ -152,23 +150,13 @@ EXPORT_SYMBOL_GPL(kbuddy_calloc);
 static int free_caller(struct kbuddy_pool *pool, const void *ptr,
 		       unsigned long caller)
 {
-	struct kbuddy_cache *c = NULL;
-	void *owner;
+	int ret;
 
 	if (ZERO_OR_NULL_PTR(ptr))
 		return 0;
-	/* The slab descriptor outlives an RCU grace period after its free. */
-	rcu_read_lock();
-	owner = kbuddy_owner_of(pool, ptr);
-	if (KBUDDY_OWNER_IS_SLAB(owner))
-		c = ((struct kbuddy_slab *)owner)->cache;
-	rcu_read_unlock();
-	if (likely(c && (c->flags & KBUDDY_CACHE_KMALLOC)))
-		return kbuddy_cache_free_caller(c, (void *)ptr, caller);
-	if (c)
-		return kbuddy_cache_refuse_free(c, ptr,
-						KBUDDY_CACHE_BAD_FREE_WRONG_CACHE,
-						caller);
+	ret = kbuddy_kmalloc_free(pool, (void *)ptr, caller);
+	if (likely(ret <= 0))
+		return ret;
 	return kbuddy_free_large(pool, (void *)ptr, caller);
 }
 

@@ -575,21 +575,20 @@ static noinline void cache_free_slow(struct kbuddy_cache *c,
 	cc->count[KBUDDY_CPU_FREE]++;
 }
 
-static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
-				      unsigned long caller)
+/*
+ * Free @obj, which lies in @slab of @c, with interrupts off (@flags saved);
+ * restores them.
+ */
+static __always_inline int free_in_slab(struct kbuddy_cache *c,
+					struct kbuddy_slab *slab, void *obj,
+					unsigned long flags,
+					unsigned long caller)
 {
 	struct kbuddy_cache_cpu *cc;
 	struct kbuddy_magazine *mag;
-	struct kbuddy_slab *slab;
-	unsigned long flags;
 	long idx;
 	u8 *state;
 
-	/* Interrupts off: also an RCU read-side section for the slab. */
-	local_irq_save(flags);
-	slab = obj_slab(c->pool, obj);
-	if (unlikely(!slab || slab->cache != c))
-		goto bad;
 	idx = obj_index(c, slab, obj);
 	if (unlikely(idx < 0))
 		goto bad;
@@ -613,6 +612,56 @@ bad:
 	return cache_free_bad(c, obj, caller);
 }
 
+static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
+				      unsigned long caller)
+{
+	struct kbuddy_slab *slab;
+	unsigned long flags;
+
+	/* Interrupts off: also an RCU read-side section for the slab. */
+	local_irq_save(flags);
+	slab = obj_slab(c->pool, obj);
+	if (unlikely(!slab || slab->cache != c)) {
+		local_irq_restore(flags);
+		return cache_free_bad(c, obj, caller);
+	}
+	return free_in_slab(c, slab, obj, flags, caller);
+}
+
+/**
+ * kbuddy_kmalloc_free() - kbuddy_free() of an object of a size class
+ * @pool: the pool
+ * @obj: the pointer
+ * @caller: the return address reported for a bad free
+ *
+ * One owner lookup serves both to tell a size-class object from a whole
+ * block and to free it.
+ *
+ * Context: Any context.
+ * Return: 0 when freed, -EINVAL when refused (an object of a cache that is
+ * no size class, or a bad pointer into a slab), 1 when @obj lies in no slab.
+ */
+int kbuddy_kmalloc_free(struct kbuddy_pool *pool, void *obj,
+			unsigned long caller)
+{
+	struct kbuddy_slab *slab;
+	struct kbuddy_cache *c;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	slab = obj_slab(pool, obj);
+	if (unlikely(!slab)) {
+		local_irq_restore(flags);
+		return 1;
+	}
+	c = slab->cache;
+	if (likely(c->flags & KBUDDY_CACHE_KMALLOC))
+		return free_in_slab(c, slab, obj, flags, caller);
+	local_irq_restore(flags);
+	return kbuddy_cache_refuse_free(c, obj, KBUDDY_CACHE_BAD_FREE_WRONG_CACHE,
+					caller);
+}
+
 /**
  * kbuddy_cache_free() - free an object
  * @c: the cache it came from
@@ -631,23 +680,6 @@ int kbuddy_cache_free(struct kbuddy_cache *c, void *obj)
 	return cache_free(c, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kbuddy_cache_free);
-
-/**
- * kbuddy_cache_free_caller() - kbuddy_cache_free() reporting @caller
- * @c: the cache
- * @obj: the object
- * @caller: the return address reported for a bad free
- *
- * For the malloc family, so that a bad kbuddy_free() names its caller.
- *
- * Context: Any context.
- * Return: 0, or -EINVAL for a refused free.
- */
-int kbuddy_cache_free_caller(struct kbuddy_cache *c, void *obj,
-			     unsigned long caller)
-{
-	return cache_free(c, obj, caller);
-}
 
 /**
  * kbuddy_obj_cache() - the cache of an address in a slab

@@ -40,10 +40,12 @@ rc=0
 boot_s=${KBUDDY_BOOT_TIMEOUT:-240}
 attempt=1
 while :; do
+	rm -f "$log.pid"
 	: >"$log"
 	# shellcheck disable=SC2086
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel $bios -smp 2 -m "$mem" \
 		-nographic -no-reboot -serial "file:$log" -monitor none -display none \
+		-pidfile "$log.pid" \
 		-kernel "$kernel" -initrd "$initrd" -append "$append" </dev/null >/dev/null 2>&1 &
 	qpid=$!
 	waited=0
@@ -53,9 +55,7 @@ while :; do
 			if [ "$waited" -ge "$boot_s" ] ||
 			   grep -qE 'BUG:|Kernel panic|general protection fault' "$log"; then
 				retry=1
-				kill "$qpid" 2>/dev/null
-				sleep 1
-				kill -9 "$qpid" 2>/dev/null
+				[ -s "$log.pid" ] && kill -9 "$(cat "$log.pid")" 2>/dev/null
 				break
 			fi
 		fi
@@ -63,8 +63,12 @@ while :; do
 		waited=$((waited + 2))
 	done
 	wait "$qpid" || rc=$?
+	# Dead before the guest script started, whether killed here or not.
+	grep -q '^KBUDDY-GUEST-START' "$log" || retry=1
+	why=$(grep -m1 -E 'BUG:|Kernel panic|general protection fault' "$log" | tr -d '\r')
+	[ -n "$why" ] || why="no start within ${boot_s}s"
 	if [ "$retry" = 1 ] && [ "$attempt" -lt 3 ]; then
-		echo "run-qemu: $script: the kernel did not reach the guest script (attempt $attempt): $(grep -m1 -E 'BUG:|Kernel panic|general protection fault' "$log" | tr -d '\r' || echo "no start within ${boot_s}s"); booting again" >&2
+		echo "run-qemu: $script: the kernel did not reach the guest script (attempt $attempt: $why); booting again" >&2
 		cp "$log" "$log.attempt$attempt"
 		attempt=$((attempt + 1))
 		rc=0
@@ -73,6 +77,11 @@ while :; do
 	break
 done
 [ "${KBUDDY_VERBOSE:-0}" = 1 ] && cat "$log"
+if [ "$retry" = 1 ]; then
+	echo "run-qemu: $script: the kernel did not reach the guest script in $attempt boots ($why); last lines of $log:"
+	tail -n 20 "$log"
+	exit 1
+fi
 
 # Console lines end in \r\n.
 sed -i 's/\r$//' "$log"
