@@ -81,7 +81,7 @@ static unsigned long check_region(struct kunit *test, struct kbuddy_pool *pool,
 				continue;
 			}
 			if (find_next_bit(marks, idx + nr, idx) < idx + nr)
-				BAD("order %u block at pfn %#lx overlaps another free block", order, pfn);
+				BAD("order %u block at pfn %#lx overlaps another", order, pfn);
 			bitmap_set(marks, idx, nr);
 			free_pages += nr;
 		}
@@ -205,13 +205,14 @@ static void kbuddy_empty_pool_allocates_nothing(struct kunit *test)
 
 static void kbuddy_pool_create_rejects_bad_arguments(struct kunit *test)
 {
+	static const char too_long[] = "a-name-that-is-far-too-long-for-kbuddy";
 	struct kbuddy_pool *pool = kbt_new_pool(test, 4);
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create("", 4)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create("a/b", 4)), -EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create("a-name-that-is-far-too-long-for-kbuddy", 4)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create(too_long, 4)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create("ok", KBUDDY_MAX_ORDER_LIMIT + 1)),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create("ok", KBUDDY_MAX_ORDER_LIMIT + 1)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create(pool->name, 4)), -EEXIST);
 	check_pool(test, pool);
 }

@@ -142,8 +142,10 @@ static void kbuddy_slab_order_wastes_at_most_an_eighth(struct kunit *test)
 			for (o = 0; o <= 3; o++) {
 				unsigned long b = PAGE_SIZE << o;
 
-				KUNIT_EXPECT_TRUE_MSG(test, b < c->size || (b % c->size) * bytes >= waste * b,
-						      "size %u: order %u wastes less", sizes[i], o);
+				bool worse = b < c->size || (b % c->size) * bytes >= waste * b;
+
+				KUNIT_EXPECT_TRUE_MSG(test, worse, "size %u: order %u wastes less",
+						      sizes[i], o);
 			}
 		} else if (c->order) {
 			/* The smallest order that does: one less wastes more. */
@@ -550,12 +552,14 @@ static void kbuddy_magazines_serve_the_fast_path(struct kunit *test)
 	}
 	local_irq_restore(flags);
 	kbuddy_cache_info(c, &after);
-	KUNIT_EXPECT_EQ(test, after.cpu_count[KBUDDY_CPU_ALLOC] - before.cpu_count[KBUDDY_CPU_ALLOC],
-			10000UL);
-	KUNIT_EXPECT_EQ(test, after.cpu_count[KBUDDY_CPU_FREE] - before.cpu_count[KBUDDY_CPU_FREE],
-			10000UL);
-	KUNIT_EXPECT_EQ(test, after.count[KBUDDY_CACHE_ALLOC_SLOW], before.count[KBUDDY_CACHE_ALLOC_SLOW]);
-	KUNIT_EXPECT_EQ(test, after.count[KBUDDY_CACHE_FREE_SLOW], before.count[KBUDDY_CACHE_FREE_SLOW]);
+	KUNIT_EXPECT_EQ(test, after.cpu_count[KBUDDY_CPU_ALLOC],
+			before.cpu_count[KBUDDY_CPU_ALLOC] + 10000);
+	KUNIT_EXPECT_EQ(test, after.cpu_count[KBUDDY_CPU_FREE],
+			before.cpu_count[KBUDDY_CPU_FREE] + 10000);
+	KUNIT_EXPECT_EQ(test, after.count[KBUDDY_CACHE_ALLOC_SLOW],
+			before.count[KBUDDY_CACHE_ALLOC_SLOW]);
+	KUNIT_EXPECT_EQ(test, after.count[KBUDDY_CACHE_FREE_SLOW],
+			before.count[KBUDDY_CACHE_FREE_SLOW]);
 	check_cache(test, c, NULL);
 }
 

@@ -18,12 +18,9 @@ kdoc=$(ls /usr/src/linux-headers-*-common/scripts/kernel-doc | sort -V | tail -n
 
 files=$(ls kernel/*.c kernel/*.h kunit/*.c 2>/dev/null)
 rc=0
-# The KUnit file keeps long assertion lines readable; it is checked without
-# the line-length rule only.
 for f in $files; do
 	extra=""
 	case $f in
-	kunit/*) extra="--ignore LONG_LINE,LONG_LINE_STRING,MACRO_ARG_REUSE";;
 	# The compatibility header exists to test LINUX_VERSION_CODE.
 	kernel/compat.h) extra="--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON";;
 	esac
