@@ -47,6 +47,17 @@ run_style() {
 	fi
 }
 
+run_userspace() {
+	echo "== userspace build of the core (tools/testing)"
+	if make -s -C "$top/tools/testing" pairs >"$out/userspace.log" 2>&1 &&
+	   "$top/tools/testing/pairs" 20000 >>"$out/userspace.log" 2>&1; then
+		record pass "userspace: buddy.c, pcp.c, slab.c build and pairs validate"
+	else
+		record fail "userspace: buddy.c, pcp.c, slab.c build and pairs validate" \
+			"$(tail -n 3 "$out/userspace.log" | tr '\n' '|')"
+	fi
+}
+
 run_debian() { # run_debian SERIES
 	kdir=$(debian_kdirs | grep "linux-headers-$1\.[0-9]" | tail -n 1)
 	if [ -z "$kdir" ]; then
@@ -138,6 +149,7 @@ run_kunit() { # run_kunit SERIES
 start=$(date +%s)
 summary=""
 run_style
+run_userspace
 for k in $KERNELS; do
 	case $k in
 	6.1|6.12) ;;

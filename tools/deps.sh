@@ -6,7 +6,7 @@ set -eu
 pkgs="make gcc linux-headers-amd64 linux-image-amd64 linux-source-6.1
 linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-source-6.12 qemu-system-x86
 busybox-static cpio gzip xz-utils bc bison flex libelf-dev libssl-dev dwarves python3
-kmod perl sparse"
+kmod perl sparse valgrind"
 
 missing=""
 for p in $pkgs; do
