@@ -308,6 +308,7 @@ static int blocks_open(struct inode *inode, struct file *file)
 
 enum blocks_cmd {
 	BLOCKS_ALLOC, BLOCKS_MALLOC, BLOCKS_FREE, BLOCKS_FREE_ALL, BLOCKS_DRAIN,
+	BLOCKS_SHRINK,
 };
 
 struct blocks_req {
@@ -336,6 +337,10 @@ static int blocks_parse(char *buf, struct blocks_req *req)
 		return -EINVAL;
 	if (!strcmp(args[0], "drain") && n == 1) {
 		req->cmd = BLOCKS_DRAIN;
+		return 0;
+	}
+	if (!strcmp(args[0], "shrink") && n == 1) {
+		req->cmd = BLOCKS_SHRINK;
 		return 0;
 	}
 	if (!strcmp(args[0], "alloc") && (n == 2 || n == 3)) {
@@ -454,6 +459,7 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 	struct kbuddy_dbg_pool *dp =
 		((struct seq_file *)file->private_data)->private;
 	struct blocks_req req;
+	unsigned int i;
 	char *buf;
 	int err;
 
@@ -465,7 +471,7 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 	err = blocks_parse(buf, &req);
 	kfree(buf);
 	if (err) {
-		pr_warn_ratelimited("pool %s: blocks: usage: alloc ORDER [COUNT] | malloc SIZE [COUNT] | free PHYS | free all | drain\n",
+		pr_warn_ratelimited("pool %s: blocks: usage: alloc ORDER [COUNT] | malloc SIZE [COUNT] | free PHYS | free all | drain | shrink\n",
 				    dp->pool->name);
 		return err;
 	}
@@ -491,6 +497,11 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 		break;
 	case BLOCKS_DRAIN:
 		kbuddy_pool_drain(dp->pool);
+		break;
+	case BLOCKS_SHRINK:
+		/* The size classes live as long as the pool: no list lock. */
+		for (i = 0; i < KBUDDY_NR_KMALLOC; i++)
+			kbuddy_cache_shrink(dp->pool->kmalloc[i]);
 		break;
 	}
 	mutex_unlock(&dp->lock);

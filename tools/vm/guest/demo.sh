@@ -3,7 +3,7 @@
 show() { echo "\$ $*"; sh -c "$*"; }
 echo "== insmod kbuddy.ko region=$REGION (reserved with memmap=64M\$0x10000000)"
 load region=$REGION || exit 1
-dmesg | grep kbuddy
+dmesg | grep "kbuddy: pool"
 show "grep -B1 kbuddy /proc/iomem"
 show "cat $D/buddyinfo"
 echo "== allocate: one order-0 page splits a 4 MiB block ten times"
@@ -23,8 +23,12 @@ show "grep -E '^slab_' $D/stats"
 echo "validate: $(cat $D/validate)"
 echo "== a malformed write is refused and changes nothing"
 show "echo 'alloc 99' > $D/blocks"
-echo "== free everything: the buddies merge back"
+echo "== free everything; small blocks wait in the per-CPU caches until drained"
 show "echo 'free all' > $D/blocks"
+show "grep -E '^pages_' $D/stats"
+show "echo drain > $D/blocks"
+show "echo shrink > $D/blocks"
+echo "== the size classes' empty slabs went back too: the buddies have merged back"
 show "cat $D/buddyinfo"
 show "grep -E '^(splits|merges|pages_)' $D/stats"
 echo "validate: $(cat $D/validate)"

@@ -49,7 +49,8 @@ t_split_merge() {
 t_bad_writes() {
 	before_bi=$(cat $D/buddyinfo); before_st=$(cat $D/stats)
 	for w in "bogus" "alloc" "alloc x" "alloc 11" "alloc 0 0" "alloc 0 1 2" "free" \
-		"free 0x1234" "free all now" "" "malloc" "malloc 0" "malloc 1 2 3" "drain now"; do
+		"free 0x1234" "free all now" "" "malloc" "malloc 0" "malloc 1 2 3" "drain now" \
+		"shrink 1"; do
 		if echo "$w" >"$D/blocks" 2>/dev/null; then echo "write '$w' accepted"; return 1; fi
 	done
 	expect "$(cat $D/buddyinfo)" "$before_bi" buddyinfo && expect "$(cat $D/stats)" "$before_st" stats
@@ -160,6 +161,8 @@ t_malloc_workload() {
 	expect "$(cat $D/validate)" ok validate || return 1
 	echo "free all" >"$D/blocks" &&
 	expect "$(si kmalloc-128 2)" 0 "kmalloc-128 after free" &&
+	echo shrink >"$D/blocks" && expect "$(si kmalloc-128 3)" 0 "kmalloc-128 slabs after shrink" &&
+	expect "$(st slab_slabs)" 0 "no slab left" && expect "$(st pages_used)" 0 "pages_used after shrink" &&
 	expect "$(st slab_objects_active)" 0 "active after free" &&
 	expect "$(st bad_free_double)" 0 "no bad frees" &&
 	expect "$(cat $D/validate)" ok "validate after free"
