@@ -98,8 +98,9 @@ static inline u64 chunk_stop(u64 start)
 /*
  * One backend: pair (allocate and free at once), batch (allocate @N, then
  * free them, oldest first), random (allocate @N, free in a fixed random
- * order). ALLOC yields a void * or NULL; FREE(p) frees it. Both are inlined
- * into the timed loops: no indirect call is timed.
+ * order). ALLOC yields a void * or NULL; FREE(p) frees it (a NULL counts
+ * as a failure). Both are inlined into the timed loops: no indirect call is
+ * timed.
  */
 #define DEFINE_BACKEND(name, ALLOC, FREE)				\
 static __always_inline void *name##_alloc(struct bench *b,		\
@@ -110,25 +111,22 @@ static __always_inline void *name##_alloc(struct bench *b,		\
 									\
 static __always_inline void name##_free(struct bench *b, void *p)	\
 {									\
-	FREE(p);							\
+	if (likely(p))							\
+		FREE(p);						\
+	else								\
+		b->failures++;						\
 }									\
 									\
 static u64 name##_pair(struct bench *b, unsigned long n)		\
 {									\
 	unsigned long i = 0, end;					\
 	u64 ns = 0, start;						\
-	void *p;							\
 									\
 	while (i < n) {							\
 		end = chunk_end(i, n);					\
 		start = chunk_start();					\
-		for (; i < end; i++) {					\
-			p = name##_alloc(b, i);				\
-			if (likely(p))					\
-				name##_free(b, p);			\
-			else						\
-				b->failures++;				\
-		}							\
+		for (; i < end; i++)					\
+			name##_free(b, name##_alloc(b, i));		\
 		ns += chunk_stop(start);				\
 	}								\
 	return ns;							\
@@ -139,7 +137,6 @@ static __maybe_unused u64 name##_batch(struct bench *b, unsigned long N,	\
 {									\
 	unsigned long reps = max_t(unsigned long, 1, ops / N), r, i;	\
 	u64 ns = 0, start;						\
-	void *p;							\
 									\
 	for (r = 0; r < reps; r++) {					\
 		start = chunk_start();					\
@@ -147,13 +144,8 @@ static __maybe_unused u64 name##_batch(struct bench *b, unsigned long N,	\
 			b->ptrs[i] = name##_alloc(b, i);		\
 		ns += chunk_stop(start);				\
 		start = chunk_start();					\
-		for (i = 0; i < N; i++) {				\
-			p = b->ptrs[random ? b->perm[i] : i];		\
-			if (likely(p))					\
-				name##_free(b, p);			\
-			else						\
-				b->failures++;				\
-		}							\
+		for (i = 0; i < N; i++)					\
+			name##_free(b, b->ptrs[random ? b->perm[i] : i]); \
 		ns += chunk_stop(start);				\
 	}								\
 	return ns;							\
