@@ -185,26 +185,6 @@ found:
 	return true;
 }
 
-/*
- * The region holding @addr, or NULL. Regions are published whole before
- * nr_regions counts them and never change after, so no lock is needed.
- */
-struct kbuddy_region *kbuddy_find_region(struct kbuddy_pool *pool,
-					 const void *addr)
-{
-	/* Pairs with the release in pool_add_region(). */
-	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
-
-	for (i = 0; i < nr; i++) {
-		struct kbuddy_region *r = &pool->regions[i];
-
-		if (addr >= r->virt &&
-		    (unsigned long)(addr - r->virt) < r->nr_pages << PAGE_SHIFT)
-			return r;
-	}
-	return NULL;
-}
-
 /* ==== Regions ============================================================ */
 
 /**
@@ -945,10 +925,6 @@ out:
  */
 void *kbuddy_page_owner(struct kbuddy_pool *pool, const void *addr)
 {
-	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
-
-	if (!r)
-		return NULL;
-	return READ_ONCE(r->pages[(addr - r->virt) >> PAGE_SHIFT].owner);
+	return kbuddy_owner_of(pool, addr);
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_page_owner, KBUDDY_INTERNAL);

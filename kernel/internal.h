@@ -450,8 +450,6 @@ unsigned int kbuddy_alloc_batch(struct kbuddy_pool *pool, unsigned int order,
 void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
 		       struct kbuddy_pcp_block *blocks, unsigned int n);
 void kbuddy_count_fail(struct kbuddy_pool *pool, unsigned int order);
-struct kbuddy_region *kbuddy_find_region(struct kbuddy_pool *pool,
-					 const void *addr);
 void kbuddy_stats_snapshot(struct kbuddy_pool *pool, struct kbuddy_stats *st,
 			   unsigned long *nr_pages, unsigned long *nr_free);
 
@@ -478,23 +476,39 @@ void kbuddy_pcp_stats(struct kbuddy_pool *pool, unsigned long *alloc,
 		      unsigned long *held_pages);
 
 /*
- * The owner recorded for the page holding @addr (see kbuddy_page_owner()),
- * inline for the slab layer's fast paths. An address below a region's start
- * wraps to a huge offset, so one unsigned compare bounds both ends.
+ * The region holding @addr, or NULL. Regions are published whole before
+ * nr_regions counts them and never change after, so no lock is needed. An
+ * address below a region's start wraps to a huge offset, so one unsigned
+ * compare bounds both ends.
  */
-static inline void *kbuddy_owner_of(struct kbuddy_pool *pool, const void *addr)
+static inline struct kbuddy_region *kbuddy_find_region(struct kbuddy_pool *pool,
+						       const void *addr)
 {
 	/* Pairs with the release in pool_add_region(). */
 	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
 
 	for (i = 0; i < nr; i++) {
-		const struct kbuddy_region *r = &pool->regions[i];
+		struct kbuddy_region *r = &pool->regions[i];
 		unsigned long off = (unsigned long)addr - (unsigned long)r->virt;
 
 		if (off < r->nr_pages << PAGE_SHIFT)
-			return READ_ONCE(r->pages[off >> PAGE_SHIFT].owner);
+			return r;
 	}
 	return NULL;
+}
+
+/*
+ * The owner recorded for the page holding @addr (see kbuddy_page_owner()),
+ * inline for the slab layer's fast paths.
+ */
+static inline void *kbuddy_owner_of(struct kbuddy_pool *pool, const void *addr)
+{
+	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
+
+	if (!r)
+		return NULL;
+	return READ_ONCE(r->pages[((unsigned long)addr - (unsigned long)r->virt) >>
+				  PAGE_SHIFT].owner);
 }
 
 /* slab.c */
@@ -503,7 +517,7 @@ noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
 				      enum kbuddy_cache_counter bad,
 				      unsigned long caller);
 struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
-				      const void *obj, bool in_use);
+				      const void *obj);
 int kbuddy_kmalloc_free(struct kbuddy_pool *pool, void *obj,
 			unsigned long caller);
 void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info);

@@ -193,7 +193,7 @@ size_t kbuddy_ksize(struct kbuddy_pool *pool, const void *ptr)
 
 	if (ZERO_OR_NULL_PTR(ptr))
 		return 0;
-	c = kbuddy_obj_cache(pool, ptr, true);
+	c = kbuddy_obj_cache(pool, ptr);
 	if (c)
 		return c->flags & KBUDDY_CACHE_KMALLOC ? c->object_size : 0;
 	order = kbuddy_owned_order(pool, (void *)ptr, KBUDDY_OWNER_LARGE);

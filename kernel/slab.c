@@ -682,17 +682,15 @@ int kbuddy_cache_free(struct kbuddy_cache *c, void *obj)
 EXPORT_SYMBOL_GPL(kbuddy_cache_free);
 
 /**
- * kbuddy_obj_cache() - the cache of an address in a slab
+ * kbuddy_obj_cache() - the cache of an object in use
  * @pool: the pool
  * @obj: an address
- * @in_use: only if @obj starts an object that is handed out
  *
  * Context: Any context.
- * Return: the cache of the slab holding @obj (with @in_use, only if @obj
- * starts an object in use), or NULL.
+ * Return: the cache whose object, handed out, starts at @obj, or NULL.
  */
 struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
-				      const void *obj, bool in_use)
+				      const void *obj)
 {
 	struct kbuddy_cache *c = NULL;
 	struct kbuddy_slab *slab;
@@ -700,12 +698,10 @@ struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
 
 	rcu_read_lock();
 	slab = obj_slab(pool, obj);
-	if (slab && in_use) {
+	if (slab) {
 		idx = obj_index(slab->cache, slab, obj);
 		if (idx >= 0 && READ_ONCE(slab->state[idx]) == KBUDDY_OBJ_ALLOC)
 			c = slab->cache;
-	} else if (slab) {
-		c = slab->cache;
 	}
 	rcu_read_unlock();
 	return c;

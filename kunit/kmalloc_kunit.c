@@ -40,7 +40,7 @@ static void check_malloc(struct kunit *test, struct kbuddy_pool *pool,
 
 	kbt_expect_pool_ok(test, pool);
 	for (i = 0; o && i < o->n; i++) {
-		if (kbuddy_obj_cache(pool, o->p[i], true))
+		if (kbuddy_obj_cache(pool, o->p[i]))
 			objs++;
 		else
 			large_pages += kbuddy_ksize(pool, o->p[i]) >> PAGE_SHIFT;

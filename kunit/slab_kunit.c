@@ -43,7 +43,7 @@ static void check_cache(struct kunit *test, struct kbuddy_cache *c,
 	kbt_expect_pool_ok(test, c->pool);
 	KUNIT_EXPECT_EQ(test, kbt_active_objs(c), (unsigned long)(o ? o->n : 0));
 	for (i = 0; o && i < o->n; i++)
-		KUNIT_EXPECT_PTR_EQ(test, kbuddy_obj_cache(c->pool, o->p[i], true), c);
+		KUNIT_EXPECT_PTR_EQ(test, kbuddy_obj_cache(c->pool, o->p[i]), c);
 }
 
 static unsigned int fill(struct kunit *test, struct kbuddy_cache *c,
