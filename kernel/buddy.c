@@ -89,6 +89,7 @@ static void add_free_block(struct kbuddy_region *r, unsigned long pfn,
 
 	page->order = order;
 	page->state = KBUDDY_PAGE_FREE;
+	kbuddy_block_hand(page, KBUDDY_TAG(KBUDDY_KIND_FREE, order));
 	list_add(&page->lru, &area->free_list);
 	area->nr_free++;
 	if (area->map)
@@ -103,6 +104,7 @@ static void del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
 	list_del(&page->lru);
 	area->nr_free--;
 	page->state = KBUDDY_PAGE_NONE;
+	kbuddy_block_hand(page, 0);
 	if (area->map)
 		__change_bit(pair_bit(r, pfn, order), area->map);
 }
@@ -122,6 +124,7 @@ static unsigned int free_one_block(unsigned int max_order,
 
 	r->nr_free += 1UL << order;
 	pfn_desc(r, pfn)->state = KBUDDY_PAGE_NONE;
+	kbuddy_block_hand(pfn_desc(r, pfn), 0);
 	while (order < max_order - 1) {
 		struct kbuddy_free_area *area = &r->free_area[order];
 		struct kbuddy_page *buddy;
@@ -138,6 +141,7 @@ static unsigned int free_one_block(unsigned int max_order,
 		list_del(&buddy->lru);
 		area->nr_free--;
 		buddy->state = KBUDDY_PAGE_NONE;
+		kbuddy_block_hand(buddy, 0);
 		merges++;
 		pfn &= ~(1UL << order);
 		order++;
@@ -145,9 +149,23 @@ static unsigned int free_one_block(unsigned int max_order,
 	/* At the top order there is no map: its blocks never merge. */
 	pfn_desc(r, pfn)->order = order;
 	pfn_desc(r, pfn)->state = KBUDDY_PAGE_FREE;
+	kbuddy_block_hand(pfn_desc(r, pfn), KBUDDY_TAG(KBUDDY_KIND_FREE, order));
 	list_add(&pfn_desc(r, pfn)->lru, &r->free_area[order].free_list);
 	r->free_area[order].nr_free++;
 	return merges;
+}
+
+/*
+ * Record @tag as the owner of the allocated block of @order at @pfn: on its
+ * head, and for a slab on every page (see "Ownership" in internal.h).
+ */
+static void set_tag(struct kbuddy_region *r, unsigned long pfn,
+		    unsigned int order, unsigned long tag)
+{
+	unsigned long i, n = kbuddy_tag_is_slab(tag) ? 1UL << order : 1;
+
+	for (i = 0; i < n; i++)
+		kbuddy_block_hand(pfn_desc(r, pfn + i), tag);
 }
 
 /*
@@ -155,7 +173,8 @@ static unsigned int free_one_block(unsigned int max_order,
  * in mm/page_alloc.c). Return: true with its pfn in *@pfnp, or false.
  */
 static bool alloc_from_region(struct kbuddy_pool *pool, struct kbuddy_region *r,
-			      unsigned int order, unsigned long *pfnp)
+			      unsigned int order, unsigned long tag,
+			      unsigned long *pfnp)
 {
 	struct kbuddy_page *page;
 	unsigned int current_order;
@@ -181,6 +200,8 @@ found:
 	page->state = KBUDDY_PAGE_ALLOC;
 	r->nr_free -= 1UL << order;
 	pool->nr_free -= 1UL << order;
+	pool->seq++;
+	set_tag(r, pfn, order, tag);
 	*pfnp = pfn;
 	return true;
 }
@@ -281,29 +302,34 @@ void kbuddy_report(kbuddy_report_fn report, void *ctx, const char *fmt, ...)
  * @report: called for each allocated block, or NULL to only count
  * @ctx: passed to @report
  *
- * Context: Any context; takes the pool's lock.
+ * Context: Process context; takes the pool's lock for at most
+ * KBUDDY_CHECK_CHUNK pages at a time.
  * Return: the number of allocated blocks.
  */
 unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
 					struct kbuddy_region *r,
 					kbuddy_report_fn report, void *ctx)
 {
-	unsigned long pfn, end = region_end_pfn(r), nr = 0;
-	unsigned long flags;
+	unsigned long pfn = r->base_pfn, end = region_end_pfn(r), nr = 0;
+	unsigned long flags, stop;
 
-	spin_lock_irqsave(&pool->lock, flags);
-	for (pfn = r->base_pfn; pfn < end; pfn++) {
-		struct kbuddy_page *page = pfn_desc(r, pfn);
-		phys_addr_t phys = PFN_PHYS(pfn);
+	while (pfn < end) {
+		stop = min(end, pfn + KBUDDY_CHECK_CHUNK);
+		spin_lock_irqsave(&pool->lock, flags);
+		for (; pfn < stop; pfn++) {
+			struct kbuddy_page *page = pfn_desc(r, pfn);
+			phys_addr_t phys = PFN_PHYS(pfn);
 
-		if (page->state != KBUDDY_PAGE_ALLOC)
-			continue;
-		if (report)
-			kbuddy_report(report, ctx, "block %pa order %u still allocated\n",
-				      &phys, page->order);
-		nr++;
+			if (page->state != KBUDDY_PAGE_ALLOC)
+				continue;
+			if (report)
+				kbuddy_report(report, ctx, "block %pa order %u still allocated\n",
+					      &phys, page->order);
+			nr++;
+		}
+		spin_unlock_irqrestore(&pool->lock, flags);
+		cond_resched();
 	}
-	spin_unlock_irqrestore(&pool->lock, flags);
 	return nr;
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_region_report_used, KBUDDY_INTERNAL);
@@ -352,11 +378,41 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_stats_snapshot, KBUDDY_INTERNAL);
 /* ==== Validation ========================================================= */
 
 #define KBUDDY_REPORT_MAX 32
+/* Passes a validate makes before it gives up on a pool that keeps changing. */
+#define KBUDDY_CHECK_TRIES 16
 
+enum validate_phase {
+	CHECK_TILES,	/* block heads tile the region */
+	CHECK_LISTS,	/* free lists hold exactly the free heads */
+	CHECK_MAPS,	/* each pair bit is the XOR of its buddies' freedom */
+	CHECK_DONE,
+};
+
+/*
+ * A validate pass, resumable: each step examines at most KBUDDY_CHECK_CHUNK
+ * pages, list entries or bits under the pool's lock, so interrupts stay off
+ * for a bounded time whatever the region size. A step runs only if the pool
+ * has not changed (pool->seq) since the pass began, so every step sees the
+ * same pool.
+ */
 struct validate_state {
 	kbuddy_report_fn report;
 	void *ctx;
 	unsigned long problems;
+	unsigned long seq;
+	unsigned int region;
+	enum validate_phase phase;
+	unsigned int order;
+	/* CHECK_TILES: the block being walked, and the next page in it */
+	unsigned long pfn, head, nr, i, tag;
+	/* CHECK_LISTS: the next list entry and the entries seen */
+	struct list_head *pos;
+	unsigned long listed;
+	/* CHECK_MAPS: the next bit */
+	unsigned long bit;
+	unsigned long free_pages, used_pages;
+	unsigned long heads[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long pool_free, pool_pages;
 };
 
 static __printf(2, 3) void problem(struct validate_state *vs,
@@ -383,190 +439,328 @@ static bool is_free_head(const struct kbuddy_region *r, unsigned long pfn,
 	return page->state == KBUDDY_PAGE_FREE && page->order == order;
 }
 
-static void validate_region(struct kbuddy_pool *pool, unsigned int idx,
-			    struct validate_state *vs)
+/* Does @tag fit a head of @state and @order? */
+static bool tag_fits(unsigned long tag, unsigned int state, unsigned int order)
 {
-	struct kbuddy_region *r = &pool->regions[idx];
-	unsigned long pfn, end = region_end_pfn(r);
-	unsigned long free_pages = 0, used_pages = 0;
-	unsigned long heads[KBUDDY_MAX_ORDER_LIMIT] = { 0 };
-	unsigned int order;
-	void *owner;
-
-	/* Walk the region block by block: heads tile it exactly. */
-	for (pfn = r->base_pfn; pfn < end;) {
-		struct kbuddy_page *page = pfn_desc(r, pfn);
-		unsigned long nr, i;
-
-		if (page->state != KBUDDY_PAGE_FREE &&
-		    page->state != KBUDDY_PAGE_ALLOC) {
-			problem(vs, "region %u: pfn %#lx: no block head (state %u)\n",
-				idx, pfn, page->state);
-			pfn++;
-			continue;
-		}
-		order = page->order;
-		if (order >= pool->max_order) {
-			problem(vs, "region %u: pfn %#lx: order %u >= max_order %u\n",
-				idx, pfn, order, pool->max_order);
-			pfn++;
-			continue;
-		}
-		nr = 1UL << order;
-		if (pfn & (nr - 1))
-			problem(vs, "region %u: pfn %#lx: order %u block misaligned\n",
-				idx, pfn, order);
-		if (nr > end - pfn) {
-			problem(vs, "region %u: pfn %#lx: block of order %u runs past the region\n",
-				idx, pfn, order);
-			nr = end - pfn;
-		}
-		for (i = 1; i < nr; i++)
-			if (pfn_desc(r, pfn + i)->state != KBUDDY_PAGE_NONE)
-				problem(vs, "region %u: pfn %#lx: head inside block %#lx/%u\n",
-					idx, pfn + i, pfn, order);
-		owner = page->state == KBUDDY_PAGE_FREE ? NULL : page->owner;
-		if (owner != page->owner)
-			problem(vs, "region %u: pfn %#lx: free block has an owner\n",
-				idx, pfn);
-		/* A block cached per CPU is marked on its head alone. */
-		if (owner == KBUDDY_OWNER_PCP)
-			owner = NULL;
-		for (i = 1; i < nr; i++)
-			if (pfn_desc(r, pfn + i)->owner != owner)
-				problem(vs, "region %u: pfn %#lx: owner differs in block %#lx/%u\n",
-					idx, pfn + i, pfn, order);
-		if (page->state == KBUDDY_PAGE_FREE) {
-			free_pages += nr;
-			heads[order]++;
-		} else {
-			used_pages += nr;
-		}
-		pfn += nr;
-	}
-	if (free_pages != r->nr_free)
-		problem(vs, "region %u: %lu pages in free blocks but nr_free says %lu\n",
-			idx, free_pages, r->nr_free);
-	if (free_pages + used_pages != r->nr_pages)
-		problem(vs, "region %u: free %lu + allocated %lu != %lu pages\n",
-			idx, free_pages, used_pages, r->nr_pages);
-
-	for (order = 0; order < pool->max_order; order++) {
-		struct kbuddy_free_area *area = &r->free_area[order];
-		struct kbuddy_page *page;
-		unsigned long n = 0, bit;
-
-		list_for_each_entry(page, &area->free_list, lru) {
-			pfn = r->base_pfn + (page - r->pages);
-
-			if (page < r->pages || page >= r->pages + r->nr_pages) {
-				problem(vs, "region %u: order %u: list entry outside the region\n",
-					idx, order);
-				break;
-			}
-			if (page->state != KBUDDY_PAGE_FREE ||
-			    page->order != order)
-				problem(vs, "region %u: order %u: pfn %#lx: state %u order %u\n",
-					idx, order, pfn, page->state,
-					page->order);
-			if (++n > r->nr_pages) {
-				problem(vs, "region %u: order %u: free list loops\n",
-					idx, order);
-				break;
-			}
-		}
-		if (n != area->nr_free)
-			problem(vs, "region %u: order %u: %lu listed, nr_free %lu\n",
-				idx, order, n, area->nr_free);
-		if (heads[order] != area->nr_free)
-			problem(vs, "region %u: order %u: %lu free heads but nr_free says %lu\n",
-				idx, order, heads[order], area->nr_free);
-		if (!area->map)
-			continue;
-		for (bit = 0; bit < map_bits(r, order); bit++) {
-			unsigned long lo = ((r->base_pfn >> (order + 1)) + bit)
-					   << (order + 1);
-			unsigned long hi = lo + (1UL << order);
-			bool a = is_free_head(r, lo, order);
-			bool b = is_free_head(r, hi, order);
-
-			if (a && b)
-				problem(vs, "region %u: order %u: %#lx and %#lx free, unmerged\n",
-					idx, order, lo, hi);
-			if (test_bit(bit, area->map) != (a ^ b))
-				problem(vs, "region %u: order %u: bit %lu is %d, %#lx/%#lx %s/%s\n",
-					idx, order, bit,
-					test_bit(bit, area->map), lo, hi,
-					a ? "free" : "used", b ? "free" : "used");
-		}
+	if (state == KBUDDY_PAGE_FREE)
+		return tag == KBUDDY_TAG(KBUDDY_KIND_FREE, order);
+	if (kbuddy_tag_is_slab(tag))
+		return true;
+	switch (kbuddy_tag_kind(tag)) {
+	case KBUDDY_KIND_PCP:
+	case KBUDDY_KIND_PAGES:
+	case KBUDDY_KIND_LARGE:
+		return kbuddy_tag_order(tag) == order;
+	default:
+		return false;
 	}
 }
 
+/* Start a block at vs->pfn. Return: false if none starts there. */
+static bool tile_head(struct kbuddy_pool *pool, struct kbuddy_region *r,
+		      struct validate_state *vs)
+{
+	unsigned long pfn = vs->pfn, end = region_end_pfn(r);
+	struct kbuddy_page *page = pfn_desc(r, pfn);
+	unsigned int idx = vs->region, order = page->order;
+	unsigned long nr, tag = READ_ONCE(page->tag);
+
+	if (page->state != KBUDDY_PAGE_FREE && page->state != KBUDDY_PAGE_ALLOC) {
+		problem(vs, "region %u: pfn %#lx: no block head (state %u)\n",
+			idx, pfn, page->state);
+		return false;
+	}
+	if (order >= pool->max_order) {
+		problem(vs, "region %u: pfn %#lx: order %u >= max_order %u\n",
+			idx, pfn, order, pool->max_order);
+		return false;
+	}
+	nr = 1UL << order;
+	if (pfn & (nr - 1))
+		problem(vs, "region %u: pfn %#lx: order %u block misaligned\n",
+			idx, pfn, order);
+	if (nr > end - pfn) {
+		problem(vs, "region %u: pfn %#lx: block of order %u runs past the region\n",
+			idx, pfn, order);
+		nr = end - pfn;
+	}
+	if (!tag_fits(tag, page->state, order))
+		problem(vs, "region %u: pfn %#lx: %s block of order %u has tag %#lx\n",
+			idx, pfn, page->state == KBUDDY_PAGE_FREE ? "free" : "allocated",
+			order, tag);
+	if (page->state == KBUDDY_PAGE_FREE) {
+		vs->free_pages += nr;
+		vs->heads[order]++;
+	} else {
+		vs->used_pages += nr;
+	}
+	vs->head = pfn;
+	vs->nr = nr;
+	vs->i = 1;
+	/* Only a slab marks the pages inside its block. */
+	vs->tag = kbuddy_tag_is_slab(tag) ? tag : 0;
+	return true;
+}
+
+/* Walk the region block by block. Return: true when the region is done. */
+static bool check_tiles(struct kbuddy_pool *pool, struct kbuddy_region *r,
+			struct validate_state *vs, unsigned int *budget)
+{
+	unsigned long end = region_end_pfn(r);
+
+	while (*budget) {
+		if (!vs->i) {
+			if (vs->pfn >= end)
+				return true;
+			(*budget)--;
+			if (!tile_head(pool, r, vs)) {
+				vs->pfn++;
+				continue;
+			}
+		}
+		for (; vs->i < vs->nr && *budget; vs->i++, (*budget)--) {
+			struct kbuddy_page *page = pfn_desc(r, vs->head + vs->i);
+
+			if (page->state != KBUDDY_PAGE_NONE)
+				problem(vs, "region %u: pfn %#lx: head inside block %#lx/%lu pages\n",
+					vs->region, vs->head + vs->i, vs->head, vs->nr);
+			if (READ_ONCE(page->tag) != vs->tag)
+				problem(vs, "region %u: pfn %#lx: tag differs in block %#lx/%lu pages\n",
+					vs->region, vs->head + vs->i, vs->head, vs->nr);
+		}
+		if (vs->i >= vs->nr) {
+			vs->pfn = vs->head + vs->nr;
+			vs->i = 0;
+		}
+	}
+	return false;
+}
+
+/* The free list of vs->order. Return: true when it is done. */
+static bool check_list(struct kbuddy_region *r, struct validate_state *vs,
+		       unsigned int *budget)
+{
+	struct kbuddy_free_area *area = &r->free_area[vs->order];
+	unsigned int idx = vs->region, order = vs->order;
+
+	if (!vs->pos)
+		vs->pos = area->free_list.next;
+	for (; vs->pos != &area->free_list && *budget;
+	     vs->pos = vs->pos->next, (*budget)--) {
+		struct kbuddy_page *page = list_entry(vs->pos, struct kbuddy_page, lru);
+		unsigned long pfn = r->base_pfn + (page - r->pages);
+
+		if (page < r->pages || page >= r->pages + r->nr_pages) {
+			problem(vs, "region %u: order %u: list entry outside the region\n",
+				idx, order);
+			break;
+		}
+		if (page->state != KBUDDY_PAGE_FREE || page->order != order)
+			problem(vs, "region %u: order %u: pfn %#lx: state %u order %u\n",
+				idx, order, pfn, page->state, page->order);
+		if (++vs->listed > r->nr_pages) {
+			problem(vs, "region %u: order %u: free list loops\n",
+				idx, order);
+			break;
+		}
+	}
+	if (*budget && vs->pos != &area->free_list)
+		vs->pos = &area->free_list;	/* broken list: stop walking it */
+	if (vs->pos != &area->free_list)
+		return false;
+	if (vs->listed != area->nr_free)
+		problem(vs, "region %u: order %u: %lu listed, nr_free %lu\n",
+			idx, order, vs->listed, area->nr_free);
+	if (vs->heads[order] != area->nr_free)
+		problem(vs, "region %u: order %u: %lu free heads but nr_free says %lu\n",
+			idx, order, vs->heads[order], area->nr_free);
+	return true;
+}
+
+/* The pair bits of vs->order. Return: true when they are done. */
+static bool check_map(struct kbuddy_region *r, struct validate_state *vs,
+		      unsigned int *budget)
+{
+	struct kbuddy_free_area *area = &r->free_area[vs->order];
+	unsigned int idx = vs->region, order = vs->order;
+
+	if (!area->map)
+		return true;
+	for (; vs->bit < map_bits(r, order) && *budget; vs->bit++, (*budget)--) {
+		unsigned long lo = ((r->base_pfn >> (order + 1)) + vs->bit)
+				   << (order + 1);
+		unsigned long hi = lo + (1UL << order);
+		bool a = is_free_head(r, lo, order);
+		bool b = is_free_head(r, hi, order);
+
+		if (a && b)
+			problem(vs, "region %u: order %u: %#lx and %#lx free, unmerged\n",
+				idx, order, lo, hi);
+		if (test_bit(vs->bit, area->map) != (a ^ b))
+			problem(vs, "region %u: order %u: bit %lu is %d, %#lx/%#lx %s/%s\n",
+				idx, order, vs->bit, test_bit(vs->bit, area->map),
+				lo, hi, a ? "free" : "used", b ? "free" : "used");
+	}
+	return vs->bit >= map_bits(r, order);
+}
+
+/* Begin the checks of region vs->region. */
+static void check_region_start(struct kbuddy_region *r,
+			       struct validate_state *vs)
+{
+	vs->phase = CHECK_TILES;
+	vs->pfn = r->base_pfn;
+	vs->i = 0;
+	vs->nr = 0;
+	vs->free_pages = 0;
+	vs->used_pages = 0;
+	memset(vs->heads, 0, sizeof(vs->heads));
+}
+
+/* One step of a pass. The caller holds the lock. Return: true when done. */
+static bool validate_step(struct kbuddy_pool *pool, struct validate_state *vs)
+{
+	unsigned int budget = KBUDDY_CHECK_CHUNK;
+	struct kbuddy_region *r;
+
+	while (budget) {
+		if (vs->region >= pool->nr_regions) {
+			if (vs->pool_free != pool->nr_free)
+				problem(vs, "pool: regions hold %lu free pages but the pool says %lu\n",
+					vs->pool_free, pool->nr_free);
+			if (vs->pool_pages != pool->nr_pages)
+				problem(vs, "pool: regions hold %lu pages but the pool says %lu\n",
+					vs->pool_pages, pool->nr_pages);
+			return true;
+		}
+		r = &pool->regions[vs->region];
+		switch (vs->phase) {
+		case CHECK_TILES:
+			if (!check_tiles(pool, r, vs, &budget))
+				break;
+			if (vs->free_pages != r->nr_free)
+				problem(vs, "region %u: %lu pages in free blocks but nr_free says %lu\n",
+					vs->region, vs->free_pages, r->nr_free);
+			if (vs->free_pages + vs->used_pages != r->nr_pages)
+				problem(vs, "region %u: free %lu + allocated %lu != %lu pages\n",
+					vs->region, vs->free_pages, vs->used_pages,
+					r->nr_pages);
+			vs->phase = CHECK_LISTS;
+			vs->order = 0;
+			vs->pos = NULL;
+			vs->listed = 0;
+			break;
+		case CHECK_LISTS:
+			if (!check_list(r, vs, &budget))
+				break;
+			vs->pos = NULL;
+			vs->listed = 0;
+			if (++vs->order == pool->max_order) {
+				vs->phase = CHECK_MAPS;
+				vs->order = 0;
+				vs->bit = 0;
+			}
+			break;
+		case CHECK_MAPS:
+			if (!check_map(r, vs, &budget))
+				break;
+			vs->bit = 0;
+			if (++vs->order == pool->max_order)
+				vs->phase = CHECK_DONE;
+			break;
+		case CHECK_DONE:
+			vs->pool_free += r->nr_free;
+			vs->pool_pages += r->nr_pages;
+			vs->region++;
+			if (vs->region < pool->nr_regions)
+				check_region_start(&pool->regions[vs->region], vs);
+			break;
+		}
+	}
+	return false;
+}
+
 /**
- * kbuddy_validate() - cross-check every structure of a pool
+ * kbuddy_validate() - cross-check the page allocator of a pool
  * @pool: the pool
  * @report: called once per problem found (at most KBUDDY_REPORT_MAX times),
  *	or NULL
  * @ctx: passed to @report
  *
  * Checks that block heads tile every region, that each block is aligned to
- * its size and inside its region, that the free lists hold exactly the free
- * heads of their order, that nr_free agrees, that no two free buddies are
- * left unmerged, that every map bit is the XOR of its buddies' freedom, and
- * that free and allocated pages add up to the pool.
+ * its size and inside its region and carries a tag that fits it, that the
+ * free lists hold exactly the free heads of their order, that nr_free
+ * agrees, that no two free buddies are left unmerged, that every map bit is
+ * the XOR of its buddies' freedom, and that free and allocated pages add up
+ * to the pool. Blocks held in per-CPU caches are checked by
+ * kbuddy_pcp_validate().
  *
- * Context: Any context; takes the pool's lock for a time linear in the size
- * of the pool.
- * Return: the number of problems found, 0 when consistent.
+ * The pool's lock is taken for at most KBUDDY_CHECK_CHUNK pages, list
+ * entries or bits at a time. A pass whose pool changed between two chunks
+ * starts again, up to KBUDDY_CHECK_TRIES times.
+ *
+ * Context: Process context.
+ * Return: the number of problems found (0 when consistent), or -EBUSY if
+ * the pool changed under every pass, so that nothing could be concluded.
  */
-unsigned long kbuddy_validate(struct kbuddy_pool *pool,
-			      kbuddy_report_fn report, void *ctx)
+long kbuddy_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
+		     void *ctx)
 {
-	struct validate_state vs = { .report = report, .ctx = ctx };
-	unsigned long flags, free_pages = 0, nr_pages = 0;
-	unsigned int i;
+	struct validate_state *vs;
+	unsigned long flags;
+	unsigned int tries;
+	long ret = -EBUSY;
+	bool done = false;
 
-	spin_lock_irqsave(&pool->lock, flags);
-	for (i = 0; i < pool->nr_regions; i++) {
-		validate_region(pool, i, &vs);
-		free_pages += pool->regions[i].nr_free;
-		nr_pages += pool->regions[i].nr_pages;
+	vs = kmalloc(sizeof(*vs), GFP_KERNEL);
+	if (!vs)
+		return -ENOMEM;
+	for (tries = 0; tries < KBUDDY_CHECK_TRIES && !done; tries++) {
+		memset(vs, 0, sizeof(*vs));
+		vs->report = report;
+		vs->ctx = ctx;
+		spin_lock_irqsave(&pool->lock, flags);
+		vs->seq = pool->seq;
+		if (pool->nr_regions)
+			check_region_start(&pool->regions[0], vs);
+		spin_unlock_irqrestore(&pool->lock, flags);
+		for (;;) {
+			spin_lock_irqsave(&pool->lock, flags);
+			if (pool->seq != vs->seq) {
+				spin_unlock_irqrestore(&pool->lock, flags);
+				break;
+			}
+			done = validate_step(pool, vs);
+			spin_unlock_irqrestore(&pool->lock, flags);
+			if (done)
+				break;
+			cond_resched();
+		}
+		/* What a step found was found in a consistent pool. */
+		if (done || vs->problems) {
+			ret = vs->problems;
+			done = true;
+		}
 	}
-	if (free_pages != pool->nr_free)
-		problem(&vs, "pool: regions hold %lu free pages but the pool says %lu\n",
-			free_pages, pool->nr_free);
-	if (nr_pages != pool->nr_pages)
-		problem(&vs, "pool: regions hold %lu pages but the pool says %lu\n",
-			nr_pages, pool->nr_pages);
-	spin_unlock_irqrestore(&pool->lock, flags);
-	return vs.problems;
+	kfree(vs);
+	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_validate, KBUDDY_INTERNAL);
 
-/* ==== Owned blocks: the slab layer and the malloc family ================= */
-
-static void set_owner(struct kbuddy_region *r, unsigned long pfn,
-		      unsigned int order, void *owner)
-{
-	unsigned long i;
-
-	for (i = 0; i < 1UL << order; i++)
-		WRITE_ONCE(pfn_desc(r, pfn + i)->owner, owner);
-}
+/* ==== Blocks and their owners ============================================ */
 
 /**
- * kbuddy_alloc_owned() - allocate a block and mark who owns it
+ * kbuddy_block_alloc() - take a block from the free lists for an owner
  * @pool: the pool
  * @order: order of the block
  * @gfp: allocation flags
- * @owner: stored in the descriptor of every page of the block (a slab, or
- *	KBUDDY_OWNER_LARGE), NULL for a plain kbuddy_alloc_pages() block
+ * @tag: the block's owner: KBUDDY_TAG(PAGES or LARGE, @order) or a slab
  *
- * Context: Any context.
+ * Context: Any context allowed by the pool's lock.
  * Return: the block's address, or NULL.
  */
-void *kbuddy_alloc_owned(struct kbuddy_pool *pool, unsigned int order,
-			 gfp_t gfp, void *owner)
+void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
+			 gfp_t gfp, unsigned long tag)
 {
 	unsigned long flags, pfn;
 	unsigned int i;
@@ -580,10 +774,8 @@ void *kbuddy_alloc_owned(struct kbuddy_pool *pool, unsigned int order,
 	for (i = 0; i < pool->nr_regions; i++) {
 		struct kbuddy_region *r = &pool->regions[i];
 
-		if (alloc_from_region(pool, r, order, &pfn)) {
+		if (alloc_from_region(pool, r, order, tag, &pfn)) {
 			addr = pfn_virt(r, pfn);
-			if (owner)
-				set_owner(r, pfn, order, owner);
 			break;
 		}
 	}
@@ -599,34 +791,32 @@ void *kbuddy_alloc_owned(struct kbuddy_pool *pool, unsigned int order,
 }
 
 /**
- * kbuddy_alloc_batch() - allocate up to @n blocks under one lock hold
+ * kbuddy_alloc_batch() - take up to @n blocks for a CPU's page cache
  * @pool: the pool
  * @order: order of the blocks
  * @out: where to put each block's address and descriptor
  * @n: how many are wanted
  *
- * The blocks are marked owned by KBUDDY_OWNER_PCP: they fill a CPU's page
- * cache and are not counted as allocations until handed out.
+ * The blocks are tagged cached (KBUDDY_KIND_PCP): they belong to the CPU
+ * cache that asked, and are not counted as allocations until handed out.
  *
- * Context: Any context.
- * Return: how many blocks were allocated.
+ * Context: Any context allowed by the pool's lock.
+ * Return: how many blocks were taken.
  */
 unsigned int kbuddy_alloc_batch(struct kbuddy_pool *pool, unsigned int order,
 				struct kbuddy_pcp_block *out, unsigned int n)
 {
+	unsigned long flags, pfn, tag = KBUDDY_TAG(KBUDDY_KIND_PCP, order);
 	unsigned int i = 0, got = 0;
-	unsigned long flags, pfn;
 
 	spin_lock_irqsave(&pool->lock, flags);
 	while (got < n && i < pool->nr_regions) {
 		struct kbuddy_region *r = &pool->regions[i];
 
-		if (!alloc_from_region(pool, r, order, &pfn)) {
+		if (!alloc_from_region(pool, r, order, tag, &pfn)) {
 			i++;
 			continue;
 		}
-		/* The head alone marks a cached block (pcp.c claims it so). */
-		WRITE_ONCE(pfn_desc(r, pfn)->owner, KBUDDY_OWNER_PCP);
 		out[got].addr = pfn_virt(r, pfn);
 		out[got].page = pfn_desc(r, pfn);
 		got++;
@@ -639,10 +829,10 @@ unsigned int kbuddy_alloc_batch(struct kbuddy_pool *pool, unsigned int order,
  * kbuddy_free_batch() - give blocks of a CPU's page cache back
  * @pool: the pool
  * @order: order of the blocks
- * @blocks: the blocks, owned by KBUDDY_OWNER_PCP
+ * @blocks: the blocks, tagged cached and held by the caller's CPU cache
  * @n: how many
  *
- * Context: Any context.
+ * Context: Any context allowed by the pool's lock.
  */
 void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
 		       struct kbuddy_pcp_block *blocks, unsigned int n)
@@ -655,11 +845,11 @@ void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
 		struct kbuddy_region *r = kbuddy_find_region(pool, blocks[i].addr);
 		unsigned long pfn = r->base_pfn + (blocks[i].page - r->pages);
 
-		WRITE_ONCE(blocks[i].page->owner, NULL);
 		pool->stats.counter[KBUDDY_MERGE] +=
 			free_one_block(pool->max_order, r, pfn, order);
 		pool->nr_free += 1UL << order;
 	}
+	pool->seq++;
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
@@ -668,7 +858,7 @@ void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
  * @pool: the pool
  * @order: its order
  *
- * Context: Any context.
+ * Context: Any context allowed by the pool's lock.
  */
 void kbuddy_count_fail(struct kbuddy_pool *pool, unsigned int order)
 {
@@ -722,29 +912,28 @@ static const char *bad_free_reason(enum kbuddy_counter kind)
 }
 
 /*
- * Check that @addr heads an allocated block of @order (or of any order, for
- * KBUDDY_ANY_ORDER) owned by @owner. The caller holds the pool's lock.
- * Return: KBUDDY_NR_COUNTERS if so, else the kind of bad free; *@rp, *@pfnp
- * and *@orderp describe the block.
+ * Does @addr head an allocated block of @order whose tag is @tag? The caller
+ * holds the pool's lock, which keeps every state but the tags of allocated
+ * and cached blocks still.
+ * Return: KBUDDY_NR_COUNTERS if so, else the kind of bad free; *@rp and
+ * *@pfnp describe the block.
  */
-static enum kbuddy_counter check_owned(struct kbuddy_pool *pool, void *addr,
-				       unsigned int *orderp, void *owner,
+static enum kbuddy_counter check_block(struct kbuddy_pool *pool, void *addr,
+				       unsigned int order, unsigned long tag,
 				       struct kbuddy_region **rp,
 				       unsigned long *pfnp)
 {
-	unsigned int order = *orderp;
 	struct kbuddy_region *r;
 	struct kbuddy_page *page;
-	unsigned long pfn;
+	unsigned long pfn, now;
 
 	*rp = r = kbuddy_find_region(pool, addr);
 	if (!r)
 		return KBUDDY_BAD_FREE_OUTSIDE;
 	*pfnp = pfn = r->base_pfn + ((addr - r->virt) >> PAGE_SHIFT);
-	if (order != KBUDDY_ANY_ORDER && order >= pool->max_order)
+	if (order >= pool->max_order)
 		return KBUDDY_BAD_FREE_WRONG_ORDER;
-	if (!PAGE_ALIGNED(addr - r->virt) ||
-	    (order != KBUDDY_ANY_ORDER && (pfn & ((1UL << order) - 1))))
+	if (!PAGE_ALIGNED(addr - r->virt) || (pfn & ((1UL << order) - 1)))
 		return KBUDDY_BAD_FREE_MISALIGNED;
 	page = pfn_desc(r, pfn);
 	if (page->state == KBUDDY_PAGE_NONE)
@@ -752,27 +941,28 @@ static enum kbuddy_counter check_owned(struct kbuddy_pool *pool, void *addr,
 							 KBUDDY_BAD_FREE_NOT_HEAD;
 	if (page->state == KBUDDY_PAGE_FREE)
 		return KBUDDY_BAD_FREE_DOUBLE;
+	now = READ_ONCE(page->tag);
 	/* Freed already, and held in a CPU's page cache. */
-	if (page->owner == KBUDDY_OWNER_PCP)
+	if (kbuddy_tag_kind(now) == KBUDDY_KIND_PCP)
 		return KBUDDY_BAD_FREE_DOUBLE;
-	if (page->owner != owner)
+	if (kbuddy_tag_is_slab(now) != kbuddy_tag_is_slab(tag) ||
+	    kbuddy_tag_kind(now) != kbuddy_tag_kind(tag) ||
+	    (kbuddy_tag_is_slab(now) && now != tag))
 		return KBUDDY_BAD_FREE_WRONG_ALLOCATOR;
-	if (order == KBUDDY_ANY_ORDER)
-		*orderp = page->order;
-	else if (page->order != order)
+	if (page->order != order || now != tag)
 		return KBUDDY_BAD_FREE_WRONG_ORDER;
 	return KBUDDY_NR_COUNTERS;
 }
 
-static void report_bad_free(struct kbuddy_pool *pool, void *addr,
-			    struct kbuddy_region *r, unsigned long pfn,
-			    unsigned int order, enum kbuddy_counter bad,
-			    unsigned long caller)
+/* Count and report a refused free. The caller holds the pool's lock. */
+static void refuse_free(struct kbuddy_pool *pool, void *addr,
+			struct kbuddy_region *r, unsigned long pfn,
+			unsigned int order, enum kbuddy_counter bad,
+			unsigned long caller)
 {
 	phys_addr_t phys = PFN_PHYS(pfn);
 
-	if (order == KBUDDY_ANY_ORDER)
-		order = 0;
+	pool->stats.counter[bad]++;
 	if (r)
 		pr_warn_ratelimited("pool %s: refused free of %pa order %u: %s (caller %pS)\n",
 				    pool->name, &phys, order,
@@ -784,84 +974,104 @@ static void report_bad_free(struct kbuddy_pool *pool, void *addr,
 }
 
 /**
- * kbuddy_free_owned() - free a block allocated by kbuddy_alloc_owned()
+ * kbuddy_block_free() - give an allocated block back to the free lists
  * @pool: the pool
  * @addr: the block's address
- * @order: its order, or KBUDDY_ANY_ORDER to take the order it has
- * @owner: the owner it was allocated with
+ * @order: its order
+ * @tag: its owner, as given to kbuddy_block_alloc()
  * @caller: the address reported for a bad free
  *
- * Context: Any context.
+ * The block is claimed from exactly @tag (kbuddy_block_claim()) under the
+ * pool's lock: of two frees of one block, however they race with each other
+ * and with a lockless free into a CPU's page cache, exactly one succeeds.
+ *
+ * Context: Any context allowed by the pool's lock.
  * Return: 0, or -EINVAL for a refused free (the pool unchanged).
  */
-int kbuddy_free_owned(struct kbuddy_pool *pool, void *addr, unsigned int order,
-		      void *owner, unsigned long caller)
+int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
+		      unsigned long tag, unsigned long caller)
 {
 	enum kbuddy_counter bad;
 	struct kbuddy_region *r;
-	unsigned long flags, pfn = 0;
+	struct kbuddy_page *page;
+	unsigned long flags, pfn = 0, i;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	bad = check_owned(pool, addr, &order, owner, &r, &pfn);
+	bad = check_block(pool, addr, order, tag, &r, &pfn);
+	if (bad == KBUDDY_NR_COUNTERS) {
+		page = pfn_desc(r, pfn);
+		if (!kbuddy_block_claim(page, tag, 0))
+			bad = KBUDDY_BAD_FREE_DOUBLE;	/* a lockless free won */
+	}
 	if (bad != KBUDDY_NR_COUNTERS) {
-		pool->stats.counter[bad]++;
+		refuse_free(pool, addr, r, pfn, order, bad, caller);
 		spin_unlock_irqrestore(&pool->lock, flags);
-		report_bad_free(pool, addr, r, pfn, order, bad, caller);
 		return -EINVAL;
 	}
-	if (owner)
-		set_owner(r, pfn, order, NULL);
+	if (kbuddy_tag_is_slab(tag))
+		for (i = 1; i < 1UL << order; i++)
+			kbuddy_block_hand(page + i, 0);
 	pool->stats.counter[KBUDDY_MERGE] +=
 		free_one_block(pool->max_order, r, pfn, order);
 	pool->nr_free += 1UL << order;
+	pool->seq++;
 	pool->stats.free[order]++;
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return 0;
 }
 
 /**
- * kbuddy_owned_order() - order of an allocated block owned by @owner
+ * kbuddy_block_order() - order of the allocated block at @addr, if of @kind
  * @pool: the pool
- * @addr: the block's address
- * @owner: its owner
+ * @addr: an address
+ * @kind: KBUDDY_KIND_PAGES or KBUDDY_KIND_LARGE
+ *
+ * A lockless read: the answer may be stale by the time it is used, so it
+ * may inform (kbuddy_ksize()) but never decide a free.
  *
  * Context: Any context.
- * Return: the order, or -EINVAL if @addr is not such a block.
+ * Return: the order, or -EINVAL if @addr heads no block of @kind.
  */
-int kbuddy_owned_order(struct kbuddy_pool *pool, void *addr, void *owner)
+int kbuddy_block_order(struct kbuddy_pool *pool, const void *addr,
+		       unsigned int kind)
 {
-	unsigned int order = KBUDDY_ANY_ORDER;
-	struct kbuddy_region *r;
-	unsigned long flags, pfn;
-	enum kbuddy_counter bad;
+	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
+	unsigned long off, tag;
 
-	spin_lock_irqsave(&pool->lock, flags);
-	bad = check_owned(pool, addr, &order, owner, &r, &pfn);
-	spin_unlock_irqrestore(&pool->lock, flags);
-	return bad == KBUDDY_NR_COUNTERS ? order : -EINVAL;
+	if (!r)
+		return -EINVAL;
+	off = addr - r->virt;
+	if (!PAGE_ALIGNED(off))
+		return -EINVAL;
+	tag = READ_ONCE(r->pages[off >> PAGE_SHIFT].tag);
+	return kbuddy_tag_kind(tag) == kind ? kbuddy_tag_order(tag) : -EINVAL;
 }
 
 /**
- * kbuddy_resize_owned() - shrink or grow an allocated block in place
+ * kbuddy_block_resize() - shrink or grow a malloc whole block in place
  * @pool: the pool
  * @addr: the block's address
  * @order: its order now
  * @new_order: the order it should have
- * @owner: its owner
  *
  * Shrinking splits the block and frees the tail (orders @new_order ..
  * @order - 1) back to the free areas. Growing takes, for each order from
  * @order up, the buddy above the block, which must be free as a whole block
- * of that order; the block must be aligned to @new_order.
+ * of that order; the block must be aligned to @new_order. The block changes
+ * order by a claim from exactly KBUDDY_TAG(LARGE, @order), so a free racing
+ * with the resize either wins (and the resize is refused) or loses.
  *
- * Context: Any context.
+ * Context: Any context allowed by the pool's lock.
  * Return: 0, -ENOMEM if the buddies needed to grow are not all free, or
- * -EINVAL if @addr is not an allocated block of @order owned by @owner.
+ * -EINVAL if @addr is not a malloc whole block of @order.
  */
-int kbuddy_resize_owned(struct kbuddy_pool *pool, void *addr,
-			unsigned int order, unsigned int new_order, void *owner)
+int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
+			unsigned int order, unsigned int new_order)
 {
+	unsigned long tag = KBUDDY_TAG(KBUDDY_KIND_LARGE, order);
+	unsigned long new_tag = KBUDDY_TAG(KBUDDY_KIND_LARGE, new_order);
 	struct kbuddy_region *r;
+	struct kbuddy_page *page;
 	unsigned long flags, pfn;
 	unsigned int k;
 	int err = 0;
@@ -869,23 +1079,12 @@ int kbuddy_resize_owned(struct kbuddy_pool *pool, void *addr,
 	if (new_order >= pool->max_order)
 		return -ENOMEM;
 	spin_lock_irqsave(&pool->lock, flags);
-	if (check_owned(pool, addr, &order, owner, &r, &pfn) !=
-	    KBUDDY_NR_COUNTERS) {
+	if (check_block(pool, addr, order, tag, &r, &pfn) != KBUDDY_NR_COUNTERS) {
 		err = -EINVAL;
 		goto out;
 	}
-	if (new_order < order) {
-		pfn_desc(r, pfn)->order = new_order;
-		for (k = new_order; k < order; k++) {
-			unsigned long tail = pfn + (1UL << k);
-
-			set_owner(r, tail, k, NULL);
-			pool->stats.counter[KBUDDY_MERGE] +=
-				free_one_block(pool->max_order, r, tail, k);
-			pool->stats.counter[KBUDDY_SPLIT]++;
-		}
-		pool->nr_free += (1UL << order) - (1UL << new_order);
-	} else if (new_order > order) {
+	page = pfn_desc(r, pfn);
+	if (new_order > order) {
 		if (pfn & ((1UL << new_order) - 1) ||
 		    pfn + (1UL << new_order) > region_end_pfn(r)) {
 			err = -ENOMEM;
@@ -896,15 +1095,31 @@ int kbuddy_resize_owned(struct kbuddy_pool *pool, void *addr,
 				err = -ENOMEM;
 				goto out;
 			}
+	}
+	if (new_order == order)
+		goto out;
+	if (!kbuddy_block_claim(page, tag, new_tag)) {
+		err = -EINVAL;	/* freed meanwhile */
+		goto out;
+	}
+	pool->seq++;
+	page->order = new_order;
+	if (new_order < order) {
+		for (k = new_order; k < order; k++) {
+			pool->stats.counter[KBUDDY_MERGE] +=
+				free_one_block(pool->max_order, r,
+					       pfn + (1UL << k), k);
+			pool->stats.counter[KBUDDY_SPLIT]++;
+		}
+		pool->nr_free += (1UL << order) - (1UL << new_order);
+	} else {
 		for (k = order; k < new_order; k++) {
 			unsigned long buddy = pfn + (1UL << k);
 
 			del_free_block(r, pfn_desc(r, buddy), buddy, k);
 			r->nr_free -= 1UL << k;
-			set_owner(r, buddy, k, owner);
 			pool->stats.counter[KBUDDY_MERGE]++;
 		}
-		pfn_desc(r, pfn)->order = new_order;
 		pool->nr_free -= (1UL << new_order) - (1UL << order);
 	}
 out:
@@ -913,18 +1128,19 @@ out:
 }
 
 /**
- * kbuddy_page_owner() - the owner recorded for the page holding @addr
+ * kbuddy_page_slab() - the slab holding @addr, for tests
  * @pool: the pool
  * @addr: any address
  *
- * Lockless: the owner of a block that is being freed at the same time may be
- * stale; callers that dereference a slab owner do so under RCU.
+ * Lockless: dereference the result only under rcu_read_lock().
  *
  * Context: Any context.
- * Return: the owner, or NULL if there is none or @addr is not in the pool.
+ * Return: the slab, or NULL if @addr lies in no slab of the pool.
  */
-void *kbuddy_page_owner(struct kbuddy_pool *pool, const void *addr)
+struct kbuddy_slab *kbuddy_page_slab(struct kbuddy_pool *pool, const void *addr)
 {
-	return kbuddy_owner_of(pool, addr);
+	unsigned long tag = kbuddy_tag_of(pool, addr);
+
+	return kbuddy_tag_is_slab(tag) ? (struct kbuddy_slab *)tag : NULL;
 }
-EXPORT_SYMBOL_NS_GPL(kbuddy_page_owner, KBUDDY_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(kbuddy_page_slab, KBUDDY_INTERNAL);

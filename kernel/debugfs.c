@@ -273,12 +273,14 @@ static __printf(2, 0) void seq_report(void *ctx, const char *fmt, va_list args)
 static int validate_show(struct seq_file *m, void *v)
 {
 	struct kbuddy_pool *pool = m->private;
-	unsigned long problems = kbuddy_pool_check(pool, seq_report, m);
+	long problems = kbuddy_pool_check(pool, seq_report, m);
 
 	if (!problems)
 		seq_puts(m, "ok\n");
+	else if (problems > 0)
+		seq_printf(m, "%ld problems\n", problems);
 	else
-		seq_printf(m, "%lu problems\n", problems);
+		seq_printf(m, "not checked: error %ld\n", problems);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(validate);

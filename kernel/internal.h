@@ -8,6 +8,7 @@
 
 #include <linux/bits.h>
 #include <linux/list.h>
+#include <linux/local_lock.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/reciprocal_div.h>
@@ -21,7 +22,69 @@ struct dentry;
 struct page;
 struct resource;
 
-/* What a page descriptor says about its page. */
+/* ==== Ownership ==========================================================
+ *
+ * Who owns a block of pages is one word, the tag of the block's head
+ * descriptor; who owns a slab object is one byte, its state. Every change of
+ * owner is one of the transitions below, made by the helpers named there and
+ * nowhere else.
+ *
+ * Blocks (struct kbuddy_page.tag of the head page):
+ *
+ *   state    tag                          state owned by
+ *   free     KBUDDY_TAG(FREE, order)      pool->lock
+ *   cached   KBUDDY_TAG(PCP, order)       the CPU cache holding it, under
+ *                                         that CPU's pcp local_lock
+ *   pages    KBUDDY_TAG(PAGES, order)     the caller of kbuddy_alloc_pages()
+ *   malloc   KBUDDY_TAG(LARGE, order)     the caller of kbuddy_malloc()
+ *   slab     the struct kbuddy_slab *     the slab's cache
+ *
+ * A page that heads no block has tag 0, except in a slab, where every page
+ * carries the slab pointer (slabs are at most order 3, so this stays cheap)
+ * so that an object finds its slab in one load. A tag never needs more than
+ * the head: a block's owner is O(1) to set and to read whatever its order.
+ *
+ * Transitions:
+ *   free   -> any      alloc_from_region(), under pool->lock (plain store:
+ *                      the lock owns free blocks)
+ *   cached -> pages, malloc
+ *                      the holding CPU, under its local_lock (plain store)
+ *   cached -> free     kbuddy_free_batch(), by the holder, under pool->lock
+ *   pages, malloc -> cached
+ *                      a free, lockless: kbuddy_block_claim() from exactly
+ *                      KBUDDY_TAG(kind, order)
+ *   pages, malloc, slab -> free
+ *                      a free under pool->lock: kbuddy_block_claim() too
+ *
+ * The rule that makes frees race-free: a state owned by a caller (pages,
+ * malloc, and an allocated object) is left only by a cmpxchg from its exact
+ * value, which includes the kind and the order. Of two frees of one block or
+ * object, however they interleave with drains, refills and other frees,
+ * exactly one cmpxchg succeeds; the other free finds a different value and
+ * is refused with nothing changed. A lockless read of a tag or a state
+ * decides nothing by itself: it only picks the path that then claims.
+ *
+ * Objects (struct kbuddy_slab.state[i]):
+ *   FREE    on its slab's freelist             the cache's lock
+ *   CACHED  in a magazine                      the magazine's holder: its
+ *                                              CPU (local_lock) or the depot
+ *                                              (the cache's lock)
+ *   ALLOC   handed out                         the caller
+ *   FREE -> CACHED, ALLOC   slab_pop(), under the cache's lock
+ *   CACHED -> ALLOC         the holder (plain store)
+ *   CACHED -> FREE          mag_flush(), under the cache's lock
+ *   ALLOC -> CACHED         a free: kbuddy_obj_claim(), a cmpxchg
+ *
+ * Lifetimes: slab descriptors and caches are freed after an RCU grace
+ * period. A lockless lookup (tag -> slab -> cache) runs inside
+ * rcu_read_lock() until it has claimed the object or finished refusing it.
+ *
+ * Lock order: the CPU hotplug lock, kbuddy_pools_mutex, a pool's
+ * caches_lock, kbuddy_cpu_work_mutex (kbuddy_run_on_cpus()), a per-CPU
+ * local_lock (page cache or magazines), a cache's lock, a pool's lock.
+ */
+
+/* What a page descriptor says about its place in the buddy structure. */
 enum kbuddy_page_state {
 	/* Not the head of a block: inside a block, whatever that block is. */
 	KBUDDY_PAGE_NONE = 0,
@@ -31,38 +94,84 @@ enum kbuddy_page_state {
 	KBUDDY_PAGE_ALLOC,
 };
 
+/* Kinds of block a tag names; a slab's tag is its descriptor instead. */
+enum kbuddy_kind {
+	KBUDDY_KIND_FREE = 1,	/* free, in the buddy lists */
+	KBUDDY_KIND_PCP,	/* free, held in a CPU's page cache */
+	KBUDDY_KIND_PAGES,	/* a kbuddy_alloc_pages() block */
+	KBUDDY_KIND_LARGE,	/* a kbuddy_malloc() whole block */
+};
+
+/*
+ * A non-slab tag: bit 0 set (slab descriptors are aligned, so their bit 0
+ * is clear), the kind in bits 1-3, the order from bit 8.
+ */
+#define KBUDDY_TAG(kind, order) \
+	((((unsigned long)(order)) << 8) | ((unsigned long)(kind) << 1) | 1UL)
+
+static inline bool kbuddy_tag_is_slab(unsigned long tag)
+{
+	return tag && !(tag & 1UL);
+}
+
+static inline unsigned int kbuddy_tag_kind(unsigned long tag)
+{
+	return (tag & 1UL) ? (tag >> 1) & 7 : 0;
+}
+
+static inline unsigned int kbuddy_tag_order(unsigned long tag)
+{
+	return tag >> 8;
+}
+
 /**
  * struct kbuddy_page - descriptor of one page of a region
  * @lru: link on free_area[@order].free_list while @state is FREE
  * @order: order of the block this page heads (FREE and ALLOC only)
  * @state: an enum kbuddy_page_state
- * @owner: on every page of an allocated block: the slab it holds, or
- *	KBUDDY_OWNER_LARGE for a kbuddy_malloc() block; NULL for a
- *	kbuddy_alloc_pages() block and for free pages. Written under the pool's
- *	lock, read locklessly to find an object's slab.
+ * @tag: who owns the block this page heads (see "Ownership" above); read
+ *	locklessly, changed only by the transitions listed there
  *
  * Descriptors live outside the managed memory, so a stray write into an
  * allocated block cannot corrupt the allocator. Only block heads carry a
  * state: a split sets the head of the upper half, a merge clears the head of
  * the absorbed buddy, so finding a block never scans its pages.
- * All fields are protected by the pool's lock.
+ * @lru, @order and @state are protected by the pool's lock.
  */
 struct kbuddy_page {
 	struct list_head lru;
 	u8 order;
 	u8 state;
-	void *owner;
+	unsigned long tag;
 };
+
+/*
+ * Take ownership of the block headed by @page from exactly the state @from
+ * (a tag) to @to. Return: true if this caller won.
+ */
+static inline bool kbuddy_block_claim(struct kbuddy_page *page,
+				      unsigned long from, unsigned long to)
+{
+	return try_cmpxchg(&page->tag, &from, to);
+}
+
+/* Hand a block whose state this caller owns (free or cached) to @tag. */
+static inline void kbuddy_block_hand(struct kbuddy_page *page,
+				     unsigned long tag)
+{
+	WRITE_ONCE(page->tag, tag);
+}
+
+/*
+ * A point where a lockless read precedes an atomic claim. Empty in the
+ * kernel; the userspace build stops threads here to force each race.
+ */
+#ifndef kbuddy_race_hook
+#define kbuddy_race_hook(name) do { } while (0)
+#endif
 
 /* Size classes of the malloc family: 8 .. PAGE_SIZE / 2, with 96 and 192. */
 #define KBUDDY_NR_KMALLOC	(PAGE_SHIFT - 3 + 2)
-
-/* Owner of the blocks of the malloc family that bypass the slab caches. */
-#define KBUDDY_OWNER_LARGE	((void *)1UL)
-/* Owner of free blocks held in a CPU's page cache. */
-#define KBUDDY_OWNER_PCP	((void *)2UL)
-/* Is @owner a slab (rather than NULL or one of the markers above)? */
-#define KBUDDY_OWNER_IS_SLAB(owner)	((unsigned long)(owner) > 2UL)
 
 /* ==== Per-CPU page caches (pcp.c) ======================================== */
 
@@ -91,25 +200,24 @@ extern const char *const kbuddy_pcp_counter_names[KBUDDY_NR_PCP_COUNTERS];
 
 /**
  * struct kbuddy_pcp - one CPU's cache of free small blocks of a pool
+ * @lock: protects everything below; taken with local_lock_irqsave() on the
+ *	CPU itself (on PREEMPT_RT a per-CPU sleeping lock, elsewhere interrupts
+ *	off). Another CPU never touches it: drains and checks run on the CPU,
+ *	from a work item (kbuddy_run_on_cpus()), or once the CPU is dead.
  * @count: blocks held per order
  * @alloc: allocations served per order
  * @free: frees taken per order
  * @events: the enum kbuddy_pcp_counter counters
  * @block: the blocks, a stack per order
- *
- * Only its CPU touches it, with interrupts off; other CPUs reach it through
- * an IPI (validate) or when the CPU is offline (drain).
  */
 struct kbuddy_pcp {
+	local_lock_t lock; /* see above */
 	unsigned int count[KBUDDY_PCP_ORDERS];
 	unsigned long alloc[KBUDDY_PCP_ORDERS];
 	unsigned long free[KBUDDY_PCP_ORDERS];
 	unsigned long events[KBUDDY_NR_PCP_COUNTERS];
 	struct kbuddy_pcp_block block[KBUDDY_PCP_ORDERS][KBUDDY_PCP_HIGH];
 };
-
-/* For kbuddy_free_owned(): whatever order the block has. */
-#define KBUDDY_ANY_ORDER	(~0U)
 
 /**
  * struct kbuddy_free_area - free blocks of one order in one region
@@ -197,16 +305,20 @@ struct kbuddy_stats {
 
 /**
  * struct kbuddy_pool - a buddy allocator over one or more regions
- * @lock: protects everything below it but @node and @debugfs, and the
- *	mutable fields of every region; taken with irqsave
+ * @lock: protects @nr_pages, @nr_free, @seq, @stats, the free areas, nr_free
+ *	and descriptors' order and state of every region, and the growth of
+ *	@nr_regions; taken with irqsave. Block tags follow "Ownership" above.
  * @max_order: blocks have orders 0 .. @max_order - 1; fixed at creation
  * @nr_regions: regions in use in @regions; grows only, under @lock, with
  *	release semantics so that kbuddy_find_region() may read it locklessly
  * @regions: the regions, filled in before @nr_regions counts them
  * @nr_pages: pages in all regions
  * @nr_free: free pages in all regions
+ * @seq: bumped by every change to the free areas, so that a check done in
+ *	chunks (validate) knows whether the pool changed between two chunks
  * @stats: counters
- * @pcp: per-CPU caches of small free blocks, or NULL when disabled
+ * @pcp: per-CPU caches of small free blocks, or NULL when disabled; set
+ *	before the pool is visible and never changed after
  * @caches_lock: protects @caches
  * @caches: the pool's slab caches, kmalloc size classes first
  * @kmalloc: the malloc family's size classes, smallest first; set when
@@ -222,6 +334,7 @@ struct kbuddy_pool {
 	struct kbuddy_region regions[KBUDDY_MAX_REGIONS];
 	unsigned long nr_pages;
 	unsigned long nr_free;
+	unsigned long seq;
 	struct kbuddy_stats stats;
 	struct kbuddy_pcp __percpu *pcp;
 
@@ -296,15 +409,14 @@ enum kbuddy_cpu_counter {
 
 /**
  * struct kbuddy_cache_cpu - a cache's objects on one CPU
+ * @lock: protects everything below, as struct kbuddy_pcp's lock does
  * @loaded: the magazine allocations pop from and frees push to
  * @previous: the other magazine, full or empty, swapped in when @loaded runs
  *	out (Bonwick's two-magazine rule bounds depot trips)
  * @count: the enum kbuddy_cpu_counter counters
- *
- * Only its CPU touches it, with interrupts off; other CPUs reach it through
- * an IPI (drain, validate) or when the CPU is offline.
  */
 struct kbuddy_cache_cpu {
+	local_lock_t lock; /* see above */
 	struct kbuddy_magazine *loaded;
 	struct kbuddy_magazine *previous;
 	unsigned long count[KBUDDY_NR_CPU_COUNTERS];
@@ -358,12 +470,15 @@ extern const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS];
  * @nr_partial: slabs on @partial
  * @nr_full: slabs on @full
  * @nr_empty: slabs on @empty
+ * @nr_inuse: objects not on a freelist, in all slabs (handed out or cached)
  * @depot_full: full magazines
  * @depot_empty: empty magazines
  * @nr_depot_full: magazines on @depot_full
  * @nr_depot_empty: magazines on @depot_empty
  * @count: the enum kbuddy_cache_counter counters
  * @node: on the pool's list of caches, under the pool's caches_lock
+ * @rcu: the cache is freed after a grace period: a lockless lookup from an
+ *	object (tag -> slab -> cache) may still read it
  * @name: shown in slabinfo
  *
  * The fields above @cpu are set at creation and never change.
@@ -391,6 +506,7 @@ struct kbuddy_cache {
 	unsigned long nr_partial;
 	unsigned long nr_full;
 	unsigned long nr_empty;
+	unsigned long nr_inuse;
 	struct list_head depot_full;
 	struct list_head depot_empty;
 	unsigned long nr_depot_full;
@@ -398,6 +514,7 @@ struct kbuddy_cache {
 	unsigned long count[KBUDDY_NR_CACHE_COUNTERS];
 
 	struct list_head node;
+	struct rcu_head rcu;
 	char name[KBUDDY_NAME_LEN + 1];
 };
 
@@ -425,6 +542,23 @@ struct kbuddy_cache_info {
 typedef void (*kbuddy_report_fn)(void *ctx, const char *fmt, va_list args)
 	__printf(2, 0);
 
+/*
+ * Long walks (validate, leak reports) take a lock for at most this many
+ * pages, list entries or bits at a time, so that interrupts stay off for a
+ * bounded time whatever the size of a region.
+ */
+#define KBUDDY_CHECK_CHUNK	1024
+
+/*
+ * On PREEMPT_RT kbuddy's locks sleep: a caller that cannot sleep there (hard
+ * interrupt, interrupts or preemption disabled by hand, a raw spinlock held)
+ * is refused, as kmalloc() refuses it. Elsewhere every context but NMI works.
+ */
+static inline bool kbuddy_context_refused(void)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible();
+}
+
 /* buddy.c: the page allocator proper. */
 __printf(3, 4) void kbuddy_report(kbuddy_report_fn report, void *ctx,
 				  const char *fmt, ...);
@@ -433,18 +567,20 @@ void kbuddy_region_fini(struct kbuddy_pool *pool, struct kbuddy_region *r);
 unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
 					struct kbuddy_region *r,
 					kbuddy_report_fn report, void *ctx);
-unsigned long kbuddy_validate(struct kbuddy_pool *pool,
-			      kbuddy_report_fn report, void *ctx);
+long kbuddy_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
+		     void *ctx);
 void kbuddy_pool_init(struct kbuddy_pool *pool, const char *name,
 		      unsigned int max_order);
-void *kbuddy_alloc_owned(struct kbuddy_pool *pool, unsigned int order,
-			 gfp_t gfp, void *owner);
-int kbuddy_free_owned(struct kbuddy_pool *pool, void *addr, unsigned int order,
-		      void *owner, unsigned long caller);
-int kbuddy_owned_order(struct kbuddy_pool *pool, void *addr, void *owner);
-int kbuddy_resize_owned(struct kbuddy_pool *pool, void *addr,
-			unsigned int order, unsigned int new_order, void *owner);
-void *kbuddy_page_owner(struct kbuddy_pool *pool, const void *addr);
+void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
+			 gfp_t gfp, unsigned long tag);
+int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
+		      unsigned long tag, unsigned long caller);
+int kbuddy_block_order(struct kbuddy_pool *pool, const void *addr,
+		       unsigned int kind);
+int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
+			unsigned int order, unsigned int new_order);
+struct kbuddy_slab *kbuddy_page_slab(struct kbuddy_pool *pool,
+				     const void *addr);
 unsigned int kbuddy_alloc_batch(struct kbuddy_pool *pool, unsigned int order,
 				struct kbuddy_pcp_block *out, unsigned int n);
 void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
@@ -459,18 +595,17 @@ void kbuddy_debugfs_exit(void);
 void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool);
 void kbuddy_debugfs_remove_pool(struct kbuddy_pool *pool);
 
-/* pcp.c */
-void *kbuddy_alloc_large(struct kbuddy_pool *pool, unsigned int order,
-			 gfp_t gfp);
-int kbuddy_free_large(struct kbuddy_pool *pool, void *addr,
-		      unsigned long caller);
+/* pcp.c: the page interface, through the per-CPU page caches. */
+void *kbuddy_alloc_kind(struct kbuddy_pool *pool, unsigned int order,
+			gfp_t gfp, unsigned int kind);
+int kbuddy_free_kind(struct kbuddy_pool *pool, void *addr, unsigned int order,
+		     unsigned int kind, unsigned long caller);
 int kbuddy_pcp_init(struct kbuddy_pool *pool);
 void kbuddy_pcp_fini(struct kbuddy_pool *pool);
 void kbuddy_pcp_drain_cpu(struct kbuddy_pool *pool, int cpu);
 void kbuddy_pcp_drain(struct kbuddy_pool *pool);
-void kbuddy_pcp_disable(struct kbuddy_pool *pool);
-unsigned long kbuddy_pcp_validate(struct kbuddy_pool *pool,
-				  kbuddy_report_fn report, void *ctx);
+long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
+			 void *ctx);
 void kbuddy_pcp_stats(struct kbuddy_pool *pool, unsigned long *alloc,
 		      unsigned long *free, unsigned long *events,
 		      unsigned long *held_pages);
@@ -498,44 +633,53 @@ static inline struct kbuddy_region *kbuddy_find_region(struct kbuddy_pool *pool,
 }
 
 /*
- * The owner recorded for the page holding @addr (see kbuddy_page_owner()),
- * inline for the slab layer's fast paths.
+ * The tag of the page holding @addr, or 0 outside the pool: a lockless
+ * read, which picks a path but decides nothing (see "Ownership").
  */
-static inline void *kbuddy_owner_of(struct kbuddy_pool *pool, const void *addr)
+static inline unsigned long kbuddy_tag_of(struct kbuddy_pool *pool,
+					  const void *addr)
 {
 	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
 
 	if (!r)
-		return NULL;
+		return 0;
 	return READ_ONCE(r->pages[((unsigned long)addr - (unsigned long)r->virt) >>
-				  PAGE_SHIFT].owner);
+				  PAGE_SHIFT].tag);
 }
 
 /* slab.c */
 void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu);
-noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
-				      enum kbuddy_cache_counter bad,
-				      unsigned long caller);
 struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
 				      const void *obj);
-int kbuddy_kmalloc_free(struct kbuddy_pool *pool, void *obj,
-			unsigned long caller);
+int kbuddy_obj_free(struct kbuddy_cache *c, struct kbuddy_slab *slab,
+		    void *obj, unsigned long caller);
+int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
+			     enum kbuddy_cache_counter bad,
+			     unsigned long caller);
 void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info);
-unsigned long kbuddy_cache_validate(struct kbuddy_cache *c,
-				    kbuddy_report_fn report, void *ctx);
-unsigned long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
-						kbuddy_report_fn report,
-						void *ctx);
+long kbuddy_cache_validate(struct kbuddy_cache *c, kbuddy_report_fn report,
+			   void *ctx);
+long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
+				       kbuddy_report_fn report, void *ctx);
 void kbuddy_cache_destroy_forced(struct kbuddy_cache *c);
+struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
+					       const char *name,
+					       unsigned int size,
+					       unsigned int align,
+					       unsigned long flags,
+					       void (*ctor)(void *obj));
 
 /* kmalloc.c */
 int kbuddy_kmalloc_init(struct kbuddy_pool *pool);
 void kbuddy_kmalloc_fini(struct kbuddy_pool *pool);
 
-/* pool.c */
+/* pool.c (and the userspace harness) */
+void kbuddy_run_on_cpus(void (*fn)(void *arg), void *arg);
+struct kbuddy_pool *kbuddy_pool_create_pcp(const char *name,
+					   unsigned int max_order, bool pcp);
 int kbuddy_cpu_dead(unsigned int cpu);
-unsigned long kbuddy_pool_check(struct kbuddy_pool *pool,
-				kbuddy_report_fn report, void *ctx);
+long kbuddy_pool_check(struct kbuddy_pool *pool, kbuddy_report_fn report,
+		       void *ctx);
 u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size);
 
 #endif /* _KBUDDY_INTERNAL_H */

@@ -4,8 +4,14 @@
  *
  * Requests up to PAGE_SIZE / 2 go to power-of-two size classes (8 .. 2048,
  * with 96 and 192 as the kernel has), each a slab cache; larger ones take a
- * whole buddy block owned by KBUDDY_OWNER_LARGE, as ptmalloc sends large
+ * whole buddy block tagged KBUDDY_KIND_LARGE, as ptmalloc sends large
  * requests to mmap. Semantics follow kmalloc/kfree/krealloc.
+ *
+ * This file owns the whole family. kbuddy_free() reads the tag of the
+ * pointer's page once and goes straight to the object free (a slab) or to
+ * the whole-block free of the page layer, which claims the block from
+ * exactly "malloc block of this order": a malloc block never passes through
+ * the public page interface, so it never reads as a plain page block.
  */
 
 #include <linux/err.h>
@@ -66,8 +72,8 @@ int kbuddy_kmalloc_init(struct kbuddy_pool *pool)
 
 		snprintf(name, sizeof(name), "kmalloc-%u", size);
 		/* Natural alignment: the largest power of two dividing size. */
-		c = kbuddy_cache_create(pool, name, size, size & -size,
-					KBUDDY_CACHE_KMALLOC, NULL);
+		c = kbuddy_cache_create_flags(pool, name, size, size & -size,
+					      KBUDDY_CACHE_KMALLOC, NULL);
 		if (IS_ERR(c)) {
 			kbuddy_kmalloc_fini(pool);
 			return PTR_ERR(c);
@@ -105,8 +111,8 @@ void kbuddy_kmalloc_fini(struct kbuddy_pool *pool)
  * power-of-two sizes, at least 8); larger requests get a whole buddy block,
  * aligned to its size.
  *
- * Context: Any context, with a gfp that does not sleep where sleeping is not
- * allowed.
+ * Context: As kbuddy_alloc_pages(), with a gfp that does not sleep where
+ * sleeping is not allowed.
  * Return: the memory; ZERO_SIZE_PTR for @size 0 (kbuddy_free() takes it);
  * NULL if there is no memory or @size exceeds the pool's largest block.
  */
@@ -118,10 +124,13 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 		return ZERO_SIZE_PTR;
 	if (size <= KBUDDY_KMALLOC_MAX_CACHE_SIZE)
 		return kbuddy_cache_alloc(pool->kmalloc[class_index(size)], gfp);
-	order = get_order(size);
-	if (order >= pool->max_order)
+	if (size > PAGE_SIZE << (pool->max_order - 1))
 		return NULL;
-	return kbuddy_alloc_large(pool, order, gfp);
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
+		return NULL;
+	order = get_order(size);
+	return kbuddy_alloc_kind(pool, order, gfp, KBUDDY_KIND_LARGE);
 }
 EXPORT_SYMBOL_GPL(kbuddy_malloc);
 
@@ -147,17 +156,48 @@ void *kbuddy_calloc(struct kbuddy_pool *pool, size_t n, size_t size,
 }
 EXPORT_SYMBOL_GPL(kbuddy_calloc);
 
+/*
+ * The one free of the family: one lookup of the page's tag picks the object
+ * free (a slab of a size class) or the whole-block free; each claims what it
+ * frees from its exact state, so a stale tag read here decides nothing.
+ */
 static int free_caller(struct kbuddy_pool *pool, const void *ptr,
 		       unsigned long caller)
 {
+	unsigned long tag;
 	int ret;
 
 	if (ZERO_OR_NULL_PTR(ptr))
 		return 0;
-	ret = kbuddy_kmalloc_free(pool, (void *)ptr, caller);
-	if (likely(ret <= 0))
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
+		return -EINVAL;
+	rcu_read_lock();
+	tag = kbuddy_tag_of(pool, ptr);
+	if (kbuddy_tag_is_slab(tag)) {
+		struct kbuddy_slab *slab = (struct kbuddy_slab *)tag;
+		struct kbuddy_cache *c = slab->cache;
+
+		kbuddy_race_hook("obj_lookup");
+		if (likely(c->flags & KBUDDY_CACHE_KMALLOC))
+			ret = kbuddy_obj_free(c, slab, (void *)ptr, caller);
+		else
+			ret = kbuddy_cache_refuse_free(c, ptr,
+						       KBUDDY_CACHE_BAD_FREE_WRONG_CACHE,
+						       caller);
+		rcu_read_unlock();
 		return ret;
-	return kbuddy_free_large(pool, (void *)ptr, caller);
+	}
+	rcu_read_unlock();
+	/*
+	 * A whole block, or nothing of ours. The order read here only picks
+	 * the claim; kbuddy_free_kind() claims from exactly "malloc block of
+	 * this order" and refuses anything else with the pool unchanged.
+	 */
+	tag = kbuddy_block_order(pool, ptr, KBUDDY_KIND_LARGE);
+	kbuddy_race_hook("large_free_claim");
+	return kbuddy_free_kind(pool, (void *)ptr, (int)tag < 0 ? 0 : tag,
+				KBUDDY_KIND_LARGE, caller);
 }
 
 /**
@@ -168,7 +208,7 @@ static int free_caller(struct kbuddy_pool *pool, const void *ptr,
  * A pointer the malloc family of @pool did not hand out, or already freed,
  * is refused and reported as kbuddy_cache_free() and kbuddy_free_pages() do.
  *
- * Context: Any context.
+ * Context: As kbuddy_alloc_pages().
  * Return: 0, or -EINVAL for a refused free.
  */
 int kbuddy_free(struct kbuddy_pool *pool, const void *ptr)
@@ -189,14 +229,20 @@ EXPORT_SYMBOL_GPL(kbuddy_free);
 size_t kbuddy_ksize(struct kbuddy_pool *pool, const void *ptr)
 {
 	struct kbuddy_cache *c;
+	size_t size = 0;
 	int order;
 
 	if (ZERO_OR_NULL_PTR(ptr))
 		return 0;
+	/* The cache may be destroyed meanwhile: read it under RCU. */
+	rcu_read_lock();
 	c = kbuddy_obj_cache(pool, ptr);
+	if (c && (c->flags & KBUDDY_CACHE_KMALLOC))
+		size = c->object_size;
+	rcu_read_unlock();
 	if (c)
-		return c->flags & KBUDDY_CACHE_KMALLOC ? c->object_size : 0;
-	order = kbuddy_owned_order(pool, (void *)ptr, KBUDDY_OWNER_LARGE);
+		return size;
+	order = kbuddy_block_order(pool, ptr, KBUDDY_KIND_LARGE);
 	return order < 0 ? 0 : PAGE_SIZE << order;
 }
 EXPORT_SYMBOL_GPL(kbuddy_ksize);
@@ -243,8 +289,7 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 		unsigned int new_order = get_order(size);
 
 		if (new_order == order ||
-		    !kbuddy_resize_owned(pool, ptr, order, new_order,
-					 KBUDDY_OWNER_LARGE)) {
+		    !kbuddy_block_resize(pool, ptr, order, new_order)) {
 			size_t now = PAGE_SIZE << new_order;
 			size_t from = min(ks, size);
 

@@ -7,6 +7,9 @@
  */
 
 #include <linux/cpuhotplug.h>
+#include <linux/ctype.h>
+#include <linux/overflow.h>
+#include <linux/rcupdate.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -57,23 +60,72 @@ struct range_param {
 	u64 base;
 };
 
+/*
+ * memparse() with overflow refused: a number (0x for hex, 0 for octal) and
+ * an optional K, M, G, T, P or E suffix. memparse() wraps silently, so that
+ * region=20000000T@0 would claim a range nobody asked for.
+ * Return: 0, -EINVAL if there is no number, or -ERANGE if it overflows.
+ */
+static int parse_size(const char *s, const char **end, u64 *val)
+{
+	unsigned int base = 10, digit, shift = 0;
+	const char *p = s;
+	u64 v = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit(p[2])) {
+		base = 16;
+		p += 2;
+	} else if (p[0] == '0') {
+		base = 8;
+	}
+	for (*end = p; isxdigit(*p); p++) {
+		digit = isdigit(*p) ? *p - '0' : _tolower(*p) - 'a' + 10;
+		if (digit >= base)
+			break;
+		if (check_mul_overflow(v, (u64)base, &v) ||
+		    check_add_overflow(v, (u64)digit, &v))
+			return -ERANGE;
+	}
+	if (p == *end)
+		return -EINVAL;
+	switch (*p) {
+	case 'E': case 'e': shift += 10; fallthrough;
+	case 'P': case 'p': shift += 10; fallthrough;
+	case 'T': case 't': shift += 10; fallthrough;
+	case 'G': case 'g': shift += 10; fallthrough;
+	case 'M': case 'm': shift += 10; fallthrough;
+	case 'K': case 'k': shift += 10;
+		p++;
+		break;
+	}
+	if (shift && v > (U64_MAX >> shift))
+		return -ERANGE;
+	*val = v << shift;
+	*end = p;
+	return 0;
+}
+
 /* Parse all of region= before claiming anything. */
 static int parse_regions(const char *str, struct range_param *out,
 			 unsigned int *nr)
 {
-	const char *p = str;
-	char *end;
+	const char *p = str, *end;
+	int err;
 
 	*nr = 0;
 	while (*p) {
 		if (*nr == KBUDDY_MAX_REGIONS)
 			return -EINVAL;
-		out[*nr].size = memparse(p, &end);
-		if (end == p || *end != '@')
+		err = parse_size(p, &end, &out[*nr].size);
+		if (err)
+			return err;
+		if (*end != '@')
 			return -EINVAL;
 		p = end + 1;
-		out[*nr].base = memparse(p, &end);
-		if (end == p || (*end && *end != ','))
+		err = parse_size(p, &end, &out[*nr].base);
+		if (err)
+			return err;
+		if (*end && *end != ',')
 			return -EINVAL;
 		(*nr)++;
 		p = *end ? end + 1 : end;
@@ -93,6 +145,11 @@ static int __init kbuddy_add_regions(struct kbuddy_pool *pool)
 	if (!ranges)
 		return -ENOMEM;
 	err = parse_regions(region, ranges, &nr);
+	if (err == -ERANGE) {
+		pr_err("region=%s: a number does not fit in 64 bits\n", region);
+		err = -EINVAL;
+		goto out;
+	}
 	if (err) {
 		pr_err("region=%s: expected SIZE@BASE[,SIZE@BASE...] (memmap= syntax, at most %d ranges)\n",
 		       region, KBUDDY_MAX_REGIONS);
@@ -111,11 +168,11 @@ out:
 
 static int __init kbuddy_add_fallback(struct kbuddy_pool *pool)
 {
+	const char *end;
 	u64 want, got;
-	char *end;
 
-	want = memparse(size, &end);
-	if (end == size || *end || !want || !PAGE_ALIGNED(want)) {
+	if (parse_size(size, &end, &want) || *end || !want ||
+	    !PAGE_ALIGNED(want)) {
 		pr_err("size=%s: expected a non-zero page-aligned size such as 16M\n",
 		       size);
 		return -EINVAL;
@@ -149,13 +206,11 @@ static int __init kbuddy_init(void)
 		return err;
 	kbuddy_hp_state = err;
 	kbuddy_debugfs_init();
-	pool = kbuddy_pool_create("default", max_order);
+	pool = kbuddy_pool_create_pcp("default", max_order, pcp);
 	if (IS_ERR(pool)) {
 		err = PTR_ERR(pool);
 		goto err_debugfs;
 	}
-	if (!pcp)
-		kbuddy_pcp_disable(pool);
 	if (region && *region)
 		err = kbuddy_add_regions(pool);
 	else
@@ -181,6 +236,8 @@ static void __exit kbuddy_exit(void)
 	kbuddy_pool_destroy(kbuddy_default);
 	kbuddy_debugfs_exit();
 	cpuhp_remove_state_nocalls(kbuddy_hp_state);
+	/* Caches are freed by RCU callbacks that live in this module. */
+	rcu_barrier();
 }
 
 module_init(kbuddy_init);

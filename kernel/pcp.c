@@ -4,10 +4,18 @@
  *
  * As the kernel's pcp lists do for orders 0-3, each CPU keeps up to
  * KBUDDY_PCP_HIGH free blocks per small order. kbuddy_alloc_pages() and
- * kbuddy_free_pages() of such orders touch only the CPU's cache, with
- * interrupts off; a cache that runs dry takes KBUDDY_PCP_BATCH blocks from
- * the pool under one lock hold, one that fills up gives a batch back. Cached
- * blocks stay allocated in the buddy allocator, owned by KBUDDY_OWNER_PCP.
+ * kbuddy_free_pages() of such orders touch only the CPU's cache, under its
+ * local_lock; a cache that runs dry takes KBUDDY_PCP_BATCH blocks from the
+ * pool under one lock hold, one that fills up gives a batch back. Cached
+ * blocks stay allocated in the buddy allocator, tagged KBUDDY_KIND_PCP.
+ *
+ * Locking, as mm/slub.c does it since 5.15: the cache is a per-CPU structure
+ * under a local_lock_t, which is "interrupts off" on a normal kernel and a
+ * per-CPU sleeping lock on PREEMPT_RT. Another CPU never touches it: drains
+ * and checks run on each CPU from a work item (kbuddy_run_on_cpus()), and
+ * the cache of a CPU that went offline is emptied by the hotplug callback
+ * once nothing can run there. No IPI takes a lock, so nothing here sleeps in
+ * hard-irq context on PREEMPT_RT.
  */
 
 #include <linux/cpu.h>
@@ -32,18 +40,24 @@ static_assert(ARRAY_SIZE(kbuddy_pcp_counter_names) == KBUDDY_NR_PCP_COUNTERS);
 
 /**
  * kbuddy_pcp_init() - give a new pool its per-CPU page caches
- * @pool: the pool
+ * @pool: the pool, not yet visible to anyone
  *
  * Context: Process context; may sleep.
  * Return: 0 or -ENOMEM.
  */
 int kbuddy_pcp_init(struct kbuddy_pool *pool)
 {
+	int cpu;
+
 	pool->pcp = alloc_percpu(struct kbuddy_pcp);
-	return pool->pcp ? 0 : -ENOMEM;
+	if (!pool->pcp)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		local_lock_init(&per_cpu_ptr(pool->pcp, cpu)->lock);
+	return 0;
 }
 
-/* Give every block of @pcp back. Interrupts off, or @pcp's CPU offline. */
+/* Give every block of @pcp back. Its holder: its CPU, under its lock. */
 static void pcp_empty(struct kbuddy_pool *pool, struct kbuddy_pcp *pcp)
 {
 	unsigned int order;
@@ -59,47 +73,44 @@ static void pcp_empty(struct kbuddy_pool *pool, struct kbuddy_pcp *pcp)
 }
 
 /**
- * kbuddy_pcp_drain_cpu() - empty the page cache of a CPU that is offline
+ * kbuddy_pcp_drain_cpu() - empty the page cache of a CPU that is dead
  * @pool: the pool
- * @cpu: the CPU, which must not be running
+ * @cpu: the CPU; nothing runs on it any more
  *
- * Context: Process context.
+ * Context: Process context (the CPU hotplug "dead" callback).
  */
 void kbuddy_pcp_drain_cpu(struct kbuddy_pool *pool, int cpu)
 {
-	unsigned long flags;
-
-	if (!pool->pcp)
-		return;
-	local_irq_save(flags);
-	pcp_empty(pool, per_cpu_ptr(pool->pcp, cpu));
-	local_irq_restore(flags);
+	if (pool->pcp)
+		pcp_empty(pool, per_cpu_ptr(pool->pcp, cpu));
 }
 
+/* Runs on each CPU in process context: empty its own cache. */
 static void drain_this_cpu(void *arg)
 {
 	struct kbuddy_pool *pool = arg;
+	unsigned long flags;
 
+	local_lock_irqsave(&pool->pcp->lock, flags);
 	pcp_empty(pool, this_cpu_ptr(pool->pcp));
+	local_unlock_irqrestore(&pool->pcp->lock, flags);
 }
 
 /**
  * kbuddy_pcp_drain() - give every CPU's cached blocks back to the pool
  * @pool: the pool
  *
- * Context: Process context.
+ * Each online CPU empties its own cache from a work item; offline CPUs
+ * were emptied when they went down.
+ *
+ * Context: Process context; may sleep.
  */
 void kbuddy_pcp_drain(struct kbuddy_pool *pool)
 {
-	int cpu;
-
 	if (!pool->pcp)
 		return;
 	cpus_read_lock();
-	on_each_cpu(drain_this_cpu, pool, 1);
-	for_each_possible_cpu(cpu)
-		if (!cpu_online(cpu))
-			kbuddy_pcp_drain_cpu(pool, cpu);
+	kbuddy_run_on_cpus(drain_this_cpu, pool);
 	cpus_read_unlock();
 }
 
@@ -107,7 +118,7 @@ void kbuddy_pcp_drain(struct kbuddy_pool *pool)
  * kbuddy_pcp_fini() - drain and free a pool's page caches
  * @pool: the pool being destroyed; nothing allocates from it any more
  *
- * Context: Process context.
+ * Context: Process context; may sleep.
  */
 void kbuddy_pcp_fini(struct kbuddy_pool *pool)
 {
@@ -115,20 +126,6 @@ void kbuddy_pcp_fini(struct kbuddy_pool *pool)
 	free_percpu(pool->pcp);
 	pool->pcp = NULL;
 }
-
-/**
- * kbuddy_pcp_disable() - turn a pool's page caches off
- * @pool: a pool with nothing allocated yet
- *
- * For tests of the buddy allocator itself, whose counts a cache would blur.
- *
- * Context: Process context.
- */
-void kbuddy_pcp_disable(struct kbuddy_pool *pool)
-{
-	kbuddy_pcp_fini(pool);
-}
-EXPORT_SYMBOL_NS_GPL(kbuddy_pcp_disable, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_pcp_stats() - sum the page caches' counters
@@ -164,18 +161,22 @@ void kbuddy_pcp_stats(struct kbuddy_pool *pool, unsigned long *alloc,
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_pcp_stats, KBUDDY_INTERNAL);
 
-/* Problems a CPU found in its own cache. */
+/* Problems the CPUs found in their own caches. */
 struct pcp_check {
 	struct kbuddy_pool *pool;
 	atomic_long_t problems;
 };
 
+/* Runs on each CPU in process context: check its own cache. */
 static void check_this_cpu(void *arg)
 {
 	struct pcp_check *pc = arg;
-	struct kbuddy_pcp *pcp = this_cpu_ptr(pc->pool->pcp);
+	struct kbuddy_pcp *pcp;
 	unsigned int order, i;
+	unsigned long flags;
 
+	local_lock_irqsave(&pc->pool->pcp->lock, flags);
+	pcp = this_cpu_ptr(pc->pool->pcp);
 	for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
 		if (pcp->count[order] > KBUDDY_PCP_HIGH) {
 			atomic_long_inc(&pc->problems);
@@ -186,12 +187,11 @@ static void check_this_cpu(void *arg)
 			struct kbuddy_region *r = kbuddy_find_region(pc->pool, b->addr);
 
 			if (!r || b->page != &r->pages[(b->addr - r->virt) >> PAGE_SHIFT] ||
-			    READ_ONCE(b->page->state) != KBUDDY_PAGE_ALLOC ||
-			    READ_ONCE(b->page->order) != order ||
-			    READ_ONCE(b->page->owner) != KBUDDY_OWNER_PCP)
+			    READ_ONCE(b->page->tag) != KBUDDY_TAG(KBUDDY_KIND_PCP, order))
 				atomic_long_inc(&pc->problems);
 		}
 	}
+	local_unlock_irqrestore(&pc->pool->pcp->lock, flags);
 }
 
 /**
@@ -200,48 +200,45 @@ static void check_this_cpu(void *arg)
  * @report: called once if problems are found, or NULL
  * @ctx: passed to @report
  *
- * Each CPU checks its own cache in an IPI: every block is the head of an
- * allocated block of its order, owned by the page caches.
+ * Each CPU checks its own cache from a work item: every block is the head
+ * of a block of its order tagged cached.
  *
  * Context: Process context, with cpus_read_lock() held.
  * Return: the number of problems found.
  */
-unsigned long kbuddy_pcp_validate(struct kbuddy_pool *pool,
-				  kbuddy_report_fn report, void *ctx)
+long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
+			 void *ctx)
 {
 	struct pcp_check pc = { .pool = pool };
-	unsigned long problems;
+	long problems;
 
 	if (!pool->pcp)
 		return 0;
-	on_each_cpu(check_this_cpu, &pc, 1);
+	atomic_long_set(&pc.problems, 0);
+	kbuddy_run_on_cpus(check_this_cpu, &pc);
 	problems = atomic_long_read(&pc.problems);
 	if (problems && report)
-		kbuddy_report(report, ctx, "pcp: %lu cached blocks are not heads of their order\n",
+		kbuddy_report(report, ctx, "pcp: %ld cached blocks are not cached heads of their order\n",
 			      problems);
 	return problems;
 }
 
-/* ==== Public interface =================================================== */
+/* ==== The page interface ================================================= */
 
 /**
- * kbuddy_alloc_pages() - allocate a block of 2^@order pages
+ * kbuddy_alloc_kind() - allocate a block for kbuddy_alloc_pages() or malloc
  * @pool: the pool
- * @order: the order of the block, below the pool's max_order
- * @gfp: allocation flags; __GFP_ZERO (or init_on_alloc) zeroes the block
+ * @order: its order, below the pool's max_order
+ * @gfp: allocation flags
+ * @kind: KBUDDY_KIND_PAGES or KBUDDY_KIND_LARGE, recorded in its tag
  *
- * The block is naturally aligned: its physical address is a multiple of
- * PAGE_SIZE << @order. Orders below KBUDDY_PCP_ORDERS come from this CPU's
- * page cache without the pool's lock when it holds a block. kbuddy never
- * sleeps to find memory, so any gfp works from any context; a blocking gfp
- * only lets the debug kernel check that the caller could sleep.
+ * Small orders come from this CPU's page cache, refilled in batches.
  *
- * Context: Any context.
- * Return: the kernel virtual address of the block, or NULL if no block of
- * @order is free or @order is out of range.
+ * Context: Any context allowed by kbuddy_context_refused().
+ * Return: the block, or NULL.
  */
-void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
-			 gfp_t gfp)
+void *kbuddy_alloc_kind(struct kbuddy_pool *pool, unsigned int order,
+			gfp_t gfp, unsigned int kind)
 {
 	struct kbuddy_pcp *pcp;
 	unsigned long flags;
@@ -249,17 +246,17 @@ void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 	void *addr;
 
 	if (order >= KBUDDY_PCP_ORDERS || !pool->pcp)
-		return kbuddy_alloc_owned(pool, order, gfp, NULL);
+		return kbuddy_block_alloc(pool, order, gfp, KBUDDY_TAG(kind, order));
 	might_sleep_if(gfpflags_allow_blocking(gfp));
 
-	local_irq_save(flags);
+	local_lock_irqsave(&pool->pcp->lock, flags);
 	pcp = this_cpu_ptr(pool->pcp);
 	n = pcp->count[order];
 	if (unlikely(!n)) {
 		n = kbuddy_alloc_batch(pool, order, pcp->block[order],
 				       KBUDDY_PCP_BATCH);
 		if (!n) {
-			local_irq_restore(flags);
+			local_unlock_irqrestore(&pool->pcp->lock, flags);
 			/* The cache is dry and so is the pool. */
 			kbuddy_count_fail(pool, order);
 			return NULL;
@@ -268,35 +265,39 @@ void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 	}
 	n--;
 	addr = pcp->block[order][n].addr;
-	WRITE_ONCE(pcp->block[order][n].page->owner, NULL);
+	/* cached -> pages or malloc: this CPU holds the block. */
+	kbuddy_block_hand(pcp->block[order][n].page, KBUDDY_TAG(kind, order));
 	pcp->count[order] = n;
 	pcp->alloc[order]++;
-	local_irq_restore(flags);
+	local_unlock_irqrestore(&pool->pcp->lock, flags);
 
 	if ((gfp & __GFP_ZERO) || want_init_on_alloc(gfp))
 		memset(addr, 0, PAGE_SIZE << order);
 	return addr;
 }
-EXPORT_SYMBOL_GPL(kbuddy_alloc_pages);
 
 /**
- * kbuddy_free_pages() - free a block allocated by kbuddy_alloc_pages()
- * @pool: the pool it came from
- * @addr: the address kbuddy_alloc_pages() returned
- * @order: the order it was allocated with
+ * kbuddy_free_kind() - free a block from kbuddy_alloc_kind()
+ * @pool: the pool
+ * @addr: the block
+ * @order: its order, below the pool's max_order
+ * @kind: the kind it was allocated with
+ * @caller: the address reported for a bad free
  *
- * A bad free - an address outside the pool, not aligned to @order, not the
- * start of an allocated block, a block already free (in the pool or in a
- * CPU's cache), the wrong @order, or a block of a slab cache or of
- * kbuddy_malloc() - is refused: the pool is left exactly as it was, a
- * bad_free_* counter goes up and a ratelimited warning names the caller.
+ * A small block goes to this CPU's page cache: it is claimed from exactly
+ * KBUDDY_TAG(@kind, @order) to cached by one cmpxchg, so the kind and the
+ * order are part of the claim and two racing frees cannot both win. A block
+ * the fast path cannot claim goes to kbuddy_block_free(), which frees it
+ * under the pool's lock - claiming it the same way - or classifies and
+ * refuses it.
  *
- * Context: Any context.
- * Return: 0, or -EINVAL for a refused free.
+ * Context: Any context allowed by kbuddy_context_refused().
+ * Return: 0, or -EINVAL for a refused free (the pool unchanged).
  */
-int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
-		      unsigned int order)
+int kbuddy_free_kind(struct kbuddy_pool *pool, void *addr, unsigned int order,
+		     unsigned int kind, unsigned long caller)
 {
+	unsigned long tag = KBUDDY_TAG(kind, order);
 	struct kbuddy_region *r;
 	struct kbuddy_page *page;
 	struct kbuddy_pcp *pcp;
@@ -313,17 +314,15 @@ int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
 	    unlikely((r->base_pfn + (off >> PAGE_SHIFT)) & ((1UL << order) - 1)))
 		goto slow;
 	page = &r->pages[off >> PAGE_SHIFT];
-	if (unlikely(READ_ONCE(page->state) != KBUDDY_PAGE_ALLOC ||
-		     READ_ONCE(page->order) != order))
-		goto slow;
-	/*
-	 * Claim the block for the cache. Two frees of one block racing each
-	 * other cannot both win; the loser is classified under the lock.
-	 */
-	if (unlikely(cmpxchg(&page->owner, NULL, KBUDDY_OWNER_PCP)))
-		goto slow;
+	kbuddy_race_hook("pages_free_claim");
 
-	local_irq_save(flags);
+	local_lock_irqsave(&pool->pcp->lock, flags);
+	/* pages or malloc -> cached, from exactly this kind and order. */
+	if (unlikely(!kbuddy_block_claim(page, tag,
+					 KBUDDY_TAG(KBUDDY_KIND_PCP, order)))) {
+		local_unlock_irqrestore(&pool->pcp->lock, flags);
+		goto slow;
+	}
 	pcp = this_cpu_ptr(pool->pcp);
 	n = pcp->count[order];
 	if (unlikely(n == KBUDDY_PCP_HIGH)) {
@@ -339,89 +338,74 @@ int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
 	pcp->block[order][n].page = page;
 	pcp->count[order] = n + 1;
 	pcp->free[order]++;
-	local_irq_restore(flags);
+	local_unlock_irqrestore(&pool->pcp->lock, flags);
 	return 0;
 
 slow:
-	return kbuddy_free_owned(pool, addr, order, NULL, _RET_IP_);
+	return kbuddy_block_free(pool, addr, order, tag, caller);
 }
-EXPORT_SYMBOL_GPL(kbuddy_free_pages);
 
 /**
- * kbuddy_alloc_large() - a whole block for the malloc family
+ * kbuddy_alloc_pages() - allocate a block of 2^@order pages
  * @pool: the pool
- * @order: its order
- * @gfp: allocation flags
+ * @order: the order of the block, below the pool's max_order
+ * @gfp: allocation flags; __GFP_ZERO (or init_on_alloc) zeroes the block
  *
- * Small orders come through this CPU's page cache, as kbuddy_alloc_pages()
- * does; every page of the block is then marked KBUDDY_OWNER_LARGE.
+ * The block is naturally aligned: its physical address is a multiple of
+ * PAGE_SIZE << @order. Orders below KBUDDY_PCP_ORDERS come from this CPU's
+ * page cache without the pool's lock when it holds a block. kbuddy never
+ * sleeps to find memory, so any gfp works from any context the locks allow;
+ * a blocking gfp only lets the debug kernel check that the caller could
+ * sleep.
  *
- * Context: Any context.
- * Return: the block, or NULL.
+ * Context: Process, softirq or hard-irq context, with or without a spinlock
+ * held; not NMI. On PREEMPT_RT, not hard-irq context and not with interrupts
+ * or preemption disabled by hand (refused with a warning), as kmalloc().
+ * Return: the kernel virtual address of the block, or NULL if no block of
+ * @order is free, @order is out of range or the context is refused.
  */
-void *kbuddy_alloc_large(struct kbuddy_pool *pool, unsigned int order,
+void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 			 gfp_t gfp)
 {
-	struct kbuddy_region *r;
-	unsigned long i, first;
-	void *addr;
-
-	if (order >= KBUDDY_PCP_ORDERS || !pool->pcp)
-		return kbuddy_alloc_owned(pool, order, gfp, KBUDDY_OWNER_LARGE);
-	addr = kbuddy_alloc_pages(pool, order, gfp);
-	if (!addr)
+	if (unlikely(order >= pool->max_order))
 		return NULL;
-	/* The block is ours alone: no one else writes its descriptors. */
-	r = kbuddy_find_region(pool, addr);
-	first = (addr - r->virt) >> PAGE_SHIFT;
-	for (i = 0; i < 1UL << order; i++)
-		WRITE_ONCE(r->pages[first + i].owner, KBUDDY_OWNER_LARGE);
-	return addr;
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
+		return NULL;
+	return kbuddy_alloc_kind(pool, order, gfp, KBUDDY_KIND_PAGES);
 }
+EXPORT_SYMBOL_GPL(kbuddy_alloc_pages);
 
 /**
- * kbuddy_free_large() - free a block from kbuddy_alloc_large()
- * @pool: the pool
- * @addr: the block
- * @caller: the return address reported for a bad free
+ * kbuddy_free_pages() - free a block allocated by kbuddy_alloc_pages()
+ * @pool: the pool it came from
+ * @addr: the address kbuddy_alloc_pages() returned
+ * @order: the order it was allocated with
  *
- * A small block of the malloc family is handed back to its owner NULL and
- * goes to this CPU's page cache; anything else goes through the pool's lock,
- * which frees it or classifies and refuses it.
+ * A bad free - an address outside the pool, not aligned to @order, not the
+ * start of an allocated block, a block already free (in the pool or in a
+ * CPU's cache), the wrong @order (any order at or above the pool's
+ * max_order, -1 included), or a block of a slab cache or of kbuddy_malloc()
+ * - is refused: the pool is left exactly as it was, a bad_free_* counter
+ * goes up and a ratelimited warning names the caller. Of two frees of one
+ * block racing on two CPUs, exactly one succeeds.
  *
- * Context: Any context.
+ * Context: As kbuddy_alloc_pages().
  * Return: 0, or -EINVAL for a refused free.
  */
-int kbuddy_free_large(struct kbuddy_pool *pool, void *addr,
-		      unsigned long caller)
+int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
+		      unsigned int order)
 {
-	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
-	struct kbuddy_page *page;
-	unsigned long off, i;
-	unsigned int order;
-
-	if (unlikely(!r || !pool->pcp))
-		goto slow;
-	off = addr - r->virt;
-	if (unlikely(!PAGE_ALIGNED(off)))
-		goto slow;
-	page = &r->pages[off >> PAGE_SHIFT];
-	order = READ_ONCE(page->order);
-	if (unlikely(READ_ONCE(page->state) != KBUDDY_PAGE_ALLOC ||
-		     order >= KBUDDY_PCP_ORDERS ||
-		     ((r->base_pfn + (off >> PAGE_SHIFT)) & ((1UL << order) - 1))))
-		goto slow;
-	/* Claim it back from the malloc family; a racing second free loses. */
-	if (unlikely(cmpxchg(&page->owner, KBUDDY_OWNER_LARGE, NULL) !=
-		     KBUDDY_OWNER_LARGE))
-		goto slow;
-	for (i = 1; i < 1UL << order; i++)
-		WRITE_ONCE(page[i].owner, NULL);
-	return kbuddy_free_pages(pool, addr, order);
-slow:
-	return kbuddy_free_owned(pool, addr, KBUDDY_ANY_ORDER,
-				 KBUDDY_OWNER_LARGE, caller);
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
+		return -EINVAL;
+	if (unlikely(order >= pool->max_order))
+		return kbuddy_block_free(pool, addr, order,
+					 KBUDDY_TAG(KBUDDY_KIND_PAGES, 0),
+					 _RET_IP_);
+	return kbuddy_free_kind(pool, addr, order, KBUDDY_KIND_PAGES, _RET_IP_);
 }
+EXPORT_SYMBOL_GPL(kbuddy_free_pages);
 
 /**
  * kbuddy_pool_drain() - give blocks cached per CPU back to the pool
@@ -429,7 +413,7 @@ slow:
  *
  * Afterwards kbuddy_pool_free_pages() and buddyinfo count every free page.
  *
- * Context: Process context.
+ * Context: Process context; may sleep.
  */
 void kbuddy_pool_drain(struct kbuddy_pool *pool)
 {

@@ -17,6 +17,7 @@
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "internal.h"
@@ -42,19 +43,19 @@ static bool pool_name_ok(const char *name)
 }
 
 /**
- * kbuddy_pool_create() - create an empty pool
- * @name: 1 to 31 characters of [A-Za-z0-9_.-], unique among pools; names
- *	the pool's directory in /sys/kernel/debug/kbuddy/
- * @max_order: blocks will have orders 0 .. @max_order - 1; 0 for the default
- *	(KBUDDY_DEFAULT_MAX_ORDER), at most KBUDDY_MAX_ORDER_LIMIT
+ * kbuddy_pool_create_pcp() - kbuddy_pool_create(), with or without page caches
+ * @name: as kbuddy_pool_create()
+ * @max_order: as kbuddy_pool_create()
+ * @pcp: give the pool per-CPU page caches
  *
- * Add memory with kbuddy_pool_add_phys() or kbuddy_pool_add_mem().
+ * The choice is made before the pool becomes visible (in the list of pools
+ * that CPU hotplug walks, and in debugfs) and never changes after.
  *
  * Context: Process context; may sleep.
- * Return: the pool, or ERR_PTR(-EINVAL) for a bad name or order,
- * ERR_PTR(-EEXIST) if the name is taken, ERR_PTR(-ENOMEM).
+ * Return: as kbuddy_pool_create().
  */
-struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order)
+struct kbuddy_pool *kbuddy_pool_create_pcp(const char *name,
+					   unsigned int max_order, bool pcp)
 {
 	struct kbuddy_pool *pool, *other;
 
@@ -74,7 +75,7 @@ struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order)
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	kbuddy_pool_init(pool, name, max_order);
-	if (kbuddy_pcp_init(pool)) {
+	if (pcp && kbuddy_pcp_init(pool)) {
 		kfree(pool);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -100,6 +101,25 @@ struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order)
 
 	kbuddy_debugfs_add_pool(pool);
 	return pool;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_pool_create_pcp, KBUDDY_INTERNAL);
+
+/**
+ * kbuddy_pool_create() - create an empty pool
+ * @name: 1 to 31 characters of [A-Za-z0-9_.-], unique among pools; names
+ *	the pool's directory in /sys/kernel/debug/kbuddy/
+ * @max_order: blocks will have orders 0 .. @max_order - 1; 0 for the default
+ *	(KBUDDY_DEFAULT_MAX_ORDER), at most KBUDDY_MAX_ORDER_LIMIT
+ *
+ * Add memory with kbuddy_pool_add_phys() or kbuddy_pool_add_mem().
+ *
+ * Context: Process context; may sleep.
+ * Return: the pool, or ERR_PTR(-EINVAL) for a bad name or order,
+ * ERR_PTR(-EEXIST) if the name is taken, ERR_PTR(-ENOMEM).
+ */
+struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order)
+{
+	return kbuddy_pool_create_pcp(name, max_order, true);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_create);
 
@@ -127,6 +147,56 @@ int kbuddy_cpu_dead(unsigned int cpu)
 	}
 	mutex_unlock(&kbuddy_pools_mutex);
 	return 0;
+}
+
+/* One work item per CPU, for kbuddy_run_on_cpus(). */
+struct kbuddy_cpu_work {
+	struct work_struct work;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static DEFINE_PER_CPU(struct kbuddy_cpu_work, kbuddy_cpu_work);
+/* Protects kbuddy_cpu_work: one kbuddy_run_on_cpus() at a time. */
+static DEFINE_MUTEX(kbuddy_cpu_work_mutex);
+
+static void kbuddy_cpu_work_fn(struct work_struct *work)
+{
+	struct kbuddy_cpu_work *cw = container_of(work, struct kbuddy_cpu_work,
+						  work);
+
+	cw->fn(cw->arg);
+}
+
+/**
+ * kbuddy_run_on_cpus() - run a function on every online CPU, in a task
+ * @fn: the function; it runs on each online CPU from a work item bound to
+ *	that CPU, in process context, and may take that CPU's local_locks
+ * @arg: passed to @fn
+ *
+ * What a per-CPU cache needs from another CPU - a drain, a check - is done
+ * by the CPU itself, as mm/slub.c's flush_all() does: never from an IPI,
+ * whose hard-irq context may not take a sleeping lock on PREEMPT_RT.
+ *
+ * Context: Process context, with cpus_read_lock() held; sleeps until every
+ * CPU has run @fn.
+ */
+void kbuddy_run_on_cpus(void (*fn)(void *arg), void *arg)
+{
+	int cpu;
+
+	mutex_lock(&kbuddy_cpu_work_mutex);
+	for_each_online_cpu(cpu) {
+		struct kbuddy_cpu_work *cw = per_cpu_ptr(&kbuddy_cpu_work, cpu);
+
+		INIT_WORK(&cw->work, kbuddy_cpu_work_fn);
+		cw->fn = fn;
+		cw->arg = arg;
+		queue_work_on(cpu, system_highpri_wq, &cw->work);
+	}
+	for_each_online_cpu(cpu)
+		flush_work(&per_cpu_ptr(&kbuddy_cpu_work, cpu)->work);
+	mutex_unlock(&kbuddy_cpu_work_mutex);
 }
 
 static bool ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
@@ -178,6 +248,7 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	pool->regions[pool->nr_regions] = *r;
 	pool->nr_pages += r->nr_pages;
 	pool->nr_free += r->nr_free;
+	pool->seq++;
 	/* Lockless readers (kbuddy_find_region()) see the region whole. */
 	smp_store_release(&pool->nr_regions, pool->nr_regions + 1);
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -513,23 +584,41 @@ EXPORT_SYMBOL_GPL(kbuddy_phys_to_virt);
  * @ctx: passed to @report
  *
  * Context: Process context.
- * Return: the number of problems found.
+ * Return: the number of problems found, or a negative errno (-EBUSY,
+ * -ENOMEM) if some part could not be checked and no problem was found.
  */
-unsigned long kbuddy_pool_check(struct kbuddy_pool *pool,
-				kbuddy_report_fn report, void *ctx)
+long kbuddy_pool_check(struct kbuddy_pool *pool, kbuddy_report_fn report,
+		       void *ctx)
 {
-	unsigned long problems = kbuddy_validate(pool, report, ctx);
+	long problems, n;
 	struct kbuddy_cache *c;
+	int err = 0;
 
+	problems = kbuddy_validate(pool, report, ctx);
+	if (problems < 0) {
+		if (report)
+			kbuddy_report(report, ctx, "page allocator not checked: %s\n",
+				      problems == -EBUSY ?
+				      "it changed under every pass" :
+				      "no memory for the check");
+		err = problems;
+		problems = 0;
+	}
 	/* CPU hotplug takes the caches_lock: take the CPUs first. */
 	cpus_read_lock();
 	problems += kbuddy_pcp_validate(pool, report, ctx);
 	mutex_lock(&pool->caches_lock);
-	list_for_each_entry(c, &pool->caches, node)
-		problems += kbuddy_cache_validate_cpus_locked(c, report, ctx);
+	list_for_each_entry(c, &pool->caches, node) {
+		n = kbuddy_cache_validate_cpus_locked(c, report, ctx);
+		if (n < 0)
+			err = n;
+		else
+			problems += n;
+	}
 	mutex_unlock(&pool->caches_lock);
 	cpus_read_unlock();
-	return problems;
+	/* Problems found are reported first: they are certain. */
+	return problems ? problems : err;
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_pool_check, KBUDDY_INTERNAL);
 
@@ -546,13 +635,20 @@ static void report_problem(void *ctx, const char *fmt, va_list args)
  * slab and magazine of the pool's caches (see the validate file in debugfs),
  * and logs each problem found.
  *
- * Context: Process context; holds the pool's lock, then each cache's, for a
- * time linear in their size.
- * Return: 0 if consistent, -EUCLEAN otherwise.
+ * Context: Process context; may sleep. The page allocator is checked in
+ * chunks of KBUDDY_CHECK_CHUNK pages under the pool's lock; each cache
+ * under its lock.
+ * Return: 0 if consistent, -EUCLEAN if a problem was found, -EBUSY if the
+ * pool changed under every pass so that it could not be checked, -ENOMEM if
+ * there was no memory for the check. Never 0 for something not checked.
  */
 int kbuddy_pool_validate(struct kbuddy_pool *pool)
 {
-	return kbuddy_pool_check(pool, report_problem, pool) ? -EUCLEAN : 0;
+	long ret = kbuddy_pool_check(pool, report_problem, pool);
+
+	if (ret < 0)
+		return ret;
+	return ret ? -EUCLEAN : 0;
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_validate);
 

@@ -13,8 +13,11 @@
  *
  * In front of the slabs sit Bonwick's magazines: per CPU a loaded and a
  * previous magazine, per cache a depot of full and empty ones. The common
- * allocation and free touch only the CPU's own magazines, with interrupts
- * off, and take no lock.
+ * allocation and free touch only the CPU's own magazines, under its
+ * local_lock (interrupts off, or a per-CPU sleeping lock on PREEMPT_RT), and
+ * take no other lock. A free claims its object with one cmpxchg of the
+ * object's state byte from ALLOC (see "Ownership" in internal.h), so of two
+ * CPUs freeing one object exactly one wins.
  */
 
 #include <linux/cpu.h>
@@ -119,9 +122,17 @@ static inline long obj_index(const struct kbuddy_cache *c,
 static inline struct kbuddy_slab *obj_slab(struct kbuddy_pool *pool,
 					   const void *obj)
 {
-	void *owner = kbuddy_owner_of(pool, obj);
+	unsigned long tag = kbuddy_tag_of(pool, obj);
 
-	return KBUDDY_OWNER_IS_SLAB(owner) ? owner : NULL;
+	return kbuddy_tag_is_slab(tag) ? (struct kbuddy_slab *)tag : NULL;
+}
+
+/* allocated -> cached: the one way a free takes an object (cmpxchg). */
+static inline bool obj_claim(u8 *state)
+{
+	u8 old = KBUDDY_OBJ_ALLOC;
+
+	return try_cmpxchg(state, &old, KBUDDY_OBJ_CACHED);
 }
 
 static void slab_list_update(struct kbuddy_cache *c, struct kbuddy_slab *slab,
@@ -212,9 +223,10 @@ static void *slab_pop(struct kbuddy_cache *c, struct kbuddy_slab *slab,
 		next = get_freeptr(c, obj);
 	}
 	slab->freelist = next;
-	slab->state[idx] = state;
+	WRITE_ONCE(slab->state[idx], state);
 	*statep = &slab->state[idx];
 	slab->inuse++;
+	c->nr_inuse++;
 	slab_list_update(c, slab, old_inuse);
 	return obj;
 }
@@ -227,8 +239,9 @@ static void slab_push(struct kbuddy_cache *c, struct kbuddy_slab *slab,
 
 	set_freeptr(c, obj, slab->freelist);
 	slab->freelist = obj;
-	*state = KBUDDY_OBJ_FREE;
+	WRITE_ONCE(*state, KBUDDY_OBJ_FREE);
 	slab->inuse--;
+	c->nr_inuse--;
 	slab_list_update(c, slab, old_inuse);
 }
 
@@ -258,8 +271,8 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 		return NULL;
 	slab->cache = c;
 	INIT_LIST_HEAD(&slab->node);
-	slab->base = kbuddy_alloc_owned(c->pool, c->order,
-					gfp & ~__GFP_ZERO, slab);
+	slab->base = kbuddy_block_alloc(c->pool, c->order, gfp & ~__GFP_ZERO,
+					(unsigned long)slab);
 	if (!slab->base) {
 		kfree(slab);
 		return NULL;
@@ -278,7 +291,8 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 /* Give an empty slab, off its list, back to the buddy allocator. */
 static void slab_free(struct kbuddy_cache *c, struct kbuddy_slab *slab)
 {
-	kbuddy_free_owned(c->pool, slab->base, c->order, slab, _RET_IP_);
+	kbuddy_block_free(c->pool, slab->base, c->order, (unsigned long)slab,
+			  _RET_IP_);
 	/* Lockless lookups through the page owner may still hold it. */
 	kfree_rcu(slab, rcu);
 }
@@ -354,7 +368,7 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 	if (cc->loaded->rounds) {
 		struct kbuddy_round *r = &cc->loaded->round[--cc->loaded->rounds];
 
-		*r->state = KBUDDY_OBJ_ALLOC;
+		WRITE_ONCE(*r->state, KBUDDY_OBJ_ALLOC);
 		obj = r->obj;
 	} else {
 		obj = NULL;
@@ -392,8 +406,8 @@ static inline bool want_zero(struct kbuddy_cache *c, gfp_t gfp)
 
 /*
  * The loaded magazine is empty: swap in the previous one, or go to the depot
- * and the slabs, and only then make a new slab. Entered with interrupts off
- * (@flags saved); returns with them restored.
+ * and the slabs, and only then make a new slab. Entered under the CPU's
+ * local_lock (@flags saved); returns with it released.
  */
 static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
 				       struct kbuddy_cache_cpu *cc, gfp_t gfp,
@@ -407,13 +421,13 @@ static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
 		cc->previous = mag;
 		mag = cc->loaded;
 		mag->rounds--;
-		*mag->round[mag->rounds].state = KBUDDY_OBJ_ALLOC;
+		WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
 		obj = mag->round[mag->rounds].obj;
 		cc->count[KBUDDY_CPU_ALLOC]++;
-		local_irq_restore(flags);
+		local_unlock_irqrestore(&c->cpu->lock, flags);
 	} else {
 		obj = alloc_refill(c, cc);
-		local_irq_restore(flags);
+		local_unlock_irqrestore(&c->cpu->lock, flags);
 		if (!obj)
 			obj = alloc_new_slab(c, gfp);
 	}
@@ -428,12 +442,13 @@ static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
  * @gfp: allocation flags; __GFP_ZERO zeroes the object (as does
  *	init_on_alloc, for a cache without a constructor)
  *
- * Served from this CPU's magazines when they hold an object: no lock, no
- * atomic operation. Otherwise from the depot or the slabs under the cache's
- * lock, and only then from a new slab, which may sleep if @gfp allows.
+ * Served from this CPU's magazines when they hold an object: no shared lock,
+ * no atomic operation. Otherwise from the depot or the slabs under the
+ * cache's lock, and only then from a new slab, which may sleep if @gfp
+ * allows.
  *
- * Context: Any context, with a gfp that does not sleep where sleeping is not
- * allowed.
+ * Context: As kbuddy_alloc_pages(), with a gfp that does not sleep where
+ * sleeping is not allowed.
  * Return: the object, aligned as the cache was created, or NULL.
  */
 void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
@@ -444,16 +459,20 @@ void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
 	void *obj;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
-	local_irq_save(flags);
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
+		return NULL;
+	local_lock_irqsave(&c->cpu->lock, flags);
 	cc = this_cpu_ptr(c->cpu);
 	mag = cc->loaded;
 	if (unlikely(!mag->rounds))
 		return cache_alloc_slow(c, cc, gfp, flags);
 	mag->rounds--;
-	*mag->round[mag->rounds].state = KBUDDY_OBJ_ALLOC;
+	/* cached -> allocated: this CPU holds the magazine. */
+	WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
 	obj = mag->round[mag->rounds].obj;
 	cc->count[KBUDDY_CPU_ALLOC]++;
-	local_irq_restore(flags);
+	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (unlikely(want_zero(c, gfp)))
 		memset(obj, 0, c->object_size);
 	return obj;
@@ -475,10 +494,12 @@ static const char *const bad_free_reasons[KBUDDY_NR_CACHE_COUNTERS] = {
  * @bad: which kind of bad free
  * @caller: the return address reported
  *
- * Context: Any context.
+ * Context: Any context; @c must stay valid (the caller's, or read under
+ * rcu_read_lock() which the caller still holds).
  * Return: -EINVAL.
  */
-noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
+noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c,
+				      const void *obj,
 				      enum kbuddy_cache_counter bad,
 				      unsigned long caller)
 {
@@ -501,7 +522,7 @@ noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
 /*
  * The loaded and the previous magazine are full: park the previous one in
  * the depot and load an empty one, or return the loaded rounds to the slabs.
- * Interrupts are off.
+ * Under the CPU's local_lock.
  */
 static noinline void free_spill(struct kbuddy_cache *c,
 				struct kbuddy_cache_cpu *cc)
@@ -576,16 +597,17 @@ static noinline void cache_free_slow(struct kbuddy_cache *c,
 }
 
 /*
- * Free @obj, which lies in @slab of @c, with interrupts off (@flags saved);
- * restores them.
+ * Free @obj, which lies in @slab of @c. The caller is in an RCU read-side
+ * section, which keeps @slab and @c alive until the object is claimed or
+ * the free refused.
  */
 static __always_inline int free_in_slab(struct kbuddy_cache *c,
 					struct kbuddy_slab *slab, void *obj,
-					unsigned long flags,
 					unsigned long caller)
 {
 	struct kbuddy_cache_cpu *cc;
 	struct kbuddy_magazine *mag;
+	unsigned long flags;
 	long idx;
 	u8 *state;
 
@@ -593,10 +615,11 @@ static __always_inline int free_in_slab(struct kbuddy_cache *c,
 	if (unlikely(idx < 0))
 		goto bad;
 	state = &slab->state[idx];
-	if (unlikely(*state != KBUDDY_OBJ_ALLOC))
+	kbuddy_race_hook("slab_free_claim");
+	if (unlikely(!obj_claim(state)))
 		goto bad;
-	*state = KBUDDY_OBJ_CACHED;
 
+	local_lock_irqsave(&c->cpu->lock, flags);
 	cc = this_cpu_ptr(c->cpu);
 	mag = cc->loaded;
 	if (unlikely(mag->rounds == c->mag_size)) {
@@ -605,10 +628,9 @@ static __always_inline int free_in_slab(struct kbuddy_cache *c,
 		mag_push(mag, obj, state);
 		cc->count[KBUDDY_CPU_FREE]++;
 	}
-	local_irq_restore(flags);
+	local_unlock_irqrestore(&c->cpu->lock, flags);
 	return 0;
 bad:
-	local_irq_restore(flags);
 	return cache_free_bad(c, obj, caller);
 }
 
@@ -616,50 +638,39 @@ static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
 				      unsigned long caller)
 {
 	struct kbuddy_slab *slab;
-	unsigned long flags;
+	int ret;
 
-	/* Interrupts off: also an RCU read-side section for the slab. */
-	local_irq_save(flags);
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
+		return -EINVAL;
+	rcu_read_lock();
 	slab = obj_slab(c->pool, obj);
-	if (unlikely(!slab || slab->cache != c)) {
-		local_irq_restore(flags);
-		return cache_free_bad(c, obj, caller);
-	}
-	return free_in_slab(c, slab, obj, flags, caller);
+	if (unlikely(!slab || slab->cache != c))
+		ret = cache_free_bad(c, obj, caller);
+	else
+		ret = free_in_slab(c, slab, obj, caller);
+	rcu_read_unlock();
+	return ret;
 }
 
 /**
- * kbuddy_kmalloc_free() - kbuddy_free() of an object of a size class
- * @pool: the pool
+ * kbuddy_obj_free() - free an object whose slab the caller looked up
+ * @c: the cache, read from @slab
+ * @slab: the slab holding @obj
  * @obj: the pointer
  * @caller: the return address reported for a bad free
  *
- * One owner lookup serves both to tell a size-class object from a whole
- * block and to free it.
+ * For kbuddy_free(), which finds the slab once to choose between an object
+ * and a whole block.
  *
- * Context: Any context.
- * Return: 0 when freed, -EINVAL when refused (an object of a cache that is
- * no size class, or a bad pointer into a slab), 1 when @obj lies in no slab.
+ * Context: Any context kbuddy_free() allows, inside the rcu_read_lock()
+ * section in which @slab was looked up.
+ * Return: 0, or -EINVAL for a refused free.
  */
-int kbuddy_kmalloc_free(struct kbuddy_pool *pool, void *obj,
-			unsigned long caller)
+int kbuddy_obj_free(struct kbuddy_cache *c, struct kbuddy_slab *slab,
+		    void *obj, unsigned long caller)
 {
-	struct kbuddy_slab *slab;
-	struct kbuddy_cache *c;
-	unsigned long flags;
-
-	local_irq_save(flags);
-	slab = obj_slab(pool, obj);
-	if (unlikely(!slab)) {
-		local_irq_restore(flags);
-		return 1;
-	}
-	c = slab->cache;
-	if (likely(c->flags & KBUDDY_CACHE_KMALLOC))
-		return free_in_slab(c, slab, obj, flags, caller);
-	local_irq_restore(flags);
-	return kbuddy_cache_refuse_free(c, obj, KBUDDY_CACHE_BAD_FREE_WRONG_CACHE,
-					caller);
+	return free_in_slab(c, slab, obj, caller);
 }
 
 /**
@@ -686,6 +697,10 @@ EXPORT_SYMBOL_GPL(kbuddy_cache_free);
  * @pool: the pool
  * @obj: an address
  *
+ * A lockless answer: the cache may be destroyed as soon as this returns,
+ * so only a caller that keeps @obj allocated, or holds rcu_read_lock()
+ * across the call and its use of the result, may use the cache.
+ *
  * Context: Any context.
  * Return: the cache whose object, handed out, starts at @obj, or NULL.
  */
@@ -699,6 +714,7 @@ struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
 	rcu_read_lock();
 	slab = obj_slab(pool, obj);
 	if (slab) {
+		kbuddy_race_hook("obj_lookup");
 		idx = obj_index(slab->cache, slab, obj);
 		if (idx >= 0 && READ_ONCE(slab->state[idx]) == KBUDDY_OBJ_ALLOC)
 			c = slab->cache;
@@ -710,58 +726,52 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_obj_cache, KBUDDY_INTERNAL);
 
 /* ==== Drain, shrink, create, destroy ===================================== */
 
-/* Move one CPU's magazines' rounds back to the slabs. Interrupts off. */
+/* Move one CPU's magazines' rounds back to the slabs. Their holder only. */
 static void drain_cpu(struct kbuddy_cache *c, struct kbuddy_cache_cpu *cc)
-{
-	spin_lock(&c->lock);
-	mag_flush(c, cc->loaded);
-	mag_flush(c, cc->previous);
-	spin_unlock(&c->lock);
-}
-
-/**
- * kbuddy_cache_drain_cpu() - empty the magazines of a CPU that is offline
- * @c: the cache
- * @cpu: the CPU, which must not be running
- *
- * Context: Process context.
- */
-void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu)
 {
 	unsigned long flags;
 
-	local_irq_save(flags);
-	drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
-	local_irq_restore(flags);
+	spin_lock_irqsave(&c->lock, flags);
+	mag_flush(c, cc->loaded);
+	mag_flush(c, cc->previous);
+	spin_unlock_irqrestore(&c->lock, flags);
 }
 
+/**
+ * kbuddy_cache_drain_cpu() - empty the magazines of a CPU that is dead
+ * @c: the cache
+ * @cpu: the CPU; nothing runs on it any more
+ *
+ * Context: Process context (the CPU hotplug "dead" callback).
+ */
+void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu)
+{
+	drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
+}
+
+/* Runs on each CPU in process context: empty its own magazines. */
 static void drain_this_cpu(void *arg)
 {
 	struct kbuddy_cache *c = arg;
+	unsigned long flags;
 
+	local_lock_irqsave(&c->cpu->lock, flags);
 	drain_cpu(c, this_cpu_ptr(c->cpu));
+	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
 
 /*
- * Empty every magazine, per-CPU (through an IPI on online CPUs, directly on
- * offline ones) and in the depot. Process context.
+ * Empty every magazine: each online CPU its own, from a work item (offline
+ * CPUs were emptied when they went down), then the depot. Process context.
  */
 static void drain_all(struct kbuddy_cache *c)
 {
 	struct kbuddy_magazine *mag, *tmp;
 	unsigned long flags;
 	LIST_HEAD(spare);
-	int cpu;
 
 	cpus_read_lock();
-	on_each_cpu(drain_this_cpu, c, 1);
-	for_each_possible_cpu(cpu) {
-		if (cpu_online(cpu))
-			continue;
-		local_irq_save(flags);
-		drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
-		local_irq_restore(flags);
-	}
+	kbuddy_run_on_cpus(drain_this_cpu, c);
 	cpus_read_unlock();
 
 	spin_lock_irqsave(&c->lock, flags);
@@ -861,29 +871,33 @@ static void free_cpu_magazines(struct kbuddy_cache *c)
 	free_percpu(c->cpu);
 }
 
+/* After a grace period: no lockless lookup can still hold @c. */
+static void cache_free_rcu(struct rcu_head *rcu)
+{
+	struct kbuddy_cache *c = container_of(rcu, struct kbuddy_cache, rcu);
+
+	free_cpu_magazines(c);
+	kfree(c);
+}
+
 /**
- * kbuddy_cache_create() - create a cache of objects on a pool
- * @pool: the pool the slabs come from
- * @name: 1 to 31 printable characters without spaces, unique in the pool;
- *	the row's name in slabinfo
- * @size: bytes per object, at least 1; a slab of at most order 3 (or the
- *	pool's top order) must hold one
- * @align: alignment of every object, 0 or a power of two up to PAGE_SIZE;
- *	at least the size of a pointer is always used
- * @flags: 0 or KBUDDY_CACHE_HWCACHE_ALIGN (align to a cache line, or to
- *	the largest power-of-two fraction of one the object fits in)
- * @ctor: called on each object once, when its slab is made, or NULL; an
- *	object must be freed in its constructed state (Bonwick). With a
- *	constructor the free pointer is kept after the object, not in it.
+ * kbuddy_cache_create_flags() - kbuddy_cache_create() with private flags
+ * @pool: the pool
+ * @name: as kbuddy_cache_create()
+ * @size: as kbuddy_cache_create()
+ * @align: as kbuddy_cache_create()
+ * @flags: KBUDDY_CACHE_HWCACHE_ALIGN and KBUDDY_CACHE_KMALLOC
+ * @ctor: as kbuddy_cache_create()
  *
  * Context: Process context; may sleep.
- * Return: the cache, ERR_PTR(-EINVAL) for bad arguments, ERR_PTR(-EEXIST)
- * if the name is taken in the pool, or ERR_PTR(-ENOMEM).
+ * Return: as kbuddy_cache_create().
  */
-struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
-					 const char *name, unsigned int size,
-					 unsigned int align, unsigned long flags,
-					 void (*ctor)(void *obj))
+struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
+					       const char *name,
+					       unsigned int size,
+					       unsigned int align,
+					       unsigned long flags,
+					       void (*ctor)(void *obj))
 {
 	unsigned int stride, offset, order, top;
 	struct kbuddy_cache *c, *other;
@@ -951,6 +965,7 @@ struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
 	for_each_possible_cpu(cpu) {
 		struct kbuddy_cache_cpu *cc = per_cpu_ptr(c->cpu, cpu);
 
+		local_lock_init(&cc->lock);
 		cc->loaded = mag_alloc(c, GFP_KERNEL);
 		cc->previous = mag_alloc(c, GFP_KERNEL);
 		if (!cc->loaded || !cc->previous)
@@ -977,6 +992,39 @@ err_cpu:
 err_free:
 	kfree(c);
 	return ERR_PTR(-ENOMEM);
+}
+
+/**
+ * kbuddy_cache_create() - create a cache of objects on a pool
+ * @pool: the pool the slabs come from
+ * @name: 1 to 31 printable characters without spaces, unique in the pool;
+ *	the row's name in slabinfo
+ * @size: bytes per object, at least 1; a slab of at most order 3 (or the
+ *	pool's top order) must hold one
+ * @align: alignment of every object, 0 or a power of two up to PAGE_SIZE;
+ *	at least the size of a pointer is always used
+ * @flags: 0 or KBUDDY_CACHE_HWCACHE_ALIGN (align to a cache line, or to
+ *	the largest power-of-two fraction of one the object fits in); any
+ *	other bit is refused
+ * @ctor: called on each object once, when its slab is made, or NULL; an
+ *	object must be freed in its constructed state (Bonwick). With a
+ *	constructor the free pointer is kept after the object, not in it.
+ *
+ * Context: Process context; may sleep.
+ * Return: the cache, ERR_PTR(-EINVAL) for bad arguments, ERR_PTR(-EEXIST)
+ * if the name is taken in the pool, or ERR_PTR(-ENOMEM).
+ */
+struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
+					 const char *name, unsigned int size,
+					 unsigned int align, unsigned long flags,
+					 void (*ctor)(void *obj))
+{
+	if (flags & ~KBUDDY_CACHE_HWCACHE_ALIGN) {
+		pr_err("pool %s: cache %s: unknown flags %#lx (only KBUDDY_CACHE_HWCACHE_ALIGN)\n",
+		       pool->name, name ? name : "(null)", flags);
+		return ERR_PTR(-EINVAL);
+	}
+	return kbuddy_cache_create_flags(pool, name, size, align, flags, ctor);
 }
 EXPORT_SYMBOL_GPL(kbuddy_cache_create);
 
@@ -1011,8 +1059,8 @@ static void cache_release(struct kbuddy_cache *c)
 	mutex_lock(&c->pool->caches_lock);
 	list_del(&c->node);
 	mutex_unlock(&c->pool->caches_lock);
-	free_cpu_magazines(c);
-	kfree(c);
+	/* Lockless lookups (tag -> slab -> cache) may still read it. */
+	call_rcu(&c->rcu, cache_free_rcu);
 }
 
 /**
@@ -1081,38 +1129,43 @@ void kbuddy_cache_destroy_forced(struct kbuddy_cache *c)
  * @c: the cache
  * @info: filled in
  *
- * Context: Any context; takes the cache's lock for a time linear in the
- * number of its objects.
+ * Counts come from counters, not from a walk of the slabs, so the cache's
+ * lock is held for a constant time. Objects in other CPUs' magazines are
+ * read while those CPUs run: the split between handed out and cached may
+ * be a moment old, but never exceeds the objects in use.
+ *
+ * Context: Any context; takes the cache's lock for a time that grows with
+ * the number of CPUs only.
  */
 void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info)
 {
-	struct list_head *lists[] = { &c->partial, &c->full, &c->empty };
-	struct kbuddy_slab *slab;
-	unsigned int l, i;
-	unsigned long flags;
+	unsigned long flags, cached = 0;
+	unsigned int i;
 	int cpu;
 
 	memset(info, 0, sizeof(*info));
 	spin_lock_irqsave(&c->lock, flags);
-	for (l = 0; l < ARRAY_SIZE(lists); l++) {
-		list_for_each_entry(slab, lists[l], node) {
-			for (i = 0; i < c->objects; i++) {
-				u8 st = READ_ONCE(slab->state[i]);
+	/*
+	 * Other CPUs' magazines change meanwhile: a snapshot, clamped. Under
+	 * the lock no magazine moves to the depot, where a drain could free
+	 * it under this read.
+	 */
+	for_each_possible_cpu(cpu) {
+		struct kbuddy_cache_cpu *cc = per_cpu_ptr(c->cpu, cpu);
 
-				info->active_objs += st == KBUDDY_OBJ_ALLOC;
-				info->cached_objs += st == KBUDDY_OBJ_CACHED;
-			}
-		}
+		cached += READ_ONCE(READ_ONCE(cc->loaded)->rounds);
+		cached += READ_ONCE(READ_ONCE(cc->previous)->rounds);
+		for (i = 0; i < KBUDDY_NR_CPU_COUNTERS; i++)
+			info->cpu_count[i] += READ_ONCE(cc->count[i]);
 	}
+	cached += c->nr_depot_full * c->mag_size;
+	info->cached_objs = min(cached, c->nr_inuse);
+	info->active_objs = c->nr_inuse - info->cached_objs;
 	info->active_slabs = c->nr_partial + c->nr_full;
 	info->num_slabs = info->active_slabs + c->nr_empty;
 	info->num_objs = info->num_slabs * c->objects;
 	memcpy(info->count, c->count, sizeof(info->count));
 	spin_unlock_irqrestore(&c->lock, flags);
-	for_each_possible_cpu(cpu)
-		for (i = 0; i < KBUDDY_NR_CPU_COUNTERS; i++)
-			info->cpu_count[i] +=
-				READ_ONCE(per_cpu_ptr(c->cpu, cpu)->count[i]);
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_cache_info, KBUDDY_INTERNAL);
 
@@ -1167,13 +1220,18 @@ static void check_magazine(struct cache_check *cc, struct kbuddy_magazine *mag,
 	}
 }
 
+/* Runs on each CPU in process context: check its own magazines. */
 static void check_this_cpu(void *arg)
 {
 	struct cache_check *cc = arg;
-	struct kbuddy_cache_cpu *cpu = this_cpu_ptr(cc->c->cpu);
+	struct kbuddy_cache_cpu *cpu;
+	unsigned long flags;
 
+	local_lock_irqsave(&cc->c->cpu->lock, flags);
+	cpu = this_cpu_ptr(cc->c->cpu);
 	check_magazine(cc, cpu->loaded, "per-CPU");
 	check_magazine(cc, cpu->previous, "per-CPU");
+	local_unlock_irqrestore(&cc->c->cpu->lock, flags);
 }
 
 static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
@@ -1184,8 +1242,8 @@ static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
 	unsigned int i;
 	void *obj;
 
-	if (kbuddy_page_owner(c->pool, slab->base) != slab ||
-	    kbuddy_page_owner(c->pool, slab->base + slab_bytes(c) - 1) != slab)
+	if (kbuddy_page_slab(c->pool, slab->base) != slab ||
+	    kbuddy_page_slab(c->pool, slab->base + slab_bytes(c) - 1) != slab)
 		check_problem(cc, "cache %s: slab %#llx: its pages do not point to it\n",
 			      c->name, pa(c, slab->base));
 	for (i = 0; i < c->objects; i++)
@@ -1247,14 +1305,15 @@ static void check_list(struct cache_check *cc, struct list_head *list,
  * exactly its free objects, that its pages point back to it, and that every
  * magazine, per-CPU and in the depot, holds only free objects of the cache.
  *
- * Context: Process context (each CPU checks its own magazines in an IPI),
- * without the pool's caches_lock held (CPU hotplug takes it).
- * Return: the number of problems found.
+ * Context: Process context (each CPU checks its own magazines from a work
+ * item), without the pool's caches_lock held (CPU hotplug takes it).
+ * Return: the number of problems found, or -ENOMEM if the check could not
+ * be made.
  */
-unsigned long kbuddy_cache_validate(struct kbuddy_cache *c,
-				    kbuddy_report_fn report, void *ctx)
+long kbuddy_cache_validate(struct kbuddy_cache *c, kbuddy_report_fn report,
+			   void *ctx)
 {
-	unsigned long problems;
+	long problems;
 
 	cpus_read_lock();
 	problems = kbuddy_cache_validate_cpus_locked(c, report, ctx);
@@ -1270,16 +1329,17 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_cache_validate, KBUDDY_INTERNAL);
  * @ctx: passed to @report
  *
  * Context: Process context, with cpus_read_lock() held.
- * Return: the number of problems found.
+ * Return: the number of problems found, or -ENOMEM if the check could not
+ * be made (never 0 for a cache that was not looked at).
  */
-unsigned long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
-						kbuddy_report_fn report,
-						void *ctx)
+long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
+				       kbuddy_report_fn report, void *ctx)
 {
 	struct cache_check *cc;
 	struct kbuddy_magazine *mag;
-	unsigned long flags, problems, *seen;
+	unsigned long flags, *seen;
 	unsigned int i;
+	long problems;
 	int cpu;
 
 	cc = kzalloc(sizeof(*cc), GFP_KERNEL);
@@ -1287,17 +1347,23 @@ unsigned long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
 	if (!cc || !seen) {
 		kfree(cc);
 		bitmap_free(seen);
-		return 0;
+		if (report)
+			kbuddy_report(report, ctx, "cache %s: not checked: no memory for the check\n",
+				      c->name);
+		return -ENOMEM;
 	}
 	cc->c = c;
 	spin_lock_init(&cc->lock);
 
-	on_each_cpu(check_this_cpu, cc, 1);
+	kbuddy_run_on_cpus(check_this_cpu, cc);
+	/* Offline CPUs were emptied when they went down. */
 	for_each_possible_cpu(cpu) {
 		if (cpu_online(cpu))
 			continue;
-		check_magazine(cc, per_cpu_ptr(c->cpu, cpu)->loaded, "offline");
-		check_magazine(cc, per_cpu_ptr(c->cpu, cpu)->previous, "offline");
+		if (per_cpu_ptr(c->cpu, cpu)->loaded->rounds ||
+		    per_cpu_ptr(c->cpu, cpu)->previous->rounds)
+			check_problem(cc, "cache %s: offline CPU %d holds objects\n",
+				      c->name, cpu);
 	}
 
 	spin_lock_irqsave(&c->lock, flags);
@@ -1313,7 +1379,7 @@ unsigned long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
 	spin_unlock_irqrestore(&c->lock, flags);
 
 	problems = cc->problems;
-	for (i = 0; report && i < min_t(unsigned long, problems, ARRAY_SIZE(cc->msg)); i++)
+	for (i = 0; report && i < min_t(long, problems, ARRAY_SIZE(cc->msg)); i++)
 		kbuddy_report(report, ctx, "%s", cc->msg[i]);
 	kfree(cc);
 	bitmap_free(seen);
