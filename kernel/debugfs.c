@@ -54,6 +54,11 @@ struct kbuddy_dbg_pool {
 
 /* Longest write the blocks file takes. */
 #define BLOCKS_WRITE_MAX 64
+/*
+ * Most blocks the blocks file holds per pool: its records (48 bytes each,
+ * kmalloc()ed outside the pool) take at most 3 MiB, whatever is asked.
+ */
+#define BLOCKS_HELD_MAX 65536
 
 /* ==== Read-only files ==================================================== */
 
@@ -151,6 +156,11 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "pages_total %lu\n", nr_pages);
 	seq_printf(m, "pages_free %lu\n", nr_free);
 	kbuddy_pcp_stats(pool, pcp_alloc, pcp_free, pcp_events, &pcp_pages);
+	/*
+	 * The caches are read after the pool, without its lock: a refill in
+	 * between moves pages from free to cached. Clamp rather than wrap.
+	 */
+	pcp_pages = min(pcp_pages, nr_pages - nr_free);
 	seq_printf(m, "pages_used %lu\n", nr_pages - nr_free - pcp_pages);
 	seq_printf(m, "pages_pcp %lu\n", pcp_pages);
 	for (order = 0; order < pool->max_order; order++)
@@ -410,6 +420,8 @@ static int blocks_alloc(struct kbuddy_dbg_pool *dp, struct blocks_req *req)
 	    (req->size > PAGE_SIZE << (pool->max_order - 1) ||
 	     req->count > kbuddy_pool_total_pages(pool) << PAGE_SHIFT >> 3))
 		return -EINVAL;
+	if (req->count > BLOCKS_HELD_MAX - dp->nr_blocks)
+		return -ENOSPC;
 	for (i = 0; i < req->count; i++) {
 		b = kmalloc(sizeof(*b), GFP_KERNEL);
 		if (!b)
@@ -465,7 +477,8 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 	char *buf;
 	int err;
 
-	if (*ppos != 0 || count > BLOCKS_WRITE_MAX)
+	/* A command file: where a read left the position does not matter. */
+	if (count > BLOCKS_WRITE_MAX)
 		return -EINVAL;
 	buf = memdup_user_nul(ubuf, count);
 	if (IS_ERR(buf))
@@ -486,6 +499,10 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 		if (err == -EINVAL)
 			pr_warn_ratelimited("pool %s: blocks: order must be below %u, size fit a block and count the pool\n",
 					    dp->pool->name, dp->pool->max_order);
+		if (err == -ENOSPC)
+			pr_warn_ratelimited("pool %s: blocks: holds %lu blocks, at most %d\n",
+					    dp->pool->name, dp->nr_blocks,
+					    BLOCKS_HELD_MAX);
 		break;
 	case BLOCKS_FREE:
 		err = blocks_free(dp, req.phys);

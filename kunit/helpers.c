@@ -42,28 +42,31 @@ void kbt_exit(struct kunit *test)
 		vfree(c->mem[i]);
 }
 
-/* A pool without per-CPU page caches: buddy counts are exact. */
-struct kbuddy_pool *kbt_new_pool(struct kunit *test, unsigned int max_order)
-{
-	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, max_order);
-
-	kbuddy_pcp_disable(pool);
-	return pool;
-}
-
-/* A pool as other modules get it, per-CPU page caches on. */
-struct kbuddy_pool *kbt_new_pool_pcp(struct kunit *test, unsigned int max_order)
+static struct kbuddy_pool *new_pool(struct kunit *test, unsigned int max_order,
+				    bool pcp)
 {
 	struct kbt_ctx *c = test->priv;
 	struct kbuddy_pool *pool;
 	char name[KBUDDY_NAME_LEN + 1];
 
 	snprintf(name, sizeof(name), "kunit-%d", atomic_inc_return(&kbt_seq));
-	pool = kbuddy_pool_create(name, max_order);
+	pool = kbuddy_pool_create_pcp(name, max_order, pcp);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
 	KUNIT_ASSERT_LT(test, c->nr_pools, KBT_MAX_POOLS);
 	c->pools[c->nr_pools++] = pool;
 	return pool;
+}
+
+/* A pool without per-CPU page caches: buddy counts are exact. */
+struct kbuddy_pool *kbt_new_pool(struct kunit *test, unsigned int max_order)
+{
+	return new_pool(test, max_order, false);
+}
+
+/* A pool as other modules get it, per-CPU page caches on. */
+struct kbuddy_pool *kbt_new_pool_pcp(struct kunit *test, unsigned int max_order)
+{
+	return new_pool(test, max_order, true);
 }
 
 /* Add @size bytes of fresh memory at made-up physical address @phys. */
@@ -120,7 +123,7 @@ void kbt_report(void *ctx, const char *fmt, va_list args)
 /* kbuddy's own validator over the buddy allocator and every cache. */
 void kbt_expect_pool_ok(struct kunit *test, struct kbuddy_pool *pool)
 {
-	KUNIT_EXPECT_EQ(test, kbuddy_pool_check(pool, kbt_report, test), 0UL);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_check(pool, kbt_report, test), 0L);
 }
 
 unsigned long kbt_active_objs(struct kbuddy_cache *c)

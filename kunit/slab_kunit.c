@@ -415,7 +415,7 @@ static void kbuddy_freelist_corruption_is_repaired(struct kunit *test)
 		if (obj != o->p[0])
 			memset(obj, 0xa5, 16);
 	}
-	KUNIT_EXPECT_GT(test, kbuddy_cache_validate(c, NULL, NULL), 0UL);
+	KUNIT_EXPECT_GT(test, kbuddy_cache_validate(c, NULL, NULL), 0L);
 	fill(test, c, o, c->objects - 1);
 	KUNIT_EXPECT_EQ(test, o->n, c->objects);
 	kbuddy_cache_info(c, &info);
@@ -440,16 +440,16 @@ static void kbuddy_validate_detects_bad_object_state(struct kunit *test)
 
 	fill(test, c, o, 10);
 	check_cache(test, c, o);
-	slab = kbuddy_page_owner(pool, o->p[0]);
+	slab = kbuddy_page_slab(pool, o->p[0]);
 	spin_lock_irqsave(&c->lock, flags);
 	saved = slab->state[c->objects - 1];
 	slab->state[c->objects - 1] = KBUDDY_OBJ_ALLOC;
 	spin_unlock_irqrestore(&c->lock, flags);
-	KUNIT_EXPECT_GT(test, kbuddy_cache_validate(c, NULL, NULL), 0UL);
+	KUNIT_EXPECT_GT(test, kbuddy_cache_validate(c, NULL, NULL), 0L);
 	spin_lock_irqsave(&c->lock, flags);
 	slab->state[c->objects - 1] = saved;
 	spin_unlock_irqrestore(&c->lock, flags);
-	KUNIT_EXPECT_EQ(test, kbuddy_cache_validate(c, kbt_report, test), 0UL);
+	KUNIT_EXPECT_EQ(test, kbuddy_cache_validate(c, kbt_report, test), 0L);
 	drain(test, c, o);
 	check_cache(test, c, o);
 }
