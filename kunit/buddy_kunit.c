@@ -427,6 +427,9 @@ static void kbuddy_bad_free_wrong_order_refused(struct kunit *test)
 	expect_refused(test, pool, a, 2, KBUDDY_BAD_FREE_WRONG_ORDER);
 	expect_refused(test, pool, a, 4, KBUDDY_BAD_FREE_WRONG_ORDER);
 	expect_refused(test, pool, a, pool->max_order, KBUDDY_BAD_FREE_WRONG_ORDER);
+	/* An unset order or ilog2(0): never "whatever order it has". */
+	expect_refused(test, pool, a, -1, KBUDDY_BAD_FREE_WRONG_ORDER);
+	expect_refused(test, pool, a, KBUDDY_MAX_ORDER_LIMIT, KBUDDY_BAD_FREE_WRONG_ORDER);
 	give(test, 0);
 	check_pool(test, pool);
 }

@@ -106,7 +106,7 @@ static void kbuddy_pcp_spills_a_batch_when_full(struct kunit *test)
 
 static void kbuddy_pcp_double_free_refused(struct kunit *test)
 {
-	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, 11);
+	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, 11), *nopcp;
 	unsigned long before;
 	void *p;
 
@@ -121,6 +121,16 @@ static void kbuddy_pcp_double_free_refused(struct kunit *test)
 	/* Whatever the order given, it is free already. */
 	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, p, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, pool->stats.counter[KBUDDY_BAD_FREE_DOUBLE], before + 2);
+	/* Order -1 is no "any order", with the caches on too. */
+	p = kbuddy_alloc_pages(pool, 2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, p, -1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, p, 2), 0);
+	nopcp = kbuddy_pool_create_pcp("kunit-nopcp", 0, false);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, nopcp);
+	/* Decided before CPU hotplug or debugfs could see the pool. */
+	KUNIT_EXPECT_TRUE(test, !nopcp->pcp);
+	kbuddy_pool_destroy(nopcp);
 	check_pcp(test, pool, 0);
 	expect_pristine(test, pool);
 	/* And once drained, a plain double free. */

@@ -107,6 +107,11 @@ static void kbuddy_cache_create_rejects_bad_arguments(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_cache_create(pool, "a", 64, 0, 1UL << 7, NULL)),
 			-EINVAL);
+	/* The malloc size classes' private flag is not for other caches. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_cache_create(pool, "a", 64, 0, BIT(31), NULL)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_cache_create(pool, "a", 64, 0, ~0UL, NULL)),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_cache_create(pool, "a b", 64, 0, 0, NULL)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_cache_create(pool, "", 64, 0, 0, NULL)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_cache_create(pool, "big", 16 * PAGE_SIZE, 0, 0, NULL)),
