@@ -522,12 +522,13 @@ void kbuddy_pool_destroy(struct kbuddy_pool *pool)
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_destroy);
 
+/* Lockless, as kbuddy_find_region(): regions never change once counted. */
 static struct kbuddy_region *region_of_phys(struct kbuddy_pool *pool,
 					    phys_addr_t phys)
 {
-	unsigned int i;
+	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
 
-	for (i = 0; i < pool->nr_regions; i++) {
+	for (i = 0; i < nr; i++) {
 		struct kbuddy_region *r = &pool->regions[i];
 
 		if (phys >= r->phys &&
@@ -564,16 +565,9 @@ EXPORT_SYMBOL_GPL(kbuddy_virt_to_phys);
  */
 void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys)
 {
-	struct kbuddy_region *r;
-	unsigned long flags;
-	void *addr = NULL;
+	struct kbuddy_region *r = region_of_phys(pool, phys);
 
-	spin_lock_irqsave(&pool->lock, flags);
-	r = region_of_phys(pool, phys);
-	if (r)
-		addr = r->virt + (phys - r->phys);
-	spin_unlock_irqrestore(&pool->lock, flags);
-	return addr;
+	return r ? r->virt + (phys - r->phys) : NULL;
 }
 EXPORT_SYMBOL_GPL(kbuddy_phys_to_virt);
 
