@@ -378,8 +378,6 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_stats_snapshot, KBUDDY_INTERNAL);
 /* ==== Validation ========================================================= */
 
 #define KBUDDY_REPORT_MAX 32
-/* Passes a validate makes before it gives up on a pool that keeps changing. */
-#define KBUDDY_CHECK_TRIES 16
 
 enum validate_phase {
 	CHECK_TILES,	/* block heads tile the region */

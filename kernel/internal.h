@@ -471,6 +471,8 @@ extern const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS];
  * @nr_full: slabs on @full
  * @nr_empty: slabs on @empty
  * @nr_inuse: objects not on a freelist, in all slabs (handed out or cached)
+ * @seq: bumped by every change to the slab lists, freelists and depot, so
+ *	that a check done in steps (validate) knows whether the cache changed
  * @depot_full: full magazines
  * @depot_empty: empty magazines
  * @nr_depot_full: magazines on @depot_full
@@ -507,6 +509,7 @@ struct kbuddy_cache {
 	unsigned long nr_full;
 	unsigned long nr_empty;
 	unsigned long nr_inuse;
+	unsigned long seq;
 	struct list_head depot_full;
 	struct list_head depot_empty;
 	unsigned long nr_depot_full;
@@ -548,6 +551,8 @@ typedef void (*kbuddy_report_fn)(void *ctx, const char *fmt, va_list args)
  * bounded time whatever the size of a region.
  */
 #define KBUDDY_CHECK_CHUNK	1024
+/* Passes such a walk makes before it gives up on a pool that keeps changing. */
+#define KBUDDY_CHECK_TRIES	16
 
 /*
  * On PREEMPT_RT kbuddy's locks sleep: a caller that cannot sleep there (hard

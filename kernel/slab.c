@@ -152,6 +152,7 @@ static void slab_list_update(struct kbuddy_cache *c, struct kbuddy_slab *slab,
 		c->nr_partial--;
 	else
 		c->nr_empty--;
+	c->seq++;
 	if (to == &c->full)
 		c->nr_full++;
 	else if (to == &c->partial)
@@ -354,6 +355,7 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 		c->nr_depot_empty++;
 		cc->previous = cc->loaded;
 		cc->loaded = mag;
+		c->seq++;
 		c->count[KBUDDY_CACHE_DEPOT_EXCHANGE]++;
 	} else {
 		/* Half a magazine: leave room for frees that follow. */
@@ -392,6 +394,7 @@ static void *alloc_new_slab(struct kbuddy_cache *c, gfp_t gfp)
 		return NULL;
 	}
 	c->count[KBUDDY_CACHE_SLAB_NEW]++;
+	c->seq++;
 	list_add(&slab->node, &c->empty);
 	c->nr_empty++;
 	obj = slab_pop(c, slab, KBUDDY_OBJ_ALLOC, &state);
@@ -548,6 +551,7 @@ static noinline void free_spill(struct kbuddy_cache *c,
 		c->nr_depot_full++;
 		cc->previous = cc->loaded;
 		cc->loaded = empty;
+		c->seq++;
 		c->count[KBUDDY_CACHE_DEPOT_EXCHANGE]++;
 	} else {
 		mag_flush(c, cc->loaded);
@@ -782,6 +786,7 @@ static void drain_all(struct kbuddy_cache *c)
 	list_splice_init(&c->depot_empty, &spare);
 	c->nr_depot_full = 0;
 	c->nr_depot_empty = 0;
+	c->seq++;
 	spin_unlock_irqrestore(&c->lock, flags);
 	list_for_each_entry_safe(mag, tmp, &spare, node)
 		kfree(mag);
@@ -808,6 +813,7 @@ unsigned long kbuddy_cache_shrink(struct kbuddy_cache *c)
 	list_splice_init(&c->empty, &victims);
 	n = c->nr_empty;
 	c->nr_empty = 0;
+	c->seq++;
 	c->count[KBUDDY_CACHE_SLAB_FREE] += n;
 	spin_unlock_irqrestore(&c->lock, flags);
 	list_for_each_entry_safe(slab, tmp, &victims, node) {
@@ -1269,29 +1275,128 @@ static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
 			      c->name, pa(c, slab->base), chain, nfree);
 }
 
-static void check_list(struct cache_check *cc, struct list_head *list,
-		       unsigned long nr, const char *name,
-		       unsigned long *seen)
+/* Is @slab on the list its use count says? */
+static void check_slab_list(struct cache_check *cc, struct kbuddy_slab *slab,
+			    struct list_head *list, const char *name)
 {
 	struct kbuddy_cache *c = cc->c;
-	struct kbuddy_slab *slab;
-	unsigned long n = 0;
+	bool ok = list == &c->full ? slab->inuse == c->objects :
+		  list == &c->empty ? !slab->inuse :
+		  slab->inuse && slab->inuse < c->objects;
 
-	list_for_each_entry(slab, list, node) {
-		bool ok = list == &c->full ? slab->inuse == c->objects :
-			  list == &c->empty ? !slab->inuse :
-			  slab->inuse && slab->inuse < c->objects;
+	if (!ok)
+		check_problem(cc, "cache %s: slab %#llx, %u of %u in use, on the %s list\n",
+			      c->name, pa(c, slab->base), slab->inuse,
+			      c->objects, name);
+}
 
-		if (!ok)
-			check_problem(cc, "cache %s: slab %#llx, %u of %u in use, on the %s list\n",
-				      c->name, pa(c, slab->base), slab->inuse,
-				      c->objects, name);
-		check_slab(cc, slab, seen);
-		n++;
+/*
+ * The lists a cache check walks, one entry (a magazine or a slab, so at
+ * most a few thousand objects) per lock hold.
+ */
+struct cache_walk {
+	unsigned int list;
+	struct list_head *pos;
+	unsigned long n;
+	unsigned long seq;
+};
+
+static const char *const walk_names[] = {
+	"depot full", "depot empty", "full", "partial", "empty",
+};
+
+static struct list_head *walk_list(struct kbuddy_cache *c, unsigned int i,
+				   unsigned long *nr)
+{
+	switch (i) {
+	case 0: *nr = c->nr_depot_full; return &c->depot_full;
+	case 1: *nr = c->nr_depot_empty; return &c->depot_empty;
+	case 2: *nr = c->nr_full; return &c->full;
+	case 3: *nr = c->nr_partial; return &c->partial;
+	default: *nr = c->nr_empty; return &c->empty;
 	}
-	if (n != nr)
-		check_problem(cc, "cache %s: %lu slabs on the %s list, count says %lu\n",
-			      c->name, n, name, nr);
+}
+
+/* Check one entry, or finish a list. Locked. Return: true when all done. */
+static bool cache_walk_step(struct cache_check *cc, struct cache_walk *w,
+			    unsigned long *seen)
+{
+	struct kbuddy_cache *c = cc->c;
+	struct list_head *head;
+	unsigned long nr;
+
+	if (w->list >= ARRAY_SIZE(walk_names))
+		return true;
+	head = walk_list(c, w->list, &nr);
+	if (!w->pos)
+		w->pos = head->next;
+	if (w->pos == head) {
+		if (w->n != nr)
+			check_problem(cc, "cache %s: %lu on the %s list, count says %lu\n",
+				      c->name, w->n, walk_names[w->list], nr);
+		w->list++;
+		w->pos = NULL;
+		w->n = 0;
+		return w->list >= ARRAY_SIZE(walk_names);
+	}
+	if (w->list < 2) {
+		struct kbuddy_magazine *mag = list_entry(w->pos, struct kbuddy_magazine,
+							 node);
+
+		if (w->list == 0)
+			check_magazine(cc, mag, "depot");
+		else if (mag->rounds)
+			check_problem(cc, "cache %s: empty depot magazine holds %u rounds\n",
+				      c->name, mag->rounds);
+	} else {
+		struct kbuddy_slab *slab = list_entry(w->pos, struct kbuddy_slab, node);
+
+		check_slab_list(cc, slab, head, walk_names[w->list]);
+		check_slab(cc, slab, seen);
+	}
+	w->pos = w->pos->next;
+	if (++w->n > nr + 1) {
+		check_problem(cc, "cache %s: the %s list loops\n", c->name,
+			      walk_names[w->list]);
+		w->pos = head;
+	}
+	return false;
+}
+
+/*
+ * Walk the depot and the slabs, one entry per lock hold. A pass starts
+ * again if the cache changed (c->seq) between two entries.
+ * Return: true if a pass completed or found a problem.
+ */
+static bool cache_walk(struct cache_check *cc, unsigned long *seen)
+{
+	struct kbuddy_cache *c = cc->c;
+	unsigned int tries;
+	struct cache_walk w;
+	unsigned long flags;
+	bool done = false;
+
+	for (tries = 0; tries < KBUDDY_CHECK_TRIES; tries++) {
+		memset(&w, 0, sizeof(w));
+		spin_lock_irqsave(&c->lock, flags);
+		w.seq = c->seq;
+		spin_unlock_irqrestore(&c->lock, flags);
+		for (;;) {
+			spin_lock_irqsave(&c->lock, flags);
+			if (c->seq != w.seq) {
+				spin_unlock_irqrestore(&c->lock, flags);
+				break;
+			}
+			done = cache_walk_step(cc, &w, seen);
+			spin_unlock_irqrestore(&c->lock, flags);
+			if (done)
+				return true;
+			cond_resched();
+		}
+		if (cc->problems)
+			return true;
+	}
+	return false;
 }
 
 /**
@@ -1336,8 +1441,7 @@ long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
 				       kbuddy_report_fn report, void *ctx)
 {
 	struct cache_check *cc;
-	struct kbuddy_magazine *mag;
-	unsigned long flags, *seen;
+	unsigned long *seen;
 	unsigned int i;
 	long problems;
 	int cpu;
@@ -1366,17 +1470,14 @@ long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
 				      c->name, cpu);
 	}
 
-	spin_lock_irqsave(&c->lock, flags);
-	list_for_each_entry(mag, &c->depot_full, node)
-		check_magazine(cc, mag, "depot");
-	list_for_each_entry(mag, &c->depot_empty, node)
-		if (mag->rounds)
-			check_problem(cc, "cache %s: empty depot magazine holds %u rounds\n",
-				      c->name, mag->rounds);
-	check_list(cc, &c->full, c->nr_full, "full", seen);
-	check_list(cc, &c->partial, c->nr_partial, "partial", seen);
-	check_list(cc, &c->empty, c->nr_empty, "empty", seen);
-	spin_unlock_irqrestore(&c->lock, flags);
+	if (!cache_walk(cc, seen) && !cc->problems) {
+		if (report)
+			kbuddy_report(report, ctx, "cache %s: not checked: it changed under every pass\n",
+				      c->name);
+		kfree(cc);
+		bitmap_free(seen);
+		return -EBUSY;
+	}
 
 	problems = cc->problems;
 	for (i = 0; report && i < min_t(long, problems, ARRAY_SIZE(cc->msg)); i++)
