@@ -173,6 +173,13 @@ static inline void kbuddy_block_hand(struct kbuddy_page *page,
 /* Size classes of the malloc family: 8 .. PAGE_SIZE / 2, with 96 and 192. */
 #define KBUDDY_NR_KMALLOC	(PAGE_SHIFT - 3 + 2)
 
+/*
+ * Pages a region may have: its descriptor array must fit one kvmalloc()
+ * (at most INT_MAX bytes), just under 256 GiB with 4 KiB pages.
+ */
+#define KBUDDY_REGION_MAX_PAGES \
+	((unsigned long)INT_MAX / sizeof(struct kbuddy_page))
+
 /* ==== Per-CPU page caches (pcp.c) ======================================== */
 
 /* Orders 0 .. KBUDDY_PCP_ORDERS - 1 are cached per CPU, as the kernel's pcp. */

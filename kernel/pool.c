@@ -36,6 +36,9 @@ static bool pool_name_ok(const char *name)
 
 	if (!len || len > KBUDDY_NAME_LEN)
 		return false;
+	/* Names debugfs cannot make a directory of. */
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
 	for (i = 0; i < len; i++)
 		if (!isalnum(name[i]) && !strchr("_-.", name[i]))
 			return false;
@@ -62,7 +65,7 @@ struct kbuddy_pool *kbuddy_pool_create_pcp(const char *name,
 	if (!max_order)
 		max_order = KBUDDY_DEFAULT_MAX_ORDER;
 	if (!name || !pool_name_ok(name)) {
-		pr_err("pool name must be 1 to %d characters of [A-Za-z0-9_.-]\n",
+		pr_err("pool name must be 1 to %d characters of [A-Za-z0-9_.-], not . or ..\n",
 		       KBUDDY_NAME_LEN);
 		return ERR_PTR(-EINVAL);
 	}
@@ -106,8 +109,8 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_pool_create_pcp, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_pool_create() - create an empty pool
- * @name: 1 to 31 characters of [A-Za-z0-9_.-], unique among pools; names
- *	the pool's directory in /sys/kernel/debug/kbuddy/
+ * @name: 1 to 31 characters of [A-Za-z0-9_.-], unique among pools, not
+ *	"." or ".."; names the pool's directory in /sys/kernel/debug/kbuddy/
  * @max_order: blocks will have orders 0 .. @max_order - 1; 0 for the default
  *	(KBUDDY_DEFAULT_MAX_ORDER), at most KBUDDY_MAX_ORDER_LIMIT
  *
@@ -217,6 +220,12 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	int err;
 
 	r->base_pfn = PHYS_PFN(r->phys);
+	if (r->nr_pages >= KBUDDY_REGION_MAX_PAGES) {
+		pr_err("pool %s: region %pa+%#llx: at most %lu pages per region (%lu MiB); add a larger range as several regions\n",
+		       pool->name, &r->phys, bytes, KBUDDY_REGION_MAX_PAGES - 1,
+		       (KBUDDY_REGION_MAX_PAGES - 1) >> (20 - PAGE_SHIFT));
+		return -E2BIG;
+	}
 	mutex_lock(&kbuddy_pools_mutex);
 	if (pool->nr_regions == KBUDDY_MAX_REGIONS) {
 		pr_err("pool %s: already has %d regions\n", pool->name,
@@ -290,8 +299,9 @@ static int sum_covered(struct resource *res, void *arg)
  *
  * Context: Process context; may sleep.
  * Return: 0; -EINVAL for a misaligned or wrapping range, one that overlaps
- * System RAM or is not reserved; -EBUSY if someone else claimed it or it
- * overlaps a region of the pool; -ENOMEM; -ENOSPC if the pool is full.
+ * System RAM or is not reserved; -E2BIG for a range of
+ * KBUDDY_REGION_MAX_PAGES pages or more; -EBUSY if someone else claimed it
+ * or it overlaps a region of the pool; -ENOMEM; -ENOSPC if the pool is full.
  */
 int kbuddy_pool_add_phys(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 {
@@ -352,13 +362,21 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_add_phys);
  *	this address space and kbuddy_virt_to_phys() translates into it
  * @size: bytes, page aligned
  *
- * The memory stays the caller's: kbuddy only writes to it to zero blocks
- * allocated with __GFP_ZERO, and the caller frees it after
- * kbuddy_pool_destroy().
+ * The memory stays the caller's, and the caller frees it after
+ * kbuddy_pool_destroy(). kbuddy's metadata lives elsewhere, but kbuddy does
+ * write into the memory: it zeroes blocks and objects allocated with
+ * __GFP_ZERO, and every allocation when init_on_alloc is on; it keeps the
+ * free pointer of each free slab object in the object (or, for a cache with
+ * a constructor, in the word after it); and it runs constructors on the
+ * objects of new slabs. Memory that must not be written by the CPU (device
+ * memory with side effects) needs a pool used only through
+ * kbuddy_alloc_pages() without __GFP_ZERO and with init_on_alloc off.
  *
  * Context: Process context; may sleep.
- * Return: 0; -EINVAL for a misaligned or wrapping range; -EBUSY if it
- * overlaps a region of the pool; -ENOMEM; -ENOSPC if the pool is full.
+ * Return: 0; -EINVAL for a misaligned or wrapping range; -E2BIG for a range
+ * of KBUDDY_REGION_MAX_PAGES pages or more (its descriptors would not fit
+ * one kvmalloc(); add it as several regions); -EBUSY if it overlaps a region
+ * of the pool; -ENOMEM; -ENOSPC if the pool is full.
  */
 int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 			u64 size)

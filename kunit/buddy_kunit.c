@@ -211,6 +211,10 @@ static void kbuddy_pool_create_rejects_bad_arguments(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create("", 4)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create("a/b", 4)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create(too_long, 4)), -EINVAL);
+	/* Names debugfs cannot make a directory of. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create(".", 4)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create("..", 4)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create(NULL, 4)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create("ok", KBUDDY_MAX_ORDER_LIMIT + 1)),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(kbuddy_pool_create(pool->name, 4)), -EEXIST);
@@ -235,6 +239,12 @@ static void kbuddy_add_mem_rejects_bad_ranges(struct kunit *test)
 	/* Overlaps the first region's physical range. */
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, KBT_PHYS + SZ_512K, SZ_1M),
 			-EBUSY);
+	/*
+	 * 256 GiB: its descriptors would pass INT_MAX bytes and trip
+	 * kvmalloc()'s WARN. Refused before anything is allocated or touched.
+	 */
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, SZ_1G * 512ULL,
+						  SZ_1G * 256ULL), -E2BIG);
 	expect_free_areas(test, pool, before);
 	KUNIT_EXPECT_EQ(test, pool->nr_regions, 1U);
 	check_pool(test, pool);
