@@ -57,19 +57,25 @@ int kbuddy_pcp_init(struct kbuddy_pool *pool)
 	return 0;
 }
 
-/* Give every block of @pcp back. Its holder: its CPU, under its lock. */
-static void pcp_empty(struct kbuddy_pool *pool, struct kbuddy_pcp *pcp)
+/*
+ * Give at most KBUDDY_PCP_BATCH blocks of @pcp back, newest first.
+ * Its holder: its CPU, under its lock. Return: false once @pcp is empty.
+ */
+static bool pcp_give_batch(struct kbuddy_pool *pool, struct kbuddy_pcp *pcp)
 {
-	unsigned int order;
+	unsigned int order, n;
 
 	for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
 		if (!pcp->count[order])
 			continue;
-		kbuddy_free_batch(pool, order, pcp->block[order],
-				  pcp->count[order]);
-		pcp->count[order] = 0;
+		n = min_t(unsigned int, pcp->count[order], KBUDDY_PCP_BATCH);
+		pcp->count[order] -= n;
+		kbuddy_free_batch(pool, order,
+				  pcp->block[order] + pcp->count[order], n);
 		pcp->events[KBUDDY_PCP_DRAIN]++;
+		return true;
 	}
+	return false;
 }
 
 /**
@@ -81,19 +87,31 @@ static void pcp_empty(struct kbuddy_pool *pool, struct kbuddy_pcp *pcp)
  */
 void kbuddy_pcp_drain_cpu(struct kbuddy_pool *pool, int cpu)
 {
-	if (pool->pcp)
-		pcp_empty(pool, per_cpu_ptr(pool->pcp, cpu));
+	if (!pool->pcp)
+		return;
+	while (pcp_give_batch(pool, per_cpu_ptr(pool->pcp, cpu)))
+		cond_resched();
 }
 
-/* Runs on each CPU in process context: empty its own cache. */
+/*
+ * Runs on each CPU in process context: empty its own cache, one batch per
+ * lock hold, so that interrupts come back between batches.
+ */
 static void drain_this_cpu(void *arg)
 {
+	/* Enough batches for a full cache; what is freed meanwhile may stay. */
+	unsigned int batches = KBUDDY_PCP_ORDERS *
+			       (KBUDDY_PCP_HIGH / KBUDDY_PCP_BATCH + 1);
 	struct kbuddy_pool *pool = arg;
 	unsigned long flags;
+	bool more;
 
-	local_lock_irqsave(&pool->pcp->lock, flags);
-	pcp_empty(pool, this_cpu_ptr(pool->pcp));
-	local_unlock_irqrestore(&pool->pcp->lock, flags);
+	do {
+		local_lock_irqsave(&pool->pcp->lock, flags);
+		more = pcp_give_batch(pool, this_cpu_ptr(pool->pcp));
+		local_unlock_irqrestore(&pool->pcp->lock, flags);
+		cond_resched();
+	} while (more && --batches);
 }
 
 /**

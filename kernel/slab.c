@@ -1034,28 +1034,34 @@ struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
 }
 EXPORT_SYMBOL_GPL(kbuddy_cache_create);
 
-/* Report, up to a limit, the objects still handed out. Process context. */
+/*
+ * Count the objects still in use, after a drain, and report up to 16 of
+ * them. The count is a counter; each slab on the partial and full lists
+ * holds an object in use, so at most 16 slabs are read under the lock.
+ * Process context.
+ */
 static unsigned long report_in_use(struct kbuddy_cache *c, bool print)
 {
 	struct list_head *lists[] = { &c->partial, &c->full };
-	unsigned long flags, n = 0;
+	unsigned long flags, n, shown = 0;
 	struct kbuddy_slab *slab;
 	unsigned int l, i;
 
 	spin_lock_irqsave(&c->lock, flags);
-	for (l = 0; l < ARRAY_SIZE(lists); l++) {
+	n = c->nr_inuse;
+	for (l = 0; print && l < ARRAY_SIZE(lists); l++) {
 		list_for_each_entry(slab, lists[l], node) {
 			for (i = 0; i < c->objects; i++) {
-				if (slab->state[i] != KBUDDY_OBJ_ALLOC)
+				if (READ_ONCE(slab->state[i]) != KBUDDY_OBJ_ALLOC)
 					continue;
-				if (print && n < 16)
-					pr_warn("cache %s: object %#llx still allocated\n",
-						c->name,
-						pa(c, slab->base + i * c->size));
-				n++;
+				pr_warn("cache %s: object %#llx still allocated\n",
+					c->name, pa(c, slab->base + i * c->size));
+				if (++shown == 16)
+					goto out;
 			}
 		}
 	}
+out:
 	spin_unlock_irqrestore(&c->lock, flags);
 	return n;
 }
