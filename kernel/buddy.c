@@ -520,10 +520,10 @@ static bool check_tiles(struct kbuddy_pool *pool, struct kbuddy_region *r,
 			struct kbuddy_page *page = pfn_desc(r, vs->head + vs->i);
 
 			if (page->state != KBUDDY_PAGE_NONE)
-				problem(vs, "region %u: pfn %#lx: head inside block %#lx/%lu pages\n",
+				problem(vs, "region %u: pfn %#lx: head inside block %#lx+%lu\n",
 					vs->region, vs->head + vs->i, vs->head, vs->nr);
 			if (READ_ONCE(page->tag) != vs->tag)
-				problem(vs, "region %u: pfn %#lx: tag differs in block %#lx/%lu pages\n",
+				problem(vs, "region %u: pfn %#lx: tag differs in block %#lx+%lu\n",
 					vs->region, vs->head + vs->i, vs->head, vs->nr);
 		}
 		if (vs->i >= vs->nr) {
@@ -624,7 +624,7 @@ static bool validate_step(struct kbuddy_pool *pool, struct validate_state *vs)
 	while (budget) {
 		if (vs->region >= pool->nr_regions) {
 			if (vs->pool_free != pool->nr_free)
-				problem(vs, "pool: regions hold %lu free pages but the pool says %lu\n",
+				problem(vs, "pool: regions hold %lu free pages, pool says %lu\n",
 					vs->pool_free, pool->nr_free);
 			if (vs->pool_pages != pool->nr_pages)
 				problem(vs, "pool: regions hold %lu pages but the pool says %lu\n",
@@ -637,7 +637,7 @@ static bool validate_step(struct kbuddy_pool *pool, struct validate_state *vs)
 			if (!check_tiles(pool, r, vs, &budget))
 				break;
 			if (vs->free_pages != r->nr_free)
-				problem(vs, "region %u: %lu pages in free blocks but nr_free says %lu\n",
+				problem(vs, "region %u: %lu free pages, nr_free says %lu\n",
 					vs->region, vs->free_pages, r->nr_free);
 			if (vs->free_pages + vs->used_pages != r->nr_pages)
 				problem(vs, "region %u: free %lu + allocated %lu != %lu pages\n",

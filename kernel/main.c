@@ -68,6 +68,7 @@ struct range_param {
  */
 static int parse_size(const char *s, const char **end, u64 *val)
 {
+	static const char units[] = "KMGTPE";
 	unsigned int base = 10, digit, shift = 0;
 	const char *p = s;
 	u64 v = 0;
@@ -88,15 +89,9 @@ static int parse_size(const char *s, const char **end, u64 *val)
 	}
 	if (p == *end)
 		return -EINVAL;
-	switch (*p) {
-	case 'E': case 'e': shift += 10; fallthrough;
-	case 'P': case 'p': shift += 10; fallthrough;
-	case 'T': case 't': shift += 10; fallthrough;
-	case 'G': case 'g': shift += 10; fallthrough;
-	case 'M': case 'm': shift += 10; fallthrough;
-	case 'K': case 'k': shift += 10;
+	if (*p && strchr(units, toupper(*p))) {
+		shift = 10 * (strchr(units, toupper(*p)) - units + 1);
 		p++;
-		break;
 	}
 	if (shift && v > (U64_MAX >> shift))
 		return -ERANGE;

@@ -236,7 +236,7 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 	kbuddy_run_on_cpus(check_this_cpu, &pc);
 	problems = atomic_long_read(&pc.problems);
 	if (problems && report)
-		kbuddy_report(report, ctx, "pcp: %ld cached blocks are not cached heads of their order\n",
+		kbuddy_report(report, ctx, "pcp: %ld cached blocks are no cached heads\n",
 			      problems);
 	return problems;
 }

@@ -544,6 +544,7 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_destroy);
 static struct kbuddy_region *region_of_phys(struct kbuddy_pool *pool,
 					    phys_addr_t phys)
 {
+	/* Pairs with the release in pool_add_region(). */
 	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
 
 	for (i = 0; i < nr; i++) {

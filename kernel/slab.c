@@ -1311,16 +1311,20 @@ static const char *const walk_names[] = {
 	"depot full", "depot empty", "full", "partial", "empty",
 };
 
+/* List @i of walk_names[] and its count. */
 static struct list_head *walk_list(struct kbuddy_cache *c, unsigned int i,
 				   unsigned long *nr)
 {
-	switch (i) {
-	case 0: *nr = c->nr_depot_full; return &c->depot_full;
-	case 1: *nr = c->nr_depot_empty; return &c->depot_empty;
-	case 2: *nr = c->nr_full; return &c->full;
-	case 3: *nr = c->nr_partial; return &c->partial;
-	default: *nr = c->nr_empty; return &c->empty;
-	}
+	struct list_head *heads[] = {
+		&c->depot_full, &c->depot_empty, &c->full, &c->partial, &c->empty,
+	};
+	unsigned long counts[] = {
+		c->nr_depot_full, c->nr_depot_empty, c->nr_full, c->nr_partial,
+		c->nr_empty,
+	};
+
+	*nr = counts[i];
+	return heads[i];
 }
 
 /* Check one entry, or finish a list. Locked. Return: true when all done. */
@@ -1458,7 +1462,7 @@ long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
 		kfree(cc);
 		bitmap_free(seen);
 		if (report)
-			kbuddy_report(report, ctx, "cache %s: not checked: no memory for the check\n",
+			kbuddy_report(report, ctx, "cache %s: not checked: no memory\n",
 				      c->name);
 		return -ENOMEM;
 	}
@@ -1478,7 +1482,7 @@ long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
 
 	if (!cache_walk(cc, seen) && !cc->problems) {
 		if (report)
-			kbuddy_report(report, ctx, "cache %s: not checked: it changed under every pass\n",
+			kbuddy_report(report, ctx, "cache %s: not checked: always changing\n",
 				      c->name);
 		kfree(cc);
 		bitmap_free(seen);
