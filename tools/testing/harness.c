@@ -54,3 +54,16 @@ unsigned long harness_validate(struct kbuddy_pool *pool, struct kbuddy_cache *c)
 		problems += kbuddy_cache_validate(c, print_problem, NULL);
 	return problems;
 }
+
+/* harness_validate() of the pool, and every size class it has. */
+unsigned long harness_validate_kmalloc(struct kbuddy_pool *pool)
+{
+	unsigned long problems = harness_validate(pool, NULL);
+	unsigned int i;
+
+	for (i = 0; i < KBUDDY_NR_KMALLOC; i++)
+		if (pool->kmalloc[i])
+			problems += kbuddy_cache_validate(pool->kmalloc[i],
+							  print_problem, NULL);
+	return problems;
+}

@@ -4,5 +4,6 @@
 
 struct kbuddy_pool *harness_pool(unsigned long bytes, bool pcp);
 unsigned long harness_validate(struct kbuddy_pool *pool, struct kbuddy_cache *c);
+unsigned long harness_validate_kmalloc(struct kbuddy_pool *pool);
 
 #endif
