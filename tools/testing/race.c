@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Race tests on the userspace build of kbuddy's core, threads as CPUs.
+ *
+ * Each test runs two operations on two CPUs, A on CPU 0 and B on CPU 1, and
+ * forces one interleaving with kbuddy_race_hook(): A stops at the named hook;
+ * B then runs its operation to the end, or until it has to wait for A (for
+ * A's CPU's interrupts, a lock A holds, a grace period A delays), and only
+ * then does A go on. No timing: the same interleaving every run.
+ *
+ * Afterwards: of two racing frees exactly one returned 0 and the other a
+ * negative errno; the pool, its page caches and its caches validate; and
+ * allocating everything left hands out nothing twice. Built with ASan and
+ * UBSan, so that a use after free fails the test. Each test runs in a child
+ * process; one line per test, "ok NAME" or "FAIL NAME: why".
+ *
+ *   race [NAME...]   the tests named (a prefix matches), or all
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/kernel.h>
+
+#include "internal.h"
+#include "harness.h"
+
+#define POOL_BYTES	(1UL << 20)
+#define CPU_A		0
+#define CPU_B		1
+
+const char *__asan_default_options(void)
+{
+	return "exitcode=23:detect_leaks=0:abort_on_error=0";
+}
+
+/* Two racing operations and what they found. */
+struct race {
+	const char *hook;
+	struct kbuddy_pool *pool;
+	struct kbuddy_cache *c;
+	void *obj;
+	unsigned int order;
+	long (*op_a)(struct race *r);
+	long (*op_b)(struct race *r);
+	long ret_a, ret_b;
+	struct kshim_thread *tb;
+	int a_at_hook, a_done, b_done, b_blocked;
+};
+
+static __thread bool thread_is_a;
+
+static bool b_finished_or_blocked(void *arg)
+{
+	struct race *r = arg;
+
+	return READ_ONCE(r->b_done) || kshim_thread_blocked(r->tb);
+}
+
+static bool a_stopped_or_done(void *arg)
+{
+	struct race *r = arg;
+
+	return READ_ONCE(r->a_at_hook) || READ_ONCE(r->a_done);
+}
+
+static bool b_started(void *arg)
+{
+	struct race *r = arg;
+
+	return READ_ONCE(r->tb) != NULL;
+}
+
+/* At the hook, A waits for B to finish or to wait for A. */
+static void race_hook(const char *name, void *arg)
+{
+	struct race *r = arg;
+
+	if (!thread_is_a || strcmp(name, r->hook) || r->a_at_hook)
+		return;
+	WRITE_ONCE(r->a_at_hook, 1);
+	kshim_event_signal();
+	kshim_event_wait(b_finished_or_blocked, r);
+	r->b_blocked = !READ_ONCE(r->b_done);
+}
+
+static void *thread_a(void *arg)
+{
+	struct race *r = arg;
+
+	kshim_set_cpu(CPU_A);
+	thread_is_a = true;
+	kshim_event_wait(b_started, r);
+	r->ret_a = r->op_a(r);
+	WRITE_ONCE(r->a_done, 1);
+	kshim_event_signal();
+	return NULL;
+}
+
+static void *thread_b(void *arg)
+{
+	struct race *r = arg;
+
+	kshim_set_cpu(CPU_B);
+	WRITE_ONCE(r->tb, kshim_thread_self());
+	kshim_event_signal();
+	kshim_event_wait(a_stopped_or_done, r);
+	r->ret_b = r->op_b(r);
+	WRITE_ONCE(r->b_done, 1);
+	kshim_event_signal();
+	return NULL;
+}
+
+/* Run A and B, A held at r->hook. Return: false if A never got there. */
+static bool run_race(struct race *r)
+{
+	pthread_t a, b;
+
+	kshim_set_race_hook(race_hook, r);
+	pthread_create(&b, NULL, thread_b, r);
+	pthread_create(&a, NULL, thread_a, r);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	kshim_set_race_hook(NULL, NULL);
+	return r->a_at_hook;
+}
+
+/* ==== Checks ============================================================= */
+
+static char why[1024];
+
+static __printf(1, 2) void fail(const char *fmt, ...)
+{
+	size_t n = strlen(why);
+	va_list args;
+
+	if (n && n < sizeof(why) - 2) {
+		strcat(why, "; ");
+		n += 2;
+	}
+	va_start(args, fmt);
+	vsnprintf(why + n, sizeof(why) - n, fmt, args);
+	va_end(args);
+}
+
+struct span {
+	char *p;
+	size_t len;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->p < y->p ? -1 : x->p > y->p;
+}
+
+/*
+ * Allocate everything @caches and the pool still hand out, from every CPU,
+ * and check that no two allocations overlap.
+ */
+static void exhaust(struct kbuddy_pool *pool, struct kbuddy_cache **caches,
+		    int nc)
+{
+	size_t cap = POOL_BYTES / 8 + 4096, n = 0, i;
+	struct span *s = calloc(cap, sizeof(*s));
+	char *lo = pool->regions[0].virt;
+	char *hi = lo + (pool->regions[0].nr_pages << PAGE_SHIFT);
+	int k, cpu, order;
+	void *p;
+
+	for (k = 0; k < nc; k++) {
+		if (!caches[k])
+			continue;
+		for_each_possible_cpu(cpu) {
+			kshim_set_cpu(cpu);
+			while (n < cap && (p = kbuddy_cache_alloc(caches[k], GFP_NOWAIT)))
+				s[n++] = (struct span){ p, caches[k]->size };
+		}
+	}
+	for (order = pool->max_order - 1; order >= 0; order--) {
+		for_each_possible_cpu(cpu) {
+			kshim_set_cpu(cpu);
+			while (n < cap && (p = kbuddy_alloc_pages(pool, order, GFP_NOWAIT)))
+				s[n++] = (struct span){ p, PAGE_SIZE << order };
+		}
+	}
+	kshim_set_cpu(0);
+	if (n == cap)
+		fail("allocations never ran out (%zu)", n);
+	qsort(s, n, sizeof(*s), span_cmp);
+	for (i = 0; i < n; i++) {
+		if (s[i].p < lo || s[i].p + s[i].len > hi) {
+			fail("%p handed out, outside the pool", s[i].p);
+			break;
+		}
+		if (i && s[i - 1].p + s[i - 1].len > s[i].p) {
+			fail("handed out twice: %p (%zu bytes) overlaps %p (%zu bytes)",
+			     s[i].p, s[i].len, s[i - 1].p, s[i - 1].len);
+			break;
+		}
+	}
+	free(s);
+}
+
+/* The pool, its page caches, the caches given and the size classes. */
+static void validate(struct kbuddy_pool *pool, struct kbuddy_cache *c)
+{
+	unsigned long problems = harness_validate_kmalloc(pool);
+
+	if (c)
+		problems += kbuddy_cache_validate(c, NULL, NULL);
+	if (problems)
+		fail("validate: %lu problems", problems);
+}
+
+/* Exactly one of two racing frees won. */
+static void one_wins(struct race *r)
+{
+	if (!((r->ret_a == 0 && r->ret_b < 0) || (r->ret_b == 0 && r->ret_a < 0)))
+		fail("frees returned %ld (A, stopped at %s) and %ld (B): want one 0 and one -errno",
+		     r->ret_a, r->hook, r->ret_b);
+}
+
+/* A checks common to the end of every test; then the verdict. */
+static int finish(const char *name, struct race *r, bool hooked,
+		  struct kbuddy_cache **caches, int nc)
+{
+	struct kbuddy_pool *pool = r->pool;
+
+	if (!hooked)
+		fail("hook \"%s\" never reached: the interleaving was not forced", r->hook);
+	validate(pool, r->c);
+	exhaust(pool, caches, nc);
+	rcu_barrier();
+	if (kshim_bugs)
+		fail("%lu kernel bugs reported by the shim (see stderr)", kshim_bugs);
+	if (why[0]) {
+		printf("FAIL %s: %s\n", name, why);
+		return 1;
+	}
+	printf("ok %s\n", name);
+	return 0;
+}
+
+static struct kbuddy_pool *new_pool(void)
+{
+	struct kbuddy_pool *pool = harness_pool(POOL_BYTES, true);
+
+	if (!pool || kbuddy_kmalloc_init(pool)) {
+		fprintf(stderr, "race: no pool\n");
+		exit(2);
+	}
+	return pool;
+}
+
+/* ==== Operations ========================================================= */
+
+static long op_cache_free(struct race *r)
+{
+	return kbuddy_cache_free(r->c, r->obj);
+}
+
+static long op_free(struct race *r)
+{
+	return kbuddy_free(r->pool, r->obj);
+}
+
+static long op_free_pages(struct race *r)
+{
+	return kbuddy_free_pages(r->pool, r->obj, r->order);
+}
+
+static long op_free_pages_pcp_drain(struct race *r)
+{
+	long ret = kbuddy_free_pages(r->pool, r->obj, r->order);
+
+	kbuddy_pcp_drain(r->pool);
+	return ret;
+}
+
+static long op_free_pages_pool_drain(struct race *r)
+{
+	long ret = kbuddy_free_pages(r->pool, r->obj, r->order);
+
+	kbuddy_pool_drain(r->pool);
+	return ret;
+}
+
+static long op_free_pool_drain(struct race *r)
+{
+	long ret = kbuddy_free(r->pool, r->obj);
+
+	kbuddy_pool_drain(r->pool);
+	return ret;
+}
+
+static long op_ksize(struct race *r)
+{
+	return kbuddy_ksize(r->pool, r->obj);
+}
+
+static long op_destroy_forced(struct race *r)
+{
+	kbuddy_cache_destroy_forced(r->c);
+	return 0;
+}
+
+static long op_free_destroy(struct race *r)
+{
+	long ret = kbuddy_cache_free(r->c, r->obj);
+
+	return ret ?: kbuddy_cache_destroy(r->c);
+}
+
+/* The size class of @size bytes is index 3 for 64. */
+#define KMALLOC_64	3
+
+static long op_destroy_kmalloc_64(struct race *r)
+{
+	kbuddy_cache_destroy_forced(r->pool->kmalloc[KMALLOC_64]);
+	return 0;
+}
+
+/* ==== R1: two frees of one slab object =================================== */
+
+/* Two CPUs kbuddy_cache_free() the same object at the same instant. */
+static int r1_slab(const char *name)
+{
+	struct race r = { .hook = "slab_free_claim", .op_a = op_cache_free,
+			  .op_b = op_cache_free };
+	bool hooked;
+
+	r.pool = new_pool();
+	r.c = kbuddy_cache_create(r.pool, "race-64", 64, 8, 0, NULL);
+	r.obj = kbuddy_cache_alloc(r.c, GFP_KERNEL);
+	hooked = run_race(&r);
+	one_wins(&r);
+	return finish(name, &r, hooked, &r.c, 1);
+}
+
+/* The same with kbuddy_free() of a size-class object. */
+static int r1_kmalloc(const char *name)
+{
+	struct race r = { .hook = "slab_free_claim", .op_a = op_free,
+			  .op_b = op_free };
+	bool hooked;
+
+	r.pool = new_pool();
+	r.obj = kbuddy_malloc(r.pool, 64, GFP_KERNEL);
+	hooked = run_race(&r);
+	one_wins(&r);
+	return finish(name, &r, hooked, &r.pool->kmalloc[KMALLOC_64], 1);
+}
+
+/* ==== R2: a stale double free of a block racing with a drain ============= */
+
+static int r2_pages(const char *name, unsigned int order,
+		    long (*op_b)(struct race *r))
+{
+	struct race r = { .hook = "pages_free_claim", .op_a = op_free_pages,
+			  .op_b = op_b, .order = order };
+	bool hooked;
+
+	r.pool = new_pool();
+	r.obj = kbuddy_alloc_pages(r.pool, order, GFP_KERNEL);
+	hooked = run_race(&r);
+	one_wins(&r);
+	return finish(name, &r, hooked, NULL, 0);
+}
+
+static int r2_pages_pcp(const char *name)
+{
+	return r2_pages(name, 0, op_free_pages_pcp_drain);
+}
+
+static int r2_pages_pool_order2(const char *name)
+{
+	return r2_pages(name, 2, op_free_pages_pool_drain);
+}
+
+/* The malloc family's whole blocks: kbuddy_free() of a block > 2 KiB. */
+static int r2_large(const char *name, size_t size)
+{
+	struct race r = { .hook = "large_free_claim", .op_a = op_free,
+			  .op_b = op_free_pool_drain };
+	bool hooked;
+
+	r.pool = new_pool();
+	r.obj = kbuddy_malloc(r.pool, size, GFP_KERNEL);
+	hooked = run_race(&r);
+	one_wins(&r);
+	return finish(name, &r, hooked, NULL, 0);
+}
+
+static int r2_large_order0(const char *name)
+{
+	return r2_large(name, 3000);
+}
+
+static int r2_large_order2(const char *name)
+{
+	return r2_large(name, 16384);
+}
+
+/* ==== R3: a stale pointer into a cache being destroyed ================== */
+
+static int r3(const char *name, long (*op_a)(struct race *r),
+	      long (*op_b)(struct race *r), bool kmalloc)
+{
+	struct race r = { .hook = "obj_lookup", .op_a = op_a, .op_b = op_b };
+	bool hooked;
+
+	r.pool = new_pool();
+	if (kmalloc) {
+		r.obj = kbuddy_malloc(r.pool, 64, GFP_KERNEL);
+	} else {
+		r.c = kbuddy_cache_create(r.pool, "race-victim", 64, 8, 0, NULL);
+		r.obj = kbuddy_cache_alloc(r.c, GFP_KERNEL);
+	}
+	hooked = run_race(&r);
+	/* A's result may be either; B's destroy must have worked. */
+	if (r.ret_b)
+		fail("destroy returned %ld", r.ret_b);
+	if (op_a == op_ksize && r.ret_a)
+		fail("kbuddy_ksize() of a user cache's object returned %ld", r.ret_a);
+	if (kmalloc)
+		r.pool->kmalloc[KMALLOC_64] = NULL;
+	r.c = NULL;
+	return finish(name, &r, hooked, NULL, 0);
+}
+
+static int r3_ksize_forced(const char *name)
+{
+	return r3(name, op_ksize, op_destroy_forced, false);
+}
+
+static int r3_ksize_destroy(const char *name)
+{
+	return r3(name, op_ksize, op_free_destroy, false);
+}
+
+static int r3_cache_free_forced(const char *name)
+{
+	return r3(name, op_cache_free, op_destroy_forced, false);
+}
+
+static int r3_free_forced(const char *name)
+{
+	return r3(name, op_free, op_destroy_kmalloc_64, true);
+}
+
+/* ==== Hammers: no hooks, many rounds ===================================== */
+
+#define HAMMER_THREADS	NR_CPUS
+#define HAMMER_OBJS	64
+#define HAMMER_ROUNDS	200
+
+struct hammer {
+	struct kbuddy_pool *pool;
+	struct kbuddy_cache *c;
+	void *obj[HAMMER_OBJS];
+	int wins[HAMMER_OBJS];
+	pthread_barrier_t start, done;
+	bool pages;
+	int round;
+};
+
+struct hammer_arg {
+	struct hammer *h;
+	int cpu;
+};
+
+static void *hammer_thread(void *arg)
+{
+	struct hammer_arg *ha = arg;
+	struct hammer *h = ha->h;
+	int round, i;
+
+	kshim_set_cpu(ha->cpu);
+	for (round = 0; round < HAMMER_ROUNDS; round++) {
+		pthread_barrier_wait(&h->start);
+		for (i = 0; i < HAMMER_OBJS; i++) {
+			/* Odd rounds: all CPUs in step; even: each from its own start. */
+			int k = round % 2 ? i : (i + ha->cpu * HAMMER_OBJS / HAMMER_THREADS) % HAMMER_OBJS;
+			long ret = h->pages ? kbuddy_free_pages(h->pool, h->obj[k], 0) :
+				   kbuddy_cache_free(h->c, h->obj[k]);
+
+			if (!ret)
+				__atomic_fetch_add(&h->wins[k], 1, __ATOMIC_SEQ_CST);
+			else if (ret > 0)
+				__atomic_fetch_add(&h->wins[k], 1000, __ATOMIC_SEQ_CST);
+			if (h->pages && ha->cpu == 1 && i % 16 == 0)
+				kbuddy_pool_drain(h->pool);
+		}
+		pthread_barrier_wait(&h->done);
+	}
+	return NULL;
+}
+
+/* Every CPU frees every object of a batch; each must be freed once. */
+static int hammer(const char *name, bool pages)
+{
+	struct hammer h = { .pages = pages };
+	struct hammer_arg args[HAMMER_THREADS];
+	pthread_t t[HAMMER_THREADS];
+	struct race r = { 0 };
+	int round, i, bad = 0;
+
+	h.pool = r.pool = new_pool();
+	if (!pages)
+		h.c = r.c = kbuddy_cache_create(h.pool, "hammer-64", 64, 8, 0, NULL);
+	pthread_barrier_init(&h.start, NULL, HAMMER_THREADS + 1);
+	pthread_barrier_init(&h.done, NULL, HAMMER_THREADS + 1);
+	for (i = 0; i < HAMMER_THREADS; i++) {
+		args[i] = (struct hammer_arg){ &h, i };
+		pthread_create(&t[i], NULL, hammer_thread, &args[i]);
+	}
+	for (round = 0; round < HAMMER_ROUNDS; round++) {
+		for (i = 0; i < HAMMER_OBJS; i++) {
+			h.obj[i] = pages ? kbuddy_alloc_pages(h.pool, 0, GFP_KERNEL) :
+				   kbuddy_cache_alloc(h.c, GFP_KERNEL);
+			h.wins[i] = 0;
+		}
+		pthread_barrier_wait(&h.start);
+		pthread_barrier_wait(&h.done);
+		for (i = 0; i < HAMMER_OBJS; i++)
+			if (h.wins[i] != 1 && !bad++)
+				fail("round %d: object %d freed %d times", round, i,
+				     h.wins[i]);
+	}
+	for (i = 0; i < HAMMER_THREADS; i++)
+		pthread_join(t[i], NULL);
+	if (bad)
+		fail("%d objects not freed exactly once", bad);
+	r.hook = "(none)";
+	return finish(name, &r, true, &h.c, 1);
+}
+
+static int hammer_slab(const char *name)
+{
+	return hammer(name, false);
+}
+
+static int hammer_pages(const char *name)
+{
+	return hammer(name, true);
+}
+
+/* ==== Driver ============================================================= */
+
+static const struct {
+	const char *name;
+	int (*fn)(const char *name);
+} tests[] = {
+	{ "R1-slab-double-free", r1_slab },
+	{ "R1-kmalloc-double-free", r1_kmalloc },
+	{ "R2-pages-stale-free-pcp-drain", r2_pages_pcp },
+	{ "R2-pages-stale-free-pool-drain-order2", r2_pages_pool_order2 },
+	{ "R2-large-stale-free-order0", r2_large_order0 },
+	{ "R2-large-stale-free-order2", r2_large_order2 },
+	{ "R3-ksize-vs-destroy-forced", r3_ksize_forced },
+	{ "R3-ksize-vs-free-and-destroy", r3_ksize_destroy },
+	{ "R3-cache-free-vs-destroy-forced", r3_cache_free_forced },
+	{ "R3-kmalloc-free-vs-destroy-forced", r3_free_forced },
+	{ "hammer-slab-double-free", hammer_slab },
+	{ "hammer-pages-double-free-drain", hammer_pages },
+};
+
+/* The first line of @log that says what killed the child, and where. */
+static void crash_reason(const char *log, char *out, size_t len)
+{
+	FILE *f = fopen(log, "r");
+	char line[512], what[256] = "", where[256] = "";
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p;
+
+		line[strcspn(line, "\n")] = 0;
+		if (!what[0] && ((p = strstr(line, "ERROR: AddressSanitizer: ")) ||
+				 (p = strstr(line, "runtime error: ")) ||
+				 (p = strstr(line, "kshim: BUG: "))))
+			snprintf(what, sizeof(what), "%s", p);
+		else if (what[0] && !where[0] && strstr(line, " in ") &&
+			 strstr(line, "kernel/"))
+			snprintf(where, sizeof(where), "%s", strstr(line, " in ") + 4);
+	}
+	if (f)
+		fclose(f);
+	snprintf(out, len, "%s%s%s", what[0] ? what : "crashed",
+		 where[0] ? " in " : "", where);
+}
+
+static int run_child(int idx)
+{
+	char log[] = "/tmp/kbuddy-race-XXXXXX";
+	int fd = mkstemp(log), status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		dup2(fd, 2);
+		alarm(60);
+		exit(tests[idx].fn(tests[idx].name));
+	}
+	waitpid(pid, &status, 0);
+	close(fd);
+	if (getenv("RACE_VERBOSE")) {
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "cat %s >&2", log);
+		if (system(cmd))
+			;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) <= 1) {
+		unlink(log);
+		return WEXITSTATUS(status);
+	}
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+		printf("FAIL %s: timed out (deadlock?)\n", tests[idx].name);
+	} else {
+		char reason[600];
+
+		crash_reason(log, reason, sizeof(reason));
+		printf("FAIL %s: %s (log %s)\n", tests[idx].name, reason, log);
+		return 1;
+	}
+	unlink(log);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	int i, j, failed = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < (int)ARRAY_SIZE(tests); i++) {
+		bool want = argc < 2;
+
+		for (j = 1; j < argc; j++)
+			want |= !strncmp(tests[i].name, argv[j], strlen(argv[j]));
+		if (want)
+			failed += run_child(i);
+	}
+	return failed ? 1 : 0;
+}
