@@ -572,6 +572,7 @@ static void crash_reason(const char *log, char *out, size_t len)
 {
 	FILE *f = fopen(log, "r");
 	char line[512], what[256] = "", where[256] = "";
+	int nframes = 0;
 
 	while (f && fgets(line, sizeof(line), f)) {
 		char *p;
@@ -580,10 +581,15 @@ static void crash_reason(const char *log, char *out, size_t len)
 		if (!what[0] && ((p = strstr(line, "ERROR: AddressSanitizer: ")) ||
 				 (p = strstr(line, "runtime error: ")) ||
 				 (p = strstr(line, "kshim: BUG: "))))
-			snprintf(what, sizeof(what), "%s", p);
-		else if (what[0] && !where[0] && strstr(line, " in ") &&
-			 strstr(line, "kernel/"))
-			snprintf(where, sizeof(where), "%s", strstr(line, " in ") + 4);
+			snprintf(what, sizeof(what), "%.*s", (int)strcspn(p, "0123456789"), p);
+		if ((p = strstr(what, " on address")) || (p = strstr(what, " at pc")))
+			*p = 0;
+		else if (what[0] && strstr(line, " in ") && strstr(line, "kernel/") &&
+			 nframes++ < 3) {
+			p = strstr(line, " in ") + 4;
+			snprintf(where + strlen(where), sizeof(where) - strlen(where),
+				 "%s%.*s", where[0] ? " < " : "", (int)strcspn(p, " "), p);
+		}
 	}
 	if (f)
 		fclose(f);
