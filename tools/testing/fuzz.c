@@ -1,0 +1,1094 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A model-based fuzzer of kbuddy's public interface, on the userspace build
+ * (threads as CPUs; one thread here, moved between CPUs at random).
+ *
+ * Random valid and invalid calls - pages of random orders (wrong ones, >=
+ * max_order, (unsigned)-1), caches with bad arguments, the malloc family with
+ * huge sizes and overflowing counts, misaligned, interior, stale, outside and
+ * NULL pointers, double frees, drains - against a model of what is allocated
+ * where. The oracle of every free: it succeeds iff the pointer is exactly a
+ * live allocation of that interface (and order, and cache); a refused call
+ * returns -EINVAL and changes nothing. After every step: no two live
+ * allocations overlap, their contents are intact, the pool, page caches and
+ * caches validate, every cache's objects in use match the model, and the
+ * pool's pages add up. Seeded and deterministic; ASan and UBSan on.
+ *
+ *   fuzz [--seeds A-B] [--steps N] [--verbose]
+ *
+ * Prints one line per distinct finding and "fuzz: ..." at the end; exit
+ * status 1 if anything was found.
+ */
+#include <limits.h>
+#include <linux/kernel.h>
+
+#include "internal.h"
+#include "harness.h"
+
+const char *__asan_default_options(void)
+{
+	return "detect_leaks=0";
+}
+
+#define MAX_ENTS	400
+#define MAX_CACHES	6
+#define GRAVE		64
+#define TAG		16
+#define CTOR_BYTE	0xc7
+#define LARGE_MIN	(PAGE_SIZE / 2 + 1)
+
+enum kind { PAGES, MALLOC, OBJ };
+
+/* A live allocation in the model. */
+struct ent {
+	char *p;
+	size_t req;		/* bytes asked for: tagged at both ends */
+	size_t usable;		/* ksize() for MALLOC */
+	unsigned int order;	/* PAGES, and MALLOC blocks */
+	int cache;		/* OBJ */
+	enum kind kind;
+	u8 tag;
+};
+
+struct mcache {
+	struct kbuddy_cache *c;
+	unsigned int size, align;
+	bool ctor;
+	long live;
+};
+
+static struct kbuddy_pool *pool;
+static char *pool_lo, *pool_hi;
+static struct ent ents[MAX_ENTS];
+static int nents;
+static struct mcache caches[MAX_CACHES];
+static void *grave[GRAVE];
+static unsigned int ngrave;
+static u64 rng;
+static unsigned long step, seed;
+static bool verbose, stop_seed;
+static char outside[256];
+
+/* ==== Findings =========================================================== */
+
+struct finding {
+	char kind[160];
+	char first[320];
+	unsigned long count;
+};
+static struct finding findings[64];
+static int nfindings;
+
+static __printf(2, 3) void finding(const char *kind, const char *fmt, ...)
+{
+	struct finding *f;
+	va_list args;
+	int i;
+
+	for (i = 0; i < nfindings; i++)
+		if (!strcmp(findings[i].kind, kind))
+			break;
+	if (i == ARRAY_SIZE(findings))
+		return;
+	f = &findings[i];
+	if (i == nfindings) {
+		nfindings++;
+		snprintf(f->kind, sizeof(f->kind), "%s", kind);
+		va_start(args, fmt);
+		vsnprintf(f->first, sizeof(f->first), fmt, args);
+		va_end(args);
+		snprintf(f->first + strlen(f->first), sizeof(f->first) - strlen(f->first),
+			 " (seed %lu step %lu)", seed, step);
+		if (verbose)
+			fprintf(stderr, "FINDING %s: %s\n", f->kind, f->first);
+	}
+	f->count++;
+}
+
+/* ==== Model ============================================================== */
+
+static u64 rnd64(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static unsigned long rnd(unsigned long n)
+{
+	return n ? rnd64() % n : 0;
+}
+
+static int find_exact(const void *p)
+{
+	int i;
+
+	for (i = 0; i < nents; i++)
+		if (ents[i].p == p)
+			return i;
+	return -1;
+}
+
+static size_t ent_len(const struct ent *e)
+{
+	return e->kind == PAGES ? PAGE_SIZE << e->order : e->req;
+}
+
+static void tag_fill(struct ent *e)
+{
+	size_t len = ent_len(e), n = min_t(size_t, len, TAG);
+
+	memset(e->p, e->tag, n);
+	memset(e->p + len - n, e->tag, n);
+}
+
+static bool tag_ok(const struct ent *e)
+{
+	size_t len = ent_len(e), n = min_t(size_t, len, TAG), i;
+
+	for (i = 0; i < n; i++)
+		if ((u8)e->p[i] != e->tag || (u8)e->p[len - n + i] != e->tag)
+			return false;
+	return true;
+}
+
+static void check_tag(const struct ent *e, const char *when)
+{
+	if (!tag_ok(e))
+		finding("live allocation overwritten",
+			"%s: contents of %p (%zu bytes, kind %d) changed", when, e->p,
+			ent_len(e), e->kind);
+}
+
+static void bury(void *p)
+{
+	grave[ngrave++ % GRAVE] = p;
+}
+
+static void drop(int i)
+{
+	if (ents[i].kind == OBJ)
+		caches[ents[i].cache].live--;
+	bury(ents[i].p);
+	ents[i] = ents[--nents];
+}
+
+/* Add a new allocation; it must lie in the pool and overlap nothing. */
+static void add(struct ent e, const char *what)
+{
+	size_t len = ent_len(&e);
+	int i;
+
+	if (e.p < pool_lo || e.p + len > pool_hi) {
+		finding("allocation outside the pool", "%s returned %p", what, e.p);
+		return;
+	}
+	for (i = 0; i < nents; i++) {
+		if (e.p < ents[i].p + ent_len(&ents[i]) && ents[i].p < e.p + len) {
+			finding("allocation overlaps a live one",
+				"%s returned %p (%zu bytes), live %p (%zu bytes)", what,
+				e.p, len, ents[i].p, ent_len(&ents[i]));
+			stop_seed = true;
+			return;
+		}
+	}
+	if (nents == MAX_ENTS)
+		return;
+	e.tag = rnd(255) + 1;
+	if (e.kind == OBJ)
+		caches[e.cache].live++;
+	ents[nents] = e;
+	tag_fill(&ents[nents++]);
+}
+
+static int pick(enum kind kind)
+{
+	int i, n = 0, k = 0;
+
+	for (i = 0; i < nents; i++)
+		n += ents[i].kind == kind;
+	if (!n)
+		return -1;
+	n = rnd(n);
+	for (i = 0; i < nents; i++)
+		if (ents[i].kind == kind && k++ == n)
+			return i;
+	return -1;
+}
+
+/* A pointer for a bad call, and what it is, for the finding's name. */
+static void *pick_ptr(const char **what)
+{
+	struct ent *e;
+	size_t len;
+
+	switch (rnd(10)) {
+	case 0:
+	case 1:
+		if (!nents)
+			break;
+		e = &ents[rnd(nents)];
+		*what = e->kind == PAGES ? "live pages block" :
+			e->kind == MALLOC ? "live malloc block" : "live cache object";
+		return e->p;
+	case 2:
+	case 3: {
+		static const long offs[] = { 1, 8, 16, 64, PAGE_SIZE, -8 };
+
+		if (!nents)
+			break;
+		e = &ents[rnd(nents)];
+		len = ent_len(e);
+		*what = "pointer into or next to a live allocation";
+		return e->p + (rnd(2) ? offs[rnd(ARRAY_SIZE(offs))] : len);
+	}
+	case 4:
+	case 5:
+		if (!ngrave)
+			break;
+		*what = "freed pointer (double free)";
+		return grave[rnd(min_t(unsigned int, ngrave, GRAVE))];
+	case 6:
+		*what = "random pool address";
+		return pool_lo + (rnd(pool_hi - pool_lo) & (rnd(2) ? PAGE_MASK : ~7UL));
+	case 7:
+		*what = rnd(2) ? "NULL" : "ZERO_SIZE_PTR";
+		return **what == 'N' ? NULL : ZERO_SIZE_PTR;
+	case 8:
+		*what = "pointer outside the pool";
+		return rnd(2) ? (void *)outside : (void *)(pool_lo - PAGE_SIZE);
+	default:
+		*what = rnd(2) ? "pool end" : "ERR_PTR";
+		return **what == 'p' ? (void *)pool_hi : ERR_PTR(-ENOMEM);
+	}
+	*what = "NULL";
+	return NULL;
+}
+
+/* ==== What the pool says ================================================= */
+
+struct snap {
+	unsigned long nr_free, held;
+	unsigned long active[MAX_CACHES + KBUDDY_NR_KMALLOC];
+};
+
+static struct kbuddy_cache *any_cache(int i)
+{
+	return i < MAX_CACHES ? caches[i].c : pool->kmalloc[i - MAX_CACHES];
+}
+
+static void take_snap(struct snap *s)
+{
+	unsigned long a[KBUDDY_PCP_ORDERS] = { 0 }, f[KBUDDY_PCP_ORDERS] = { 0 };
+	unsigned long ev[KBUDDY_NR_PCP_COUNTERS] = { 0 }, nr_pages;
+	struct kbuddy_cache_info info;
+	struct kbuddy_stats st;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	kbuddy_stats_snapshot(pool, &st, &nr_pages, &s->nr_free);
+	kbuddy_pcp_stats(pool, a, f, ev, &s->held);
+	for (i = 0; i < MAX_CACHES + KBUDDY_NR_KMALLOC; i++) {
+		if (!any_cache(i))
+			continue;
+		kbuddy_cache_info(any_cache(i), &info);
+		s->active[i] = info.active_objs;
+	}
+}
+
+static void same_snap(const struct snap *before, const char *call)
+{
+	struct snap now;
+	char kind[160];
+
+	take_snap(&now);
+	if (!memcmp(before, &now, sizeof(now)))
+		return;
+	snprintf(kind, sizeof(kind), "refused %s changed the pool", call);
+	finding(kind, "free pages %lu -> %lu, cached %lu -> %lu", before->nr_free,
+		now.nr_free, before->held, now.held);
+}
+
+/* The refused/accepted verdict of a free against the model. */
+static bool check_free(const char *call, const char *what, int ret, int live)
+{
+	char kind[200];
+
+	if (live >= 0 && ret) {
+		snprintf(kind, sizeof(kind), "%s refused a valid free (%s)", call, what);
+		finding(kind, "returned %d", ret);
+		return false;
+	}
+	if (live < 0 && !ret) {
+		snprintf(kind, sizeof(kind), "%s accepted a bad free (%s)", call, what);
+		finding(kind, "returned 0");
+		return true;
+	}
+	if (live < 0 && ret != -EINVAL) {
+		snprintf(kind, sizeof(kind), "%s refused with %d, not -EINVAL (%s)", call,
+			 ret, what);
+		finding(kind, "returned %d", ret);
+	}
+	return !ret;
+}
+
+/* ==== Operations ========================================================= */
+
+static bool block_aligned(const void *p, unsigned int order)
+{
+	struct kbuddy_region *r = &pool->regions[0];
+	unsigned long pfn = r->base_pfn + (((const char *)p - (char *)r->virt) >> PAGE_SHIFT);
+
+	return PAGE_ALIGNED((const char *)p - (char *)r->virt) &&
+	       !(pfn & ((1UL << order) - 1));
+}
+
+static gfp_t rnd_gfp(void)
+{
+	static const gfp_t g[] = { GFP_KERNEL, GFP_NOWAIT, GFP_ATOMIC,
+				   GFP_KERNEL | __GFP_ZERO };
+
+	return g[rnd(ARRAY_SIZE(g))];
+}
+
+static bool zeroed(const char *p, size_t len)
+{
+	size_t i, n = min_t(size_t, len, 8192);
+
+	for (i = 0; i < n; i++)
+		if (p[i] || p[len - 1 - i])
+			return false;
+	return true;
+}
+
+static void op_alloc_pages(void)
+{
+	unsigned int max = pool->max_order, order;
+	gfp_t gfp = rnd_gfp();
+	char *p;
+
+	switch (rnd(8)) {
+	case 0:
+		order = max + rnd(3);
+		break;
+	case 1:
+		order = rnd(2) ? UINT_MAX : KBUDDY_MAX_ORDER_LIMIT + 1;
+		break;
+	case 2:
+		order = rnd(max);
+		break;
+	default:
+		order = rnd(4);
+	}
+	p = kbuddy_alloc_pages(pool, order, gfp);
+	if (order >= max) {
+		if (p)
+			finding("alloc_pages(order >= max_order) returned memory",
+				"order %u gave %p", order, p);
+		return;
+	}
+	if (!p)
+		return;
+	if (!block_aligned(p, order))
+		finding("alloc_pages block misaligned", "order %u at %p", order, p);
+	if ((gfp & __GFP_ZERO) && !zeroed(p, PAGE_SIZE << order))
+		finding("alloc_pages(__GFP_ZERO) not zeroed", "order %u", order);
+	add((struct ent){ .p = p, .order = order, .kind = PAGES }, "alloc_pages");
+}
+
+static void op_free_pages(bool bad)
+{
+	static const unsigned int orders[] = { 0, 1, 2, 3, 5, 10, 11, 12, 31,
+					       UINT_MAX };
+	unsigned int order;
+	const char *what = "live pages block";
+	char desc[160];
+	struct snap s;
+	void *p;
+	int i, live, ret;
+
+	i = pick(PAGES);
+	if (!bad) {
+		if (i < 0)
+			return;
+		p = ents[i].p;
+		order = ents[i].order;
+	} else {
+		p = rnd(3) || i < 0 ? pick_ptr(&what) : ents[i].p;
+		order = orders[rnd(ARRAY_SIZE(orders))];
+		live = find_exact(p);
+		if (rnd(2) && live >= 0 && ents[live].kind == PAGES)
+			order = ents[live].order + (rnd(2) ? 1 : -1);
+	}
+	live = find_exact(p);
+	if (live >= 0 && (ents[live].kind != PAGES || ents[live].order != order))
+		live = -1;
+	snprintf(desc, sizeof(desc), "%s, order %s", what,
+		 order == UINT_MAX ? "(unsigned)-1" :
+		 order >= pool->max_order ? ">= max_order" :
+		 find_exact(p) >= 0 && ents[find_exact(p)].kind == PAGES &&
+		 ents[find_exact(p)].order != order ? "wrong" : "in range");
+	if (live >= 0)
+		check_tag(&ents[live], "free_pages");
+	else
+		take_snap(&s);
+	ret = kbuddy_free_pages(pool, p, order);
+	if (check_free("kbuddy_free_pages", desc, ret, live)) {
+		i = find_exact(p);
+		if (i >= 0)
+			drop(i);
+		else
+			bury(p);
+	} else if (live < 0) {
+		same_snap(&s, "kbuddy_free_pages");
+	}
+}
+
+/* What kbuddy_malloc(@size) hands out: its usable size and alignment. */
+static size_t usable_size(size_t size, size_t *align, unsigned int *order)
+{
+	static const unsigned int small[] = { 8, 16, 32, 64, 96, 128, 192 };
+	unsigned int i;
+	size_t c;
+
+	*order = 0;
+	if (size > PAGE_SIZE / 2) {
+		*order = get_order(size);
+		*align = PAGE_SIZE << *order;
+		return PAGE_SIZE << *order;
+	}
+	for (i = 0; i < ARRAY_SIZE(small); i++)
+		if (size <= small[i])
+			break;
+	c = i < ARRAY_SIZE(small) ? small[i] : 1UL << (ilog2(size - 1) + 1);
+	*align = max_t(size_t, c & -c, 8);
+	return c;
+}
+
+static size_t rnd_size(void)
+{
+	size_t top = PAGE_SIZE << (pool->max_order - 1);
+
+	switch (rnd(12)) {
+	case 0:
+		return 0;
+	case 1:
+		return rnd(2) ? SIZE_MAX : SIZE_MAX / 2 + 1;
+	case 2:
+		return top + 1 + rnd(PAGE_SIZE);
+	case 3:
+	case 4:
+		return LARGE_MIN + rnd(PAGE_SIZE << rnd(6));
+	default:
+		return 1 + rnd(PAGE_SIZE / 2);
+	}
+}
+
+/* Check a fresh malloc-family pointer and add it to the model. */
+static void add_malloc(char *p, size_t size, const char *call)
+{
+	unsigned int order;
+	size_t align, ks, usable = usable_size(size, &align, &order);
+
+	if ((unsigned long)p % (size > PAGE_SIZE / 2 ? PAGE_SIZE : align) ||
+	    (size > PAGE_SIZE / 2 && !block_aligned(p, order)))
+		finding("malloc memory misaligned", "%s(%zu) = %p", call, size, p);
+	ks = kbuddy_ksize(pool, p);
+	if (ks != usable)
+		finding("ksize of a fresh allocation wrong", "%s(%zu): ksize %zu, want %zu",
+			call, size, ks, usable);
+	add((struct ent){ .p = p, .req = size, .usable = usable, .order = order,
+			  .kind = MALLOC }, call);
+}
+
+static bool too_big(size_t size)
+{
+	return size > PAGE_SIZE << (pool->max_order - 1);
+}
+
+static void op_malloc(void)
+{
+	size_t size = rnd_size();
+	gfp_t gfp = rnd_gfp();
+	char *p = kbuddy_malloc(pool, size, gfp);
+
+	if (!size) {
+		if (p != ZERO_SIZE_PTR)
+			finding("malloc(0) not ZERO_SIZE_PTR", "got %p", p);
+		return;
+	}
+	if (too_big(size)) {
+		if (p)
+			finding("malloc(too big) returned memory", "size %zu", size);
+		return;
+	}
+	if (!p)
+		return;
+	if ((gfp & __GFP_ZERO) && !zeroed(p, size))
+		finding("malloc(__GFP_ZERO) not zeroed", "size %zu", size);
+	add_malloc(p, size, "kbuddy_malloc");
+}
+
+static void op_calloc(void)
+{
+	size_t n = rnd(3) ? 1 + rnd(64) : (rnd(2) ? SIZE_MAX / 2 + 1 : 1UL << 33);
+	size_t size = rnd(3) ? rnd(200) : (rnd(2) ? SIZE_MAX / 3 : 1UL << 31), bytes;
+	bool ovf = __builtin_mul_overflow(n, size, &bytes);
+	char *p = kbuddy_calloc(pool, n, size, GFP_KERNEL);
+
+	if (ovf || too_big(bytes)) {
+		if (p)
+			finding("calloc overflowing or too big returned memory",
+				"n %zu size %zu", n, size);
+		return;
+	}
+	if (!bytes) {
+		if (p != ZERO_SIZE_PTR)
+			finding("calloc of 0 bytes not ZERO_SIZE_PTR", "got %p", p);
+		return;
+	}
+	if (!p)
+		return;
+	if (!zeroed(p, bytes))
+		finding("calloc memory not zeroed", "%zu bytes", bytes);
+	add_malloc(p, bytes, "kbuddy_calloc");
+}
+
+static void op_free(bool bad)
+{
+	const char *what = "live malloc block";
+	struct snap s;
+	int i = pick(MALLOC), live, ret;
+	void *p;
+
+	if (!bad) {
+		if (i < 0)
+			return;
+		p = ents[i].p;
+	} else {
+		p = pick_ptr(&what);
+	}
+	live = find_exact(p);
+	if (live >= 0 && ents[live].kind != MALLOC)
+		live = -1;
+	if (live >= 0)
+		check_tag(&ents[live], "kbuddy_free");
+	else
+		take_snap(&s);
+	ret = kbuddy_free(pool, p);
+	if (ZERO_OR_NULL_PTR(p)) {
+		if (ret)
+			finding("kbuddy_free(NULL or ZERO_SIZE_PTR) failed", "returned %d", ret);
+		return;
+	}
+	if (check_free("kbuddy_free", what, ret, live)) {
+		i = find_exact(p);
+		if (i >= 0)
+			drop(i);
+	} else if (live < 0) {
+		same_snap(&s, "kbuddy_free");
+	}
+}
+
+static void op_ksize(void)
+{
+	const char *what;
+	void *p = pick_ptr(&what);
+	int live = find_exact(p);
+	size_t ks = kbuddy_ksize(pool, p), want = 0;
+	char kind[160];
+
+	if (live >= 0 && ents[live].kind == MALLOC)
+		want = ents[live].usable;
+	if (ks != want) {
+		snprintf(kind, sizeof(kind), "ksize wrong (%s)", what);
+		finding(kind, "ksize(%p) = %zu, want %zu", p, ks, want);
+	}
+}
+
+static void op_realloc(bool array)
+{
+	const char *what = "live malloc block";
+	size_t size = rnd_size(), n = 1, bytes;
+	int i = pick(MALLOC), live;
+	struct snap s;
+	char *p, *q;
+	bool ovf;
+
+	if (array) {
+		n = rnd(2) ? 1 + rnd(8) : SIZE_MAX / 4;
+		size = rnd(2) ? size / n : size;
+	}
+	ovf = __builtin_mul_overflow(n, size, &bytes);
+	if (rnd(4) == 0 || i < 0)
+		p = pick_ptr(&what);
+	else
+		p = ents[i].p;
+	live = find_exact(p);
+	if (live >= 0 && ents[live].kind != MALLOC)
+		live = -1;
+	if (live >= 0)
+		check_tag(&ents[live], "realloc");
+	take_snap(&s);
+	q = array ? kbuddy_reallocarray(pool, p, n, size, GFP_KERNEL) :
+		    kbuddy_realloc(pool, p, size, GFP_KERNEL);
+	if (ovf || too_big(bytes)) {
+		if (q)
+			finding("realloc too big or overflowing returned memory",
+				"n %zu size %zu gave %p", n, size, q);
+		else if (live >= 0 && !tag_ok(&ents[live]))
+			finding("failed realloc changed the old memory", "%p", p);
+		return;
+	}
+	if (ZERO_OR_NULL_PTR(p)) {
+		if (!bytes ? q != ZERO_SIZE_PTR : q == ZERO_SIZE_PTR)
+			finding("realloc(NULL) not as malloc", "size %zu gave %p", bytes, q);
+		else if (q && bytes)
+			add_malloc(q, bytes, "kbuddy_realloc");
+		return;
+	}
+	if (live < 0) {
+		/* A pointer the malloc family did not hand out: refused. */
+		if (q != (bytes ? NULL : ZERO_SIZE_PTR)) {
+			char kind[160];
+
+			snprintf(kind, sizeof(kind), "realloc accepted a bad pointer (%s)", what);
+			finding(kind, "size %zu gave %p", bytes, q);
+			stop_seed = true;
+			return;
+		}
+		same_snap(&s, "kbuddy_realloc");
+		return;
+	}
+	if (!bytes) {
+		if (q != ZERO_SIZE_PTR)
+			finding("realloc(p, 0) not ZERO_SIZE_PTR", "gave %p", q);
+		drop(live);
+		return;
+	}
+	if (!q) {
+		if (!tag_ok(&ents[live]))
+			finding("failed realloc changed the old memory", "%p", p);
+		return;
+	}
+	for (i = 0; i < (int)min(min_t(size_t, TAG, ents[live].req), bytes); i++)
+		if ((u8)q[i] != ents[live].tag) {
+			finding("realloc lost the contents", "%zu -> %zu bytes", ents[live].req,
+				bytes);
+			break;
+		}
+	if (q == p) {
+		struct ent e = ents[live];
+		size_t ks = kbuddy_ksize(pool, q);
+
+		if (e.usable > PAGE_SIZE / 2) {
+			e.order = get_order(max_t(size_t, bytes, 1));
+			e.usable = PAGE_SIZE << e.order;
+		} else if (bytes > e.usable) {
+			finding("realloc grew a size-class object in place", "%zu -> %zu",
+				e.usable, bytes);
+		}
+		if (ks != e.usable)
+			finding("ksize after realloc in place wrong", "%zu, want %zu", ks,
+				e.usable);
+		e.req = bytes;
+		ents[live] = e;
+		tag_fill(&ents[live]);
+		return;
+	}
+	ents[live] = ents[--nents];
+	bury(p);
+	add_malloc(q, bytes, "kbuddy_realloc");
+}
+
+static void ctor(void *obj)
+{
+	/* The object size is not passed: the smallest cache size is filled. */
+	memset(obj, CTOR_BYTE, 8);
+}
+
+static int free_cache_slot(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_CACHES; i++)
+		if (!caches[i].c)
+			return i;
+	return -1;
+}
+
+static bool name_taken(const char *name)
+{
+	struct kbuddy_cache *c;
+
+	list_for_each_entry(c, &pool->caches, node)
+		if (!strcmp(c->name, name))
+			return true;
+	return false;
+}
+
+static void op_cache_create(void)
+{
+	static const char *const names[] = { "fz0", "fz1", "fz2", "fz3",
+		"kmalloc-64", "", "has space", "x23456789012345678901234567890123",
+		"x234567890123456789012345678901", NULL };
+	static const unsigned int aligns[] = { 0, 0, 8, 16, 64, 4096, 3, 48, 8192 };
+	static const unsigned long flagset[] = { 0, 0, KBUDDY_CACHE_HWCACHE_ALIGN,
+		BIT(31), BIT(31) | KBUDDY_CACHE_HWCACHE_ALIGN, BIT(5), ~0UL };
+	unsigned int top = min_t(unsigned int, 3, pool->max_order - 1);
+	const char *name = names[rnd(ARRAY_SIZE(names))];
+	unsigned int size = rnd(8) ? 1 + rnd(rnd(4) ? 512 : PAGE_SIZE << top) :
+			    (rnd(2) ? 0 : (PAGE_SIZE << top) + rnd(2));
+	unsigned int align = aligns[rnd(ARRAY_SIZE(aligns))];
+	unsigned long flags = flagset[rnd(ARRAY_SIZE(flagset))];
+	bool with_ctor = !rnd(4), name_ok;
+	unsigned int stride, a;
+	struct kbuddy_cache *c;
+	int slot = free_cache_slot(), want = 0;
+	size_t len, k;
+	char kind[160];
+
+	if (slot < 0)
+		return;
+	name_ok = name && (len = strlen(name)) && len <= KBUDDY_NAME_LEN;
+	for (k = 0; name_ok && k < len; k++)
+		name_ok = isgraph(name[k]);
+	a = max_t(unsigned int, align, 8);
+	if (flags & KBUDDY_CACHE_HWCACHE_ALIGN) {
+		unsigned int ralign = 64;
+
+		while (size && size <= ralign / 2)
+			ralign /= 2;
+		a = max(a, ralign);
+	}
+	stride = with_ctor ? ALIGN(size, 8) + 8 : max_t(unsigned int, size, 8);
+	stride = ALIGN(stride, a);
+	if (!name_ok || !size || (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||
+	    (flags & ~KBUDDY_CACHE_HWCACHE_ALIGN) || size > PAGE_SIZE << top ||
+	    stride > PAGE_SIZE << top)
+		want = -EINVAL;
+	else if (name_taken(name))
+		want = -EEXIST;
+	c = kbuddy_cache_create(pool, name, size, align, flags, with_ctor ? ctor : NULL);
+	if (IS_ERR(c) ? PTR_ERR(c) != want : want) {
+		snprintf(kind, sizeof(kind), "cache_create(%s%s) gave %ld, want %d",
+			 flags & BIT(31) ? "flags BIT(31)" :
+			 flags & ~KBUDDY_CACHE_HWCACHE_ALIGN ? "bad flags" : "args",
+			 want == -EEXIST ? ", name taken" : "",
+			 IS_ERR(c) ? PTR_ERR(c) : 0L, want);
+		finding(kind, "name %s size %u align %u flags %#lx ctor %d",
+			name ? name : "(null)", size, align, flags, with_ctor);
+	}
+	if (IS_ERR(c))
+		return;
+	if (want) {
+		/* Accepted though it should not have been: take it away again. */
+		if (kbuddy_cache_destroy(c))
+			stop_seed = true;
+		return;
+	}
+	caches[slot] = (struct mcache){ .c = c, .size = size, .align = a,
+					.ctor = with_ctor };
+}
+
+static int pick_cache(void)
+{
+	int i, n = 0, k = 0;
+
+	for (i = 0; i < MAX_CACHES; i++)
+		n += !!caches[i].c;
+	if (!n)
+		return -1;
+	n = rnd(n);
+	for (i = 0; i < MAX_CACHES; i++)
+		if (caches[i].c && k++ == n)
+			return i;
+	return -1;
+}
+
+static void op_cache_alloc(void)
+{
+	int ci = pick_cache();
+	gfp_t gfp = rnd_gfp();
+	struct mcache *m;
+	char *p;
+
+	if (ci < 0)
+		return;
+	m = &caches[ci];
+	p = kbuddy_cache_alloc(m->c, gfp);
+	if (!p)
+		return;
+	if ((unsigned long)p % m->align)
+		finding("cache object misaligned", "%p, align %u", p, m->align);
+	if (gfp & __GFP_ZERO ? !zeroed(p, m->size) :
+	    m->ctor && memcmp(p, "\xc7\xc7\xc7\xc7\xc7\xc7\xc7\xc7", 8))
+		finding("cache object not constructed or zeroed", "%p", p);
+	add((struct ent){ .p = p, .req = m->size, .cache = ci, .kind = OBJ },
+	    "kbuddy_cache_alloc");
+}
+
+static void op_cache_free(bool bad)
+{
+	const char *what = "live object of the cache";
+	int ci = pick_cache(), i, live, ret;
+	struct snap s;
+	void *p;
+
+	if (ci < 0)
+		return;
+	if (!bad) {
+		for (i = 0; i < nents; i++)
+			if (ents[i].kind == OBJ && ents[i].cache == ci)
+				break;
+		if (i == nents)
+			return;
+		p = ents[i].p;
+	} else {
+		p = pick_ptr(&what);
+	}
+	live = find_exact(p);
+	if (live >= 0 && (ents[live].kind != OBJ || ents[live].cache != ci)) {
+		live = -1;
+		if (!strcmp(what, "live cache object"))
+			what = "live object of another cache";
+	}
+	if (live >= 0) {
+		check_tag(&ents[live], "kbuddy_cache_free");
+		/* Freed in its constructed state (Bonwick). */
+		if (caches[ci].ctor)
+			memset(p, CTOR_BYTE, 8);
+	} else {
+		take_snap(&s);
+	}
+	ret = kbuddy_cache_free(caches[ci].c, p);
+	if (check_free("kbuddy_cache_free", what, ret, live)) {
+		i = find_exact(p);
+		if (i >= 0)
+			drop(i);
+	} else if (live < 0) {
+		same_snap(&s, "kbuddy_cache_free");
+	}
+}
+
+static void op_cache_destroy(void)
+{
+	int ci = pick_cache(), ret, i;
+
+	if (ci < 0 || !rnd(6)) {
+		void *bad = rnd(2) ? NULL : ERR_PTR(-EINVAL);
+
+		ret = kbuddy_cache_destroy(bad);
+		if (ret)
+			finding("cache_destroy(NULL or ERR_PTR) failed", "returned %d", ret);
+		return;
+	}
+	ret = kbuddy_cache_destroy(caches[ci].c);
+	if (caches[ci].live ? ret != -EBUSY : ret != 0) {
+		finding("cache_destroy verdict wrong", "%ld live objects, returned %d",
+			caches[ci].live, ret);
+		stop_seed = true;
+	}
+	if (!ret) {
+		for (i = nents - 1; i >= 0; i--)
+			if (ents[i].kind == OBJ && ents[i].cache == ci)
+				ents[i] = ents[--nents];
+		caches[ci].c = NULL;
+	}
+}
+
+static void op_shrink(void)
+{
+	int i = rnd(MAX_CACHES + KBUDDY_NR_KMALLOC);
+
+	if (any_cache(i))
+		kbuddy_cache_shrink(any_cache(i));
+}
+
+static void op_drain(void)
+{
+	unsigned long a[KBUDDY_PCP_ORDERS] = { 0 }, f[KBUDDY_PCP_ORDERS] = { 0 };
+	unsigned long ev[KBUDDY_NR_PCP_COUNTERS] = { 0 }, held = 0;
+
+	if (rnd(2))
+		kbuddy_pool_drain(pool);
+	else
+		kbuddy_pcp_drain(pool);
+	kbuddy_pcp_stats(pool, a, f, ev, &held);
+	if (held)
+		finding("pages cached after a drain", "%lu", held);
+}
+
+/* ==== After every step =================================================== */
+
+/* The size class of a class size, as kmalloc.c numbers them. */
+static unsigned int class_idx(size_t c)
+{
+	if (c <= 64)
+		return ilog2(c) - 3;
+	if (c == 96)
+		return 4;
+	if (c == 128)
+		return 5;
+	if (c == 192)
+		return 6;
+	return ilog2(c) - 1;
+}
+
+static void check_all(bool tags)
+{
+	unsigned long problems = harness_validate_kmalloc(pool), pages = 0;
+	unsigned long klive[KBUDDY_NR_KMALLOC] = { 0 };
+	struct kbuddy_cache_info info;
+	struct snap s;
+	int i;
+
+	for (i = 0; i < MAX_CACHES; i++)
+		if (caches[i].c)
+			problems += kbuddy_cache_validate(caches[i].c, NULL, NULL);
+	if (problems) {
+		finding("validate found problems", "%lu problems", problems);
+		stop_seed = true;
+		return;
+	}
+	take_snap(&s);
+	for (i = 0; i < nents; i++) {
+		struct ent *e = &ents[i];
+
+		if (tags)
+			check_tag(e, "periodic check");
+		if (e->kind == PAGES)
+			pages += 1UL << e->order;
+		else if (e->kind == MALLOC && e->usable > PAGE_SIZE / 2)
+			pages += e->usable >> PAGE_SHIFT;
+		else if (e->kind == MALLOC)
+			klive[class_idx(e->usable)]++;
+	}
+	for (i = 0; i < MAX_CACHES + KBUDDY_NR_KMALLOC; i++) {
+		struct kbuddy_cache *c = any_cache(i);
+		long want;
+
+		if (!c)
+			continue;
+		want = i < MAX_CACHES ? caches[i].live : klive[i - MAX_CACHES];
+		if ((long)s.active[i] != want)
+			finding("objects in use differ from the model", "cache %s: %lu, model %ld",
+				c->name, s.active[i], want);
+		kbuddy_cache_info(c, &info);
+		pages += info.num_slabs << c->order;
+	}
+	if (pages + s.nr_free + s.held != pool->nr_pages)
+		finding("pool pages do not add up",
+			"allocated %lu + free %lu + cached %lu != %lu", pages, s.nr_free,
+			s.held, pool->nr_pages);
+	if (kshim_bugs) {
+		finding("shim reported a kernel bug", "%lu (see stderr)", kshim_bugs);
+		kshim_bugs = 0;
+	}
+}
+
+/* ==== Driver ============================================================= */
+
+static void one_step(void)
+{
+	unsigned int op = rnd(100);
+
+	if (op < 10)
+		op_alloc_pages();
+	else if (op < 18)
+		op_free_pages(false);
+	else if (op < 25)
+		op_free_pages(true);
+	else if (op < 36)
+		op_malloc();
+	else if (op < 44)
+		op_free(false);
+	else if (op < 49)
+		op_free(true);
+	else if (op < 52)
+		op_calloc();
+	else if (op < 58)
+		op_realloc(false);
+	else if (op < 60)
+		op_realloc(true);
+	else if (op < 64)
+		op_ksize();
+	else if (op < 67)
+		op_cache_create();
+	else if (op < 76)
+		op_cache_alloc();
+	else if (op < 83)
+		op_cache_free(false);
+	else if (op < 87)
+		op_cache_free(true);
+	else if (op < 89)
+		op_shrink();
+	else if (op < 91)
+		op_cache_destroy();
+	else if (op < 93)
+		op_drain();
+	else
+		kshim_set_cpu(rnd(NR_CPUS));
+}
+
+static void run_seed(unsigned long s, unsigned long steps)
+{
+	bool pcp = s % 3 != 0;
+	unsigned long bytes = (4UL << 20) + (s % 7) * PAGE_SIZE;
+
+	seed = s;
+	rng = s * 0x9e3779b97f4a7c15ULL + 1;
+	nents = 0;
+	ngrave = 0;
+	stop_seed = false;
+	memset(caches, 0, sizeof(caches));
+	kshim_set_cpu(0);
+	pool = harness_pool(bytes, pcp);
+	if (!pool || kbuddy_kmalloc_init(pool)) {
+		finding("setup failed", "no pool");
+		return;
+	}
+	pool_lo = pool->regions[0].virt;
+	pool_hi = pool_lo + (pool->regions[0].nr_pages << PAGE_SHIFT);
+	for (step = 0; step < steps && !stop_seed; step++) {
+		one_step();
+		kshim_rcu_quiescent();
+		check_all(step % 64 == 0);
+	}
+	if (verbose)
+		fprintf(stderr, "seed %lu: %lu steps, %d live, pcp %d\n", s, step, nents, pcp);
+	/* The pool's memory is left to the process: it may still be in use. */
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long first = 1, last = 4, steps = 3000, s;
+	unsigned long total = 0;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--seeds") && i + 1 < argc) {
+			if (sscanf(argv[++i], "%lu-%lu", &first, &last) == 1)
+				last = first;
+		} else if (!strcmp(argv[i], "--steps") && i + 1 < argc) {
+			steps = strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--verbose")) {
+			verbose = true;
+		} else {
+			fprintf(stderr, "usage: fuzz [--seeds A-B] [--steps N] [--verbose]\n");
+			return 2;
+		}
+	}
+	for (s = first; s <= last; s++) {
+		run_seed(s, steps);
+		total += step;
+	}
+	rcu_barrier();
+	for (i = 0; i < nfindings; i++)
+		printf("FINDING %s: %lu times; first: %s\n", findings[i].kind,
+		       findings[i].count, findings[i].first);
+	printf("fuzz: seeds %lu-%lu, %lu steps, %d distinct findings\n", first, last,
+	       total, nfindings);
+	return nfindings ? 1 : 0;
+}
