@@ -1,0 +1,68 @@
+#!/bin/sh
+# Build and run the userspace tests of kbuddy's core: pairs, race, fuzz
+# (short), coverage. One line per test, "ok NAME" or "FAIL NAME: why", then
+# the coverage line. Exit status 1 if anything failed. Logs in build-run/.
+#
+#   FUZZ="--seeds 1-4 --steps 3000"   the fuzzer's arguments
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+log=$here/build-run
+mkdir -p "$log"
+failed=0
+fuzz_args=${FUZZ:---seeds 1-4 --steps 3000}
+
+fail() { # fail NAME WHY
+	echo "FAIL $1: $2"
+	failed=1
+}
+
+# build TARGET: make it, or say why not.
+build() {
+	if ! make -s "$1" >"$log/build-$1.log" 2>&1; then
+		fail "build-$1" "$(tail -n 3 "$log/build-$1.log" | tr '\n' '|')"
+		return 1
+	fi
+}
+
+if build pairs; then
+	if out=$(./pairs 20000 2>&1); then
+		echo "ok pairs"
+	else
+		fail pairs "$(echo "$out" | tail -n 1)"
+	fi
+fi
+
+if build race; then
+	./race >"$log/race.out" 2>"$log/race.err"
+	st=$?
+	cat "$log/race.out"
+	if [ $st -ne 0 ]; then
+		failed=1
+		grep -q '^FAIL' "$log/race.out" || echo "FAIL race: exit status $st, see $log/race.err"
+	fi
+fi
+
+if build fuzz; then
+	# shellcheck disable=SC2086
+	./fuzz $fuzz_args >"$log/fuzz.out" 2>"$log/fuzz.err"
+	st=$?
+	n=$(grep -c '^FINDING' "$log/fuzz.out")
+	if grep -q 'runtime error:\|ERROR: AddressSanitizer' "$log/fuzz.err"; then
+		fail fuzz "$(grep -m1 'runtime error:\|ERROR: AddressSanitizer' "$log/fuzz.err")"
+	elif [ $st -ne 0 ] || [ "$n" -ne 0 ]; then
+		fail fuzz "$n distinct findings: $(sed -n 's/^FINDING \([^:]*\):.*/\1/p' "$log/fuzz.out" |
+			paste -sd '|' | sed 's/|/ | /g')"
+		sed 's/^/    /' "$log/fuzz.out"
+	else
+		echo "ok fuzz: $(tail -n 1 "$log/fuzz.out")"
+	fi
+fi
+
+if make -s coverage FUZZ_SHORT="$fuzz_args" >"$log/coverage.log" 2>&1; then
+	grep '^coverage: kernel/' "$log/coverage.log" | sed 's/^/    /'
+	grep '^coverage: lines' "$log/coverage.log"
+else
+	fail coverage "$(tail -n 3 "$log/coverage.log" | tr '\n' '|')"
+fi
+exit $failed
