@@ -193,8 +193,17 @@ static void add(struct ent e, const char *what)
 			return;
 		}
 	}
-	if (nents == MAX_ENTS)
+	if (nents == MAX_ENTS) {
+		/* The model is full: give it back rather than lose track of it. */
+		int ret = e.kind == PAGES ? kbuddy_free_pages(pool, e.p, e.order) :
+			  e.kind == MALLOC ? kbuddy_free(pool, e.p) :
+			  kbuddy_cache_free(caches[e.cache].c, e.p);
+
+		if (ret)
+			finding("free of a fresh allocation refused", "%s: %p: %d", what,
+				e.p, ret);
 		return;
+	}
 	e.tag = rnd(255) + 1;
 	if (e.kind == OBJ)
 		caches[e.cache].live++;
