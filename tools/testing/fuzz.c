@@ -195,7 +195,11 @@ static void add(struct ent e, const char *what)
 	}
 	if (nents == MAX_ENTS) {
 		/* The model is full: give it back rather than lose track of it. */
-		int ret = e.kind == PAGES ? kbuddy_free_pages(pool, e.p, e.order) :
+		int ret;
+
+		if (e.kind == OBJ && caches[e.cache].ctor)
+			memset(e.p, CTOR_BYTE, 8);
+		ret = e.kind == PAGES ? kbuddy_free_pages(pool, e.p, e.order) :
 			  e.kind == MALLOC ? kbuddy_free(pool, e.p) :
 			  kbuddy_cache_free(caches[e.cache].c, e.p);
 
