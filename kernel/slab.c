@@ -649,6 +649,7 @@ static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
 		return -EINVAL;
 	rcu_read_lock();
 	slab = obj_slab(c->pool, obj);
+	kbuddy_race_hook("obj_lookup");
 	if (unlikely(!slab || slab->cache != c))
 		ret = cache_free_bad(c, obj, caller);
 	else

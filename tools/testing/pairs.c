@@ -22,8 +22,10 @@ noinline void pages_pairs(struct kbuddy_pool *pool, long n)
 noinline void buddy_pairs(struct kbuddy_pool *pool, long n)
 {
 	while (n--)
-		kbuddy_free_owned(pool, kbuddy_alloc_owned(pool, 0, GFP_NOWAIT, NULL),
-				  0, NULL, 0);
+		kbuddy_block_free(pool,
+				  kbuddy_block_alloc(pool, 0, GFP_NOWAIT,
+						     KBUDDY_TAG(KBUDDY_KIND_PAGES, 0)),
+				  0, KBUDDY_TAG(KBUDDY_KIND_PAGES, 0), 0);
 }
 
 /* 64-byte objects of a cache, through the CPU's magazines. */

@@ -328,8 +328,10 @@ extern bool kshim_cpu_online[NR_CPUS];
 /* Report a bug the kernel would splat about (sleeping in atomic, ...). */
 extern unsigned long kshim_bugs;
 void kshim_bug(const char *file, int line, const char *what);
-#define WARN_ON(c) ({ bool __c = !!(c); if (unlikely(__c))		\
-	kshim_bug(__FILE__, __LINE__, "WARN_ON(" #c ")"); __c; })
+#define WARN_ON(c) ({ bool __c = !!(c);				\
+	if (unlikely(__c))						\
+		kshim_bug(__FILE__, __LINE__, "WARN_ON(" #c ")");	\
+	__c; })
 #define WARN_ON_ONCE(c) WARN_ON(c)
 #define WARN_ONCE(c, fmt, ...) WARN_ON(c)
 #define BUG_ON(c) do { if (unlikely(c)) {				\
