@@ -8,6 +8,7 @@
 #   make check           every test on 6.1 and 6.12; the last line is "N passed, N failed"
 #   make check KERNELS=6.1   ... on one kernel series
 #   make bench           kbuddy against the kernel's allocators in one VM run: ratios
+#   make fuzz            the userspace model-based fuzzer, long run (64 seeds x 100000 steps)
 #   make style           checkpatch --strict and kernel-doc over the sources
 
 KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
@@ -15,7 +16,7 @@ SOURCES := $(wildcard kernel/*.c kernel/*.h kunit/*.c kunit/*.h)
 # Kernel series make check covers: Debian 12's two LTS kernels.
 KERNELS ?= 6.1 6.12
 
-.PHONY: all module deps demo check bench style clean
+.PHONY: all module deps demo check bench fuzz style clean
 
 all: module
 
@@ -34,6 +35,9 @@ check: deps
 
 bench: deps
 	@tools/bench/run.sh
+
+fuzz:
+	@$(MAKE) -s -C tools/testing fuzz-long
 
 style:
 	@tools/style.sh $(SOURCES)

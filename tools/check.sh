@@ -48,14 +48,17 @@ run_style() {
 }
 
 run_userspace() {
-	echo "== userspace build of the core (tools/testing)"
-	if make -s -C "$top/tools/testing" pairs >"$out/userspace.log" 2>&1 &&
-	   "$top/tools/testing/pairs" 20000 >>"$out/userspace.log" 2>&1; then
-		record pass "userspace: buddy.c, pcp.c, slab.c build and pairs validate"
-	else
-		record fail "userspace: buddy.c, pcp.c, slab.c build and pairs validate" \
-			"$(tail -n 3 "$out/userspace.log" | tr '\n' '|')"
-	fi
+	echo "== userspace build of the core (tools/testing): pairs, races, fuzzer, coverage"
+	"$top/tools/testing/run.sh" >"$out/userspace.log" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) record pass "userspace: ${line#ok }";;
+		"FAIL "*) line=${line#FAIL }; record fail "userspace: ${line%%:*}" "${line#*: }";;
+		coverage:*) echo "$line";;
+		esac
+	done <"$out/userspace.log"
+	grep -q '^coverage:' "$out/userspace.log" ||
+		record fail "userspace: coverage" "no coverage line; see $out/userspace.log"
 }
 
 run_debian() { # run_debian SERIES
