@@ -1,5 +1,5 @@
 #!/bin/sh
-# Build and run the userspace tests of kbuddy's core: pairs, race, fuzz
+# Build and run the userspace tests of kbuddy's core: pairs, race, checks, fuzz
 # (short), coverage. One line per test, "ok NAME" or "FAIL NAME: why", then
 # the coverage line. Exit status 1 if anything failed. Logs in build-run/.
 #
@@ -40,6 +40,16 @@ if build race; then
 	if [ $st -ne 0 ]; then
 		failed=1
 		grep -q '^FAIL' "$log/race.out" || echo "FAIL race: exit status $st, see $log/race.err"
+	fi
+fi
+
+if build checks; then
+	./checks >"$log/checks.out" 2>"$log/checks.err"
+	st=$?
+	sed 's/^ok /ok checks: /; s/^FAIL /FAIL checks: /' "$log/checks.out"
+	if [ $st -ne 0 ]; then
+		failed=1
+		grep -q '^FAIL' "$log/checks.out" || echo "FAIL checks: exit status $st, see $log/checks.err"
 	fi
 fi
 

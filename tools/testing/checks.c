@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The checkers' own test: each corruption of the allocator's structures is
+ * found by validate, and each is undone to a clean validate again. Also the
+ * leak report, the freelist repair after a write after free, and validate's
+ * refusal to say "ok" when it could not check.
+ *
+ *   checks      one line per case, "ok NAME" or "FAIL NAME: why"
+ */
+#include <linux/kernel.h>
+
+#include "internal.h"
+#include "harness.h"
+
+static int failed;
+
+/* The harness never destroys its pools: their memory is not a leak. */
+const char *__asan_default_options(void)
+{
+	return "detect_leaks=0";
+}
+
+static void result(const char *name, bool ok, const char *why)
+{
+	if (ok) {
+		printf("ok %s\n", name);
+	} else {
+		printf("FAIL %s: %s\n", name, why);
+		failed = 1;
+	}
+}
+
+static void quiet(void *ctx, const char *fmt, va_list args)
+{
+	(*(unsigned long *)ctx)++;
+}
+
+static long pages_problems(struct kbuddy_pool *pool)
+{
+	unsigned long n = 0;
+
+	return kbuddy_validate(pool, quiet, &n);
+}
+
+static long cache_problems(struct kbuddy_cache *c)
+{
+	unsigned long n = 0;
+
+	return kbuddy_cache_validate(c, quiet, &n);
+}
+
+/* Corrupt with @poke, expect validate to find it, undo, expect it clean. */
+#define EXPECT_FOUND(name, pool, poke, undo) do {			\
+	long before = pages_problems(pool), found, after;		\
+	poke;								\
+	found = pages_problems(pool);					\
+	undo;								\
+	after = pages_problems(pool);					\
+	result(name, !before && found > 0 && !after,			\
+	       "validate did not find it, or was not clean around it");	\
+} while (0)
+
+static void page_checks(void)
+{
+	struct kbuddy_pool *pool = harness_pool(4 << 20, false);
+	struct kbuddy_region *r = &pool->regions[0];
+	unsigned long tag = KBUDDY_TAG(KBUDDY_KIND_PAGES, 2), saved, n = 0;
+	struct kbuddy_page *head, *free_head = NULL;
+	void *a, *b;
+	unsigned int i;
+	u8 st;
+
+	a = kbuddy_block_alloc(pool, 2, GFP_KERNEL, tag);
+	b = kbuddy_block_alloc(pool, 0, GFP_KERNEL,
+			       KBUDDY_TAG(KBUDDY_KIND_PAGES, 0));
+	head = &r->pages[(a - r->virt) >> PAGE_SHIFT];
+	for (i = 0; i < r->nr_pages; i++)
+		if (r->pages[i].state == KBUDDY_PAGE_FREE) {
+			free_head = &r->pages[i];
+			break;
+		}
+
+	result("leak-report", kbuddy_region_report_used(pool, r, quiet, &n) == 2 &&
+	       n == 2, "two blocks held, two reported");
+
+	EXPECT_FOUND("map-bit", pool, __change_bit(0, r->free_area[0].map),
+		     __change_bit(0, r->free_area[0].map));
+	EXPECT_FOUND("nr-free-order", pool, r->free_area[1].nr_free++,
+		     r->free_area[1].nr_free--);
+	EXPECT_FOUND("nr-free-region", pool, r->nr_free++, r->nr_free--);
+	EXPECT_FOUND("nr-free-pool", pool, pool->nr_free++, pool->nr_free--);
+	EXPECT_FOUND("nr-pages-pool", pool, pool->nr_pages++, pool->nr_pages--);
+	saved = head->tag;
+	EXPECT_FOUND("tag-order", pool, head->tag = KBUDDY_TAG(KBUDDY_KIND_PAGES, 3),
+		     head->tag = saved);
+	EXPECT_FOUND("tag-kind", pool, head->tag = 0x12345, head->tag = saved);
+	EXPECT_FOUND("tag-inside", pool, head[1].tag = tag, head[1].tag = 0);
+	st = head[1].state;
+	EXPECT_FOUND("head-inside", pool, head[1].state = KBUDDY_PAGE_ALLOC,
+		     head[1].state = st);
+	EXPECT_FOUND("order-too-big", pool, head->order = 40, head->order = 2);
+	EXPECT_FOUND("order-misaligned", pool, head->order = 3, head->order = 2);
+	st = free_head->state;
+	EXPECT_FOUND("no-head", pool, free_head->state = KBUDDY_PAGE_NONE,
+		     free_head->state = st);
+	EXPECT_FOUND("free-tag", pool, free_head->tag = 0,
+		     free_head->tag = KBUDDY_TAG(KBUDDY_KIND_FREE, free_head->order));
+
+	kbuddy_block_free(pool, a, 2, tag, 0);
+	kbuddy_block_free(pool, b, 0, KBUDDY_TAG(KBUDDY_KIND_PAGES, 0), 0);
+	result("pristine-after", !pages_problems(pool) &&
+	       pool->nr_free == pool->nr_pages, "every page free and clean");
+}
+
+static void slab_checks(void)
+{
+	struct kbuddy_pool *pool = harness_pool(4 << 20, true);
+	struct kbuddy_cache *c = kbuddy_cache_create(pool, "checks", 64, 0, 0,
+						     NULL);
+	struct kbuddy_cache_info info;
+	struct kbuddy_slab *slab;
+	void *obj[8], *more[8];
+	unsigned int i;
+	long found;
+	u8 st;
+
+	for (i = 0; i < 8; i++)
+		obj[i] = kbuddy_cache_alloc(c, GFP_KERNEL);
+	rcu_read_lock();
+	slab = kbuddy_page_slab(pool, obj[0]);
+	rcu_read_unlock();
+	result("slab-clean", !cache_problems(c), "fresh cache validates");
+
+	slab->inuse++;
+	found = cache_problems(c);
+	slab->inuse--;
+	result("slab-inuse", found > 0 && !cache_problems(c), "inuse count off by one");
+
+	/* A handed-out object that says it is cached. */
+	st = slab->state[0];
+	slab->state[0] = KBUDDY_OBJ_FREE;
+	found = cache_problems(c);
+	slab->state[0] = st;
+	result("slab-state", found > 0 && !cache_problems(c), "object state off");
+
+	/* Write after free: the free object's pointer now leads astray. */
+	kbuddy_cache_shrink(c);
+	memset(slab->freelist, 0x5a, 8);
+	found = cache_problems(c);
+	result("freelist-astray", found > 0, "a smashed free pointer is found");
+	/* Allocating through it repairs the list from the state bytes. */
+	for (i = 0; i < 8; i++)
+		more[i] = kbuddy_cache_alloc(c, GFP_KERNEL);
+	kbuddy_cache_info(c, &info);
+	result("freelist-repair", info.count[KBUDDY_CACHE_FREELIST_REPAIR] >= 1 &&
+	       !cache_problems(c), "repaired and clean");
+	for (i = 0; i < 8; i++) {
+		kbuddy_cache_free(c, obj[i]);
+		kbuddy_cache_free(c, more[i]);
+	}
+	result("slab-pristine", !kbuddy_cache_destroy(c) && !pages_problems(pool),
+	       "destroyed, pool clean");
+	kshim_rcu_quiescent();
+}
+
+/* The per-CPU page caches: overflow, stats, a dead CPU, a bad cached block. */
+static void pcp_checks(void)
+{
+	struct kbuddy_pool *pool = harness_pool(4 << 20, true);
+	unsigned long alloc[KBUDDY_PCP_ORDERS] = { 0 }, free[KBUDDY_PCP_ORDERS] = { 0 };
+	unsigned long events[KBUDDY_NR_PCP_COUNTERS] = { 0 }, held = 0, n = 0;
+	struct kbuddy_pcp *pcp;
+	static void *p[200];
+	unsigned long saved;
+	long found;
+	int i;
+
+	for (i = 0; i < 200; i++)
+		p[i] = kbuddy_alloc_pages(pool, 0, GFP_KERNEL);
+	for (i = 0; i < 200; i++)
+		kbuddy_free_pages(pool, p[i], 0);
+	kbuddy_pcp_stats(pool, alloc, free, events, &held);
+	result("pcp-spill", alloc[0] == 200 && free[0] == 200 &&
+	       held <= KBUDDY_PCP_HIGH && events[KBUDDY_PCP_DRAIN] >= 1,
+	       "a full cache gives a batch back; stats add up");
+
+	pcp = per_cpu_ptr(pool->pcp, 0);
+	saved = pcp->block[0][0].page->tag;
+	pcp->block[0][0].page->tag = KBUDDY_TAG(KBUDDY_KIND_PAGES, 0);
+	found = kbuddy_pcp_validate(pool, quiet, &n);
+	pcp->block[0][0].page->tag = saved;
+	result("pcp-bad-block", found > 0 && !kbuddy_pcp_validate(pool, quiet, &n),
+	       "a cached block that is not tagged cached is found");
+
+	/* CPU 0 "dies": its cache goes back without running on it. */
+	kshim_set_cpu(1);
+	kshim_set_cpu_online(0, false);
+	kbuddy_pcp_drain_cpu(pool, 0);
+	kshim_set_cpu_online(0, true);
+	kshim_set_cpu(0);
+	result("pcp-dead-cpu", pool->nr_free == pool->nr_pages && !pages_problems(pool),
+	       "a dead CPU's cache is drained");
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	kshim_set_cpu(0);
+	page_checks();
+	slab_checks();
+	pcp_checks();
+	return failed;
+}
