@@ -131,38 +131,11 @@ static void check_pool(struct kunit *test, struct kbuddy_pool *pool)
 	}
 }
 
-/* What a refused call must leave exactly as it was. */
-struct snapshot {
-	unsigned long nr_free[KBUDDY_MAX_REGIONS][KBUDDY_MAX_ORDER_LIMIT];
-	unsigned long pages, free;
-	struct kbuddy_stats st;
-};
-
-static void snap(struct kbuddy_pool *pool, struct snapshot *s)
-{
-	unsigned int i, o;
-
-	memset(s, 0, sizeof(*s));
-	kbuddy_stats_snapshot(pool, &s->st, &s->pages, &s->free);
-	for (i = 0; i < pool->nr_regions; i++)
-		for (o = 0; o < pool->max_order; o++)
-			s->nr_free[i][o] = pool->regions[i].free_area[o].nr_free;
-}
-
-static struct snapshot *snap_alloc(struct kunit *test, struct kbuddy_pool *pool)
-{
-	struct snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	snap(pool, s);
-	return s;
-}
-
 /* The pool's free areas are as in @s (the counters may have moved). */
 static void expect_free_areas(struct kunit *test, struct kbuddy_pool *pool,
-			      struct snapshot *s)
+			      struct kbt_snapshot *s)
 {
-	struct snapshot *now = snap_alloc(test, pool);
+	struct kbt_snapshot *now = kbt_snap_alloc(test, pool);
 
 	KUNIT_EXPECT_EQ(test, now->free, s->free);
 	KUNIT_EXPECT_EQ(test, now->pages, s->pages);
@@ -174,10 +147,10 @@ static void expect_refused(struct kunit *test, struct kbuddy_pool *pool,
 			   void *addr, unsigned int order,
 			   enum kbuddy_counter kind)
 {
-	struct snapshot *before = snap_alloc(test, pool), *after;
+	struct kbt_snapshot *before = kbt_snap_alloc(test, pool), *after;
 
 	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, addr, order), -EINVAL);
-	after = snap_alloc(test, pool);
+	after = kbt_snap_alloc(test, pool);
 	KUNIT_EXPECT_EQ_MSG(test, after->st.counter[kind], before->st.counter[kind] + 1,
 			    "counter %s", kbuddy_counter_names[kind]);
 	after->st.counter[kind]--;
@@ -224,7 +197,7 @@ static void kbuddy_pool_create_rejects_bad_arguments(struct kunit *test)
 static void kbuddy_add_mem_rejects_bad_ranges(struct kunit *test)
 {
 	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
-	struct snapshot *before = snap_alloc(test, pool);
+	struct kbt_snapshot *before = kbt_snap_alloc(test, pool);
 	void *mem = vmalloc(SZ_1M);
 	struct kbt_ctx *c = test->priv;
 
@@ -253,7 +226,7 @@ static void kbuddy_add_mem_rejects_bad_ranges(struct kunit *test)
 static void kbuddy_alloc_free_every_order(struct kunit *test)
 {
 	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_8M);
-	struct snapshot *pristine = snap_alloc(test, pool);
+	struct kbt_snapshot *pristine = kbt_snap_alloc(test, pool);
 	unsigned int order;
 
 	for (order = 0; order < pool->max_order; order++) {
@@ -279,7 +252,7 @@ static void kbuddy_alloc_free_every_order(struct kunit *test)
 static void kbuddy_exhaust_and_refill_every_order(struct kunit *test)
 {
 	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_4M);
-	struct snapshot *pristine = snap_alloc(test, pool);
+	struct kbt_snapshot *pristine = kbt_snap_alloc(test, pool);
 	struct kbt_ctx *c = test->priv;
 	unsigned int order;
 
@@ -303,7 +276,7 @@ static void kbuddy_exhaust_and_refill_every_order(struct kunit *test)
 static void kbuddy_split_then_merge_to_pristine(struct kunit *test)
 {
 	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_8M);
-	struct snapshot *pristine = snap_alloc(test, pool);
+	struct kbt_snapshot *pristine = kbt_snap_alloc(test, pool);
 	unsigned int order;
 
 	KUNIT_EXPECT_EQ(test, pristine->nr_free[0][10], 2UL);
@@ -325,7 +298,7 @@ static void kbuddy_unaligned_region_is_carved(struct kunit *test)
 	struct kbuddy_pool *pool = kbt_new_pool(test, 11);
 	/* 3 pages past a 4 MiB boundary, 1021 + 1024 + 5 pages long. */
 	unsigned long pages = 1021 + 1024 + 5;
-	struct snapshot *carved;
+	struct kbt_snapshot *carved;
 	struct kbuddy_region *r;
 	unsigned int order;
 
@@ -342,7 +315,7 @@ static void kbuddy_unaligned_region_is_carved(struct kunit *test)
 	for (order = 3; order < 10; order++)
 		KUNIT_EXPECT_EQ(test, r->free_area[order].nr_free, 1UL);
 	check_pool(test, pool);
-	carved = snap_alloc(test, pool);
+	carved = kbt_snap_alloc(test, pool);
 	while (take(test, pool, 0))
 		;
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), 0UL);
@@ -481,12 +454,12 @@ static void kbuddy_virt_phys_round_trip(struct kunit *test)
 static void kbuddy_two_regions_serve_one_pool(struct kunit *test)
 {
 	struct kbuddy_pool *pool = kbt_new_pool(test, 11);
-	struct snapshot *pristine;
+	struct kbt_snapshot *pristine;
 	unsigned long n = 0;
 
 	kbt_add_mem(test, pool, KBT_PHYS, SZ_1M);
 	kbt_add_mem(test, pool, KBT_PHYS + SZ_8M, SZ_2M);
-	pristine = snap_alloc(test, pool);
+	pristine = kbt_snap_alloc(test, pool);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_total_pages(pool), 768UL);
 	while (take(test, pool, 4))
 		n++;
@@ -557,7 +530,7 @@ static void kbuddy_destroy_with_blocks_held(struct kunit *test)
 static void kbuddy_random_sequence(struct kunit *test)
 {
 	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_16M);
-	struct snapshot *pristine = snap_alloc(test, pool);
+	struct kbt_snapshot *pristine = kbt_snap_alloc(test, pool);
 	struct kbt_ctx *c = test->priv;
 	struct rnd_state rnd;
 	unsigned long i, allocs = 0, fails = 0;

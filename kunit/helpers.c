@@ -107,6 +107,26 @@ struct kbuddy_cache *kbt_new_cache(struct kunit *test, struct kbuddy_pool *pool,
 	return cache;
 }
 
+void kbt_snap(struct kbuddy_pool *pool, struct kbt_snapshot *s)
+{
+	unsigned int i, o;
+
+	memset(s, 0, sizeof(*s));
+	kbuddy_stats_snapshot(pool, &s->st, &s->pages, &s->free);
+	for (i = 0; i < pool->nr_regions; i++)
+		for (o = 0; o < pool->max_order; o++)
+			s->nr_free[i][o] = pool->regions[i].free_area[o].nr_free;
+}
+
+struct kbt_snapshot *kbt_snap_alloc(struct kunit *test, struct kbuddy_pool *pool)
+{
+	struct kbt_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	kbt_snap(pool, s);
+	return s;
+}
+
 void kbt_report(void *ctx, const char *fmt, va_list args)
 {
 	struct kunit *test = ctx;

@@ -47,6 +47,18 @@ struct kbuddy_cache *kbt_new_cache(struct kunit *test, struct kbuddy_pool *pool,
 				   const char *name, unsigned int size,
 				   unsigned int align, unsigned long flags,
 				   void (*ctor)(void *obj));
+/*
+ * What a refused call must leave exactly as it was: the free areas of every
+ * region, the pool's page counts and its counters. Compare two with memcmp().
+ */
+struct kbt_snapshot {
+	unsigned long nr_free[KBUDDY_MAX_REGIONS][KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long pages, free;
+	struct kbuddy_stats st;
+};
+
+void kbt_snap(struct kbuddy_pool *pool, struct kbt_snapshot *s);
+struct kbt_snapshot *kbt_snap_alloc(struct kunit *test, struct kbuddy_pool *pool);
 void kbt_report(void *ctx, const char *fmt, va_list args) __printf(2, 0);
 void kbt_expect_pool_ok(struct kunit *test, struct kbuddy_pool *pool);
 unsigned long kbt_active_objs(struct kbuddy_cache *c);

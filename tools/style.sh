@@ -34,5 +34,9 @@ for f in kernel/*.c kernel/*.h; do
 		rc=1
 	fi
 done
+# Every export has rows in the kbuddy_api KUnit table.
+if ! "$top/tools/check-api-table.sh"; then
+	rc=1
+fi
 [ "$rc" -eq 0 ] && echo "style: clean"
 exit "$rc"
