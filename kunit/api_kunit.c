@@ -633,18 +633,20 @@ static long call_pool_destroy(struct kunit *test, struct api_fx *fx,
 			      const struct api_row *row)
 {
 	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
-	char name[KBUDDY_NAME_LEN + 1] = "";
+	char name[KBUDDY_NAME_LEN + 1];
 	unsigned int i;
 
-	if (!IS_ERR_OR_NULL(pool))
-		strscpy(name, pool->name, sizeof(name));
-	kbuddy_pool_destroy(pool);
-	if (!*name)
+	if (IS_ERR_OR_NULL(pool)) {
+		kbuddy_pool_destroy(pool);
 		return 0;
-	fx->pool[row->pool] = NULL;
+	}
+	strscpy(name, pool->name, sizeof(name));
+	/* The pool destroys the caches left on it. */
 	for (i = 0; i < API_NR_CACHES; i++)
 		if (fx->cache[i] && fx->cache[i]->pool == pool)
 			fx->cache[i] = NULL;
+	kbuddy_pool_destroy(pool);
+	fx->pool[row->pool] = NULL;
 	/* Gone from the list of pools: its name is free again. */
 	pool = kbuddy_pool_create(name, 0);
 	EXPECT_ROW(test, !IS_ERR_OR_NULL(pool), row, "name free after destroy");
