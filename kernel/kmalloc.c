@@ -274,7 +274,9 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 	if (ZERO_OR_NULL_PTR(ptr))
 		return kbuddy_malloc(pool, size, gfp);
 	if (!size) {
-		free_caller(pool, ptr, _RET_IP_);
+		/* A refused free (reported) is no free: say so. */
+		if (free_caller(pool, ptr, _RET_IP_))
+			return NULL;
 		return ZERO_SIZE_PTR;
 	}
 	ks = kbuddy_ksize(pool, ptr);

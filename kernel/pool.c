@@ -502,7 +502,7 @@ static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 
 /**
  * kbuddy_pool_destroy() - destroy a pool and give its memory back
- * @pool: the pool, or NULL
+ * @pool: the pool; NULL or an ERR_PTR() is ignored
  *
  * Destroys the pool's caches (the malloc size classes, and any the caller
  * left, with a warning). Objects and blocks still allocated are reported

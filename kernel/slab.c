@@ -1007,7 +1007,8 @@ err_free:
  * @name: 1 to 31 printable characters without spaces, unique in the pool;
  *	the row's name in slabinfo
  * @size: bytes per object, at least 1; a slab of at most order 3 (or the
- *	pool's top order) must hold one
+ *	pool's top order) must hold one, with its free pointer after it when
+ *	there is a constructor (so at most that slab minus a pointer)
  * @align: alignment of every object, 0 or a power of two up to PAGE_SIZE;
  *	at least the size of a pointer is always used
  * @flags: 0 or KBUDDY_CACHE_HWCACHE_ALIGN (align to a cache line, or to
@@ -1078,7 +1079,7 @@ static void cache_release(struct kbuddy_cache *c)
 
 /**
  * kbuddy_cache_destroy() - destroy a cache with no object in use
- * @c: the cache, or NULL
+ * @c: the cache; NULL or an ERR_PTR() is ignored
  *
  * Refused if objects are still allocated: they are reported (up to 16, with
  * their addresses) and the cache stays usable.

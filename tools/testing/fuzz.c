@@ -662,8 +662,8 @@ static void op_realloc(bool array)
 		return;
 	}
 	if (live < 0) {
-		/* A pointer the malloc family did not hand out: refused. */
-		if (q != (bytes ? NULL : ZERO_SIZE_PTR)) {
+		/* A pointer the malloc family did not hand out: refused (NULL). */
+		if (q) {
 			char kind[160];
 
 			snprintf(kind, sizeof(kind), "realloc accepted a bad pointer (%s)", what);
