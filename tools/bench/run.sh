@@ -27,4 +27,21 @@ for run in init_on_alloc=0 init_on_alloc=1; do
 	fi
 done
 python3 "$top/tools/bench/report.py" "$out" "$out/console-0.log" "$out/console-1.log"
+
+# The longest interrupts-off stretches, from the irqsoff tracer of the 6.12
+# debug kernel (tools/vm/debug.config), over a 64 MiB and a 1 GiB region.
+echo "bench: interrupts-off stretches on the 6.12 debug kernel (irqsoff tracer)"
+if tree=$("$top/tools/vm/build-kernel.sh" 6.12 | tail -n 1) && [ -d "$tree" ] &&
+   build_modules "$tree" "$out/debug" >"$out/debug-build.log" 2>&1; then
+	"$top/tools/vm/mkinitramfs.sh" "$out/debug/initramfs.cpio.gz" "$out/debug/kbuddy.ko"
+	if "$top/tools/vm/run-qemu.sh" "$tree/arch/x86/boot/bzImage" "$out/debug/initramfs.cpio.gz" \
+		irqsoff "$out/irqsoff.log" 1800 2G 'memmap=1G$0x40000000'; then
+		grep '^irqsoff ' "$out/irqsoff.log"
+	else
+		echo "bench: the irqsoff run failed; see $out/irqsoff.log"
+		grep -E '^irqsoff |KBENCH-ERROR' "$out/irqsoff.log"
+	fi
+else
+	echo "bench: no 6.12 debug kernel to measure interrupts-off time on"
+fi
 "$top/tools/testing/callgrind.sh"
