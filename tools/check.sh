@@ -149,6 +149,41 @@ run_kunit() { # run_kunit SERIES
 	done
 }
 
+# The concurrent stress module (kunit/stress.c) on the debug kernel of SERIES,
+# booted with 2 and with 4 vCPUs. Each boot counts as one test (kernel log
+# clean, guest finished) plus the guest's KTEST line; the guest's verdict
+# line "stress: ..." is echoed. KBUDDY_STRESS_OPS and KBUDDY_STRESS_SECONDS
+# override the module's defaults (10^6 operations, at most 150 s).
+run_stress() { # run_stress SERIES
+	echo "== stress on the debug kernel built from linux-source-$1"
+	if ! tree=$("$top/tools/vm/build-kernel.sh" "$1" | tail -n 1) || [ ! -d "$tree" ]; then
+		record fail "stress-$1: debug kernel build"
+		return
+	fi
+	dir=$out/stress-$1
+	if ! build_modules "$tree" "$dir" >"$out/build-stress-$1.log" 2>&1; then
+		record fail "stress-$1: W=1 build" "see $out/build-stress-$1.log"
+		return
+	fi
+	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko" "$dir/kbuddy_stress.ko"
+	args="kasan_multi_shot${KBUDDY_STRESS_OPS:+ stress_ops=$KBUDDY_STRESS_OPS}"
+	args="$args${KBUDDY_STRESS_SECONDS:+ stress_seconds=$KBUDDY_STRESS_SECONDS}"
+	for smp in 2 4; do
+		log=$dir/console-${smp}cpu.log
+		if msg=$(KBUDDY_SMP=$smp "$top/tools/vm/run-qemu.sh" "$tree/arch/x86/boot/bzImage" \
+			"$dir/initramfs.cpio.gz" stress "$log" 900 1G "$args"); then
+			record pass "stress-$1: ${smp} vCPUs: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)"
+		else
+			record fail "stress-$1: ${smp} vCPUs: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)" "$msg"
+		fi
+		line=$(grep -m1 '^stress: ' "$log")
+		echo "        ${line:-stress: no verdict line (see $log)} ($(sed -n 's/^stress-time: //p' "$log"))"
+		grep -q "^KTEST [A-Z]* stress_${smp}cpu" "$log" ||
+			record fail "stress-$1: stress_${smp}cpu" "no KTEST line (crash before the verdict?); see $log"
+		PREFIX="stress-$1: " count_guest "$log"
+	done
+}
+
 start=$(date +%s)
 summary=""
 run_style
@@ -161,6 +196,7 @@ for k in $KERNELS; do
 	p0=$npass f0=$nfail s0=$nskip
 	run_debian "$k"
 	run_kunit "$k"
+	run_stress "$k"
 	summary="$summary
 kernel $k: $((npass - p0)) passed, $((nfail - f0)) failed, $((nskip - s0)) skipped"
 done

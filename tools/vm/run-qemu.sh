@@ -14,7 +14,9 @@
 # KASLR avoids memmap= ranges, so it needs no disabling.
 #
 # Software emulation (TCG) by default: KVM hangs at boot on the machines
-# this was written on. KBUDDY_KVM=1 opts in to -accel kvm.
+# this was written on. KBUDDY_KVM=1 opts in to -accel kvm. KBUDDY_SMP sets
+# the number of vCPUs (default 2); TCG runs them as threads (MTTCG), so
+# more vCPUs than host cores still run truly in parallel part of the time.
 set -eu
 
 kernel=${1:?usage}
@@ -24,6 +26,7 @@ log=${4:?usage}
 timeout_s=${5:-300}
 mem=${6:-512M}
 extra=${7:-}
+smp=${KBUDDY_SMP:-2}
 
 accel="-accel tcg -cpu max"
 [ "${KBUDDY_KVM:-0}" = 1 ] && accel="-accel kvm -cpu host"
@@ -43,7 +46,7 @@ while :; do
 	rm -f "$log.pid"
 	: >"$log"
 	# shellcheck disable=SC2086
-	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel $bios -smp 2 -m "$mem" \
+	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 $accel $bios -smp "$smp" -m "$mem" \
 		-nographic -no-reboot -serial "file:$log" -monitor none -display none \
 		-pidfile "$log.pid" \
 		-kernel "$kernel" -initrd "$initrd" -append "$append" </dev/null >/dev/null 2>&1 &
