@@ -154,6 +154,19 @@ struct stress_obj {
 	u16 owner;
 	u8 kind;
 	u8 order;	/* K_PAGES */
+	u8 arena;	/* index in arenas[] */
+};
+
+/* A pool with its caches. */
+struct stress_arena {
+	struct kbuddy_pool *pool;
+	bool borrowed;			/* kbuddy_default_pool() */
+	struct kbuddy_cache *cache[3];
+	struct kbuddy_cache *kmalloc[16];
+	unsigned int nkmalloc;
+	struct page *chunk[STRESS_MAX_CHUNKS];
+	unsigned int nchunks;
+	unsigned long start_free;
 };
 
 struct stress_ring {
@@ -189,15 +202,16 @@ struct stress_worker {
 	bool leader;
 };
 
-static struct kbuddy_pool *pool;
-static struct kbuddy_cache *cache[3];
-static struct kbuddy_cache *kmalloc_cache[16];
-static unsigned int nkmalloc;
+/*
+ * arenas[0] is the pool every worker uses. Each pair of workers has an arena
+ * of its own for its double frees, so that no third party can be handed the
+ * memory between the two frees: two successes are then kbuddy's fault.
+ */
+static struct stress_arena *arenas;
+static unsigned int narenas;
 static struct stress_worker **workers;
 static unsigned int nworkers;
 static struct stress_pair *pairs;
-static struct page *chunks[STRESS_MAX_CHUNKS];
-static unsigned int nchunks;
 
 static atomic64_t total_ops;		/* workers add theirs in batches */
 static atomic64_t irq_ops;		/* frees done in softirq */
@@ -299,11 +313,14 @@ static unsigned int malloc_size(struct stress_worker *w)
 }
 
 /* Allocate something of a random kind into @o; false if out of memory. */
-static bool stress_alloc(struct stress_worker *w, struct stress_obj *o)
+static bool stress_alloc(struct stress_worker *w, struct stress_arena *a,
+			 struct stress_obj *o)
 {
+	struct kbuddy_pool *pool = a->pool;
 	unsigned int r = rnd(w) % 100;
 	bool zeroed = false;
 
+	o->arena = a - arenas;
 	o->owner = w->id;
 	o->seq = ++w->seq;
 	o->order = 0;
@@ -315,7 +332,8 @@ static bool stress_alloc(struct stress_worker *w, struct stress_obj *o)
 	} else if (r < 60) {
 		o->kind = K_CACHE0 + r % 3;
 		o->size = cache_size[o->kind - K_CACHE0];
-		o->p = kbuddy_cache_alloc(cache[o->kind - K_CACHE0], GFP_KERNEL);
+		o->p = kbuddy_cache_alloc(a->cache[o->kind - K_CACHE0],
+					  GFP_KERNEL);
 		if (o->p && o->kind == K_CACHE1 &&
 		    memchr_inv(o->p, STRESS_CTOR_BYTE, o->size))
 			fail(F_CTOR);
@@ -350,7 +368,7 @@ static bool stress_alloc(struct stress_worker *w, struct stress_obj *o)
 static void stress_prepare_free(const struct stress_obj *o)
 {
 	if (!tag_ok(o, o->size)) {
-		phys_addr_t pa = kbuddy_virt_to_phys(pool, o->p);
+		phys_addr_t pa = kbuddy_virt_to_phys(arenas[o->arena].pool, o->p);
 
 		fail(F_TAG);
 		pr_err("kbuddy_stress: %pa (kind %u, %u bytes) of worker %u seq %u: tag overwritten (first word %016llx)\n",
@@ -363,13 +381,15 @@ static void stress_prepare_free(const struct stress_obj *o)
 
 static int stress_do_free(const struct stress_obj *o)
 {
+	struct stress_arena *a = &arenas[o->arena];
+
 	switch (o->kind) {
 	case K_PAGES:
-		return kbuddy_free_pages(pool, o->p, o->order);
+		return kbuddy_free_pages(a->pool, o->p, o->order);
 	case K_MALLOC:
-		return kbuddy_free(pool, o->p);
+		return kbuddy_free(a->pool, o->p);
 	default:
-		return kbuddy_cache_free(cache[o->kind - K_CACHE0], o->p);
+		return kbuddy_cache_free(a->cache[o->kind - K_CACHE0], o->p);
 	}
 }
 
@@ -378,7 +398,7 @@ static void stress_release(const struct stress_obj *o)
 {
 	stress_prepare_free(o);
 	if (stress_do_free(o)) {
-		phys_addr_t pa = kbuddy_virt_to_phys(pool, o->p);
+		phys_addr_t pa = kbuddy_virt_to_phys(arenas[o->arena].pool, o->p);
 
 		fail(F_FREE);
 		pr_err("kbuddy_stress: free of %pa (kind %u, %u bytes) of worker %u seq %u refused\n",
@@ -388,6 +408,7 @@ static void stress_release(const struct stress_obj *o)
 
 static void stress_realloc(struct stress_worker *w, struct stress_obj *o)
 {
+	struct kbuddy_pool *pool = arenas[o->arena].pool;
 	unsigned int nsize = malloc_size(w);
 	struct stress_obj n = *o;
 
@@ -490,7 +511,7 @@ static void pair_lead(struct stress_worker *w)
 	phys_addr_t pa;
 	int a, b;
 
-	if (!stress_alloc(w, &pr->obj))
+	if (!stress_alloc(w, &arenas[1 + w->id / 2], &pr->obj))
 		return;
 	stress_prepare_free(&pr->obj);
 	atomic_set_release(&pr->state, PAIR_OFFERED);
@@ -514,7 +535,7 @@ static void pair_lead(struct stress_worker *w)
 	w->ops += 2;
 	a = pr->ret[0];
 	b = pr->ret[1];
-	pa = kbuddy_virt_to_phys(pool, pr->obj.p);
+	pa = kbuddy_virt_to_phys(arenas[pr->obj.arena].pool, pr->obj.p);
 	if ((!a && b == -EINVAL) || (a == -EINVAL && !b)) {
 		atomic_long_inc(&double_refused);
 	} else if (!a && !b) {
@@ -550,7 +571,7 @@ static void worker_step(struct stress_worker *w)
 	unsigned int r = rnd(w) % 100;
 
 	if (!o->p) {
-		if (stress_alloc(w, o))
+		if (stress_alloc(w, &arenas[0], o))
 			w->nheld++;
 		return;
 	}
@@ -588,13 +609,13 @@ static int worker_fn(void *arg)
 			pair_follow(w);
 		if (++n % 16 == 0)
 			drain_inbox(w);
-		if (w->pair && w->leader && n % 32 == 0)
+		if (w->pair && w->leader && n % 128 == 0)
 			pair_lead(w);
 		if (n % 32 == 16) {
 			/* A lookup that may race with the cache's destroy. */
 			probe = READ_ONCE(probe_ptr);
 			if (probe) {
-				kbuddy_ksize(pool, probe);
+				kbuddy_ksize(arenas[0].pool, probe);
 				w->ops++;
 			}
 		}
@@ -635,7 +656,7 @@ static void tmp_cache_round(unsigned long round)
 	unsigned int i, size = 32 + (round % 8) * 48;
 
 	snprintf(name, sizeof(name), "stress-tmp-%lu", round % 4);
-	c = kbuddy_cache_create(pool, name, size, 0, 0, NULL);
+	c = kbuddy_cache_create(arenas[0].pool, name, size, 0, 0, NULL);
 	atomic64_inc(&total_ops);
 	if (IS_ERR(c)) {
 		if (PTR_ERR(c) != -ENOMEM)
@@ -668,18 +689,27 @@ static void tmp_cache_round(unsigned long round)
 
 static void control_loop(void)
 {
-	unsigned long round = 0;
-	unsigned int i;
+	unsigned long round = 0, n;
+	unsigned int i, j;
 
 	while (atomic_read(&running)) {
-		kbuddy_pool_drain(pool);
-		for (i = 0; i < ARRAY_SIZE(cache); i++)
-			kbuddy_cache_shrink(cache[i]);
-		kbuddy_cache_shrink(kmalloc_cache[round % nkmalloc]);
+		n = 0;
+		for (i = 0; i < narenas; i++) {
+			struct stress_arena *a = &arenas[i];
+
+			kbuddy_pool_drain(a->pool);
+			for (j = 0; j < ARRAY_SIZE(a->cache); j++)
+				kbuddy_cache_shrink(a->cache[j]);
+			kbuddy_cache_shrink(a->kmalloc[round % a->nkmalloc]);
+			n += 5;
+			if (round % 8 == 0) {
+				if (kbuddy_pool_validate(a->pool))
+					fail(F_VALIDATE);
+				n++;
+			}
+		}
 		tmp_cache_round(round);
-		if (round % 8 == 0 && kbuddy_pool_validate(pool))
-			fail(F_VALIDATE);
-		atomic64_add(5 + (round % 8 == 0), &total_ops);
+		atomic64_add(n, &total_ops);
 		round++;
 		usleep_range(200, 1000);
 	}
@@ -687,71 +717,29 @@ static void control_loop(void)
 
 /* ==== Setup and teardown ================================================= */
 
-static int pool_setup(void)
+static int arena_add_memory(struct stress_arena *a, unsigned int mb)
 {
-	unsigned int i, want;
+	unsigned int i, want = clamp_t(unsigned int, mb / 2, 1, STRESS_MAX_CHUNKS);
 	int err;
 
-	if (default_pool) {
-		pool = kbuddy_default_pool();
-		return pool ? 0 : -ENODEV;
-	}
-	want = clamp_t(unsigned int, pool_mb / 2, 1, STRESS_MAX_CHUNKS);
-	pool = kbuddy_pool_create("stress", 0);
-	if (IS_ERR(pool))
-		return PTR_ERR(pool);
 	for (i = 0; i < want; i++) {
 		struct page *pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
 					      STRESS_CHUNK_ORDER);
 
 		if (!pg)
 			break;
-		chunks[nchunks++] = pg;
-		err = kbuddy_pool_add_mem(pool, page_address(pg),
+		a->chunk[a->nchunks++] = pg;
+		err = kbuddy_pool_add_mem(a->pool, page_address(pg),
 					  page_to_phys(pg),
 					  PAGE_SIZE << STRESS_CHUNK_ORDER);
 		if (err)
 			return err;
 	}
-	return nchunks ? 0 : -ENOMEM;
-}
-
-static void pool_teardown(void)
-{
-	unsigned int i;
-
-	if (!default_pool && !IS_ERR_OR_NULL(pool))
-		kbuddy_pool_destroy(pool);
-	pool = NULL;
-	for (i = 0; i < nchunks; i++)
-		__free_pages(chunks[i], STRESS_CHUNK_ORDER);
-	nchunks = 0;
-}
-
-static int caches_setup(void)
-{
-	static const char *const names[3] = {
-		"stress-24", "stress-200-ctor", "stress-1000"
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(cache); i++) {
-		cache[i] = kbuddy_cache_create(pool, names[i], cache_size[i],
-					       i == 2 ? 64 : 0,
-					       i == 1 ? KBUDDY_CACHE_HWCACHE_ALIGN : 0,
-					       i == 1 ? stress_ctor : NULL);
-		if (IS_ERR(cache[i])) {
-			int err = PTR_ERR(cache[i]);
-
-			cache[i] = NULL;
-			return err;
-		}
-	}
-	return 0;
+	return a->nchunks ? 0 : -ENOMEM;
 }
 
 /* Find the pool's malloc size classes through one object of each. */
-static int kmalloc_caches_find(void)
+static int arena_find_kmalloc(struct stress_arena *a)
 {
 	static const unsigned int sizes[] = {
 		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048
@@ -759,37 +747,139 @@ static int kmalloc_caches_find(void)
 	unsigned int i, j;
 
 	for (i = 0; i < ARRAY_SIZE(sizes) && sizes[i] <= PAGE_SIZE / 2; i++) {
-		void *p = kbuddy_malloc(pool, sizes[i], GFP_KERNEL);
+		void *p = kbuddy_malloc(a->pool, sizes[i], GFP_KERNEL);
 		struct kbuddy_cache *c;
 
 		if (!p)
 			return -ENOMEM;
-		c = kbuddy_obj_cache(pool, p);
-		kbuddy_free(pool, p);
+		c = kbuddy_obj_cache(a->pool, p);
+		kbuddy_free(a->pool, p);
 		if (!c)
 			continue;
-		for (j = 0; j < nkmalloc && kmalloc_cache[j] != c; j++)
+		for (j = 0; j < a->nkmalloc && a->kmalloc[j] != c; j++)
 			;
-		if (j == nkmalloc && nkmalloc < ARRAY_SIZE(kmalloc_cache))
-			kmalloc_cache[nkmalloc++] = c;
+		if (j == a->nkmalloc && a->nkmalloc < ARRAY_SIZE(a->kmalloc))
+			a->kmalloc[a->nkmalloc++] = c;
 	}
-	return nkmalloc ? 0 : -ENOENT;
+	return a->nkmalloc ? 0 : -ENOENT;
 }
 
-static void caches_teardown(void)
+/* A pool (of its own unless @borrow), its three caches, its size classes. */
+static int arena_setup(struct stress_arena *a, const char *name,
+		       unsigned int mb, bool borrow)
+{
+	static const char *const names[3] = {
+		"stress-24", "stress-200-ctor", "stress-1000"
+	};
+	unsigned int i;
+	int err;
+
+	if (borrow) {
+		a->borrowed = true;
+		a->pool = kbuddy_default_pool();
+		if (!a->pool)
+			return -ENODEV;
+	} else {
+		a->pool = kbuddy_pool_create(name, 0);
+		if (IS_ERR(a->pool)) {
+			err = PTR_ERR(a->pool);
+			a->pool = NULL;
+			return err;
+		}
+		err = arena_add_memory(a, mb);
+		if (err)
+			return err;
+	}
+	kbuddy_pool_drain(a->pool);
+	a->start_free = kbuddy_pool_free_pages(a->pool);
+	for (i = 0; i < ARRAY_SIZE(a->cache); i++) {
+		struct kbuddy_cache *c;
+
+		c = kbuddy_cache_create(a->pool, names[i], cache_size[i],
+					i == 2 ? 64 : 0,
+					i == 1 ? KBUDDY_CACHE_HWCACHE_ALIGN : 0,
+					i == 1 ? stress_ctor : NULL);
+		if (IS_ERR(c))
+			return PTR_ERR(c);
+		a->cache[i] = c;
+	}
+	return arena_find_kmalloc(a);
+}
+
+/*
+ * Everything is freed: destroy the caches, shrink the size classes (they
+ * belong to the pool), drain; the pool must validate and have every page
+ * back that it had free at the start.
+ */
+static void arena_check(struct stress_arena *a)
 {
 	unsigned int i;
 
-	/* The size classes belong to the pool: only their empty slabs go. */
-	for (i = 0; i < nkmalloc; i++)
-		kbuddy_cache_shrink(kmalloc_cache[i]);
-	nkmalloc = 0;
-
-	for (i = 0; i < ARRAY_SIZE(cache); i++) {
-		if (cache[i] && kbuddy_cache_destroy(cache[i]))
+	for (i = 0; i < a->nkmalloc; i++)
+		kbuddy_cache_shrink(a->kmalloc[i]);
+	for (i = 0; i < ARRAY_SIZE(a->cache); i++) {
+		if (a->cache[i] && kbuddy_cache_destroy(a->cache[i])) {
+			pr_err("kbuddy_stress: cache %u of arena %td still holds objects\n",
+			       i, a - arenas);
 			fail(F_FINAL);
-		cache[i] = NULL;
+		}
+		a->cache[i] = NULL;
 	}
+	kbuddy_pool_drain(a->pool);
+	if (kbuddy_pool_validate(a->pool)) {
+		pr_err("kbuddy_stress: arena %td: kbuddy_pool_validate() failed at the end\n",
+		       a - arenas);
+		fail(F_FINAL);
+	}
+	if (kbuddy_pool_free_pages(a->pool) != a->start_free) {
+		pr_err("kbuddy_stress: arena %td: %lu pages free at the end, %lu at the start (%lu in the pool)\n",
+		       a - arenas, kbuddy_pool_free_pages(a->pool),
+		       a->start_free, kbuddy_pool_total_pages(a->pool));
+		fail(F_FINAL);
+	}
+}
+
+static void arena_destroy(struct stress_arena *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(a->cache); i++)
+		if (a->cache[i])
+			kbuddy_cache_destroy(a->cache[i]);
+	if (a->pool && !a->borrowed)
+		kbuddy_pool_destroy(a->pool);
+	a->pool = NULL;
+	for (i = 0; i < a->nchunks; i++)
+		__free_pages(a->chunk[i], STRESS_CHUNK_ORDER);
+	a->nchunks = 0;
+}
+
+static int arenas_setup(void)
+{
+	char name[KBUDDY_NAME_LEN + 1];
+	unsigned int i;
+	int err;
+
+	narenas = 1 + (double_frees ? nworkers / 2 : 0);
+	arenas = kcalloc(narenas, sizeof(*arenas), GFP_KERNEL);
+	if (!arenas)
+		return -ENOMEM;
+	err = arena_setup(&arenas[0], "stress", pool_mb, default_pool);
+	for (i = 1; !err && i < narenas; i++) {
+		snprintf(name, sizeof(name), "stress-pair%u", i - 1);
+		err = arena_setup(&arenas[i], name, 4, false);
+	}
+	return err;
+}
+
+static void arenas_destroy(void)
+{
+	unsigned int i;
+
+	for (i = 0; arenas && i < narenas; i++)
+		arena_destroy(&arenas[i]);
+	kfree(arenas);
+	arenas = NULL;
 }
 
 static int workers_setup(void)
@@ -797,7 +887,6 @@ static int workers_setup(void)
 	unsigned int i, n = 0;
 	int *cpus, cpu;
 
-	nworkers = threads ? threads : num_online_cpus();
 	workers = kcalloc(nworkers, sizeof(*workers), GFP_KERNEL);
 	pairs = kcalloc(nworkers / 2 + 1, sizeof(*pairs), GFP_KERNEL);
 	cpus = kcalloc(nr_cpu_ids, sizeof(*cpus), GFP_KERNEL);
@@ -889,27 +978,23 @@ static unsigned int cpus_used(void)
 
 static int __init stress_init(void)
 {
-	unsigned long start_free = 0, start = jiffies, ms = 0;
+	unsigned long start = jiffies, ms = 0;
 	unsigned long long n, rate;
 	bool failed = false;
+	unsigned int i;
 	char buf[512];
-	int err, len, i;
+	int err, len;
 
-	err = pool_setup();
+	nworkers = threads ? threads : num_online_cpus();
+	err = arenas_setup();
 	if (err)
-		goto out_pool;
-	kbuddy_pool_drain(pool);
-	start_free = kbuddy_pool_free_pages(pool);
-	err = caches_setup();
-	if (!err)
-		err = kmalloc_caches_find();
-	if (err)
-		goto out_caches;
+		goto out;
 	deadline = jiffies + seconds * HZ;
 	err = workers_setup();
 	if (err) {
 		WRITE_ONCE(stopping, true);
-		goto out_workers;
+		workers_teardown();
+		goto out;
 	}
 	atomic_set(&running, nworkers);
 	for (i = 0; i < nworkers; i++)
@@ -917,23 +1002,9 @@ static int __init stress_init(void)
 	control_loop();
 	WRITE_ONCE(probe_ptr, NULL);
 	ms = jiffies_to_msecs(jiffies - start);
-
-out_workers:
 	workers_teardown();
-	caches_teardown();
-	kbuddy_pool_drain(pool);
-	if (err)
-		goto out_caches;
-	if (kbuddy_pool_validate(pool)) {
-		pr_err("kbuddy_stress: kbuddy_pool_validate() failed at the end\n");
-		fail(F_FINAL);
-	}
-	if (kbuddy_pool_free_pages(pool) != start_free) {
-		pr_err("kbuddy_stress: %lu pages free at the end, %lu at the start (%lu in the pool)\n",
-		       kbuddy_pool_free_pages(pool), start_free,
-		       kbuddy_pool_total_pages(pool));
-		fail(F_FINAL);
-	}
+	for (i = 0; i < narenas; i++)
+		arena_check(&arenas[i]);
 
 	n = atomic64_read(&total_ops) + atomic64_read(&irq_ops);
 	rate = ms ? n * 1000 / ms : 0;
@@ -950,25 +1021,22 @@ out_workers:
 					 f, failure_names[i]);
 		}
 	}
-	if (failed) {
+	if (failed)
 		pr_err("stress: FAILED: %llu operations on %u CPUs, %ld double frees refused%s\n",
 		       n, cpus_used(), atomic_long_read(&double_refused), buf);
-	} else {
+	else
 		pr_info("stress: %llu operations on %u CPUs, %ld double frees refused, validate ok\n",
 			n, cpus_used(), atomic_long_read(&double_refused));
-	}
 	/*
 	 * Success or not, the module loads: busybox's insmod would run the
 	 * whole test again through init_module() after a failed finit_module().
 	 */
-	pool_teardown();
+	arenas_destroy();
 	return 0;
 
-out_caches:
-	caches_teardown();
-out_pool:
+out:
 	pr_err("stress: FAILED: setup error %d\n", err);
-	pool_teardown();
+	arenas_destroy();
 	return err;
 }
 

@@ -2,8 +2,8 @@
 # kbuddy_stress.ko, whose insmod runs the whole test (workers on every CPU,
 # a pool of its own) and fails if anything went wrong. Its one-line verdict
 # ("stress: ...") is printed here for the host, with one KTEST line.
-# stress_ops= and stress_seconds= on the kernel command line override the
-# module's defaults.
+# stress_<param>=VALUE on the kernel command line (ops, seconds, threads,
+# double_frees, keep_going, seed) passes <param>=VALUE to the module.
 . ./lib.sh
 cpus=$(grep -c '^processor' /proc/cpuinfo)
 name=stress_${cpus}cpu
@@ -13,8 +13,10 @@ if ! load region=$REGION; then
 	exit 1
 fi
 args=""
-[ -n "${stress_ops:-}" ] && args="$args ops=$stress_ops"
-[ -n "${stress_seconds:-}" ] && args="$args seconds=$stress_seconds"
+for p in ops seconds threads double_frees keep_going seed; do
+	eval "v=\${stress_$p:-}"
+	[ -n "$v" ] && args="$args $p=$v"
+done
 start=$(date +%s)
 # shellcheck disable=SC2086
 insmod "$M/kbuddy_stress.ko" $args
