@@ -25,6 +25,7 @@ secs=$(($(date +%s) - start))
 line=$(dmesg | sed -n 's/^\[[^]]*\] \(stress: .*\)$/\1/p' | tail -n 1)
 echo "${line:-stress: FAILED: no verdict line (insmod rc $rc)}"
 echo "stress-time: ${secs}s"
+dmesg | sed -n 's/^\[[^]]*\] \(stress-validate: .*\)$/\1/p' | tail -n 1
 if [ "$rc" -eq 0 ] && [ -n "$line" ] && [ "${line%validate ok}" != "$line" ]; then
 	pass "$name"
 else
