@@ -496,12 +496,17 @@ static void stress_timer_fn(struct timer_list *t)
 
 static void pair_free(struct stress_pair *pr, int role)
 {
+	/*
+	 * Meet without being preempted, then free with preemption on: on
+	 * PREEMPT_RT kbuddy's locks sleep and a free with preemption off is
+	 * refused (as kmalloc's would be).
+	 */
 	preempt_disable();
 	atomic_inc(&pr->arrive);
 	while (atomic_read(&pr->arrive) < 2)
 		cpu_relax();
-	pr->ret[role] = stress_do_free(&pr->obj);
 	preempt_enable();
+	pr->ret[role] = stress_do_free(&pr->obj);
 	atomic_inc(&pr->done);
 }
 
