@@ -243,8 +243,8 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 
 /* ==== The page interface ================================================= */
 
-/**
- * kbuddy_alloc_kind() - allocate a block for kbuddy_alloc_pages() or malloc
+/*
+ * alloc_kind() - allocate a block for kbuddy_alloc_pages() or malloc
  * @pool: the pool
  * @order: its order, below the pool's max_order
  * @gfp: allocation flags
@@ -255,8 +255,9 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
  * Context: Any context allowed by kbuddy_context_refused().
  * Return: the block, or NULL.
  */
-void *kbuddy_alloc_kind(struct kbuddy_pool *pool, unsigned int order,
-			gfp_t gfp, unsigned int kind)
+static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
+					unsigned int order, gfp_t gfp,
+					unsigned int kind)
 {
 	struct kbuddy_pcp *pcp;
 	unsigned long flags;
@@ -294,8 +295,8 @@ void *kbuddy_alloc_kind(struct kbuddy_pool *pool, unsigned int order,
 	return addr;
 }
 
-/**
- * kbuddy_free_kind() - free a block from kbuddy_alloc_kind()
+/*
+ * free_kind() - free a block from alloc_kind()
  * @pool: the pool
  * @addr: the block
  * @order: its order, below the pool's max_order
@@ -312,8 +313,9 @@ void *kbuddy_alloc_kind(struct kbuddy_pool *pool, unsigned int order,
  * Context: Any context allowed by kbuddy_context_refused().
  * Return: 0, or -EINVAL for a refused free (the pool unchanged).
  */
-int kbuddy_free_kind(struct kbuddy_pool *pool, void *addr, unsigned int order,
-		     unsigned int kind, unsigned long caller)
+static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
+				     unsigned int order, unsigned int kind,
+				     unsigned long caller)
 {
 	unsigned long tag = KBUDDY_TAG(kind, order);
 	struct kbuddy_region *r;
@@ -364,6 +366,39 @@ slow:
 }
 
 /**
+ * kbuddy_alloc_kind() - alloc_kind(), out of line, for the malloc family
+ * @pool: the pool
+ * @order: its order, below the pool's max_order
+ * @gfp: allocation flags
+ * @kind: KBUDDY_KIND_PAGES or KBUDDY_KIND_LARGE, recorded in its tag
+ *
+ * Context: Any context allowed by kbuddy_context_refused().
+ * Return: the block, or NULL.
+ */
+void *kbuddy_alloc_kind(struct kbuddy_pool *pool, unsigned int order,
+			gfp_t gfp, unsigned int kind)
+{
+	return alloc_kind(pool, order, gfp, kind);
+}
+
+/**
+ * kbuddy_free_kind() - free_kind(), out of line, for the malloc family
+ * @pool: the pool
+ * @addr: the block
+ * @order: its order, below the pool's max_order
+ * @kind: the kind it was allocated with
+ * @caller: the address reported for a bad free
+ *
+ * Context: Any context allowed by kbuddy_context_refused().
+ * Return: 0, or -EINVAL for a refused free (the pool unchanged).
+ */
+int kbuddy_free_kind(struct kbuddy_pool *pool, void *addr, unsigned int order,
+		     unsigned int kind, unsigned long caller)
+{
+	return free_kind(pool, addr, order, kind, caller);
+}
+
+/**
  * kbuddy_alloc_pages() - allocate a block of 2^@order pages
  * @pool: the pool
  * @order: the order of the block, below the pool's max_order
@@ -390,7 +425,7 @@ void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
 		return NULL;
-	return kbuddy_alloc_kind(pool, order, gfp, KBUDDY_KIND_PAGES);
+	return alloc_kind(pool, order, gfp, KBUDDY_KIND_PAGES);
 }
 EXPORT_SYMBOL_GPL(kbuddy_alloc_pages);
 
@@ -421,7 +456,7 @@ int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
 		return kbuddy_block_free(pool, addr, order,
 					 KBUDDY_TAG(KBUDDY_KIND_PAGES, 0),
 					 _RET_IP_);
-	return kbuddy_free_kind(pool, addr, order, KBUDDY_KIND_PAGES, _RET_IP_);
+	return free_kind(pool, addr, order, KBUDDY_KIND_PAGES, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kbuddy_free_pages);
 
