@@ -224,7 +224,9 @@ static int extfrag_show(struct seq_file *m, bool unusable)
 				index = 1000 - div64_u64(1000 + div64_u64((u64)free_pages * 1000,
 									  1UL << order),
 							 blocks);
-			seq_printf(m, "%2ld.%03ld ", index / 1000, abs(index % 1000));
+			/* Signed, so that -0.500 does not print as 0.500. */
+			seq_printf(m, "%c%ld.%03ld ", index < 0 ? '-' : ' ',
+				   abs(index) / 1000, abs(index) % 1000);
 		}
 		seq_putc(m, '\n');
 	}

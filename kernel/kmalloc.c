@@ -258,7 +258,10 @@ EXPORT_SYMBOL_GPL(kbuddy_ksize);
  * Works in place whenever it can: if @size still fits, @ptr is returned; a
  * whole block that shrinks is split and its tail freed; a whole block that
  * grows takes its free buddies. Otherwise the data moves to a new
- * allocation and @ptr is freed.
+ * allocation and @ptr is freed. Each of these claims @ptr from the state it
+ * was seen in, so two racing reallocs or frees of one pointer never both
+ * succeed; the loser gets NULL. (A realloc that returns @ptr unchanged
+ * claims nothing: like krealloc(), it cannot detect a free racing with it.)
  *
  * Context: As kbuddy_malloc().
  * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL if there is no
@@ -271,6 +274,9 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 	size_t ks;
 	void *p;
 
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: realloc from atomic context on PREEMPT_RT\n"))
+		return NULL;
 	if (ZERO_OR_NULL_PTR(ptr))
 		return kbuddy_malloc(pool, size, gfp);
 	if (!size) {
@@ -280,6 +286,7 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 		return ZERO_SIZE_PTR;
 	}
 	ks = kbuddy_ksize(pool, ptr);
+	kbuddy_race_hook("realloc_after_ksize");
 	if (!ks) {
 		pr_warn_ratelimited("pool %s: refused realloc of %p: not from kbuddy_malloc() (caller %pS)\n",
 				    pool->name, ptr, (void *)_RET_IP_);
@@ -289,9 +296,11 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 		/* A whole block: split it, or take its free buddies. */
 		unsigned int order = ilog2(ks >> PAGE_SHIFT);
 		unsigned int new_order = get_order(size);
+		int err = 0;
 
-		if (new_order == order ||
-		    !kbuddy_block_resize(pool, ptr, order, new_order)) {
+		if (new_order != order)
+			err = kbuddy_block_resize(pool, ptr, order, new_order);
+		if (!err) {
 			size_t now = PAGE_SIZE << new_order;
 			size_t from = min(ks, size);
 
@@ -299,7 +308,22 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 				memset(ptr + from, 0, now - from);
 			return ptr;
 		}
-	} else if (size <= ks) {
+		/*
+		 * -EINVAL: no longer the block ksize saw (freed or resized
+		 * by a racing call). Refused, never moved.
+		 */
+		if (err != -ENOMEM)
+			goto refused;
+		p = kbuddy_malloc(pool, size, gfp);
+		if (!p)
+			return NULL;
+		memcpy(p, ptr, min(ks, size));
+		/* Claim exactly the block that was copied, or give up. */
+		if (kbuddy_free_kind(pool, ptr, order, KBUDDY_KIND_LARGE, _RET_IP_))
+			goto undo;
+		return p;
+	}
+	if (size <= ks) {
 		if (gfp & __GFP_ZERO)
 			memset(ptr + size, 0, ks - size);
 		return ptr;
@@ -307,9 +331,18 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 	p = kbuddy_malloc(pool, size, gfp);
 	if (!p)
 		return NULL;
-	memcpy(p, ptr, min(ks, size));
-	free_caller(pool, ptr, _RET_IP_);
+	memcpy(p, ptr, ks);
+	/* The object is claimed from "allocated": a racing free makes this fail. */
+	if (free_caller(pool, ptr, _RET_IP_))
+		goto undo;
 	return p;
+
+undo:
+	free_caller(pool, p, _RET_IP_);
+refused:
+	pr_warn_ratelimited("pool %s: refused realloc of %p: freed or resized meanwhile (caller %pS)\n",
+			    pool->name, ptr, (void *)_RET_IP_);
+	return NULL;
 }
 EXPORT_SYMBOL_GPL(kbuddy_realloc);
 

@@ -140,7 +140,20 @@ void kbuddy_pcp_drain(struct kbuddy_pool *pool)
  */
 void kbuddy_pcp_fini(struct kbuddy_pool *pool)
 {
-	kbuddy_pcp_drain(pool);
+	int cpu;
+
+	if (!pool->pcp)
+		return;
+	cpus_read_lock();
+	kbuddy_run_on_cpus(drain_this_cpu, pool);
+	/*
+	 * A CPU that died after the pool left the list the hotplug callback
+	 * walks still holds blocks; nothing runs there, and hotplug waits.
+	 */
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu))
+			kbuddy_pcp_drain_cpu(pool, cpu);
+	cpus_read_unlock();
 	free_percpu(pool->pcp);
 	pool->pcp = NULL;
 }

@@ -276,6 +276,12 @@ static int check_range(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 		       pool->name, size, &base);
 		return -EINVAL;
 	}
+	/* Refused before anything is claimed or mapped. */
+	if (size >> PAGE_SHIFT >= KBUDDY_REGION_MAX_PAGES) {
+		pr_err("pool %s: region %#llx@%pa: at most %lu pages per region; add it as several regions\n",
+		       pool->name, size, &base, KBUDDY_REGION_MAX_PAGES - 1);
+		return -E2BIG;
+	}
 	return 0;
 }
 

@@ -272,6 +272,12 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 		return NULL;
 	slab->cache = c;
 	INIT_LIST_HEAD(&slab->node);
+	/*
+	 * The block's tags publish the slab to lockless readers (a stale or
+	 * bad pointer into the block): its cache and zeroed states first.
+	 * Pairs with the address dependency tag -> slab -> fields.
+	 */
+	smp_wmb();
 	slab->base = kbuddy_block_alloc(c->pool, c->order, gfp & ~__GFP_ZERO,
 					(unsigned long)slab);
 	if (!slab->base) {
@@ -766,29 +772,45 @@ static void drain_this_cpu(void *arg)
 }
 
 /*
- * Empty every magazine: each online CPU its own, from a work item (offline
- * CPUs were emptied when they went down), then the depot. Process context.
+ * Empty every magazine: each online CPU its own, from a work item, then the
+ * depot, one magazine per lock hold. Offline CPUs were emptied when they
+ * went down; @dead_too empties them again, for a cache being destroyed
+ * (a CPU may have died after its pool left the list the hotplug callback
+ * walks). Process context.
  */
-static void drain_all(struct kbuddy_cache *c)
+static void drain_all(struct kbuddy_cache *c, bool dead_too)
 {
 	struct kbuddy_magazine *mag, *tmp;
 	unsigned long flags;
 	LIST_HEAD(spare);
+	int cpu;
 
 	cpus_read_lock();
 	kbuddy_run_on_cpus(drain_this_cpu, c);
+	if (dead_too)
+		for_each_possible_cpu(cpu)
+			if (!cpu_online(cpu))
+				drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
 	cpus_read_unlock();
 
-	spin_lock_irqsave(&c->lock, flags);
-	list_for_each_entry_safe(mag, tmp, &c->depot_full, node) {
-		mag_flush(c, mag);
-		list_move(&mag->node, &spare);
+	for (;;) {
+		spin_lock_irqsave(&c->lock, flags);
+		mag = list_first_entry_or_null(&c->depot_full,
+					       struct kbuddy_magazine, node);
+		if (mag) {
+			list_del(&mag->node);
+			c->nr_depot_full--;
+			mag_flush(c, mag);
+		} else {
+			list_splice_init(&c->depot_empty, &spare);
+			c->nr_depot_empty = 0;
+		}
+		c->seq++;
+		spin_unlock_irqrestore(&c->lock, flags);
+		if (!mag)
+			break;
+		kfree(mag);
 	}
-	list_splice_init(&c->depot_empty, &spare);
-	c->nr_depot_full = 0;
-	c->nr_depot_empty = 0;
-	c->seq++;
-	spin_unlock_irqrestore(&c->lock, flags);
 	list_for_each_entry_safe(mag, tmp, &spare, node)
 		kfree(mag);
 }
@@ -809,7 +831,7 @@ unsigned long kbuddy_cache_shrink(struct kbuddy_cache *c)
 	unsigned long flags, n = 0;
 	LIST_HEAD(victims);
 
-	drain_all(c);
+	drain_all(c, false);
 	spin_lock_irqsave(&c->lock, flags);
 	list_splice_init(&c->empty, &victims);
 	n = c->nr_empty;
@@ -1093,7 +1115,7 @@ int kbuddy_cache_destroy(struct kbuddy_cache *c)
 
 	if (IS_ERR_OR_NULL(c))
 		return 0;
-	drain_all(c);
+	drain_all(c, true);
 	used = report_in_use(c, true);
 	if (used) {
 		pr_warn("cache %s: not destroyed: %lu objects still allocated\n",
@@ -1120,7 +1142,7 @@ void kbuddy_cache_destroy_forced(struct kbuddy_cache *c)
 	struct kbuddy_slab *slab, *tmp;
 	unsigned long used;
 
-	drain_all(c);
+	drain_all(c, true);
 	used = report_in_use(c, true);
 	if (used)
 		pr_warn("cache %s: destroyed with %lu objects still allocated\n",

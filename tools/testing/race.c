@@ -547,6 +547,44 @@ static int hammer_pages(const char *name)
 	return hammer(name, true);
 }
 
+/*
+ * X1: two reallocs of one whole block. A reads the block's size (order 1)
+ * and stops; B shrinks the block in place to order 0; A resumes. A's
+ * resize from order 1 must be refused - never "moved", which would free
+ * the block B's caller now holds.
+ */
+static long op_realloc_3000(struct race *r)
+{
+	void *p = kbuddy_realloc(r->pool, r->obj, 3000, GFP_KERNEL);
+
+	return p == r->obj ? 1 : p ? 2 : -1;
+}
+
+static long op_realloc_3500(struct race *r)
+{
+	void *p = kbuddy_realloc(r->pool, r->obj, 3500, GFP_KERNEL);
+
+	return p == r->obj ? 1 : p ? 2 : -1;
+}
+
+static int x1_realloc_realloc(const char *name)
+{
+	struct race r = { .hook = "realloc_after_ksize", .op_a = op_realloc_3000,
+			  .op_b = op_realloc_3500 };
+	bool hooked;
+	size_t ks;
+
+	r.pool = new_pool();
+	r.obj = kbuddy_malloc(r.pool, 8192, GFP_KERNEL);
+	hooked = run_race(&r);
+	ks = kbuddy_ksize(r.pool, r.obj);
+	if (!(r.ret_b == 1 && r.ret_a == -1 && ks == PAGE_SIZE))
+		fail("want B in place, A refused (NULL), p one page: A=%ld B=%ld ksize=%zu",
+		     r.ret_a, r.ret_b, ks);
+	kbuddy_free(r.pool, r.obj);
+	return finish(name, &r, hooked, NULL, 0);
+}
+
 /* ==== Driver ============================================================= */
 
 static const struct {
@@ -563,6 +601,7 @@ static const struct {
 	{ "R3-ksize-vs-free-and-destroy", r3_ksize_destroy },
 	{ "R3-cache-free-vs-destroy-forced", r3_cache_free_forced },
 	{ "R3-kmalloc-free-vs-destroy-forced", r3_free_forced },
+	{ "X1-realloc-vs-realloc", x1_realloc_realloc },
 	{ "hammer-slab-double-free", hammer_slab },
 	{ "hammer-pages-double-free-drain", hammer_pages },
 };

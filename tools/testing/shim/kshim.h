@@ -192,6 +192,7 @@ static inline void list_splice_init(struct list_head *l, struct list_head *h)
 }
 #define list_entry(p, t, m) container_of(p, t, m)
 #define list_first_entry(h, t, m) list_entry((h)->next, t, m)
+#define list_first_entry_or_null(h, t, m) (list_empty(h) ? NULL : list_first_entry(h, t, m))
 #define list_next_entry(p, m) list_entry((p)->m.next, typeof(*(p)), m)
 #define list_for_each_entry(p, h, m) \
 	for (p = list_first_entry(h, typeof(*p), m); &p->m != (h); p = list_next_entry(p, m))
