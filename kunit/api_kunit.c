@@ -162,7 +162,7 @@ struct api_row {
 	enum api_want want;
 	long val;
 	enum api_same same;
-	struct api_bump bump[2];
+	struct api_bump bump[3];
 };
 
 /* What the pools hold, to compare before and after a call. */
@@ -312,7 +312,6 @@ static void fx_setup(struct kunit *test, struct api_fx *fx)
 	KUNIT_ASSERT_EQ(test, kbuddy_free_pages(a, x[X_PAGE0_FREED], 0), 0);
 	x[X_PAGE3] = fx_take(test, kbuddy_alloc_pages(a, 3, GFP_KERNEL));
 	x[X_PAGE4_FREED] = fx_take(test, kbuddy_alloc_pages(a, 4, GFP_KERNEL));
-	KUNIT_ASSERT_EQ(test, kbuddy_free_pages(a, x[X_PAGE4_FREED], 4), 0);
 	x[X_PAGE_B] = fx_take(test, kbuddy_alloc_pages(b, 0, GFP_KERNEL));
 	x[X_OBJ] = fx_take(test, kbuddy_cache_alloc(fx->cache[CA], GFP_KERNEL));
 	x[X_OBJ_FREED] = fx_take(test, kbuddy_cache_alloc(fx->cache[CA], GFP_KERNEL));
@@ -329,6 +328,8 @@ static void fx_setup(struct kunit *test, struct api_fx *fx)
 	x[X_KML_FREED] = fx_take(test, kbuddy_malloc(a, 2 * PAGE_SIZE, GFP_KERNEL));
 	KUNIT_ASSERT_EQ(test, kbuddy_free(a, x[X_KML_FREED]), 0);
 	x[X_KM_B] = fx_take(test, kbuddy_malloc(b, 64, GFP_KERNEL));
+	/* Freed last, so that no allocation above lands in it. */
+	KUNIT_ASSERT_EQ(test, kbuddy_free_pages(a, x[X_PAGE4_FREED], 4), 0);
 }
 
 /* Give F one-page regions until it has @n. */
@@ -541,7 +542,7 @@ static void expect_unchanged(struct kunit *test, struct api_fx *fx,
 }
 
 static void expect_return(struct kunit *test, struct api_fx *fx, const char *fn,
-			  const struct api_row *row, long ret)
+			  const struct api_row *row, long ret, void *arg)
 {
 	switch (row->want) {
 	case W_EQ:
@@ -559,7 +560,7 @@ static void expect_return(struct kunit *test, struct api_fx *fx, const char *fn,
 				      ROW_FMT ": %ld is no pointer", fn, row->name, ret);
 		break;
 	case W_SAME:
-		KUNIT_EXPECT_EQ_MSG(test, ret, (long)arg_ptr(fx, row),
+		KUNIT_EXPECT_EQ_MSG(test, ret, (long)arg,
 				    ROW_FMT ": not the pointer passed", fn, row->name);
 		break;
 	case W_PHYS:
@@ -1305,7 +1306,8 @@ static const struct api_row kbuddy_cache_alloc_rows[] = {
 	{ "gfp 0", .cache = CA, .gfp = 0, .want = W_PTR },
 	{ "another pool", .cache = CB, .gfp = GFP_KERNEL, .want = W_PTR },
 	{ "a pool without memory", .cache = CE, .gfp = GFP_KERNEL, .want = W_NULL,
-	  .same = U_ALL, .bump = { CACHE_CTR(CE, ALLOC_FAIL), POOL_FAIL(PE, 0) } },
+	  .same = U_ALL, .bump = { CACHE_CTR(CE, ALLOC_FAIL), CACHE_CTR(CE, ALLOC_SLOW),
+				   POOL_FAIL(PE, 0) } },
 };
 
 #define OBJ_REFUSED(c, ctr) \
@@ -1608,14 +1610,17 @@ static void run_row(struct kunit *test, const struct api_export *e,
 {
 	struct api_fx *fx = test->priv;
 	unsigned int i;
+	void *arg;
 	long ret;
 
 	fx_setup(test, fx);
 	fx_prepare(test, fx, row);
 	if (row->same)
 		api_snap(fx, fx->before);
+	/* The pointer passed, before the call may consume it. */
+	arg = arg_ptr(fx, row);
 	ret = e->call(test, fx, row);
-	expect_return(test, fx, e->name, row, ret);
+	expect_return(test, fx, e->name, row, ret, arg);
 	if (row->same)
 		expect_unchanged(test, fx, e->name, row);
 	for (i = 0; i < API_NR_POOLS; i++)
