@@ -1000,7 +1000,7 @@ static int __init stress_init(void)
 	unsigned long long n, rate;
 	bool failed = false;
 	unsigned int i;
-	char buf[512];
+	static char buf[512];	/* off the stack: KASAN inflates frames */
 	int err, len;
 
 	nworkers = threads ? threads : num_online_cpus();
