@@ -2,9 +2,12 @@
 # Install the Debian packages kbuddy's targets need, only those missing.
 set -eu
 
-# Both of Debian 12's LTS kernels: 6.1 (the default flavour) and 6.12.
+# Both of Debian 12's LTS kernels: 6.1 (the default flavour) and 6.12, each
+# also in its PREEMPT_RT flavour (the 6.1-rt and 6.12-rt series of make check).
 pkgs="make gcc linux-headers-amd64 linux-image-amd64 linux-source-6.1
-linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-source-6.12 qemu-system-x86
+linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-source-6.12
+linux-headers-rt-amd64 linux-image-rt-amd64
+linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64 qemu-system-x86
 busybox-static cpio gzip xz-utils bc bison flex libelf-dev libssl-dev dwarves python3
 kmod perl sparse valgrind"
 
