@@ -2,6 +2,7 @@
 #
 # kbuddy: make [module] | deps | demo | check | style | clean
 #   make                 build kbuddy.ko against the newest installed Debian headers (W=1)
+#   make FLAVOUR=rt      ... against the newest Debian PREEMPT_RT (-rt-amd64) headers
 #   make KDIR=/path      ... against another kernel build tree
 #   make deps            install the Debian packages the other targets need
 #   make demo            boot a VM, load kbuddy over a 64 MiB memmap= region, show it working
@@ -11,7 +12,17 @@
 #   make fuzz            the userspace model-based fuzzer, long run (64 seeds x 100000 steps)
 #   make style           checkpatch --strict and kernel-doc over the sources
 
-KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+# The newest Debian headers of the plain amd64 flavour; FLAVOUR=rt picks the
+# PREEMPT_RT flavour (linux-headers-*-rt-amd64, which a bare *-amd64 glob
+# also matches and sort -V would put last).
+FLAVOUR ?=
+ifeq ($(FLAVOUR),rt)
+KDIR ?= $(shell ls -d /usr/src/linux-headers-*-rt-amd64 2>/dev/null | sort -V | tail -n 1)
+else ifeq ($(FLAVOUR),)
+KDIR ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | grep -v -- '-rt-amd64$$' | sort -V | tail -n 1)
+else
+$(error FLAVOUR=$(FLAVOUR): only FLAVOUR=rt or none)
+endif
 SOURCES := $(wildcard kernel/*.c kernel/*.h kunit/*.c kunit/*.h)
 # Kernel series make check covers: Debian 12's two LTS kernels.
 KERNELS ?= 6.1 6.12
@@ -22,6 +33,7 @@ all: module
 
 module:
 	@test -n "$(KDIR)" || { echo "no kernel headers found: run 'make deps' or pass KDIR="; exit 1; }
+	@echo "kbuddy: building against $(KDIR)"
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
 deps:

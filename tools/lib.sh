@@ -4,8 +4,16 @@ top=$(cd "$(dirname "$0")/.." 2>/dev/null && git rev-parse --show-toplevel 2>/de
 [ -f "$top/Kbuild" ] || top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build
 
-# Installed Debian header trees, newest last.
-debian_kdirs() { ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V; }
+# Installed Debian header trees of one flavour, newest last: the plain amd64
+# flavour, or with FLAVOUR=rt (or an argument "rt") the PREEMPT_RT one. The
+# glob linux-headers-*-amd64 alone matches both, and sort -V puts -rt- last.
+debian_kdirs() { # debian_kdirs [rt]
+	case ${1:-${FLAVOUR:-}} in
+	"") ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | grep -v -- '-rt-amd64$' | sort -V;;
+	rt) ls -d /usr/src/linux-headers-*-rt-amd64 2>/dev/null | sort -V;;
+	*) echo "debian_kdirs: unknown flavour '${1:-$FLAVOUR}' (plain or rt)" >&2; return 1;;
+	esac
+}
 kdir_release() { basename "$1" | sed 's/^linux-headers-//'; }
 
 # build_modules KDIR OUTDIR: build kbuddy's modules with W=1 in OUTDIR (a copy

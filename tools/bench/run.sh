@@ -1,5 +1,6 @@
 #!/bin/sh
-# make bench: boot the newest installed Debian kernel with 2 vCPUs and
+# make bench: boot the newest installed Debian kernel (plain flavour unless
+# FLAVOUR=rt) with 2 vCPUs and
 # memmap=64M$0x10000000, load kbuddy over the region and kbuddy_bench.ko,
 # and report the ratios against the kernel's allocators measured in the same
 # run. Two runs: init_on_alloc=0 (neither side zeroes) and the kernel's
@@ -13,7 +14,7 @@ set -eu
 kdir=$(debian_kdirs | tail -n 1)
 rel=$(kdir_release "$kdir")
 out=$build/bench-$rel
-echo "bench: Debian kernel $rel, QEMU software emulation (TCG), 2 vCPUs"
+echo "bench: Debian kernel $rel${FLAVOUR:+ (flavour $FLAVOUR)}, headers $kdir, QEMU software emulation (TCG), 2 vCPUs"
 build_modules "$kdir" "$out"
 "$top/tools/vm/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$out/kbuddy.ko" "$out/kbuddy_bench.ko"
 args="kbench.rounds=${BENCH_ROUNDS:-7} kbench.ops=${BENCH_OPS:-8192}"

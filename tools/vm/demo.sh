@@ -1,12 +1,13 @@
 #!/bin/sh
-# make demo: build kbuddy for the newest installed Debian kernel, boot it in
+# make demo: build kbuddy for the newest installed Debian kernel (the plain
+# flavour; FLAVOUR=rt for the PREEMPT_RT one), boot it in
 # QEMU with memmap=64M$0x10000000 and show kbuddy working over that region.
 set -eu
 . "$(dirname "$0")/../lib.sh"
 
 kdir=$(debian_kdirs | tail -n 1)
 rel=$(kdir_release "$kdir")
-echo "demo: Debian kernel $rel (the newest installed), software emulation"
+echo "demo: Debian kernel $rel (the newest installed${FLAVOUR:+, flavour $FLAVOUR}), headers $kdir, software emulation"
 out=$build/demo-$rel
 build_modules "$kdir" "$out"
 "$top/tools/vm/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$out/kbuddy.ko"
