@@ -4,7 +4,12 @@
 #
 #   KERNELS="6.1 6.12"   the kernel series to test, each with Debian's
 #                        headers and image (W=1 build, VM tests) and a debug
-#                        kernel from its linux-source package (KUnit)
+#                        kernel from its linux-source package (KUnit).
+#                        6.1-rt and 6.12-rt are series of their own: Debian's
+#                        PREEMPT_RT (-rt-amd64) headers and image, and for
+#                        6.12-rt a PREEMPT_RT debug kernel (build-kernel.sh
+#                        6.12-rt); 6.1's tree has no PREEMPT_RT, so 6.1-rt runs
+#                        the Debian part only.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -62,13 +67,21 @@ run_userspace() {
 }
 
 run_debian() { # run_debian SERIES
-	kdir=$(debian_kdirs | grep "linux-headers-$1\.[0-9]" | tail -n 1)
+	case $1 in
+	*-rt) flavour=rt glob="linux-headers-${1%-rt}.*-rt-amd64";;
+	*) flavour="" glob="linux-headers-$1.*-amd64 (not -rt-)";;
+	esac
+	kdir=$(debian_kdirs "$flavour" | grep "linux-headers-${1%-rt}\.[0-9]" | tail -n 1)
 	if [ -z "$kdir" ]; then
-		record fail "debian-$1: headers" "no /usr/src/linux-headers-$1.*-amd64 (make deps)"
+		record fail "debian-$1: headers" "no /usr/src/$glob (make deps)"
 		return
 	fi
 	rel=$(kdir_release "$kdir")
-	echo "== Debian kernel $rel: W=1 build and VM tests"
+	if [ ! -r "/boot/vmlinuz-$rel" ]; then
+		record fail "debian-$1: image" "no /boot/vmlinuz-$rel (make deps)"
+		return
+	fi
+	echo "== Debian kernel $rel: W=1 build against $kdir, VM tests on /boot/vmlinuz-$rel"
 	dir=$out/debian-$rel
 	if build_modules "$kdir" "$dir" >"$out/build-$rel.log" 2>&1; then
 		record pass "debian-$rel: W=1 build, no warnings"
@@ -101,11 +114,20 @@ count_kunit_json() { # count_kunit_json JSON PREFIX
 }
 
 run_kunit() { # run_kunit SERIES
-	echo "== KUnit on a debug kernel built from linux-source-$1"
+	if [ "$1" = 6.1-rt ]; then
+		echo "== KUnit: none for 6.1-rt (linux-source-6.1 has no PREEMPT_RT)"
+		return
+	fi
+	case $1 in
+	*-rt) what="PREEMPT_RT debug kernel";;
+	*) what="debug kernel";;
+	esac
+	echo "== KUnit on a $what built from linux-source-${1%-rt}"
 	if ! tree=$("$top/tools/vm/build-kernel.sh" "$1" | tail -n 1) || [ ! -d "$tree" ]; then
 		record fail "kunit-$1: debug kernel build"
 		return
 	fi
+	echo "   tree $tree"
 	dir=$out/kunit-$1
 	if build_modules "$tree" "$dir" >"$out/build-kunit-$1.log" 2>&1; then
 		record pass "kunit-$1: W=1 build, no warnings"
@@ -190,8 +212,9 @@ run_style
 run_userspace
 for k in $KERNELS; do
 	case $k in
-	6.1|6.12) ;;
-	*) record fail "kernel $k" "unknown series; KERNELS takes 6.1 and 6.12"; continue;;
+	6.1|6.12|6.1-rt|6.12-rt) ;;
+	*) record fail "kernel $k" "unknown series; KERNELS takes 6.1, 6.12, 6.1-rt and 6.12-rt"
+		continue;;
 	esac
 	p0=$npass f0=$nfail s0=$nskip
 	run_debian "$k"
