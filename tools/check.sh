@@ -137,8 +137,10 @@ run_kunit() { # run_kunit SERIES
 		return
 	fi
 	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko" "$dir/kbuddy_kunit.ko"
+	# kunit.enable=1: the allnoconfig debug kernel has KUNIT_DEFAULT_ENABLED
+	# off, and then KUnit prints "kunit: disabled" and runs no suite.
 	if msg=$("$top/tools/vm/run-qemu.sh" "$tree/arch/x86/boot/bzImage" "$dir/initramfs.cpio.gz" \
-		kunit "$dir/console.log" 1200 1G kasan_multi_shot); then
+		kunit "$dir/console.log" 1200 1G "kasan_multi_shot kunit.enable=1"); then
 		record pass "kunit-$1: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)"
 	else
 		record fail "kunit-$1: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)" "$msg"
