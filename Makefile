@@ -6,7 +6,7 @@
 #   make KDIR=/path      ... against another kernel build tree
 #   make deps            install the Debian packages the other targets need
 #   make demo            boot a VM, load kbuddy over a 64 MiB memmap= region, show it working
-#   make check           every test on 6.1 and 6.12; the last line is "N passed, N failed"
+#   make check           every test on 6.1, 6.12, 6.1-rt and 6.12-rt; the last line is "N passed, N failed"
 #   make check KERNELS=6.1   ... on one kernel series
 #   make bench           kbuddy against the kernel's allocators in one VM run: ratios
 #   make fuzz            the userspace model-based fuzzer, long run (64 seeds x 100000 steps)
@@ -24,8 +24,10 @@ else
 $(error FLAVOUR=$(FLAVOUR): only FLAVOUR=rt or none)
 endif
 SOURCES := $(wildcard kernel/*.c kernel/*.h kunit/*.c kunit/*.h)
-# Kernel series make check covers: Debian 12's two LTS kernels.
-KERNELS ?= 6.1 6.12
+# Kernel series make check covers: Debian 12's two LTS kernels, plain and
+# PREEMPT_RT (6.1-rt: Debian's RT kernel only; 6.12-rt also an RT debug
+# kernel for KUnit).
+KERNELS ?= 6.1 6.12 6.1-rt 6.12-rt
 
 .PHONY: all module deps demo check bench fuzz style clean
 

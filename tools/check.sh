@@ -2,7 +2,8 @@
 # make check: every test kbuddy has, per kernel, then one summary line
 # "N passed, N failed, N skipped". Exit status 1 on any failure.
 #
-#   KERNELS="6.1 6.12"   the kernel series to test, each with Debian's
+#   KERNELS="6.1 6.12 6.1-rt 6.12-rt"
+#                        the kernel series to test, each with Debian's
 #                        headers and image (W=1 build, VM tests) and a debug
 #                        kernel from its linux-source package (KUnit).
 #                        6.1-rt and 6.12-rt are series of their own: Debian's
@@ -13,7 +14,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-KERNELS=${KERNELS:-6.1 6.12}
+KERNELS=${KERNELS:-6.1 6.12 6.1-rt 6.12-rt}
 out=$build/check
 mkdir -p "$out"
 npass=0
