@@ -99,6 +99,7 @@ run_debian() { # run_debian SERIES
 		record fail "debian-$rel: vm: kernel log clean, guest finished" "$msg"
 	fi
 	PREFIX="debian-$rel: vm: " count_guest "$dir/console.log"
+	stress_vm "debian-$rel: stress" "/boot/vmlinuz-$rel" "$dir"
 }
 
 # Count the test cases kunit.py parse --json found, by status.
@@ -172,40 +173,32 @@ run_kunit() { # run_kunit SERIES
 		$(count_kunit_json "$ktap.json" "")
 		EOT
 	done
+	stress_vm "kunit-$1: stress" "$tree/arch/x86/boot/bzImage" "$dir" "kasan_multi_shot"
 }
 
-# The concurrent stress module (kunit/stress.c) on the debug kernel of SERIES,
-# booted with 2 and with 4 vCPUs. Each boot counts as one test (kernel log
-# clean, guest finished) plus the guest's KTEST line; the guest's verdict
-# line "stress: ..." is echoed. KBUDDY_STRESS_OPS and KBUDDY_STRESS_SECONDS
-# override the module's defaults (10^6 operations, at most 150 s).
-run_stress() { # run_stress SERIES
-	echo "== stress on the debug kernel built from linux-source-$1"
-	if ! tree=$("$top/tools/vm/build-kernel.sh" "$1" | tail -n 1) || [ ! -d "$tree" ]; then
-		record fail "stress-$1: debug kernel build"
-		return
-	fi
-	dir=$out/stress-$1
-	if ! build_modules "$tree" "$dir" >"$out/build-stress-$1.log" 2>&1; then
-		record fail "stress-$1: W=1 build" "see $out/build-stress-$1.log"
-		return
-	fi
-	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko" "$dir/kbuddy_stress.ko"
-	args="kasan_multi_shot${KBUDDY_STRESS_OPS:+ stress_ops=$KBUDDY_STRESS_OPS}"
-	args="$args${KBUDDY_STRESS_SECONDS:+ stress_seconds=$KBUDDY_STRESS_SECONDS}"
+# The concurrent stress (kunit/stress.c, kbuddy_stress.ko) at 2 and 4 vCPUs
+# on one kernel: a KTEST line each, the guest's "stress:" line echoed.
+# KBUDDY_STRESS_OPS and KBUDDY_STRESS_SECONDS override the module's defaults
+# (10^6 operations, at most 150 s).
+stress_vm() { # stress_vm LABEL KERNEL MODDIR [APPEND]
+	sv_label=$1 sv_kernel=$2 sv_dir=$3
+	"$top/tools/vm/mkinitramfs.sh" "$sv_dir/stress.cpio.gz" "$sv_dir/kbuddy.ko" \
+		"$sv_dir/kbuddy_stress.ko"
+	sv_args="${4:-}${KBUDDY_STRESS_OPS:+ stress_ops=$KBUDDY_STRESS_OPS}"
+	sv_args="$sv_args${KBUDDY_STRESS_SECONDS:+ stress_seconds=$KBUDDY_STRESS_SECONDS}"
 	for smp in 2 4; do
-		log=$dir/console-${smp}cpu.log
-		if msg=$(KBUDDY_SMP=$smp "$top/tools/vm/run-qemu.sh" "$tree/arch/x86/boot/bzImage" \
-			"$dir/initramfs.cpio.gz" stress "$log" 900 1G "$args"); then
-			record pass "stress-$1: ${smp} vCPUs: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)"
+		log=$sv_dir/stress-${smp}cpu.log
+		if msg=$(KBUDDY_SMP=$smp "$top/tools/vm/run-qemu.sh" "$sv_kernel" \
+			"$sv_dir/stress.cpio.gz" stress "$log" 900 1G "$sv_args"); then
+			record pass "$sv_label: ${smp} vCPUs: kernel log clean"
 		else
-			record fail "stress-$1: ${smp} vCPUs: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)" "$msg"
+			record fail "$sv_label: ${smp} vCPUs: kernel log clean" "$msg"
 		fi
 		line=$(grep -m1 '^stress: ' "$log")
 		echo "        ${line:-stress: no verdict line (see $log)} ($(sed -n 's/^stress-time: //p' "$log"))"
 		grep -q "^KTEST [A-Z]* stress_${smp}cpu" "$log" ||
-			record fail "stress-$1: stress_${smp}cpu" "no KTEST line (crash before the verdict?); see $log"
-		PREFIX="stress-$1: " count_guest "$log"
+			record fail "$sv_label: stress_${smp}cpu" "no KTEST line (crash before the verdict?); see $log"
+		PREFIX="$sv_label: " count_guest "$log"
 	done
 }
 
@@ -222,7 +215,6 @@ for k in $KERNELS; do
 	p0=$npass f0=$nfail s0=$nskip
 	run_debian "$k"
 	run_kunit "$k"
-	run_stress "$k"
 	summary="$summary
 kernel $k: $((npass - p0)) passed, $((nfail - f0)) failed, $((nskip - s0)) skipped"
 done
