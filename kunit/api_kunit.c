@@ -1015,7 +1015,7 @@ static const struct api_row kbuddy_pool_add_phys_rows[] = {
 	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
 	{ "size U64_MAX", .pool = PF, .ptr = X_ABS, .a = PHYS_NONE, .b = U64_MAX,
 	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
-	{ "256 GiB: too big, refused before anything is claimed", .pool = PF, .ptr = X_ABS, .a = PHYS_NONE,
+	{ "256 GiB: refused before it is claimed", .pool = PF, .ptr = X_ABS, .a = PHYS_NONE,
 	  .b = SZ_1G * 256ULL, .want = W_EQ, .val = -E2BIG, .same = U_ALL },
 };
 
