@@ -102,6 +102,32 @@ refused() {
 t_refuse_ram() { refused "overlaps System RAM" region=16M@0x1000000; }
 t_refuse_unreserved() { refused "is not reserved memory" region=16M@0x40000000; }
 t_refuse_syntax() { refused "expected SIZE@BASE" region=64Mx0x10000000 && refused "expected SIZE@BASE" region=64M@0x10000000,; }
+# memparse() would wrap these to small numbers and claim a range nobody asked for.
+t_refuse_overflow() {
+	refused "does not fit in 64 bits" region=99999999999999999999@0x10000000 &&
+	refused "does not fit in 64 bits" region=64M@0x10000000,20000000000000000E@0 &&
+	refused "does not fit in 64 bits" region=16384P@0x10000000
+}
+# A command file: reading it first (which moves the position) must not make
+# the next write fail.
+t_blocks_read_then_write() {
+	load region=$REGION || return 1
+	echo "alloc 0 3" >"$D/blocks" || return 1
+	exec 3<>"$D/blocks"
+	lines=$(cat <&3 | wc -l)
+	echo "free all" >&3 || { exec 3>&-; echo "write after read refused"; return 1; }
+	exec 3>&-
+	expect "$lines" 3 "three blocks listed" && expect "$(cat $D/blocks | wc -l)" 0 "freed" &&
+	expect "$(cat $D/validate)" ok validate && unload
+}
+# The blocks file holds at most 65536 blocks; more is refused before anything is allocated.
+t_blocks_bounded() {
+	load region=$REGION || return 1
+	before=$(st pages_free)
+	if echo "malloc 8 65537" >"$D/blocks" 2>/dev/null; then echo "65537 records accepted"; return 1; fi
+	expect "$(st pages_free)" "$before" "nothing allocated" &&
+	dmesg | grep -q "at most 65536" && unload
+}
 t_refuse_misaligned() { refused "must be page aligned" region=64M@0x10000800; }
 t_refuse_overlap() { refused "already claimed" region=4M@0x10000000,4M@0x10200000; }
 t_refuse_order() { refused "max_order=25" region=$REGION max_order=25; }
@@ -208,6 +234,9 @@ t unload_releases_region t_unload
 t refuse_system_ram t_refuse_ram
 t refuse_unreserved t_refuse_unreserved
 t refuse_bad_syntax t_refuse_syntax
+t refuse_region_overflow t_refuse_overflow
+t blocks_read_then_write t_blocks_read_then_write
+t blocks_bounded t_blocks_bounded
 t refuse_misaligned t_refuse_misaligned
 t refuse_overlapping_regions t_refuse_overlap
 t refuse_max_order t_refuse_order
