@@ -476,6 +476,10 @@ static void kbuddy_alloc_with_irqs_disabled(struct kunit *test)
 	unsigned long flags;
 	void *a, *b;
 
+	/* api.rst: on PREEMPT_RT such callers are refused, as kmalloc's are. */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		kunit_skip(test, "PREEMPT_RT refuses interrupts-off callers");
+
 	local_irq_save(flags);
 	a = kbuddy_alloc_pages(pool, 0, GFP_ATOMIC);
 	b = kbuddy_alloc_pages(pool, 3, GFP_NOWAIT);

@@ -394,6 +394,10 @@ static void kbuddy_malloc_irqs_off_gfp_atomic(struct kunit *test)
 	unsigned long flags;
 	unsigned int i;
 
+	/* api.rst: on PREEMPT_RT such callers are refused, as kmalloc's are. */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		kunit_skip(test, "PREEMPT_RT refuses interrupts-off callers");
+
 	local_irq_save(flags);
 	for (i = 0; i < 200; i++) {
 		size_t size = 8 + (i * 37) % 6000;

@@ -52,20 +52,19 @@ static void kbuddy_pcp_serves_small_orders(struct kunit *test)
 {
 	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, 11);
 	struct pcp_counts before, after;
-	unsigned long flags;
 	unsigned int order, i;
 
 	kbt_add_mem(test, pool, KBT_PHYS, SZ_4M);
 	pcp_counts(pool, &before);
 	/* One CPU throughout: one refill per order, then only cache hits. */
-	local_irq_save(flags);
+	migrate_disable();
 	for (order = 0; order < KBUDDY_PCP_ORDERS; order++)
 		for (i = 0; i < 1000; i++) {
 			void *p = kbuddy_alloc_pages(pool, order, GFP_ATOMIC);
 
 			kbuddy_free_pages(pool, p, order);
 		}
-	local_irq_restore(flags);
+	migrate_enable();
 	pcp_counts(pool, &after);
 	for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
 		KUNIT_EXPECT_EQ(test, after.alloc[order] - before.alloc[order], 1000UL);
@@ -85,17 +84,16 @@ static void kbuddy_pcp_spills_a_batch_when_full(struct kunit *test)
 	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, 11);
 	void **p = kunit_kcalloc(test, 200, sizeof(*p), GFP_KERNEL);
 	struct pcp_counts pc;
-	unsigned long flags;
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	kbt_add_mem(test, pool, KBT_PHYS, SZ_4M);
-	local_irq_save(flags);
+	migrate_disable();
 	for (i = 0; i < 200; i++)
 		p[i] = kbuddy_alloc_pages(pool, 0, GFP_ATOMIC);
 	for (i = 0; i < 200; i++)
 		kbuddy_free_pages(pool, p[i], 0);
-	local_irq_restore(flags);
+	migrate_enable();
 	pcp_counts(pool, &pc);
 	/* Never more than KBUDDY_PCP_HIGH held; the rest went back in batches. */
 	KUNIT_EXPECT_LE(test, pc.held, (unsigned long)KBUDDY_PCP_HIGH);

@@ -519,6 +519,10 @@ static void kbuddy_atomic_alloc_with_irqs_off(struct kunit *test)
 	unsigned long flags;
 	unsigned int i, got = 0;
 
+	/* api.rst: on PREEMPT_RT such callers are refused, as kmalloc's are. */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		kunit_skip(test, "PREEMPT_RT refuses interrupts-off callers");
+
 	local_irq_save(flags);
 	for (i = 0; i < 300; i++) {
 		void *p = kbuddy_cache_alloc(c, GFP_ATOMIC);
@@ -541,12 +545,11 @@ static void kbuddy_magazines_serve_the_fast_path(struct kunit *test)
 	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
 	struct kbuddy_cache *c = kbt_new_cache(test, pool, "fast", 32, 0, 0, NULL);
 	struct kbuddy_cache_info before, after;
-	unsigned long flags;
 	unsigned int i;
 	void *p;
 
 	/* Stay on one CPU so that every pair hits the same magazine. */
-	local_irq_save(flags);
+	migrate_disable();
 	/* Warm up: one slab, a loaded magazine. */
 	p = kbuddy_cache_alloc(c, GFP_ATOMIC);
 	kbuddy_cache_free(c, p);
@@ -555,7 +558,7 @@ static void kbuddy_magazines_serve_the_fast_path(struct kunit *test)
 		p = kbuddy_cache_alloc(c, GFP_ATOMIC);
 		kbuddy_cache_free(c, p);
 	}
-	local_irq_restore(flags);
+	migrate_enable();
 	kbuddy_cache_info(c, &after);
 	KUNIT_EXPECT_EQ(test, after.cpu_count[KBUDDY_CPU_ALLOC],
 			before.cpu_count[KBUDDY_CPU_ALLOC] + 10000);
@@ -574,24 +577,23 @@ static void kbuddy_depot_exchanges_full_magazines(struct kunit *test)
 	struct kbuddy_cache *c = kbt_new_cache(test, pool, "depot", 64, 0, 0, NULL);
 	struct objs *o = objs_new(test);
 	struct kbuddy_cache_info info;
-	unsigned long flags;
 
-	local_irq_save(flags);
+	migrate_disable();
 	while (o->n < 4 * c->mag_size)
 		o->p[o->n++] = kbuddy_cache_alloc(c, GFP_ATOMIC);
 	while (o->n)
 		kbuddy_cache_free(c, o->p[--o->n]);
-	local_irq_restore(flags);
+	migrate_enable();
 	kbuddy_cache_info(c, &info);
 	/* Two magazines per CPU fill up; the rest went to the depot. */
 	KUNIT_EXPECT_GE(test, info.count[KBUDDY_CACHE_DEPOT_EXCHANGE], 1UL);
 	KUNIT_EXPECT_EQ(test, info.cached_objs, 4UL * c->mag_size);
 	check_cache(test, c, o);
 	/* And come back from it. */
-	local_irq_save(flags);
+	migrate_disable();
 	while (o->n < 4 * c->mag_size)
 		o->p[o->n++] = kbuddy_cache_alloc(c, GFP_ATOMIC);
-	local_irq_restore(flags);
+	migrate_enable();
 	kbuddy_cache_info(c, &info);
 	KUNIT_EXPECT_EQ(test, info.cached_objs, 0UL);
 	check_cache(test, c, o);
