@@ -19,8 +19,8 @@ measure() {
 	echo 0 >$T/tracing_max_latency
 	"$@" >/dev/null
 	max=$(cat $T/tracing_max_latency)
-	from=$(sed -n 's/^# => started at: *//p' $T/trace | head -n 1)
-	to=$(sed -n 's/^# => ended at: *//p' $T/trace | head -n 1)
+	from=$(sed -n 's/^#[[:space:]]*=> started at:[[:space:]]*//p' $T/trace | head -n 1)
+	to=$(sed -n 's/^#[[:space:]]*=> ended at:[[:space:]]*//p' $T/trace | head -n 1)
 	echo "irqsoff $name: max $max us (started at $from, ended at $to)"
 }
 
