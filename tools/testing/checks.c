@@ -202,10 +202,46 @@ static void pcp_checks(void)
 	       "a dead CPU's cache is drained");
 }
 
+/*
+ * Built with -DCONFIG_PREEMPT_RT=1 (make checks-rt): a caller that cannot
+ * sleep is refused, with nothing changed, as api.rst promises.
+ */
+static void rt_checks(void)
+{
+	struct kbuddy_pool *pool = harness_pool(4 << 20, true);
+	struct kbuddy_cache *c = kbuddy_cache_create(pool, "rt", 64, 0, 0, NULL);
+	void *page = kbuddy_alloc_pages(pool, 0, GFP_KERNEL);
+	void *obj = kbuddy_cache_alloc(c, GFP_KERNEL);
+	void *big = kbuddy_malloc(pool, 8192, GFP_KERNEL);
+	unsigned long seq = pool->seq, nr_free = pool->nr_free;
+	bool refused;
+
+	preempt_disable();
+	refused = !kbuddy_alloc_pages(pool, 0, GFP_ATOMIC) &&
+		  kbuddy_free_pages(pool, page, 0) == -EINVAL &&
+		  !kbuddy_cache_alloc(c, GFP_ATOMIC) &&
+		  kbuddy_cache_free(c, obj) == -EINVAL &&
+		  !kbuddy_malloc(pool, 8192, GFP_ATOMIC) &&
+		  kbuddy_free(pool, big) == -EINVAL &&
+		  !kbuddy_realloc(pool, big, 4096, GFP_ATOMIC);
+	preempt_enable();
+	result("rt-atomic-refused", refused && pool->seq == seq &&
+	       pool->nr_free == nr_free && kbuddy_ksize(pool, big) == 8192,
+	       "every call refused with preemption off, nothing changed");
+	result("rt-preemptible-works", !kbuddy_free_pages(pool, page, 0) &&
+	       !kbuddy_cache_free(c, obj) && !kbuddy_free(pool, big) &&
+	       !kbuddy_cache_destroy(c), "the same calls succeed when preemptible");
+	kshim_rcu_quiescent();
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	kshim_set_cpu(0);
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		rt_checks();
+		return failed;
+	}
 	page_checks();
 	slab_checks();
 	pcp_checks();

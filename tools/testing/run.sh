@@ -53,6 +53,16 @@ if build checks; then
 	fi
 fi
 
+if build checks-rt; then
+	./checks-rt >"$log/checks-rt.out" 2>"$log/checks-rt.err"
+	st=$?
+	sed 's/^ok /ok checks-rt: /; s/^FAIL /FAIL checks-rt: /' "$log/checks-rt.out"
+	if [ $st -ne 0 ]; then
+		failed=1
+		grep -q '^FAIL' "$log/checks-rt.out" || echo "FAIL checks-rt: exit status $st, see $log/checks-rt.err"
+	fi
+fi
+
 if build fuzz; then
 	# shellcheck disable=SC2086
 	./fuzz $fuzz_args >"$log/fuzz.out" 2>"$log/fuzz.err"
