@@ -2,7 +2,7 @@
 # physical path runs under KASAN too), load kbuddy_kunit (its suites run at
 # insmod), print each suite's KTAP from debugfs, unload, and scan for leaks.
 . ./lib.sh
-[ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
+kmemleak_clear
 load region=$REGION || echo "KTEST FAIL kunit_load_kbuddy: insmod kbuddy.ko failed"
 insmod "$M/kbuddy_kunit.ko" || echo "KTEST FAIL kunit_load_suites: insmod kbuddy_kunit.ko failed"
 for d in /sys/kernel/debug/kunit/kbuddy_*; do
@@ -13,9 +13,4 @@ for d in /sys/kernel/debug/kunit/kbuddy_*; do
 done
 rmmod kbuddy_kunit
 unload
-if [ -w /sys/kernel/debug/kmemleak ]; then
-	echo scan >/sys/kernel/debug/kmemleak
-	sleep 6
-	echo scan >/sys/kernel/debug/kmemleak
-	cat /sys/kernel/debug/kmemleak
-fi
+kmemleak_report

@@ -27,3 +27,13 @@ expect() { [ "$1" = "$2" ] || { echo "expected '$2', got '$1' ($3)"; return 1; }
 iomem_has_kbuddy() { grep -q ': kbuddy$' /proc/iomem; }
 load() { insmod "$M/kbuddy.ko" "$@"; }
 unload() { rmmod kbuddy; }
+# kmemleak, where the kernel has it: forget what came before the test, then
+# print what the test leaked (two scans: kmemleak reports on the second).
+kmemleak_clear() { [ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak; }
+kmemleak_report() {
+	[ -w /sys/kernel/debug/kmemleak ] || return 0
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+}

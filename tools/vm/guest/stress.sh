@@ -7,7 +7,7 @@
 . ./lib.sh
 cpus=$(grep -c '^processor' /proc/cpuinfo)
 name=stress_${cpus}cpu
-[ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
+kmemleak_clear
 if ! load region=$REGION; then
 	fail "$name" "insmod kbuddy.ko region=$REGION failed"
 	exit 1
@@ -78,9 +78,4 @@ fi
 lsmod | grep -q '^kbuddy_stress' && rmmod kbuddy_stress
 [ "$(cat $D/validate)" = ok ] || fail "${name}_default_pool" "validate: $(cat $D/validate | head -n 3 | tr '\n' '|')"
 unload
-if [ -w /sys/kernel/debug/kmemleak ]; then
-	echo scan >/sys/kernel/debug/kmemleak
-	sleep 6
-	echo scan >/sys/kernel/debug/kmemleak
-	cat /sys/kernel/debug/kmemleak
-fi
+kmemleak_report
