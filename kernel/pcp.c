@@ -114,6 +114,27 @@ static void drain_this_cpu(void *arg)
 	} while (more && --batches);
 }
 
+/*
+ * Each online CPU empties its own cache from a work item. @dead_too also
+ * empties offline CPUs, for a pool being destroyed: a CPU that died after
+ * the pool left the list the hotplug callback walks still holds blocks;
+ * nothing runs there, and hotplug waits for cpus_read_unlock().
+ */
+static void drain_all(struct kbuddy_pool *pool, bool dead_too)
+{
+	int cpu;
+
+	if (!pool->pcp)
+		return;
+	cpus_read_lock();
+	kbuddy_run_on_cpus(drain_this_cpu, pool);
+	if (dead_too)
+		for_each_possible_cpu(cpu)
+			if (!cpu_online(cpu))
+				kbuddy_pcp_drain_cpu(pool, cpu);
+	cpus_read_unlock();
+}
+
 /**
  * kbuddy_pcp_drain() - give every CPU's cached blocks back to the pool
  * @pool: the pool
@@ -125,11 +146,7 @@ static void drain_this_cpu(void *arg)
  */
 void kbuddy_pcp_drain(struct kbuddy_pool *pool)
 {
-	if (!pool->pcp)
-		return;
-	cpus_read_lock();
-	kbuddy_run_on_cpus(drain_this_cpu, pool);
-	cpus_read_unlock();
+	drain_all(pool, false);
 }
 
 /**
@@ -140,20 +157,9 @@ void kbuddy_pcp_drain(struct kbuddy_pool *pool)
  */
 void kbuddy_pcp_fini(struct kbuddy_pool *pool)
 {
-	int cpu;
-
 	if (!pool->pcp)
 		return;
-	cpus_read_lock();
-	kbuddy_run_on_cpus(drain_this_cpu, pool);
-	/*
-	 * A CPU that died after the pool left the list the hotplug callback
-	 * walks still holds blocks; nothing runs there, and hotplug waits.
-	 */
-	for_each_possible_cpu(cpu)
-		if (!cpu_online(cpu))
-			kbuddy_pcp_drain_cpu(pool, cpu);
-	cpus_read_unlock();
+	drain_all(pool, true);
 	free_percpu(pool->pcp);
 	pool->pcp = NULL;
 }
