@@ -17,9 +17,9 @@
 #   no_hash_pointers nokaslr    (real addresses: a pointer maps to its pfn)
 #
 # Phases (trace_phase= on the command line selects the guest's workload):
-#   boot  boot, then load ext4 (+crc16, mbcache, jbd2), loop, squashfs, dummy,
+#   boot  boot, then load ext4 (+crc32c_generic, crc16, mbcache, jbd2), loop, squashfs, dummy,
 #         veth, tun; make a dummy and a veth pair; unload four modules
-#   fs    boot, then a tree of 1000 small files and a 4 MiB file on tmpfs,
+#   fs    boot, then a tree of 400 small files and a 1 MiB file on tmpfs,
 #         copied, tarred, untarred; ext2 (ext4 driver) on a loop device over a
 #         tmpfs file: copy and untar into it, sync, delete, unmount
 #   net   boot, then busybox httpd on 127.0.0.1 serving 50 small pages and a
@@ -53,7 +53,7 @@ mkdir -p "$stage/bin" "$stage/guest" "$stage/modules" "$stage/proc" "$stage/sys"
 cp /bin/busybox "$stage/bin/busybox"
 cp "$top/tools/vm/guest/init" "$stage/init"
 cp "$here/guest-trace.sh" "$stage/guest/trace.sh"
-for m in kernel/lib/crc16 kernel/fs/mbcache kernel/fs/jbd2/jbd2 kernel/fs/ext4/ext4 \
+for m in kernel/crypto/crc32c_generic kernel/lib/crc16 kernel/fs/mbcache kernel/fs/jbd2/jbd2 kernel/fs/ext4/ext4 \
 	kernel/drivers/block/loop kernel/fs/squashfs/squashfs kernel/drivers/net/dummy \
 	kernel/drivers/net/veth kernel/drivers/net/tun; do
 	xz -dc "$mods/$m.ko.xz" >"$stage/modules/$(basename "$m").ko"

@@ -26,7 +26,7 @@ mark "$phase"
 case $phase in
 boot)
 	# Module loads and unloads: block, filesystem and network drivers.
-	ins crc16 mbcache jbd2 ext4 loop squashfs dummy veth tun
+	ins crc32c_generic crc16 mbcache jbd2 ext4 loop squashfs dummy veth tun
 	ip link set dummy0 up	# the dummy module makes dummy0
 	ip link add kv0 type veth peer name kv1 && ip link set kv0 up && ip link set kv1 up
 	snap loaded
@@ -34,25 +34,25 @@ boot)
 	rmmod tun veth dummy squashfs
 	;;
 fs)
-	ins crc16 mbcache jbd2 ext4 loop
+	ins crc32c_generic crc16 mbcache jbd2 ext4 loop
 	# tmpfs: a tree of small files, copied, archived, unpacked, deleted.
 	mkdir -p /tmp/a
 	i=0
-	while [ $i -lt 40 ]; do
+	while [ $i -lt 20 ]; do
 		mkdir -p /tmp/a/d$i
 		j=0
-		while [ $j -lt 25 ]; do
+		while [ $j -lt 20 ]; do
 			echo "file $i $j $(date)" >/tmp/a/d$i/f$j
 			j=$((j + 1))
 		done
 		i=$((i + 1))
 	done
-	dd if=/dev/urandom of=/tmp/a/big bs=64k count=64 2>/dev/null
+	dd if=/dev/urandom of=/tmp/a/big bs=64k count=16 2>/dev/null
 	cp -a /tmp/a /tmp/b
 	tar cf /tmp/a.tar -C /tmp a
 	mkdir /tmp/c && tar xf /tmp/a.tar -C /tmp/c
 	# ext2 (through the ext4 driver) on a loop device over a tmpfs file.
-	dd if=/dev/zero of=/tmp/img bs=1M count=48 2>/dev/null
+	dd if=/dev/zero of=/tmp/img bs=1M count=16 2>/dev/null
 	losetup /dev/loop0 /tmp/img && mke2fs -q /dev/loop0 && mkdir -p /mnt &&
 	mount -t ext2 /dev/loop0 /mnt || echo "KTRACE ext2 on loop failed"
 	cp -a /tmp/a /mnt/a && tar xf /tmp/a.tar -C /mnt && sync
