@@ -285,7 +285,7 @@ struct kbuddy_region {
 enum kbuddy_counter {
 	KBUDDY_SPLIT,
 	KBUDDY_MERGE,
-	KBUDDY_RECLAIM,		/* allocations that reclaimed parked memory */
+	KBUDDY_RECLAIM,		/* requests served only after a reclaim */
 	KBUDDY_BAD_FREE_OUTSIDE,
 	KBUDDY_BAD_FREE_MISALIGNED,
 	KBUDDY_BAD_FREE_NOT_HEAD,

@@ -296,10 +296,11 @@ static noinline void *alloc_reclaim_slow(struct kbuddy_pool *pool,
 	void *addr;
 
 	if (reclaim(pool, gfp)) {
-		kbuddy_count(pool, KBUDDY_RECLAIM);
 		addr = kbuddy_block_alloc(pool, order, gfp, tag);
-		if (addr)
+		if (addr) {
+			kbuddy_count(pool, KBUDDY_RECLAIM);
 			return addr;
+		}
 	}
 	kbuddy_count_fail(pool, order);
 	return NULL;
