@@ -31,6 +31,7 @@
 const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
 	[KBUDDY_SPLIT]			= "splits",
 	[KBUDDY_MERGE]			= "merges",
+	[KBUDDY_RECLAIM]		= "reclaims",
 	[KBUDDY_BAD_FREE_OUTSIDE]	= "bad_free_outside",
 	[KBUDDY_BAD_FREE_MISALIGNED]	= "bad_free_misaligned",
 	[KBUDDY_BAD_FREE_NOT_HEAD]	= "bad_free_not_head",
@@ -204,6 +205,24 @@ found:
 	set_tag(r, pfn, order, tag);
 	*pfnp = pfn;
 	return true;
+}
+
+/*
+ * The region to take a block of @order from: the first holding a free block
+ * of exactly @order, else the first holding the smallest larger one, so that
+ * no region splits a block while another has one of the right size.
+ * Return: the region, or NULL if no block of @order or above is free.
+ */
+static struct kbuddy_region *pick_region(struct kbuddy_pool *pool,
+					 unsigned int order)
+{
+	unsigned int o, i;
+
+	for (o = order; o < pool->max_order; o++)
+		for (i = 0; i < pool->nr_regions; i++)
+			if (pool->regions[i].free_area[o].nr_free)
+				return &pool->regions[i];
+	return NULL;
 }
 
 /* ==== Regions ============================================================ */
@@ -754,14 +773,18 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_validate, KBUDDY_INTERNAL);
  * @gfp: allocation flags
  * @tag: the block's owner: KBUDDY_TAG(PAGES or LARGE, @order) or a slab
  *
+ * Only the buddy free lists are looked at: a failure is not counted here,
+ * since the caller may reclaim what the per-CPU caches and empty slabs hold
+ * and try again (kbuddy_alloc_reclaim()), which counts it.
+ *
  * Context: Any context allowed by the pool's lock.
  * Return: the block's address, or NULL.
  */
 void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
 			 gfp_t gfp, unsigned long tag)
 {
+	struct kbuddy_region *r;
 	unsigned long flags, pfn;
-	unsigned int i;
 	void *addr = NULL;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
@@ -769,18 +792,11 @@ void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
 		return NULL;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	for (i = 0; i < pool->nr_regions; i++) {
-		struct kbuddy_region *r = &pool->regions[i];
-
-		if (alloc_from_region(pool, r, order, tag, &pfn)) {
-			addr = pfn_virt(r, pfn);
-			break;
-		}
-	}
-	if (addr)
+	r = pick_region(pool, order);
+	if (r && alloc_from_region(pool, r, order, tag, &pfn)) {
+		addr = pfn_virt(r, pfn);
 		pool->stats.alloc[order]++;
-	else
-		pool->stats.fail[order]++;
+	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 
 	if (addr && ((gfp & __GFP_ZERO) || want_init_on_alloc(gfp)))
@@ -797,6 +813,9 @@ void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
  *
  * The blocks are tagged cached (KBUDDY_KIND_PCP): they belong to the CPU
  * cache that asked, and are not counted as allocations until handed out.
+ * Blocks of exactly @order come first, from any region: @out[0] is the one
+ * a pool without CPU caches would have handed out, and is split off a larger
+ * block only if no block of @order was free.
  *
  * Context: Any context allowed by the pool's lock.
  * Return: how many blocks were taken.
@@ -805,16 +824,14 @@ unsigned int kbuddy_alloc_batch(struct kbuddy_pool *pool, unsigned int order,
 				struct kbuddy_pcp_block *out, unsigned int n)
 {
 	unsigned long flags, pfn, tag = KBUDDY_TAG(KBUDDY_KIND_PCP, order);
-	unsigned int i = 0, got = 0;
+	struct kbuddy_region *r;
+	unsigned int got = 0;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	while (got < n && i < pool->nr_regions) {
-		struct kbuddy_region *r = &pool->regions[i];
-
-		if (!alloc_from_region(pool, r, order, tag, &pfn)) {
-			i++;
-			continue;
-		}
+	while (got < n) {
+		r = pick_region(pool, order);
+		if (!r || !alloc_from_region(pool, r, order, tag, &pfn))
+			break;
 		out[got].addr = pfn_virt(r, pfn);
 		out[got].page = pfn_desc(r, pfn);
 		got++;
@@ -864,6 +881,22 @@ void kbuddy_count_fail(struct kbuddy_pool *pool, unsigned int order)
 
 	spin_lock_irqsave(&pool->lock, flags);
 	pool->stats.fail[order]++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+/**
+ * kbuddy_count() - count an event of the pool
+ * @pool: the pool
+ * @counter: the enum kbuddy_counter
+ *
+ * Context: Any context allowed by the pool's lock.
+ */
+void kbuddy_count(struct kbuddy_pool *pool, enum kbuddy_counter counter)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	pool->stats.counter[counter]++;
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
 

@@ -285,6 +285,7 @@ struct kbuddy_region {
 enum kbuddy_counter {
 	KBUDDY_SPLIT,
 	KBUDDY_MERGE,
+	KBUDDY_RECLAIM,		/* requests served only after a reclaim */
 	KBUDDY_BAD_FREE_OUTSIDE,
 	KBUDDY_BAD_FREE_MISALIGNED,
 	KBUDDY_BAD_FREE_NOT_HEAD,
@@ -598,6 +599,9 @@ unsigned int kbuddy_alloc_batch(struct kbuddy_pool *pool, unsigned int order,
 void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
 		       struct kbuddy_pcp_block *blocks, unsigned int n);
 void kbuddy_count_fail(struct kbuddy_pool *pool, unsigned int order);
+void kbuddy_count(struct kbuddy_pool *pool, enum kbuddy_counter counter);
+void *kbuddy_alloc_reclaim(struct kbuddy_pool *pool, unsigned int order,
+			   gfp_t gfp, unsigned long tag);
 void kbuddy_stats_snapshot(struct kbuddy_pool *pool, struct kbuddy_stats *st,
 			   unsigned long *nr_pages, unsigned long *nr_free);
 

@@ -94,24 +94,33 @@ void kbuddy_pcp_drain_cpu(struct kbuddy_pool *pool, int cpu)
 }
 
 /*
- * Runs on each CPU in process context: empty its own cache, one batch per
- * lock hold, so that interrupts come back between batches.
+ * Empty this CPU's cache, one batch per lock hold, so that interrupts come
+ * back between batches; @may_sleep also lets others run between them.
+ * Return: whether anything was given back.
  */
-static void drain_this_cpu(void *arg)
+static bool drain_local(struct kbuddy_pool *pool, bool may_sleep)
 {
 	/* Enough batches for a full cache; what is freed meanwhile may stay. */
 	unsigned int batches = KBUDDY_PCP_ORDERS *
 			       (KBUDDY_PCP_HIGH / KBUDDY_PCP_BATCH + 1);
-	struct kbuddy_pool *pool = arg;
+	bool more, any = false;
 	unsigned long flags;
-	bool more;
 
 	do {
 		local_lock_irqsave(&pool->pcp->lock, flags);
 		more = pcp_give_batch(pool, this_cpu_ptr(pool->pcp));
 		local_unlock_irqrestore(&pool->pcp->lock, flags);
-		cond_resched();
+		any |= more;
+		if (may_sleep)
+			cond_resched();
 	} while (more && --batches);
+	return any;
+}
+
+/* Runs on each CPU in process context: empty its own cache. */
+static void drain_this_cpu(void *arg)
+{
+	drain_local(arg, true);
 }
 
 /*
@@ -260,6 +269,70 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 	return problems;
 }
 
+/* ==== Reclaim =========================================================== */
+
+/*
+ * Give back memory that is free but parked where the free lists do not see
+ * it: the CPUs' page caches, whose blocks keep their buddies from merging.
+ * A caller that may sleep has every CPU empty its cache; an atomic one can
+ * wait for no other CPU and empties only its own.
+ * Return: false if there was nothing to reclaim, true if a retry may succeed.
+ */
+static bool reclaim(struct kbuddy_pool *pool, gfp_t gfp)
+{
+	if (!pool->pcp)
+		return false;
+	if (!gfpflags_allow_blocking(gfp))
+		return drain_local(pool, false);
+	drain_all(pool, false);
+	return true;
+}
+
+/* The free lists had no block of @order: reclaim, try once more. */
+static noinline void *alloc_reclaim_slow(struct kbuddy_pool *pool,
+					 unsigned int order, gfp_t gfp,
+					 unsigned long tag)
+{
+	void *addr;
+
+	if (reclaim(pool, gfp)) {
+		addr = kbuddy_block_alloc(pool, order, gfp, tag);
+		if (addr) {
+			kbuddy_count(pool, KBUDDY_RECLAIM);
+			return addr;
+		}
+	}
+	kbuddy_count_fail(pool, order);
+	return NULL;
+}
+
+/**
+ * kbuddy_alloc_reclaim() - take a block, reclaiming parked memory if needed
+ * @pool: the pool
+ * @order: order of the block, below the pool's max_order
+ * @gfp: allocation flags; whether they allow blocking decides how much is
+ *	reclaimed
+ * @tag: the block's owner, as for kbuddy_block_alloc()
+ *
+ * As the kernel's page allocator drains the per-CPU lists before it fails,
+ * a request the free lists cannot serve first has the page caches give
+ * their blocks back - every CPU's if @gfp allows blocking, else only this
+ * CPU's - and is tried once more. Only then is it counted as failed.
+ *
+ * Context: Any context allowed by kbuddy_context_refused(); may sleep if
+ * @gfp allows blocking.
+ * Return: the block's address, or NULL.
+ */
+void *kbuddy_alloc_reclaim(struct kbuddy_pool *pool, unsigned int order,
+			   gfp_t gfp, unsigned long tag)
+{
+	void *addr = kbuddy_block_alloc(pool, order, gfp, tag);
+
+	if (likely(addr) || order >= pool->max_order)
+		return addr;
+	return alloc_reclaim_slow(pool, order, gfp, tag);
+}
+
 /* ==== The page interface ================================================= */
 
 /*
@@ -284,7 +357,8 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 	void *addr;
 
 	if (order >= KBUDDY_PCP_ORDERS || !pool->pcp)
-		return kbuddy_block_alloc(pool, order, gfp, KBUDDY_TAG(kind, order));
+		return kbuddy_alloc_reclaim(pool, order, gfp,
+					    KBUDDY_TAG(kind, order));
 	might_sleep_if(gfpflags_allow_blocking(gfp));
 
 	local_lock_irqsave(&pool->pcp->lock, flags);
@@ -295,10 +369,16 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 				       KBUDDY_PCP_BATCH);
 		if (!n) {
 			local_unlock_irqrestore(&pool->pcp->lock, flags);
-			/* The cache is dry and so is the pool. */
-			kbuddy_count_fail(pool, order);
-			return NULL;
+			/* The cache is dry and so are the free lists. */
+			return alloc_reclaim_slow(pool, order, gfp,
+						  KBUDDY_TAG(kind, order));
 		}
+		/*
+		 * Hand out the block a pool without caches would have: the
+		 * first taken, of exactly @order if one was free, not one
+		 * split off a larger block for the cache.
+		 */
+		swap(pcp->block[order][0], pcp->block[order][n - 1]);
 		pcp->events[KBUDDY_PCP_REFILL]++;
 	}
 	n--;

@@ -347,7 +347,89 @@ static void kbuddy_pcp_serves_malloc_blocks(struct kunit *test)
 	expect_pristine(test, pool);
 }
 
+/*
+ * Issue 10, defect 1: with every page freed, part of the pool sits in a
+ * CPU's cache and keeps its buddies from merging. A request for the whole
+ * pool must still succeed without the caller draining: from the same CPU
+ * even atomically (its own cache is reclaimed), and from any CPU when the
+ * caller may sleep (every CPU's cache is).
+ */
+static void kbuddy_pcp_reclaimed_before_failing(struct kunit *test)
+{
+	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, 11);
+	unsigned long n = SZ_4M >> PAGE_SHIFT, i;
+	struct pcp_counts pc;
+	gfp_t gfp;
+	void **p;
+	void *big;
+
+	p = kunit_kcalloc(test, n, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kbt_add_mem(test, pool, KBT_PHYS, SZ_4M);
+	for (gfp = GFP_ATOMIC; ; gfp = GFP_KERNEL) {
+		migrate_disable();
+		for (i = 0; i < n; i++) {
+			p[i] = kbuddy_alloc_pages(pool, 0, GFP_ATOMIC);
+			KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		}
+		for (i = 0; i < n; i++)
+			KUNIT_ASSERT_EQ(test, kbuddy_free_pages(pool, p[i], 0), 0);
+		pcp_counts(pool, &pc);
+		KUNIT_EXPECT_GT(test, pc.held, 0UL);
+		check_pcp(test, pool, 0);
+		if (gfp == GFP_KERNEL)
+			migrate_enable();
+		big = kbuddy_alloc_pages(pool, 10, gfp);
+		if (gfp != GFP_KERNEL)
+			migrate_enable();
+		KUNIT_ASSERT_NOT_NULL(test, big);
+		check_pcp(test, pool, 1UL << 10);
+		KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, big, 10), 0);
+		if (gfp == GFP_KERNEL)
+			break;
+	}
+	KUNIT_EXPECT_GE(test, pool->stats.counter[KBUDDY_RECLAIM], 2UL);
+	KUNIT_EXPECT_EQ(test, pool->stats.fail[10], 0UL);
+	expect_pristine(test, pool);
+}
+
+/*
+ * Issue 10, defect 2: a refill hands out the block a pool without caches
+ * would have, of exactly the requested order when one is free. On a pool
+ * holding one free block of each order, allocating orders 0, 1, 2, ... in
+ * turn (draining after each) takes exactly those blocks and never fails.
+ */
+static void kbuddy_pcp_refill_hands_out_exact_order(struct kunit *test)
+{
+	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, 11);
+	void *base, *first, *p[10];
+	unsigned int order;
+
+	base = kbt_add_mem(test, pool, KBT_PHYS, SZ_4M);
+	/* Hold the first page: orders 0..9 are then free once each. */
+	first = kbuddy_alloc_pages(pool, 0, GFP_KERNEL);
+	KUNIT_ASSERT_PTR_EQ(test, first, base);
+	kbuddy_pool_drain(pool);
+	for (order = 0; order < 10; order++)
+		KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[order].nr_free, 1UL);
+	for (order = 0; order < 10; order++) {
+		p[order] = kbuddy_alloc_pages(pool, order, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[order]);
+		KUNIT_EXPECT_PTR_EQ(test, p[order],
+				    base + (PAGE_SIZE << order));
+		kbuddy_pool_drain(pool);
+		check_pcp(test, pool, (2UL << order));
+	}
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), 0UL);
+	for (order = 0; order < 10; order++)
+		KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, p[order], order), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, first, 0), 0);
+	expect_pristine(test, pool);
+}
+
 static struct kunit_case kbuddy_pcp_cases[] = {
+	KUNIT_CASE(kbuddy_pcp_reclaimed_before_failing),
+	KUNIT_CASE(kbuddy_pcp_refill_hands_out_exact_order),
 	KUNIT_CASE(kbuddy_pcp_serves_malloc_blocks),
 	KUNIT_CASE(kbuddy_pcp_serves_small_orders),
 	KUNIT_CASE(kbuddy_pcp_spills_a_batch_when_full),

@@ -14,7 +14,11 @@
  * caches validate, every cache's objects in use match the model, and the
  * pool's pages add up. Seeded and deterministic; ASan and UBSan on.
  *
- *   fuzz [--seeds A-B] [--steps N] [--verbose]
+ * With --pressure, a small pool kept nearly full, and every failed request
+ * put to an oracle: a fresh pool holding the same live allocations would
+ * have refused it too (see "Satisfiability").
+ *
+ *   fuzz [--seeds A-B] [--steps N] [--pressure] [--verbose]
  *
  * Prints one line per distinct finding and "fuzz: ..." at the end; exit
  * status 1 if anything was found.
@@ -66,7 +70,7 @@ static void *grave[GRAVE];
 static unsigned int ngrave;
 static u64 rng;
 static unsigned long step, seed;
-static bool verbose, stop_seed;
+static bool verbose, stop_seed, pressure;
 static char outside[256];
 
 /* ==== Findings =========================================================== */
@@ -346,8 +350,6 @@ static bool check_free(const char *call, const char *what, int ret, int live)
 	return !ret;
 }
 
-/* ==== Operations ========================================================= */
-
 static bool block_aligned(const void *p, unsigned int order)
 {
 	struct kbuddy_region *r = &pool->regions[0];
@@ -356,6 +358,85 @@ static bool block_aligned(const void *p, unsigned int order)
 	return PAGE_ALIGNED((const char *)p - (char *)r->virt) &&
 	       !(pfn & ((1UL << order) - 1));
 }
+
+/* ==== Satisfiability ===================================================== */
+
+/*
+ * The property kbuddy's reclaim gives: a request that a fresh pool, with no
+ * per-CPU caching and no empty slabs, would serve from the same set of live
+ * allocations must succeed. A fresh buddy pool serves a block of @order iff
+ * some naturally aligned run of 2^@order pages holds no live allocation, so
+ * that is the oracle: the model's live blocks (for an object, its whole
+ * slab) marked used, and a search for a free aligned run. An atomic caller
+ * reclaims only its own CPU's caches, so for it the blocks other CPUs'
+ * caches hold count as used too.
+ */
+static void mark_used(unsigned char *used, const void *p, size_t bytes)
+{
+	struct kbuddy_region *r = &pool->regions[0];
+	unsigned long first = ((char *)p - (char *)r->virt) >> PAGE_SHIFT;
+	unsigned long n = (bytes + PAGE_SIZE - 1) >> PAGE_SHIFT, i;
+
+	for (i = first; i < first + n && i < r->nr_pages; i++)
+		used[i] = 1;
+}
+
+static bool satisfiable(unsigned int order, gfp_t gfp)
+{
+	struct kbuddy_region *r = &pool->regions[0];
+	unsigned long n = r->nr_pages, i, j, run = 1UL << order;
+	unsigned char *used = calloc(n, 1);
+	bool ok = false;
+	int e, cpu;
+
+	for (e = 0; e < nents; e++) {
+		const struct ent *x = &ents[e];
+		struct kbuddy_slab *slab;
+
+		if (x->kind == PAGES) {
+			mark_used(used, x->p, PAGE_SIZE << x->order);
+		} else if (x->kind == MALLOC && x->usable > PAGE_SIZE / 2) {
+			mark_used(used, x->p, x->usable);
+		} else {
+			slab = kbuddy_page_slab(pool, x->p);
+			if (slab)
+				mark_used(used, slab->base,
+					  PAGE_SIZE << slab->cache->order);
+		}
+	}
+	if (!gfpflags_allow_blocking(gfp) && pool->pcp) {
+		for_each_possible_cpu(cpu) {
+			struct kbuddy_pcp *pcp = per_cpu_ptr(pool->pcp, cpu);
+			unsigned int o;
+
+			if (cpu == raw_smp_processor_id())
+				continue;
+			for (o = 0; o < KBUDDY_PCP_ORDERS; o++)
+				for (j = 0; j < pcp->count[o]; j++)
+					mark_used(used, pcp->block[o][j].addr,
+						  PAGE_SIZE << o);
+		}
+	}
+	for (i = 0; i + run <= n && !ok; i++) {
+		if ((r->base_pfn + i) & (run - 1))
+			continue;
+		for (j = 0; j < run && !used[i + j]; j++)
+			;
+		ok = j == run;
+	}
+	free(used);
+	return ok;
+}
+
+/* A request of a block of @order failed: was that allowed? */
+static void check_refusal(const char *call, unsigned int order, gfp_t gfp)
+{
+	if (order < pool->max_order && satisfiable(order, gfp))
+		finding("refused a request a fresh pool would serve",
+			"%s: order %u, gfp %#x", call, order, gfp);
+}
+
+/* ==== Operations ========================================================= */
 
 static gfp_t rnd_gfp(void)
 {
@@ -401,8 +482,10 @@ static void op_alloc_pages(void)
 				"order %u gave %p", order, p);
 		return;
 	}
-	if (!p)
+	if (!p) {
+		check_refusal("kbuddy_alloc_pages", order, gfp);
 		return;
+	}
 	if (!block_aligned(p, order))
 		finding("alloc_pages block misaligned", "order %u at %p", order, p);
 	if ((gfp & __GFP_ZERO) && !zeroed(p, PAGE_SIZE << order))
@@ -1003,9 +1086,41 @@ static void check_all(bool tags)
 
 /* ==== Driver ============================================================= */
 
+/*
+ * The property run (--pressure): a small pool kept nearly full by valid
+ * calls on several CPUs, no drains or shrinks, so that requests fail often
+ * and each failure is put to the satisfiability oracle.
+ */
+static void pressure_step(void)
+{
+	unsigned int op = rnd(100);
+
+	if (op < 34)
+		op_alloc_pages();
+	else if (op < 60)
+		op_free_pages(false);
+	else if (op < 72)
+		op_malloc();
+	else if (op < 82)
+		op_free(false);
+	else if (op < 84)
+		op_cache_create();
+	else if (op < 92)
+		op_cache_alloc();
+	else if (op < 97)
+		op_cache_free(false);
+	else
+		kshim_set_cpu(rnd(NR_CPUS));
+}
+
 static void one_step(void)
 {
 	unsigned int op = rnd(100);
+
+	if (pressure) {
+		pressure_step();
+		return;
+	}
 
 	if (op < 10)
 		op_alloc_pages();
@@ -1048,7 +1163,8 @@ static void one_step(void)
 static void run_seed(unsigned long s, unsigned long steps)
 {
 	bool pcp = s % 3 != 0;
-	unsigned long bytes = (4UL << 20) + (s % 7) * PAGE_SIZE;
+	unsigned long bytes = (pressure ? 1UL << 20 : 4UL << 20) +
+			      (s % 7) * PAGE_SIZE;
 
 	seed = s;
 	rng = s * 0x9e3779b97f4a7c15ULL + 1;
@@ -1088,8 +1204,10 @@ int main(int argc, char **argv)
 			steps = strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--verbose")) {
 			verbose = true;
+		} else if (!strcmp(argv[i], "--pressure")) {
+			pressure = true;
 		} else {
-			fprintf(stderr, "usage: fuzz [--seeds A-B] [--steps N] [--verbose]\n");
+			fprintf(stderr, "usage: fuzz [--seeds A-B] [--steps N] [--pressure] [--verbose]\n");
 			return 2;
 		}
 	}
