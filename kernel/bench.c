@@ -31,7 +31,7 @@
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 
-#include "internal.h"
+#include "kbuddy_bench.h"
 
 static unsigned int rounds = 7;
 module_param(rounds, uint, 0444);
@@ -523,22 +523,18 @@ out:
 
 static void frag_report(const char *workload, struct kbuddy_pool *pool)
 {
-	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT] = { 0 };
-	unsigned long flags, largest = 0;
-	unsigned int i, o;
+	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long largest = 0;
+	unsigned int o, orders;
 
 	kbuddy_pool_drain(pool);
-	spin_lock_irqsave(&pool->lock, flags);
-	for (i = 0; i < pool->nr_regions; i++)
-		for (o = 0; o < pool->max_order; o++)
-			nr_free[o] += pool->regions[i].free_area[o].nr_free;
-	spin_unlock_irqrestore(&pool->lock, flags);
-	for (o = 0; o < pool->max_order; o++)
+	orders = kbuddy_pool_free_counts(pool, nr_free);
+	for (o = 0; o < orders; o++)
 		if (nr_free[o])
 			largest = PAGE_SIZE << o;
 	pr_info("kbench-frag: %s largest_free %lu free_pages %lu\n", workload,
 		largest, kbuddy_pool_free_pages(pool));
-	for (o = 0; o < pool->max_order; o++)
+	for (o = 0; o < orders; o++)
 		pr_info("kbench-frag: %s nr_free %u %lu\n", workload, o, nr_free[o]);
 }
 
@@ -745,7 +741,6 @@ static void frag_run(void)
 	struct kbuddy_pool *pool = kbuddy_pool_create("kbench-frag", 11);
 	unsigned long meta;
 	void *mem = NULL;
-	unsigned int i;
 
 	if (IS_ERR(pool))
 		return;
@@ -753,16 +748,13 @@ static void frag_run(void)
 	if (!mem || kbuddy_pool_add_mem(pool, mem, (phys_addr_t)SZ_4G, SZ_16M))
 		goto out;
 	/* Metadata: page descriptors and bitmaps, per region byte. */
-	meta = pool->regions[0].nr_pages * sizeof(struct kbuddy_page);
-	for (i = 0; i + 1 < pool->max_order; i++)
-		meta += BITS_TO_LONGS(pool->regions[0].nr_pages >> (i + 1)) * sizeof(long);
+	meta = kbuddy_pool_metadata_bytes(pool);
 	pr_info("kbench-frag: metadata %lu bytes for %u bytes: %lu/1000000\n",
 		meta, SZ_16M, meta * 1000000 / SZ_16M);
 	frag_alternate(pool);
 	frag_exponential(pool);
 	frag_pareto(pool);
-	for (i = 0; i < KBUDDY_NR_KMALLOC; i++)
-		kbuddy_cache_shrink(pool->kmalloc[i]);
+	kbuddy_kmalloc_shrink(pool);
 	kbuddy_pool_drain(pool);
 	pr_info("kbench-frag: validate %s\n", kbuddy_pool_validate(pool) ? "FAILED" : "ok");
 out:
