@@ -12,7 +12,11 @@
  *	kbench: <round> <pattern> <op> <picoseconds per operation>
  *
  * and tools/bench/report.py turns the rounds into ratios (median and
- * inter-quartile range). The fragmentation workloads, in bench_frag.c,
+ * inter-quartile range). The benchmark watches its own noise: after the
+ * first @rounds rounds it adds rounds while the relative inter-quartile
+ * range of the empty loop or of a key ratio exceeds @noise percent, up to
+ * @max_rounds rounds and @max_seconds seconds, and says why it stopped in
+ * "kbench-noise:" lines. The fragmentation workloads, in bench_frag.c,
  * print "kbench-frag:" lines. Nothing here is a test: no figure passes or
  * fails.
  */
@@ -29,13 +33,27 @@
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 
 #include "bench.h"
 
 static unsigned int rounds = 7;
 module_param(rounds, uint, 0444);
-MODULE_PARM_DESC(rounds, "Interleaved rounds (default 7)");
+MODULE_PARM_DESC(rounds, "Interleaved rounds, at least (default 7)");
+
+static unsigned int max_rounds = 25;
+module_param(max_rounds, uint, 0444);
+MODULE_PARM_DESC(max_rounds, "Rounds at most, while the key series stay noisy (default 25, at most 64)");
+
+static unsigned int max_seconds = 600;
+module_param(max_seconds, uint, 0444);
+MODULE_PARM_DESC(max_seconds, "No round past the first rounds starts after this many seconds (default 600)");
+
+static unsigned int noise = 15;
+module_param(noise, uint, 0444);
+MODULE_PARM_DESC(noise, "Add rounds while a key series' relative inter-quartile range exceeds this percentage (default 15)");
 
 static unsigned int ops = 8192;
 module_param(ops, uint, 0444);
@@ -46,7 +64,26 @@ module_param(frag, bool, 0444);
 MODULE_PARM_DESC(frag, "Run the fragmentation workloads too (default on)");
 
 #define CHUNK		4096
+/* Most rounds kept for the noise rule. */
+#define ROUNDS_CAP	64
 #define MAX_BATCH	4096
+
+/*
+ * The key ratios: the headline comparisons, whose spread over the rounds
+ * (with the empty loop's) decides whether to add rounds. The module prints
+ * them as "kbench-noise: key" lines, from which report.py takes them.
+ */
+static const struct bench_key {
+	const char *pattern;
+	const char *op;
+	const char *base;
+} keys[] = {
+	{ "pair-order0", "kbuddy_pages", "alloc_pages" },
+	{ "batch4096-order0", "kbuddy_pages", "alloc_pages" },
+	{ "pair-64", "kbuddy_cache", "kmem_cache" },
+	{ "pair-64", "kbuddy_malloc", "kmalloc" },
+	{ "random4096-64", "kbuddy_cache", "kmem_cache" },
+};
 
 /* Everything a measurement needs, set up once. */
 struct bench {
@@ -62,7 +99,29 @@ struct bench {
 	unsigned int round;
 	unsigned long failures;
 	u64 empty_ps;
+	/* Picoseconds per round, rounds 1 .. ROUNDS_CAP: the noise rule's. */
+	u64 empty[ROUNDS_CAP + 1];
+	u64 key_ps[ARRAY_SIZE(keys)][2][ROUNDS_CAP + 1];
+	u64 scratch[ROUNDS_CAP];
 };
+
+/* Keep what the noise rule needs of a measurement of a measured round. */
+static void record_key(struct bench *b, const char *pattern, const char *op,
+		       u64 ps)
+{
+	unsigned int k;
+
+	if (!b->round || b->round > ROUNDS_CAP)
+		return;
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		if (strcmp(pattern, keys[k].pattern))
+			continue;
+		if (!strcmp(op, keys[k].op))
+			b->key_ps[k][0][b->round] = ps;
+		else if (!strcmp(op, keys[k].base))
+			b->key_ps[k][1][b->round] = ps;
+	}
+}
 
 static void report(struct bench *b, const char *pattern, const char *op,
 		   u64 ns, unsigned long n)
@@ -71,6 +130,7 @@ static void report(struct bench *b, const char *pattern, const char *op,
 
 	ps = ps > b->empty_ps ? ps - b->empty_ps : 0;
 	pr_info("kbench: %u %s %s %llu\n", b->round, pattern, op, ps);
+	record_key(b, pattern, op, ps);
 }
 
 /* Chunks of at most CHUNK operations run with preemption off. */
@@ -246,6 +306,8 @@ static void one_round(struct bench *b)
 	b->empty_ps = 0;
 	b->empty_ps = div64_u64(empty_pair(b, ops) * 1000, ops);
 	pr_info("kbench: %u empty loop %llu\n", b->round, b->empty_ps);
+	if (b->round && b->round <= ROUNDS_CAP)
+		b->empty[b->round] = b->empty_ps;
 
 	/* Pages, orders 0..10: kbuddy, the page allocator, gen_pool. */
 	for (b->order = 0; b->order <= 10; b->order++) {
@@ -518,23 +580,131 @@ out:
 	kfree(run);
 }
 
+/* ==== Noise ============================================================== */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Quarter @q (1, 2 or 3) of the sorted @v[0 .. @n - 1], interpolated as
+ * Python's statistics.quantiles(method="inclusive") does, so that this and
+ * report.py agree.
+ */
+static u64 quartile(const u64 *v, unsigned int n, unsigned int q)
+{
+	unsigned int pos = (n - 1) * q, i = pos / 4, frac = pos % 4;
+
+	if (!frac)
+		return v[i];
+	return v[i] + div_u64((v[i + 1] - v[i]) * frac, 4);
+}
+
+/* Inter-quartile range over median of @v[0 .. @n - 1], in thousandths. */
+static u64 rel_iqr(u64 *v, unsigned int n)
+{
+	u64 med;
+
+	if (n < 2)
+		return 0;
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	med = quartile(v, n, 2);
+	if (!med)
+		return 0;
+	return div64_u64((quartile(v, n, 3) - quartile(v, n, 1)) * 1000, med);
+}
+
+/*
+ * The widest relative inter-quartile range, in thousandths, of the empty
+ * loop and the key ratios over rounds 1 .. @n; which one in @worst (-1 for
+ * the empty loop).
+ */
+static u64 key_spread(struct bench *b, unsigned int n, int *worst)
+{
+	u64 spread, w;
+	unsigned int k, r, m;
+
+	for (r = 1; r <= n; r++)
+		b->scratch[r - 1] = b->empty[r];
+	spread = rel_iqr(b->scratch, n);
+	*worst = -1;
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		m = 0;
+		for (r = 1; r <= n; r++)
+			if (b->key_ps[k][1][r])
+				b->scratch[m++] = div64_u64(b->key_ps[k][0][r] * 1000000,
+							    b->key_ps[k][1][r]);
+		w = rel_iqr(b->scratch, m);
+		if (w > spread) {
+			spread = w;
+			*worst = k;
+		}
+	}
+	return spread;
+}
+
+/* Say what the noise rule watches and how far it may go. */
+static void noise_rule(unsigned int first, unsigned int last)
+{
+	unsigned int k;
+
+	pr_info("kbench-noise: rule rounds %u..%u max_seconds %u key_rel_iqr %u%%\n",
+		first, last, max_seconds, noise);
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		pr_info("kbench-noise: key %s %s %s\n", keys[k].pattern,
+			keys[k].op, keys[k].base);
+}
+
 /* ==== Setup ============================================================== */
 
 static DECLARE_COMPLETION(bench_done);
 
 static int bench_fn(void *data)
 {
+	unsigned int first = clamp(rounds, 1U, ROUNDS_CAP);
+	unsigned int last = clamp(max_rounds, first, ROUNDS_CAP);
 	struct bench *b = data;
+	const char *why;
 	unsigned int r;
+	u64 start, spread;
+	int worst;
 
+	noise_rule(first, last);
 	/* Warm-up, untimed: fills caches and per-CPU lists of every backend. */
 	b->round = 0;
 	one_round(b);
-	for (r = 1; r <= rounds; r++) {
+	start = ktime_get_ns();
+	for (r = 1; ; r++) {
 		b->round = r;
 		one_round(b);
 		smp_round(b);
+		if (r < first)
+			continue;
+		spread = key_spread(b, r, &worst);
+		if (worst < 0)
+			pr_info("kbench-noise: %u widest %llu/1000 empty loop\n",
+				r, spread);
+		else
+			pr_info("kbench-noise: %u widest %llu/1000 %s %s/%s\n", r,
+				spread, keys[worst].pattern, keys[worst].op,
+				keys[worst].base);
+		if (spread <= noise * 10ULL) {
+			why = "quiet";
+			break;
+		}
+		if (r >= last) {
+			why = "max_rounds";
+			break;
+		}
+		if (ktime_get_ns() - start >= max_seconds * NSEC_PER_SEC) {
+			why = "max_seconds";
+			break;
+		}
 	}
+	pr_info("kbench-noise: rounds %u stop %s\n", r, why);
 	if (frag)
 		kbuddy_bench_frag();
 	pr_info("kbench: done failures %lu validate %s\n", b->failures,
