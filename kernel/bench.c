@@ -12,8 +12,13 @@
  *	kbench: <round> <pattern> <op> <picoseconds per operation>
  *
  * and tools/bench/report.py turns the rounds into ratios (median and
- * inter-quartile range). Fragmentation workloads print "kbench-frag:" lines.
- * Nothing here is a test: no figure passes or fails.
+ * inter-quartile range). The benchmark watches its own noise: after the
+ * first @rounds rounds it adds rounds while the relative inter-quartile
+ * range of the empty loop or of a key ratio exceeds @noise percent, up to
+ * @max_rounds rounds and @max_seconds seconds, and says why it stopped in
+ * "kbench-noise:" lines. The fragmentation workloads, in bench_frag.c,
+ * print "kbench-frag:" lines. Nothing here is a test: no figure passes or
+ * fails.
  */
 
 #include <linux/atomic.h>
@@ -28,14 +33,27 @@
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
-#include <linux/vmalloc.h>
 
-#include "internal.h"
+#include "bench.h"
 
 static unsigned int rounds = 7;
 module_param(rounds, uint, 0444);
-MODULE_PARM_DESC(rounds, "Interleaved rounds (default 7)");
+MODULE_PARM_DESC(rounds, "Interleaved rounds, at least (default 7)");
+
+static unsigned int max_rounds = 25;
+module_param(max_rounds, uint, 0444);
+MODULE_PARM_DESC(max_rounds, "Rounds at most, while the key series stay noisy (default 25, at most 64)");
+
+static unsigned int max_seconds = 600;
+module_param(max_seconds, uint, 0444);
+MODULE_PARM_DESC(max_seconds, "No round past the first rounds starts after this many seconds (default 600)");
+
+static unsigned int noise = 15;
+module_param(noise, uint, 0444);
+MODULE_PARM_DESC(noise, "Add rounds while a key series' relative inter-quartile range exceeds this percentage (default 15)");
 
 static unsigned int ops = 8192;
 module_param(ops, uint, 0444);
@@ -46,8 +64,26 @@ module_param(frag, bool, 0444);
 MODULE_PARM_DESC(frag, "Run the fragmentation workloads too (default on)");
 
 #define CHUNK		4096
+/* Most rounds kept for the noise rule. */
+#define ROUNDS_CAP	64
 #define MAX_BATCH	4096
-#define NOWAIT		(GFP_NOWAIT | __GFP_NOWARN)
+
+/*
+ * The key ratios: the headline comparisons, whose spread over the rounds
+ * (with the empty loop's) decides whether to add rounds. The module prints
+ * them as "kbench-noise: key" lines, from which report.py takes them.
+ */
+static const struct bench_key {
+	const char *pattern;
+	const char *op;
+	const char *base;
+} keys[] = {
+	{ "pair-order0", "kbuddy_pages", "alloc_pages" },
+	{ "batch4096-order0", "kbuddy_pages", "alloc_pages" },
+	{ "pair-64", "kbuddy_cache", "kmem_cache" },
+	{ "pair-64", "kbuddy_malloc", "kmalloc" },
+	{ "random4096-64", "kbuddy_cache", "kmem_cache" },
+};
 
 /* Everything a measurement needs, set up once. */
 struct bench {
@@ -63,7 +99,29 @@ struct bench {
 	unsigned int round;
 	unsigned long failures;
 	u64 empty_ps;
+	/* Picoseconds per round, rounds 1 .. ROUNDS_CAP: the noise rule's. */
+	u64 empty[ROUNDS_CAP + 1];
+	u64 key_ps[ARRAY_SIZE(keys)][2][ROUNDS_CAP + 1];
+	u64 scratch[ROUNDS_CAP];
 };
+
+/* Keep what the noise rule needs of a measurement of a measured round. */
+static void record_key(struct bench *b, const char *pattern, const char *op,
+		       u64 ps)
+{
+	unsigned int k;
+
+	if (!b->round || b->round > ROUNDS_CAP)
+		return;
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		if (strcmp(pattern, keys[k].pattern))
+			continue;
+		if (!strcmp(op, keys[k].op))
+			b->key_ps[k][0][b->round] = ps;
+		else if (!strcmp(op, keys[k].base))
+			b->key_ps[k][1][b->round] = ps;
+	}
+}
 
 static void report(struct bench *b, const char *pattern, const char *op,
 		   u64 ns, unsigned long n)
@@ -72,6 +130,7 @@ static void report(struct bench *b, const char *pattern, const char *op,
 
 	ps = ps > b->empty_ps ? ps - b->empty_ps : 0;
 	pr_info("kbench: %u %s %s %llu\n", b->round, pattern, op, ps);
+	record_key(b, pattern, op, ps);
 }
 
 /* Chunks of at most CHUNK operations run with preemption off. */
@@ -151,19 +210,19 @@ static __maybe_unused u64 name##_batch(struct bench *b, unsigned long N,	\
 	return ns;							\
 }
 
-#define KB_PAGES_ALLOC	kbuddy_alloc_pages(b->kpool, b->order, NOWAIT)
+#define KB_PAGES_ALLOC	kbuddy_alloc_pages(b->kpool, b->order, KBENCH_NOWAIT)
 #define KB_PAGES_FREE(p) kbuddy_free_pages(b->kpool, p, b->order)
-#define K_PAGES_ALLOC	((void *)alloc_pages(NOWAIT | __GFP_COMP, b->order))
+#define K_PAGES_ALLOC	((void *)alloc_pages(KBENCH_NOWAIT | __GFP_COMP, b->order))
 #define K_PAGES_FREE(p)	__free_pages(p, b->order)
 #define GP_PAGES_ALLOC	((void *)gen_pool_alloc(b->gp_pages, PAGE_SIZE << b->order))
 #define GP_PAGES_FREE(p) gen_pool_free(b->gp_pages, (unsigned long)(p), PAGE_SIZE << b->order)
-#define KB_CACHE_ALLOC	kbuddy_cache_alloc(b->kc, NOWAIT)
+#define KB_CACHE_ALLOC	kbuddy_cache_alloc(b->kc, KBENCH_NOWAIT)
 #define KB_CACHE_FREE(p) kbuddy_cache_free(b->kc, p)
-#define K_CACHE_ALLOC	kmem_cache_alloc(b->kmc, NOWAIT)
+#define K_CACHE_ALLOC	kmem_cache_alloc(b->kmc, KBENCH_NOWAIT)
 #define K_CACHE_FREE(p)	kmem_cache_free(b->kmc, p)
-#define KB_MALLOC_ALLOC	kbuddy_malloc(b->kpool, b->size, NOWAIT)
+#define KB_MALLOC_ALLOC	kbuddy_malloc(b->kpool, b->size, KBENCH_NOWAIT)
 #define KB_MALLOC_FREE(p) kbuddy_free(b->kpool, p)
-#define K_MALLOC_ALLOC	kmalloc(b->size, NOWAIT)
+#define K_MALLOC_ALLOC	kmalloc(b->size, KBENCH_NOWAIT)
 #define K_MALLOC_FREE(p) kfree(p)
 #define GP_OBJS_ALLOC	((void *)gen_pool_alloc(b->gp_objs, b->size))
 #define GP_OBJS_FREE(p)	gen_pool_free(b->gp_objs, (unsigned long)(p), b->size)
@@ -222,7 +281,7 @@ static unsigned long kb_fill_half(struct bench *b, void **held,
 	unsigned long n = 0, want = kbuddy_pool_total_pages(b->kpool) / 2;
 
 	while (n < want && n < max) {
-		held[n] = kbuddy_alloc_pages(b->kpool, 0, NOWAIT);
+		held[n] = kbuddy_alloc_pages(b->kpool, 0, KBENCH_NOWAIT);
 		if (!held[n])
 			break;
 		n++;
@@ -247,6 +306,8 @@ static void one_round(struct bench *b)
 	b->empty_ps = 0;
 	b->empty_ps = div64_u64(empty_pair(b, ops) * 1000, ops);
 	pr_info("kbench: %u empty loop %llu\n", b->round, b->empty_ps);
+	if (b->round && b->round <= ROUNDS_CAP)
+		b->empty[b->round] = b->empty_ps;
 
 	/* Pages, orders 0..10: kbuddy, the page allocator, gen_pool. */
 	for (b->order = 0; b->order <= 10; b->order++) {
@@ -381,8 +442,8 @@ static u64 smp_pairs(struct smp_run *run, unsigned long n)
 
 static void *smp_alloc(struct smp_run *run)
 {
-	return run->mode == SMP_KB_CACHE ? kbuddy_cache_alloc(run->b->kc, NOWAIT) :
-					   kmem_cache_alloc(run->b->kmc, NOWAIT);
+	return run->mode == SMP_KB_CACHE ? kbuddy_cache_alloc(run->b->kc, KBENCH_NOWAIT) :
+					   kmem_cache_alloc(run->b->kmc, KBENCH_NOWAIT);
 }
 
 static void smp_free(struct smp_run *run, void *p)
@@ -519,255 +580,82 @@ out:
 	kfree(run);
 }
 
-/* ==== Fragmentation ====================================================== */
+/* ==== Noise ============================================================== */
 
-static void frag_report(const char *workload, struct kbuddy_pool *pool)
+static int cmp_u64(const void *a, const void *b)
 {
-	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT] = { 0 };
-	unsigned long flags, largest = 0;
-	unsigned int i, o;
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
-	kbuddy_pool_drain(pool);
-	spin_lock_irqsave(&pool->lock, flags);
-	for (i = 0; i < pool->nr_regions; i++)
-		for (o = 0; o < pool->max_order; o++)
-			nr_free[o] += pool->regions[i].free_area[o].nr_free;
-	spin_unlock_irqrestore(&pool->lock, flags);
-	for (o = 0; o < pool->max_order; o++)
-		if (nr_free[o])
-			largest = PAGE_SIZE << o;
-	pr_info("kbench-frag: %s largest_free %lu free_pages %lu\n", workload,
-		largest, kbuddy_pool_free_pages(pool));
-	for (o = 0; o < pool->max_order; o++)
-		pr_info("kbench-frag: %s nr_free %u %lu\n", workload, o, nr_free[o]);
-}
-
-/* Fill with order 0, free every other page: the adversarial case. */
-static void frag_alternate(struct kbuddy_pool *pool)
-{
-	unsigned long n = kbuddy_pool_total_pages(pool), i, got = 0;
-	void **p = kvmalloc_array(n, sizeof(void *), GFP_KERNEL);
-
-	if (!p)
-		return;
-	for (i = 0; i < n; i++) {
-		p[i] = kbuddy_alloc_pages(pool, 0, NOWAIT);
-		got += !!p[i];
-	}
-	for (i = 0; i < n; i += 2)
-		if (p[i])
-			kbuddy_free_pages(pool, p[i], 0);
-	frag_report("alternate", pool);
-	for (i = 1; i < n; i += 2)
-		if (p[i])
-			kbuddy_free_pages(pool, p[i], 0);
-	kvfree(p);
-	pr_info("kbench-frag: alternate allocated %lu\n", got);
+	return x < y ? -1 : x > y;
 }
 
 /*
- * An exponentially distributed lifetime of mean @mean: -mean * ln(u) for u
- * uniform in (0, 1], with log2 computed in 16.16 fixed point by repeated
- * squaring.
+ * Quarter @q (1, 2 or 3) of the sorted @v[0 .. @n - 1], interpolated as
+ * Python's statistics.quantiles(method="inclusive") does, so that this and
+ * report.py agree.
  */
-static unsigned long exp_sample(struct rnd_state *rnd, unsigned long mean)
+static u64 quartile(const u64 *v, unsigned int n, unsigned int q)
 {
-	u32 u = prandom_u32_state(rnd) | 1;
-	unsigned int y = ilog2(u), bit;
-	u64 m = (u64)u << (31 - y), frac = 0;
-	u64 neg_log2;
+	unsigned int pos = (n - 1) * q, i = pos / 4, frac = pos % 4;
 
-	for (bit = 16; bit-- > 0;) {
-		m = (m * m) >> 31;
-		if (m >= (1ULL << 32)) {
-			m >>= 1;
-			frac |= 1ULL << bit;
-		}
-	}
-	/* -log2(u / 2^32) = 32 - log2(u); ln 2 = 45426 / 65536. */
-	neg_log2 = ((u64)(32 - y) << 16) - frac;
-	return div64_u64(mean * neg_log2 * 45426, 1ULL << 32);
+	if (!frac)
+		return v[i];
+	return v[i] + div_u64((v[i + 1] - v[i]) * frac, 4);
 }
 
-struct live {
-	void *p;
-	unsigned long die;
-	unsigned int order;
-	size_t size;
-};
-
-/* Live objects in a binary min-heap on their time of death. */
-struct heap {
-	struct live *v;
-	unsigned int n;
-	unsigned int max;
-};
-
-static void heap_push(struct heap *h, struct live x)
+/* Inter-quartile range over median of @v[0 .. @n - 1], in thousandths. */
+static u64 rel_iqr(u64 *v, unsigned int n)
 {
-	unsigned int i = h->n++;
+	u64 med;
 
-	while (i && h->v[(i - 1) / 2].die > x.die) {
-		h->v[i] = h->v[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	h->v[i] = x;
-}
-
-static struct live heap_pop(struct heap *h)
-{
-	struct live top = h->v[0], x = h->v[--h->n];
-	unsigned int i = 0, c;
-
-	while ((c = 2 * i + 1) < h->n) {
-		if (c + 1 < h->n && h->v[c + 1].die < h->v[c].die)
-			c++;
-		if (x.die <= h->v[c].die)
-			break;
-		h->v[i] = h->v[c];
-		i = c;
-	}
-	h->v[i] = x;
-	return top;
+	if (n < 2)
+		return 0;
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	med = quartile(v, n, 2);
+	if (!med)
+		return 0;
+	return div64_u64((quartile(v, n, 3) - quartile(v, n, 1)) * 1000, med);
 }
 
 /*
- * Random orders with exponential lifetimes: record the fill level at which
- * the first order-3, 6 and 9 request failed.
+ * The widest relative inter-quartile range, in thousandths, of the empty
+ * loop and the key ratios over rounds 1 .. @n; which one in @worst (-1 for
+ * the empty loop).
  */
-static void frag_exponential(struct kbuddy_pool *pool)
+static u64 key_spread(struct bench *b, unsigned int n, int *worst)
 {
-	static const unsigned int ks[] = { 3, 6, 9 };
-	unsigned long total = kbuddy_pool_total_pages(pool), used = 0, t;
-	bool failed[ARRAY_SIZE(ks)] = { false };
-	struct heap h = { .max = 4096 };
-	struct rnd_state rnd;
-	unsigned int j;
+	u64 spread, w;
+	unsigned int k, r, m;
 
-	h.v = kvmalloc_array(h.max, sizeof(*h.v), GFP_KERNEL);
-	if (!h.v)
-		return;
-	prandom_seed_state(&rnd, 2026);
-	for (t = 0; t < 100000; t++) {
-		unsigned int order = prandom_u32_state(&rnd) % 10;
-		void *p;
-
-		while (h.n && h.v[0].die <= t) {
-			struct live x = heap_pop(&h);
-
-			kbuddy_free_pages(pool, x.p, x.order);
-			used -= 1UL << x.order;
+	for (r = 1; r <= n; r++)
+		b->scratch[r - 1] = b->empty[r];
+	spread = rel_iqr(b->scratch, n);
+	*worst = -1;
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		m = 0;
+		for (r = 1; r <= n; r++)
+			if (b->key_ps[k][1][r])
+				b->scratch[m++] = div64_u64(b->key_ps[k][0][r] * 1000000,
+							    b->key_ps[k][1][r]);
+		w = rel_iqr(b->scratch, m);
+		if (w > spread) {
+			spread = w;
+			*worst = k;
 		}
-		if (h.n == h.max)
-			continue;
-		p = kbuddy_alloc_pages(pool, order, NOWAIT);
-		for (j = 0; j < ARRAY_SIZE(ks); j++) {
-			if (order != ks[j] || p || failed[j])
-				continue;
-			failed[j] = true;
-			pr_info("kbench-frag: exponential first_fail order %u fill %lu/1000\n",
-				order, used * 1000 / total);
-		}
-		if (!p)
-			continue;
-		used += 1UL << order;
-		heap_push(&h, (struct live){ p, t + 1 + exp_sample(&rnd, 300), order, 0 });
-		if (!(t % 4096))
-			cond_resched();
 	}
-	frag_report("exponential", pool);
-	while (h.n) {
-		struct live x = heap_pop(&h);
-
-		kbuddy_free_pages(pool, x.p, x.order);
-	}
-	kvfree(h.v);
+	return spread;
 }
 
-/*
- * Random malloc sizes 8..8192 with Pareto lifetimes: peak footprint over
- * peak live bytes, and internal waste.
- */
-static void frag_pareto(struct kbuddy_pool *pool)
+/* Say what the noise rule watches and how far it may go. */
+static void noise_rule(unsigned int first, unsigned int last)
 {
-	unsigned long live_bytes = 0, peak_live = 0, peak_used = 0, t;
-	unsigned long total = kbuddy_pool_total_pages(pool);
-	struct heap h = { .max = 16384 };
-	u64 requested = 0, granted = 0;
-	struct rnd_state rnd;
+	unsigned int k;
 
-	h.v = kvmalloc_array(h.max, sizeof(*h.v), GFP_KERNEL);
-	if (!h.v)
-		return;
-	prandom_seed_state(&rnd, 1122);
-	for (t = 0; t < 100000; t++) {
-		size_t size = 8 + prandom_u32_state(&rnd) % 8185;
-		/* Pareto, alpha 1: lifetime = scale / u. */
-		unsigned long life = 20UL * 65536 / ((prandom_u32_state(&rnd) >> 16) | 1);
-		unsigned long used;
-		void *p;
-
-		while (h.n && h.v[0].die <= t) {
-			struct live x = heap_pop(&h);
-
-			kbuddy_free(pool, x.p);
-			live_bytes -= x.size;
-		}
-		if (h.n == h.max)
-			continue;
-		p = kbuddy_malloc(pool, size, NOWAIT);
-		if (!p)
-			continue;
-		requested += size;
-		granted += kbuddy_ksize(pool, p);
-		live_bytes += size;
-		heap_push(&h, (struct live){ p, t + 1 + min(life, 100000UL), 0, size });
-		peak_live = max(peak_live, live_bytes);
-		used = (total - kbuddy_pool_free_pages(pool)) << PAGE_SHIFT;
-		peak_used = max(peak_used, used);
-		if (!(t % 4096))
-			cond_resched();
-	}
-	pr_info("kbench-frag: pareto peak_footprint %lu peak_live %lu footprint_over_live %llu/1000 internal_waste %llu/1000\n",
-		peak_used, peak_live, div64_u64((u64)peak_used * 1000, max(peak_live, 1UL)),
-		div64_u64((granted - requested) * 1000, max_t(u64, granted, 1)));
-	frag_report("pareto", pool);
-	while (h.n) {
-		struct live x = heap_pop(&h);
-
-		kbuddy_free(pool, x.p);
-	}
-	kvfree(h.v);
-}
-
-static void frag_run(void)
-{
-	struct kbuddy_pool *pool = kbuddy_pool_create("kbench-frag", 11);
-	unsigned long meta;
-	void *mem = NULL;
-	unsigned int i;
-
-	if (IS_ERR(pool))
-		return;
-	mem = vmalloc(SZ_16M);
-	if (!mem || kbuddy_pool_add_mem(pool, mem, (phys_addr_t)SZ_4G, SZ_16M))
-		goto out;
-	/* Metadata: page descriptors and bitmaps, per region byte. */
-	meta = pool->regions[0].nr_pages * sizeof(struct kbuddy_page);
-	for (i = 0; i + 1 < pool->max_order; i++)
-		meta += BITS_TO_LONGS(pool->regions[0].nr_pages >> (i + 1)) * sizeof(long);
-	pr_info("kbench-frag: metadata %lu bytes for %u bytes: %lu/1000000\n",
-		meta, SZ_16M, meta * 1000000 / SZ_16M);
-	frag_alternate(pool);
-	frag_exponential(pool);
-	frag_pareto(pool);
-	for (i = 0; i < KBUDDY_NR_KMALLOC; i++)
-		kbuddy_cache_shrink(pool->kmalloc[i]);
-	kbuddy_pool_drain(pool);
-	pr_info("kbench-frag: validate %s\n", kbuddy_pool_validate(pool) ? "FAILED" : "ok");
-out:
-	kbuddy_pool_destroy(pool);
-	vfree(mem);
+	pr_info("kbench-noise: rule rounds %u..%u max_seconds %u key_rel_iqr %u%%\n",
+		first, last, max_seconds, noise);
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		pr_info("kbench-noise: key %s %s %s\n", keys[k].pattern,
+			keys[k].op, keys[k].base);
 }
 
 /* ==== Setup ============================================================== */
@@ -776,19 +664,49 @@ static DECLARE_COMPLETION(bench_done);
 
 static int bench_fn(void *data)
 {
+	unsigned int first = clamp(rounds, 1U, ROUNDS_CAP);
+	unsigned int last = clamp(max_rounds, first, ROUNDS_CAP);
 	struct bench *b = data;
+	const char *why;
 	unsigned int r;
+	u64 start, spread;
+	int worst;
 
+	noise_rule(first, last);
 	/* Warm-up, untimed: fills caches and per-CPU lists of every backend. */
 	b->round = 0;
 	one_round(b);
-	for (r = 1; r <= rounds; r++) {
+	start = ktime_get_ns();
+	for (r = 1; ; r++) {
 		b->round = r;
 		one_round(b);
 		smp_round(b);
+		if (r < first)
+			continue;
+		spread = key_spread(b, r, &worst);
+		if (worst < 0)
+			pr_info("kbench-noise: %u widest %llu/1000 empty loop\n",
+				r, spread);
+		else
+			pr_info("kbench-noise: %u widest %llu/1000 %s %s/%s\n", r,
+				spread, keys[worst].pattern, keys[worst].op,
+				keys[worst].base);
+		if (spread <= noise * 10ULL) {
+			why = "quiet";
+			break;
+		}
+		if (r >= last) {
+			why = "max_rounds";
+			break;
+		}
+		if (ktime_get_ns() - start >= max_seconds * NSEC_PER_SEC) {
+			why = "max_seconds";
+			break;
+		}
 	}
+	pr_info("kbench-noise: rounds %u stop %s\n", r, why);
 	if (frag)
-		frag_run();
+		kbuddy_bench_frag();
 	pr_info("kbench: done failures %lu validate %s\n", b->failures,
 		kbuddy_pool_validate(b->kpool) ? "FAILED" : "ok");
 	complete(&bench_done);

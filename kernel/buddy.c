@@ -1175,3 +1175,100 @@ struct kbuddy_slab *kbuddy_page_slab(struct kbuddy_pool *pool, const void *addr)
 	return kbuddy_tag_is_slab(tag) ? (struct kbuddy_slab *)tag : NULL;
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_page_slab, KBUDDY_INTERNAL);
+
+/* ==== Information ======================================================== */
+
+/**
+ * kbuddy_region_free_counts() - free blocks per order of one region
+ * @pool: the pool
+ * @i: the region's index, from 0
+ * @nr_free: where to store nr_free of each order; KBUDDY_MAX_ORDER_LIMIT
+ *	entries, of which the first max_order are written
+ *
+ * One consistent snapshot of the region's free areas, as buddyinfo and the
+ * extfrag files show them. Blocks cached per CPU are not counted: drain the
+ * pool first for a figure that counts every free page.
+ *
+ * Context: Any context; takes the pool's lock for a time that grows with
+ * max_order only.
+ * Return: the pool's max_order (the entries written), or 0 if the pool has
+ * no region @i.
+ */
+unsigned int kbuddy_region_free_counts(struct kbuddy_pool *pool,
+				       unsigned int i, unsigned long *nr_free)
+{
+	unsigned int order, orders = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	if (i < pool->nr_regions) {
+		orders = pool->max_order;
+		for (order = 0; order < orders; order++)
+			nr_free[order] = pool->regions[i].free_area[order].nr_free;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return orders;
+}
+
+/**
+ * kbuddy_pool_free_counts() - free blocks per order of a whole pool
+ * @pool: the pool
+ * @nr_free: where to store nr_free of each order, summed over the regions;
+ *	KBUDDY_MAX_ORDER_LIMIT entries, of which the first max_order are
+ *	written
+ *
+ * One consistent snapshot of all the pool's free areas. Blocks cached per
+ * CPU are not counted: call kbuddy_pool_drain() first for a figure that
+ * counts every free page.
+ *
+ * Context: Any context; takes the pool's lock for a time that grows with
+ * the number of regions and max_order (at most KBUDDY_MAX_REGIONS times
+ * KBUDDY_MAX_ORDER_LIMIT reads), not with their size.
+ * Return: the pool's max_order, the number of entries written.
+ */
+unsigned int kbuddy_pool_free_counts(struct kbuddy_pool *pool,
+				     unsigned long *nr_free)
+{
+	unsigned int i, order, orders = pool->max_order;
+	unsigned long flags;
+
+	memset(nr_free, 0, orders * sizeof(*nr_free));
+	spin_lock_irqsave(&pool->lock, flags);
+	for (i = 0; i < pool->nr_regions; i++)
+		for (order = 0; order < orders; order++)
+			nr_free[order] += pool->regions[i].free_area[order].nr_free;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return orders;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_pool_free_counts, KBUDDY_INTERNAL);
+
+/**
+ * kbuddy_pool_metadata_bytes() - memory kbuddy keeps about a pool's pages
+ * @pool: the pool
+ *
+ * The page descriptors and the buddy-pair bitmaps of every region, all of
+ * it outside the managed memory: what grows with the memory managed. The
+ * per-order list heads (a few hundred bytes a region) are left out.
+ *
+ * Context: Any context. Regions are read without the pool's lock: what is
+ * counted is fixed once a region is published.
+ * Return: the bytes of page descriptors and bitmaps.
+ */
+unsigned long kbuddy_pool_metadata_bytes(struct kbuddy_pool *pool)
+{
+	/* Pairs with the release in pool_add_region(). */
+	unsigned int i, order, nr = smp_load_acquire(&pool->nr_regions);
+	unsigned long bytes = 0;
+
+	for (i = 0; i < nr; i++) {
+		const struct kbuddy_region *r = &pool->regions[i];
+
+		bytes += r->nr_pages * sizeof(*r->pages);
+		/* The top order has no map: its blocks never merge. */
+		for (order = 0; order + 1 < pool->max_order; order++)
+			bytes += BITS_TO_LONGS(map_bits(r, order)) *
+				 sizeof(unsigned long);
+	}
+	return bytes;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_pool_metadata_bytes, KBUDDY_INTERNAL);

@@ -62,31 +62,15 @@ struct kbuddy_dbg_pool {
 
 /* ==== Read-only files ==================================================== */
 
-/* Copy region @i's nr_free per order; false past the last region. */
-static bool region_nr_free(struct kbuddy_pool *pool, unsigned int i,
-			   unsigned long *nr_free)
-{
-	unsigned long flags;
-	unsigned int order;
-	bool ok;
-
-	spin_lock_irqsave(&pool->lock, flags);
-	ok = i < pool->nr_regions;
-	for (order = 0; ok && order < pool->max_order; order++)
-		nr_free[order] = pool->regions[i].free_area[order].nr_free;
-	spin_unlock_irqrestore(&pool->lock, flags);
-	return ok;
-}
-
 static int buddyinfo_show(struct seq_file *m, void *v)
 {
 	struct kbuddy_pool *pool = m->private;
 	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
-	unsigned int i, order;
+	unsigned int i, order, orders;
 
-	for (i = 0; region_nr_free(pool, i, nr_free); i++) {
+	for (i = 0; (orders = kbuddy_region_free_counts(pool, i, nr_free)); i++) {
 		seq_printf(m, "Pool %s, region %2u ", pool->name, i);
-		for (order = 0; order < pool->max_order; order++)
+		for (order = 0; order < orders; order++)
 			seq_printf(m, "%6lu ", nr_free[order]);
 		seq_putc(m, '\n');
 	}
@@ -94,34 +78,48 @@ static int buddyinfo_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(buddyinfo);
 
-/* The slab counters of every cache of @pool, summed. */
-static int slab_stats_show(struct seq_file *m, struct kbuddy_pool *pool)
+/* The slab counters of every cache of a pool, summed. */
+struct slab_sum {
+	unsigned long caches;
+	struct kbuddy_cache_info info;
+};
+
+static int slab_sum_add(const struct kbuddy_cache *c,
+			const struct kbuddy_cache_info *info, void *arg)
 {
-	struct kbuddy_cache_info *info, *sum;
-	struct kbuddy_cache *c;
-	unsigned long caches = 0;
+	struct slab_sum *ss = arg;
+	struct kbuddy_cache_info *sum = &ss->info;
 	unsigned int i;
 
-	info = kcalloc(2, sizeof(*info), GFP_KERNEL);
-	if (!info)
-		return -ENOMEM;
-	sum = &info[1];
-	mutex_lock(&pool->caches_lock);
-	list_for_each_entry(c, &pool->caches, node) {
-		kbuddy_cache_info(c, info);
-		sum->active_objs += info->active_objs;
-		sum->num_objs += info->num_objs;
-		sum->num_slabs += info->num_slabs;
-		sum->cached_objs += info->cached_objs;
-		for (i = 0; i < KBUDDY_NR_CACHE_COUNTERS; i++)
-			sum->count[i] += info->count[i];
-		for (i = 0; i < KBUDDY_NR_CPU_COUNTERS; i++)
-			sum->cpu_count[i] += info->cpu_count[i];
-		caches++;
-	}
-	mutex_unlock(&pool->caches_lock);
+	sum->active_objs += info->active_objs;
+	sum->num_objs += info->num_objs;
+	sum->num_slabs += info->num_slabs;
+	sum->cached_objs += info->cached_objs;
+	for (i = 0; i < KBUDDY_NR_CACHE_COUNTERS; i++)
+		sum->count[i] += info->count[i];
+	for (i = 0; i < KBUDDY_NR_CPU_COUNTERS; i++)
+		sum->cpu_count[i] += info->cpu_count[i];
+	ss->caches++;
+	return 0;
+}
 
-	seq_printf(m, "slab_caches %lu\n", caches);
+static int slab_stats_show(struct seq_file *m, struct kbuddy_pool *pool)
+{
+	struct kbuddy_cache_info *sum;
+	struct slab_sum *ss;
+	unsigned int i;
+	int err;
+
+	ss = kzalloc(sizeof(*ss), GFP_KERNEL);
+	if (!ss)
+		return -ENOMEM;
+	err = kbuddy_visit_caches(pool, slab_sum_add, ss);
+	if (err) {
+		kfree(ss);
+		return err;
+	}
+	sum = &ss->info;
+	seq_printf(m, "slab_caches %lu\n", ss->caches);
 	seq_printf(m, "slab_slabs %lu\n", sum->num_slabs);
 	seq_printf(m, "slab_objects %lu\n", sum->num_objs);
 	seq_printf(m, "slab_objects_active %lu\n", sum->active_objs);
@@ -132,52 +130,44 @@ static int slab_stats_show(struct seq_file *m, struct kbuddy_pool *pool)
 	for (i = 0; i < KBUDDY_NR_CACHE_COUNTERS; i++)
 		seq_printf(m, "slab_%s %lu\n", kbuddy_cache_counter_names[i],
 			   sum->count[i]);
-	kfree(info);
+	kfree(ss);
 	return 0;
 }
 
 static int stats_show(struct seq_file *m, void *v)
 {
-	unsigned long pcp_alloc[KBUDDY_PCP_ORDERS] = { 0 };
-	unsigned long pcp_free[KBUDDY_PCP_ORDERS] = { 0 };
-	unsigned long pcp_events[KBUDDY_NR_PCP_COUNTERS] = { 0 };
 	struct kbuddy_pool *pool = m->private;
-	unsigned long nr_pages, nr_free, pcp_pages = 0;
-	struct kbuddy_stats *st;
+	struct kbuddy_pool_stats *ps;
 	unsigned int order, i;
 
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
-	if (!st)
+	ps = kmalloc(sizeof(*ps), GFP_KERNEL);
+	if (!ps)
 		return -ENOMEM;
-	kbuddy_stats_snapshot(pool, st, &nr_pages, &nr_free);
+	kbuddy_pool_stats(pool, ps);
 
-	seq_printf(m, "max_order %u\n", pool->max_order);
-	seq_printf(m, "regions %u\n", READ_ONCE(pool->nr_regions));
-	seq_printf(m, "pages_total %lu\n", nr_pages);
-	seq_printf(m, "pages_free %lu\n", nr_free);
-	kbuddy_pcp_stats(pool, pcp_alloc, pcp_free, pcp_events, &pcp_pages);
-	/*
-	 * The caches are read after the pool, without its lock: a refill in
-	 * between moves pages from free to cached. Clamp rather than wrap.
-	 */
-	pcp_pages = min(pcp_pages, nr_pages - nr_free);
-	seq_printf(m, "pages_used %lu\n", nr_pages - nr_free - pcp_pages);
-	seq_printf(m, "pages_pcp %lu\n", pcp_pages);
-	for (order = 0; order < pool->max_order; order++)
-		seq_printf(m, "alloc_order_%u %lu\n", order, st->alloc[order] +
-			   (order < KBUDDY_PCP_ORDERS ? pcp_alloc[order] : 0));
-	for (order = 0; order < pool->max_order; order++)
-		seq_printf(m, "free_order_%u %lu\n", order, st->free[order] +
-			   (order < KBUDDY_PCP_ORDERS ? pcp_free[order] : 0));
-	for (order = 0; order < pool->max_order; order++)
-		seq_printf(m, "fail_order_%u %lu\n", order, st->fail[order]);
+	seq_printf(m, "max_order %u\n", ps->max_order);
+	seq_printf(m, "regions %u\n", ps->nr_regions);
+	seq_printf(m, "pages_total %lu\n", ps->nr_pages);
+	seq_printf(m, "pages_free %lu\n", ps->nr_free);
+	seq_printf(m, "pages_used %lu\n",
+		   ps->nr_pages - ps->nr_free - ps->pcp_pages);
+	seq_printf(m, "pages_pcp %lu\n", ps->pcp_pages);
+	for (order = 0; order < ps->max_order; order++)
+		seq_printf(m, "alloc_order_%u %lu\n", order,
+			   ps->stats.alloc[order]);
+	for (order = 0; order < ps->max_order; order++)
+		seq_printf(m, "free_order_%u %lu\n", order,
+			   ps->stats.free[order]);
+	for (order = 0; order < ps->max_order; order++)
+		seq_printf(m, "fail_order_%u %lu\n", order,
+			   ps->stats.fail[order]);
 	for (i = 0; i < KBUDDY_NR_COUNTERS; i++)
 		seq_printf(m, "%s %lu\n", kbuddy_counter_names[i],
-			   st->counter[i]);
+			   ps->stats.counter[i]);
 	for (i = 0; i < KBUDDY_NR_PCP_COUNTERS; i++)
 		seq_printf(m, "%s %lu\n", kbuddy_pcp_counter_names[i],
-			   pcp_events[i]);
-	kfree(st);
+			   ps->pcp_events[i]);
+	kfree(ps);
 	return slab_stats_show(m, pool);
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -192,21 +182,21 @@ static int extfrag_show(struct seq_file *m, bool unusable)
 {
 	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
 	struct kbuddy_pool *pool = m->private;
-	unsigned int i, order, o;
+	unsigned int i, order, o, orders;
 
-	for (i = 0; region_nr_free(pool, i, nr_free); i++) {
+	for (i = 0; (orders = kbuddy_region_free_counts(pool, i, nr_free)); i++) {
 		unsigned long free_pages = 0, blocks = 0;
 
-		for (order = 0; order < pool->max_order; order++) {
+		for (order = 0; order < orders; order++) {
 			free_pages += nr_free[order] << order;
 			blocks += nr_free[order];
 		}
 		seq_printf(m, "Pool %s, region %2u ", pool->name, i);
-		for (order = 0; order < pool->max_order; order++) {
+		for (order = 0; order < orders; order++) {
 			unsigned long suitable = 0;
 			long index;
 
-			for (o = order; o < pool->max_order; o++)
+			for (o = order; o < orders; o++)
 				suitable += nr_free[o] << (o - order);
 			if (unusable) {
 				u64 unusable_pages = free_pages - (suitable << order);
@@ -245,35 +235,29 @@ static int extfrag_index_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(extfrag_index);
 
+static int slabinfo_row(const struct kbuddy_cache *c,
+			const struct kbuddy_cache_info *info, void *arg)
+{
+	struct seq_file *m = arg;
+
+	seq_printf(m, "%-17s %6lu %6lu %6u %4u %4u", c->name,
+		   info->active_objs, info->num_objs, c->size,
+		   c->objects, 1U << c->order);
+	seq_printf(m, " : tunables %4u %4u %4u", c->mag_size,
+		   c->mag_size / 2, c->depot_max);
+	seq_printf(m, " : slabdata %6lu %6lu %6lu\n",
+		   info->active_slabs, info->num_slabs, info->cached_objs);
+	return 0;
+}
+
 static int slabinfo_show(struct seq_file *m, void *v)
 {
-	struct kbuddy_pool *pool = m->private;
-	struct kbuddy_cache_info *info;
-	struct kbuddy_cache *c;
-
-	info = kmalloc(sizeof(*info), GFP_KERNEL);
-	if (!info)
-		return -ENOMEM;
 	/* The layout of /proc/slabinfo, version 2.1 (mm/slab_common.c). */
 	seq_puts(m, "slabinfo - version: 2.1\n");
 	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>");
 	seq_puts(m, " : tunables <limit> <batchcount> <sharedfactor>");
 	seq_puts(m, " : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
-	mutex_lock(&pool->caches_lock);
-	list_for_each_entry(c, &pool->caches, node) {
-		kbuddy_cache_info(c, info);
-		seq_printf(m, "%-17s %6lu %6lu %6u %4u %4u", c->name,
-			   info->active_objs, info->num_objs, c->size,
-			   c->objects, 1U << c->order);
-		seq_printf(m, " : tunables %4u %4u %4u", c->mag_size,
-			   c->mag_size / 2, c->depot_max);
-		seq_printf(m, " : slabdata %6lu %6lu %6lu\n",
-			   info->active_slabs, info->num_slabs,
-			   info->cached_objs);
-	}
-	mutex_unlock(&pool->caches_lock);
-	kfree(info);
-	return 0;
+	return kbuddy_visit_caches(m->private, slabinfo_row, m);
 }
 DEFINE_SHOW_ATTRIBUTE(slabinfo);
 
@@ -475,7 +459,6 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 	struct kbuddy_dbg_pool *dp =
 		((struct seq_file *)file->private_data)->private;
 	struct blocks_req req;
-	unsigned int i;
 	char *buf;
 	int err;
 
@@ -520,9 +503,7 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 		kbuddy_pool_drain(dp->pool);
 		break;
 	case BLOCKS_SHRINK:
-		/* The size classes live as long as the pool: no list lock. */
-		for (i = 0; i < KBUDDY_NR_KMALLOC; i++)
-			kbuddy_cache_shrink(dp->pool->kmalloc[i]);
+		kbuddy_kmalloc_shrink(dp->pool);
 		break;
 	}
 	mutex_unlock(&dp->lock);

@@ -17,6 +17,7 @@
 #include <linux/types.h>
 
 #include "kbuddy.h"
+#include "kbuddy_bench.h"
 
 struct dentry;
 struct page;
@@ -312,6 +313,28 @@ struct kbuddy_stats {
 };
 
 /**
+ * struct kbuddy_pool_stats - a pool's page counters, CPUs' caches merged in
+ * @max_order: the pool's max_order
+ * @nr_regions: regions in the pool
+ * @nr_pages: pages in all regions
+ * @nr_free: free pages in the free lists
+ * @pcp_pages: free pages held in CPUs' caches, at most the pages not in the
+ *	free lists
+ * @stats: the pool's counters, with the allocations and frees the CPUs'
+ *	caches served added to their orders
+ * @pcp_events: the enum kbuddy_pcp_counter counters, summed over the CPUs
+ */
+struct kbuddy_pool_stats {
+	unsigned int max_order;
+	unsigned int nr_regions;
+	unsigned long nr_pages;
+	unsigned long nr_free;
+	unsigned long pcp_pages;
+	struct kbuddy_stats stats;
+	unsigned long pcp_events[KBUDDY_NR_PCP_COUNTERS];
+};
+
+/**
  * struct kbuddy_pool - a buddy allocator over one or more regions
  * @lock: protects @nr_pages, @nr_free, @seq, @stats, the free areas, nr_free
  *	and descriptors' order and state of every region, and the growth of
@@ -604,6 +627,8 @@ void *kbuddy_alloc_reclaim(struct kbuddy_pool *pool, unsigned int order,
 			   gfp_t gfp, unsigned long tag);
 void kbuddy_stats_snapshot(struct kbuddy_pool *pool, struct kbuddy_stats *st,
 			   unsigned long *nr_pages, unsigned long *nr_free);
+unsigned int kbuddy_region_free_counts(struct kbuddy_pool *pool,
+				       unsigned int i, unsigned long *nr_free);
 
 /* debugfs.c */
 int kbuddy_debugfs_init(void);
@@ -625,6 +650,7 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 void kbuddy_pcp_stats(struct kbuddy_pool *pool, unsigned long *alloc,
 		      unsigned long *free, unsigned long *events,
 		      unsigned long *held_pages);
+void kbuddy_pool_stats(struct kbuddy_pool *pool, struct kbuddy_pool_stats *ps);
 
 /*
  * The region holding @addr, or NULL. Regions are published whole before
@@ -684,6 +710,11 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 					       unsigned int align,
 					       unsigned long flags,
 					       void (*ctor)(void *obj));
+int kbuddy_visit_caches(struct kbuddy_pool *pool,
+			int (*fn)(const struct kbuddy_cache *c,
+				  const struct kbuddy_cache_info *info,
+				  void *arg),
+			void *arg);
 
 /* kmalloc.c */
 int kbuddy_kmalloc_init(struct kbuddy_pool *pool);

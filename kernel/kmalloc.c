@@ -368,3 +368,25 @@ void *kbuddy_reallocarray(struct kbuddy_pool *pool, void *ptr, size_t n,
 	return kbuddy_realloc(pool, ptr, bytes, gfp);
 }
 EXPORT_SYMBOL_GPL(kbuddy_reallocarray);
+
+/**
+ * kbuddy_kmalloc_shrink() - give the size classes' empty slabs back
+ * @pool: the pool
+ *
+ * kbuddy_cache_shrink() on every size class of the malloc family, so that
+ * the pages of objects freed through kbuddy_free() return to the free lists.
+ *
+ * Context: Process context; may sleep.
+ * Return: the number of slabs freed.
+ */
+unsigned long kbuddy_kmalloc_shrink(struct kbuddy_pool *pool)
+{
+	unsigned long slabs = 0;
+	unsigned int i;
+
+	/* The size classes live as long as the pool: no list lock. */
+	for (i = 0; i < KBUDDY_NR_KMALLOC; i++)
+		slabs += kbuddy_cache_shrink(pool->kmalloc[i]);
+	return slabs;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_kmalloc_shrink, KBUDDY_INTERNAL);

@@ -572,3 +572,40 @@ void kbuddy_pool_drain(struct kbuddy_pool *pool)
 	kbuddy_pcp_drain(pool);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_drain);
+
+/* ==== Information ======================================================== */
+
+/**
+ * kbuddy_pool_stats() - a pool's page counters with its CPUs' caches merged
+ * @pool: the pool
+ * @ps: filled in
+ *
+ * The page allocator's counters (kbuddy_stats_snapshot()) with the
+ * allocations and frees the per-CPU caches served added to their orders,
+ * as one figure per order whichever layer served it, and the caches' own
+ * events and pages.
+ *
+ * Context: Any context; takes the pool's lock once, and reads other CPUs'
+ * counters without stopping them.
+ */
+void kbuddy_pool_stats(struct kbuddy_pool *pool, struct kbuddy_pool_stats *ps)
+{
+	unsigned long alloc[KBUDDY_PCP_ORDERS] = { 0 };
+	unsigned long freed[KBUDDY_PCP_ORDERS] = { 0 };
+	unsigned int order;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->max_order = pool->max_order;
+	ps->nr_regions = READ_ONCE(pool->nr_regions);
+	kbuddy_stats_snapshot(pool, &ps->stats, &ps->nr_pages, &ps->nr_free);
+	kbuddy_pcp_stats(pool, alloc, freed, ps->pcp_events, &ps->pcp_pages);
+	/*
+	 * The caches are read after the pool, without its lock: a refill in
+	 * between moves pages from free to cached. Clamp rather than wrap.
+	 */
+	ps->pcp_pages = min(ps->pcp_pages, ps->nr_pages - ps->nr_free);
+	for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
+		ps->stats.alloc[order] += alloc[order];
+		ps->stats.free[order] += freed[order];
+	}
+}

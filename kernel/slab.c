@@ -1520,3 +1520,45 @@ long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
 	bitmap_free(seen);
 	return problems;
 }
+
+/**
+ * kbuddy_visit_caches() - call a function on every cache of a pool
+ * @pool: the pool
+ * @fn: called once per cache, oldest first (the size classes first), with
+ *	the cache and its kbuddy_cache_info(); a non-zero return stops the walk
+ * @arg: passed to @fn
+ *
+ * For readers such as slabinfo, which must not walk the pool's list of
+ * caches themselves. @fn runs with the pool's caches_lock held: it may
+ * sleep and read the cache's fields that never change after creation, but
+ * must not create or destroy a cache of @pool.
+ *
+ * Context: Process context; may sleep. Takes the pool's caches_lock, and
+ * each cache's lock in turn while its counts are read.
+ * Return: 0 once every cache was seen, the first non-zero value @fn
+ * returned, or -ENOMEM.
+ */
+int kbuddy_visit_caches(struct kbuddy_pool *pool,
+			int (*fn)(const struct kbuddy_cache *c,
+				  const struct kbuddy_cache_info *info,
+				  void *arg),
+			void *arg)
+{
+	struct kbuddy_cache_info *info;
+	struct kbuddy_cache *c;
+	int ret = 0;
+
+	info = kmalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	mutex_lock(&pool->caches_lock);
+	list_for_each_entry(c, &pool->caches, node) {
+		kbuddy_cache_info(c, info);
+		ret = fn(c, info, arg);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&pool->caches_lock);
+	kfree(info);
+	return ret;
+}

@@ -1,12 +1,20 @@
 #!/usr/bin/env python3
 """Turn kbuddy_bench's console output into a table, ratio lines and CSV.
 
-usage: report.py OUTDIR CONSOLE.log [CONSOLE.log ...]
+usage: report.py [--noise PCT] [--line-noise PCT] OUTDIR CONSOLE.log [...]
 
 A ratio is kbuddy's time per operation over the baseline's, per round (the
 two measured in the same round of the same run), then the median and the
 inter-quartile range over the rounds. Lower is better.
+
+Every line also gives its relative inter-quartile range (IQR over median)
+and ends in NOISY when that exceeds --line-noise percent, or --noise percent
+for the key series (the empty loop and the key ratios the module names in
+its "kbench-noise: key" lines). The last line is the verdict, also written
+to OUTDIR/verdict: trustworthy when, in every run, every key series is
+within --noise and at most NOISY_SHARE of the lines are NOISY.
 """
+import argparse
 import csv
 import os
 import re
@@ -29,6 +37,9 @@ COMPARISONS = [
     (r"fill50-\d+", "kbuddy_cache", "gen_pool_objs"),
 ]
 
+# At most this share of a run's lines may be NOISY in a trustworthy run.
+NOISY_SHARE = 0.10
+
 
 def fmt(x):
     """Two decimals, more for ratios far below 1 (gen_pool's)."""
@@ -36,15 +47,46 @@ def fmt(x):
 
 
 def quartiles(xs):
+    """Inclusive quartiles, as kbuddy_bench's noise rule computes them."""
     xs = sorted(xs)
-    if len(xs) < 4:
-        return xs[0], statistics.median(xs), xs[-1]
+    if len(xs) < 2:
+        return xs[0], xs[0], xs[0]
     q = statistics.quantiles(xs, n=4, method="inclusive")
     return q[0], q[1], q[2]
 
 
+def rel_iqr(lo, med, hi):
+    return (hi - lo) / med if med else 0.0
+
+
+class Noise:
+    """The lines of one run and how noisy each is."""
+
+    def __init__(self, label, key_limit, line_limit):
+        self.label, self.key_limit, self.line_limit = label, key_limit, line_limit
+        self.lines = 0
+        self.noisy = 0
+        self.keys = []  # (name, relative IQR)
+
+    def line(self, text, xs, key=False):
+        """Print TEXT with the median and IQR of XS; mark it if noisy."""
+        lo, med, hi = quartiles(xs)
+        rel = rel_iqr(lo, med, hi)
+        limit = self.key_limit if key else self.line_limit
+        self.lines += 1
+        mark = ""
+        if rel > limit:
+            self.noisy += 1
+            mark = " NOISY"
+        if key:
+            self.keys.append((text, rel))
+        print(f"{text}: median {fmt(med)} iqr {fmt(lo)}-{fmt(hi)} "
+              f"({100 * rel:.0f}%{', key' if key else ''}) [{self.label}]{mark}")
+
+
 def parse(path):
     env, data, smp, frag, other = {}, {}, {}, [], []
+    noise = {"keys": [], "empty": [], "rounds": None, "stop": None, "rule": None}
     for line in open(path, errors="replace"):
         line = line.rstrip("\n")
         # The module's pr_fmt prefix.
@@ -52,6 +94,23 @@ def parse(path):
         m = re.match(r"KBENCH-ENV (\w+) (.*)", line)
         if m:
             env[m.group(1)] = m.group(2)
+            continue
+        m = re.match(r"kbench-noise: key (\S+) (\w+) (\w+)$", line)
+        if m:
+            noise["keys"].append(m.groups())
+            continue
+        m = re.match(r"kbench-noise: rounds (\d+) stop (\w+)$", line)
+        if m:
+            noise["rounds"], noise["stop"] = int(m.group(1)), m.group(2)
+            continue
+        m = re.match(r"kbench-noise: rule (.*)$", line)
+        if m:
+            noise["rule"] = m.group(1)
+            continue
+        m = re.match(r"kbench: (\d+) empty loop (\d+)$", line)
+        if m:
+            if int(m.group(1)) > 0:
+                noise["empty"].append(int(m.group(2)))
             continue
         m = re.match(r"kbench: (\d+) (smp-\w+) (\w+) (\d+) (\d+)$", line)
         if m:
@@ -70,25 +129,40 @@ def parse(path):
             frag.append(line[len("kbench-frag: "):])
         elif line.startswith("kbench: done") or line.startswith("KBENCH-VALIDATE"):
             other.append(line)
-    return env, data, smp, frag, other
+    return env, data, smp, frag, other, noise
 
 
 def main():
-    outdir, logs = sys.argv[1], sys.argv[2:]
+    ap = argparse.ArgumentParser(description="kbuddy_bench's console output as ratios")
+    ap.add_argument("--noise", type=float, default=15,
+                    help="key series: relative IQR limit, percent (default 15)")
+    ap.add_argument("--line-noise", type=float, default=25,
+                    help="other lines: relative IQR limit, percent (default 25)")
+    ap.add_argument("outdir")
+    ap.add_argument("logs", nargs="+")
+    args = ap.parse_args()
+    outdir, logs = args.outdir, args.logs
     rows = []
+    verdicts = []
     for log in logs:
-        env, data, smp, frag, other = parse(log)
+        env, data, smp, frag, other, noise = parse(log)
         label = "init_on_alloc=0" if "init_on_alloc=0" in env.get("cmdline", "") else "init_on_alloc=1"
+        nz = Noise(label, args.noise / 100, args.line_noise / 100)
+        keys = set(noise["keys"])
         print(f"== run {label}")
         for k in ("kernel", "cmdline", "cpu", "cpus"):
             print(f"   {k}: {env.get(k, '?')}")
         print("   accel: TCG (QEMU software emulation)")
-        print(f"   {'pattern':<20} {'op':<16} {'median ns/op':>12}")
+        print(f"   noise rule: {noise['rule'] or '?'}; "
+              f"{noise['rounds'] or '?'} rounds, stopped: {noise['stop'] or '?'}")
+        print(f"   {'pattern':<20} {'op':<16} {'median ns/op':>12} {'iqr/median':>10}")
         for (pattern, op), by_round in sorted(data.items()):
-            med = statistics.median(by_round.values()) / 1000
-            print(f"   {pattern:<20} {op:<16} {med:>12.1f}")
+            lo, med, hi = quartiles(list(by_round.values()))
+            print(f"   {pattern:<20} {op:<16} {med / 1000:>12.1f} {100 * rel_iqr(lo, med, hi):>9.0f}%")
             for r, ps in sorted(by_round.items()):
                 rows.append([label, pattern, op, r, ps / 1000])
+        if noise["empty"]:
+            nz.line("empty loop ns/op", [ps / 1000 for ps in noise["empty"]], key=True)
         for regex, kb, base in COMPARISONS:
             patterns = sorted({p for (p, o) in data if re.fullmatch(regex, p) and o == kb},
                               key=lambda p: [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", p)])
@@ -97,31 +171,66 @@ def main():
                 ratios = [a[r] / b[r] for r in a if r in b and b[r] > 0]
                 if not ratios:
                     continue
-                lo, med, hi = quartiles(ratios)
-                print(f"ratio {p} {kb} vs {base}: median {fmt(med)} iqr {fmt(lo)}-{fmt(hi)} [{label}]")
+                nz.line(f"ratio {p} {kb} vs {base}", ratios, key=(p, kb, base) in keys)
         for (kind, op), pairs in sorted(smp.items()):
             if kind == "smp-own":
                 # Throughput on 2 CPUs over 1: 2 * t1 / t2.
                 xs = [2 * one / two for one, two in pairs if two]
-                lo, med, hi = quartiles(xs)
-                print(f"smp {op} 2-cpu/1-cpu throughput (own objects): median {fmt(med)} iqr {fmt(lo)}-{fmt(hi)} [{label}]")
+                if xs:
+                    nz.line(f"smp {op} 2-cpu/1-cpu throughput (own objects)", xs)
             else:
                 # Remote free: time per object with a producer and a consumer
                 # over a local alloc+free pair.
                 xs = [two / one for one, two in pairs if one]
-                lo, med, hi = quartiles(xs)
-                print(f"smp {op} remote-free/local time: median {fmt(med)} iqr {fmt(lo)}-{fmt(hi)} [{label}]")
+                if xs:
+                    nz.line(f"smp {op} remote-free/local time", xs)
         for line in frag:
             if " nr_free " not in line:
                 print(f"frag {line} [{label}]")
         for line in other:
             print(f"   {line}")
+        verdicts.append(judge(nz, noise, args.noise))
     path = os.path.join(outdir, "bench.csv")
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["run", "pattern", "op", "round", "ns_per_op"])
         w.writerows(rows)
     print(f"bench: CSV in {path}")
+    verdict = summary(verdicts)
+    print(verdict)
+    with open(os.path.join(outdir, "verdict"), "w") as f:
+        f.write(verdict + "\n")
+
+
+def judge(nz, noise, limit_pct):
+    """One run: (label, rounds, widest key series, problems)."""
+    problems = []
+    widest = max(nz.keys, key=lambda k: k[1], default=("no key series", 0.0))
+    over = [k for k in nz.keys if k[1] > nz.key_limit]
+    if not nz.keys:
+        problems.append("no key series measured")
+    if over:
+        problems.append(f"{len(over)} of {len(nz.keys)} key series over {limit_pct:g}% "
+                        f"(widest: {widest[0]} {100 * widest[1]:.0f}%)")
+    if nz.lines and nz.noisy > NOISY_SHARE * nz.lines:
+        problems.append(f"{nz.noisy} of {nz.lines} lines NOISY")
+    if noise["stop"] and noise["stop"] != "quiet":
+        problems.append(f"gave up adding rounds at {noise['stop']} ({noise['rounds']} rounds)")
+    print(f"noise [{nz.label}]: {noise['rounds'] or '?'} rounds, widest key series "
+          f"{widest[0]} {100 * widest[1]:.0f}%, {nz.noisy} of {nz.lines} lines NOISY")
+    return nz.label, noise["rounds"] or 0, widest, problems
+
+
+def summary(verdicts):
+    """The one line that says whether the numbers above mean something."""
+    rounds = "+".join(str(r) for _, r, _, _ in verdicts)
+    widest = max((w[1] for _, _, w, _ in verdicts), default=0.0)
+    bad = [f"{label}: {'; '.join(p)}" for label, _, _, p in verdicts if p]
+    if not verdicts:
+        return "bench: NOT trustworthy: no run to judge"
+    if bad:
+        return "bench: NOT trustworthy: " + "; ".join(bad)
+    return f"bench: trustworthy ({rounds} rounds, max relative IQR of key series {100 * widest:.0f}%)"
 
 
 if __name__ == "__main__":

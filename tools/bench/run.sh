@@ -8,6 +8,15 @@
 # instruction counts (callgrind).
 #
 #   BENCH_ROUNDS=7 BENCH_OPS=8192   passed to kbuddy_bench.ko
+#   BENCH_MAX_ROUNDS=25 BENCH_MAX_SECONDS=600 BENCH_NOISE=15
+#       the noise rule (Documentation/performance.rst): past BENCH_ROUNDS,
+#       the module adds rounds while the empty loop or a key ratio has a
+#       relative inter-quartile range above BENCH_NOISE percent, up to
+#       BENCH_MAX_ROUNDS rounds and BENCH_MAX_SECONDS seconds per run
+#   BENCH_LINE_NOISE=25   report.py marks a line NOISY above this percentage
+#
+# The last line says whether the run can be trusted ("bench: trustworthy
+# (...)" or "bench: NOT trustworthy: ...").
 set -eu
 . "$(dirname "$0")/../lib.sh"
 
@@ -17,7 +26,12 @@ out=$build/bench-$rel
 echo "bench: Debian kernel $rel${FLAVOUR:+ (flavour $FLAVOUR)}, headers $kdir, QEMU software emulation (TCG), 2 vCPUs"
 build_modules "$kdir" "$out"
 "$top/tools/vm/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$out/kbuddy.ko" "$out/kbuddy_bench.ko"
+noise=${BENCH_NOISE:-15}
 args="kbench.rounds=${BENCH_ROUNDS:-7} kbench.ops=${BENCH_OPS:-8192}"
+args="$args kbench.max_rounds=${BENCH_MAX_ROUNDS:-25} kbench.max_seconds=${BENCH_MAX_SECONDS:-600}"
+args="$args kbench.noise=$noise"
+# Room in the kernel log for every round the noise rule may add.
+args="$args log_buf_len=8M"
 for run in init_on_alloc=0 init_on_alloc=1; do
 	log=$out/console-${run#init_on_alloc=}.log
 	echo "bench: run $run (this takes a few minutes under emulation)"
@@ -27,7 +41,8 @@ for run in init_on_alloc=0 init_on_alloc=1; do
 		exit 1
 	fi
 done
-python3 "$top/tools/bench/report.py" "$out" "$out/console-0.log" "$out/console-1.log"
+python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE_NOISE:-25}" \
+	"$out" "$out/console-0.log" "$out/console-1.log"
 
 # The longest interrupts-off stretches, from the irqsoff tracer of the 6.12
 # debug kernel (tools/vm/debug.config), over a 64 MiB and a 1 GiB region.
@@ -46,3 +61,5 @@ else
 	echo "bench: no 6.12 debug kernel to measure interrupts-off time on"
 fi
 "$top/tools/testing/callgrind.sh"
+# The verdict last, where it is seen.
+cat "$out/verdict"

@@ -8,7 +8,7 @@ echo "KBENCH-ENV cpus $(grep -c ^processor /proc/cpuinfo)"
 load region=$REGION || exit 1
 dmesg -c >/dev/null
 insmod "$M/kbuddy_bench.ko" $(cat /proc/cmdline | tr ' ' '\n' | sed -n 's/^kbench\.//p') || echo "KBENCH-ERROR insmod kbuddy_bench failed"
-dmesg | grep -E 'kbench(-frag)?:' | sed 's/^\[[^]]*\] *//'
+dmesg | grep -E 'kbench(-frag|-noise)?:' | sed 's/^\[[^]]*\] *//'
 echo "KBENCH-VALIDATE $(cat $D/validate)"
 rmmod kbuddy_bench
 unload
