@@ -29,8 +29,8 @@
 #include "internal.h"
 
 const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
-	[KBUDDY_SPLIT]			= "splits",
-	[KBUDDY_MERGE]			= "merges",
+	[KBUDDY_SPLITS]			= "splits",
+	[KBUDDY_MERGES]			= "merges",
 	[KBUDDY_BAD_FREE_OUTSIDE]	= "bad_free_outside",
 	[KBUDDY_BAD_FREE_MISALIGNED]	= "bad_free_misaligned",
 	[KBUDDY_BAD_FREE_NOT_HEAD]	= "bad_free_not_head",
@@ -194,7 +194,7 @@ found:
 	while (current_order > order) {
 		current_order--;
 		add_free_block(r, pfn + (1UL << current_order), current_order);
-		pool->stats.counter[KBUDDY_SPLIT]++;
+		pool->stats.counter[KBUDDY_SPLITS]++;
 	}
 	page->order = order;
 	page->state = KBUDDY_PAGE_ALLOC;
@@ -843,7 +843,7 @@ void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
 		struct kbuddy_region *r = kbuddy_find_region(pool, blocks[i].addr);
 		unsigned long pfn = r->base_pfn + (blocks[i].page - r->pages);
 
-		pool->stats.counter[KBUDDY_MERGE] +=
+		pool->stats.counter[KBUDDY_MERGES] +=
 			free_one_block(pool->max_order, r, pfn, order);
 		pool->nr_free += 1UL << order;
 	}
@@ -1009,7 +1009,7 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 	if (kbuddy_tag_is_slab(tag))
 		for (i = 1; i < 1UL << order; i++)
 			kbuddy_block_hand(page + i, 0);
-	pool->stats.counter[KBUDDY_MERGE] +=
+	pool->stats.counter[KBUDDY_MERGES] +=
 		free_one_block(pool->max_order, r, pfn, order);
 	pool->nr_free += 1UL << order;
 	pool->seq++;
@@ -1104,10 +1104,10 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 	page->order = new_order;
 	if (new_order < order) {
 		for (k = new_order; k < order; k++) {
-			pool->stats.counter[KBUDDY_MERGE] +=
+			pool->stats.counter[KBUDDY_MERGES] +=
 				free_one_block(pool->max_order, r,
 					       pfn + (1UL << k), k);
-			pool->stats.counter[KBUDDY_SPLIT]++;
+			pool->stats.counter[KBUDDY_SPLITS]++;
 		}
 		pool->nr_free += (1UL << order) - (1UL << new_order);
 	} else {
@@ -1116,7 +1116,7 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 
 			del_free_block(r, pfn_desc(r, buddy), buddy, k);
 			r->nr_free -= 1UL << k;
-			pool->stats.counter[KBUDDY_MERGE]++;
+			pool->stats.counter[KBUDDY_MERGES]++;
 		}
 		pool->nr_free -= (1UL << new_order) - (1UL << order);
 	}

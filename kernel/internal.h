@@ -196,7 +196,7 @@ struct kbuddy_pcp_block {
 
 /* Per-CPU counters of the page caches; kbuddy_pcp_counter_names[] in pcp.c. */
 enum kbuddy_pcp_counter {
-	KBUDDY_PCP_HIT,		/* allocations served by the CPU's cache */
+	KBUDDY_PCP_ALLOC,	/* allocations served by the CPU's cache */
 	KBUDDY_PCP_FREE,	/* frees taken by the CPU's cache */
 	KBUDDY_PCP_REFILL,	/* batches taken from the pool */
 	KBUDDY_PCP_DRAIN,	/* batches given back to the pool */
@@ -283,8 +283,8 @@ struct kbuddy_region {
 
 /* Pool-wide event counters; kbuddy_counter_names[] in buddy.c. */
 enum kbuddy_counter {
-	KBUDDY_SPLIT,
-	KBUDDY_MERGE,
+	KBUDDY_SPLITS,
+	KBUDDY_MERGES,
 	KBUDDY_BAD_FREE_OUTSIDE,
 	KBUDDY_BAD_FREE_MISALIGNED,
 	KBUDDY_BAD_FREE_NOT_HEAD,
@@ -407,26 +407,26 @@ struct kbuddy_magazine {
 	struct kbuddy_round round[];
 };
 
-/* Per-CPU counters of a cache; kbuddy_cpu_counter_names[] in slab.c. */
-enum kbuddy_cpu_counter {
-	KBUDDY_CPU_ALLOC,	/* allocations served from a magazine */
-	KBUDDY_CPU_FREE,	/* frees taken by a magazine */
-	KBUDDY_NR_CPU_COUNTERS,
+/* Per-CPU counters of a cache; kbuddy_mag_counter_names[] in slab.c. */
+enum kbuddy_mag_counter {
+	KBUDDY_MAG_ALLOC_FAST,	/* allocations served from a magazine */
+	KBUDDY_MAG_FREE_FAST,	/* frees taken by a magazine */
+	KBUDDY_NR_MAG_COUNTERS,
 };
 
 /**
- * struct kbuddy_cache_cpu - a cache's objects on one CPU
+ * struct kbuddy_mag_cpu - a cache's objects on one CPU
  * @lock: protects everything below, as struct kbuddy_pcp's lock does
  * @loaded: the magazine allocations pop from and frees push to
  * @previous: the other magazine, full or empty, swapped in when @loaded runs
  *	out (Bonwick's two-magazine rule bounds depot trips)
- * @count: the enum kbuddy_cpu_counter counters
+ * @count: the enum kbuddy_mag_counter counters
  */
-struct kbuddy_cache_cpu {
+struct kbuddy_mag_cpu {
 	local_lock_t lock; /* see above */
 	struct kbuddy_magazine *loaded;
 	struct kbuddy_magazine *previous;
-	unsigned long count[KBUDDY_NR_CPU_COUNTERS];
+	unsigned long count[KBUDDY_NR_MAG_COUNTERS];
 };
 
 /* Locked counters of a cache; kbuddy_cache_counter_names[] in slab.c. */
@@ -447,7 +447,7 @@ enum kbuddy_cache_counter {
 };
 
 extern const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS];
-extern const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS];
+extern const char *const kbuddy_mag_counter_names[KBUDDY_NR_MAG_COUNTERS];
 
 /* Flags of kbuddy_cache_create() that are not public. */
 #define KBUDDY_CACHE_KMALLOC	BIT(31)	/* a malloc size class */
@@ -506,7 +506,7 @@ struct kbuddy_cache {
 	void (*ctor)(void *obj);
 	unsigned long random;
 	struct reciprocal_value reciprocal_size;
-	struct kbuddy_cache_cpu __percpu *cpu;
+	struct kbuddy_mag_cpu __percpu *cpu;
 
 	spinlock_t lock; /* see above */
 	struct list_head partial;
@@ -536,7 +536,7 @@ struct kbuddy_cache {
  * @num_slabs: all slabs
  * @cached_objs: objects in magazines (per-CPU and depot)
  * @count: the cache's locked counters
- * @cpu_count: the per-CPU counters, summed
+ * @mag_count: the per-CPU counters, summed
  */
 struct kbuddy_cache_info {
 	unsigned long active_objs;
@@ -545,7 +545,7 @@ struct kbuddy_cache_info {
 	unsigned long num_slabs;
 	unsigned long cached_objs;
 	unsigned long count[KBUDDY_NR_CACHE_COUNTERS];
-	unsigned long cpu_count[KBUDDY_NR_CPU_COUNTERS];
+	unsigned long mag_count[KBUDDY_NR_MAG_COUNTERS];
 };
 
 /* Called once per problem found, with a printf format and its arguments. */

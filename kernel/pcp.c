@@ -30,7 +30,7 @@
 #include "internal.h"
 
 const char *const kbuddy_pcp_counter_names[KBUDDY_NR_PCP_COUNTERS] = {
-	[KBUDDY_PCP_HIT]	= "pcp_alloc",
+	[KBUDDY_PCP_ALLOC]	= "pcp_alloc",
 	[KBUDDY_PCP_FREE]	= "pcp_free",
 	[KBUDDY_PCP_REFILL]	= "pcp_refill",
 	[KBUDDY_PCP_DRAIN]	= "pcp_drain",
@@ -97,7 +97,7 @@ void kbuddy_pcp_drain_cpu(struct kbuddy_pool *pool, int cpu)
  * Runs on each CPU in process context: empty its own cache, one batch per
  * lock hold, so that interrupts come back between batches.
  */
-static void drain_this_cpu(void *arg)
+static void pcp_drain_this_cpu(void *arg)
 {
 	/* Enough batches for a full cache; what is freed meanwhile may stay. */
 	unsigned int batches = KBUDDY_PCP_ORDERS *
@@ -120,14 +120,14 @@ static void drain_this_cpu(void *arg)
  * the pool left the list the hotplug callback walks still holds blocks;
  * nothing runs there, and hotplug waits for cpus_read_unlock().
  */
-static void drain_all(struct kbuddy_pool *pool, bool dead_too)
+static void pcp_drain_all(struct kbuddy_pool *pool, bool dead_too)
 {
 	int cpu;
 
 	if (!pool->pcp)
 		return;
 	cpus_read_lock();
-	kbuddy_run_on_cpus(drain_this_cpu, pool);
+	kbuddy_run_on_cpus(pcp_drain_this_cpu, pool);
 	if (dead_too)
 		for_each_possible_cpu(cpu)
 			if (!cpu_online(cpu))
@@ -146,7 +146,7 @@ static void drain_all(struct kbuddy_pool *pool, bool dead_too)
  */
 void kbuddy_pcp_drain(struct kbuddy_pool *pool)
 {
-	drain_all(pool, false);
+	pcp_drain_all(pool, false);
 }
 
 /**
@@ -159,7 +159,7 @@ void kbuddy_pcp_fini(struct kbuddy_pool *pool)
 {
 	if (!pool->pcp)
 		return;
-	drain_all(pool, true);
+	pcp_drain_all(pool, true);
 	free_percpu(pool->pcp);
 	pool->pcp = NULL;
 }
@@ -205,7 +205,7 @@ struct pcp_check {
 };
 
 /* Runs on each CPU in process context: check its own cache. */
-static void check_this_cpu(void *arg)
+static void pcp_check_this_cpu(void *arg)
 {
 	struct pcp_check *pc = arg;
 	struct kbuddy_pcp *pcp;
@@ -252,7 +252,7 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 	if (!pool->pcp)
 		return 0;
 	atomic_long_set(&pc.problems, 0);
-	kbuddy_run_on_cpus(check_this_cpu, &pc);
+	kbuddy_run_on_cpus(pcp_check_this_cpu, &pc);
 	problems = atomic_long_read(&pc.problems);
 	if (problems && report)
 		kbuddy_report(report, ctx, "pcp: %ld cached blocks are no cached heads\n",

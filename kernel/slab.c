@@ -54,12 +54,12 @@ const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS] = {
 EXPORT_SYMBOL_NS_GPL(kbuddy_cache_counter_names, KBUDDY_INTERNAL);
 static_assert(ARRAY_SIZE(kbuddy_cache_counter_names) == KBUDDY_NR_CACHE_COUNTERS);
 
-const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS] = {
-	[KBUDDY_CPU_ALLOC]	= "alloc_fast",
-	[KBUDDY_CPU_FREE]	= "free_fast",
+const char *const kbuddy_mag_counter_names[KBUDDY_NR_MAG_COUNTERS] = {
+	[KBUDDY_MAG_ALLOC_FAST]	= "alloc_fast",
+	[KBUDDY_MAG_FREE_FAST]	= "free_fast",
 };
 
-static_assert(ARRAY_SIZE(kbuddy_cpu_counter_names) == KBUDDY_NR_CPU_COUNTERS);
+static_assert(ARRAY_SIZE(kbuddy_mag_counter_names) == KBUDDY_NR_MAG_COUNTERS);
 
 /* Slabs are at most this order; bigger objects belong to whole blocks. */
 #define KBUDDY_SLAB_MAX_ORDER	3
@@ -89,7 +89,7 @@ static inline void *get_freeptr(const struct kbuddy_cache *c, void *obj)
 }
 
 /* Pool memory is named by physical address in messages, not by pointer. */
-static inline u64 pa(const struct kbuddy_cache *c, const void *p)
+static inline u64 obj_phys(const struct kbuddy_cache *c, const void *p)
 {
 	return kbuddy_virt_to_phys(c->pool, p);
 }
@@ -183,7 +183,7 @@ static void freelist_repair(struct kbuddy_cache *c, struct kbuddy_slab *slab)
 	slab->freelist = head;
 	c->count[KBUDDY_CACHE_FREELIST_REPAIR]++;
 	pr_err_ratelimited("cache %s: slab %#llx: freelist corrupted (a write after free?), rebuilt\n",
-			   c->name, pa(c, slab->base));
+			   c->name, obj_phys(c, slab->base));
 }
 
 /* Is @next a sound next free object of @slab? */
@@ -343,7 +343,7 @@ static void mag_flush(struct kbuddy_cache *c, struct kbuddy_magazine *mag)
  * are off. Return: the object, or NULL if the slabs have no free object.
  */
 static noinline void *alloc_refill(struct kbuddy_cache *c,
-				   struct kbuddy_cache_cpu *cc)
+				   struct kbuddy_mag_cpu *cc)
 {
 	struct kbuddy_magazine *mag;
 	struct kbuddy_slab *slab;
@@ -419,7 +419,7 @@ static inline bool want_zero(struct kbuddy_cache *c, gfp_t gfp)
  * local_lock (@flags saved); returns with it released.
  */
 static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
-				       struct kbuddy_cache_cpu *cc, gfp_t gfp,
+				       struct kbuddy_mag_cpu *cc, gfp_t gfp,
 				       unsigned long flags)
 {
 	struct kbuddy_magazine *mag = cc->loaded;
@@ -432,7 +432,7 @@ static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
 		mag->rounds--;
 		WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
 		obj = mag->round[mag->rounds].obj;
-		cc->count[KBUDDY_CPU_ALLOC]++;
+		cc->count[KBUDDY_MAG_ALLOC_FAST]++;
 		local_unlock_irqrestore(&c->cpu->lock, flags);
 	} else {
 		obj = alloc_refill(c, cc);
@@ -463,7 +463,7 @@ static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
 void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
 {
 	struct kbuddy_magazine *mag;
-	struct kbuddy_cache_cpu *cc;
+	struct kbuddy_mag_cpu *cc;
 	unsigned long flags;
 	void *obj;
 
@@ -480,7 +480,7 @@ void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
 	/* cached -> allocated: this CPU holds the magazine. */
 	WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
 	obj = mag->round[mag->rounds].obj;
-	cc->count[KBUDDY_CPU_ALLOC]++;
+	cc->count[KBUDDY_MAG_ALLOC_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (unlikely(want_zero(c, gfp)))
 		memset(obj, 0, c->object_size);
@@ -523,7 +523,7 @@ noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c,
 				    (void *)caller);
 	else
 		pr_warn_ratelimited("cache %s: refused free of %#llx: %s (caller %pS)\n",
-				    c->name, pa(c, obj), bad_free_reasons[bad],
+				    c->name, obj_phys(c, obj), bad_free_reasons[bad],
 				    (void *)caller);
 	return -EINVAL;
 }
@@ -534,7 +534,7 @@ noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c,
  * Under the CPU's local_lock.
  */
 static noinline void free_spill(struct kbuddy_cache *c,
-				struct kbuddy_cache_cpu *cc)
+				struct kbuddy_mag_cpu *cc)
 {
 	struct kbuddy_magazine *empty = NULL;
 
@@ -591,7 +591,7 @@ static noinline int cache_free_bad(struct kbuddy_cache *c, void *obj,
 
 /* The loaded magazine is full: swap, or spill to the depot, then push. */
 static noinline void cache_free_slow(struct kbuddy_cache *c,
-				     struct kbuddy_cache_cpu *cc, void *obj,
+				     struct kbuddy_mag_cpu *cc, void *obj,
 				     u8 *state)
 {
 	struct kbuddy_magazine *mag = cc->loaded;
@@ -603,7 +603,7 @@ static noinline void cache_free_slow(struct kbuddy_cache *c,
 		free_spill(c, cc);
 	}
 	mag_push(cc->loaded, obj, state);
-	cc->count[KBUDDY_CPU_FREE]++;
+	cc->count[KBUDDY_MAG_FREE_FAST]++;
 }
 
 /*
@@ -615,7 +615,7 @@ static __always_inline int free_in_slab(struct kbuddy_cache *c,
 					struct kbuddy_slab *slab, void *obj,
 					unsigned long caller)
 {
-	struct kbuddy_cache_cpu *cc;
+	struct kbuddy_mag_cpu *cc;
 	struct kbuddy_magazine *mag;
 	unsigned long flags;
 	long idx;
@@ -636,7 +636,7 @@ static __always_inline int free_in_slab(struct kbuddy_cache *c,
 		cache_free_slow(c, cc, obj, state);
 	} else {
 		mag_push(mag, obj, state);
-		cc->count[KBUDDY_CPU_FREE]++;
+		cc->count[KBUDDY_MAG_FREE_FAST]++;
 	}
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	return 0;
@@ -738,7 +738,7 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_obj_cache, KBUDDY_INTERNAL);
 /* ==== Drain, shrink, create, destroy ===================================== */
 
 /* Move one CPU's magazines' rounds back to the slabs. Their holder only. */
-static void drain_cpu(struct kbuddy_cache *c, struct kbuddy_cache_cpu *cc)
+static void mag_drain_cpu(struct kbuddy_cache *c, struct kbuddy_mag_cpu *cc)
 {
 	unsigned long flags;
 
@@ -757,17 +757,17 @@ static void drain_cpu(struct kbuddy_cache *c, struct kbuddy_cache_cpu *cc)
  */
 void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu)
 {
-	drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
+	mag_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
 }
 
 /* Runs on each CPU in process context: empty its own magazines. */
-static void drain_this_cpu(void *arg)
+static void mag_drain_this_cpu(void *arg)
 {
 	struct kbuddy_cache *c = arg;
 	unsigned long flags;
 
 	local_lock_irqsave(&c->cpu->lock, flags);
-	drain_cpu(c, this_cpu_ptr(c->cpu));
+	mag_drain_cpu(c, this_cpu_ptr(c->cpu));
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
 
@@ -778,7 +778,7 @@ static void drain_this_cpu(void *arg)
  * (a CPU may have died after its pool left the list the hotplug callback
  * walks). Process context.
  */
-static void drain_all(struct kbuddy_cache *c, bool dead_too)
+static void mag_drain_all(struct kbuddy_cache *c, bool dead_too)
 {
 	struct kbuddy_magazine *mag, *tmp;
 	unsigned long flags;
@@ -786,11 +786,11 @@ static void drain_all(struct kbuddy_cache *c, bool dead_too)
 	int cpu;
 
 	cpus_read_lock();
-	kbuddy_run_on_cpus(drain_this_cpu, c);
+	kbuddy_run_on_cpus(mag_drain_this_cpu, c);
 	if (dead_too)
 		for_each_possible_cpu(cpu)
 			if (!cpu_online(cpu))
-				drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
+				mag_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
 	cpus_read_unlock();
 
 	for (;;) {
@@ -831,7 +831,7 @@ unsigned long kbuddy_cache_shrink(struct kbuddy_cache *c)
 	unsigned long flags, n = 0;
 	LIST_HEAD(victims);
 
-	drain_all(c, false);
+	mag_drain_all(c, false);
 	spin_lock_irqsave(&c->lock, flags);
 	list_splice_init(&c->empty, &victims);
 	n = c->nr_empty;
@@ -892,7 +892,7 @@ static void free_cpu_magazines(struct kbuddy_cache *c)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct kbuddy_cache_cpu *cc = per_cpu_ptr(c->cpu, cpu);
+		struct kbuddy_mag_cpu *cc = per_cpu_ptr(c->cpu, cpu);
 
 		kfree(cc->loaded);
 		kfree(cc->previous);
@@ -988,11 +988,11 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	INIT_LIST_HEAD(&c->depot_empty);
 	strscpy(c->name, name, sizeof(c->name));
 
-	c->cpu = alloc_percpu(struct kbuddy_cache_cpu);
+	c->cpu = alloc_percpu(struct kbuddy_mag_cpu);
 	if (!c->cpu)
 		goto err_free;
 	for_each_possible_cpu(cpu) {
-		struct kbuddy_cache_cpu *cc = per_cpu_ptr(c->cpu, cpu);
+		struct kbuddy_mag_cpu *cc = per_cpu_ptr(c->cpu, cpu);
 
 		local_lock_init(&cc->lock);
 		cc->loaded = mag_alloc(c, GFP_KERNEL);
@@ -1079,7 +1079,7 @@ static unsigned long report_in_use(struct kbuddy_cache *c, bool print)
 				if (READ_ONCE(slab->state[i]) != KBUDDY_OBJ_ALLOC)
 					continue;
 				pr_warn("cache %s: object %#llx still allocated\n",
-					c->name, pa(c, slab->base + i * c->size));
+					c->name, obj_phys(c, slab->base + i * c->size));
 				if (++shown == 16)
 					goto out;
 			}
@@ -1115,7 +1115,7 @@ int kbuddy_cache_destroy(struct kbuddy_cache *c)
 
 	if (IS_ERR_OR_NULL(c))
 		return 0;
-	drain_all(c, true);
+	mag_drain_all(c, true);
 	used = report_in_use(c, true);
 	if (used) {
 		pr_warn("cache %s: not destroyed: %lu objects still allocated\n",
@@ -1142,7 +1142,7 @@ void kbuddy_cache_destroy_forced(struct kbuddy_cache *c)
 	struct kbuddy_slab *slab, *tmp;
 	unsigned long used;
 
-	drain_all(c, true);
+	mag_drain_all(c, true);
 	used = report_in_use(c, true);
 	if (used)
 		pr_warn("cache %s: destroyed with %lu objects still allocated\n",
@@ -1187,12 +1187,12 @@ void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info)
 	 * it under this read.
 	 */
 	for_each_possible_cpu(cpu) {
-		struct kbuddy_cache_cpu *cc = per_cpu_ptr(c->cpu, cpu);
+		struct kbuddy_mag_cpu *cc = per_cpu_ptr(c->cpu, cpu);
 
 		cached += READ_ONCE(READ_ONCE(cc->loaded)->rounds);
 		cached += READ_ONCE(READ_ONCE(cc->previous)->rounds);
-		for (i = 0; i < KBUDDY_NR_CPU_COUNTERS; i++)
-			info->cpu_count[i] += READ_ONCE(cc->count[i]);
+		for (i = 0; i < KBUDDY_NR_MAG_COUNTERS; i++)
+			info->mag_count[i] += READ_ONCE(cc->count[i]);
 	}
 	cached += c->nr_depot_full * c->mag_size;
 	info->cached_objs = min(cached, c->nr_inuse);
@@ -1257,10 +1257,10 @@ static void check_magazine(struct cache_check *cc, struct kbuddy_magazine *mag,
 }
 
 /* Runs on each CPU in process context: check its own magazines. */
-static void check_this_cpu(void *arg)
+static void mag_check_this_cpu(void *arg)
 {
 	struct cache_check *cc = arg;
-	struct kbuddy_cache_cpu *cpu;
+	struct kbuddy_mag_cpu *cpu;
 	unsigned long flags;
 
 	local_lock_irqsave(&cc->c->cpu->lock, flags);
@@ -1281,12 +1281,12 @@ static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
 	if (kbuddy_page_slab(c->pool, slab->base) != slab ||
 	    kbuddy_page_slab(c->pool, slab->base + slab_bytes(c) - 1) != slab)
 		check_problem(cc, "cache %s: slab %#llx: its pages do not point to it\n",
-			      c->name, pa(c, slab->base));
+			      c->name, obj_phys(c, slab->base));
 	for (i = 0; i < c->objects; i++)
 		nfree += slab->state[i] == KBUDDY_OBJ_FREE;
 	if (nfree != c->objects - slab->inuse)
 		check_problem(cc, "cache %s: slab %#llx: %lu free objects, inuse says %u of %u\n",
-			      c->name, pa(c, slab->base), nfree, slab->inuse,
+			      c->name, obj_phys(c, slab->base), nfree, slab->inuse,
 			      c->objects);
 	bitmap_zero(seen, c->objects);
 	for (obj = slab->freelist; obj; obj = get_freeptr(c, obj)) {
@@ -1295,14 +1295,14 @@ static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
 		if (idx < 0 || slab->state[idx] != KBUDDY_OBJ_FREE ||
 		    test_and_set_bit(idx, seen)) {
 			check_problem(cc, "cache %s: slab %#llx: free pointer %p leads astray\n",
-				      c->name, pa(c, slab->base), obj);
+				      c->name, obj_phys(c, slab->base), obj);
 			return;
 		}
 		chain++;
 	}
 	if (chain != nfree)
 		check_problem(cc, "cache %s: slab %#llx: freelist holds %lu of %lu free objects\n",
-			      c->name, pa(c, slab->base), chain, nfree);
+			      c->name, obj_phys(c, slab->base), chain, nfree);
 }
 
 /* Is @slab on the list its use count says? */
@@ -1316,7 +1316,7 @@ static void check_slab_list(struct cache_check *cc, struct kbuddy_slab *slab,
 
 	if (!ok)
 		check_problem(cc, "cache %s: slab %#llx, %u of %u in use, on the %s list\n",
-			      c->name, pa(c, slab->base), slab->inuse,
+			      c->name, obj_phys(c, slab->base), slab->inuse,
 			      c->objects, name);
 }
 
@@ -1493,7 +1493,7 @@ long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
 	cc->c = c;
 	spin_lock_init(&cc->lock);
 
-	kbuddy_run_on_cpus(check_this_cpu, cc);
+	kbuddy_run_on_cpus(mag_check_this_cpu, cc);
 	/* Offline CPUs were emptied when they went down. */
 	for_each_possible_cpu(cpu) {
 		if (cpu_online(cpu))
