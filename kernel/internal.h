@@ -571,9 +571,11 @@ static inline bool kbuddy_context_refused(void)
 	return IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible();
 }
 
-/* buddy.c: the page allocator proper. */
+/* report.c (the sink and the refusals: report.h) */
 __printf(3, 4) void kbuddy_report(kbuddy_report_fn report, void *ctx,
 				  const char *fmt, ...);
+
+/* buddy.c: the page allocator proper. */
 int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r);
 void kbuddy_region_fini(struct kbuddy_pool *pool, struct kbuddy_region *r);
 unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,

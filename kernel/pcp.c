@@ -28,6 +28,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include "report.h"
 
 const char *const kbuddy_pcp_counter_names[KBUDDY_NR_PCP_COUNTERS] = {
 	[KBUDDY_PCP_ALLOC]	= "pcp_alloc",
@@ -198,10 +199,10 @@ void kbuddy_pcp_stats(struct kbuddy_pool *pool, unsigned long *alloc,
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_pcp_stats, KBUDDY_INTERNAL);
 
-/* Problems the CPUs found in their own caches. */
+/* A check of every CPU's cache, each CPU checking its own. */
 struct pcp_check {
 	struct kbuddy_pool *pool;
-	atomic_long_t problems;
+	struct kbuddy_sink sink;
 };
 
 /* Runs on each CPU in process context: check its own cache. */
@@ -211,12 +212,17 @@ static void pcp_check_this_cpu(void *arg)
 	struct kbuddy_pcp *pcp;
 	unsigned int order, i;
 	unsigned long flags;
+	int cpu;
 
 	local_lock_irqsave(&pc->pool->pcp->lock, flags);
+	cpu = smp_processor_id();
 	pcp = this_cpu_ptr(pc->pool->pcp);
 	for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
 		if (pcp->count[order] > KBUDDY_PCP_HIGH) {
-			atomic_long_inc(&pc->problems);
+			kbuddy_problem(&pc->sink,
+				       "pcp: CPU %d order %u: holds %u blocks, at most %d\n",
+				       cpu, order, pcp->count[order],
+				       KBUDDY_PCP_HIGH);
 			continue;
 		}
 		for (i = 0; i < pcp->count[order]; i++) {
@@ -225,7 +231,9 @@ static void pcp_check_this_cpu(void *arg)
 
 			if (!r || b->page != &r->pages[(b->addr - r->virt) >> PAGE_SHIFT] ||
 			    READ_ONCE(b->page->tag) != KBUDDY_TAG(KBUDDY_KIND_PCP, order))
-				atomic_long_inc(&pc->problems);
+				kbuddy_problem(&pc->sink,
+					       "pcp: CPU %d order %u: block %p is no cached head\n",
+					       cpu, order, b->addr);
 		}
 	}
 	local_unlock_irqrestore(&pc->pool->pcp->lock, flags);
@@ -234,7 +242,7 @@ static void pcp_check_this_cpu(void *arg)
 /**
  * kbuddy_pcp_validate() - check every CPU's page cache
  * @pool: the pool
- * @report: called once if problems are found, or NULL
+ * @report: called once per problem found (as kbuddy_validate()), or NULL
  * @ctx: passed to @report
  *
  * Each CPU checks its own cache from a work item: every block is the head
@@ -247,17 +255,15 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 			 void *ctx)
 {
 	struct pcp_check pc = { .pool = pool };
-	long problems;
 
 	if (!pool->pcp)
 		return 0;
-	atomic_long_set(&pc.problems, 0);
+	kbuddy_sink_init(&pc.sink, report, ctx);
+	/* Each CPU reports from its work item: hold the lines till all are done. */
+	kbuddy_sink_hold(&pc.sink);
 	kbuddy_run_on_cpus(pcp_check_this_cpu, &pc);
-	problems = atomic_long_read(&pc.problems);
-	if (problems && report)
-		kbuddy_report(report, ctx, "pcp: %ld cached blocks are no cached heads\n",
-			      problems);
-	return problems;
+	kbuddy_sink_finish(&pc.sink);
+	return pc.sink.problems;
 }
 
 /* ==== The page interface ================================================= */

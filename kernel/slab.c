@@ -36,6 +36,7 @@
 #include <linux/swab.h>
 
 #include "internal.h"
+#include "report.h"
 
 const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS] = {
 	[KBUDDY_CACHE_ALLOC_SLOW]		= "alloc_slow",
@@ -53,6 +54,15 @@ const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS] = {
 };
 EXPORT_SYMBOL_NS_GPL(kbuddy_cache_counter_names, KBUDDY_INTERNAL);
 static_assert(ARRAY_SIZE(kbuddy_cache_counter_names) == KBUDDY_NR_CACHE_COUNTERS);
+
+/* Why a free was refused, for each bad_free_* counter. */
+static const char *const bad_free_reasons[KBUDDY_NR_CACHE_COUNTERS] = {
+	[KBUDDY_CACHE_BAD_FREE_OUTSIDE]		= "not in the cache's pool",
+	[KBUDDY_CACHE_BAD_FREE_NOT_OBJECT]	= "not in a slab",
+	[KBUDDY_CACHE_BAD_FREE_WRONG_CACHE]	= "object of another cache",
+	[KBUDDY_CACHE_BAD_FREE_INTERIOR]	= "not the start of an object",
+	[KBUDDY_CACHE_BAD_FREE_DOUBLE]		= "object already free (double free)",
+};
 
 const char *const kbuddy_mag_counter_names[KBUDDY_NR_MAG_COUNTERS] = {
 	[KBUDDY_MAG_ALLOC_FAST]	= "alloc_fast",
@@ -488,14 +498,6 @@ void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
 }
 EXPORT_SYMBOL_GPL(kbuddy_cache_alloc);
 
-static const char *const bad_free_reasons[KBUDDY_NR_CACHE_COUNTERS] = {
-	[KBUDDY_CACHE_BAD_FREE_OUTSIDE]		= "not in the cache's pool",
-	[KBUDDY_CACHE_BAD_FREE_NOT_OBJECT]	= "not in a slab",
-	[KBUDDY_CACHE_BAD_FREE_WRONG_CACHE]	= "object of another cache",
-	[KBUDDY_CACHE_BAD_FREE_INTERIOR]	= "not the start of an object",
-	[KBUDDY_CACHE_BAD_FREE_DOUBLE]		= "object already free (double free)",
-};
-
 /**
  * kbuddy_cache_refuse_free() - count and report a bad free
  * @c: the cache charged with it
@@ -512,19 +514,11 @@ noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c,
 				      enum kbuddy_cache_counter bad,
 				      unsigned long caller)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&c->lock, flags);
-	c->count[bad]++;
-	spin_unlock_irqrestore(&c->lock, flags);
-	if (bad == KBUDDY_CACHE_BAD_FREE_OUTSIDE)
-		pr_warn_ratelimited("cache %s: refused free of %p: %s (caller %pS)\n",
-				    c->name, obj, bad_free_reasons[bad],
-				    (void *)caller);
-	else
-		pr_warn_ratelimited("cache %s: refused free of %#llx: %s (caller %pS)\n",
-				    c->name, obj_phys(c, obj), bad_free_reasons[bad],
-				    (void *)caller);
+	kbuddy_refuse(&(struct kbuddy_refusal){
+		.pool = c->pool, .cache = c->name, .what = "free", .addr = obj,
+		.order = -1, .reason = bad_free_reasons[bad], .caller = caller,
+		.counter = &c->count[bad], .lock = &c->lock,
+	});
 	return -EINVAL;
 }
 
@@ -1205,31 +1199,11 @@ void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info)
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_cache_info, KBUDDY_INTERNAL);
 
-/* Problems found while validating; filled from several CPUs. */
+/* A check of one cache: the problems of every CPU and of the walk. */
 struct cache_check {
 	struct kbuddy_cache *c;
-	kbuddy_report_fn report;
-	void *ctx;
-	spinlock_t lock; /* protects the fields below */
-	unsigned long problems;
-	char msg[4][96];
+	struct kbuddy_sink sink;
 };
-
-static __printf(2, 3) void check_problem(struct cache_check *cc,
-					 const char *fmt, ...)
-{
-	unsigned long flags;
-	va_list args;
-
-	spin_lock_irqsave(&cc->lock, flags);
-	if (cc->problems < ARRAY_SIZE(cc->msg)) {
-		va_start(args, fmt);
-		vscnprintf(cc->msg[cc->problems], sizeof(cc->msg[0]), fmt, args);
-		va_end(args);
-	}
-	cc->problems++;
-	spin_unlock_irqrestore(&cc->lock, flags);
-}
 
 /* Every round of @mag is a CACHED object of the cache. */
 static void check_magazine(struct cache_check *cc, struct kbuddy_magazine *mag,
@@ -1239,8 +1213,8 @@ static void check_magazine(struct cache_check *cc, struct kbuddy_magazine *mag,
 	unsigned int i;
 
 	if (mag->rounds > c->mag_size) {
-		check_problem(cc, "cache %s: %s magazine holds %u rounds\n",
-			      c->name, where, mag->rounds);
+		kbuddy_problem(&cc->sink, "cache %s: %s magazine holds %u rounds\n",
+			       c->name, where, mag->rounds);
 		return;
 	}
 	for (i = 0; i < mag->rounds; i++) {
@@ -1251,8 +1225,9 @@ static void check_magazine(struct cache_check *cc, struct kbuddy_magazine *mag,
 
 		if (idx < 0 || &slab->state[idx] != r->state ||
 		    *r->state != KBUDDY_OBJ_CACHED)
-			check_problem(cc, "cache %s: %s magazine: %p is no free object of it\n",
-				      c->name, where, r->obj);
+			kbuddy_problem(&cc->sink,
+				       "cache %s: %s magazine: %p is no free object of it\n",
+				       c->name, where, r->obj);
 	}
 }
 
@@ -1280,29 +1255,32 @@ static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
 
 	if (kbuddy_page_slab(c->pool, slab->base) != slab ||
 	    kbuddy_page_slab(c->pool, slab->base + slab_bytes(c) - 1) != slab)
-		check_problem(cc, "cache %s: slab %#llx: its pages do not point to it\n",
-			      c->name, obj_phys(c, slab->base));
+		kbuddy_problem(&cc->sink, "cache %s: slab %#llx: its pages do not point to it\n",
+			       c->name, obj_phys(c, slab->base));
 	for (i = 0; i < c->objects; i++)
 		nfree += slab->state[i] == KBUDDY_OBJ_FREE;
 	if (nfree != c->objects - slab->inuse)
-		check_problem(cc, "cache %s: slab %#llx: %lu free objects, inuse says %u of %u\n",
-			      c->name, obj_phys(c, slab->base), nfree, slab->inuse,
-			      c->objects);
+		kbuddy_problem(&cc->sink,
+			       "cache %s: slab %#llx: %lu free objects, inuse says %u of %u\n",
+			       c->name, obj_phys(c, slab->base), nfree, slab->inuse,
+			       c->objects);
 	bitmap_zero(seen, c->objects);
 	for (obj = slab->freelist; obj; obj = get_freeptr(c, obj)) {
 		long idx = obj_index(c, slab, obj);
 
 		if (idx < 0 || slab->state[idx] != KBUDDY_OBJ_FREE ||
 		    test_and_set_bit(idx, seen)) {
-			check_problem(cc, "cache %s: slab %#llx: free pointer %p leads astray\n",
-				      c->name, obj_phys(c, slab->base), obj);
+			kbuddy_problem(&cc->sink,
+				       "cache %s: slab %#llx: free pointer %p leads astray\n",
+				       c->name, obj_phys(c, slab->base), obj);
 			return;
 		}
 		chain++;
 	}
 	if (chain != nfree)
-		check_problem(cc, "cache %s: slab %#llx: freelist holds %lu of %lu free objects\n",
-			      c->name, obj_phys(c, slab->base), chain, nfree);
+		kbuddy_problem(&cc->sink,
+			       "cache %s: slab %#llx: freelist holds %lu of %lu free objects\n",
+			       c->name, obj_phys(c, slab->base), chain, nfree);
 }
 
 /* Is @slab on the list its use count says? */
@@ -1315,9 +1293,9 @@ static void check_slab_list(struct cache_check *cc, struct kbuddy_slab *slab,
 		  slab->inuse && slab->inuse < c->objects;
 
 	if (!ok)
-		check_problem(cc, "cache %s: slab %#llx, %u of %u in use, on the %s list\n",
-			      c->name, obj_phys(c, slab->base), slab->inuse,
-			      c->objects, name);
+		kbuddy_problem(&cc->sink, "cache %s: slab %#llx, %u of %u in use, on the %s list\n",
+			       c->name, obj_phys(c, slab->base), slab->inuse,
+			       c->objects, name);
 }
 
 /*
@@ -1366,8 +1344,8 @@ static bool cache_walk_step(struct cache_check *cc, struct cache_walk *w,
 		w->pos = head->next;
 	if (w->pos == head) {
 		if (w->n != nr)
-			check_problem(cc, "cache %s: %lu on the %s list, count says %lu\n",
-				      c->name, w->n, walk_names[w->list], nr);
+			kbuddy_problem(&cc->sink, "cache %s: %lu on the %s list, count says %lu\n",
+				       c->name, w->n, walk_names[w->list], nr);
 		w->list++;
 		w->pos = NULL;
 		w->n = 0;
@@ -1380,8 +1358,9 @@ static bool cache_walk_step(struct cache_check *cc, struct cache_walk *w,
 		if (w->list == 0)
 			check_magazine(cc, mag, "depot");
 		else if (mag->rounds)
-			check_problem(cc, "cache %s: empty depot magazine holds %u rounds\n",
-				      c->name, mag->rounds);
+			kbuddy_problem(&cc->sink,
+				       "cache %s: empty depot magazine holds %u rounds\n",
+				       c->name, mag->rounds);
 	} else {
 		struct kbuddy_slab *slab = list_entry(w->pos, struct kbuddy_slab, node);
 
@@ -1390,8 +1369,8 @@ static bool cache_walk_step(struct cache_check *cc, struct cache_walk *w,
 	}
 	w->pos = w->pos->next;
 	if (++w->n > nr + 1) {
-		check_problem(cc, "cache %s: the %s list loops\n", c->name,
-			      walk_names[w->list]);
+		kbuddy_problem(&cc->sink, "cache %s: the %s list loops\n", c->name,
+			       walk_names[w->list]);
 		w->pos = head;
 	}
 	return false;
@@ -1427,7 +1406,7 @@ static bool cache_walk(struct cache_check *cc, unsigned long *seen)
 				return true;
 			cond_resched();
 		}
-		if (cc->problems)
+		if (kbuddy_sink_problems(&cc->sink))
 			return true;
 	}
 	return false;
@@ -1436,7 +1415,7 @@ static bool cache_walk(struct cache_check *cc, unsigned long *seen)
 /**
  * kbuddy_cache_validate() - cross-check a cache
  * @c: the cache
- * @report: called once per problem (at most 4 are described), or NULL
+ * @report: called once per problem found (as kbuddy_validate()), or NULL
  * @ctx: passed to @report
  *
  * Checks that every slab is on the list its use count says, that its free
@@ -1474,49 +1453,41 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_cache_validate, KBUDDY_INTERNAL);
 long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
 				       kbuddy_report_fn report, void *ctx)
 {
-	struct cache_check *cc;
+	struct cache_check cc = { .c = c };
 	unsigned long *seen;
-	unsigned int i;
-	long problems;
 	int cpu;
 
-	cc = kzalloc(sizeof(*cc), GFP_KERNEL);
 	seen = bitmap_zalloc(c->objects, GFP_KERNEL);
-	if (!cc || !seen) {
-		kfree(cc);
-		bitmap_free(seen);
+	if (!seen) {
 		if (report)
 			kbuddy_report(report, ctx, "cache %s: not checked: no memory\n",
 				      c->name);
 		return -ENOMEM;
 	}
-	cc->c = c;
-	spin_lock_init(&cc->lock);
+	kbuddy_sink_init(&cc.sink, report, ctx);
+	/* Problems are found on each CPU and under the cache's lock. */
+	kbuddy_sink_hold(&cc.sink);
 
-	kbuddy_run_on_cpus(mag_check_this_cpu, cc);
+	kbuddy_run_on_cpus(mag_check_this_cpu, &cc);
 	/* Offline CPUs were emptied when they went down. */
 	for_each_possible_cpu(cpu) {
 		if (cpu_online(cpu))
 			continue;
 		if (per_cpu_ptr(c->cpu, cpu)->loaded->rounds ||
 		    per_cpu_ptr(c->cpu, cpu)->previous->rounds)
-			check_problem(cc, "cache %s: offline CPU %d holds objects\n",
-				      c->name, cpu);
+			kbuddy_problem(&cc.sink, "cache %s: offline CPU %d holds objects\n",
+				       c->name, cpu);
 	}
 
-	if (!cache_walk(cc, seen) && !cc->problems) {
+	if (!cache_walk(&cc, seen) && !cc.sink.problems) {
+		kbuddy_sink_release(&cc.sink);
 		if (report)
 			kbuddy_report(report, ctx, "cache %s: not checked: always changing\n",
 				      c->name);
-		kfree(cc);
 		bitmap_free(seen);
 		return -EBUSY;
 	}
-
-	problems = cc->problems;
-	for (i = 0; report && i < min_t(long, problems, ARRAY_SIZE(cc->msg)); i++)
-		kbuddy_report(report, ctx, "%s", cc->msg[i]);
-	kfree(cc);
+	kbuddy_sink_finish(&cc.sink);
 	bitmap_free(seen);
-	return problems;
+	return cc.sink.problems;
 }
