@@ -29,33 +29,6 @@
 #include "internal.h"
 #include "report.h"
 
-const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
-	[KBUDDY_SPLITS]			= "splits",
-	[KBUDDY_MERGES]			= "merges",
-	[KBUDDY_BAD_FREE_OUTSIDE]	= "bad_free_outside",
-	[KBUDDY_BAD_FREE_MISALIGNED]	= "bad_free_misaligned",
-	[KBUDDY_BAD_FREE_NOT_HEAD]	= "bad_free_not_head",
-	[KBUDDY_BAD_FREE_DOUBLE]	= "bad_free_double",
-	[KBUDDY_BAD_FREE_WRONG_ORDER]	= "bad_free_wrong_order",
-	[KBUDDY_BAD_FREE_WRONG_ALLOCATOR] = "bad_free_wrong_allocator",
-};
-
-static_assert(ARRAY_SIZE(kbuddy_counter_names) == KBUDDY_NR_COUNTERS);
-
-/* Why a free was refused, for each bad_free_* counter. */
-static const char *const bad_free_reasons[KBUDDY_NR_COUNTERS] = {
-	[KBUDDY_BAD_FREE_OUTSIDE]	= "address outside the pool",
-	[KBUDDY_BAD_FREE_MISALIGNED]	= "address not aligned to the order",
-	[KBUDDY_BAD_FREE_NOT_HEAD]	= "not the start of an allocated block",
-	[KBUDDY_BAD_FREE_DOUBLE]	= "memory already free (double free)",
-	[KBUDDY_BAD_FREE_WRONG_ORDER]	= "order differs from the allocation's",
-	[KBUDDY_BAD_FREE_WRONG_ALLOCATOR] =
-		"block belongs to another interface (slab, malloc or pages)",
-};
-
-/* kbuddy's KUnit module uses these internals; no other module should. */
-EXPORT_SYMBOL_NS_GPL(kbuddy_counter_names, KBUDDY_INTERNAL);
-
 /* ==== Internals ========================================================== */
 
 static inline unsigned long region_end_pfn(const struct kbuddy_region *r)
@@ -931,7 +904,7 @@ static void refuse_free(struct kbuddy_pool *pool, void *addr,
 {
 	kbuddy_refuse(&(struct kbuddy_refusal){
 		.pool = pool, .what = "free", .addr = addr, .order = order,
-		.reason = bad_free_reasons[bad], .caller = caller,
+		.reason = kbuddy_bad_free_reasons[bad], .caller = caller,
 		.counter = &pool->stats.counter[bad],
 	});
 }

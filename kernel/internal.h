@@ -196,7 +196,7 @@ struct kbuddy_pcp_block {
 	struct kbuddy_page *page;
 };
 
-/* Per-CPU counters of the page caches; kbuddy_pcp_counter_names[] in pcp.c. */
+/* Per-CPU counters of the page caches; kbuddy_pcp_counter_names[] in report.c. */
 enum kbuddy_pcp_counter {
 	KBUDDY_PCP_ALLOC,	/* allocations served by the CPU's cache */
 	KBUDDY_PCP_FREE,	/* frees taken by the CPU's cache */
@@ -283,7 +283,7 @@ struct kbuddy_region {
 	unsigned int chunk_order;
 };
 
-/* Pool-wide event counters; kbuddy_counter_names[] in buddy.c. */
+/* Pool-wide event counters; kbuddy_counter_names[] in report.c. */
 enum kbuddy_counter {
 	KBUDDY_SPLITS,
 	KBUDDY_MERGES,
@@ -411,7 +411,7 @@ struct kbuddy_magazine {
 
 /*
  * Per-CPU counters of a cache's magazine layer;
- * kbuddy_mag_counter_names[] in magazine.c.
+ * kbuddy_mag_counter_names[] in report.c.
  */
 enum kbuddy_mag_counter {
 	KBUDDY_MAG_ALLOC_FAST,	/* allocations served from a magazine */
@@ -440,7 +440,7 @@ struct kbuddy_mag_cpu {
 
 /*
  * Counters of a cache under its lock, of both layers (the depot's are
- * magazine.c's, the slabs' slab.c's); kbuddy_cache_counter_names[] in slab.c.
+ * magazine.c's, the slabs' slab.c's); kbuddy_cache_counter_names[] in report.c.
  */
 enum kbuddy_cache_counter {
 	KBUDDY_CACHE_ALLOC_SLOW,	/* allocations that went to the depot or slabs */

@@ -35,13 +35,6 @@
 #include "internal.h"
 #include "report.h"
 
-const char *const kbuddy_mag_counter_names[KBUDDY_NR_MAG_COUNTERS] = {
-	[KBUDDY_MAG_ALLOC_FAST]	= "alloc_fast",
-	[KBUDDY_MAG_FREE_FAST]	= "free_fast",
-};
-
-static_assert(ARRAY_SIZE(kbuddy_mag_counter_names) == KBUDDY_NR_MAG_COUNTERS);
-
 /* ==== Magazines ========================================================== */
 
 /* Push one object into @mag; the caller checked there is room. */

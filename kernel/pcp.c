@@ -30,15 +30,6 @@
 #include "internal.h"
 #include "report.h"
 
-const char *const kbuddy_pcp_counter_names[KBUDDY_NR_PCP_COUNTERS] = {
-	[KBUDDY_PCP_ALLOC]	= "pcp_alloc",
-	[KBUDDY_PCP_FREE]	= "pcp_free",
-	[KBUDDY_PCP_REFILL]	= "pcp_refill",
-	[KBUDDY_PCP_DRAIN]	= "pcp_drain",
-};
-
-static_assert(ARRAY_SIZE(kbuddy_pcp_counter_names) == KBUDDY_NR_PCP_COUNTERS);
-
 /**
  * kbuddy_pcp_init() - give a new pool its per-CPU page caches
  * @pool: the pool, not yet visible to anyone

@@ -13,8 +13,13 @@
  * Every refused call (a bad free in buddy.c, slab.c, magazine.c, kmalloc.c;
  * a refused realloc) goes through kbuddy_refuse(): one counter, one
  * ratelimited warning in one format, naming the caller.
+ *
+ * The names debugfs prints for every counter, and the reason printed for
+ * each kind of refused free, are kept here side by side.
  */
 
+#include <linux/build_bug.h>
+#include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
@@ -23,6 +28,86 @@
 
 #include "internal.h"
 #include "report.h"
+
+/* ==== Names and reasons of the counters =================================
+ *
+ * Each counter enum of internal.h has its names[] here, as debugfs prints
+ * them, and each kind of refusal its reason, as kbuddy_refuse() prints it.
+ */
+
+/* The pool's counters (buddy.c). */
+const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
+	[KBUDDY_SPLITS]			= "splits",
+	[KBUDDY_MERGES]			= "merges",
+	[KBUDDY_BAD_FREE_OUTSIDE]	= "bad_free_outside",
+	[KBUDDY_BAD_FREE_MISALIGNED]	= "bad_free_misaligned",
+	[KBUDDY_BAD_FREE_NOT_HEAD]	= "bad_free_not_head",
+	[KBUDDY_BAD_FREE_DOUBLE]	= "bad_free_double",
+	[KBUDDY_BAD_FREE_WRONG_ORDER]	= "bad_free_wrong_order",
+	[KBUDDY_BAD_FREE_WRONG_ALLOCATOR] = "bad_free_wrong_allocator",
+};
+
+/* kbuddy's KUnit module uses these internals; no other module should. */
+EXPORT_SYMBOL_NS_GPL(kbuddy_counter_names, KBUDDY_INTERNAL);
+static_assert(ARRAY_SIZE(kbuddy_counter_names) == KBUDDY_NR_COUNTERS);
+
+/* Why a free was refused, for each bad_free_* counter. */
+const char *const kbuddy_bad_free_reasons[KBUDDY_NR_COUNTERS] = {
+	[KBUDDY_BAD_FREE_OUTSIDE]	= "address outside the pool",
+	[KBUDDY_BAD_FREE_MISALIGNED]	= "address not aligned to the order",
+	[KBUDDY_BAD_FREE_NOT_HEAD]	= "not the start of an allocated block",
+	[KBUDDY_BAD_FREE_DOUBLE]	= "memory already free (double free)",
+	[KBUDDY_BAD_FREE_WRONG_ORDER]	= "order differs from the allocation's",
+	[KBUDDY_BAD_FREE_WRONG_ALLOCATOR] =
+		"block belongs to another interface (slab, malloc or pages)",
+};
+
+/* The per-CPU page caches' counters (pcp.c). */
+const char *const kbuddy_pcp_counter_names[KBUDDY_NR_PCP_COUNTERS] = {
+	[KBUDDY_PCP_ALLOC]	= "pcp_alloc",
+	[KBUDDY_PCP_FREE]	= "pcp_free",
+	[KBUDDY_PCP_REFILL]	= "pcp_refill",
+	[KBUDDY_PCP_DRAIN]	= "pcp_drain",
+};
+
+static_assert(ARRAY_SIZE(kbuddy_pcp_counter_names) == KBUDDY_NR_PCP_COUNTERS);
+
+/* A cache's counters under its lock (slab.c, magazine.c). */
+const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS] = {
+	[KBUDDY_CACHE_ALLOC_SLOW]		= "alloc_slow",
+	[KBUDDY_CACHE_FREE_SLOW]		= "free_slow",
+	[KBUDDY_CACHE_ALLOC_FAIL]		= "alloc_fail",
+	[KBUDDY_CACHE_DEPOT_EXCHANGE]		= "depot_exchange",
+	[KBUDDY_CACHE_SLAB_NEW]			= "slab_new",
+	[KBUDDY_CACHE_SLAB_FREE]		= "slab_free",
+	[KBUDDY_CACHE_FREELIST_REPAIR]		= "freelist_repair",
+	[KBUDDY_CACHE_BAD_FREE_OUTSIDE]		= "bad_free_outside",
+	[KBUDDY_CACHE_BAD_FREE_NOT_OBJECT]	= "bad_free_not_object",
+	[KBUDDY_CACHE_BAD_FREE_WRONG_CACHE]	= "bad_free_wrong_cache",
+	[KBUDDY_CACHE_BAD_FREE_INTERIOR]	= "bad_free_interior",
+	[KBUDDY_CACHE_BAD_FREE_DOUBLE]		= "bad_free_double",
+};
+EXPORT_SYMBOL_NS_GPL(kbuddy_cache_counter_names, KBUDDY_INTERNAL);
+static_assert(ARRAY_SIZE(kbuddy_cache_counter_names) == KBUDDY_NR_CACHE_COUNTERS);
+
+/* Why a free was refused, for each bad_free_* counter. */
+const char *const kbuddy_cache_bad_free_reasons[KBUDDY_NR_CACHE_COUNTERS] = {
+	[KBUDDY_CACHE_BAD_FREE_OUTSIDE]		= "not in the cache's pool",
+	[KBUDDY_CACHE_BAD_FREE_NOT_OBJECT]	= "not in a slab",
+	[KBUDDY_CACHE_BAD_FREE_WRONG_CACHE]	= "object of another cache",
+	[KBUDDY_CACHE_BAD_FREE_INTERIOR]	= "not the start of an object",
+	[KBUDDY_CACHE_BAD_FREE_DOUBLE]		= "object already free (double free)",
+};
+
+/* A cache's per-CPU magazine counters (magazine.c). */
+const char *const kbuddy_mag_counter_names[KBUDDY_NR_MAG_COUNTERS] = {
+	[KBUDDY_MAG_ALLOC_FAST]	= "alloc_fast",
+	[KBUDDY_MAG_FREE_FAST]	= "free_fast",
+};
+
+static_assert(ARRAY_SIZE(kbuddy_mag_counter_names) == KBUDDY_NR_MAG_COUNTERS);
+
+/* ==== Problems ========================================================== */
 
 /**
  * kbuddy_report() - call a report function with a format and arguments
@@ -139,6 +224,8 @@ void kbuddy_problem(struct kbuddy_sink *s, const char *fmt, ...)
 		va_end(args);
 	}
 }
+
+/* ==== Refusals ========================================================== */
 
 /**
  * kbuddy_refuse() - count and report a refused call

@@ -79,4 +79,8 @@ struct kbuddy_refusal {
 
 void kbuddy_refuse(const struct kbuddy_refusal *r);
 
+/* Why a free was refused, per bad_free_* counter, beside their names. */
+extern const char *const kbuddy_bad_free_reasons[KBUDDY_NR_COUNTERS];
+extern const char *const kbuddy_cache_bad_free_reasons[KBUDDY_NR_CACHE_COUNTERS];
+
 #endif /* _KBUDDY_REPORT_H */

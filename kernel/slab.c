@@ -40,32 +40,6 @@
 #include "internal.h"
 #include "report.h"
 
-const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS] = {
-	[KBUDDY_CACHE_ALLOC_SLOW]		= "alloc_slow",
-	[KBUDDY_CACHE_FREE_SLOW]		= "free_slow",
-	[KBUDDY_CACHE_ALLOC_FAIL]		= "alloc_fail",
-	[KBUDDY_CACHE_DEPOT_EXCHANGE]		= "depot_exchange",
-	[KBUDDY_CACHE_SLAB_NEW]			= "slab_new",
-	[KBUDDY_CACHE_SLAB_FREE]		= "slab_free",
-	[KBUDDY_CACHE_FREELIST_REPAIR]		= "freelist_repair",
-	[KBUDDY_CACHE_BAD_FREE_OUTSIDE]		= "bad_free_outside",
-	[KBUDDY_CACHE_BAD_FREE_NOT_OBJECT]	= "bad_free_not_object",
-	[KBUDDY_CACHE_BAD_FREE_WRONG_CACHE]	= "bad_free_wrong_cache",
-	[KBUDDY_CACHE_BAD_FREE_INTERIOR]	= "bad_free_interior",
-	[KBUDDY_CACHE_BAD_FREE_DOUBLE]		= "bad_free_double",
-};
-EXPORT_SYMBOL_NS_GPL(kbuddy_cache_counter_names, KBUDDY_INTERNAL);
-static_assert(ARRAY_SIZE(kbuddy_cache_counter_names) == KBUDDY_NR_CACHE_COUNTERS);
-
-/* Why a free was refused, for each bad_free_* counter. */
-static const char *const bad_free_reasons[KBUDDY_NR_CACHE_COUNTERS] = {
-	[KBUDDY_CACHE_BAD_FREE_OUTSIDE]		= "not in the cache's pool",
-	[KBUDDY_CACHE_BAD_FREE_NOT_OBJECT]	= "not in a slab",
-	[KBUDDY_CACHE_BAD_FREE_WRONG_CACHE]	= "object of another cache",
-	[KBUDDY_CACHE_BAD_FREE_INTERIOR]	= "not the start of an object",
-	[KBUDDY_CACHE_BAD_FREE_DOUBLE]		= "object already free (double free)",
-};
-
 /* Slabs are at most this order; bigger objects belong to whole blocks. */
 #define KBUDDY_SLAB_MAX_ORDER	3
 
@@ -275,17 +249,7 @@ static void slab_free(struct kbuddy_cache *c, struct kbuddy_slab *slab)
 
 /* ==== What the magazine layer asks of the slabs ========================== */
 
-/**
- * kbuddy_slab_obj_get() - take a free object for a magazine
- * @c: the cache; the caller holds its lock
- * @statep: set to the object's state byte
- *
- * The object goes from FREE to CACHED; slabs on the partial list are used
- * before empty ones.
- *
- * Context: Any context, under the cache's lock.
- * Return: the object, or NULL if no slab has a free object.
- */
+/* FREE -> CACHED, partial slabs first; NULL if none is free. Locked. */
 void *kbuddy_slab_obj_get(struct kbuddy_cache *c, u8 **statep)
 {
 	struct kbuddy_slab *slab = slab_with_free(c);
@@ -295,26 +259,15 @@ void *kbuddy_slab_obj_get(struct kbuddy_cache *c, u8 **statep)
 	return slab_pop(c, slab, KBUDDY_OBJ_CACHED, statep);
 }
 
-/**
- * kbuddy_slab_obj_put() - give a magazine's object back to its slab
- * @c: the cache; the caller holds its lock
- * @obj: a CACHED object of @c
- * @state: its state byte, which becomes FREE
- *
- * Context: Any context, under the cache's lock.
- */
+/* CACHED -> FREE: a magazine's object back on its slab's freelist. Locked. */
 void kbuddy_slab_obj_put(struct kbuddy_cache *c, void *obj, u8 *state)
 {
 	slab_push(c, kbuddy_obj_slab(c->pool, obj), obj, state);
 }
 
-/**
- * kbuddy_slab_grow() - grow a cache by one slab and take an object from it
- * @c: the cache
- * @gfp: allocation flags for the slab's block and descriptor
- *
- * Context: As kbuddy_cache_alloc(); takes the cache's lock.
- * Return: an allocated object, or NULL (counted as alloc_fail).
+/*
+ * Grow the cache by one slab and take an object from it, ALLOC; NULL
+ * (counted as alloc_fail) if no slab could be made. Takes the cache's lock.
  */
 void *kbuddy_slab_grow(struct kbuddy_cache *c, gfp_t gfp)
 {
@@ -356,23 +309,15 @@ noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c,
 {
 	kbuddy_refuse(&(struct kbuddy_refusal){
 		.pool = c->pool, .cache = c->name, .what = "free", .addr = obj,
-		.order = -1, .reason = bad_free_reasons[bad], .caller = caller,
+		.order = -1, .reason = kbuddy_cache_bad_free_reasons[bad], .caller = caller,
 		.counter = &c->count[bad], .lock = &c->lock,
 	});
 	return -EINVAL;
 }
 
-/**
- * kbuddy_cache_bad_free() - classify, count and report a bad free
- * @c: the cache the object was freed to
- * @obj: the pointer
- * @caller: the return address reported
- *
- * Called off the free fast path, only once it has found that @obj is no
- * object of @c in use.
- *
- * Context: Any context kbuddy_cache_free() allows.
- * Return: -EINVAL.
+/*
+ * Why @obj is no object of @c in use: called off the free fast path, only
+ * once it has found that it is not. Return: -EINVAL.
  */
 noinline int kbuddy_cache_bad_free(struct kbuddy_cache *c, void *obj,
 				   unsigned long caller)
