@@ -83,7 +83,8 @@ struct resource;
  *
  * Lock order: the CPU hotplug lock, kbuddy_pools_mutex, a pool's
  * caches_lock, kbuddy_cpu_work_mutex (kbuddy_run_on_cpus()), a per-CPU
- * local_lock (page cache or magazines), a cache's lock, a pool's lock.
+ * local_lock (page cache or magazines), a cache's lock, a pool's lock, a
+ * check's problem sink lock (report.h).
  */
 
 /* What a page descriptor says about its place in the buddy structure. */
