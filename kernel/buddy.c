@@ -27,23 +27,7 @@
 
 #include "compat.h"
 #include "internal.h"
-
-const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
-	[KBUDDY_SPLIT]			= "splits",
-	[KBUDDY_MERGE]			= "merges",
-	[KBUDDY_RECLAIM]		= "reclaims",
-	[KBUDDY_BAD_FREE_OUTSIDE]	= "bad_free_outside",
-	[KBUDDY_BAD_FREE_MISALIGNED]	= "bad_free_misaligned",
-	[KBUDDY_BAD_FREE_NOT_HEAD]	= "bad_free_not_head",
-	[KBUDDY_BAD_FREE_DOUBLE]	= "bad_free_double",
-	[KBUDDY_BAD_FREE_WRONG_ORDER]	= "bad_free_wrong_order",
-	[KBUDDY_BAD_FREE_WRONG_ALLOCATOR] = "bad_free_wrong_allocator",
-};
-
-static_assert(ARRAY_SIZE(kbuddy_counter_names) == KBUDDY_NR_COUNTERS);
-
-/* kbuddy's KUnit module uses these internals; no other module should. */
-EXPORT_SYMBOL_NS_GPL(kbuddy_counter_names, KBUDDY_INTERNAL);
+#include "report.h"
 
 /* ==== Internals ========================================================== */
 
@@ -195,7 +179,7 @@ found:
 	while (current_order > order) {
 		current_order--;
 		add_free_block(r, pfn + (1UL << current_order), current_order);
-		pool->stats.counter[KBUDDY_SPLIT]++;
+		pool->stats.counter[KBUDDY_SPLITS]++;
 	}
 	page->order = order;
 	page->state = KBUDDY_PAGE_ALLOC;
@@ -298,23 +282,6 @@ void kbuddy_region_fini(struct kbuddy_pool *pool, struct kbuddy_region *r)
 }
 
 /**
- * kbuddy_report() - call a report function with a format and arguments
- * @report: the function
- * @ctx: its context
- * @fmt: printf format
- *
- * Context: Whatever @report allows.
- */
-void kbuddy_report(kbuddy_report_fn report, void *ctx, const char *fmt, ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	report(ctx, fmt, args);
-	va_end(args);
-}
-
-/**
  * kbuddy_region_report_used() - report the blocks still allocated in a region
  * @pool: the pool
  * @r: the region
@@ -396,8 +363,6 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_stats_snapshot, KBUDDY_INTERNAL);
 
 /* ==== Validation ========================================================= */
 
-#define KBUDDY_REPORT_MAX 32
-
 enum validate_phase {
 	CHECK_TILES,	/* block heads tile the region */
 	CHECK_LISTS,	/* free lists hold exactly the free heads */
@@ -413,9 +378,7 @@ enum validate_phase {
  * same pool.
  */
 struct validate_state {
-	kbuddy_report_fn report;
-	void *ctx;
-	unsigned long problems;
+	struct kbuddy_sink sink;
 	unsigned long seq;
 	unsigned int region;
 	enum validate_phase phase;
@@ -431,18 +394,6 @@ struct validate_state {
 	unsigned long heads[KBUDDY_MAX_ORDER_LIMIT];
 	unsigned long pool_free, pool_pages;
 };
-
-static __printf(2, 3) void problem(struct validate_state *vs,
-				   const char *fmt, ...)
-{
-	va_list args;
-
-	if (vs->problems++ >= KBUDDY_REPORT_MAX || !vs->report)
-		return;
-	va_start(args, fmt);
-	vs->report(vs->ctx, fmt, args);
-	va_end(args);
-}
 
 /* Is @pfn, in @r, the head of a free block of exactly @order? */
 static bool is_free_head(const struct kbuddy_region *r, unsigned long pfn,
@@ -483,28 +434,30 @@ static bool tile_head(struct kbuddy_pool *pool, struct kbuddy_region *r,
 	unsigned long nr, tag = READ_ONCE(page->tag);
 
 	if (page->state != KBUDDY_PAGE_FREE && page->state != KBUDDY_PAGE_ALLOC) {
-		problem(vs, "region %u: pfn %#lx: no block head (state %u)\n",
-			idx, pfn, page->state);
+		kbuddy_problem(&vs->sink, "region %u: pfn %#lx: no block head (state %u)\n",
+			       idx, pfn, page->state);
 		return false;
 	}
 	if (order >= pool->max_order) {
-		problem(vs, "region %u: pfn %#lx: order %u >= max_order %u\n",
-			idx, pfn, order, pool->max_order);
+		kbuddy_problem(&vs->sink, "region %u: pfn %#lx: order %u >= max_order %u\n",
+			       idx, pfn, order, pool->max_order);
 		return false;
 	}
 	nr = 1UL << order;
 	if (pfn & (nr - 1))
-		problem(vs, "region %u: pfn %#lx: order %u block misaligned\n",
-			idx, pfn, order);
+		kbuddy_problem(&vs->sink, "region %u: pfn %#lx: order %u block misaligned\n",
+			       idx, pfn, order);
 	if (nr > end - pfn) {
-		problem(vs, "region %u: pfn %#lx: block of order %u runs past the region\n",
-			idx, pfn, order);
+		kbuddy_problem(&vs->sink,
+			       "region %u: pfn %#lx: block of order %u runs past the region\n",
+			       idx, pfn, order);
 		nr = end - pfn;
 	}
 	if (!tag_fits(tag, page->state, order))
-		problem(vs, "region %u: pfn %#lx: %s block of order %u has tag %#lx\n",
-			idx, pfn, page->state == KBUDDY_PAGE_FREE ? "free" : "allocated",
-			order, tag);
+		kbuddy_problem(&vs->sink,
+			       "region %u: pfn %#lx: %s block of order %u has tag %#lx\n",
+			       idx, pfn, page->state == KBUDDY_PAGE_FREE ? "free" : "allocated",
+			       order, tag);
 	if (page->state == KBUDDY_PAGE_FREE) {
 		vs->free_pages += nr;
 		vs->heads[order]++;
@@ -539,11 +492,13 @@ static bool check_tiles(struct kbuddy_pool *pool, struct kbuddy_region *r,
 			struct kbuddy_page *page = pfn_desc(r, vs->head + vs->i);
 
 			if (page->state != KBUDDY_PAGE_NONE)
-				problem(vs, "region %u: pfn %#lx: head inside block %#lx+%lu\n",
-					vs->region, vs->head + vs->i, vs->head, vs->nr);
+				kbuddy_problem(&vs->sink,
+					       "region %u: pfn %#lx: head inside block %#lx+%lu\n",
+					       vs->region, vs->head + vs->i, vs->head, vs->nr);
 			if (READ_ONCE(page->tag) != vs->tag)
-				problem(vs, "region %u: pfn %#lx: tag differs in block %#lx+%lu\n",
-					vs->region, vs->head + vs->i, vs->head, vs->nr);
+				kbuddy_problem(&vs->sink,
+					       "region %u: pfn %#lx: tag differs in block %#lx+%lu\n",
+					       vs->region, vs->head + vs->i, vs->head, vs->nr);
 		}
 		if (vs->i >= vs->nr) {
 			vs->pfn = vs->head + vs->nr;
@@ -568,16 +523,18 @@ static bool check_list(struct kbuddy_region *r, struct validate_state *vs,
 		unsigned long pfn = r->base_pfn + (page - r->pages);
 
 		if (page < r->pages || page >= r->pages + r->nr_pages) {
-			problem(vs, "region %u: order %u: list entry outside the region\n",
-				idx, order);
+			kbuddy_problem(&vs->sink,
+				       "region %u: order %u: list entry outside the region\n",
+				       idx, order);
 			break;
 		}
 		if (page->state != KBUDDY_PAGE_FREE || page->order != order)
-			problem(vs, "region %u: order %u: pfn %#lx: state %u order %u\n",
-				idx, order, pfn, page->state, page->order);
+			kbuddy_problem(&vs->sink,
+				       "region %u: order %u: pfn %#lx: state %u order %u\n",
+				       idx, order, pfn, page->state, page->order);
 		if (++vs->listed > r->nr_pages) {
-			problem(vs, "region %u: order %u: free list loops\n",
-				idx, order);
+			kbuddy_problem(&vs->sink, "region %u: order %u: free list loops\n",
+				       idx, order);
 			break;
 		}
 	}
@@ -586,11 +543,12 @@ static bool check_list(struct kbuddy_region *r, struct validate_state *vs,
 	if (vs->pos != &area->free_list)
 		return false;
 	if (vs->listed != area->nr_free)
-		problem(vs, "region %u: order %u: %lu listed, nr_free %lu\n",
-			idx, order, vs->listed, area->nr_free);
+		kbuddy_problem(&vs->sink, "region %u: order %u: %lu listed, nr_free %lu\n",
+			       idx, order, vs->listed, area->nr_free);
 	if (vs->heads[order] != area->nr_free)
-		problem(vs, "region %u: order %u: %lu free heads but nr_free says %lu\n",
-			idx, order, vs->heads[order], area->nr_free);
+		kbuddy_problem(&vs->sink,
+			       "region %u: order %u: %lu free heads but nr_free says %lu\n",
+			       idx, order, vs->heads[order], area->nr_free);
 	return true;
 }
 
@@ -611,12 +569,14 @@ static bool check_map(struct kbuddy_region *r, struct validate_state *vs,
 		bool b = is_free_head(r, hi, order);
 
 		if (a && b)
-			problem(vs, "region %u: order %u: %#lx and %#lx free, unmerged\n",
-				idx, order, lo, hi);
+			kbuddy_problem(&vs->sink,
+				       "region %u: order %u: %#lx and %#lx free, unmerged\n",
+				       idx, order, lo, hi);
 		if (test_bit(vs->bit, area->map) != (a ^ b))
-			problem(vs, "region %u: order %u: bit %lu is %d, %#lx/%#lx %s/%s\n",
-				idx, order, vs->bit, test_bit(vs->bit, area->map),
-				lo, hi, a ? "free" : "used", b ? "free" : "used");
+			kbuddy_problem(&vs->sink,
+				       "region %u: order %u: bit %lu is %d, %#lx/%#lx %s/%s\n",
+				       idx, order, vs->bit, test_bit(vs->bit, area->map),
+				       lo, hi, a ? "free" : "used", b ? "free" : "used");
 	}
 	return vs->bit >= map_bits(r, order);
 }
@@ -643,11 +603,13 @@ static bool validate_step(struct kbuddy_pool *pool, struct validate_state *vs)
 	while (budget) {
 		if (vs->region >= pool->nr_regions) {
 			if (vs->pool_free != pool->nr_free)
-				problem(vs, "pool: regions hold %lu free pages, pool says %lu\n",
-					vs->pool_free, pool->nr_free);
+				kbuddy_problem(&vs->sink,
+					       "pool: regions hold %lu free pages, pool says %lu\n",
+					       vs->pool_free, pool->nr_free);
 			if (vs->pool_pages != pool->nr_pages)
-				problem(vs, "pool: regions hold %lu pages but the pool says %lu\n",
-					vs->pool_pages, pool->nr_pages);
+				kbuddy_problem(&vs->sink,
+					       "pool: regions hold %lu pages but the pool says %lu\n",
+					       vs->pool_pages, pool->nr_pages);
 			return true;
 		}
 		r = &pool->regions[vs->region];
@@ -656,12 +618,14 @@ static bool validate_step(struct kbuddy_pool *pool, struct validate_state *vs)
 			if (!check_tiles(pool, r, vs, &budget))
 				break;
 			if (vs->free_pages != r->nr_free)
-				problem(vs, "region %u: %lu free pages, nr_free says %lu\n",
-					vs->region, vs->free_pages, r->nr_free);
+				kbuddy_problem(&vs->sink,
+					       "region %u: %lu free pages, nr_free says %lu\n",
+					       vs->region, vs->free_pages, r->nr_free);
 			if (vs->free_pages + vs->used_pages != r->nr_pages)
-				problem(vs, "region %u: free %lu + allocated %lu != %lu pages\n",
-					vs->region, vs->free_pages, vs->used_pages,
-					r->nr_pages);
+				kbuddy_problem(&vs->sink,
+					       "region %u: free %lu + allocated %lu != %lu pages\n",
+					       vs->region, vs->free_pages, vs->used_pages,
+					       r->nr_pages);
 			vs->phase = CHECK_LISTS;
 			vs->order = 0;
 			vs->pos = NULL;
@@ -700,8 +664,8 @@ static bool validate_step(struct kbuddy_pool *pool, struct validate_state *vs)
 /**
  * kbuddy_validate() - cross-check the page allocator of a pool
  * @pool: the pool
- * @report: called once per problem found (at most KBUDDY_REPORT_MAX times),
- *	or NULL
+ * @report: called once per problem found (the first KBUDDY_REPORT_MAX;
+ *	then once with how many more), or NULL
  * @ctx: passed to @report
  *
  * Checks that block heads tile every region, that each block is aligned to
@@ -734,8 +698,7 @@ long kbuddy_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 		return -ENOMEM;
 	for (tries = 0; tries < KBUDDY_CHECK_TRIES && !done; tries++) {
 		memset(vs, 0, sizeof(*vs));
-		vs->report = report;
-		vs->ctx = ctx;
+		kbuddy_sink_init(&vs->sink, report, ctx);
 		spin_lock_irqsave(&pool->lock, flags);
 		vs->seq = pool->seq;
 		if (pool->nr_regions)
@@ -754,8 +717,9 @@ long kbuddy_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 			cond_resched();
 		}
 		/* What a step found was found in a consistent pool. */
-		if (done || vs->problems) {
-			ret = vs->problems;
+		if (done || vs->sink.problems) {
+			kbuddy_sink_finish(&vs->sink);
+			ret = vs->sink.problems;
 			done = true;
 		}
 	}
@@ -860,7 +824,7 @@ void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
 		struct kbuddy_region *r = kbuddy_find_region(pool, blocks[i].addr);
 		unsigned long pfn = r->base_pfn + (blocks[i].page - r->pages);
 
-		pool->stats.counter[KBUDDY_MERGE] +=
+		pool->stats.counter[KBUDDY_MERGES] +=
 			free_one_block(pool->max_order, r, pfn, order);
 		pool->nr_free += 1UL << order;
 	}
@@ -922,26 +886,6 @@ static bool inside_free_block(struct kbuddy_pool *pool,
 	return false;
 }
 
-static const char *bad_free_reason(enum kbuddy_counter kind)
-{
-	switch (kind) {
-	case KBUDDY_BAD_FREE_OUTSIDE:
-		return "address outside the pool";
-	case KBUDDY_BAD_FREE_MISALIGNED:
-		return "address not aligned to the order";
-	case KBUDDY_BAD_FREE_NOT_HEAD:
-		return "not the start of an allocated block";
-	case KBUDDY_BAD_FREE_DOUBLE:
-		return "memory already free (double free)";
-	case KBUDDY_BAD_FREE_WRONG_ORDER:
-		return "order differs from the allocation's";
-	case KBUDDY_BAD_FREE_WRONG_ALLOCATOR:
-		return "block belongs to another interface (slab, malloc or pages)";
-	default:
-		return "bad free";
-	}
-}
-
 /*
  * Does @addr head an allocated block of @order whose tag is @tag? The caller
  * holds the pool's lock, which keeps every state but the tags of allocated
@@ -987,21 +931,14 @@ static enum kbuddy_counter check_block(struct kbuddy_pool *pool, void *addr,
 
 /* Count and report a refused free. The caller holds the pool's lock. */
 static void refuse_free(struct kbuddy_pool *pool, void *addr,
-			struct kbuddy_region *r, unsigned long pfn,
 			unsigned int order, enum kbuddy_counter bad,
 			unsigned long caller)
 {
-	phys_addr_t phys = PFN_PHYS(pfn);
-
-	pool->stats.counter[bad]++;
-	if (r)
-		pr_warn_ratelimited("pool %s: refused free of %pa order %u: %s (caller %pS)\n",
-				    pool->name, &phys, order,
-				    bad_free_reason(bad), (void *)caller);
-	else
-		pr_warn_ratelimited("pool %s: refused free of %p order %u: %s (caller %pS)\n",
-				    pool->name, addr, order,
-				    bad_free_reason(bad), (void *)caller);
+	kbuddy_refuse(&(struct kbuddy_refusal){
+		.pool = pool, .what = "free", .addr = addr, .order = order,
+		.reason = kbuddy_bad_free_reasons[bad], .caller = caller,
+		.counter = &pool->stats.counter[bad],
+	});
 }
 
 /**
@@ -1035,14 +972,14 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 			bad = KBUDDY_BAD_FREE_DOUBLE;	/* a lockless free won */
 	}
 	if (bad != KBUDDY_NR_COUNTERS) {
-		refuse_free(pool, addr, r, pfn, order, bad, caller);
+		refuse_free(pool, addr, order, bad, caller);
 		spin_unlock_irqrestore(&pool->lock, flags);
 		return -EINVAL;
 	}
 	if (kbuddy_tag_is_slab(tag))
 		for (i = 1; i < 1UL << order; i++)
 			kbuddy_block_hand(page + i, 0);
-	pool->stats.counter[KBUDDY_MERGE] +=
+	pool->stats.counter[KBUDDY_MERGES] +=
 		free_one_block(pool->max_order, r, pfn, order);
 	pool->nr_free += 1UL << order;
 	pool->seq++;
@@ -1137,10 +1074,10 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 	page->order = new_order;
 	if (new_order < order) {
 		for (k = new_order; k < order; k++) {
-			pool->stats.counter[KBUDDY_MERGE] +=
+			pool->stats.counter[KBUDDY_MERGES] +=
 				free_one_block(pool->max_order, r,
 					       pfn + (1UL << k), k);
-			pool->stats.counter[KBUDDY_SPLIT]++;
+			pool->stats.counter[KBUDDY_SPLITS]++;
 		}
 		pool->nr_free += (1UL << order) - (1UL << new_order);
 	} else {
@@ -1149,7 +1086,7 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 
 			del_free_block(r, pfn_desc(r, buddy), buddy, k);
 			r->nr_free -= 1UL << k;
-			pool->stats.counter[KBUDDY_MERGE]++;
+			pool->stats.counter[KBUDDY_MERGES]++;
 		}
 		pool->nr_free -= (1UL << new_order) - (1UL << order);
 	}

@@ -97,8 +97,8 @@ static int slab_sum_add(const struct kbuddy_cache *c,
 	sum->cached_objs += info->cached_objs;
 	for (i = 0; i < KBUDDY_NR_CACHE_COUNTERS; i++)
 		sum->count[i] += info->count[i];
-	for (i = 0; i < KBUDDY_NR_CPU_COUNTERS; i++)
-		sum->cpu_count[i] += info->cpu_count[i];
+	for (i = 0; i < KBUDDY_NR_MAG_COUNTERS; i++)
+		sum->mag_count[i] += info->mag_count[i];
 	ss->caches++;
 	return 0;
 }
@@ -124,9 +124,9 @@ static int slab_stats_show(struct seq_file *m, struct kbuddy_pool *pool)
 	seq_printf(m, "slab_objects %lu\n", sum->num_objs);
 	seq_printf(m, "slab_objects_active %lu\n", sum->active_objs);
 	seq_printf(m, "slab_objects_cached %lu\n", sum->cached_objs);
-	for (i = 0; i < KBUDDY_NR_CPU_COUNTERS; i++)
-		seq_printf(m, "slab_%s %lu\n", kbuddy_cpu_counter_names[i],
-			   sum->cpu_count[i]);
+	for (i = 0; i < KBUDDY_NR_MAG_COUNTERS; i++)
+		seq_printf(m, "slab_%s %lu\n", kbuddy_mag_counter_names[i],
+			   sum->mag_count[i]);
 	for (i = 0; i < KBUDDY_NR_CACHE_COUNTERS; i++)
 		seq_printf(m, "slab_%s %lu\n", kbuddy_cache_counter_names[i],
 			   sum->count[i]);

@@ -71,9 +71,11 @@ struct resource;
  *                                              CPU (local_lock) or the depot
  *                                              (the cache's lock)
  *   ALLOC   handed out                         the caller
- *   FREE -> CACHED, ALLOC   slab_pop(), under the cache's lock
+ *   FREE -> CACHED, ALLOC   slab_pop() (slab.c), under the cache's lock
  *   CACHED -> ALLOC         the holder (plain store)
- *   CACHED -> FREE          mag_flush(), under the cache's lock
+ *   CACHED -> FREE          slab_push(), by mag_flush() (magazine.c)
+ *                           through kbuddy_slab_obj_put(), under the
+ *                           cache's lock
  *   ALLOC -> CACHED         a free: kbuddy_obj_claim(), a cmpxchg
  *
  * Lifetimes: slab descriptors and caches are freed after an RCU grace
@@ -82,7 +84,8 @@ struct resource;
  *
  * Lock order: the CPU hotplug lock, kbuddy_pools_mutex, a pool's
  * caches_lock, kbuddy_cpu_work_mutex (kbuddy_run_on_cpus()), a per-CPU
- * local_lock (page cache or magazines), a cache's lock, a pool's lock.
+ * local_lock (page cache or magazines), a cache's lock, a pool's lock, a
+ * check's problem sink lock (report.h).
  */
 
 /* What a page descriptor says about its place in the buddy structure. */
@@ -195,9 +198,9 @@ struct kbuddy_pcp_block {
 	struct kbuddy_page *page;
 };
 
-/* Per-CPU counters of the page caches; kbuddy_pcp_counter_names[] in pcp.c. */
+/* Per-CPU counters of the page caches; kbuddy_pcp_counter_names[] in report.c. */
 enum kbuddy_pcp_counter {
-	KBUDDY_PCP_HIT,		/* allocations served by the CPU's cache */
+	KBUDDY_PCP_ALLOC,	/* allocations served by the CPU's cache */
 	KBUDDY_PCP_FREE,	/* frees taken by the CPU's cache */
 	KBUDDY_PCP_REFILL,	/* batches taken from the pool */
 	KBUDDY_PCP_DRAIN,	/* batches given back to the pool */
@@ -282,11 +285,11 @@ struct kbuddy_region {
 	unsigned int chunk_order;
 };
 
-/* Pool-wide event counters; kbuddy_counter_names[] in buddy.c. */
+/* Pool-wide event counters; kbuddy_counter_names[] in report.c. */
 enum kbuddy_counter {
-	KBUDDY_SPLIT,
-	KBUDDY_MERGE,
-	KBUDDY_RECLAIM,		/* requests served only after a reclaim */
+	KBUDDY_SPLITS,
+	KBUDDY_MERGES,
+	KBUDDY_RECLAIMS,	/* requests served only after a reclaim */
 	KBUDDY_BAD_FREE_OUTSIDE,
 	KBUDDY_BAD_FREE_MISALIGNED,
 	KBUDDY_BAD_FREE_NOT_HEAD,
@@ -378,7 +381,7 @@ struct kbuddy_pool {
 	char name[KBUDDY_NAME_LEN + 1];
 };
 
-/* ==== The slab layer (slab.c) =========================================== */
+/* ==== Slab caches: slabs (slab.c) and magazines (magazine.c) ============= */
 
 /* Where an object is; one byte per object, outside the slab. */
 enum kbuddy_obj_state {
@@ -431,29 +434,39 @@ struct kbuddy_magazine {
 	struct kbuddy_round round[];
 };
 
-/* Per-CPU counters of a cache; kbuddy_cpu_counter_names[] in slab.c. */
-enum kbuddy_cpu_counter {
-	KBUDDY_CPU_ALLOC,	/* allocations served from a magazine */
-	KBUDDY_CPU_FREE,	/* frees taken by a magazine */
-	KBUDDY_NR_CPU_COUNTERS,
+/*
+ * Per-CPU counters of a cache's magazine layer;
+ * kbuddy_mag_counter_names[] in report.c.
+ */
+enum kbuddy_mag_counter {
+	KBUDDY_MAG_ALLOC_FAST,	/* allocations served from a magazine */
+	KBUDDY_MAG_FREE_FAST,	/* frees taken by a magazine */
+	KBUDDY_NR_MAG_COUNTERS,
 };
 
 /**
- * struct kbuddy_cache_cpu - a cache's objects on one CPU
- * @lock: protects everything below, as struct kbuddy_pcp's lock does
+ * struct kbuddy_mag_cpu - a cache's magazines on one CPU (magazine.c)
+ * @lock: protects everything below, as struct kbuddy_pcp's lock does: only
+ *	its CPU changes them, under this lock, or the hotplug callback once
+ *	the CPU is dead. A swap with the depot also holds the cache's lock,
+ *	under which kbuddy_mag_info() reads @loaded, @previous and their
+ *	rounds, and @count, from other CPUs without this lock (a snapshot).
  * @loaded: the magazine allocations pop from and frees push to
  * @previous: the other magazine, full or empty, swapped in when @loaded runs
  *	out (Bonwick's two-magazine rule bounds depot trips)
- * @count: the enum kbuddy_cpu_counter counters
+ * @count: the enum kbuddy_mag_counter counters
  */
-struct kbuddy_cache_cpu {
+struct kbuddy_mag_cpu {
 	local_lock_t lock; /* see above */
 	struct kbuddy_magazine *loaded;
 	struct kbuddy_magazine *previous;
-	unsigned long count[KBUDDY_NR_CPU_COUNTERS];
+	unsigned long count[KBUDDY_NR_MAG_COUNTERS];
 };
 
-/* Locked counters of a cache; kbuddy_cache_counter_names[] in slab.c. */
+/*
+ * Counters of a cache under its lock, of both layers (the depot's are
+ * magazine.c's, the slabs' slab.c's); kbuddy_cache_counter_names[] in report.c.
+ */
 enum kbuddy_cache_counter {
 	KBUDDY_CACHE_ALLOC_SLOW,	/* allocations that went to the depot or slabs */
 	KBUDDY_CACHE_FREE_SLOW,		/* frees that went to the depot or slabs */
@@ -471,7 +484,7 @@ enum kbuddy_cache_counter {
 };
 
 extern const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS];
-extern const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS];
+extern const char *const kbuddy_mag_counter_names[KBUDDY_NR_MAG_COUNTERS];
 
 /* Flags of kbuddy_cache_create() that are not public. */
 #define KBUDDY_CACHE_KMALLOC	BIT(31)	/* a malloc size class */
@@ -485,16 +498,18 @@ extern const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS];
  * @offset: where the free pointer sits in a free object
  * @order: order of every slab
  * @objects: objects per slab
- * @mag_size: rounds per magazine
- * @depot_max: full magazines the depot keeps before flushing to slabs
+ * @mag_size: rounds per magazine (set by kbuddy_mag_init())
+ * @depot_max: full magazines the depot keeps before flushing to slabs (set
+ *	by kbuddy_mag_init())
  * @flags: KBUDDY_CACHE_* flags
  * @ctor: constructor run once per object when its slab is made, or NULL
  * @random: the key free pointers are XORed with
  * @reciprocal_size: for dividing by @size without a division
- * @cpu: per-CPU magazines
- * @lock: protects everything below, and slabs' freelists (see
- *	struct kbuddy_slab); taken with irqsave, after no other kbuddy lock,
- *	before the pool's
+ * @cpu: per-CPU magazines (see struct kbuddy_mag_cpu for their lock)
+ * @lock: protects everything below but @node, @rcu and @name, and slabs'
+ *	freelists (see struct kbuddy_slab); taken with irqsave, or plainly
+ *	under a CPU's magazine local_lock with interrupts already off; inside
+ *	that local_lock and before the pool's lock (see "Lock order")
  * @partial: slabs with free and used objects
  * @full: slabs with no free object
  * @empty: slabs with no used object
@@ -504,7 +519,7 @@ extern const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS];
  * @nr_inuse: objects not on a freelist, in all slabs (handed out or cached)
  * @seq: bumped by every change to the slab lists, freelists and depot, so
  *	that a check done in steps (validate) knows whether the cache changed
- * @depot_full: full magazines
+ * @depot_full: full magazines (the depot: magazine.c)
  * @depot_empty: empty magazines
  * @nr_depot_full: magazines on @depot_full
  * @nr_depot_empty: magazines on @depot_empty
@@ -514,7 +529,7 @@ extern const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS];
  *	object (tag -> slab -> cache) may still read it
  * @name: shown in slabinfo
  *
- * The fields above @cpu are set at creation and never change.
+ * The fields above @lock are set at creation and never change.
  */
 struct kbuddy_cache {
 	struct kbuddy_pool *pool;
@@ -530,7 +545,7 @@ struct kbuddy_cache {
 	void (*ctor)(void *obj);
 	unsigned long random;
 	struct reciprocal_value reciprocal_size;
-	struct kbuddy_cache_cpu __percpu *cpu;
+	struct kbuddy_mag_cpu __percpu *cpu;
 
 	spinlock_t lock; /* see above */
 	struct list_head partial;
@@ -560,7 +575,7 @@ struct kbuddy_cache {
  * @num_slabs: all slabs
  * @cached_objs: objects in magazines (per-CPU and depot)
  * @count: the cache's locked counters
- * @cpu_count: the per-CPU counters, summed
+ * @mag_count: the per-CPU counters, summed
  */
 struct kbuddy_cache_info {
 	unsigned long active_objs;
@@ -569,7 +584,7 @@ struct kbuddy_cache_info {
 	unsigned long num_slabs;
 	unsigned long cached_objs;
 	unsigned long count[KBUDDY_NR_CACHE_COUNTERS];
-	unsigned long cpu_count[KBUDDY_NR_CPU_COUNTERS];
+	unsigned long mag_count[KBUDDY_NR_MAG_COUNTERS];
 };
 
 /* Called once per problem found, with a printf format and its arguments. */
@@ -595,9 +610,11 @@ static inline bool kbuddy_context_refused(void)
 	return IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible();
 }
 
-/* buddy.c: the page allocator proper. */
+/* report.c (the sink and the refusals: report.h) */
 __printf(3, 4) void kbuddy_report(kbuddy_report_fn report, void *ctx,
 				  const char *fmt, ...);
+
+/* buddy.c: the page allocator proper. */
 int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r);
 void kbuddy_region_fini(struct kbuddy_pool *pool, struct kbuddy_region *r);
 unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
@@ -689,12 +706,90 @@ static inline unsigned long kbuddy_tag_of(struct kbuddy_pool *pool,
 				  PAGE_SHIFT].tag);
 }
 
-/* slab.c */
+/* ==== Between the slab layer (slab.c) and the magazine layer (magazine.c)
+ *
+ * magazine.c owns the per-CPU magazines and the depot, and the alloc and free
+ * paths through them; slab.c owns slabs, freelists and the cache's
+ * lifecycle. What one asks of the other is declared here and nowhere else.
+ * The helpers that the free fast path needs are inline, so that it stays in
+ * one function.
+ */
+
+/*
+ * Index of @obj in @slab, or -1 if @obj is not the start of one of its
+ * objects.
+ */
+static inline long kbuddy_obj_index(const struct kbuddy_cache *c,
+				    const struct kbuddy_slab *slab,
+				    const void *obj)
+{
+	/* Below the slab, the offset wraps and fails the bound. */
+	unsigned long offset = (unsigned long)obj - (unsigned long)slab->base;
+	unsigned long idx;
+
+	if (unlikely(offset >= PAGE_SIZE << c->order))
+		return -1;
+	idx = reciprocal_divide(offset, c->reciprocal_size);
+	if (unlikely(idx * c->size != offset || idx >= c->objects))
+		return -1;
+	return idx;
+}
+
+/* The slab holding @obj, if any; caller in an RCU read-side section. */
+static inline struct kbuddy_slab *kbuddy_obj_slab(struct kbuddy_pool *pool,
+						  const void *obj)
+{
+	unsigned long tag = kbuddy_tag_of(pool, obj);
+
+	return kbuddy_tag_is_slab(tag) ? (struct kbuddy_slab *)tag : NULL;
+}
+
+/*
+ * Take an object from ALLOC to CACHED by its state byte: the one way a free
+ * takes an object (see "Ownership"). Return: true if this caller won.
+ */
+static inline bool kbuddy_obj_claim(u8 *state)
+{
+	u8 old = KBUDDY_OBJ_ALLOC;
+
+	return try_cmpxchg(state, &old, KBUDDY_OBJ_CACHED);
+}
+
+/*
+ * slab.c, for magazine.c: under the cache's lock, take a FREE object off a
+ * slab as CACHED (NULL if none) and give a CACHED one back; without it,
+ * grow the cache by a slab and take one object ALLOC; classify and refuse
+ * a free the fast path found bad.
+ */
+void *kbuddy_slab_obj_get(struct kbuddy_cache *c, u8 **statep);
+void kbuddy_slab_obj_put(struct kbuddy_cache *c, void *obj, u8 *state);
+void *kbuddy_slab_grow(struct kbuddy_cache *c, gfp_t gfp);
+int kbuddy_cache_bad_free(struct kbuddy_cache *c, void *obj,
+			  unsigned long caller);
+
+struct kbuddy_sink;
+
+/*
+ * magazine.c, for slab.c: make and free a cache's magazines, drain them
+ * into the slabs, count them (under the cache's lock), check them.
+ */
+int kbuddy_mag_init(struct kbuddy_cache *c);
+void kbuddy_mag_fini(struct kbuddy_cache *c);
+void kbuddy_mag_drain_all(struct kbuddy_cache *c, bool dead_too);
+unsigned long kbuddy_mag_info(struct kbuddy_cache *c,
+			      struct kbuddy_cache_info *info);
+void kbuddy_mag_check_cpus(struct kbuddy_cache *c, struct kbuddy_sink *sink);
+void kbuddy_mag_check_depot(struct kbuddy_cache *c, struct kbuddy_sink *sink,
+			    struct kbuddy_magazine *mag, bool full);
+
+/* magazine.c, for pool.c and kmalloc.c */
 void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu);
-struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
-				      const void *obj);
 int kbuddy_obj_free(struct kbuddy_cache *c, struct kbuddy_slab *slab,
 		    void *obj, unsigned long caller);
+
+/* slab.c */
+struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
+				      const void *obj);
 int kbuddy_cache_refuse_free(struct kbuddy_cache *c, const void *obj,
 			     enum kbuddy_cache_counter bad,
 			     unsigned long caller);

@@ -23,6 +23,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include "report.h"
 
 #define KBUDDY_KMALLOC_MAX_CACHE_SIZE	(PAGE_SIZE / 2)
 
@@ -247,6 +248,16 @@ size_t kbuddy_ksize(struct kbuddy_pool *pool, const void *ptr)
 }
 EXPORT_SYMBOL_GPL(kbuddy_ksize);
 
+/* Report a refused realloc; no counter: its free, if any, counted already. */
+static void refuse_realloc(struct kbuddy_pool *pool, const void *ptr,
+			   const char *reason, unsigned long caller)
+{
+	kbuddy_refuse(&(struct kbuddy_refusal){
+		.pool = pool, .what = "realloc", .addr = ptr, .order = -1,
+		.reason = reason, .caller = caller,
+	});
+}
+
 /**
  * kbuddy_realloc() - resize memory from kbuddy_malloc()
  * @pool: the pool
@@ -288,8 +299,7 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 	ks = kbuddy_ksize(pool, ptr);
 	kbuddy_race_hook("realloc_after_ksize");
 	if (!ks) {
-		pr_warn_ratelimited("pool %s: refused realloc of %p: not from kbuddy_malloc() (caller %pS)\n",
-				    pool->name, ptr, (void *)_RET_IP_);
+		refuse_realloc(pool, ptr, "not from kbuddy_malloc()", _RET_IP_);
 		return NULL;
 	}
 	if (ks > KBUDDY_KMALLOC_MAX_CACHE_SIZE) {
@@ -340,8 +350,7 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 undo:
 	free_caller(pool, p, _RET_IP_);
 refused:
-	pr_warn_ratelimited("pool %s: refused realloc of %p: freed or resized meanwhile (caller %pS)\n",
-			    pool->name, ptr, (void *)_RET_IP_);
+	refuse_realloc(pool, ptr, "freed or resized meanwhile", _RET_IP_);
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(kbuddy_realloc);

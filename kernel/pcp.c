@@ -28,15 +28,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
-
-const char *const kbuddy_pcp_counter_names[KBUDDY_NR_PCP_COUNTERS] = {
-	[KBUDDY_PCP_HIT]	= "pcp_alloc",
-	[KBUDDY_PCP_FREE]	= "pcp_free",
-	[KBUDDY_PCP_REFILL]	= "pcp_refill",
-	[KBUDDY_PCP_DRAIN]	= "pcp_drain",
-};
-
-static_assert(ARRAY_SIZE(kbuddy_pcp_counter_names) == KBUDDY_NR_PCP_COUNTERS);
+#include "report.h"
 
 /**
  * kbuddy_pcp_init() - give a new pool its per-CPU page caches
@@ -98,7 +90,7 @@ void kbuddy_pcp_drain_cpu(struct kbuddy_pool *pool, int cpu)
  * back between batches; @may_sleep also lets others run between them.
  * Return: whether anything was given back.
  */
-static bool drain_local(struct kbuddy_pool *pool, bool may_sleep)
+static bool pcp_drain_local(struct kbuddy_pool *pool, bool may_sleep)
 {
 	/* Enough batches for a full cache; what is freed meanwhile may stay. */
 	unsigned int batches = KBUDDY_PCP_ORDERS *
@@ -118,9 +110,9 @@ static bool drain_local(struct kbuddy_pool *pool, bool may_sleep)
 }
 
 /* Runs on each CPU in process context: empty its own cache. */
-static void drain_this_cpu(void *arg)
+static void pcp_drain_this_cpu(void *arg)
 {
-	drain_local(arg, true);
+	pcp_drain_local(arg, true);
 }
 
 /*
@@ -129,14 +121,14 @@ static void drain_this_cpu(void *arg)
  * the pool left the list the hotplug callback walks still holds blocks;
  * nothing runs there, and hotplug waits for cpus_read_unlock().
  */
-static void drain_all(struct kbuddy_pool *pool, bool dead_too)
+static void pcp_drain_all(struct kbuddy_pool *pool, bool dead_too)
 {
 	int cpu;
 
 	if (!pool->pcp)
 		return;
 	cpus_read_lock();
-	kbuddy_run_on_cpus(drain_this_cpu, pool);
+	kbuddy_run_on_cpus(pcp_drain_this_cpu, pool);
 	if (dead_too)
 		for_each_possible_cpu(cpu)
 			if (!cpu_online(cpu))
@@ -155,7 +147,7 @@ static void drain_all(struct kbuddy_pool *pool, bool dead_too)
  */
 void kbuddy_pcp_drain(struct kbuddy_pool *pool)
 {
-	drain_all(pool, false);
+	pcp_drain_all(pool, false);
 }
 
 /**
@@ -168,7 +160,7 @@ void kbuddy_pcp_fini(struct kbuddy_pool *pool)
 {
 	if (!pool->pcp)
 		return;
-	drain_all(pool, true);
+	pcp_drain_all(pool, true);
 	free_percpu(pool->pcp);
 	pool->pcp = NULL;
 }
@@ -207,25 +199,30 @@ void kbuddy_pcp_stats(struct kbuddy_pool *pool, unsigned long *alloc,
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_pcp_stats, KBUDDY_INTERNAL);
 
-/* Problems the CPUs found in their own caches. */
+/* A check of every CPU's cache, each CPU checking its own. */
 struct pcp_check {
 	struct kbuddy_pool *pool;
-	atomic_long_t problems;
+	struct kbuddy_sink sink;
 };
 
 /* Runs on each CPU in process context: check its own cache. */
-static void check_this_cpu(void *arg)
+static void pcp_check_this_cpu(void *arg)
 {
 	struct pcp_check *pc = arg;
 	struct kbuddy_pcp *pcp;
 	unsigned int order, i;
 	unsigned long flags;
+	int cpu;
 
 	local_lock_irqsave(&pc->pool->pcp->lock, flags);
+	cpu = smp_processor_id();
 	pcp = this_cpu_ptr(pc->pool->pcp);
 	for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
 		if (pcp->count[order] > KBUDDY_PCP_HIGH) {
-			atomic_long_inc(&pc->problems);
+			kbuddy_problem(&pc->sink,
+				       "pcp: CPU %d order %u: holds %u blocks, at most %d\n",
+				       cpu, order, pcp->count[order],
+				       KBUDDY_PCP_HIGH);
 			continue;
 		}
 		for (i = 0; i < pcp->count[order]; i++) {
@@ -234,7 +231,9 @@ static void check_this_cpu(void *arg)
 
 			if (!r || b->page != &r->pages[(b->addr - r->virt) >> PAGE_SHIFT] ||
 			    READ_ONCE(b->page->tag) != KBUDDY_TAG(KBUDDY_KIND_PCP, order))
-				atomic_long_inc(&pc->problems);
+				kbuddy_problem(&pc->sink,
+					       "pcp: CPU %d order %u: block %p is no cached head\n",
+					       cpu, order, b->addr);
 		}
 	}
 	local_unlock_irqrestore(&pc->pool->pcp->lock, flags);
@@ -243,7 +242,7 @@ static void check_this_cpu(void *arg)
 /**
  * kbuddy_pcp_validate() - check every CPU's page cache
  * @pool: the pool
- * @report: called once if problems are found, or NULL
+ * @report: called once per problem found (as kbuddy_validate()), or NULL
  * @ctx: passed to @report
  *
  * Each CPU checks its own cache from a work item: every block is the head
@@ -256,17 +255,15 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 			 void *ctx)
 {
 	struct pcp_check pc = { .pool = pool };
-	long problems;
 
 	if (!pool->pcp)
 		return 0;
-	atomic_long_set(&pc.problems, 0);
-	kbuddy_run_on_cpus(check_this_cpu, &pc);
-	problems = atomic_long_read(&pc.problems);
-	if (problems && report)
-		kbuddy_report(report, ctx, "pcp: %ld cached blocks are no cached heads\n",
-			      problems);
-	return problems;
+	kbuddy_sink_init(&pc.sink, report, ctx);
+	/* Each CPU reports from its work item: hold the lines till all are done. */
+	kbuddy_sink_hold(&pc.sink);
+	kbuddy_run_on_cpus(pcp_check_this_cpu, &pc);
+	kbuddy_sink_finish(&pc.sink);
+	return pc.sink.problems;
 }
 
 /* ==== Reclaim =========================================================== */
@@ -283,8 +280,8 @@ static bool reclaim(struct kbuddy_pool *pool, gfp_t gfp)
 	if (!pool->pcp)
 		return false;
 	if (!gfpflags_allow_blocking(gfp))
-		return drain_local(pool, false);
-	drain_all(pool, false);
+		return pcp_drain_local(pool, false);
+	pcp_drain_all(pool, false);
 	return true;
 }
 
@@ -298,7 +295,7 @@ static noinline void *alloc_reclaim_slow(struct kbuddy_pool *pool,
 	if (reclaim(pool, gfp)) {
 		addr = kbuddy_block_alloc(pool, order, gfp, tag);
 		if (addr) {
-			kbuddy_count(pool, KBUDDY_RECLAIM);
+			kbuddy_count(pool, KBUDDY_RECLAIMS);
 			return addr;
 		}
 	}

@@ -1,23 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kbuddy - caches of fixed-size objects on buddy blocks.
+ * kbuddy - the slab layer of slab caches (Bonwick's slabs).
+ *
+ * This file owns slabs, their freelists and the full, partial and empty
+ * lists, the cache's lifecycle (create, shrink, destroy), its information
+ * (slabinfo) and the check of its slabs, and the lookup of an object's
+ * cache. The per-CPU magazines and the depot in front of the slabs are
+ * magazine.c's: it takes objects from the slabs and gives them back through
+ * kbuddy_slab_obj_get() and kbuddy_slab_obj_put(), grows the cache through
+ * kbuddy_slab_grow(), and has a bad free classified by
+ * kbuddy_cache_bad_free(); this file calls kbuddy_mag_*() to make, drain,
+ * count and check the magazines (internal.h).
  *
  * A slab is one buddy block cut into objects, its order chosen so that at
  * most 1/8 of it is wasted (Bonwick). Slab descriptors live outside the pool
  * (kmalloc), with one state byte per object; every page of a slab block
- * points to its slab (kbuddy_page.owner), so a free finds its slab without a
- * search. Free objects chain through a free pointer XORed with a per-cache
- * key and the pointer's own address, and every pointer is range-checked
- * before it is followed: a stray write is caught and the chain rebuilt from
- * the state bytes.
- *
- * In front of the slabs sit Bonwick's magazines: per CPU a loaded and a
- * previous magazine, per cache a depot of full and empty ones. The common
- * allocation and free touch only the CPU's own magazines, under its
- * local_lock (interrupts off, or a per-CPU sleeping lock on PREEMPT_RT), and
- * take no other lock. A free claims its object with one cmpxchg of the
- * object's state byte from ALLOC (see "Ownership" in internal.h), so of two
- * CPUs freeing one object exactly one wins.
+ * carries its slab as its tag (kbuddy_page.tag), so a free finds its slab
+ * without a search. Free objects chain through a free pointer XORed with a
+ * per-cache key and the pointer's own address, and every pointer is
+ * range-checked before it is followed: a stray write is caught and the chain
+ * rebuilt from the state bytes.
  */
 
 #include <linux/cpu.h>
@@ -36,30 +38,7 @@
 #include <linux/swab.h>
 
 #include "internal.h"
-
-const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS] = {
-	[KBUDDY_CACHE_ALLOC_SLOW]		= "alloc_slow",
-	[KBUDDY_CACHE_FREE_SLOW]		= "free_slow",
-	[KBUDDY_CACHE_ALLOC_FAIL]		= "alloc_fail",
-	[KBUDDY_CACHE_DEPOT_EXCHANGE]		= "depot_exchange",
-	[KBUDDY_CACHE_SLAB_NEW]			= "slab_new",
-	[KBUDDY_CACHE_SLAB_FREE]		= "slab_free",
-	[KBUDDY_CACHE_FREELIST_REPAIR]		= "freelist_repair",
-	[KBUDDY_CACHE_BAD_FREE_OUTSIDE]		= "bad_free_outside",
-	[KBUDDY_CACHE_BAD_FREE_NOT_OBJECT]	= "bad_free_not_object",
-	[KBUDDY_CACHE_BAD_FREE_WRONG_CACHE]	= "bad_free_wrong_cache",
-	[KBUDDY_CACHE_BAD_FREE_INTERIOR]	= "bad_free_interior",
-	[KBUDDY_CACHE_BAD_FREE_DOUBLE]		= "bad_free_double",
-};
-EXPORT_SYMBOL_NS_GPL(kbuddy_cache_counter_names, KBUDDY_INTERNAL);
-static_assert(ARRAY_SIZE(kbuddy_cache_counter_names) == KBUDDY_NR_CACHE_COUNTERS);
-
-const char *const kbuddy_cpu_counter_names[KBUDDY_NR_CPU_COUNTERS] = {
-	[KBUDDY_CPU_ALLOC]	= "alloc_fast",
-	[KBUDDY_CPU_FREE]	= "free_fast",
-};
-
-static_assert(ARRAY_SIZE(kbuddy_cpu_counter_names) == KBUDDY_NR_CPU_COUNTERS);
+#include "report.h"
 
 /* Slabs are at most this order; bigger objects belong to whole blocks. */
 #define KBUDDY_SLAB_MAX_ORDER	3
@@ -89,7 +68,7 @@ static inline void *get_freeptr(const struct kbuddy_cache *c, void *obj)
 }
 
 /* Pool memory is named by physical address in messages, not by pointer. */
-static inline u64 pa(const struct kbuddy_cache *c, const void *p)
+static inline u64 obj_phys(const struct kbuddy_cache *c, const void *p)
 {
 	return kbuddy_virt_to_phys(c->pool, p);
 }
@@ -97,42 +76,6 @@ static inline u64 pa(const struct kbuddy_cache *c, const void *p)
 static inline unsigned long slab_bytes(const struct kbuddy_cache *c)
 {
 	return PAGE_SIZE << c->order;
-}
-
-/*
- * Index of @obj in @slab, or -1 if @obj is not the start of one of its
- * objects.
- */
-static inline long obj_index(const struct kbuddy_cache *c,
-			     const struct kbuddy_slab *slab, const void *obj)
-{
-	/* Below the slab, the offset wraps and fails the bound. */
-	unsigned long offset = (unsigned long)obj - (unsigned long)slab->base;
-	unsigned long idx;
-
-	if (unlikely(offset >= slab_bytes(c)))
-		return -1;
-	idx = reciprocal_divide(offset, c->reciprocal_size);
-	if (unlikely(idx * c->size != offset || idx >= c->objects))
-		return -1;
-	return idx;
-}
-
-/* The slab holding @obj, if any; caller in an RCU read-side section. */
-static inline struct kbuddy_slab *obj_slab(struct kbuddy_pool *pool,
-					   const void *obj)
-{
-	unsigned long tag = kbuddy_tag_of(pool, obj);
-
-	return kbuddy_tag_is_slab(tag) ? (struct kbuddy_slab *)tag : NULL;
-}
-
-/* allocated -> cached: the one way a free takes an object (cmpxchg). */
-static inline bool obj_claim(u8 *state)
-{
-	u8 old = KBUDDY_OBJ_ALLOC;
-
-	return try_cmpxchg(state, &old, KBUDDY_OBJ_CACHED);
 }
 
 static void slab_list_update(struct kbuddy_cache *c, struct kbuddy_slab *slab,
@@ -183,7 +126,7 @@ static void freelist_repair(struct kbuddy_cache *c, struct kbuddy_slab *slab)
 	slab->freelist = head;
 	c->count[KBUDDY_CACHE_FREELIST_REPAIR]++;
 	pr_err_ratelimited("cache %s: slab %#llx: freelist corrupted (a write after free?), rebuilt\n",
-			   c->name, pa(c, slab->base));
+			   c->name, obj_phys(c, slab->base));
 }
 
 /* Is @next a sound next free object of @slab? */
@@ -194,7 +137,7 @@ static bool freeptr_ok(struct kbuddy_cache *c, struct kbuddy_slab *slab,
 
 	if (!next)
 		return true;
-	idx = obj_index(c, slab, next);
+	idx = kbuddy_obj_index(c, slab, next);
 	return idx >= 0 && slab->state[idx] == KBUDDY_OBJ_FREE;
 }
 
@@ -209,18 +152,18 @@ static void *slab_pop(struct kbuddy_cache *c, struct kbuddy_slab *slab,
 	void *obj = slab->freelist, *next;
 	long idx;
 
-	idx = obj_index(c, slab, obj);
+	idx = kbuddy_obj_index(c, slab, obj);
 	if (idx < 0 || slab->state[idx] != KBUDDY_OBJ_FREE) {
 		freelist_repair(c, slab);
 		obj = slab->freelist;
-		idx = obj_index(c, slab, obj);
+		idx = kbuddy_obj_index(c, slab, obj);
 	}
 	next = get_freeptr(c, obj);
 	if (!freeptr_ok(c, slab, next)) {
 		/* The rebuilt list starts elsewhere: start over from it. */
 		freelist_repair(c, slab);
 		obj = slab->freelist;
-		idx = obj_index(c, slab, obj);
+		idx = kbuddy_obj_index(c, slab, obj);
 		next = get_freeptr(c, obj);
 	}
 	slab->freelist = next;
@@ -304,89 +247,29 @@ static void slab_free(struct kbuddy_cache *c, struct kbuddy_slab *slab)
 	kfree_rcu(slab, rcu);
 }
 
-/* Push one object into @mag; the caller checked there is room. */
-static inline void mag_push(struct kbuddy_magazine *mag, void *obj, u8 *state)
+/* ==== What the magazine layer asks of the slabs ========================== */
+
+/* FREE -> CACHED, partial slabs first; NULL if none is free. Locked. */
+void *kbuddy_slab_obj_get(struct kbuddy_cache *c, u8 **statep)
 {
-	mag->round[mag->rounds].obj = obj;
-	mag->round[mag->rounds].state = state;
-	mag->rounds++;
+	struct kbuddy_slab *slab = slab_with_free(c);
+
+	if (!slab)
+		return NULL;
+	return slab_pop(c, slab, KBUDDY_OBJ_CACHED, statep);
 }
 
-static struct kbuddy_magazine *mag_alloc(struct kbuddy_cache *c, gfp_t gfp)
+/* CACHED -> FREE: a magazine's object back on its slab's freelist. Locked. */
+void kbuddy_slab_obj_put(struct kbuddy_cache *c, void *obj, u8 *state)
 {
-	struct kbuddy_magazine *mag;
-
-	mag = kmalloc(struct_size(mag, round, c->mag_size), gfp | __GFP_NOWARN);
-	if (mag) {
-		mag->rounds = 0;
-		INIT_LIST_HEAD(&mag->node);
-	}
-	return mag;
+	slab_push(c, kbuddy_obj_slab(c->pool, obj), obj, state);
 }
-
-/* Return every round of @mag to its slab. The caller holds the lock. */
-static void mag_flush(struct kbuddy_cache *c, struct kbuddy_magazine *mag)
-{
-	while (mag->rounds) {
-		struct kbuddy_round *r = &mag->round[--mag->rounds];
-		struct kbuddy_slab *slab = obj_slab(c->pool, r->obj);
-
-		slab_push(c, slab, r->obj, r->state);
-	}
-}
-
-/* ==== Allocation and free ================================================ */
 
 /*
- * The loaded and the previous magazine are empty: swap the previous for a
- * full one from the depot, or fill the loaded one from the slabs. Interrupts
- * are off. Return: the object, or NULL if the slabs have no free object.
+ * Grow the cache by one slab and take an object from it, ALLOC; NULL
+ * (counted as alloc_fail) if no slab could be made. Takes the cache's lock.
  */
-static noinline void *alloc_refill(struct kbuddy_cache *c,
-				   struct kbuddy_cache_cpu *cc)
-{
-	struct kbuddy_magazine *mag;
-	struct kbuddy_slab *slab;
-	void *obj = NULL;
-	u8 *state;
-
-	spin_lock(&c->lock);
-	c->count[KBUDDY_CACHE_ALLOC_SLOW]++;
-	if (c->nr_depot_full) {
-		mag = list_first_entry(&c->depot_full, struct kbuddy_magazine,
-				       node);
-		list_del(&mag->node);
-		c->nr_depot_full--;
-		list_add(&cc->previous->node, &c->depot_empty);
-		c->nr_depot_empty++;
-		cc->previous = cc->loaded;
-		cc->loaded = mag;
-		c->seq++;
-		c->count[KBUDDY_CACHE_DEPOT_EXCHANGE]++;
-	} else {
-		/* Half a magazine: leave room for frees that follow. */
-		while (cc->loaded->rounds < c->mag_size / 2) {
-			slab = slab_with_free(c);
-			if (!slab)
-				break;
-			obj = slab_pop(c, slab, KBUDDY_OBJ_CACHED, &state);
-			mag_push(cc->loaded, obj, state);
-		}
-	}
-	if (cc->loaded->rounds) {
-		struct kbuddy_round *r = &cc->loaded->round[--cc->loaded->rounds];
-
-		WRITE_ONCE(*r->state, KBUDDY_OBJ_ALLOC);
-		obj = r->obj;
-	} else {
-		obj = NULL;
-	}
-	spin_unlock(&c->lock);
-	return obj;
-}
-
-/* Grow the cache by one slab and take an object from it. */
-static void *alloc_new_slab(struct kbuddy_cache *c, gfp_t gfp)
+void *kbuddy_slab_grow(struct kbuddy_cache *c, gfp_t gfp)
 {
 	struct kbuddy_slab *slab = slab_new(c, gfp);
 	unsigned long flags;
@@ -408,94 +291,6 @@ static void *alloc_new_slab(struct kbuddy_cache *c, gfp_t gfp)
 	return obj;
 }
 
-static inline bool want_zero(struct kbuddy_cache *c, gfp_t gfp)
-{
-	return (gfp & __GFP_ZERO) || (!c->ctor && want_init_on_alloc(gfp));
-}
-
-/*
- * The loaded magazine is empty: swap in the previous one, or go to the depot
- * and the slabs, and only then make a new slab. Entered under the CPU's
- * local_lock (@flags saved); returns with it released.
- */
-static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
-				       struct kbuddy_cache_cpu *cc, gfp_t gfp,
-				       unsigned long flags)
-{
-	struct kbuddy_magazine *mag = cc->loaded;
-	void *obj;
-
-	if (cc->previous->rounds) {
-		cc->loaded = cc->previous;
-		cc->previous = mag;
-		mag = cc->loaded;
-		mag->rounds--;
-		WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
-		obj = mag->round[mag->rounds].obj;
-		cc->count[KBUDDY_CPU_ALLOC]++;
-		local_unlock_irqrestore(&c->cpu->lock, flags);
-	} else {
-		obj = alloc_refill(c, cc);
-		local_unlock_irqrestore(&c->cpu->lock, flags);
-		if (!obj)
-			obj = alloc_new_slab(c, gfp);
-	}
-	if (obj && want_zero(c, gfp))
-		memset(obj, 0, c->object_size);
-	return obj;
-}
-
-/**
- * kbuddy_cache_alloc() - allocate an object
- * @c: the cache
- * @gfp: allocation flags; __GFP_ZERO zeroes the object (as does
- *	init_on_alloc, for a cache without a constructor)
- *
- * Served from this CPU's magazines when they hold an object: no shared lock,
- * no atomic operation. Otherwise from the depot or the slabs under the
- * cache's lock, and only then from a new slab, which may sleep if @gfp
- * allows.
- *
- * Context: As kbuddy_alloc_pages(), with a gfp that does not sleep where
- * sleeping is not allowed.
- * Return: the object, aligned as the cache was created, or NULL.
- */
-void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
-{
-	struct kbuddy_magazine *mag;
-	struct kbuddy_cache_cpu *cc;
-	unsigned long flags;
-	void *obj;
-
-	might_sleep_if(gfpflags_allow_blocking(gfp));
-	if (WARN_ONCE(kbuddy_context_refused(),
-		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
-		return NULL;
-	local_lock_irqsave(&c->cpu->lock, flags);
-	cc = this_cpu_ptr(c->cpu);
-	mag = cc->loaded;
-	if (unlikely(!mag->rounds))
-		return cache_alloc_slow(c, cc, gfp, flags);
-	mag->rounds--;
-	/* cached -> allocated: this CPU holds the magazine. */
-	WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
-	obj = mag->round[mag->rounds].obj;
-	cc->count[KBUDDY_CPU_ALLOC]++;
-	local_unlock_irqrestore(&c->cpu->lock, flags);
-	if (unlikely(want_zero(c, gfp)))
-		memset(obj, 0, c->object_size);
-	return obj;
-}
-EXPORT_SYMBOL_GPL(kbuddy_cache_alloc);
-
-static const char *const bad_free_reasons[KBUDDY_NR_CACHE_COUNTERS] = {
-	[KBUDDY_CACHE_BAD_FREE_OUTSIDE]		= "not in the cache's pool",
-	[KBUDDY_CACHE_BAD_FREE_NOT_OBJECT]	= "not in a slab",
-	[KBUDDY_CACHE_BAD_FREE_WRONG_CACHE]	= "object of another cache",
-	[KBUDDY_CACHE_BAD_FREE_INTERIOR]	= "not the start of an object",
-	[KBUDDY_CACHE_BAD_FREE_DOUBLE]		= "object already free (double free)",
-};
-
 /**
  * kbuddy_cache_refuse_free() - count and report a bad free
  * @c: the cache charged with it
@@ -512,196 +307,39 @@ noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c,
 				      enum kbuddy_cache_counter bad,
 				      unsigned long caller)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&c->lock, flags);
-	c->count[bad]++;
-	spin_unlock_irqrestore(&c->lock, flags);
-	if (bad == KBUDDY_CACHE_BAD_FREE_OUTSIDE)
-		pr_warn_ratelimited("cache %s: refused free of %p: %s (caller %pS)\n",
-				    c->name, obj, bad_free_reasons[bad],
-				    (void *)caller);
-	else
-		pr_warn_ratelimited("cache %s: refused free of %#llx: %s (caller %pS)\n",
-				    c->name, pa(c, obj), bad_free_reasons[bad],
-				    (void *)caller);
+	kbuddy_refuse(&(struct kbuddy_refusal){
+		.pool = c->pool, .cache = c->name, .what = "free", .addr = obj,
+		.order = -1, .reason = kbuddy_cache_bad_free_reasons[bad], .caller = caller,
+		.counter = &c->count[bad], .lock = &c->lock,
+	});
 	return -EINVAL;
 }
 
 /*
- * The loaded and the previous magazine are full: park the previous one in
- * the depot and load an empty one, or return the loaded rounds to the slabs.
- * Under the CPU's local_lock.
+ * Why @obj is no object of @c in use: called off the free fast path, only
+ * once it has found that it is not. Return: -EINVAL.
  */
-static noinline void free_spill(struct kbuddy_cache *c,
-				struct kbuddy_cache_cpu *cc)
-{
-	struct kbuddy_magazine *empty = NULL;
-
-	spin_lock(&c->lock);
-	c->count[KBUDDY_CACHE_FREE_SLOW]++;
-	if (c->nr_depot_full < c->depot_max) {
-		if (c->nr_depot_empty) {
-			empty = list_first_entry(&c->depot_empty,
-						 struct kbuddy_magazine, node);
-			list_del(&empty->node);
-			c->nr_depot_empty--;
-		} else {
-			spin_unlock(&c->lock);
-			empty = mag_alloc(c, GFP_ATOMIC);
-			spin_lock(&c->lock);
-		}
-	}
-	if (empty) {
-		list_add(&cc->previous->node, &c->depot_full);
-		c->nr_depot_full++;
-		cc->previous = cc->loaded;
-		cc->loaded = empty;
-		c->seq++;
-		c->count[KBUDDY_CACHE_DEPOT_EXCHANGE]++;
-	} else {
-		mag_flush(c, cc->loaded);
-	}
-	spin_unlock(&c->lock);
-}
-
-/*
- * Why @obj is no object of @c in use; called, off the fast path, only once
- * the fast path has found that it is not.
- */
-static noinline int cache_free_bad(struct kbuddy_cache *c, void *obj,
+noinline int kbuddy_cache_bad_free(struct kbuddy_cache *c, void *obj,
 				   unsigned long caller)
 {
 	enum kbuddy_cache_counter bad = KBUDDY_CACHE_BAD_FREE_DOUBLE;
 	struct kbuddy_slab *slab;
 
 	rcu_read_lock();
-	slab = obj_slab(c->pool, obj);
+	slab = kbuddy_obj_slab(c->pool, obj);
 	if (!slab)
 		bad = kbuddy_find_region(c->pool, obj) ?
 		      KBUDDY_CACHE_BAD_FREE_NOT_OBJECT :
 		      KBUDDY_CACHE_BAD_FREE_OUTSIDE;
 	else if (slab->cache != c)
 		bad = KBUDDY_CACHE_BAD_FREE_WRONG_CACHE;
-	else if (obj_index(c, slab, obj) < 0)
+	else if (kbuddy_obj_index(c, slab, obj) < 0)
 		bad = KBUDDY_CACHE_BAD_FREE_INTERIOR;
 	rcu_read_unlock();
 	return kbuddy_cache_refuse_free(c, obj, bad, caller);
 }
 
-/* The loaded magazine is full: swap, or spill to the depot, then push. */
-static noinline void cache_free_slow(struct kbuddy_cache *c,
-				     struct kbuddy_cache_cpu *cc, void *obj,
-				     u8 *state)
-{
-	struct kbuddy_magazine *mag = cc->loaded;
-
-	if (cc->previous->rounds < c->mag_size) {
-		cc->loaded = cc->previous;
-		cc->previous = mag;
-	} else {
-		free_spill(c, cc);
-	}
-	mag_push(cc->loaded, obj, state);
-	cc->count[KBUDDY_CPU_FREE]++;
-}
-
-/*
- * Free @obj, which lies in @slab of @c. The caller is in an RCU read-side
- * section, which keeps @slab and @c alive until the object is claimed or
- * the free refused.
- */
-static __always_inline int free_in_slab(struct kbuddy_cache *c,
-					struct kbuddy_slab *slab, void *obj,
-					unsigned long caller)
-{
-	struct kbuddy_cache_cpu *cc;
-	struct kbuddy_magazine *mag;
-	unsigned long flags;
-	long idx;
-	u8 *state;
-
-	idx = obj_index(c, slab, obj);
-	if (unlikely(idx < 0))
-		goto bad;
-	state = &slab->state[idx];
-	kbuddy_race_hook("slab_free_claim");
-	if (unlikely(!obj_claim(state)))
-		goto bad;
-
-	local_lock_irqsave(&c->cpu->lock, flags);
-	cc = this_cpu_ptr(c->cpu);
-	mag = cc->loaded;
-	if (unlikely(mag->rounds == c->mag_size)) {
-		cache_free_slow(c, cc, obj, state);
-	} else {
-		mag_push(mag, obj, state);
-		cc->count[KBUDDY_CPU_FREE]++;
-	}
-	local_unlock_irqrestore(&c->cpu->lock, flags);
-	return 0;
-bad:
-	return cache_free_bad(c, obj, caller);
-}
-
-static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
-				      unsigned long caller)
-{
-	struct kbuddy_slab *slab;
-	int ret;
-
-	if (WARN_ONCE(kbuddy_context_refused(),
-		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
-		return -EINVAL;
-	rcu_read_lock();
-	slab = obj_slab(c->pool, obj);
-	kbuddy_race_hook("obj_lookup");
-	if (unlikely(!slab || slab->cache != c))
-		ret = cache_free_bad(c, obj, caller);
-	else
-		ret = free_in_slab(c, slab, obj, caller);
-	rcu_read_unlock();
-	return ret;
-}
-
-/**
- * kbuddy_obj_free() - free an object whose slab the caller looked up
- * @c: the cache, read from @slab
- * @slab: the slab holding @obj
- * @obj: the pointer
- * @caller: the return address reported for a bad free
- *
- * For kbuddy_free(), which finds the slab once to choose between an object
- * and a whole block.
- *
- * Context: Any context kbuddy_free() allows, inside the rcu_read_lock()
- * section in which @slab was looked up.
- * Return: 0, or -EINVAL for a refused free.
- */
-int kbuddy_obj_free(struct kbuddy_cache *c, struct kbuddy_slab *slab,
-		    void *obj, unsigned long caller)
-{
-	return free_in_slab(c, slab, obj, caller);
-}
-
-/**
- * kbuddy_cache_free() - free an object
- * @c: the cache it came from
- * @obj: the object
- *
- * A pointer that is not an object of @c now in use - outside the pool, not
- * in a slab, of another cache, inside an object, or already free - is
- * refused: the cache is unchanged, a bad_free_* counter goes up and a
- * ratelimited warning names the caller.
- *
- * Context: Any context.
- * Return: 0, or -EINVAL for a refused free.
- */
-int kbuddy_cache_free(struct kbuddy_cache *c, void *obj)
-{
-	return cache_free(c, obj, _RET_IP_);
-}
-EXPORT_SYMBOL_GPL(kbuddy_cache_free);
+/* ==== Allocation and free ================================================ */
 
 /**
  * kbuddy_obj_cache() - the cache of an object in use
@@ -723,10 +361,10 @@ struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
 	long idx;
 
 	rcu_read_lock();
-	slab = obj_slab(pool, obj);
+	slab = kbuddy_obj_slab(pool, obj);
 	if (slab) {
 		kbuddy_race_hook("obj_lookup");
-		idx = obj_index(slab->cache, slab, obj);
+		idx = kbuddy_obj_index(slab->cache, slab, obj);
 		if (idx >= 0 && READ_ONCE(slab->state[idx]) == KBUDDY_OBJ_ALLOC)
 			c = slab->cache;
 	}
@@ -736,84 +374,6 @@ struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,
 EXPORT_SYMBOL_NS_GPL(kbuddy_obj_cache, KBUDDY_INTERNAL);
 
 /* ==== Drain, shrink, create, destroy ===================================== */
-
-/* Move one CPU's magazines' rounds back to the slabs. Their holder only. */
-static void drain_cpu(struct kbuddy_cache *c, struct kbuddy_cache_cpu *cc)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&c->lock, flags);
-	mag_flush(c, cc->loaded);
-	mag_flush(c, cc->previous);
-	spin_unlock_irqrestore(&c->lock, flags);
-}
-
-/**
- * kbuddy_cache_drain_cpu() - empty the magazines of a CPU that is dead
- * @c: the cache
- * @cpu: the CPU; nothing runs on it any more
- *
- * Context: Process context (the CPU hotplug "dead" callback).
- */
-void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu)
-{
-	drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
-}
-
-/* Runs on each CPU in process context: empty its own magazines. */
-static void drain_this_cpu(void *arg)
-{
-	struct kbuddy_cache *c = arg;
-	unsigned long flags;
-
-	local_lock_irqsave(&c->cpu->lock, flags);
-	drain_cpu(c, this_cpu_ptr(c->cpu));
-	local_unlock_irqrestore(&c->cpu->lock, flags);
-}
-
-/*
- * Empty every magazine: each online CPU its own, from a work item, then the
- * depot, one magazine per lock hold. Offline CPUs were emptied when they
- * went down; @dead_too empties them again, for a cache being destroyed
- * (a CPU may have died after its pool left the list the hotplug callback
- * walks). Process context.
- */
-static void drain_all(struct kbuddy_cache *c, bool dead_too)
-{
-	struct kbuddy_magazine *mag, *tmp;
-	unsigned long flags;
-	LIST_HEAD(spare);
-	int cpu;
-
-	cpus_read_lock();
-	kbuddy_run_on_cpus(drain_this_cpu, c);
-	if (dead_too)
-		for_each_possible_cpu(cpu)
-			if (!cpu_online(cpu))
-				drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
-	cpus_read_unlock();
-
-	for (;;) {
-		spin_lock_irqsave(&c->lock, flags);
-		mag = list_first_entry_or_null(&c->depot_full,
-					       struct kbuddy_magazine, node);
-		if (mag) {
-			list_del(&mag->node);
-			c->nr_depot_full--;
-			mag_flush(c, mag);
-		} else {
-			list_splice_init(&c->depot_empty, &spare);
-			c->nr_depot_empty = 0;
-		}
-		c->seq++;
-		spin_unlock_irqrestore(&c->lock, flags);
-		if (!mag)
-			break;
-		kfree(mag);
-	}
-	list_for_each_entry_safe(mag, tmp, &spare, node)
-		kfree(mag);
-}
 
 /**
  * kbuddy_cache_shrink() - give empty slabs back to the buddy allocator
@@ -831,7 +391,7 @@ unsigned long kbuddy_cache_shrink(struct kbuddy_cache *c)
 	unsigned long flags, n = 0;
 	LIST_HEAD(victims);
 
-	drain_all(c, false);
+	kbuddy_mag_drain_all(c, false);
 	spin_lock_irqsave(&c->lock, flags);
 	list_splice_init(&c->empty, &victims);
 	n = c->nr_empty;
@@ -887,25 +447,12 @@ static unsigned int slab_order(unsigned int size, unsigned int max_order)
 	return best;
 }
 
-static void free_cpu_magazines(struct kbuddy_cache *c)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct kbuddy_cache_cpu *cc = per_cpu_ptr(c->cpu, cpu);
-
-		kfree(cc->loaded);
-		kfree(cc->previous);
-	}
-	free_percpu(c->cpu);
-}
-
 /* After a grace period: no lockless lookup can still hold @c. */
 static void cache_free_rcu(struct rcu_head *rcu)
 {
 	struct kbuddy_cache *c = container_of(rcu, struct kbuddy_cache, rcu);
 
-	free_cpu_magazines(c);
+	kbuddy_mag_fini(c);
 	kfree(c);
 }
 
@@ -930,7 +477,6 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 {
 	unsigned int stride, offset, order, top;
 	struct kbuddy_cache *c, *other;
-	int cpu;
 
 	top = min_t(unsigned int, KBUDDY_SLAB_MAX_ORDER, pool->max_order - 1);
 	if (!name || !cache_name_ok(name) || !size ||
@@ -974,8 +520,6 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	c->offset = offset;
 	c->order = order;
 	c->objects = (PAGE_SIZE << order) / stride;
-	c->mag_size = stride <= 256 ? 32 : stride <= 1024 ? 16 : 8;
-	c->depot_max = 2 * num_possible_cpus() + 2;
 	c->flags = flags;
 	c->ctor = ctor;
 	c->random = get_random_long();
@@ -984,22 +528,9 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	INIT_LIST_HEAD(&c->partial);
 	INIT_LIST_HEAD(&c->full);
 	INIT_LIST_HEAD(&c->empty);
-	INIT_LIST_HEAD(&c->depot_full);
-	INIT_LIST_HEAD(&c->depot_empty);
 	strscpy(c->name, name, sizeof(c->name));
-
-	c->cpu = alloc_percpu(struct kbuddy_cache_cpu);
-	if (!c->cpu)
-		goto err_free;
-	for_each_possible_cpu(cpu) {
-		struct kbuddy_cache_cpu *cc = per_cpu_ptr(c->cpu, cpu);
-
-		local_lock_init(&cc->lock);
-		cc->loaded = mag_alloc(c, GFP_KERNEL);
-		cc->previous = mag_alloc(c, GFP_KERNEL);
-		if (!cc->loaded || !cc->previous)
-			goto err_cpu;
-	}
+	if (kbuddy_mag_init(c))
+		goto err_mag;
 
 	mutex_lock(&pool->caches_lock);
 	list_for_each_entry(other, &pool->caches, node) {
@@ -1007,7 +538,7 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 			mutex_unlock(&pool->caches_lock);
 			pr_err("pool %s: cache %s already exists\n", pool->name,
 			       name);
-			free_cpu_magazines(c);
+			kbuddy_mag_fini(c);
 			kfree(c);
 			return ERR_PTR(-EEXIST);
 		}
@@ -1016,9 +547,8 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	mutex_unlock(&pool->caches_lock);
 	return c;
 
-err_cpu:
-	free_cpu_magazines(c);
-err_free:
+err_mag:
+	kbuddy_mag_fini(c);
 	kfree(c);
 	return ERR_PTR(-ENOMEM);
 }
@@ -1079,7 +609,7 @@ static unsigned long report_in_use(struct kbuddy_cache *c, bool print)
 				if (READ_ONCE(slab->state[i]) != KBUDDY_OBJ_ALLOC)
 					continue;
 				pr_warn("cache %s: object %#llx still allocated\n",
-					c->name, pa(c, slab->base + i * c->size));
+					c->name, obj_phys(c, slab->base + i * c->size));
 				if (++shown == 16)
 					goto out;
 			}
@@ -1115,7 +645,7 @@ int kbuddy_cache_destroy(struct kbuddy_cache *c)
 
 	if (IS_ERR_OR_NULL(c))
 		return 0;
-	drain_all(c, true);
+	kbuddy_mag_drain_all(c, true);
 	used = report_in_use(c, true);
 	if (used) {
 		pr_warn("cache %s: not destroyed: %lu objects still allocated\n",
@@ -1142,7 +672,7 @@ void kbuddy_cache_destroy_forced(struct kbuddy_cache *c)
 	struct kbuddy_slab *slab, *tmp;
 	unsigned long used;
 
-	drain_all(c, true);
+	kbuddy_mag_drain_all(c, true);
 	used = report_in_use(c, true);
 	if (used)
 		pr_warn("cache %s: destroyed with %lu objects still allocated\n",
@@ -1175,26 +705,11 @@ void kbuddy_cache_destroy_forced(struct kbuddy_cache *c)
  */
 void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info)
 {
-	unsigned long flags, cached = 0;
-	unsigned int i;
-	int cpu;
+	unsigned long flags, cached;
 
 	memset(info, 0, sizeof(*info));
 	spin_lock_irqsave(&c->lock, flags);
-	/*
-	 * Other CPUs' magazines change meanwhile: a snapshot, clamped. Under
-	 * the lock no magazine moves to the depot, where a drain could free
-	 * it under this read.
-	 */
-	for_each_possible_cpu(cpu) {
-		struct kbuddy_cache_cpu *cc = per_cpu_ptr(c->cpu, cpu);
-
-		cached += READ_ONCE(READ_ONCE(cc->loaded)->rounds);
-		cached += READ_ONCE(READ_ONCE(cc->previous)->rounds);
-		for (i = 0; i < KBUDDY_NR_CPU_COUNTERS; i++)
-			info->cpu_count[i] += READ_ONCE(cc->count[i]);
-	}
-	cached += c->nr_depot_full * c->mag_size;
+	cached = kbuddy_mag_info(c, info);
 	info->cached_objs = min(cached, c->nr_inuse);
 	info->active_objs = c->nr_inuse - info->cached_objs;
 	info->active_slabs = c->nr_partial + c->nr_full;
@@ -1205,70 +720,11 @@ void kbuddy_cache_info(struct kbuddy_cache *c, struct kbuddy_cache_info *info)
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_cache_info, KBUDDY_INTERNAL);
 
-/* Problems found while validating; filled from several CPUs. */
+/* A check of one cache: the problems of every CPU and of the walk. */
 struct cache_check {
 	struct kbuddy_cache *c;
-	kbuddy_report_fn report;
-	void *ctx;
-	spinlock_t lock; /* protects the fields below */
-	unsigned long problems;
-	char msg[4][96];
+	struct kbuddy_sink sink;
 };
-
-static __printf(2, 3) void check_problem(struct cache_check *cc,
-					 const char *fmt, ...)
-{
-	unsigned long flags;
-	va_list args;
-
-	spin_lock_irqsave(&cc->lock, flags);
-	if (cc->problems < ARRAY_SIZE(cc->msg)) {
-		va_start(args, fmt);
-		vscnprintf(cc->msg[cc->problems], sizeof(cc->msg[0]), fmt, args);
-		va_end(args);
-	}
-	cc->problems++;
-	spin_unlock_irqrestore(&cc->lock, flags);
-}
-
-/* Every round of @mag is a CACHED object of the cache. */
-static void check_magazine(struct cache_check *cc, struct kbuddy_magazine *mag,
-			   const char *where)
-{
-	struct kbuddy_cache *c = cc->c;
-	unsigned int i;
-
-	if (mag->rounds > c->mag_size) {
-		check_problem(cc, "cache %s: %s magazine holds %u rounds\n",
-			      c->name, where, mag->rounds);
-		return;
-	}
-	for (i = 0; i < mag->rounds; i++) {
-		struct kbuddy_round *r = &mag->round[i];
-		struct kbuddy_slab *slab = obj_slab(c->pool, r->obj);
-		long idx = slab && slab->cache == c ?
-			   obj_index(c, slab, r->obj) : -1;
-
-		if (idx < 0 || &slab->state[idx] != r->state ||
-		    *r->state != KBUDDY_OBJ_CACHED)
-			check_problem(cc, "cache %s: %s magazine: %p is no free object of it\n",
-				      c->name, where, r->obj);
-	}
-}
-
-/* Runs on each CPU in process context: check its own magazines. */
-static void check_this_cpu(void *arg)
-{
-	struct cache_check *cc = arg;
-	struct kbuddy_cache_cpu *cpu;
-	unsigned long flags;
-
-	local_lock_irqsave(&cc->c->cpu->lock, flags);
-	cpu = this_cpu_ptr(cc->c->cpu);
-	check_magazine(cc, cpu->loaded, "per-CPU");
-	check_magazine(cc, cpu->previous, "per-CPU");
-	local_unlock_irqrestore(&cc->c->cpu->lock, flags);
-}
 
 static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
 		       unsigned long *seen)
@@ -1280,29 +736,32 @@ static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
 
 	if (kbuddy_page_slab(c->pool, slab->base) != slab ||
 	    kbuddy_page_slab(c->pool, slab->base + slab_bytes(c) - 1) != slab)
-		check_problem(cc, "cache %s: slab %#llx: its pages do not point to it\n",
-			      c->name, pa(c, slab->base));
+		kbuddy_problem(&cc->sink, "cache %s: slab %#llx: its pages do not point to it\n",
+			       c->name, obj_phys(c, slab->base));
 	for (i = 0; i < c->objects; i++)
 		nfree += slab->state[i] == KBUDDY_OBJ_FREE;
 	if (nfree != c->objects - slab->inuse)
-		check_problem(cc, "cache %s: slab %#llx: %lu free objects, inuse says %u of %u\n",
-			      c->name, pa(c, slab->base), nfree, slab->inuse,
-			      c->objects);
+		kbuddy_problem(&cc->sink,
+			       "cache %s: slab %#llx: %lu free objects, inuse says %u of %u\n",
+			       c->name, obj_phys(c, slab->base), nfree, slab->inuse,
+			       c->objects);
 	bitmap_zero(seen, c->objects);
 	for (obj = slab->freelist; obj; obj = get_freeptr(c, obj)) {
-		long idx = obj_index(c, slab, obj);
+		long idx = kbuddy_obj_index(c, slab, obj);
 
 		if (idx < 0 || slab->state[idx] != KBUDDY_OBJ_FREE ||
 		    test_and_set_bit(idx, seen)) {
-			check_problem(cc, "cache %s: slab %#llx: free pointer %p leads astray\n",
-				      c->name, pa(c, slab->base), obj);
+			kbuddy_problem(&cc->sink,
+				       "cache %s: slab %#llx: free pointer %p leads astray\n",
+				       c->name, obj_phys(c, slab->base), obj);
 			return;
 		}
 		chain++;
 	}
 	if (chain != nfree)
-		check_problem(cc, "cache %s: slab %#llx: freelist holds %lu of %lu free objects\n",
-			      c->name, pa(c, slab->base), chain, nfree);
+		kbuddy_problem(&cc->sink,
+			       "cache %s: slab %#llx: freelist holds %lu of %lu free objects\n",
+			       c->name, obj_phys(c, slab->base), chain, nfree);
 }
 
 /* Is @slab on the list its use count says? */
@@ -1315,9 +774,9 @@ static void check_slab_list(struct cache_check *cc, struct kbuddy_slab *slab,
 		  slab->inuse && slab->inuse < c->objects;
 
 	if (!ok)
-		check_problem(cc, "cache %s: slab %#llx, %u of %u in use, on the %s list\n",
-			      c->name, pa(c, slab->base), slab->inuse,
-			      c->objects, name);
+		kbuddy_problem(&cc->sink, "cache %s: slab %#llx, %u of %u in use, on the %s list\n",
+			       c->name, obj_phys(c, slab->base), slab->inuse,
+			       c->objects, name);
 }
 
 /*
@@ -1366,8 +825,8 @@ static bool cache_walk_step(struct cache_check *cc, struct cache_walk *w,
 		w->pos = head->next;
 	if (w->pos == head) {
 		if (w->n != nr)
-			check_problem(cc, "cache %s: %lu on the %s list, count says %lu\n",
-				      c->name, w->n, walk_names[w->list], nr);
+			kbuddy_problem(&cc->sink, "cache %s: %lu on the %s list, count says %lu\n",
+				       c->name, w->n, walk_names[w->list], nr);
 		w->list++;
 		w->pos = NULL;
 		w->n = 0;
@@ -1377,11 +836,7 @@ static bool cache_walk_step(struct cache_check *cc, struct cache_walk *w,
 		struct kbuddy_magazine *mag = list_entry(w->pos, struct kbuddy_magazine,
 							 node);
 
-		if (w->list == 0)
-			check_magazine(cc, mag, "depot");
-		else if (mag->rounds)
-			check_problem(cc, "cache %s: empty depot magazine holds %u rounds\n",
-				      c->name, mag->rounds);
+		kbuddy_mag_check_depot(c, &cc->sink, mag, w->list == 0);
 	} else {
 		struct kbuddy_slab *slab = list_entry(w->pos, struct kbuddy_slab, node);
 
@@ -1390,8 +845,8 @@ static bool cache_walk_step(struct cache_check *cc, struct cache_walk *w,
 	}
 	w->pos = w->pos->next;
 	if (++w->n > nr + 1) {
-		check_problem(cc, "cache %s: the %s list loops\n", c->name,
-			      walk_names[w->list]);
+		kbuddy_problem(&cc->sink, "cache %s: the %s list loops\n", c->name,
+			       walk_names[w->list]);
 		w->pos = head;
 	}
 	return false;
@@ -1427,7 +882,7 @@ static bool cache_walk(struct cache_check *cc, unsigned long *seen)
 				return true;
 			cond_resched();
 		}
-		if (cc->problems)
+		if (kbuddy_sink_problems(&cc->sink))
 			return true;
 	}
 	return false;
@@ -1436,7 +891,7 @@ static bool cache_walk(struct cache_check *cc, unsigned long *seen)
 /**
  * kbuddy_cache_validate() - cross-check a cache
  * @c: the cache
- * @report: called once per problem (at most 4 are described), or NULL
+ * @report: called once per problem found (as kbuddy_validate()), or NULL
  * @ctx: passed to @report
  *
  * Checks that every slab is on the list its use count says, that its free
@@ -1474,51 +929,33 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_cache_validate, KBUDDY_INTERNAL);
 long kbuddy_cache_validate_cpus_locked(struct kbuddy_cache *c,
 				       kbuddy_report_fn report, void *ctx)
 {
-	struct cache_check *cc;
+	struct cache_check cc = { .c = c };
 	unsigned long *seen;
-	unsigned int i;
-	long problems;
-	int cpu;
 
-	cc = kzalloc(sizeof(*cc), GFP_KERNEL);
 	seen = bitmap_zalloc(c->objects, GFP_KERNEL);
-	if (!cc || !seen) {
-		kfree(cc);
-		bitmap_free(seen);
+	if (!seen) {
 		if (report)
 			kbuddy_report(report, ctx, "cache %s: not checked: no memory\n",
 				      c->name);
 		return -ENOMEM;
 	}
-	cc->c = c;
-	spin_lock_init(&cc->lock);
+	kbuddy_sink_init(&cc.sink, report, ctx);
+	/* Problems are found on each CPU and under the cache's lock. */
+	kbuddy_sink_hold(&cc.sink);
 
-	kbuddy_run_on_cpus(check_this_cpu, cc);
-	/* Offline CPUs were emptied when they went down. */
-	for_each_possible_cpu(cpu) {
-		if (cpu_online(cpu))
-			continue;
-		if (per_cpu_ptr(c->cpu, cpu)->loaded->rounds ||
-		    per_cpu_ptr(c->cpu, cpu)->previous->rounds)
-			check_problem(cc, "cache %s: offline CPU %d holds objects\n",
-				      c->name, cpu);
-	}
+	kbuddy_mag_check_cpus(c, &cc.sink);
 
-	if (!cache_walk(cc, seen) && !cc->problems) {
+	if (!cache_walk(&cc, seen) && !cc.sink.problems) {
+		kbuddy_sink_release(&cc.sink);
 		if (report)
 			kbuddy_report(report, ctx, "cache %s: not checked: always changing\n",
 				      c->name);
-		kfree(cc);
 		bitmap_free(seen);
 		return -EBUSY;
 	}
-
-	problems = cc->problems;
-	for (i = 0; report && i < min_t(long, problems, ARRAY_SIZE(cc->msg)); i++)
-		kbuddy_report(report, ctx, "%s", cc->msg[i]);
-	kfree(cc);
+	kbuddy_sink_finish(&cc.sink);
 	bitmap_free(seen);
-	return problems;
+	return cc.sink.problems;
 }
 
 /**

@@ -282,13 +282,13 @@ static void kbuddy_split_then_merge_to_pristine(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pristine->nr_free[0][10], 2UL);
 	KUNIT_ASSERT_NOT_NULL(test, take(test, pool, 0));
 	/* One 4 MiB block split ten times: one free block of each order. */
-	KUNIT_EXPECT_EQ(test, pool->stats.counter[KBUDDY_SPLIT], 10UL);
+	KUNIT_EXPECT_EQ(test, pool->stats.counter[KBUDDY_SPLITS], 10UL);
 	for (order = 0; order < 10; order++)
 		KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[order].nr_free, 1UL);
 	KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[10].nr_free, 1UL);
 	check_pool(test, pool);
 	give(test, 0);
-	KUNIT_EXPECT_EQ(test, pool->stats.counter[KBUDDY_MERGE], 10UL);
+	KUNIT_EXPECT_EQ(test, pool->stats.counter[KBUDDY_MERGES], 10UL);
 	check_pool(test, pool);
 	expect_free_areas(test, pool, pristine);
 }

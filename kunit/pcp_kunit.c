@@ -388,7 +388,7 @@ static void kbuddy_pcp_reclaimed_before_failing(struct kunit *test)
 		if (gfp == GFP_KERNEL)
 			break;
 	}
-	KUNIT_EXPECT_GE(test, pool->stats.counter[KBUDDY_RECLAIM], 2UL);
+	KUNIT_EXPECT_GE(test, pool->stats.counter[KBUDDY_RECLAIMS], 2UL);
 	KUNIT_EXPECT_EQ(test, pool->stats.fail[10], 0UL);
 	expect_pristine(test, pool);
 }

@@ -560,10 +560,10 @@ static void kbuddy_magazines_serve_the_fast_path(struct kunit *test)
 	}
 	migrate_enable();
 	kbuddy_cache_info(c, &after);
-	KUNIT_EXPECT_EQ(test, after.cpu_count[KBUDDY_CPU_ALLOC],
-			before.cpu_count[KBUDDY_CPU_ALLOC] + 10000);
-	KUNIT_EXPECT_EQ(test, after.cpu_count[KBUDDY_CPU_FREE],
-			before.cpu_count[KBUDDY_CPU_FREE] + 10000);
+	KUNIT_EXPECT_EQ(test, after.mag_count[KBUDDY_MAG_ALLOC_FAST],
+			before.mag_count[KBUDDY_MAG_ALLOC_FAST] + 10000);
+	KUNIT_EXPECT_EQ(test, after.mag_count[KBUDDY_MAG_FREE_FAST],
+			before.mag_count[KBUDDY_MAG_FREE_FAST] + 10000);
 	KUNIT_EXPECT_EQ(test, after.count[KBUDDY_CACHE_ALLOC_SLOW],
 			before.count[KBUDDY_CACHE_ALLOC_SLOW]);
 	KUNIT_EXPECT_EQ(test, after.count[KBUDDY_CACHE_FREE_SLOW],

@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbuddy - the magazine layer of slab caches (Bonwick's magazines and depot).
+ *
+ * This file owns a cache's per-CPU magazines (struct kbuddy_mag_cpu: a
+ * loaded and a previous one per CPU), its depot of full and empty
+ * magazines, and the paths through them: kbuddy_cache_alloc(),
+ * kbuddy_cache_free() and kbuddy_obj_free(), the refill of a CPU from the
+ * depot or the slabs and its spill to them, the drains of one CPU and of
+ * all, and the check of every magazine. It is to slab.c what pcp.c is to
+ * buddy.c: slabs, freelists and the cache's lifecycle are slab.c's, reached
+ * through the few kbuddy_slab_*() calls declared in internal.h, under the
+ * cache's lock.
+ *
+ * The common allocation and free touch only the CPU's own magazines, under
+ * its local_lock (interrupts off, or a per-CPU sleeping lock on
+ * PREEMPT_RT), and take no other lock. A free claims its object with one
+ * cmpxchg of the object's state byte from ALLOC (kbuddy_obj_claim(), see
+ * "Ownership" in internal.h), so of two CPUs freeing one object exactly one
+ * wins. Another CPU never touches a CPU's magazines: drains and checks run
+ * on each CPU from a work item (kbuddy_run_on_cpus()), and a dead CPU's
+ * magazines are emptied by the hotplug callback.
+ */
+
+#include <linux/cpu.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+
+#include "internal.h"
+#include "report.h"
+
+/* ==== Magazines ========================================================== */
+
+/* Push one object into @mag; the caller checked there is room. */
+static inline void mag_push(struct kbuddy_magazine *mag, void *obj, u8 *state)
+{
+	mag->round[mag->rounds].obj = obj;
+	mag->round[mag->rounds].state = state;
+	mag->rounds++;
+}
+
+static struct kbuddy_magazine *mag_alloc(struct kbuddy_cache *c, gfp_t gfp)
+{
+	struct kbuddy_magazine *mag;
+
+	mag = kmalloc(struct_size(mag, round, c->mag_size), gfp | __GFP_NOWARN);
+	if (mag) {
+		mag->rounds = 0;
+		INIT_LIST_HEAD(&mag->node);
+	}
+	return mag;
+}
+
+/* Return every round of @mag to its slab. The caller holds the cache's lock. */
+static void mag_flush(struct kbuddy_cache *c, struct kbuddy_magazine *mag)
+{
+	while (mag->rounds) {
+		struct kbuddy_round *r = &mag->round[--mag->rounds];
+
+		kbuddy_slab_obj_put(c, r->obj, r->state);
+	}
+}
+
+/**
+ * kbuddy_mag_init() - give a new cache its magazine layer
+ * @c: the cache, its object size set, not yet visible to anyone
+ *
+ * Sizes the magazines (Bonwick: more rounds for smaller objects) and the
+ * depot, and gives every possible CPU an empty loaded and previous
+ * magazine.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 or -ENOMEM; on failure kbuddy_mag_fini() frees what was made.
+ */
+int kbuddy_mag_init(struct kbuddy_cache *c)
+{
+	int cpu;
+
+	c->mag_size = c->size <= 256 ? 32 : c->size <= 1024 ? 16 : 8;
+	c->depot_max = 2 * num_possible_cpus() + 2;
+	INIT_LIST_HEAD(&c->depot_full);
+	INIT_LIST_HEAD(&c->depot_empty);
+	c->cpu = alloc_percpu(struct kbuddy_mag_cpu);
+	if (!c->cpu)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct kbuddy_mag_cpu *cc = per_cpu_ptr(c->cpu, cpu);
+
+		local_lock_init(&cc->lock);
+		cc->loaded = mag_alloc(c, GFP_KERNEL);
+		cc->previous = mag_alloc(c, GFP_KERNEL);
+		if (!cc->loaded || !cc->previous)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * kbuddy_mag_fini() - free a cache's per-CPU magazines
+ * @c: the cache; its magazines and depot drained, or never used
+ *
+ * Context: Any context that may kfree().
+ */
+void kbuddy_mag_fini(struct kbuddy_cache *c)
+{
+	int cpu;
+
+	if (!c->cpu)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct kbuddy_mag_cpu *cc = per_cpu_ptr(c->cpu, cpu);
+
+		kfree(cc->loaded);
+		kfree(cc->previous);
+	}
+	free_percpu(c->cpu);
+}
+
+/* ==== Allocation and free ================================================ */
+
+/*
+ * The loaded and the previous magazine are empty: swap the previous for a
+ * full one from the depot, or fill the loaded one from the slabs. Interrupts
+ * are off. Return: the object, or NULL if the slabs have no free object.
+ */
+static noinline void *alloc_refill(struct kbuddy_cache *c,
+				   struct kbuddy_mag_cpu *cc)
+{
+	struct kbuddy_magazine *mag;
+	void *obj = NULL;
+	u8 *state;
+
+	spin_lock(&c->lock);
+	c->count[KBUDDY_CACHE_ALLOC_SLOW]++;
+	if (c->nr_depot_full) {
+		mag = list_first_entry(&c->depot_full, struct kbuddy_magazine,
+				       node);
+		list_del(&mag->node);
+		c->nr_depot_full--;
+		list_add(&cc->previous->node, &c->depot_empty);
+		c->nr_depot_empty++;
+		cc->previous = cc->loaded;
+		cc->loaded = mag;
+		c->seq++;
+		c->count[KBUDDY_CACHE_DEPOT_EXCHANGE]++;
+	} else {
+		/* Half a magazine: leave room for frees that follow. */
+		while (cc->loaded->rounds < c->mag_size / 2) {
+			obj = kbuddy_slab_obj_get(c, &state);
+			if (!obj)
+				break;
+			mag_push(cc->loaded, obj, state);
+		}
+	}
+	if (cc->loaded->rounds) {
+		struct kbuddy_round *r = &cc->loaded->round[--cc->loaded->rounds];
+
+		WRITE_ONCE(*r->state, KBUDDY_OBJ_ALLOC);
+		obj = r->obj;
+	} else {
+		obj = NULL;
+	}
+	spin_unlock(&c->lock);
+	return obj;
+}
+
+static inline bool want_zero(struct kbuddy_cache *c, gfp_t gfp)
+{
+	return (gfp & __GFP_ZERO) || (!c->ctor && want_init_on_alloc(gfp));
+}
+
+/*
+ * The loaded magazine is empty: swap in the previous one, or go to the depot
+ * and the slabs, and only then make a new slab. Entered under the CPU's
+ * local_lock (@flags saved); returns with it released.
+ */
+static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
+				       struct kbuddy_mag_cpu *cc, gfp_t gfp,
+				       unsigned long flags)
+{
+	struct kbuddy_magazine *mag = cc->loaded;
+	void *obj;
+
+	if (cc->previous->rounds) {
+		cc->loaded = cc->previous;
+		cc->previous = mag;
+		mag = cc->loaded;
+		mag->rounds--;
+		WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
+		obj = mag->round[mag->rounds].obj;
+		cc->count[KBUDDY_MAG_ALLOC_FAST]++;
+		local_unlock_irqrestore(&c->cpu->lock, flags);
+	} else {
+		obj = alloc_refill(c, cc);
+		local_unlock_irqrestore(&c->cpu->lock, flags);
+		if (!obj)
+			obj = kbuddy_slab_grow(c, gfp);
+	}
+	if (obj && want_zero(c, gfp))
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
+/**
+ * kbuddy_cache_alloc() - allocate an object
+ * @c: the cache
+ * @gfp: allocation flags; __GFP_ZERO zeroes the object (as does
+ *	init_on_alloc, for a cache without a constructor)
+ *
+ * Served from this CPU's magazines when they hold an object: no shared lock,
+ * no atomic operation. Otherwise from the depot or the slabs under the
+ * cache's lock, and only then from a new slab, which may sleep if @gfp
+ * allows.
+ *
+ * Context: As kbuddy_alloc_pages(), with a gfp that does not sleep where
+ * sleeping is not allowed.
+ * Return: the object, aligned as the cache was created, or NULL.
+ */
+void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
+{
+	struct kbuddy_magazine *mag;
+	struct kbuddy_mag_cpu *cc;
+	unsigned long flags;
+	void *obj;
+
+	might_sleep_if(gfpflags_allow_blocking(gfp));
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
+		return NULL;
+	local_lock_irqsave(&c->cpu->lock, flags);
+	cc = this_cpu_ptr(c->cpu);
+	mag = cc->loaded;
+	if (unlikely(!mag->rounds))
+		return cache_alloc_slow(c, cc, gfp, flags);
+	mag->rounds--;
+	/* cached -> allocated: this CPU holds the magazine. */
+	WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
+	obj = mag->round[mag->rounds].obj;
+	cc->count[KBUDDY_MAG_ALLOC_FAST]++;
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	if (unlikely(want_zero(c, gfp)))
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+EXPORT_SYMBOL_GPL(kbuddy_cache_alloc);
+
+/*
+ * The loaded and the previous magazine are full: park the previous one in
+ * the depot and load an empty one, or return the loaded rounds to the slabs.
+ * Under the CPU's local_lock.
+ */
+static noinline void free_spill(struct kbuddy_cache *c,
+				struct kbuddy_mag_cpu *cc)
+{
+	struct kbuddy_magazine *empty = NULL;
+
+	spin_lock(&c->lock);
+	c->count[KBUDDY_CACHE_FREE_SLOW]++;
+	if (c->nr_depot_full < c->depot_max) {
+		if (c->nr_depot_empty) {
+			empty = list_first_entry(&c->depot_empty,
+						 struct kbuddy_magazine, node);
+			list_del(&empty->node);
+			c->nr_depot_empty--;
+		} else {
+			spin_unlock(&c->lock);
+			empty = mag_alloc(c, GFP_ATOMIC);
+			spin_lock(&c->lock);
+		}
+	}
+	if (empty) {
+		list_add(&cc->previous->node, &c->depot_full);
+		c->nr_depot_full++;
+		cc->previous = cc->loaded;
+		cc->loaded = empty;
+		c->seq++;
+		c->count[KBUDDY_CACHE_DEPOT_EXCHANGE]++;
+	} else {
+		mag_flush(c, cc->loaded);
+	}
+	spin_unlock(&c->lock);
+}
+
+/* The loaded magazine is full: swap, or spill to the depot, then push. */
+static noinline void cache_free_slow(struct kbuddy_cache *c,
+				     struct kbuddy_mag_cpu *cc, void *obj,
+				     u8 *state)
+{
+	struct kbuddy_magazine *mag = cc->loaded;
+
+	if (cc->previous->rounds < c->mag_size) {
+		cc->loaded = cc->previous;
+		cc->previous = mag;
+	} else {
+		free_spill(c, cc);
+	}
+	mag_push(cc->loaded, obj, state);
+	cc->count[KBUDDY_MAG_FREE_FAST]++;
+}
+
+/*
+ * Free @obj, which lies in @slab of @c. The caller is in an RCU read-side
+ * section, which keeps @slab and @c alive until the object is claimed or
+ * the free refused.
+ */
+static __always_inline int free_in_slab(struct kbuddy_cache *c,
+					struct kbuddy_slab *slab, void *obj,
+					unsigned long caller)
+{
+	struct kbuddy_mag_cpu *cc;
+	struct kbuddy_magazine *mag;
+	unsigned long flags;
+	long idx;
+	u8 *state;
+
+	idx = kbuddy_obj_index(c, slab, obj);
+	if (unlikely(idx < 0))
+		goto bad;
+	state = &slab->state[idx];
+	kbuddy_race_hook("slab_free_claim");
+	if (unlikely(!kbuddy_obj_claim(state)))
+		goto bad;
+
+	local_lock_irqsave(&c->cpu->lock, flags);
+	cc = this_cpu_ptr(c->cpu);
+	mag = cc->loaded;
+	if (unlikely(mag->rounds == c->mag_size)) {
+		cache_free_slow(c, cc, obj, state);
+	} else {
+		mag_push(mag, obj, state);
+		cc->count[KBUDDY_MAG_FREE_FAST]++;
+	}
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	return 0;
+bad:
+	return kbuddy_cache_bad_free(c, obj, caller);
+}
+
+static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
+				      unsigned long caller)
+{
+	struct kbuddy_slab *slab;
+	int ret;
+
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
+		return -EINVAL;
+	rcu_read_lock();
+	slab = kbuddy_obj_slab(c->pool, obj);
+	kbuddy_race_hook("obj_lookup");
+	if (unlikely(!slab || slab->cache != c))
+		ret = kbuddy_cache_bad_free(c, obj, caller);
+	else
+		ret = free_in_slab(c, slab, obj, caller);
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
+ * kbuddy_obj_free() - free an object whose slab the caller looked up
+ * @c: the cache, read from @slab
+ * @slab: the slab holding @obj
+ * @obj: the pointer
+ * @caller: the return address reported for a bad free
+ *
+ * For kbuddy_free(), which finds the slab once to choose between an object
+ * and a whole block.
+ *
+ * Context: Any context kbuddy_free() allows, inside the rcu_read_lock()
+ * section in which @slab was looked up.
+ * Return: 0, or -EINVAL for a refused free.
+ */
+int kbuddy_obj_free(struct kbuddy_cache *c, struct kbuddy_slab *slab,
+		    void *obj, unsigned long caller)
+{
+	return free_in_slab(c, slab, obj, caller);
+}
+
+/**
+ * kbuddy_cache_free() - free an object
+ * @c: the cache it came from
+ * @obj: the object
+ *
+ * A pointer that is not an object of @c now in use - outside the pool, not
+ * in a slab, of another cache, inside an object, or already free - is
+ * refused: the cache is unchanged, a bad_free_* counter goes up and a
+ * ratelimited warning names the caller.
+ *
+ * Context: Any context.
+ * Return: 0, or -EINVAL for a refused free.
+ */
+int kbuddy_cache_free(struct kbuddy_cache *c, void *obj)
+{
+	return cache_free(c, obj, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(kbuddy_cache_free);
+
+/* ==== Drains ============================================================= */
+
+/* Move one CPU's magazines' rounds back to the slabs. Their holder only. */
+static void mag_drain_cpu(struct kbuddy_cache *c, struct kbuddy_mag_cpu *cc)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	mag_flush(c, cc->loaded);
+	mag_flush(c, cc->previous);
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+/**
+ * kbuddy_cache_drain_cpu() - empty the magazines of a CPU that is dead
+ * @c: the cache
+ * @cpu: the CPU; nothing runs on it any more
+ *
+ * Context: Process context (the CPU hotplug "dead" callback).
+ */
+void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu)
+{
+	mag_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
+}
+
+/* Runs on each CPU in process context: empty its own magazines. */
+static void mag_drain_this_cpu(void *arg)
+{
+	struct kbuddy_cache *c = arg;
+	unsigned long flags;
+
+	local_lock_irqsave(&c->cpu->lock, flags);
+	mag_drain_cpu(c, this_cpu_ptr(c->cpu));
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+}
+
+/**
+ * kbuddy_mag_drain_all() - return every magazine's objects to the slabs
+ * @c: the cache
+ * @dead_too: also empty offline CPUs, for a cache being destroyed
+ *
+ * Each online CPU empties its own magazines from a work item, then the
+ * depot is emptied one magazine per lock hold and its magazines freed.
+ * Offline CPUs were emptied when they went down; @dead_too empties them
+ * again (a CPU may have died after its pool left the list the hotplug
+ * callback walks).
+ *
+ * Context: Process context; may sleep.
+ */
+void kbuddy_mag_drain_all(struct kbuddy_cache *c, bool dead_too)
+{
+	struct kbuddy_magazine *mag, *tmp;
+	unsigned long flags;
+	LIST_HEAD(spare);
+	int cpu;
+
+	cpus_read_lock();
+	kbuddy_run_on_cpus(mag_drain_this_cpu, c);
+	if (dead_too)
+		for_each_possible_cpu(cpu)
+			if (!cpu_online(cpu))
+				mag_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
+	cpus_read_unlock();
+
+	for (;;) {
+		spin_lock_irqsave(&c->lock, flags);
+		mag = list_first_entry_or_null(&c->depot_full,
+					       struct kbuddy_magazine, node);
+		if (mag) {
+			list_del(&mag->node);
+			c->nr_depot_full--;
+			mag_flush(c, mag);
+		} else {
+			list_splice_init(&c->depot_empty, &spare);
+			c->nr_depot_empty = 0;
+		}
+		c->seq++;
+		spin_unlock_irqrestore(&c->lock, flags);
+		if (!mag)
+			break;
+		kfree(mag);
+	}
+	list_for_each_entry_safe(mag, tmp, &spare, node)
+		kfree(mag);
+}
+
+/* ==== Information and validation ========================================= */
+
+/**
+ * kbuddy_mag_info() - count the objects in a cache's magazines
+ * @c: the cache; the caller holds its lock, so that no magazine moves to
+ *	the depot, where a drain could free it under this read
+ * @info: its mag_count[] is added to
+ *
+ * Other CPUs' magazines change meanwhile: a snapshot, which the caller
+ * clamps to the objects in use.
+ *
+ * Context: Any context, under the cache's lock.
+ * Return: the objects in per-CPU magazines and full depot magazines.
+ */
+unsigned long kbuddy_mag_info(struct kbuddy_cache *c,
+			      struct kbuddy_cache_info *info)
+{
+	unsigned long cached = 0;
+	unsigned int i;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct kbuddy_mag_cpu *cc = per_cpu_ptr(c->cpu, cpu);
+
+		cached += READ_ONCE(READ_ONCE(cc->loaded)->rounds);
+		cached += READ_ONCE(READ_ONCE(cc->previous)->rounds);
+		for (i = 0; i < KBUDDY_NR_MAG_COUNTERS; i++)
+			info->mag_count[i] += READ_ONCE(cc->count[i]);
+	}
+	return cached + c->nr_depot_full * c->mag_size;
+}
+
+/* Every round of @mag is a CACHED object of @c. */
+static void check_magazine(struct kbuddy_cache *c, struct kbuddy_sink *sink,
+			   struct kbuddy_magazine *mag, const char *where)
+{
+	unsigned int i;
+
+	if (mag->rounds > c->mag_size) {
+		kbuddy_problem(sink, "cache %s: %s magazine holds %u rounds\n",
+			       c->name, where, mag->rounds);
+		return;
+	}
+	for (i = 0; i < mag->rounds; i++) {
+		struct kbuddy_round *r = &mag->round[i];
+		struct kbuddy_slab *slab = kbuddy_obj_slab(c->pool, r->obj);
+		long idx = slab && slab->cache == c ?
+			   kbuddy_obj_index(c, slab, r->obj) : -1;
+
+		if (idx < 0 || &slab->state[idx] != r->state ||
+		    *r->state != KBUDDY_OBJ_CACHED)
+			kbuddy_problem(sink,
+				       "cache %s: %s magazine: %p is no free object of it\n",
+				       c->name, where, r->obj);
+	}
+}
+
+/* A check of every CPU's magazines, each CPU checking its own. */
+struct mag_check {
+	struct kbuddy_cache *c;
+	struct kbuddy_sink *sink;
+};
+
+/* Runs on each CPU in process context: check its own magazines. */
+static void mag_check_this_cpu(void *arg)
+{
+	struct mag_check *mc = arg;
+	struct kbuddy_mag_cpu *cpu;
+	unsigned long flags;
+
+	local_lock_irqsave(&mc->c->cpu->lock, flags);
+	cpu = this_cpu_ptr(mc->c->cpu);
+	check_magazine(mc->c, mc->sink, cpu->loaded, "per-CPU");
+	check_magazine(mc->c, mc->sink, cpu->previous, "per-CPU");
+	local_unlock_irqrestore(&mc->c->cpu->lock, flags);
+}
+
+/**
+ * kbuddy_mag_check_cpus() - check every CPU's magazines
+ * @c: the cache
+ * @sink: where problems go; it must hold (kbuddy_sink_hold()), as each CPU
+ *	reports from its own work item
+ *
+ * Every round is a CACHED object of @c; offline CPUs hold nothing.
+ *
+ * Context: Process context, with cpus_read_lock() held.
+ */
+void kbuddy_mag_check_cpus(struct kbuddy_cache *c, struct kbuddy_sink *sink)
+{
+	struct mag_check mc = { .c = c, .sink = sink };
+	int cpu;
+
+	kbuddy_run_on_cpus(mag_check_this_cpu, &mc);
+	/* Offline CPUs were emptied when they went down. */
+	for_each_possible_cpu(cpu) {
+		if (cpu_online(cpu))
+			continue;
+		if (per_cpu_ptr(c->cpu, cpu)->loaded->rounds ||
+		    per_cpu_ptr(c->cpu, cpu)->previous->rounds)
+			kbuddy_problem(sink, "cache %s: offline CPU %d holds objects\n",
+				       c->name, cpu);
+	}
+}
+
+/**
+ * kbuddy_mag_check_depot() - check one magazine of a cache's depot
+ * @c: the cache; the caller holds its lock
+ * @sink: where problems go
+ * @mag: the magazine
+ * @full: whether it is on the depot's full list (else the empty one)
+ *
+ * Context: Any context, under the cache's lock.
+ */
+void kbuddy_mag_check_depot(struct kbuddy_cache *c, struct kbuddy_sink *sink,
+			    struct kbuddy_magazine *mag, bool full)
+{
+	if (full)
+		check_magazine(c, sink, mag, "depot");
+	else if (mag->rounds)
+		kbuddy_problem(sink, "cache %s: empty depot magazine holds %u rounds\n",
+			       c->name, mag->rounds);
+}
