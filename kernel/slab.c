@@ -221,8 +221,8 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 	 * Pairs with the address dependency tag -> slab -> fields.
 	 */
 	smp_wmb();
-	slab->base = kbuddy_alloc_reclaim(c->pool, c->order, gfp & ~__GFP_ZERO,
-					(unsigned long)slab);
+	slab->base = kbuddy_alloc_reclaim(c->pool, c->order,
+					  gfp & ~__GFP_ZERO, (unsigned long)slab);
 	if (!slab->base) {
 		kfree(slab);
 		return NULL;
