@@ -452,18 +452,32 @@ static void mag_drain_this_cpu(void *arg)
  */
 void kbuddy_mag_drain_all(struct kbuddy_cache *c, bool dead_too)
 {
+	cpus_read_lock();
+	kbuddy_mag_drain_cpus_locked(c, dead_too);
+	cpus_read_unlock();
+}
+
+/**
+ * kbuddy_mag_drain_cpus_locked() - kbuddy_mag_drain_all(), CPUs held
+ * @c: the cache
+ * @dead_too: also empty offline CPUs
+ *
+ * Context: Process context; may sleep. The caller holds cpus_read_lock(),
+ * so that it can hold the pool's caches_lock too (which CPU hotplug takes
+ * after the CPUs).
+ */
+void kbuddy_mag_drain_cpus_locked(struct kbuddy_cache *c, bool dead_too)
+{
 	struct kbuddy_magazine *mag, *tmp;
 	unsigned long flags;
 	LIST_HEAD(spare);
 	int cpu;
 
-	cpus_read_lock();
 	kbuddy_run_on_cpus(mag_drain_this_cpu, c);
 	if (dead_too)
 		for_each_possible_cpu(cpu)
 			if (!cpu_online(cpu))
 				mag_drain_cpu(c, per_cpu_ptr(c->cpu, cpu));
-	cpus_read_unlock();
 
 	for (;;) {
 		spin_lock_irqsave(&c->lock, flags);

@@ -270,17 +270,19 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 
 /*
  * Give back memory that is free but parked where the free lists do not see
- * it: the CPUs' page caches, whose blocks keep their buddies from merging.
- * A caller that may sleep has every CPU empty its cache; an atomic one can
- * wait for no other CPU and empties only its own.
+ * it: the CPUs' page caches, whose blocks keep their buddies from merging,
+ * and the slab caches' magazines and empty slabs. A caller that may sleep
+ * has every CPU empty its page cache and every cache its magazines and
+ * empty slabs; an atomic one can wait for no other CPU and take no mutex:
+ * it empties only its own CPU's page cache (the empty slabs a cache keeps
+ * are bounded, see KBUDDY_CACHE_EMPTY_KEEP).
  * Return: false if there was nothing to reclaim, true if a retry may succeed.
  */
 static bool reclaim(struct kbuddy_pool *pool, gfp_t gfp)
 {
-	if (!pool->pcp)
-		return false;
 	if (!gfpflags_allow_blocking(gfp))
-		return pcp_drain_local(pool, false);
+		return pool->pcp && pcp_drain_local(pool, false);
+	kbuddy_caches_reclaim(pool);
 	pcp_drain_all(pool, false);
 	return true;
 }
@@ -312,12 +314,14 @@ static noinline void *alloc_reclaim_slow(struct kbuddy_pool *pool,
  * @tag: the block's owner, as for kbuddy_block_alloc()
  *
  * As the kernel's page allocator drains the per-CPU lists before it fails,
- * a request the free lists cannot serve first has the page caches give
- * their blocks back - every CPU's if @gfp allows blocking, else only this
- * CPU's - and is tried once more. Only then is it counted as failed.
+ * a request the free lists cannot serve first reclaims what is free but
+ * parked - if @gfp allows blocking, every CPU's page cache and every slab
+ * cache's magazines and empty slabs; else only this CPU's page cache - and
+ * is tried once more. Only then is it counted as failed.
  *
- * Context: Any context allowed by kbuddy_context_refused(); may sleep if
- * @gfp allows blocking.
+ * Context: Any context allowed by kbuddy_context_refused(); if @gfp allows
+ * blocking, process context without a kbuddy lock or the CPU hotplug lock
+ * held, and may sleep.
  * Return: the block's address, or NULL.
  */
 void *kbuddy_alloc_reclaim(struct kbuddy_pool *pool, unsigned int order,

@@ -259,10 +259,35 @@ void *kbuddy_slab_obj_get(struct kbuddy_cache *c, u8 **statep)
 	return slab_pop(c, slab, KBUDDY_OBJ_CACHED, statep);
 }
 
-/* CACHED -> FREE: a magazine's object back on its slab's freelist. Locked. */
+/*
+ * Empty slabs a cache keeps for its next allocations. A slab that becomes
+ * empty beyond these goes back to the buddy allocator at once, as SLUB
+ * discards empty slabs beyond a node's min_partial: what a cache parks in
+ * empty slabs stays below KBUDDY_CACHE_EMPTY_KEEP << order pages.
+ */
+#define KBUDDY_CACHE_EMPTY_KEEP	2
+
+/* Take an empty @slab off its list and give it back. Locked. */
+static void slab_release(struct kbuddy_cache *c, struct kbuddy_slab *slab)
+{
+	list_del(&slab->node);
+	c->nr_empty--;
+	c->seq++;
+	c->count[KBUDDY_CACHE_SLAB_FREE]++;
+	slab_free(c, slab);
+}
+
+/*
+ * CACHED -> FREE: a magazine's object back on its slab's freelist; a slab
+ * that becomes empty beyond the ones kept goes back. Locked.
+ */
 void kbuddy_slab_obj_put(struct kbuddy_cache *c, void *obj, u8 *state)
 {
-	slab_push(c, kbuddy_obj_slab(c->pool, obj), obj, state);
+	struct kbuddy_slab *slab = kbuddy_obj_slab(c->pool, obj);
+
+	slab_push(c, slab, obj, state);
+	if (!slab->inuse && c->nr_empty > KBUDDY_CACHE_EMPTY_KEEP)
+		slab_release(c, slab);
 }
 
 /*
@@ -375,23 +400,13 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_obj_cache, KBUDDY_INTERNAL);
 
 /* ==== Drain, shrink, create, destroy ===================================== */
 
-/**
- * kbuddy_cache_shrink() - give empty slabs back to the buddy allocator
- * @c: the cache
- *
- * Drains the magazines of every CPU and the depot into the slabs first, so
- * that every slab with no object in use is freed.
- *
- * Context: Process context; may sleep.
- * Return: the number of slabs freed.
- */
-unsigned long kbuddy_cache_shrink(struct kbuddy_cache *c)
+/* Give back every empty slab of @c; return how many. */
+static unsigned long release_empty(struct kbuddy_cache *c)
 {
 	struct kbuddy_slab *slab, *tmp;
-	unsigned long flags, n = 0;
+	unsigned long flags, n;
 	LIST_HEAD(victims);
 
-	kbuddy_mag_drain_all(c, false);
 	spin_lock_irqsave(&c->lock, flags);
 	list_splice_init(&c->empty, &victims);
 	n = c->nr_empty;
@@ -405,7 +420,52 @@ unsigned long kbuddy_cache_shrink(struct kbuddy_cache *c)
 	}
 	return n;
 }
+
+/**
+ * kbuddy_cache_shrink() - give empty slabs back to the buddy allocator
+ * @c: the cache
+ *
+ * Drains the magazines of every CPU and the depot into the slabs first, so
+ * that every slab with no object in use is freed.
+ *
+ * Context: Process context; may sleep.
+ * Return: the number of slabs freed.
+ */
+unsigned long kbuddy_cache_shrink(struct kbuddy_cache *c)
+{
+	kbuddy_mag_drain_all(c, false);
+	return release_empty(c);
+}
 EXPORT_SYMBOL_GPL(kbuddy_cache_shrink);
+
+/**
+ * kbuddy_caches_reclaim() - give back what every cache of a pool parks
+ * @pool: the pool
+ *
+ * For an allocation that found no free block: every cache's magazines (on
+ * every CPU and in the depot) go back to their slabs, and every empty slab
+ * to the buddy allocator.
+ *
+ * Context: Process context; may sleep. The caller holds no kbuddy lock and
+ * not the CPU hotplug lock.
+ * Return: the number of slabs given back.
+ */
+unsigned long kbuddy_caches_reclaim(struct kbuddy_pool *pool)
+{
+	struct kbuddy_cache *c;
+	unsigned long n = 0;
+
+	/* CPU hotplug takes the caches_lock: take the CPUs first. */
+	cpus_read_lock();
+	mutex_lock(&pool->caches_lock);
+	list_for_each_entry(c, &pool->caches, node) {
+		kbuddy_mag_drain_cpus_locked(c, false);
+		n += release_empty(c);
+	}
+	mutex_unlock(&pool->caches_lock);
+	cpus_read_unlock();
+	return n;
+}
 
 static bool cache_name_ok(const char *name)
 {

@@ -498,7 +498,53 @@ static void kbuddy_random_malloc_realloc_free(struct kunit *test)
 	check_malloc(test, pool, o);
 }
 
+/*
+ * Issue 10, defect 3: the empty slabs and magazines of the size classes
+ * hold memory that is free. After filling a pool with 64-byte objects and
+ * freeing them all, a request for the whole pool must succeed: the
+ * allocation reclaims every cache's magazines and empty slabs first. Slabs
+ * that empty beyond the few a cache keeps go back on their own.
+ */
+static void kbuddy_malloc_empty_slabs_reclaimed(struct kunit *test)
+{
+	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, 11);
+	unsigned long max = SZ_2M / 64, n, total, before;
+	struct kbuddy_cache_info info;
+	void **p, *big;
+
+	p = kunit_kcalloc(test, max, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kbt_add_mem(test, pool, KBT_PHYS, SZ_2M);
+	total = kbuddy_pool_total_pages(pool);
+	for (n = 0; n < max; n++) {
+		p[n] = kbuddy_malloc(pool, 64, GFP_KERNEL);
+		if (!p[n])
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, n, max);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), 0UL);
+	check_malloc(test, pool, NULL);
+	while (n)
+		KUNIT_ASSERT_EQ(test, kbuddy_free(pool, p[--n]), 0);
+	/* Beyond the kept ones, slabs went back as they emptied. */
+	kbuddy_cache_info(pool->kmalloc[3], &info);
+	KUNIT_EXPECT_EQ(test, info.active_objs, 0UL);
+	KUNIT_EXPECT_GT(test, info.count[KBUDDY_CACHE_SLAB_FREE], 0UL);
+	check_malloc(test, pool, NULL);
+	before = pool->stats.counter[KBUDDY_RECLAIMS];
+	big = kbuddy_alloc_pages(pool, 9, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), 0UL);
+	KUNIT_EXPECT_EQ(test, pool->stats.fail[9], 0UL);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, big, 9), 0);
+	kbuddy_pool_drain(pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), total);
+	KUNIT_EXPECT_EQ(test, pool->stats.counter[KBUDDY_RECLAIMS], before + 1);
+	check_malloc(test, pool, NULL);
+}
+
 static struct kunit_case kbuddy_kmalloc_cases[] = {
+	KUNIT_CASE(kbuddy_malloc_empty_slabs_reclaimed),
 	KUNIT_CASE(kbuddy_malloc_zero_and_free_null),
 	KUNIT_CASE(kbuddy_size_classes_are_naturally_aligned),
 	KUNIT_CASE(kbuddy_large_requests_take_whole_blocks),

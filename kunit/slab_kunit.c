@@ -256,7 +256,15 @@ static void kbuddy_fill_pool_then_empty_to_pristine(struct kunit *test)
 	check_cache(test, c, o);
 	drain(test, c, o);
 	check_cache(test, c, o);
-	KUNIT_EXPECT_EQ(test, kbuddy_cache_shrink(c), 128UL);
+	/*
+	 * Slabs that emptied beyond the few a cache keeps went back at once;
+	 * the shrink gives back the rest: all 128 in all.
+	 */
+	kbuddy_cache_info(c, &info);
+	KUNIT_EXPECT_GE(test, info.count[KBUDDY_CACHE_SLAB_FREE], 128UL - 2);
+	KUNIT_EXPECT_LE(test, kbuddy_cache_shrink(c), 2UL);
+	kbuddy_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.count[KBUDDY_CACHE_SLAB_FREE], 128UL);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), total);
 	KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[7].nr_free, 1UL);
 	check_cache(test, c, o);
@@ -482,6 +490,7 @@ static void kbuddy_objects_freed_on_another_cpu(struct kunit *test)
 	struct kbuddy_cache *c = kbt_new_cache(test, pool, "remote", 64, 0, 0, NULL);
 	struct remote *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	struct task_struct *t;
+	struct kbuddy_cache_info info;
 	int this, other;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -506,7 +515,9 @@ static void kbuddy_objects_freed_on_another_cpu(struct kunit *test)
 	fill(test, c, r->o, 1000);
 	check_cache(test, c, r->o);
 	drain(test, c, r->o);
-	KUNIT_EXPECT_GE(test, kbuddy_cache_shrink(c), 1000UL / c->objects);
+	kbuddy_cache_shrink(c);
+	kbuddy_cache_info(c, &info);
+	KUNIT_EXPECT_GE(test, info.count[KBUDDY_CACHE_SLAB_FREE], 1000UL / c->objects);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), kbuddy_pool_total_pages(pool));
 	check_cache(test, c, r->o);
 }

@@ -368,8 +368,8 @@ static bool block_aligned(const void *p, unsigned int order)
  * some naturally aligned run of 2^@order pages holds no live allocation, so
  * that is the oracle: the model's live blocks (for an object, its whole
  * slab) marked used, and a search for a free aligned run. An atomic caller
- * reclaims only its own CPU's caches, so for it the blocks other CPUs'
- * caches hold count as used too.
+ * reclaims only its own CPU's page cache, so for it the blocks other CPUs'
+ * page caches hold and every slab of every cache count as used too.
  */
 static void mark_used(unsigned char *used, const void *p, size_t bytes)
 {
@@ -379,6 +379,22 @@ static void mark_used(unsigned char *used, const void *p, size_t bytes)
 
 	for (i = first; i < first + n && i < r->nr_pages; i++)
 		used[i] = 1;
+}
+
+/* Every slab the caches hold: an atomic caller reclaims none of them. */
+static void mark_slabs(unsigned char *used)
+{
+	struct kbuddy_cache *c;
+	struct kbuddy_slab *slab;
+
+	list_for_each_entry(c, &pool->caches, node) {
+		list_for_each_entry(slab, &c->full, node)
+			mark_used(used, slab->base, PAGE_SIZE << c->order);
+		list_for_each_entry(slab, &c->partial, node)
+			mark_used(used, slab->base, PAGE_SIZE << c->order);
+		list_for_each_entry(slab, &c->empty, node)
+			mark_used(used, slab->base, PAGE_SIZE << c->order);
+	}
 }
 
 static bool satisfiable(unsigned int order, gfp_t gfp)
@@ -404,6 +420,8 @@ static bool satisfiable(unsigned int order, gfp_t gfp)
 					  PAGE_SIZE << slab->cache->order);
 		}
 	}
+	if (!gfpflags_allow_blocking(gfp))
+		mark_slabs(used);
 	if (!gfpflags_allow_blocking(gfp) && pool->pcp) {
 		for_each_possible_cpu(cpu) {
 			struct kbuddy_pcp *pcp = per_cpu_ptr(pool->pcp, cpu);
@@ -427,6 +445,8 @@ static bool satisfiable(unsigned int order, gfp_t gfp)
 	free(used);
 	return ok;
 }
+
+static unsigned int class_idx(size_t c);
 
 /* A request of a block of @order failed: was that allowed? */
 static void check_refusal(const char *call, unsigned int order, gfp_t gfp)
@@ -619,8 +639,16 @@ static void op_malloc(void)
 			finding("malloc(too big) returned memory", "size %zu", size);
 		return;
 	}
-	if (!p)
+	if (!p) {
+		size_t align;
+		unsigned int order;
+		size_t cls = usable_size(size, &align, &order);
+
+		if (size <= PAGE_SIZE / 2)
+			order = pool->kmalloc[class_idx(cls)]->order;
+		check_refusal("kbuddy_malloc", order, gfp);
 		return;
+	}
 	if ((gfp & __GFP_ZERO) && !zeroed(p, size))
 		finding("malloc(__GFP_ZERO) not zeroed", "size %zu", size);
 	add_malloc(p, size, "kbuddy_malloc");
@@ -914,8 +942,10 @@ static void op_cache_alloc(void)
 		return;
 	m = &caches[ci];
 	p = kbuddy_cache_alloc(m->c, gfp);
-	if (!p)
+	if (!p) {
+		check_refusal("kbuddy_cache_alloc", m->c->order, gfp);
 		return;
+	}
 	if ((unsigned long)p % m->align)
 		finding("cache object misaligned", "%p, align %u", p, m->align);
 	if (gfp & __GFP_ZERO ? !zeroed(p, m->size) :

@@ -63,20 +63,30 @@ if build checks-rt; then
 	fi
 fi
 
+# fuzz NAME ARGS...: the fuzzer, a finding or a sanitizer report fails NAME.
+fuzz() {
+	name=$1
+	shift
+	./fuzz "$@" >"$log/$name.out" 2>"$log/$name.err"
+	st=$?
+	n=$(grep -c '^FINDING' "$log/$name.out")
+	if grep -q 'runtime error:\|ERROR: AddressSanitizer' "$log/$name.err"; then
+		fail "$name" "$(grep -m1 'runtime error:\|ERROR: AddressSanitizer' "$log/$name.err")"
+	elif [ $st -ne 0 ] || [ "$n" -ne 0 ]; then
+		fail "$name" "$n distinct findings: $(sed -n 's/^FINDING \([^:]*\):.*/\1/p' "$log/$name.out" |
+			paste -sd '|' | sed 's/|/ | /g')"
+		sed 's/^/    /' "$log/$name.out"
+	else
+		echo "ok $name: $(tail -n 1 "$log/$name.out")"
+	fi
+}
+
 if build fuzz; then
 	# shellcheck disable=SC2086
-	./fuzz $fuzz_args >"$log/fuzz.out" 2>"$log/fuzz.err"
-	st=$?
-	n=$(grep -c '^FINDING' "$log/fuzz.out")
-	if grep -q 'runtime error:\|ERROR: AddressSanitizer' "$log/fuzz.err"; then
-		fail fuzz "$(grep -m1 'runtime error:\|ERROR: AddressSanitizer' "$log/fuzz.err")"
-	elif [ $st -ne 0 ] || [ "$n" -ne 0 ]; then
-		fail fuzz "$n distinct findings: $(sed -n 's/^FINDING \([^:]*\):.*/\1/p' "$log/fuzz.out" |
-			paste -sd '|' | sed 's/|/ | /g')"
-		sed 's/^/    /' "$log/fuzz.out"
-	else
-		echo "ok fuzz: $(tail -n 1 "$log/fuzz.out")"
-	fi
+	fuzz fuzz $fuzz_args
+	# The utilization property: no refusal of a satisfiable request.
+	# shellcheck disable=SC2086
+	fuzz fuzz-pressure --pressure $fuzz_args
 fi
 
 if make -s coverage FUZZ_SHORT="$fuzz_args" >"$log/coverage.log" 2>&1; then
