@@ -185,6 +185,8 @@ found:
 	page->state = KBUDDY_PAGE_ALLOC;
 	r->nr_free -= 1UL << order;
 	pool->nr_free -= 1UL << order;
+	pool->stats.held_peak = max(pool->stats.held_peak,
+				    pool->nr_pages - pool->nr_free);
 	pool->seq++;
 	set_tag(r, pfn, order, tag);
 	*pfnp = pfn;

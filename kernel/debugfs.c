@@ -81,6 +81,10 @@ DEFINE_SHOW_ATTRIBUTE(buddyinfo);
 /* The slab counters of every cache of a pool, summed. */
 struct slab_sum {
 	unsigned long caches;
+	unsigned long slab_pages;	/* pages in slabs */
+	unsigned long empty_pages;	/* ... in empty slabs */
+	unsigned long obj_bytes;	/* objects handed out, by stride */
+	unsigned long mag_bytes;	/* objects parked in magazines */
 	struct kbuddy_cache_info info;
 };
 
@@ -91,6 +95,10 @@ static int slab_sum_add(const struct kbuddy_cache *c,
 	struct kbuddy_cache_info *sum = &ss->info;
 	unsigned int i;
 
+	ss->slab_pages += info->num_slabs << c->order;
+	ss->empty_pages += (info->num_slabs - info->active_slabs) << c->order;
+	ss->obj_bytes += info->active_objs * c->size;
+	ss->mag_bytes += info->cached_objs * c->size;
 	sum->active_objs += info->active_objs;
 	sum->num_objs += info->num_objs;
 	sum->num_slabs += info->num_slabs;
@@ -103,22 +111,11 @@ static int slab_sum_add(const struct kbuddy_cache *c,
 	return 0;
 }
 
-static int slab_stats_show(struct seq_file *m, struct kbuddy_pool *pool)
+static void slab_stats_show(struct seq_file *m, struct slab_sum *ss)
 {
-	struct kbuddy_cache_info *sum;
-	struct slab_sum *ss;
+	struct kbuddy_cache_info *sum = &ss->info;
 	unsigned int i;
-	int err;
 
-	ss = kzalloc(sizeof(*ss), GFP_KERNEL);
-	if (!ss)
-		return -ENOMEM;
-	err = kbuddy_visit_caches(pool, slab_sum_add, ss);
-	if (err) {
-		kfree(ss);
-		return err;
-	}
-	sum = &ss->info;
 	seq_printf(m, "slab_caches %lu\n", ss->caches);
 	seq_printf(m, "slab_slabs %lu\n", sum->num_slabs);
 	seq_printf(m, "slab_objects %lu\n", sum->num_objs);
@@ -130,19 +127,54 @@ static int slab_stats_show(struct seq_file *m, struct kbuddy_pool *pool)
 	for (i = 0; i < KBUDDY_NR_CACHE_COUNTERS; i++)
 		seq_printf(m, "slab_%s %lu\n", kbuddy_cache_counter_names[i],
 			   sum->count[i]);
-	kfree(ss);
-	return 0;
+}
+
+/*
+ * Where the pages out of the free lists are, and what is wasted: bytes
+ * handed out (after rounding to a block or an object stride), memory free
+ * but parked (CPU caches, empty slabs, magazines), and external waste: free
+ * pages in blocks below the largest order a request failed at.
+ */
+static void use_show(struct seq_file *m, struct kbuddy_pool *pool,
+		     struct kbuddy_pool_stats *ps, struct slab_sum *ss)
+{
+	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long held = ps->nr_pages - ps->nr_free, blocks, ext = 0;
+	unsigned int order, failed = 0;
+
+	for (order = 0; order < ps->max_order; order++)
+		if (ps->stats.fail[order])
+			failed = order;
+	kbuddy_pool_free_counts(pool, nr_free);
+	for (order = 0; order < failed; order++)
+		ext += nr_free[order] << order;
+	/* Read at different times without one lock: clamp, never wrap. */
+	blocks = held - min(held, ps->pcp_pages + ss->slab_pages);
+	seq_printf(m, "pages_held %lu\n", held);
+	seq_printf(m, "pages_held_peak %lu\n", max(ps->stats.held_peak, held));
+	seq_printf(m, "bytes_handed_out %lu\n",
+		   blocks * PAGE_SIZE + ss->obj_bytes);
+	seq_printf(m, "parked_pages_pcp %lu\n", ps->pcp_pages);
+	seq_printf(m, "parked_pages_empty_slabs %lu\n", ss->empty_pages);
+	seq_printf(m, "parked_bytes_magazines %lu\n", ss->mag_bytes);
+	seq_printf(m, "waste_external_pages %lu\n", ext);
 }
 
 static int stats_show(struct seq_file *m, void *v)
 {
 	struct kbuddy_pool *pool = m->private;
 	struct kbuddy_pool_stats *ps;
+	struct slab_sum *ss;
 	unsigned int order, i;
+	int err;
 
+	ss = kzalloc(sizeof(*ss), GFP_KERNEL);
 	ps = kmalloc(sizeof(*ps), GFP_KERNEL);
-	if (!ps)
-		return -ENOMEM;
+	err = ss && ps ? 0 : -ENOMEM;
+	if (!err)
+		err = kbuddy_visit_caches(pool, slab_sum_add, ss);
+	if (err)
+		goto out;
 	kbuddy_pool_stats(pool, ps);
 
 	seq_printf(m, "max_order %u\n", ps->max_order);
@@ -167,8 +199,12 @@ static int stats_show(struct seq_file *m, void *v)
 	for (i = 0; i < KBUDDY_NR_PCP_COUNTERS; i++)
 		seq_printf(m, "%s %lu\n", kbuddy_pcp_counter_names[i],
 			   ps->pcp_events[i]);
+	slab_stats_show(m, ss);
+	use_show(m, pool, ps, ss);
+out:
 	kfree(ps);
-	return slab_stats_show(m, pool);
+	kfree(ss);
+	return err;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 

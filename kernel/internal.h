@@ -307,12 +307,15 @@ extern const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS];
  * @free: successful frees per order
  * @fail: failed allocations per order
  * @counter: the enum kbuddy_counter events
+ * @held_peak: most pages ever out of the free lists at once (allocated,
+ *	cached per CPU or in slabs)
  */
 struct kbuddy_stats {
 	unsigned long alloc[KBUDDY_MAX_ORDER_LIMIT];
 	unsigned long free[KBUDDY_MAX_ORDER_LIMIT];
 	unsigned long fail[KBUDDY_MAX_ORDER_LIMIT];
 	unsigned long counter[KBUDDY_NR_COUNTERS];
+	unsigned long held_peak;
 };
 
 /**

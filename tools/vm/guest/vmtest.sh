@@ -33,6 +33,23 @@ t_stats_format() {
 		[ -n "$(st $k)" ] || { echo "no $k"; return 1; }
 	done
 }
+# The use and waste lines: a page block and 64-byte objects show up as
+# handed out, freed objects as parked in magazines, and nothing is left
+# held once everything is freed, drained and shrunk.
+t_stats_use() {
+	expect "$(st pages_held)" 0 "pages_held, pristine" &&
+	echo "alloc 3" >"$D/blocks" && echo "malloc 64 100" >"$D/blocks" || return 1
+	expect "$(st bytes_handed_out)" $((8 * 4096 + 100 * 64)) bytes_handed_out &&
+	expect "$(st pages_held)" $(($(st pages_total) - $(st pages_free))) pages_held || return 1
+	echo "free all" >"$D/blocks" || return 1
+	expect "$(st bytes_handed_out)" 0 "bytes_handed_out after free" &&
+	[ "$(st parked_bytes_magazines)" -gt 0 ] || { echo "nothing parked in magazines"; return 1; }
+	[ "$(st pages_held_peak)" -ge 9 ] || { echo "pages_held_peak $(st pages_held_peak)"; return 1; }
+	echo drain >"$D/blocks" && echo shrink >"$D/blocks" &&
+	expect "$(st pages_held)" 0 "pages_held after drain and shrink" &&
+	expect "$(st parked_pages_empty_slabs)" 0 "empty slabs after shrink" &&
+	expect "$(st waste_external_pages)" 0 waste_external_pages && pristine
+}
 t_validate() { expect "$(cat $D/validate)" ok validate; }
 t_iomem() { grep -q '^  10000000-13ffffff : kbuddy$' /proc/iomem || { grep -B1 -A1 kbuddy /proc/iomem; cat /proc/iomem; return 1; }; }
 t_split_merge() {
@@ -221,6 +238,7 @@ t load t_load
 t debugfs_modes t_files
 t buddyinfo_format t_buddyinfo_format
 t stats_format t_stats_format
+t stats_use t_stats_use
 t validate_ok t_validate
 t iomem_claimed t_iomem
 t split_then_merge t_split_merge
