@@ -61,5 +61,9 @@ else
 	echo "bench: no 6.12 debug kernel to measure interrupts-off time on"
 fi
 "$top/tools/testing/callgrind.sh"
+# Peak utilization on real kernel traces (userspace replay; no timing, so
+# the noise verdict does not apply to it).
+echo "bench: peak utilization on the kernel's own allocation traces (tools/trace)"
+"$top/tools/trace/replay.sh" || echo "bench: the trace replay failed"
 # The verdict last, where it is seen.
 cat "$out/verdict"

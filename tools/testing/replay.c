@@ -40,11 +40,12 @@
  *                   traffic (large kmallocs at bytes_req, page blocks at
  *                   their size) at the instant R_pg is largest: page blocks
  *                   are requested whole, so only large kmallocs round
- *   parked          kbuddy's pages held at t* less the pages its live data
- *                   needs (page blocks, large blocks, and per cache
- *                   ceil(live objects / objects per slab) slabs): per-CPU
- *                   cached blocks, empty slabs, free room in partial slabs
- *                   and objects parked in magazines; as % of pages held
+ *   parked          memory free but held where only a reclaim gives it
+ *                   back, at t*: pages in per-CPU page caches and in empty
+ *                   slabs, and objects in magazines (by stride); as % of
+ *                   pages held (the "parked" detail line also gives it as %
+ *                   of the region, and the room left in partly used slabs,
+ *                   which is slab fragmentation, not parked memory)
  *   kbuddy U pages  R / (pages the pool does not have free) at t*
  *   slub U pages    R / (SLUB's slab pages live at t*, from the trace's page
  *                   events + large kmalloc blocks + page blocks)
@@ -791,11 +792,12 @@ int main(int argc, char **argv)
 {
 	const char *slabinfo = NULL, *name = NULL, *path = NULL;
 	static char base[256];
-	unsigned long pool_mib = 2048;
+	unsigned long pool_mib = 1024;	/* the memory of the VM that made the traces */
 	struct table objs, pages;
 	struct result res;
 	struct kb_state *k = &res.kb;
 	u64 R, needed;
+	double parked;
 	long si;
 	int a;
 
@@ -905,12 +907,19 @@ int main(int argc, char **argv)
 		       ratio(Re, res.slab_pages_end + pe * PAGE_SIZE));
 	}
 
+	/* Parked: free but held, where only a reclaim gives it back. */
+	parked = k->pcp + k->empty_slab + k->mag_bytes / PAGE_SIZE;
+	printf("parked %s: %.2f pages: per-CPU cached %lu, empty slabs %lu, magazines %.2f; %.3f%% of held, %.4f%% of the %lu MiB region; room in partly used slabs %lld pages\n",
+	       name, parked, k->pcp, k->empty_slab, (double)k->mag_bytes / PAGE_SIZE,
+	       k->held ? 100.0 * parked / k->held : 0,
+	       100.0 * parked / (pool_mib << (20 - PAGE_SHIFT)), pool_mib,
+	       (long long)k->held - (long long)needed - (long long)(k->pcp + k->empty_slab));
 	printf("utilization %s: kbuddy %.3f slub %.3f buddy %.3f parked %.1f%%\n", name,
 	       ratio(R, total(res.all.s.kb)),
 	       ratio(res.obj.s.req[CLS_OBJ], res.obj.s.kernel[CLS_OBJ]),
 	       ratio(res.pg.s.req[CLS_LARGE] + res.pg.s.req[CLS_PAGES],
 		     res.pg.s.kernel[CLS_LARGE] + res.pg.s.kernel[CLS_PAGES]),
-	       k->held ? 100.0 * ((double)k->held - (double)needed) / k->held : 0);
+	       k->held ? 100.0 * parked / k->held : 0);
 	printf("utilization-pages %s: kbuddy %.3f slub %.3f\n", name,
 	       ratio(R, (u64)k->held * PAGE_SIZE),
 	       ratio(R, res.slab_pages_at_peak + res.all.s.kernel[CLS_LARGE] +
