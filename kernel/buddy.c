@@ -31,45 +31,10 @@
 
 /* ==== Internals ========================================================== */
 
-static inline unsigned long region_end_pfn(const struct kbuddy_region *r)
-{
-	return r->base_pfn + r->nr_pages;
-}
-
-/* The bit of the buddy pair holding @pfn at @order. */
-static inline unsigned long pair_bit(const struct kbuddy_region *r,
-				     unsigned long pfn, unsigned int order)
-{
-	return (pfn >> (order + 1)) - (r->base_pfn >> (order + 1));
-}
-
-static inline unsigned long map_bits(const struct kbuddy_region *r,
-				     unsigned int order)
-{
-	return pair_bit(r, region_end_pfn(r) - 1, order) + 1;
-}
-
-static inline struct kbuddy_page *pfn_desc(const struct kbuddy_region *r,
-					   unsigned long pfn)
-{
-	return &r->pages[pfn - r->base_pfn];
-}
-
-static inline void *pfn_virt(const struct kbuddy_region *r, unsigned long pfn)
-{
-	return r->virt + ((pfn - r->base_pfn) << PAGE_SHIFT);
-}
-
-static inline bool pfn_in_region(const struct kbuddy_region *r,
-				 unsigned long pfn)
-{
-	return pfn >= r->base_pfn && pfn < region_end_pfn(r);
-}
-
 static void add_free_block(struct kbuddy_region *r, unsigned long pfn,
 			   unsigned int order)
 {
-	struct kbuddy_page *page = pfn_desc(r, pfn);
+	struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn);
 	struct kbuddy_free_area *area = &r->free_area[order];
 
 	page->order = order;
@@ -78,7 +43,7 @@ static void add_free_block(struct kbuddy_region *r, unsigned long pfn,
 	list_add(&page->lru, &area->free_list);
 	area->nr_free++;
 	if (area->map)
-		__change_bit(pair_bit(r, pfn, order), area->map);
+		__change_bit(kbuddy_pair_bit(r, pfn, order), area->map);
 }
 
 static void del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
@@ -91,7 +56,7 @@ static void del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
 	page->state = KBUDDY_PAGE_NONE;
 	kbuddy_block_hand(page, 0);
 	if (area->map)
-		__change_bit(pair_bit(r, pfn, order), area->map);
+		__change_bit(kbuddy_pair_bit(r, pfn, order), area->map);
 }
 
 /*
@@ -108,8 +73,8 @@ static unsigned int free_one_block(unsigned int max_order,
 	unsigned int merges = 0;
 
 	r->nr_free += 1UL << order;
-	pfn_desc(r, pfn)->state = KBUDDY_PAGE_NONE;
-	kbuddy_block_hand(pfn_desc(r, pfn), 0);
+	kbuddy_pfn_desc(r, pfn)->state = KBUDDY_PAGE_NONE;
+	kbuddy_block_hand(kbuddy_pfn_desc(r, pfn), 0);
 	while (order < max_order - 1) {
 		struct kbuddy_free_area *area = &r->free_area[order];
 		struct kbuddy_page *buddy;
@@ -120,9 +85,9 @@ static unsigned int free_one_block(unsigned int max_order,
 		 * records our block as free; if the buddy was free too, taking
 		 * the buddy off its list toggles it back.
 		 */
-		if (!__test_and_change_bit(pair_bit(r, pfn, order), area->map))
+		if (!__test_and_change_bit(kbuddy_pair_bit(r, pfn, order), area->map))
 			break;
-		buddy = pfn_desc(r, pfn ^ (1UL << order));
+		buddy = kbuddy_pfn_desc(r, pfn ^ (1UL << order));
 		list_del(&buddy->lru);
 		area->nr_free--;
 		buddy->state = KBUDDY_PAGE_NONE;
@@ -132,10 +97,10 @@ static unsigned int free_one_block(unsigned int max_order,
 		order++;
 	}
 	/* At the top order there is no map: its blocks never merge. */
-	pfn_desc(r, pfn)->order = order;
-	pfn_desc(r, pfn)->state = KBUDDY_PAGE_FREE;
-	kbuddy_block_hand(pfn_desc(r, pfn), KBUDDY_TAG(KBUDDY_KIND_FREE, order));
-	list_add(&pfn_desc(r, pfn)->lru, &r->free_area[order].free_list);
+	kbuddy_pfn_desc(r, pfn)->order = order;
+	kbuddy_pfn_desc(r, pfn)->state = KBUDDY_PAGE_FREE;
+	kbuddy_block_hand(kbuddy_pfn_desc(r, pfn), KBUDDY_TAG(KBUDDY_KIND_FREE, order));
+	list_add(&kbuddy_pfn_desc(r, pfn)->lru, &r->free_area[order].free_list);
 	r->free_area[order].nr_free++;
 	return merges;
 }
@@ -150,7 +115,7 @@ static void set_tag(struct kbuddy_region *r, unsigned long pfn,
 	unsigned long i, n = kbuddy_tag_is_slab(tag) ? 1UL << order : 1;
 
 	for (i = 0; i < n; i++)
-		kbuddy_block_hand(pfn_desc(r, pfn + i), tag);
+		kbuddy_block_hand(kbuddy_pfn_desc(r, pfn + i), tag);
 }
 
 /*
@@ -240,7 +205,7 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 		INIT_LIST_HEAD(&area->free_list);
 		if (order == top)
 			continue;
-		area->map = kvcalloc(BITS_TO_LONGS(map_bits(r, order)),
+		area->map = kvcalloc(BITS_TO_LONGS(kbuddy_map_bits(r, order)),
 				     sizeof(unsigned long), GFP_KERNEL);
 		if (!area->map)
 			goto err;
@@ -248,7 +213,7 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 
 	/* Every page starts allocated (map bits clear); free them in blocks. */
 	r->nr_free = 0;
-	end = region_end_pfn(r);
+	end = kbuddy_region_end_pfn(r);
 	for (pfn = r->base_pfn; pfn < end; pfn += 1UL << order) {
 		order = min_t(unsigned int, top, ilog2(end - pfn));
 		if (pfn)
@@ -298,14 +263,14 @@ unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
 					struct kbuddy_region *r,
 					kbuddy_report_fn report, void *ctx)
 {
-	unsigned long pfn = r->base_pfn, end = region_end_pfn(r), nr = 0;
+	unsigned long pfn = r->base_pfn, end = kbuddy_region_end_pfn(r), nr = 0;
 	unsigned long flags, stop;
 
 	while (pfn < end) {
 		stop = min(end, pfn + KBUDDY_CHECK_CHUNK);
 		spin_lock_irqsave(&pool->lock, flags);
 		for (; pfn < stop; pfn++) {
-			struct kbuddy_page *page = pfn_desc(r, pfn);
+			struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn);
 			phys_addr_t phys = PFN_PHYS(pfn);
 
 			if (page->state != KBUDDY_PAGE_ALLOC)
@@ -363,373 +328,6 @@ void kbuddy_stats_snapshot(struct kbuddy_pool *pool, struct kbuddy_stats *st,
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_stats_snapshot, KBUDDY_INTERNAL);
 
-/* ==== Validation ========================================================= */
-
-enum validate_phase {
-	CHECK_TILES,	/* block heads tile the region */
-	CHECK_LISTS,	/* free lists hold exactly the free heads */
-	CHECK_MAPS,	/* each pair bit is the XOR of its buddies' freedom */
-	CHECK_DONE,
-};
-
-/*
- * A validate pass, resumable: each step examines at most KBUDDY_CHECK_CHUNK
- * pages, list entries or bits under the pool's lock, so interrupts stay off
- * for a bounded time whatever the region size. A step runs only if the pool
- * has not changed (pool->seq) since the pass began, so every step sees the
- * same pool.
- */
-struct validate_state {
-	struct kbuddy_sink sink;
-	unsigned long seq;
-	unsigned int region;
-	enum validate_phase phase;
-	unsigned int order;
-	/* CHECK_TILES: the block being walked, and the next page in it */
-	unsigned long pfn, head, nr, i, tag;
-	/* CHECK_LISTS: the next list entry and the entries seen */
-	struct list_head *pos;
-	unsigned long listed;
-	/* CHECK_MAPS: the next bit */
-	unsigned long bit;
-	unsigned long free_pages, used_pages;
-	unsigned long heads[KBUDDY_MAX_ORDER_LIMIT];
-	unsigned long pool_free, pool_pages;
-};
-
-/* Is @pfn, in @r, the head of a free block of exactly @order? */
-static bool is_free_head(const struct kbuddy_region *r, unsigned long pfn,
-			 unsigned int order)
-{
-	const struct kbuddy_page *page;
-
-	if (!pfn_in_region(r, pfn))
-		return false;
-	page = pfn_desc(r, pfn);
-	return page->state == KBUDDY_PAGE_FREE && page->order == order;
-}
-
-/* Does @tag fit a head of @state and @order? */
-static bool tag_fits(unsigned long tag, unsigned int state, unsigned int order)
-{
-	if (state == KBUDDY_PAGE_FREE)
-		return tag == KBUDDY_TAG(KBUDDY_KIND_FREE, order);
-	if (kbuddy_tag_is_slab(tag))
-		return true;
-	switch (kbuddy_tag_kind(tag)) {
-	case KBUDDY_KIND_PCP:
-	case KBUDDY_KIND_PAGES:
-	case KBUDDY_KIND_LARGE:
-		return kbuddy_tag_order(tag) == order;
-	default:
-		return false;
-	}
-}
-
-/* Start a block at vs->pfn. Return: false if none starts there. */
-static bool tile_head(struct kbuddy_pool *pool, struct kbuddy_region *r,
-		      struct validate_state *vs)
-{
-	unsigned long pfn = vs->pfn, end = region_end_pfn(r);
-	struct kbuddy_page *page = pfn_desc(r, pfn);
-	unsigned int idx = vs->region, order = page->order;
-	unsigned long nr, tag = READ_ONCE(page->tag);
-
-	if (page->state != KBUDDY_PAGE_FREE && page->state != KBUDDY_PAGE_ALLOC) {
-		kbuddy_problem(&vs->sink, "region %u: pfn %#lx: no block head (state %u)\n",
-			       idx, pfn, page->state);
-		return false;
-	}
-	if (order >= pool->max_order) {
-		kbuddy_problem(&vs->sink, "region %u: pfn %#lx: order %u >= max_order %u\n",
-			       idx, pfn, order, pool->max_order);
-		return false;
-	}
-	nr = 1UL << order;
-	if (pfn & (nr - 1))
-		kbuddy_problem(&vs->sink, "region %u: pfn %#lx: order %u block misaligned\n",
-			       idx, pfn, order);
-	if (nr > end - pfn) {
-		kbuddy_problem(&vs->sink,
-			       "region %u: pfn %#lx: block of order %u runs past the region\n",
-			       idx, pfn, order);
-		nr = end - pfn;
-	}
-	if (!tag_fits(tag, page->state, order))
-		kbuddy_problem(&vs->sink,
-			       "region %u: pfn %#lx: %s block of order %u has tag %#lx\n",
-			       idx, pfn, page->state == KBUDDY_PAGE_FREE ? "free" : "allocated",
-			       order, tag);
-	if (page->state == KBUDDY_PAGE_FREE) {
-		vs->free_pages += nr;
-		vs->heads[order]++;
-	} else {
-		vs->used_pages += nr;
-	}
-	vs->head = pfn;
-	vs->nr = nr;
-	vs->i = 1;
-	/* Only a slab marks the pages inside its block. */
-	vs->tag = kbuddy_tag_is_slab(tag) ? tag : 0;
-	return true;
-}
-
-/* Walk the region block by block. Return: true when the region is done. */
-static bool check_tiles(struct kbuddy_pool *pool, struct kbuddy_region *r,
-			struct validate_state *vs, unsigned int *budget)
-{
-	unsigned long end = region_end_pfn(r);
-
-	while (*budget) {
-		if (!vs->i) {
-			if (vs->pfn >= end)
-				return true;
-			(*budget)--;
-			if (!tile_head(pool, r, vs)) {
-				vs->pfn++;
-				continue;
-			}
-		}
-		for (; vs->i < vs->nr && *budget; vs->i++, (*budget)--) {
-			struct kbuddy_page *page = pfn_desc(r, vs->head + vs->i);
-
-			if (page->state != KBUDDY_PAGE_NONE)
-				kbuddy_problem(&vs->sink,
-					       "region %u: pfn %#lx: head inside block %#lx+%lu\n",
-					       vs->region, vs->head + vs->i, vs->head, vs->nr);
-			if (READ_ONCE(page->tag) != vs->tag)
-				kbuddy_problem(&vs->sink,
-					       "region %u: pfn %#lx: tag differs in block %#lx+%lu\n",
-					       vs->region, vs->head + vs->i, vs->head, vs->nr);
-		}
-		if (vs->i >= vs->nr) {
-			vs->pfn = vs->head + vs->nr;
-			vs->i = 0;
-		}
-	}
-	return false;
-}
-
-/* The free list of vs->order. Return: true when it is done. */
-static bool check_list(struct kbuddy_region *r, struct validate_state *vs,
-		       unsigned int *budget)
-{
-	struct kbuddy_free_area *area = &r->free_area[vs->order];
-	unsigned int idx = vs->region, order = vs->order;
-
-	if (!vs->pos)
-		vs->pos = area->free_list.next;
-	for (; vs->pos != &area->free_list && *budget;
-	     vs->pos = vs->pos->next, (*budget)--) {
-		struct kbuddy_page *page = list_entry(vs->pos, struct kbuddy_page, lru);
-		unsigned long pfn = r->base_pfn + (page - r->pages);
-
-		if (page < r->pages || page >= r->pages + r->nr_pages) {
-			kbuddy_problem(&vs->sink,
-				       "region %u: order %u: list entry outside the region\n",
-				       idx, order);
-			break;
-		}
-		if (page->state != KBUDDY_PAGE_FREE || page->order != order)
-			kbuddy_problem(&vs->sink,
-				       "region %u: order %u: pfn %#lx: state %u order %u\n",
-				       idx, order, pfn, page->state, page->order);
-		if (++vs->listed > r->nr_pages) {
-			kbuddy_problem(&vs->sink, "region %u: order %u: free list loops\n",
-				       idx, order);
-			break;
-		}
-	}
-	if (*budget && vs->pos != &area->free_list)
-		vs->pos = &area->free_list;	/* broken list: stop walking it */
-	if (vs->pos != &area->free_list)
-		return false;
-	if (vs->listed != area->nr_free)
-		kbuddy_problem(&vs->sink, "region %u: order %u: %lu listed, nr_free %lu\n",
-			       idx, order, vs->listed, area->nr_free);
-	if (vs->heads[order] != area->nr_free)
-		kbuddy_problem(&vs->sink,
-			       "region %u: order %u: %lu free heads but nr_free says %lu\n",
-			       idx, order, vs->heads[order], area->nr_free);
-	return true;
-}
-
-/* The pair bits of vs->order. Return: true when they are done. */
-static bool check_map(struct kbuddy_region *r, struct validate_state *vs,
-		      unsigned int *budget)
-{
-	struct kbuddy_free_area *area = &r->free_area[vs->order];
-	unsigned int idx = vs->region, order = vs->order;
-
-	if (!area->map)
-		return true;
-	for (; vs->bit < map_bits(r, order) && *budget; vs->bit++, (*budget)--) {
-		unsigned long lo = ((r->base_pfn >> (order + 1)) + vs->bit)
-				   << (order + 1);
-		unsigned long hi = lo + (1UL << order);
-		bool a = is_free_head(r, lo, order);
-		bool b = is_free_head(r, hi, order);
-
-		if (a && b)
-			kbuddy_problem(&vs->sink,
-				       "region %u: order %u: %#lx and %#lx free, unmerged\n",
-				       idx, order, lo, hi);
-		if (test_bit(vs->bit, area->map) != (a ^ b))
-			kbuddy_problem(&vs->sink,
-				       "region %u: order %u: bit %lu is %d, %#lx/%#lx %s/%s\n",
-				       idx, order, vs->bit, test_bit(vs->bit, area->map),
-				       lo, hi, a ? "free" : "used", b ? "free" : "used");
-	}
-	return vs->bit >= map_bits(r, order);
-}
-
-/* Begin the checks of region vs->region. */
-static void check_region_start(struct kbuddy_region *r,
-			       struct validate_state *vs)
-{
-	vs->phase = CHECK_TILES;
-	vs->pfn = r->base_pfn;
-	vs->i = 0;
-	vs->nr = 0;
-	vs->free_pages = 0;
-	vs->used_pages = 0;
-	memset(vs->heads, 0, sizeof(vs->heads));
-}
-
-/* One step of a pass. The caller holds the lock. Return: true when done. */
-static bool validate_step(struct kbuddy_pool *pool, struct validate_state *vs)
-{
-	unsigned int budget = KBUDDY_CHECK_CHUNK;
-	struct kbuddy_region *r;
-
-	while (budget) {
-		if (vs->region >= pool->nr_regions) {
-			if (vs->pool_free != pool->nr_free)
-				kbuddy_problem(&vs->sink,
-					       "pool: regions hold %lu free pages, pool says %lu\n",
-					       vs->pool_free, pool->nr_free);
-			if (vs->pool_pages != pool->nr_pages)
-				kbuddy_problem(&vs->sink,
-					       "pool: regions hold %lu pages but the pool says %lu\n",
-					       vs->pool_pages, pool->nr_pages);
-			return true;
-		}
-		r = &pool->regions[vs->region];
-		switch (vs->phase) {
-		case CHECK_TILES:
-			if (!check_tiles(pool, r, vs, &budget))
-				break;
-			if (vs->free_pages != r->nr_free)
-				kbuddy_problem(&vs->sink,
-					       "region %u: %lu free pages, nr_free says %lu\n",
-					       vs->region, vs->free_pages, r->nr_free);
-			if (vs->free_pages + vs->used_pages != r->nr_pages)
-				kbuddy_problem(&vs->sink,
-					       "region %u: free %lu + allocated %lu != %lu pages\n",
-					       vs->region, vs->free_pages, vs->used_pages,
-					       r->nr_pages);
-			vs->phase = CHECK_LISTS;
-			vs->order = 0;
-			vs->pos = NULL;
-			vs->listed = 0;
-			break;
-		case CHECK_LISTS:
-			if (!check_list(r, vs, &budget))
-				break;
-			vs->pos = NULL;
-			vs->listed = 0;
-			if (++vs->order == pool->max_order) {
-				vs->phase = CHECK_MAPS;
-				vs->order = 0;
-				vs->bit = 0;
-			}
-			break;
-		case CHECK_MAPS:
-			if (!check_map(r, vs, &budget))
-				break;
-			vs->bit = 0;
-			if (++vs->order == pool->max_order)
-				vs->phase = CHECK_DONE;
-			break;
-		case CHECK_DONE:
-			vs->pool_free += r->nr_free;
-			vs->pool_pages += r->nr_pages;
-			vs->region++;
-			if (vs->region < pool->nr_regions)
-				check_region_start(&pool->regions[vs->region], vs);
-			break;
-		}
-	}
-	return false;
-}
-
-/**
- * kbuddy_validate() - cross-check the page allocator of a pool
- * @pool: the pool
- * @report: called once per problem found (the first KBUDDY_REPORT_MAX;
- *	then once with how many more), or NULL
- * @ctx: passed to @report
- *
- * Checks that block heads tile every region, that each block is aligned to
- * its size and inside its region and carries a tag that fits it, that the
- * free lists hold exactly the free heads of their order, that nr_free
- * agrees, that no two free buddies are left unmerged, that every map bit is
- * the XOR of its buddies' freedom, and that free and allocated pages add up
- * to the pool. Blocks held in per-CPU caches are checked by
- * kbuddy_pcp_validate().
- *
- * The pool's lock is taken for at most KBUDDY_CHECK_CHUNK pages, list
- * entries or bits at a time. A pass whose pool changed between two chunks
- * starts again, up to KBUDDY_CHECK_TRIES times.
- *
- * Context: Process context.
- * Return: the number of problems found (0 when consistent), or -EBUSY if
- * the pool changed under every pass, so that nothing could be concluded.
- */
-long kbuddy_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
-		     void *ctx)
-{
-	struct validate_state *vs;
-	unsigned long flags;
-	unsigned int tries;
-	long ret = -EBUSY;
-	bool done = false;
-
-	vs = kmalloc(sizeof(*vs), GFP_KERNEL);
-	if (!vs)
-		return -ENOMEM;
-	for (tries = 0; tries < KBUDDY_CHECK_TRIES && !done; tries++) {
-		memset(vs, 0, sizeof(*vs));
-		kbuddy_sink_init(&vs->sink, report, ctx);
-		spin_lock_irqsave(&pool->lock, flags);
-		vs->seq = pool->seq;
-		if (pool->nr_regions)
-			check_region_start(&pool->regions[0], vs);
-		spin_unlock_irqrestore(&pool->lock, flags);
-		for (;;) {
-			spin_lock_irqsave(&pool->lock, flags);
-			if (pool->seq != vs->seq) {
-				spin_unlock_irqrestore(&pool->lock, flags);
-				break;
-			}
-			done = validate_step(pool, vs);
-			spin_unlock_irqrestore(&pool->lock, flags);
-			if (done)
-				break;
-			cond_resched();
-		}
-		/* What a step found was found in a consistent pool. */
-		if (done || vs->sink.problems) {
-			kbuddy_sink_finish(&vs->sink);
-			ret = vs->sink.problems;
-			done = true;
-		}
-	}
-	kfree(vs);
-	return ret;
-}
-EXPORT_SYMBOL_NS_GPL(kbuddy_validate, KBUDDY_INTERNAL);
-
 /* ==== Blocks and their owners ============================================ */
 
 /**
@@ -760,7 +358,7 @@ void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
 	spin_lock_irqsave(&pool->lock, flags);
 	r = pick_region(pool, order);
 	if (r && alloc_from_region(pool, r, order, tag, &pfn)) {
-		addr = pfn_virt(r, pfn);
+		addr = kbuddy_pfn_virt(r, pfn);
 		pool->stats.alloc[order]++;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -798,8 +396,8 @@ unsigned int kbuddy_alloc_batch(struct kbuddy_pool *pool, unsigned int order,
 		r = pick_region(pool, order);
 		if (!r || !alloc_from_region(pool, r, order, tag, &pfn))
 			break;
-		out[got].addr = pfn_virt(r, pfn);
-		out[got].page = pfn_desc(r, pfn);
+		out[got].addr = kbuddy_pfn_virt(r, pfn);
+		out[got].page = kbuddy_pfn_desc(r, pfn);
 		got++;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -879,9 +477,9 @@ static bool inside_free_block(struct kbuddy_pool *pool,
 		unsigned long head = pfn & ~((1UL << order) - 1);
 		struct kbuddy_page *page;
 
-		if (!pfn_in_region(r, head))
+		if (!kbuddy_pfn_in_region(r, head))
 			return false;
-		page = pfn_desc(r, head);
+		page = kbuddy_pfn_desc(r, head);
 		if (page->state != KBUDDY_PAGE_NONE)
 			return page->state == KBUDDY_PAGE_FREE;
 	}
@@ -912,7 +510,7 @@ static enum kbuddy_counter check_block(struct kbuddy_pool *pool, void *addr,
 		return KBUDDY_BAD_FREE_WRONG_ORDER;
 	if (!PAGE_ALIGNED(addr - r->virt) || (pfn & ((1UL << order) - 1)))
 		return KBUDDY_BAD_FREE_MISALIGNED;
-	page = pfn_desc(r, pfn);
+	page = kbuddy_pfn_desc(r, pfn);
 	if (page->state == KBUDDY_PAGE_NONE)
 		return inside_free_block(pool, r, pfn) ? KBUDDY_BAD_FREE_DOUBLE :
 							 KBUDDY_BAD_FREE_NOT_HEAD;
@@ -969,7 +567,7 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 	spin_lock_irqsave(&pool->lock, flags);
 	bad = check_block(pool, addr, order, tag, &r, &pfn);
 	if (bad == KBUDDY_NR_COUNTERS) {
-		page = pfn_desc(r, pfn);
+		page = kbuddy_pfn_desc(r, pfn);
 		if (!kbuddy_block_claim(page, tag, 0))
 			bad = KBUDDY_BAD_FREE_DOUBLE;	/* a lockless free won */
 	}
@@ -1053,15 +651,15 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 		err = -EINVAL;
 		goto out;
 	}
-	page = pfn_desc(r, pfn);
+	page = kbuddy_pfn_desc(r, pfn);
 	if (new_order > order) {
 		if (pfn & ((1UL << new_order) - 1) ||
-		    pfn + (1UL << new_order) > region_end_pfn(r)) {
+		    pfn + (1UL << new_order) > kbuddy_region_end_pfn(r)) {
 			err = -ENOMEM;
 			goto out;
 		}
 		for (k = order; k < new_order; k++)
-			if (!is_free_head(r, pfn + (1UL << k), k)) {
+			if (!kbuddy_is_free_head(r, pfn + (1UL << k), k)) {
 				err = -ENOMEM;
 				goto out;
 			}
@@ -1086,7 +684,7 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 		for (k = order; k < new_order; k++) {
 			unsigned long buddy = pfn + (1UL << k);
 
-			del_free_block(r, pfn_desc(r, buddy), buddy, k);
+			del_free_block(r, kbuddy_pfn_desc(r, buddy), buddy, k);
 			r->nr_free -= 1UL << k;
 			pool->stats.counter[KBUDDY_MERGES]++;
 		}
@@ -1205,7 +803,7 @@ unsigned long kbuddy_pool_metadata_bytes(struct kbuddy_pool *pool)
 		bytes += r->nr_pages * sizeof(*r->pages);
 		/* The top order has no map: its blocks never merge. */
 		for (order = 0; order + 1 < pool->max_order; order++)
-			bytes += BITS_TO_LONGS(map_bits(r, order)) *
+			bytes += BITS_TO_LONGS(kbuddy_map_bits(r, order)) *
 				 sizeof(unsigned long);
 	}
 	return bytes;

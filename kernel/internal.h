@@ -623,8 +623,8 @@ void kbuddy_region_fini(struct kbuddy_pool *pool, struct kbuddy_region *r);
 unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
 					struct kbuddy_region *r,
 					kbuddy_report_fn report, void *ctx);
-long kbuddy_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
-		     void *ctx);
+long kbuddy_regions_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
+			     void *ctx);
 void kbuddy_pool_init(struct kbuddy_pool *pool, const char *name,
 		      unsigned int max_order);
 void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
@@ -664,13 +664,94 @@ int kbuddy_free_kind(struct kbuddy_pool *pool, void *addr, unsigned int order,
 int kbuddy_pcp_init(struct kbuddy_pool *pool);
 void kbuddy_pcp_fini(struct kbuddy_pool *pool);
 void kbuddy_pcp_drain_cpu(struct kbuddy_pool *pool, int cpu);
-void kbuddy_pcp_drain(struct kbuddy_pool *pool);
 long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 			 void *ctx);
 void kbuddy_pcp_stats(struct kbuddy_pool *pool, unsigned long *alloc,
 		      unsigned long *free, unsigned long *events,
 		      unsigned long *held_pages);
 void kbuddy_pool_stats(struct kbuddy_pool *pool, struct kbuddy_pool_stats *ps);
+
+/* Page frame arithmetic of a region, for buddy.c and buddy_check.c. */
+static inline unsigned long kbuddy_region_end_pfn(const struct kbuddy_region *r)
+{
+	return r->base_pfn + r->nr_pages;
+}
+
+/* The bit of the buddy pair holding @pfn at @order. */
+static inline unsigned long kbuddy_pair_bit(const struct kbuddy_region *r,
+					    unsigned long pfn, unsigned int order)
+{
+	return (pfn >> (order + 1)) - (r->base_pfn >> (order + 1));
+}
+
+static inline unsigned long kbuddy_map_bits(const struct kbuddy_region *r,
+					    unsigned int order)
+{
+	return kbuddy_pair_bit(r, kbuddy_region_end_pfn(r) - 1, order) + 1;
+}
+
+static inline struct kbuddy_page *kbuddy_pfn_desc(const struct kbuddy_region *r,
+						  unsigned long pfn)
+{
+	return &r->pages[pfn - r->base_pfn];
+}
+
+static inline void *kbuddy_pfn_virt(const struct kbuddy_region *r, unsigned long pfn)
+{
+	return r->virt + ((pfn - r->base_pfn) << PAGE_SHIFT);
+}
+
+static inline bool kbuddy_pfn_in_region(const struct kbuddy_region *r,
+					unsigned long pfn)
+{
+	return pfn >= r->base_pfn && pfn < kbuddy_region_end_pfn(r);
+}
+
+/* Is @pfn, in @r, the head of a free block of exactly @order? */
+static inline bool kbuddy_is_free_head(const struct kbuddy_region *r, unsigned long pfn,
+				       unsigned int order)
+{
+	const struct kbuddy_page *page;
+
+	if (!kbuddy_pfn_in_region(r, pfn))
+		return false;
+	page = kbuddy_pfn_desc(r, pfn);
+	return page->state == KBUDDY_PAGE_FREE && page->order == order;
+}
+
+/* A slab object's free pointer and address, for slab.c and slab_check.c. */
+static inline unsigned long *kbuddy_freeptr_slot(const struct kbuddy_cache *c,
+						 void *obj)
+{
+	return obj + c->offset;
+}
+
+/* The hardened free pointer of mm/slub.c: key ^ pointer ^ swab(address). */
+static inline void kbuddy_set_freeptr(const struct kbuddy_cache *c, void *obj,
+				      void *next)
+{
+	unsigned long *slot = kbuddy_freeptr_slot(c, obj);
+
+	*slot = (unsigned long)next ^ c->random ^ swab((unsigned long)slot);
+}
+
+static inline void *kbuddy_get_freeptr(const struct kbuddy_cache *c, void *obj)
+{
+	unsigned long *slot = kbuddy_freeptr_slot(c, obj);
+
+	return (void *)(*slot ^ c->random ^ swab((unsigned long)slot));
+}
+
+/* Pool memory is named by physical address in messages, not by pointer. */
+static inline u64 kbuddy_obj_phys(const struct kbuddy_cache *c, const void *p)
+{
+	return kbuddy_virt_to_phys(c->pool, p);
+}
+
+static inline unsigned long kbuddy_slab_bytes(const struct kbuddy_cache *c)
+{
+	return PAGE_SIZE << c->order;
+}
 
 /*
  * The region holding @addr, or NULL. Regions are published whole before

@@ -137,20 +137,6 @@ static void pcp_drain_all(struct kbuddy_pool *pool, bool dead_too)
 }
 
 /**
- * kbuddy_pcp_drain() - give every CPU's cached blocks back to the pool
- * @pool: the pool
- *
- * Each online CPU empties its own cache from a work item; offline CPUs
- * were emptied when they went down.
- *
- * Context: Process context; may sleep.
- */
-void kbuddy_pcp_drain(struct kbuddy_pool *pool)
-{
-	pcp_drain_all(pool, false);
-}
-
-/**
  * kbuddy_pcp_fini() - drain and free a pool's page caches
  * @pool: the pool being destroyed; nothing allocates from it any more
  *
@@ -242,7 +228,7 @@ static void pcp_check_this_cpu(void *arg)
 /**
  * kbuddy_pcp_validate() - check every CPU's page cache
  * @pool: the pool
- * @report: called once per problem found (as kbuddy_validate()), or NULL
+ * @report: called once per problem found (as kbuddy_regions_validate()), or NULL
  * @ctx: passed to @report
  *
  * Each CPU checks its own cache from a work item: every block is the head
@@ -570,7 +556,7 @@ EXPORT_SYMBOL_GPL(kbuddy_free_pages);
  */
 void kbuddy_pool_drain(struct kbuddy_pool *pool)
 {
-	kbuddy_pcp_drain(pool);
+	pcp_drain_all(pool, false);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_drain);
 

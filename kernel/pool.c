@@ -613,7 +613,7 @@ long kbuddy_pool_check(struct kbuddy_pool *pool, kbuddy_report_fn report,
 	struct kbuddy_cache *c;
 	int err = 0;
 
-	problems = kbuddy_validate(pool, report, ctx);
+	problems = kbuddy_regions_validate(pool, report, ctx);
 	if (problems < 0) {
 		if (report)
 			kbuddy_report(report, ctx, "page allocator not checked: %s\n",

@@ -117,7 +117,7 @@ static void check_pool(struct kunit *test, struct kbuddy_pool *pool)
 	char why[128];
 	unsigned int i;
 
-	KUNIT_EXPECT_EQ(test, kbuddy_validate(pool, kbt_report, test), 0L);
+	KUNIT_EXPECT_EQ(test, kbuddy_regions_validate(pool, kbt_report, test), 0L);
 	for (i = 0; i < pool->nr_regions; i++) {
 		struct kbuddy_region *r = &pool->regions[i];
 		unsigned long *marks = bitmap_zalloc(r->nr_pages, GFP_KERNEL);
@@ -499,17 +499,17 @@ static void kbuddy_validate_detects_corruption(struct kunit *test)
 	unsigned long flags;
 
 	KUNIT_ASSERT_NOT_NULL(test, take(test, pool, 0));
-	KUNIT_EXPECT_EQ(test, kbuddy_validate(pool, NULL, NULL), 0L);
+	KUNIT_EXPECT_EQ(test, kbuddy_regions_validate(pool, NULL, NULL), 0L);
 
 	spin_lock_irqsave(&pool->lock, flags);
 	__change_bit(0, r->free_area[3].map);
 	spin_unlock_irqrestore(&pool->lock, flags);
-	KUNIT_EXPECT_GT(test, kbuddy_validate(pool, NULL, NULL), 0L);
+	KUNIT_EXPECT_GT(test, kbuddy_regions_validate(pool, NULL, NULL), 0L);
 	spin_lock_irqsave(&pool->lock, flags);
 	__change_bit(0, r->free_area[3].map);
 	r->free_area[5].nr_free++;
 	spin_unlock_irqrestore(&pool->lock, flags);
-	KUNIT_EXPECT_GT(test, kbuddy_validate(pool, NULL, NULL), 0L);
+	KUNIT_EXPECT_GT(test, kbuddy_regions_validate(pool, NULL, NULL), 0L);
 	spin_lock_irqsave(&pool->lock, flags);
 	r->free_area[5].nr_free--;
 	spin_unlock_irqrestore(&pool->lock, flags);

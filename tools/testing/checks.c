@@ -39,7 +39,7 @@ static long pages_problems(struct kbuddy_pool *pool)
 {
 	unsigned long n = 0;
 
-	return kbuddy_validate(pool, quiet, &n);
+	return kbuddy_regions_validate(pool, quiet, &n);
 }
 
 static long cache_problems(struct kbuddy_cache *c)

@@ -80,6 +80,7 @@ struct finding {
 	char first[320];
 	unsigned long count;
 };
+
 static struct finding findings[64];
 static int nfindings;
 
@@ -615,7 +616,7 @@ static void add_malloc(char *p, size_t size, const char *call)
 		finding("ksize of a fresh allocation wrong", "%s(%zu): ksize %zu, want %zu",
 			call, size, ks, usable);
 	add((struct ent){ .p = p, .req = size, .usable = usable, .order = order,
-			  .kind = MALLOC }, call);
+	    .kind = MALLOC }, call);
 }
 
 static bool too_big(size_t size)
@@ -1037,10 +1038,7 @@ static void op_drain(void)
 	unsigned long a[KBUDDY_PCP_ORDERS] = { 0 }, f[KBUDDY_PCP_ORDERS] = { 0 };
 	unsigned long ev[KBUDDY_NR_PCP_COUNTERS] = { 0 }, held = 0;
 
-	if (rnd(2))
-		kbuddy_pool_drain(pool);
-	else
-		kbuddy_pcp_drain(pool);
+	kbuddy_pool_drain(pool);
 	kbuddy_pcp_stats(pool, a, f, ev, &held);
 	if (held)
 		finding("pages cached after a drain", "%lu", held);

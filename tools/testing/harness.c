@@ -47,7 +47,7 @@ static void print_problem(void *ctx, const char *fmt, va_list args)
 
 unsigned long harness_validate(struct kbuddy_pool *pool, struct kbuddy_cache *c)
 {
-	unsigned long problems = kbuddy_validate(pool, print_problem, NULL);
+	unsigned long problems = kbuddy_regions_validate(pool, print_problem, NULL);
 
 	problems += kbuddy_pcp_validate(pool, print_problem, NULL);
 	if (c)

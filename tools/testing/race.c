@@ -275,7 +275,7 @@ static long op_free_pages_pcp_drain(struct race *r)
 {
 	long ret = kbuddy_free_pages(r->pool, r->obj, r->order);
 
-	kbuddy_pcp_drain(r->pool);
+	kbuddy_pool_drain(r->pool);
 	return ret;
 }
 
