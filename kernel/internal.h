@@ -861,7 +861,8 @@ int kbuddy_mag_init(struct kbuddy_cache *c);
 void kbuddy_mag_fini(struct kbuddy_cache *c);
 void kbuddy_mag_drain_all(struct kbuddy_cache *c, bool dead_too);
 void kbuddy_mag_drain_cpus_locked(struct kbuddy_cache *c, bool dead_too);
-unsigned long kbuddy_caches_reclaim(struct kbuddy_pool *pool);
+unsigned long kbuddy_mag_parked(struct kbuddy_cache *c);
+bool kbuddy_caches_reclaim(struct kbuddy_pool *pool);
 unsigned long kbuddy_mag_info(struct kbuddy_cache *c,
 			      struct kbuddy_cache_info *info);
 void kbuddy_mag_check_cpus(struct kbuddy_cache *c, struct kbuddy_sink *sink);

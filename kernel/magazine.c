@@ -518,8 +518,30 @@ void kbuddy_mag_drain_cpus_locked(struct kbuddy_cache *c, bool dead_too)
 unsigned long kbuddy_mag_info(struct kbuddy_cache *c,
 			      struct kbuddy_cache_info *info)
 {
-	unsigned long cached = 0;
 	unsigned int i;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct kbuddy_mag_cpu *cc = per_cpu_ptr(c->cpu, cpu);
+
+		for (i = 0; i < KBUDDY_NR_MAG_COUNTERS; i++)
+			info->mag_count[i] += READ_ONCE(cc->count[i]);
+	}
+	return kbuddy_mag_parked(c);
+}
+
+/**
+ * kbuddy_mag_parked() - objects held in a cache's magazines
+ * @c: the cache
+ *
+ * Context: Any context; other CPUs' magazines are read while they run, so
+ * the figure is a snapshot that may be stale by the time it is returned.
+ * Return: rounds in every CPU's loaded and previous magazines and in the
+ * depot's full ones.
+ */
+unsigned long kbuddy_mag_parked(struct kbuddy_cache *c)
+{
+	unsigned long cached = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
@@ -527,10 +549,8 @@ unsigned long kbuddy_mag_info(struct kbuddy_cache *c,
 
 		cached += READ_ONCE(READ_ONCE(cc->loaded)->rounds);
 		cached += READ_ONCE(READ_ONCE(cc->previous)->rounds);
-		for (i = 0; i < KBUDDY_NR_MAG_COUNTERS; i++)
-			info->mag_count[i] += READ_ONCE(cc->count[i]);
 	}
-	return cached + c->nr_depot_full * c->mag_size;
+	return cached + READ_ONCE(c->nr_depot_full) * c->mag_size;
 }
 
 /* Every round of @mag is a CACHED object of @c. */

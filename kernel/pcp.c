@@ -254,6 +254,21 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 
 /* ==== Reclaim =========================================================== */
 
+/* Pages in the CPUs' caches, read while they run: a snapshot. */
+static unsigned long pcp_held(struct kbuddy_pool *pool)
+{
+	unsigned long held = 0;
+	unsigned int order;
+	int cpu;
+
+	if (!pool->pcp)
+		return 0;
+	for_each_possible_cpu(cpu)
+		for (order = 0; order < KBUDDY_PCP_ORDERS; order++)
+			held += READ_ONCE(per_cpu_ptr(pool->pcp, cpu)->count[order]);
+	return held;
+}
+
 /*
  * Give back memory that is free but parked where the free lists do not see
  * it: the CPUs' page caches, whose blocks keep their buddies from merging,
@@ -261,16 +276,26 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
  * has every CPU empty its page cache and every cache its magazines and
  * empty slabs; an atomic one can wait for no other CPU and take no mutex:
  * it empties only its own CPU's page cache (the empty slabs a cache keeps
- * are bounded, see KBUDDY_CACHE_EMPTY_KEEP).
+ * are bounded, see KBUDDY_CACHE_EMPTY_KEEP). Whether there is anything to
+ * give back is read while the CPUs run: work is queued on every CPU only
+ * if something is parked. A block parked after that read was parked by a
+ * free that raced with this request, which may then fail as it could have
+ * before that free.
  * Return: false if there was nothing to reclaim, true if a retry may succeed.
  */
 static bool reclaim(struct kbuddy_pool *pool, gfp_t gfp)
 {
+	bool any;
+
 	if (!gfpflags_allow_blocking(gfp))
 		return pool->pcp && pcp_drain_local(pool, false);
-	kbuddy_caches_reclaim(pool);
-	pcp_drain_all(pool, false);
-	return true;
+	any = kbuddy_caches_reclaim(pool);
+	/* Work on every CPU only if some CPU's cache holds a block. */
+	if (pcp_held(pool)) {
+		pcp_drain_all(pool, false);
+		any = true;
+	}
+	return any;
 }
 
 /* The free lists had no block of @order: reclaim, try once more. */

@@ -415,23 +415,28 @@ EXPORT_SYMBOL_GPL(kbuddy_cache_shrink);
  *
  * Context: Process context; may sleep. The caller holds no kbuddy lock and
  * not the CPU hotplug lock.
- * Return: the number of slabs given back.
+ * Return: whether anything was given back, so that a retry may succeed.
  */
-unsigned long kbuddy_caches_reclaim(struct kbuddy_pool *pool)
+bool kbuddy_caches_reclaim(struct kbuddy_pool *pool)
 {
 	struct kbuddy_cache *c;
-	unsigned long n = 0;
+	bool any = false;
 
 	/* CPU hotplug takes the caches_lock: take the CPUs first. */
 	cpus_read_lock();
 	mutex_lock(&pool->caches_lock);
 	list_for_each_entry(c, &pool->caches, node) {
-		kbuddy_mag_drain_cpus_locked(c, false);
-		n += release_empty(c);
+		/* Work on every CPU only for a cache that holds something. */
+		if (kbuddy_mag_parked(c)) {
+			kbuddy_mag_drain_cpus_locked(c, false);
+			any = true;
+		}
+		if (release_empty(c))
+			any = true;
 	}
 	mutex_unlock(&pool->caches_lock);
 	cpus_read_unlock();
-	return n;
+	return any;
 }
 
 static bool cache_name_ok(const char *name)

@@ -523,7 +523,7 @@ static void kbuddy_malloc_empty_slabs_reclaimed(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, n, max);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), 0UL);
-	check_malloc(test, pool, NULL);
+	kbt_expect_pool_ok(test, pool);
 	while (n)
 		KUNIT_ASSERT_EQ(test, kbuddy_free(pool, p[--n]), 0);
 	/* Beyond the kept ones, slabs went back as they emptied. */
