@@ -6,6 +6,7 @@
 #   make KDIR=/path      ... against another kernel build tree
 #   make deps            install the Debian packages the other targets need
 #   make demo            boot a VM, load kbuddy over a 64 MiB memmap= region, show it working
+#   make unit            the userspace tests (tools/testing): no VM, under a minute
 #   make check           every test on 6.1, 6.12, 6.1-rt and 6.12-rt; the last line is "N passed, N failed"
 #   make check KERNELS=6.1   ... on one kernel series
 #   make bench           kbuddy against the kernel's allocators in one VM run: ratios
@@ -29,7 +30,7 @@ SOURCES := $(wildcard kernel/*.c kernel/*.h kunit/*.c kunit/*.h)
 # kernel for KUnit).
 KERNELS ?= 6.1 6.12 6.1-rt 6.12-rt
 
-.PHONY: all module deps demo check bench fuzz style clean
+.PHONY: all module deps demo unit check bench fuzz style clean
 
 all: module
 
@@ -43,6 +44,9 @@ deps:
 
 demo: deps
 	@tools/vm/demo.sh
+
+unit:
+	@tools/check.sh unit
 
 check: deps
 	@KERNELS="$(KERNELS)" tools/check.sh

@@ -2,6 +2,10 @@
 # make check: every test kbuddy has, per kernel, then one summary line
 # "N passed, N failed, N skipped". Exit status 1 on any failure.
 #
+#   check.sh unit        make unit: only the userspace tests (tools/testing,
+#                        no VM, well under a minute), counted and summed up
+#                        the same way.
+#
 #   KERNELS="6.1 6.12 6.1-rt 6.12-rt"
 #                        the kernel series to test, each with Debian's
 #                        headers and image (W=1 build, VM tests) and a debug
@@ -56,6 +60,8 @@ run_style() {
 run_userspace() {
 	echo "== userspace build of the core (tools/testing): pairs, races, fuzzer, coverage"
 	"$top/tools/testing/run.sh" >"$out/userspace.log" 2>&1
+	us_rc=$?
+	us_fail=$nfail
 	while IFS= read -r line; do
 		case $line in
 		"ok "*) record pass "userspace: ${line#ok }";;
@@ -65,6 +71,8 @@ run_userspace() {
 	done <"$out/userspace.log"
 	grep -q '^coverage:' "$out/userspace.log" ||
 		record fail "userspace: coverage" "no coverage line; see $out/userspace.log"
+	[ "$us_rc" -eq 0 ] || [ "$nfail" -gt "$us_fail" ] ||
+		record fail "userspace: run.sh" "exit status $us_rc; see $out/userspace.log"
 }
 
 run_debian() { # run_debian SERIES
@@ -203,6 +211,13 @@ stress_vm() { # stress_vm LABEL KERNEL MODDIR [APPEND]
 }
 
 start=$(date +%s)
+if [ "${1:-}" = unit ]; then
+	run_userspace
+	echo "make unit: $(( $(date +%s) - start ))s; log in $out/userspace.log"
+	echo "$npass passed, $nfail failed, $nskip skipped"
+	[ "$nfail" -eq 0 ]
+	exit
+fi
 summary=""
 run_style
 run_userspace
