@@ -35,6 +35,7 @@
 #include <linux/string.h>
 #include <linux/swab.h>
 
+#include "compat.h"
 #include "internal.h"
 
 const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS] = {
@@ -421,6 +422,7 @@ static inline bool want_zero(struct kbuddy_cache *c, gfp_t gfp)
 static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
 				       struct kbuddy_cache_cpu *cc, gfp_t gfp,
 				       unsigned long flags)
+	kbuddy_releases_local_lock(&c->cpu->lock)
 {
 	struct kbuddy_magazine *mag = cc->loaded;
 	void *obj;
