@@ -9,9 +9,11 @@
 #   make unit            the userspace tests (tools/testing): no VM, under a minute
 #   make check           every test on 6.1, 6.12, 6.1-rt and 6.12-rt; the last line is "N passed, N failed"
 #   make check KERNELS=6.1   ... on one kernel series
+#   make kunit           only the KUnit suites (and stress) on the debug kernels of KERNELS
+#   make kunit KUNIT_KDIR=/path  ... on a kernel build tree of one's own (kunit/.kunitconfig)
 #   make bench           kbuddy against the kernel's allocators in one VM run: ratios
 #   make fuzz            the userspace model-based fuzzer, long run (64 seeds x 100000 steps)
-#   make style           checkpatch --strict and kernel-doc over the sources
+#   make style           checkpatch --strict, kernel-doc and sparse (C=2) over the sources
 
 # The newest Debian headers of the plain amd64 flavour; FLAVOUR=rt picks the
 # PREEMPT_RT flavour (linux-headers-*-rt-amd64, which a bare *-amd64 glob
@@ -30,7 +32,7 @@ SOURCES := $(wildcard kernel/*.c kernel/*.h kunit/*.c kunit/*.h)
 # kernel for KUnit).
 KERNELS ?= 6.1 6.12 6.1-rt 6.12-rt
 
-.PHONY: all module deps demo unit check bench fuzz style clean
+.PHONY: all module deps demo unit kunit check bench fuzz style clean
 
 all: module
 
@@ -47,6 +49,9 @@ demo: deps
 
 unit:
 	@tools/check.sh unit
+
+kunit: deps
+	@KERNELS="$(KERNELS)" tools/check.sh kunit
 
 check: deps
 	@KERNELS="$(KERNELS)" tools/check.sh
