@@ -273,6 +273,7 @@ add_job() { joblist="$joblist
 $1 $2 ${3:-}"; }
 
 run_jobs() {
+	rm -f "$out"/job-*
 	printf '%s\n' "$joblist" | sed '/^$/d' >"$out/jobs"
 	njobs=$(wc -l <"$out/jobs")
 	started=0
