@@ -6,11 +6,14 @@
 #   make KDIR=/path      ... against another kernel build tree
 #   make deps            install the Debian packages the other targets need
 #   make demo            boot a VM, load kbuddy over a 64 MiB memmap= region, show it working
+#   make unit            the userspace tests (tools/testing): no VM, under a minute
 #   make check           every test on 6.1, 6.12, 6.1-rt and 6.12-rt; the last line is "N passed, N failed"
 #   make check KERNELS=6.1   ... on one kernel series
+#   make kunit           only the KUnit suites (and stress) on the debug kernels of KERNELS
+#   make kunit KUNIT_KDIR=/path  ... on a kernel build tree of one's own (kunit/.kunitconfig)
 #   make bench           kbuddy against the kernel's allocators in one VM run: ratios
 #   make fuzz            the userspace model-based fuzzer, long run (64 seeds x 100000 steps)
-#   make style           checkpatch --strict and kernel-doc over the sources
+#   make style           checkpatch --strict, kernel-doc and sparse (C=2) over the sources
 
 # The newest Debian headers of the plain amd64 flavour; FLAVOUR=rt picks the
 # PREEMPT_RT flavour (linux-headers-*-rt-amd64, which a bare *-amd64 glob
@@ -29,7 +32,7 @@ SOURCES := $(wildcard kernel/*.c kernel/*.h kunit/*.c kunit/*.h)
 # kernel for KUnit).
 KERNELS ?= 6.1 6.12 6.1-rt 6.12-rt
 
-.PHONY: all module deps demo check bench fuzz style clean
+.PHONY: all module deps demo unit kunit check bench fuzz style clean
 
 all: module
 
@@ -43,6 +46,12 @@ deps:
 
 demo: deps
 	@tools/vm/demo.sh
+
+unit:
+	@tools/check.sh unit
+
+kunit: deps
+	@KERNELS="$(KERNELS)" tools/check.sh kunit
 
 check: deps
 	@KERNELS="$(KERNELS)" tools/check.sh

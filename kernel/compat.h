@@ -22,4 +22,17 @@
 #define KBUDDY_PAGE_ALLOC_TOP_ORDER	(MAX_ORDER - 1)
 #endif
 
+/*
+ * For sparse (C=2): mark a function entered with a local_lock held that
+ * releases it. sparse counts a local_lock as a lock only on PREEMPT_RT,
+ * where it is a spin_lock(), and only where rt_spin_lock() carries a
+ * context (__acquires): 6.12's does, 6.1's does not. Elsewhere the
+ * annotation would itself be an imbalance.
+ */
+#if defined(CONFIG_PREEMPT_RT) && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define kbuddy_releases_local_lock(lock)	__releases(lock)
+#else
+#define kbuddy_releases_local_lock(lock)
+#endif
+
 #endif /* _KBUDDY_COMPAT_H */

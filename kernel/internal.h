@@ -762,7 +762,7 @@ static inline unsigned long kbuddy_slab_bytes(const struct kbuddy_cache *c)
 static inline struct kbuddy_region *kbuddy_find_region(struct kbuddy_pool *pool,
 						       const void *addr)
 {
-	/* Pairs with the release in pool_add_region(). */
+	/* Pairs with the release in kbuddy_region_publish(). */
 	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
 
 	for (i = 0; i < nr; i++) {
@@ -901,6 +901,9 @@ int kbuddy_visit_caches(struct kbuddy_pool *pool,
 /* kmalloc.c */
 int kbuddy_kmalloc_init(struct kbuddy_pool *pool);
 void kbuddy_kmalloc_fini(struct kbuddy_pool *pool);
+
+/* region.c */
+void kbuddy_region_publish(struct kbuddy_pool *pool, struct kbuddy_region *r);
 
 /* pool.c (and the userspace harness) */
 void kbuddy_run_on_cpus(void (*fn)(void *arg), void *arg);

@@ -32,6 +32,7 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "internal.h"
 #include "report.h"
 
@@ -183,6 +184,7 @@ static inline bool want_zero(struct kbuddy_cache *c, gfp_t gfp)
 static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
 				       struct kbuddy_mag_cpu *cc, gfp_t gfp,
 				       unsigned long flags)
+	kbuddy_releases_local_lock(&c->cpu->lock)
 {
 	struct kbuddy_magazine *mag = cc->loaded;
 	void *obj;

@@ -215,7 +215,6 @@ static bool ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
 static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 {
 	u64 bytes = (u64)r->nr_pages << PAGE_SHIFT;
-	unsigned long flags;
 	unsigned int i;
 	int err;
 
@@ -253,14 +252,7 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 		goto out;
 	}
 
-	spin_lock_irqsave(&pool->lock, flags);
-	pool->regions[pool->nr_regions] = *r;
-	pool->nr_pages += r->nr_pages;
-	pool->nr_free += r->nr_free;
-	pool->seq++;
-	/* Lockless readers (kbuddy_find_region()) see the region whole. */
-	smp_store_release(&pool->nr_regions, pool->nr_regions + 1);
-	spin_unlock_irqrestore(&pool->lock, flags);
+	kbuddy_region_publish(pool, r);
 out:
 	mutex_unlock(&kbuddy_pools_mutex);
 	return err;
@@ -545,56 +537,6 @@ void kbuddy_pool_destroy(struct kbuddy_pool *pool)
 	kfree(pool);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_destroy);
-
-/* Lockless, as kbuddy_find_region(): regions never change once counted. */
-static struct kbuddy_region *region_of_phys(struct kbuddy_pool *pool,
-					    phys_addr_t phys)
-{
-	/* Pairs with the release in pool_add_region(). */
-	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
-
-	for (i = 0; i < nr; i++) {
-		struct kbuddy_region *r = &pool->regions[i];
-
-		if (phys >= r->phys &&
-		    phys - r->phys < (u64)r->nr_pages << PAGE_SHIFT)
-			return r;
-	}
-	return NULL;
-}
-
-/**
- * kbuddy_virt_to_phys() - physical address of pool memory
- * @pool: the pool
- * @addr: any address inside one of the pool's regions
- *
- * Context: Any context.
- * Return: the physical address, or KBUDDY_PHYS_INVALID if @addr is not in
- * the pool.
- */
-phys_addr_t kbuddy_virt_to_phys(struct kbuddy_pool *pool, const void *addr)
-{
-	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
-
-	return r ? r->phys + (addr - r->virt) : KBUDDY_PHYS_INVALID;
-}
-EXPORT_SYMBOL_GPL(kbuddy_virt_to_phys);
-
-/**
- * kbuddy_phys_to_virt() - kernel virtual address of pool memory
- * @pool: the pool
- * @phys: any physical address inside one of the pool's regions
- *
- * Context: Any context.
- * Return: the virtual address, or NULL if @phys is not in the pool.
- */
-void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys)
-{
-	struct kbuddy_region *r = region_of_phys(pool, phys);
-
-	return r ? r->virt + (phys - r->phys) : NULL;
-}
-EXPORT_SYMBOL_GPL(kbuddy_phys_to_virt);
 
 /**
  * kbuddy_pool_check() - validate the page allocator and every cache

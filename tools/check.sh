@@ -2,6 +2,15 @@
 # make check: every test kbuddy has, per kernel, then one summary line
 # "N passed, N failed, N skipped". Exit status 1 on any failure.
 #
+#   check.sh             style, userspace tests, and per kernel series the
+#                        Debian part and the KUnit part (below)
+#   check.sh unit        make unit: only the userspace tests (tools/testing,
+#                        no VM, well under a minute), counted and summed up
+#                        the same way.
+#   check.sh kunit       make kunit: only the KUnit part, per series of
+#                        KERNELS, or on KUNIT_KDIR=<kernel build tree> (one
+#                        built by kunit.py with kunit/.kunitconfig, say).
+#
 #   KERNELS="6.1 6.12 6.1-rt 6.12-rt"
 #                        the kernel series to test, each with Debian's
 #                        headers and image (W=1 build, VM tests) and a debug
@@ -11,15 +20,30 @@
 #                        6.12-rt a PREEMPT_RT debug kernel (build-kernel.sh
 #                        6.12-rt); 6.1's tree has no PREEMPT_RT, so 6.1-rt runs
 #                        the Debian part only.
+#   KBUDDY_JOBS=N        parts run at once (default: the number of CPUs).
+#                        Style, the userspace tests, and each series' Debian
+#                        and KUnit parts are independent jobs; their output is
+#                        printed whole, in a fixed order, as each finishes.
+#   KBUDDY_STRESS_SECONDS=S
+#                        each stress run's length (default 20 here; 150 and
+#                        10^6 operations is the long run, the module's own
+#                        default: KBUDDY_STRESS_SECONDS=150).
+#
+# Every phase prints its seconds ("time: ..."), and the end a table of them.
 set -u
 . "$(dirname "$0")/lib.sh"
 
 KERNELS=${KERNELS:-6.1 6.12 6.1-rt 6.12-rt}
+KBUDDY_STRESS_SECONDS=${KBUDDY_STRESS_SECONDS:-20}
+jobs=${KBUDDY_JOBS:-$(nproc 2>/dev/null || echo 1)}
 out=$build/check
 mkdir -p "$out"
 npass=0
 nfail=0
 nskip=0
+# A job's results and phase times, one "pass|fail|skip" or "time LABEL S"
+# line each, in its own file: jobs run in subshells.
+tally=/dev/null
 
 record() { # record pass|fail|skip NAME [DETAIL]
 	case $1 in
@@ -27,6 +51,17 @@ record() { # record pass|fail|skip NAME [DETAIL]
 	skip) nskip=$((nskip + 1)); echo "  skip  $2${3:+: $3}";;
 	*) nfail=$((nfail + 1)); echo "  FAIL  $2${3:+: $3}";;
 	esac
+	case $1 in pass|skip) echo "$1";; *) echo fail;; esac >>"$tally"
+}
+
+# Phase times: timer_start, then timer LABEL after each step prints and
+# keeps the seconds since the previous mark.
+timer_start() { tm_t=$(date +%s); }
+timer() { # timer LABEL
+	tm_now=$(date +%s)
+	echo "   time: $1 $((tm_now - tm_t))s"
+	echo "time $1 $((tm_now - tm_t))" >>"$tally"
+	tm_t=$tm_now
 }
 
 # Count the "KTEST PASS|FAIL name" lines a guest script printed.
@@ -44,18 +79,23 @@ count_guest() { # count_guest LOG PREFIX
 }
 
 run_style() {
-	echo "== style"
+	echo "== style: checkpatch --strict, kernel-doc, sparse"
+	timer_start
 	if "$top/tools/style.sh" >"$out/style.log" 2>&1; then
 		record pass "style: checkpatch --strict and kernel-doc"
 	else
 		record fail "style: checkpatch --strict and kernel-doc" "see $out/style.log"
 		tail -n 20 "$out/style.log"
 	fi
+	timer style
 }
 
 run_userspace() {
 	echo "== userspace build of the core (tools/testing): pairs, races, fuzzer, coverage"
+	timer_start
 	"$top/tools/testing/run.sh" >"$out/userspace.log" 2>&1
+	us_rc=$?
+	us_fail=$nfail
 	while IFS= read -r line; do
 		case $line in
 		"ok "*) record pass "userspace: ${line#ok }";;
@@ -65,6 +105,9 @@ run_userspace() {
 	done <"$out/userspace.log"
 	grep -q '^coverage:' "$out/userspace.log" ||
 		record fail "userspace: coverage" "no coverage line; see $out/userspace.log"
+	[ "$us_rc" -eq 0 ] || [ "$nfail" -gt "$us_fail" ] ||
+		record fail "userspace: run.sh" "exit status $us_rc; see $out/userspace.log"
+	timer userspace
 }
 
 run_debian() { # run_debian SERIES
@@ -83,6 +126,7 @@ run_debian() { # run_debian SERIES
 		return
 	fi
 	echo "== Debian kernel $rel: W=1 build against $kdir, VM tests on /boot/vmlinuz-$rel"
+	timer_start
 	dir=$out/debian-$rel
 	if build_modules "$kdir" "$dir" >"$out/build-$rel.log" 2>&1; then
 		record pass "debian-$rel: W=1 build, no warnings"
@@ -91,6 +135,7 @@ run_debian() { # run_debian SERIES
 		cat "$out/build-$rel.log"
 		return
 	fi
+	timer "debian-$1 build"
 	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko"
 	if msg=$("$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$dir/initramfs.cpio.gz" \
 		vmtest "$dir/console.log" 600); then
@@ -99,7 +144,8 @@ run_debian() { # run_debian SERIES
 		record fail "debian-$rel: vm: kernel log clean, guest finished" "$msg"
 	fi
 	PREFIX="debian-$rel: vm: " count_guest "$dir/console.log"
-	stress_vm "debian-$rel: stress" "/boot/vmlinuz-$rel" "$dir"
+	timer "debian-$1 vmtest"
+	stress_vm "debian-$rel: stress" "/boot/vmlinuz-$rel" "$dir" "" "debian-$1"
 }
 
 # Count the test cases kunit.py parse --json found, by status.
@@ -125,12 +171,20 @@ run_kunit() { # run_kunit SERIES
 	*) what="debug kernel";;
 	esac
 	echo "== KUnit on a $what built from linux-source-${1%-rt}"
+	timer_start
 	if ! tree=$("$top/tools/vm/build-kernel.sh" "$1" | tail -n 1) || [ ! -d "$tree" ]; then
 		record fail "kunit-$1: debug kernel build"
 		return
 	fi
 	echo "   tree $tree"
+	timer "kunit-$1 kernel (cached or built)"
+	kunit_tree "$1" "$tree"
+}
+
+# The KUnit suites and the stress on one kernel build tree.
+kunit_tree() { # kunit_tree NAME TREE
 	dir=$out/kunit-$1
+	tree=$2
 	if build_modules "$tree" "$dir" >"$out/build-kunit-$1.log" 2>&1; then
 		record pass "kunit-$1: W=1 build, no warnings"
 	else
@@ -138,6 +192,11 @@ run_kunit() { # run_kunit SERIES
 		cat "$out/build-kunit-$1.log"
 		return
 	fi
+	if [ ! -f "$dir/kbuddy_kunit.ko" ]; then
+		record fail "kunit-$1: kbuddy_kunit.ko" "not built: no CONFIG_KUNIT in $tree"
+		return
+	fi
+	timer "kunit-$1 build"
 	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko" "$dir/kbuddy_kunit.ko"
 	# kunit.enable=1: the allnoconfig debug kernel has KUNIT_DEFAULT_ENABLED
 	# off, and then KUnit prints "kunit: disabled" and runs no suite.
@@ -148,6 +207,9 @@ run_kunit() { # run_kunit SERIES
 		record fail "kunit-$1: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)" "$msg"
 	fi
 	PREFIX="kunit-$1: " count_guest "$dir/console.log"
+	# kunit.py lives in the source tree; a kunit.py (O=) build dir links it.
+	kunitpy=$tree/tools/testing/kunit/kunit.py
+	[ -f "$kunitpy" ] || kunitpy=$tree/source/tools/testing/kunit/kunit.py
 	for suite in $(sed -n 's/.*\.name = "\(kbuddy_[a-z_]*\)".*/\1/p' "$top"/kunit/*.c); do
 		ktap=$dir/$suite.ktap
 		sed -n "/^KBUDDY-KTAP-BEGIN $suite\$/,/^KBUDDY-KTAP-END\$/p" "$dir/console.log" |
@@ -156,7 +218,7 @@ run_kunit() { # run_kunit SERIES
 			record fail "kunit-$1: $suite" "no results (crash before the suite ran?)"
 			continue
 		fi
-		python3 "$tree/tools/testing/kunit/kunit.py" parse --json="$ktap.json" "$ktap" \
+		python3 "$kunitpy" parse --json="$ktap.json" "$ktap" \
 			>"$ktap.txt" 2>&1
 		if [ ! -s "$ktap.json" ]; then
 			record fail "kunit-$1: $suite" "kunit.py parse failed: $(tail -n 3 "$ktap.txt")"
@@ -173,14 +235,15 @@ run_kunit() { # run_kunit SERIES
 		$(count_kunit_json "$ktap.json" "")
 		EOT
 	done
-	stress_vm "kunit-$1: stress" "$tree/arch/x86/boot/bzImage" "$dir" "kasan_multi_shot"
+	timer "kunit-$1 suites (one VM)"
+	stress_vm "kunit-$1: stress" "$tree/arch/x86/boot/bzImage" "$dir" "kasan_multi_shot" "kunit-$1"
 }
 
 # The concurrent stress (kunit/stress.c, kbuddy_stress.ko) at 2 and 4 vCPUs
 # on one kernel: a KTEST line each, the guest's "stress:" line echoed.
 # KBUDDY_STRESS_OPS and KBUDDY_STRESS_SECONDS override the module's defaults
-# (10^6 operations, at most 150 s).
-stress_vm() { # stress_vm LABEL KERNEL MODDIR [APPEND]
+# (10^6 operations, at most 150 s); make check sets 20 s unless told.
+stress_vm() { # stress_vm LABEL KERNEL MODDIR APPEND TIMER
 	sv_label=$1 sv_kernel=$2 sv_dir=$3
 	"$top/tools/vm/mkinitramfs.sh" "$sv_dir/stress.cpio.gz" "$sv_dir/kbuddy.ko" \
 		"$sv_dir/kbuddy_stress.ko"
@@ -199,26 +262,123 @@ stress_vm() { # stress_vm LABEL KERNEL MODDIR [APPEND]
 		grep -q "^KTEST [A-Z]* stress_${smp}cpu" "$log" ||
 			record fail "$sv_label: stress_${smp}cpu" "no KTEST line (crash before the verdict?); see $log"
 		PREFIX="$sv_label: " count_guest "$log"
+		timer "$5 stress ${smp} vCPUs"
 	done
 }
 
+# Jobs: "NAME FUNCTION ARG", run KBUDDY_JOBS at a time, each in a subshell
+# with its output and tally in files; printed in list order as they finish.
+joblist=""
+add_job() { joblist="$joblist
+$1 $2 ${3:-}"; }
+
+run_jobs() {
+	rm -f "$out"/job-*
+	printf '%s\n' "$joblist" | sed '/^$/d' >"$out/jobs"
+	njobs=$(wc -l <"$out/jobs")
+	started=0
+	printed=0
+	running=""
+	while [ "$printed" -lt "$njobs" ]; do
+		# Start jobs while there is room.
+		nrun=0
+		for p in $running; do
+			kill -0 "$p" 2>/dev/null && nrun=$((nrun + 1))
+		done
+		while [ "$nrun" -lt "$jobs" ] && [ "$started" -lt "$njobs" ]; do
+			started=$((started + 1))
+			set -- $(sed -n "${started}p" "$out/jobs")
+			: >"$out/job-$1.tally"
+			rm -f "$out/job-$1.done"
+			(
+				tally=$out/job-$1.tally
+				"$2" ${3:-}
+				echo done >"$out/job-$1.done"
+			) >"$out/job-$1.out" 2>&1 &
+			running="$running $!"
+			nrun=$((nrun + 1))
+		done
+		# Print finished jobs in list order.
+		while [ "$printed" -lt "$started" ]; do
+			set -- $(sed -n "$((printed + 1))p" "$out/jobs")
+			[ -f "$out/job-$1.done" ] || break
+			cat "$out/job-$1.out"
+			printed=$((printed + 1))
+		done
+		[ "$printed" -lt "$njobs" ] && sleep 1
+	done
+	wait
+}
+
+# Sum up the tallies of jobs whose names match PATTERN (a case pattern).
+tally_of() { # tally_of PATTERN: sets tp tf ts
+	tp=0 tf=0 ts=0
+	while read -r name fn arg; do
+		case $name in
+		$1) ;;
+		*) continue;;
+		esac
+		tp=$((tp + $(grep -c '^pass$' "$out/job-$name.tally")))
+		tf=$((tf + $(grep -c '^fail$' "$out/job-$name.tally")))
+		ts=$((ts + $(grep -c '^skip$' "$out/job-$name.tally")))
+		# A job that died before finishing counts as a failure.
+		[ -f "$out/job-$name.done" ] || tf=$((tf + 1))
+	done <"$out/jobs"
+}
+
 start=$(date +%s)
+mode=${1:-check}
+# Start order is print order: the short jobs first for early news, then the
+# long KUnit parts (longest first), then the Debian parts.
+case $mode in
+unit) add_job userspace run_userspace;;
+kunit)
+	if [ -n "${KUNIT_KDIR:-}" ]; then
+		add_job kunit-custom kunit_custom
+	else
+		for k in $KERNELS; do
+			add_job "kunit-$k" run_kunit "$k"
+		done
+	fi;;
+check)
+	add_job userspace run_userspace
+	add_job style run_style
+	series=""
+	for k in $KERNELS; do
+		case $k in
+		6.1|6.12|6.1-rt|6.12-rt) series="$series $k";;
+		*) record fail "kernel $k" "unknown series; KERNELS takes 6.1, 6.12, 6.1-rt and 6.12-rt";;
+		esac
+	done
+	for k in 6.12-rt 6.12 6.1; do
+		case " $series " in *" $k "*) add_job "kunit-$k" run_kunit "$k";; esac
+	done
+	for k in $series; do
+		add_job "debian-$k" run_debian "$k"
+	done;;
+*) echo "usage: check.sh [unit|kunit]" >&2; exit 2;;
+esac
+# make kunit KUNIT_KDIR=TREE: the suites on a kernel build tree of one's own.
+kunit_custom() { kunit_tree custom "$KUNIT_KDIR"; }
+[ "$mode" = unit ] && jobs=1 KERNELS=""
+echo "check: $mode, ${KERNELS:+KERNELS=\"$KERNELS\", }$jobs jobs at a time, stress ${KBUDDY_STRESS_SECONDS}s per run"
+run_jobs
+
 summary=""
-run_style
-run_userspace
-for k in $KERNELS; do
-	case $k in
-	6.1|6.12|6.1-rt|6.12-rt) ;;
-	*) record fail "kernel $k" "unknown series; KERNELS takes 6.1, 6.12, 6.1-rt and 6.12-rt"
-		continue;;
-	esac
-	p0=$npass f0=$nfail s0=$nskip
-	run_debian "$k"
-	run_kunit "$k"
-	summary="$summary
-kernel $k: $((npass - p0)) passed, $((nfail - f0)) failed, $((nskip - s0)) skipped"
-done
+if [ "$mode" = check ]; then
+	for k in $KERNELS; do
+		tally_of "*-$k"
+		summary="$summary
+kernel $k: $tp passed, $tf failed, $ts skipped"
+	done
+fi
+tally_of "*"
+npass=$((npass + tp)) nfail=$((nfail + tf)) nskip=$((nskip + ts))
+echo "time per phase (s; jobs overlap, $jobs at a time):"
+while read -r name fn arg; do
+	sed -n 's/^time //p' "$out/job-$name.tally"
+done <"$out/jobs" | awk '{ s = $NF; $NF = ""; printf "  %5d  %s\n", s, $0 }'
 echo "$summary" | sed '/^$/d'
-echo "make check: KERNELS=\"$KERNELS\", $(( $(date +%s) - start ))s; logs in $out"
+echo "make $mode: ${KERNELS:+KERNELS=\"$KERNELS\", }$(( $(date +%s) - start ))s; logs in $out"
 echo "$npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" -eq 0 ]

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What kernel/pool.c does for a pool, minus claiming and mapping physical
- * memory: a pool over malloc()ed memory, for the userspace build.
+ * memory: a pool over malloc()ed memory, for the userspace build. The rest
+ * (publishing the region, address translation) is kernel/region.c itself.
  */
 #include <linux/kernel.h>
 
@@ -9,13 +10,6 @@
 #include "harness.h"
 
 unsigned long kshim_messages;
-
-phys_addr_t kbuddy_virt_to_phys(struct kbuddy_pool *pool, const void *addr)
-{
-	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
-
-	return r ? r->phys + (addr - r->virt) : KBUDDY_PHYS_INVALID;
-}
 
 struct kbuddy_pool *harness_pool(unsigned long bytes, bool pcp)
 {
@@ -33,10 +27,7 @@ struct kbuddy_pool *harness_pool(unsigned long bytes, bool pcp)
 	r.base_pfn = PHYS_PFN(r.phys);
 	if (kbuddy_region_init(pool, &r))
 		return NULL;
-	pool->regions[0] = r;
-	pool->nr_pages = r.nr_pages;
-	pool->nr_free = r.nr_free;
-	pool->nr_regions = 1;
+	kbuddy_region_publish(pool, &r);
 	return pool;
 }
 

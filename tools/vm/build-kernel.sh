@@ -10,7 +10,9 @@
 # kernel takes minutes, not the quarter hour of x86_64_defconfig. The tree is
 # cached in ~/.cache/kbuddy/linux-SERIES-HASH, HASH covering every fragment
 # used, the build recipe and the source package version, so a machine builds
-# each kernel once. The path of the finished tree is the last line printed.
+# each kernel once (KBUDDY_CACHE=DIR puts the trees elsewhere). It prints how
+# long the build took; the path of the finished tree is the last line printed.
+# Every option kunit/.kunitconfig lists must be on, in a new or cached tree.
 set -eu
 
 series=${1:?usage: build-kernel.sh SERIES}
@@ -37,11 +39,27 @@ hash=$( (for f in $frags; do echo "fragment ${f##*/}"; cat "$f"; done; \
 cache=${KBUDDY_CACHE:-$HOME/.cache/kbuddy}
 tree=$cache/linux-$series-$hash
 
+# The options kbuddy's KUnit suites need (kunit/.kunitconfig, also what
+# kunit.py users build with) must all be on in the kernel, cached or new:
+# checked, not merged, so the file's comments do not key the cache.
+kunitconfig=$here/../../kunit/.kunitconfig
+check_kunitconfig() {
+	[ -r "$kunitconfig" ] || return 0
+	for opt in $(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=y$/\1/p' "$kunitconfig"); do
+		grep -q "^CONFIG_$opt=y" "$tree/.config" || {
+			echo "build-kernel: CONFIG_$opt (kunit/.kunitconfig) is not on in $tree/.config: add it to debug.config" >&2
+			return 1; }
+	done
+}
+
 mkdir -p "$cache"
 # One build per tree at a time: a second caller waits for the first.
 exec 9>"$tree.lock"
 flock 9
 if [ -f "$tree/.kbuddy-built" ]; then
+	check_kunitconfig || exit 1
+	secs=$(cat "$tree/.kbuddy-built")
+	echo "build-kernel: linux $series cached in $tree (built in ${secs:-an unrecorded time}${secs:+s})" >&2
 	echo "$tree"
 	exit 0
 fi
@@ -65,6 +83,7 @@ for opt in $(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=y$/\1/p' $frags | sort -u); do
 	grep -q "^CONFIG_$opt=y" .config || {
 		echo "build-kernel: CONFIG_$opt did not stick in $tree/.config" >&2; exit 1; }
 done
+check_kunitconfig || exit 1
 for opt in $(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=n$/\1/p' $frags | sort -u); do
 	! grep -q "^CONFIG_$opt=[ym]" .config || {
 		echo "build-kernel: CONFIG_$opt is on in $tree/.config" >&2; exit 1; }
@@ -81,6 +100,8 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid" || { echo "build-kernel: build failed, see $log" >&2; tail -30 "$log" >&2; exit 1; }
 [ -f arch/x86/boot/bzImage ] || { echo "build-kernel: build failed, see $log" >&2; tail -30 "$log" >&2; exit 1; }
-touch .kbuddy-built
-echo "build-kernel: linux $series ready in $(( $(date +%s) - start ))s" >&2
+secs=$(( $(date +%s) - start ))
+# The build time, kept for the cached runs' message.
+echo "$secs" >.kbuddy-built
+echo "build-kernel: linux $series built in ${secs}s ($(( secs / 60 ))m$(( secs % 60 ))s: unpack, configure, bzImage + modules, -j$jobs)" >&2
 echo "$tree"

@@ -45,6 +45,9 @@ typedef long long loff_t_unused;
 
 #define __percpu
 #define __user
+#define __acquires(x)
+#define __releases(x)
+#define __must_hold(x)
 #define __init
 #define __exit
 #undef __always_inline

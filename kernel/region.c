@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbuddy - a pool's regions once they exist: publishing one to lockless
+ * readers, and translating between virtual and physical addresses.
+ *
+ * pool.c claims and maps the memory; this file is what remains when that is
+ * done, so that the userspace build (tools/testing) compiles it unmodified
+ * over malloc()ed memory.
+ */
+
+#include <linux/export.h>
+#include <linux/spinlock.h>
+
+#include "internal.h"
+
+/**
+ * kbuddy_region_publish() - make a ready region part of its pool
+ * @pool: the pool, with room for one more region
+ * @r: the region, its metadata set up by kbuddy_region_init()
+ *
+ * Copies @r into @pool->regions and counts it, with release semantics so
+ * that kbuddy_find_region() and region_of_phys() see the region whole.
+ * The caller serializes additions (pool.c: kbuddy_pools_mutex) and has
+ * checked that @r overlaps no other region and that there is room.
+ *
+ * Context: Any context; takes the pool's lock.
+ */
+void kbuddy_region_publish(struct kbuddy_pool *pool, struct kbuddy_region *r)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	pool->regions[pool->nr_regions] = *r;
+	pool->nr_pages += r->nr_pages;
+	pool->nr_free += r->nr_free;
+	pool->seq++;
+	/* Pairs with the acquire in kbuddy_find_region() and region_of_phys(). */
+	smp_store_release(&pool->nr_regions, pool->nr_regions + 1);
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+/* Lockless, as kbuddy_find_region(): regions never change once counted. */
+static struct kbuddy_region *region_of_phys(struct kbuddy_pool *pool,
+					    phys_addr_t phys)
+{
+	/* Pairs with the release in kbuddy_region_publish(). */
+	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
+
+	for (i = 0; i < nr; i++) {
+		struct kbuddy_region *r = &pool->regions[i];
+
+		if (phys >= r->phys &&
+		    phys - r->phys < (u64)r->nr_pages << PAGE_SHIFT)
+			return r;
+	}
+	return NULL;
+}
+
+/**
+ * kbuddy_virt_to_phys() - physical address of pool memory
+ * @pool: the pool
+ * @addr: any address inside one of the pool's regions
+ *
+ * Context: Any context.
+ * Return: the physical address, or KBUDDY_PHYS_INVALID if @addr is not in
+ * the pool.
+ */
+phys_addr_t kbuddy_virt_to_phys(struct kbuddy_pool *pool, const void *addr)
+{
+	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
+
+	return r ? r->phys + (addr - r->virt) : KBUDDY_PHYS_INVALID;
+}
+EXPORT_SYMBOL_GPL(kbuddy_virt_to_phys);
+
+/**
+ * kbuddy_phys_to_virt() - kernel virtual address of pool memory
+ * @pool: the pool
+ * @phys: any physical address inside one of the pool's regions
+ *
+ * Context: Any context.
+ * Return: the virtual address, or NULL if @phys is not in the pool.
+ */
+void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys)
+{
+	struct kbuddy_region *r = region_of_phys(pool, phys);
+
+	return r ? r->virt + (phys - r->phys) : NULL;
+}
+EXPORT_SYMBOL_GPL(kbuddy_phys_to_virt);
