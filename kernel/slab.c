@@ -438,6 +438,7 @@ bool kbuddy_caches_reclaim(struct kbuddy_pool *pool)
 	cpus_read_unlock();
 	return any;
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_caches_reclaim, KBUDDY_INTERNAL);
 
 static bool cache_name_ok(const char *name)
 {
@@ -684,7 +685,8 @@ int kbuddy_cache_destroy(struct kbuddy_cache *c)
 			c->name, used);
 		return -EBUSY;
 	}
-	kbuddy_cache_shrink(c);
+	/* The magazines are empty: one pass over the CPUs is enough. */
+	release_empty(c);
 	cache_release(c);
 	return 0;
 }
@@ -709,7 +711,7 @@ void kbuddy_cache_destroy_forced(struct kbuddy_cache *c)
 	if (used)
 		pr_warn("cache %s: destroyed with %lu objects still allocated\n",
 			c->name, used);
-	kbuddy_cache_shrink(c);
+	release_empty(c);
 	/*
 	 * Slabs still in use stay allocated in the pool, which reports them
 	 * as it goes; their descriptors go now.

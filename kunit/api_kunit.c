@@ -1622,15 +1622,17 @@ static void run_row(struct kunit *test, const struct api_export *e,
 	fx_setup(test, fx);
 	fx_prepare(test, fx, row);
 	/*
-	 * A request that fails has first reclaimed what the CPUs' caches
-	 * hold (design.rst, "Memory that is free but parked"): that moves
-	 * memory and loses none. Drained first, the call must change nothing
-	 * but the counters its row names.
+	 * A request that fails has first reclaimed what the CPUs' caches,
+	 * the magazines and the empty slabs hold (design.rst, "Memory that
+	 * is free but parked"): that moves memory and loses none. Reclaimed
+	 * first, the call must change nothing but the counters its row names.
 	 */
 	if (row->same && row->want == W_NULL)
 		for (i = 0; i < API_NR_POOLS; i++)
-			if (fx->pool[i])
+			if (fx->pool[i]) {
+				kbuddy_caches_reclaim(fx->pool[i]);
 				kbuddy_pool_drain(fx->pool[i]);
+			}
 	if (row->same)
 		api_snap(fx, fx->before);
 	/* The pointer passed, before the call may consume it. */
