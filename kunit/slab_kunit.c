@@ -590,19 +590,21 @@ static void kbuddy_depot_exchanges_full_magazines(struct kunit *test)
 	struct objs *o = objs_new(test);
 	struct kbuddy_cache_info info;
 
+	/*
+	 * One CPU throughout: a task that moved between the frees and the
+	 * allocations would find the other CPU's two magazines empty.
+	 */
 	migrate_disable();
 	while (o->n < 4 * c->mag_size)
 		o->p[o->n++] = kbuddy_cache_alloc(c, GFP_ATOMIC);
 	while (o->n)
 		kbuddy_cache_free(c, o->p[--o->n]);
-	migrate_enable();
 	kbuddy_cache_info(c, &info);
 	/* Two magazines per CPU fill up; the rest went to the depot. */
 	KUNIT_EXPECT_GE(test, info.count[KBUDDY_CACHE_DEPOT_EXCHANGE], 1UL);
 	KUNIT_EXPECT_EQ(test, info.cached_objs, 4UL * c->mag_size);
 	check_cache(test, c, o);
 	/* And come back from it. */
-	migrate_disable();
 	while (o->n < 4 * c->mag_size)
 		o->p[o->n++] = kbuddy_cache_alloc(c, GFP_ATOMIC);
 	migrate_enable();

@@ -238,10 +238,10 @@ t load t_load
 t debugfs_modes t_files
 t buddyinfo_format t_buddyinfo_format
 t stats_format t_stats_format
-t stats_use t_stats_use
 t validate_ok t_validate
 t iomem_claimed t_iomem
 t split_then_merge t_split_merge
+t stats_use t_stats_use
 t bad_writes_change_nothing t_bad_writes
 t extfrag_indices t_extfrag
 t mixed_workload t_mixed
