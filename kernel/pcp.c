@@ -517,14 +517,17 @@ int kbuddy_free_kind(struct kbuddy_pool *pool, void *addr, unsigned int order,
  *
  * The block is naturally aligned: its physical address is a multiple of
  * PAGE_SIZE << @order. Orders below KBUDDY_PCP_ORDERS come from this CPU's
- * page cache without the pool's lock when it holds a block. kbuddy never
- * sleeps to find memory, so any gfp works from any context the locks allow;
- * a blocking gfp only lets the debug kernel check that the caller could
- * sleep.
+ * page cache without the pool's lock when it holds a block. When no free
+ * block is left, memory parked in per-CPU caches, magazines and empty slabs
+ * is reclaimed first: all of it, waiting for every CPU, if @gfp allows
+ * blocking (GFP_KERNEL); else only this CPU's page cache, without sleeping
+ * (GFP_ATOMIC, GFP_NOWAIT).
  *
  * Context: Process, softirq or hard-irq context, with or without a spinlock
- * held; not NMI. On PREEMPT_RT, not hard-irq context and not with interrupts
- * or preemption disabled by hand (refused with a warning), as kmalloc().
+ * held, with a gfp that does not block; a blocking gfp only in process
+ * context without a kbuddy lock or the CPU hotplug lock held. Not NMI. On
+ * PREEMPT_RT, not hard-irq context and not with interrupts or preemption
+ * disabled by hand (refused with a warning), as kmalloc().
  * Return: the kernel virtual address of the block, or NULL if no block of
  * @order is free, @order is out of range or the context is refused.
  */
