@@ -119,24 +119,18 @@ static void set_tag(struct kbuddy_region *r, unsigned long pfn,
 }
 
 /*
- * Take a block of @order from @r, splitting a larger one if needed (expand()
- * in mm/page_alloc.c). Return: true with its pfn in *@pfnp, or false.
+ * Take a block of @order from @r, splitting the free block of @current_order
+ * that pick_region() found (expand() in mm/page_alloc.c).
+ * Return: its pfn.
  */
-static bool alloc_from_region(struct kbuddy_pool *pool, struct kbuddy_region *r,
-			      unsigned int order, unsigned long tag,
-			      unsigned long *pfnp)
+static unsigned long alloc_from_region(struct kbuddy_pool *pool,
+				       struct kbuddy_region *r,
+				       unsigned int current_order,
+				       unsigned int order, unsigned long tag)
 {
 	struct kbuddy_page *page;
-	unsigned int current_order;
 	unsigned long pfn;
 
-	for (current_order = order; current_order < pool->max_order;
-	     current_order++)
-		if (r->free_area[current_order].nr_free)
-			goto found;
-	return false;
-
-found:
 	page = list_first_entry(&r->free_area[current_order].free_list,
 				struct kbuddy_page, lru);
 	pfn = r->base_pfn + (page - r->pages);
@@ -154,25 +148,28 @@ found:
 				    pool->nr_pages - pool->nr_free);
 	pool->seq++;
 	set_tag(r, pfn, order, tag);
-	*pfnp = pfn;
-	return true;
+	return pfn;
 }
 
 /*
  * The region to take a block of @order from: the first holding a free block
  * of exactly @order, else the first holding the smallest larger one, so that
  * no region splits a block while another has one of the right size.
- * Return: the region, or NULL if no block of @order or above is free.
+ * Return: the region, with the order of the free block to split in
+ * *@fromp, or NULL if no block of @order or above is free.
  */
 static struct kbuddy_region *pick_region(struct kbuddy_pool *pool,
-					 unsigned int order)
+					 unsigned int order,
+					 unsigned int *fromp)
 {
 	unsigned int o, i;
 
 	for (o = order; o < pool->max_order; o++)
 		for (i = 0; i < pool->nr_regions; i++)
-			if (pool->regions[i].free_area[o].nr_free)
+			if (pool->regions[i].free_area[o].nr_free) {
+				*fromp = o;
 				return &pool->regions[i];
+			}
 	return NULL;
 }
 
@@ -349,6 +346,7 @@ void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
 {
 	struct kbuddy_region *r;
 	unsigned long flags, pfn;
+	unsigned int from;
 	void *addr = NULL;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
@@ -356,8 +354,9 @@ void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
 		return NULL;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	r = pick_region(pool, order);
-	if (r && alloc_from_region(pool, r, order, tag, &pfn)) {
+	r = pick_region(pool, order, &from);
+	if (r) {
+		pfn = alloc_from_region(pool, r, from, order, tag);
 		addr = kbuddy_pfn_virt(r, pfn);
 		pool->stats.alloc[order]++;
 	}
@@ -389,13 +388,14 @@ unsigned int kbuddy_alloc_batch(struct kbuddy_pool *pool, unsigned int order,
 {
 	unsigned long flags, pfn, tag = KBUDDY_TAG(KBUDDY_KIND_PCP, order);
 	struct kbuddy_region *r;
-	unsigned int got = 0;
+	unsigned int got = 0, from;
 
 	spin_lock_irqsave(&pool->lock, flags);
 	while (got < n) {
-		r = pick_region(pool, order);
-		if (!r || !alloc_from_region(pool, r, order, tag, &pfn))
+		r = pick_region(pool, order, &from);
+		if (!r)
 			break;
+		pfn = alloc_from_region(pool, r, from, order, tag);
 		out[got].addr = kbuddy_pfn_virt(r, pfn);
 		out[got].page = kbuddy_pfn_desc(r, pfn);
 		got++;
