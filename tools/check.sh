@@ -20,22 +20,39 @@
 #                        6.12-rt a PREEMPT_RT debug kernel (build-kernel.sh
 #                        6.12-rt); 6.1's tree has no PREEMPT_RT, so 6.1-rt runs
 #                        the Debian part only.
-#   KBUDDY_JOBS=N        parts run at once (default: the number of CPUs).
-#                        Style, the userspace tests, and each series' Debian
-#                        and KUnit parts are independent jobs; their output is
-#                        printed whole, in a fixed order, as each finishes.
+#   KBUDDY_JOBS=N        parts run at once (default: the number of CPUs
+#                        plus one). Style, the userspace tests, and each
+#                        series' Debian and KUnit parts are independent jobs;
+#                        their output is printed whole, in a fixed order, as
+#                        each finishes. Only one VM runs at a time (a lock,
+#                        $build/check/vm.lock): a guest's vCPUs are host
+#                        threads, and two 2-vCPU guests on a 2-core machine
+#                        spin on each other's descheduled vCPUs (IPIs, RCU,
+#                        lock handoffs): measured, the KUnit VM then took
+#                        384 s instead of 81 s. The host-only work (module
+#                        builds, style, userspace tests) runs niced beside
+#                        the one VM.
 #   KBUDDY_STRESS_SECONDS=S
-#                        each stress run's length (default 20 here; 150 and
+#                        each stress run's length (default 10 here; 150 and
 #                        10^6 operations is the long run, the module's own
 #                        default: KBUDDY_STRESS_SECONDS=150).
+#
+# The VMs per series: a debug kernel boots once for the KUnit suites and the
+# 2-vCPU stress (kbuddy_run=kunit,stress); a Debian kernel once for the VM
+# tests and the 2-vCPU stress (vmtest,stress); then each Debian kernel, and
+# the PREEMPT_RT debug kernel (where lockdep sees the RT locks), once more
+# for the stress on 4 vCPUs: more vCPUs than host cores, so a CPU is
+# preempted inside kbuddy's critical sections at random points.
+# KBUDDY_STRESS4_DEBUG="6.1 6.12 6.12-rt" adds the other debug kernels.
 #
 # Every phase prints its seconds ("time: ..."), and the end a table of them.
 set -u
 . "$(dirname "$0")/lib.sh"
 
 KERNELS=${KERNELS:-6.1 6.12 6.1-rt 6.12-rt}
-KBUDDY_STRESS_SECONDS=${KBUDDY_STRESS_SECONDS:-20}
-jobs=${KBUDDY_JOBS:-$(nproc 2>/dev/null || echo 1)}
+KBUDDY_STRESS_SECONDS=${KBUDDY_STRESS_SECONDS:-10}
+KBUDDY_STRESS4_DEBUG=${KBUDDY_STRESS4_DEBUG:-6.12-rt}
+jobs=${KBUDDY_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}
 out=$build/check
 mkdir -p "$out"
 npass=0
@@ -64,8 +81,26 @@ timer() { # timer LABEL
 	tm_t=$tm_now
 }
 
-# Count the "KTEST PASS|FAIL name" lines a guest script printed.
-count_guest() { # count_guest LOG PREFIX
+# One VM at a time (see KBUDDY_JOBS above): vm_slot before run-qemu.sh,
+# vm_slot_done after; the wait is a phase of its own.
+vm_slot() { # vm_slot TIMER_LABEL
+	exec 9>"$out/vm.lock"
+	flock 9
+	timer "$1 waiting for the VM slot"
+}
+vm_slot_done() { flock -u 9; exec 9>&-; }
+# Host-only work yields to the VM.
+# Host-only work yields to the VM; the module builds, which a VM waits for,
+# less than the style checks and the userspace tests.
+host() { nice -n 19 "$@"; }
+host_build_modules() { BM_NICE="nice -n 5" build_modules "$@"; }
+
+# Count the "KTEST PASS|FAIL name" lines a guest script printed; with
+# ONLY, the lines matching it; with a leading !, those not matching it.
+count_guest() { # count_guest LOG [[!]ONLY]
+	cg_pat=${2:-^KTEST }
+	cg_v=""
+	case $cg_pat in !*) cg_v=-v cg_pat=${cg_pat#!};; esac
 	while IFS= read -r line; do
 		[ -n "$line" ] || continue
 		set -- $line
@@ -74,14 +109,14 @@ count_guest() { # count_guest LOG PREFIX
 		FAIL) shift 2; n=$1; shift; record fail "$PREFIX${n%:}" "$*";;
 		esac
 	done <<-EOT
-	$(grep '^KTEST ' "$1")
+	$(grep '^KTEST ' "$1" | grep $cg_v -- "$cg_pat")
 	EOT
 }
 
 run_style() {
 	echo "== style: checkpatch --strict, kernel-doc, sparse"
 	timer_start
-	if "$top/tools/style.sh" >"$out/style.log" 2>&1; then
+	if host "$top/tools/style.sh" >"$out/style.log" 2>&1; then
 		record pass "style: checkpatch --strict and kernel-doc"
 	else
 		record fail "style: checkpatch --strict and kernel-doc" "see $out/style.log"
@@ -93,7 +128,7 @@ run_style() {
 run_userspace() {
 	echo "== userspace build of the core (tools/testing): pairs, races, fuzzer, coverage"
 	timer_start
-	"$top/tools/testing/run.sh" >"$out/userspace.log" 2>&1
+	host "$top/tools/testing/run.sh" >"$out/userspace.log" 2>&1
 	us_rc=$?
 	us_fail=$nfail
 	while IFS= read -r line; do
@@ -128,7 +163,7 @@ run_debian() { # run_debian SERIES
 	echo "== Debian kernel $rel: W=1 build against $kdir, VM tests on /boot/vmlinuz-$rel"
 	timer_start
 	dir=$out/debian-$rel
-	if build_modules "$kdir" "$dir" >"$out/build-$rel.log" 2>&1; then
+	if host_build_modules "$kdir" "$dir" >"$out/build-$rel.log" 2>&1; then
 		record pass "debian-$rel: W=1 build, no warnings"
 	else
 		record fail "debian-$rel: W=1 build, no warnings" "see $out/build-$rel.log"
@@ -136,15 +171,21 @@ run_debian() { # run_debian SERIES
 		return
 	fi
 	timer "debian-$1 build"
-	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko"
+	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko" \
+		"$dir/kbuddy_stress.ko"
+	vm_slot "debian-$1"
 	if msg=$("$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$dir/initramfs.cpio.gz" \
-		vmtest "$dir/console.log" 600); then
+		vmtest,stress "$dir/console.log" 900 512M "$(stress_args)"); then
 		record pass "debian-$rel: vm: kernel log clean, guest finished"
 	else
 		record fail "debian-$rel: vm: kernel log clean, guest finished" "$msg"
 	fi
-	PREFIX="debian-$rel: vm: " count_guest "$dir/console.log"
-	timer "debian-$1 vmtest"
+	vm_slot_done
+	# The VM tests' KTEST lines, then the stress's.
+	PREFIX="debian-$rel: vm: " count_guest "$dir/console.log" "!$stress_ktest"
+
+	stress_verdict "debian-$rel: stress" "$dir/console.log" 2
+	timer "debian-$1 vmtest and stress 2 vCPUs (one VM)"
 	stress_vm "debian-$rel: stress" "/boot/vmlinuz-$rel" "$dir" "" "debian-$1"
 }
 
@@ -172,7 +213,7 @@ run_kunit() { # run_kunit SERIES
 	esac
 	echo "== KUnit on a $what built from linux-source-${1%-rt}"
 	timer_start
-	if ! tree=$("$top/tools/vm/build-kernel.sh" "$1" | tail -n 1) || [ ! -d "$tree" ]; then
+	if ! tree=$(nice -n 5 "$top/tools/vm/build-kernel.sh" "$1" | tail -n 1) || [ ! -d "$tree" ]; then
 		record fail "kunit-$1: debug kernel build"
 		return
 	fi
@@ -185,7 +226,7 @@ run_kunit() { # run_kunit SERIES
 kunit_tree() { # kunit_tree NAME TREE
 	dir=$out/kunit-$1
 	tree=$2
-	if build_modules "$tree" "$dir" >"$out/build-kunit-$1.log" 2>&1; then
+	if host_build_modules "$tree" "$dir" >"$out/build-kunit-$1.log" 2>&1; then
 		record pass "kunit-$1: W=1 build, no warnings"
 	else
 		record fail "kunit-$1: W=1 build, no warnings" "see $out/build-kunit-$1.log"
@@ -197,16 +238,20 @@ kunit_tree() { # kunit_tree NAME TREE
 		return
 	fi
 	timer "kunit-$1 build"
-	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko" "$dir/kbuddy_kunit.ko"
+	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko" \
+		"$dir/kbuddy_kunit.ko" "$dir/kbuddy_stress.ko"
+	vm_slot "kunit-$1"
 	# kunit.enable=1: the allnoconfig debug kernel has KUNIT_DEFAULT_ENABLED
 	# off, and then KUnit prints "kunit: disabled" and runs no suite.
 	if msg=$("$top/tools/vm/run-qemu.sh" "$tree/arch/x86/boot/bzImage" "$dir/initramfs.cpio.gz" \
-		kunit "$dir/console.log" 1200 1G "kasan_multi_shot kunit.enable=1"); then
+		kunit,stress "$dir/console.log" 1500 1G \
+		"kasan_multi_shot kunit.enable=1 $(stress_args)"); then
 		record pass "kunit-$1: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)"
 	else
 		record fail "kunit-$1: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)" "$msg"
 	fi
-	PREFIX="kunit-$1: " count_guest "$dir/console.log"
+	vm_slot_done
+	PREFIX="kunit-$1: " count_guest "$dir/console.log" "!$stress_ktest"
 	# kunit.py lives in the source tree; a kunit.py (O=) build dir links it.
 	kunitpy=$tree/tools/testing/kunit/kunit.py
 	[ -f "$kunitpy" ] || kunitpy=$tree/source/tools/testing/kunit/kunit.py
@@ -235,35 +280,49 @@ kunit_tree() { # kunit_tree NAME TREE
 		$(count_kunit_json "$ktap.json" "")
 		EOT
 	done
-	timer "kunit-$1 suites (one VM)"
-	stress_vm "kunit-$1: stress" "$tree/arch/x86/boot/bzImage" "$dir" "kasan_multi_shot" "kunit-$1"
+	stress_verdict "kunit-$1: stress" "$dir/console.log" 2
+	timer "kunit-$1 suites and stress 2 vCPUs (one VM)"
+	case " $KBUDDY_STRESS4_DEBUG " in
+	*" $1 "*) stress_vm "kunit-$1: stress" "$tree/arch/x86/boot/bzImage" "$dir" \
+		"kasan_multi_shot" "kunit-$1";;
+	esac
 }
 
-# The concurrent stress (kunit/stress.c, kbuddy_stress.ko) at 2 and 4 vCPUs
-# on one kernel: a KTEST line each, the guest's "stress:" line echoed.
-# KBUDDY_STRESS_OPS and KBUDDY_STRESS_SECONDS override the module's defaults
-# (10^6 operations, at most 150 s); make check sets 20 s unless told.
+# The concurrent stress (kunit/stress.c, kbuddy_stress.ko): the guest's
+# KTEST lines for it end in "<N>cpu" (stress_2cpu, debugfs_under_load_2cpu,
+# stress_2cpu_default_pool). KBUDDY_STRESS_OPS and KBUDDY_STRESS_SECONDS
+# override the module's defaults (10^6 operations, at most 150 s); make
+# check sets 10 s unless told.
+stress_ktest='^KTEST [A-Z]* [a-z_]*[0-9]cpu'
+stress_args() {
+	echo "${KBUDDY_STRESS_OPS:+stress_ops=$KBUDDY_STRESS_OPS }${KBUDDY_STRESS_SECONDS:+stress_seconds=$KBUDDY_STRESS_SECONDS}"
+}
+
+# The stress part of a guest log: its verdict echoed, its KTEST lines counted.
+stress_verdict() { # stress_verdict LABEL LOG SMP
+	line=$(grep -m1 '^stress: ' "$2")
+	echo "        ${line:-stress: no verdict line (see $2)} ($(sed -n 's/^stress-time: //p' "$2"))"
+	grep -q "^KTEST [A-Z]* stress_${3}cpu" "$2" ||
+		record fail "$1: stress_${3}cpu" "no KTEST line (crash before the verdict?); see $2"
+	PREFIX="$1: " count_guest "$2" "$stress_ktest"
+}
+
+# The stress on 4 vCPUs, a boot of its own.
 stress_vm() { # stress_vm LABEL KERNEL MODDIR APPEND TIMER
 	sv_label=$1 sv_kernel=$2 sv_dir=$3
 	"$top/tools/vm/mkinitramfs.sh" "$sv_dir/stress.cpio.gz" "$sv_dir/kbuddy.ko" \
 		"$sv_dir/kbuddy_stress.ko"
-	sv_args="${4:-}${KBUDDY_STRESS_OPS:+ stress_ops=$KBUDDY_STRESS_OPS}"
-	sv_args="$sv_args${KBUDDY_STRESS_SECONDS:+ stress_seconds=$KBUDDY_STRESS_SECONDS}"
-	for smp in 2 4; do
-		log=$sv_dir/stress-${smp}cpu.log
-		if msg=$(KBUDDY_SMP=$smp "$top/tools/vm/run-qemu.sh" "$sv_kernel" \
-			"$sv_dir/stress.cpio.gz" stress "$log" 900 1G "$sv_args"); then
-			record pass "$sv_label: ${smp} vCPUs: kernel log clean"
-		else
-			record fail "$sv_label: ${smp} vCPUs: kernel log clean" "$msg"
-		fi
-		line=$(grep -m1 '^stress: ' "$log")
-		echo "        ${line:-stress: no verdict line (see $log)} ($(sed -n 's/^stress-time: //p' "$log"))"
-		grep -q "^KTEST [A-Z]* stress_${smp}cpu" "$log" ||
-			record fail "$sv_label: stress_${smp}cpu" "no KTEST line (crash before the verdict?); see $log"
-		PREFIX="$sv_label: " count_guest "$log"
-		timer "$5 stress ${smp} vCPUs"
-	done
+	log=$sv_dir/stress-4cpu.log
+	vm_slot "$5"
+	if msg=$(KBUDDY_SMP=4 "$top/tools/vm/run-qemu.sh" "$sv_kernel" \
+		"$sv_dir/stress.cpio.gz" stress "$log" 900 1G "${4:+$4 }$(stress_args)"); then
+		record pass "$sv_label: 4 vCPUs: kernel log clean"
+	else
+		record fail "$sv_label: 4 vCPUs: kernel log clean" "$msg"
+	fi
+	vm_slot_done
+	stress_verdict "$sv_label" "$log" 4
+	timer "$5 stress 4 vCPUs"
 }
 
 # Jobs: "NAME FUNCTION ARG", run KBUDDY_JOBS at a time, each in a subshell

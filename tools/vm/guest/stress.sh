@@ -7,7 +7,6 @@
 . ./lib.sh
 cpus=$(grep -c '^processor' /proc/cpuinfo)
 name=stress_${cpus}cpu
-kmemleak_clear
 if ! load region=$REGION; then
 	fail "$name" "insmod kbuddy.ko region=$REGION failed"
 	exit 1
@@ -78,4 +77,3 @@ fi
 lsmod | grep -q '^kbuddy_stress' && rmmod kbuddy_stress
 [ "$(cat $D/validate)" = ok ] || fail "${name}_default_pool" "validate: $(cat $D/validate | head -n 3 | tr '\n' '|')"
 unload
-kmemleak_report
