@@ -98,6 +98,18 @@ enum kbuddy_page_state {
 	KBUDDY_PAGE_ALLOC,
 };
 
+/* Slabs are at most this order; bigger objects belong to whole blocks. */
+#define KBUDDY_SLAB_MAX_ORDER	3
+/*
+ * Below 64 KiB slabs (4 KiB pages), an object's index is one multiply:
+ * with m = ceil(2^32 / size) = (2^32 + e) / size, 0 <= e < size,
+ * offset * m / 2^32 = offset / size + offset * e / (size * 2^32), and the
+ * second term is below 1 / size when offset * size < 2^32 (both are below
+ * 2^16), so the floor is exactly offset / size. Larger slabs divide by
+ * reciprocal_divide().
+ */
+#define KBUDDY_SLAB_MUL_INDEX	((PAGE_SIZE << KBUDDY_SLAB_MAX_ORDER) <= (1UL << 16))
+
 /* Kinds of block a tag names; a slab's tag is its descriptor instead. */
 enum kbuddy_kind {
 	KBUDDY_KIND_FREE = 1,	/* free, in the buddy lists */
@@ -175,7 +187,7 @@ static inline void kbuddy_block_hand(struct kbuddy_page *page,
 #endif
 
 /* Size classes of the malloc family: 8 .. PAGE_SIZE / 2, with 96 and 192. */
-#define KBUDDY_NR_KMALLOC	(PAGE_SHIFT - 3 + 2)
+#define KBUDDY_NR_KMALLOC	(PAGE_SHIFT - 3 + 3)
 
 /*
  * Pages a region may have: its descriptor array must fit one kvmalloc()
@@ -507,7 +519,9 @@ extern const char *const kbuddy_mag_counter_names[KBUDDY_NR_MAG_COUNTERS];
  * @flags: KBUDDY_CACHE_* flags
  * @ctor: constructor run once per object when its slab is made, or NULL
  * @random: the key free pointers are XORed with
- * @reciprocal_size: for dividing by @size without a division
+ * @index_mul: ceil(2^32 / @size), to divide by @size with one multiply
+ *	(where KBUDDY_SLAB_MUL_INDEX)
+ * @reciprocal_size: for dividing by @size without a division (elsewhere)
  * @cpu: per-CPU magazines (see struct kbuddy_mag_cpu for their lock)
  * @lock: protects everything below but @node, @rcu and @name, and slabs'
  *	freelists (see struct kbuddy_slab); taken with irqsave, or plainly
@@ -547,6 +561,7 @@ struct kbuddy_cache {
 	unsigned long flags;
 	void (*ctor)(void *obj);
 	unsigned long random;
+	u32 index_mul;
 	struct reciprocal_value reciprocal_size;
 	struct kbuddy_mag_cpu __percpu *cpu;
 
@@ -813,7 +828,10 @@ static inline long kbuddy_obj_index(const struct kbuddy_cache *c,
 
 	if (unlikely(offset >= PAGE_SIZE << c->order))
 		return -1;
-	idx = reciprocal_divide(offset, c->reciprocal_size);
+	if (KBUDDY_SLAB_MUL_INDEX)
+		idx = ((u64)offset * c->index_mul) >> 32;
+	else
+		idx = reciprocal_divide(offset, c->reciprocal_size);
 	if (unlikely(idx * c->size != offset || idx >= c->objects))
 		return -1;
 	return idx;

@@ -2,10 +2,11 @@
 /*
  * kbuddy - the malloc family over a pool.
  *
- * Requests up to PAGE_SIZE / 2 go to power-of-two size classes (8 .. 2048,
- * with 96 and 192 as the kernel has), each a slab cache; larger ones take a
- * whole buddy block tagged KBUDDY_KIND_LARGE, as ptmalloc sends large
- * requests to mmap. Semantics follow kmalloc/kfree/krealloc.
+ * Requests up to PAGE_SIZE go to power-of-two size classes (8 .. 4096,
+ * with 96 and 192 as the kernel has), each a slab cache, so that a page-sized
+ * request is served from a CPU's magazine as SLUB serves it from kmalloc-4k;
+ * larger ones take a whole buddy block tagged KBUDDY_KIND_LARGE, as ptmalloc
+ * sends large requests to mmap. Semantics follow kmalloc/kfree/krealloc.
  *
  * This file owns the whole family. kbuddy_free() reads the tag of the
  * pointer's page once and goes straight to the object free (a slab) or to
@@ -25,7 +26,7 @@
 #include "internal.h"
 #include "report.h"
 
-#define KBUDDY_KMALLOC_MAX_CACHE_SIZE	(PAGE_SIZE / 2)
+#define KBUDDY_KMALLOC_MAX_CACHE_SIZE	PAGE_SIZE
 
 /* The size of class @i, smallest first. */
 static unsigned int class_size(unsigned int i)
@@ -53,7 +54,7 @@ static unsigned int class_index(size_t size)
 	return fls(size - 1) - 1;
 }
 
-static_assert(KBUDDY_NR_KMALLOC == 11 || PAGE_SIZE != 4096);
+static_assert(KBUDDY_NR_KMALLOC == 12 || PAGE_SIZE != 4096);
 
 /**
  * kbuddy_kmalloc_init() - create a pool's size-class caches
@@ -107,7 +108,7 @@ void kbuddy_kmalloc_fini(struct kbuddy_pool *pool)
  * @size: bytes
  * @gfp: allocation flags; __GFP_ZERO zeroes the memory
  *
- * Up to PAGE_SIZE / 2 bytes come from a size class and are aligned to the
+ * Up to PAGE_SIZE bytes come from a size class and are aligned to the
  * largest power of two dividing the class size (so naturally for
  * power-of-two sizes, at least 8); larger requests get a whole buddy block,
  * aligned to its size.

@@ -348,6 +348,48 @@ void *kbuddy_alloc_reclaim(struct kbuddy_pool *pool, unsigned int order,
 /* ==== The page interface ================================================= */
 
 /*
+ * The CPU's cache of @order is empty: refill it with a batch from the free
+ * lists. Out of line, so that the fast paths keep few registers. Under the
+ * CPU's local_lock. Return: the number of blocks now cached (0: none free).
+ */
+static noinline unsigned int pcp_refill(struct kbuddy_pool *pool,
+					struct kbuddy_pcp *pcp,
+					unsigned int order)
+{
+	unsigned int n;
+
+	n = kbuddy_alloc_batch(pool, order, pcp->block[order], KBUDDY_PCP_BATCH);
+	if (!n)
+		return 0;
+	/*
+	 * Hand out the block a pool without caches would have: the first
+	 * taken, of exactly @order if one was free, not one split off a
+	 * larger block for the cache.
+	 */
+	swap(pcp->block[order][0], pcp->block[order][n - 1]);
+	pcp->events[KBUDDY_PCP_REFILL]++;
+	return n;
+}
+
+/*
+ * The CPU's cache of @order is full: give back the oldest batch (the newest
+ * are cache-hot). Under the CPU's local_lock. Return: the blocks left.
+ */
+static noinline unsigned int pcp_spill(struct kbuddy_pool *pool,
+				       struct kbuddy_pcp *pcp,
+				       unsigned int order)
+{
+	unsigned int n = pcp->count[order] - KBUDDY_PCP_BATCH;
+
+	kbuddy_free_batch(pool, order, pcp->block[order], KBUDDY_PCP_BATCH);
+	memmove(pcp->block[order], pcp->block[order] + KBUDDY_PCP_BATCH,
+		n * sizeof(pcp->block[order][0]));
+	pcp->count[order] = n;
+	pcp->events[KBUDDY_PCP_DRAIN]++;
+	return n;
+}
+
+/*
  * alloc_kind() - allocate a block for kbuddy_alloc_pages() or malloc
  * @pool: the pool
  * @order: its order, below the pool's max_order
@@ -377,21 +419,13 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 	pcp = this_cpu_ptr(pool->pcp);
 	n = pcp->count[order];
 	if (unlikely(!n)) {
-		n = kbuddy_alloc_batch(pool, order, pcp->block[order],
-				       KBUDDY_PCP_BATCH);
+		n = pcp_refill(pool, pcp, order);
 		if (!n) {
 			local_unlock_irqrestore(&pool->pcp->lock, flags);
 			/* The cache is dry and so are the free lists. */
 			return alloc_reclaim_slow(pool, order, gfp,
 						  KBUDDY_TAG(kind, order));
 		}
-		/*
-		 * Hand out the block a pool without caches would have: the
-		 * first taken, of exactly @order if one was free, not one
-		 * split off a larger block for the cache.
-		 */
-		swap(pcp->block[order][0], pcp->block[order][n - 1]);
-		pcp->events[KBUDDY_PCP_REFILL]++;
 	}
 	n--;
 	addr = pcp->block[order][n].addr;
@@ -441,8 +475,8 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 	if (unlikely(!r))
 		goto slow;
 	off = addr - r->virt;
-	if (unlikely(off & ((PAGE_SIZE << order) - 1)) ||
-	    unlikely((r->base_pfn + (off >> PAGE_SHIFT)) & ((1UL << order) - 1)))
+	/* A block starts at a physical multiple of its size (so on a page). */
+	if (unlikely((r->phys + off) & ((PAGE_SIZE << order) - 1)))
 		goto slow;
 	page = &r->pages[off >> PAGE_SHIFT];
 	kbuddy_race_hook("pages_free_claim");
@@ -456,15 +490,8 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 	}
 	pcp = this_cpu_ptr(pool->pcp);
 	n = pcp->count[order];
-	if (unlikely(n == KBUDDY_PCP_HIGH)) {
-		/* Give back the oldest batch: the newest are cache-hot. */
-		kbuddy_free_batch(pool, order, pcp->block[order],
-				  KBUDDY_PCP_BATCH);
-		n -= KBUDDY_PCP_BATCH;
-		memmove(pcp->block[order], pcp->block[order] + KBUDDY_PCP_BATCH,
-			n * sizeof(pcp->block[order][0]));
-		pcp->events[KBUDDY_PCP_DRAIN]++;
-	}
+	if (unlikely(n == KBUDDY_PCP_HIGH))
+		n = pcp_spill(pool, pcp, order);
 	pcp->block[order][n].addr = addr;
 	pcp->block[order][n].page = page;
 	pcp->count[order] = n + 1;

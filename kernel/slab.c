@@ -40,9 +40,6 @@
 #include "internal.h"
 #include "report.h"
 
-/* Slabs are at most this order; bigger objects belong to whole blocks. */
-#define KBUDDY_SLAB_MAX_ORDER	3
-
 /* ==== Internals ========================================================== */
 
 static void slab_list_update(struct kbuddy_cache *c, struct kbuddy_slab *slab,
@@ -556,7 +553,10 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	c->flags = flags;
 	c->ctor = ctor;
 	c->random = get_random_long();
-	c->reciprocal_size = reciprocal_value(stride);
+	if (KBUDDY_SLAB_MUL_INDEX)
+		c->index_mul = DIV_ROUND_UP_ULL(1ULL << 32, stride);
+	else
+		c->reciprocal_size = reciprocal_value(stride);
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->partial);
 	INIT_LIST_HEAD(&c->full);

@@ -853,7 +853,7 @@ static void check_malloc(struct kunit *test, struct api_fx *fx,
 	EXPECT_ROW(test, ks >= size, row, "ksize below the size asked");
 	if (row->want == W_PTR && row->val)
 		EXPECT_ROW(test, ks == row->val, row, "ksize not the documented class");
-	if (ks > PAGE_SIZE / 2)
+	if (ks > PAGE_SIZE)
 		EXPECT_ROW(test, IS_ALIGNED(fx_phys(fx, p), ks), row, "block aligned to its size");
 	else if (ks)
 		EXPECT_ROW(test, IS_ALIGNED((unsigned long)p, ks & -ks), row, "class alignment");

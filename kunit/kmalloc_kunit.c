@@ -77,7 +77,8 @@ static void release_all(struct kunit *test, struct kbuddy_pool *pool,
 /* The smallest size class that holds @size. */
 static size_t class_of(size_t size)
 {
-	static const size_t classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048 };
+	static const size_t classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048,
+						4096 };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(classes); i++)
@@ -107,7 +108,7 @@ static void kbuddy_size_classes_are_naturally_aligned(struct kunit *test)
 	struct ptrs *o = ptrs_new(test);
 	size_t size;
 
-	for (size = 1; size <= PAGE_SIZE / 2; size += size < 64 ? 1 : 7) {
+	for (size = 1; size <= PAGE_SIZE; size += size < 64 ? 1 : 7) {
 		void *p = kbuddy_malloc(pool, size, GFP_KERNEL);
 		size_t ks = kbuddy_ksize(pool, p);
 		size_t natural = ks & -ks;
@@ -125,7 +126,7 @@ static void kbuddy_size_classes_are_naturally_aligned(struct kunit *test)
 
 static void kbuddy_large_requests_take_whole_blocks(struct kunit *test)
 {
-	static const size_t sizes[] = { PAGE_SIZE / 2 + 1, PAGE_SIZE, PAGE_SIZE + 1, 5000,
+	static const size_t sizes[] = { PAGE_SIZE + 1, 5000, 3 * PAGE_SIZE,
 					SZ_64K, SZ_64K + 1, SZ_1M };
 	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_4M);
 	struct ptrs *o = ptrs_new(test);

@@ -39,7 +39,7 @@ const char *__asan_default_options(void)
 #define GRAVE		64
 #define TAG		16
 #define CTOR_BYTE	0xc7
-#define LARGE_MIN	(PAGE_SIZE / 2 + 1)
+#define LARGE_MIN	(PAGE_SIZE + 1)
 
 enum kind { PAGES, MALLOC, OBJ };
 
@@ -49,6 +49,7 @@ struct ent {
 	size_t req;		/* bytes asked for: tagged at both ends */
 	size_t usable;		/* ksize() for MALLOC */
 	unsigned int order;	/* PAGES, and MALLOC blocks */
+	bool block;		/* MALLOC: a whole block, not a size-class object */
 	int cache;		/* OBJ */
 	enum kind kind;
 	u8 tag;
@@ -412,7 +413,7 @@ static bool satisfiable(unsigned int order, gfp_t gfp)
 
 		if (x->kind == PAGES) {
 			mark_used(used, x->p, PAGE_SIZE << x->order);
-		} else if (x->kind == MALLOC && x->usable > PAGE_SIZE / 2) {
+		} else if (x->kind == MALLOC && x->block) {
 			mark_used(used, x->p, x->usable);
 		} else {
 			slab = kbuddy_page_slab(pool, x->p);
@@ -570,7 +571,7 @@ static size_t usable_size(size_t size, size_t *align, unsigned int *order)
 	size_t c;
 
 	*order = 0;
-	if (size > PAGE_SIZE / 2) {
+	if (size > PAGE_SIZE) {
 		*order = get_order(size);
 		*align = PAGE_SIZE << *order;
 		return PAGE_SIZE << *order;
@@ -598,7 +599,7 @@ static size_t rnd_size(void)
 	case 4:
 		return LARGE_MIN + rnd(PAGE_SIZE << rnd(6));
 	default:
-		return 1 + rnd(PAGE_SIZE / 2);
+		return 1 + rnd(PAGE_SIZE);
 	}
 }
 
@@ -608,15 +609,15 @@ static void add_malloc(char *p, size_t size, const char *call)
 	unsigned int order;
 	size_t align, ks, usable = usable_size(size, &align, &order);
 
-	if ((unsigned long)p % (size > PAGE_SIZE / 2 ? PAGE_SIZE : align) ||
-	    (size > PAGE_SIZE / 2 && !block_aligned(p, order)))
+	if ((unsigned long)p % (size > PAGE_SIZE ? PAGE_SIZE : align) ||
+	    (size > PAGE_SIZE && !block_aligned(p, order)))
 		finding("malloc memory misaligned", "%s(%zu) = %p", call, size, p);
 	ks = kbuddy_ksize(pool, p);
 	if (ks != usable)
 		finding("ksize of a fresh allocation wrong", "%s(%zu): ksize %zu, want %zu",
 			call, size, ks, usable);
 	add((struct ent){ .p = p, .req = size, .usable = usable, .order = order,
-	    .kind = MALLOC }, call);
+	    .block = size > PAGE_SIZE, .kind = MALLOC }, call);
 }
 
 static bool too_big(size_t size)
@@ -645,7 +646,7 @@ static void op_malloc(void)
 		unsigned int order;
 		size_t cls = usable_size(size, &align, &order);
 
-		if (size <= PAGE_SIZE / 2)
+		if (size <= PAGE_SIZE)
 			order = pool->kmalloc[class_idx(cls)]->order;
 		check_refusal("kbuddy_malloc", order, gfp);
 		return;
@@ -807,7 +808,8 @@ static void op_realloc(bool array)
 		struct ent e = ents[live];
 		size_t ks = kbuddy_ksize(pool, q);
 
-		if (e.usable > PAGE_SIZE / 2) {
+		/* A block stays a block, even shrunk to one page. */
+		if (e.block) {
 			e.order = get_order(max_t(size_t, bytes, 1));
 			e.usable = PAGE_SIZE << e.order;
 		} else if (bytes > e.usable) {
@@ -1084,7 +1086,7 @@ static void check_all(bool tags)
 			check_tag(e, "periodic check");
 		if (e->kind == PAGES)
 			pages += 1UL << e->order;
-		else if (e->kind == MALLOC && e->usable > PAGE_SIZE / 2)
+		else if (e->kind == MALLOC && e->block)
 			pages += e->usable >> PAGE_SHIFT;
 		else if (e->kind == MALLOC)
 			klive[class_idx(e->usable)]++;

@@ -380,7 +380,7 @@ static int r2_pages_pool_order2(const char *name)
 }
 
 /* The malloc family's whole blocks: kbuddy_free() of a block > 2 KiB. */
-static int r2_large(const char *name, size_t size)
+static int r2_large(const char *name, size_t size, size_t shrink)
 {
 	struct race r = { .hook = "large_free_claim", .op_a = op_free,
 			  .op_b = op_free_pool_drain };
@@ -388,19 +388,25 @@ static int r2_large(const char *name, size_t size)
 
 	r.pool = new_pool();
 	r.obj = kbuddy_malloc(r.pool, size, GFP_KERNEL);
+	if (shrink && r.obj)
+		r.obj = kbuddy_realloc(r.pool, r.obj, shrink, GFP_KERNEL);
 	hooked = run_race(&r);
 	one_wins(&r);
 	return finish(name, &r, hooked, NULL, 0);
 }
 
+/*
+ * A request of up to a page takes a size class: an order-0 malloc block is
+ * a larger one shrunk in place by kbuddy_realloc().
+ */
 static int r2_large_order0(const char *name)
 {
-	return r2_large(name, 3000);
+	return r2_large(name, 16384, 3000);
 }
 
 static int r2_large_order2(const char *name)
 {
-	return r2_large(name, 16384);
+	return r2_large(name, 16384, 0);
 }
 
 /* ==== R3: a stale pointer into a cache being destroyed ================== */

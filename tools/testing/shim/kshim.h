@@ -74,6 +74,7 @@ typedef long long loff_t_unused;
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
 #define ALIGN(x, a) (((x) + (a) - 1) & ~((typeof(x))(a) - 1))
+#define DIV_ROUND_UP_ULL(ll, d) (((unsigned long long)(ll) + (d) - 1) / (d))
 #define IS_ALIGNED(x, a) (((x) & ((typeof(x))(a) - 1)) == 0)
 #define BIT(n) (1UL << (n))
 #define BITS_PER_LONG 64
