@@ -59,6 +59,15 @@ static unsigned int ops = 8192;
 module_param(ops, uint, 0444);
 MODULE_PARM_DESC(ops, "Operations per measurement (default 8192)");
 
+/* Not smp_ops: x86 has a global of that name. */
+static unsigned int smp_n = 262144;
+module_param_named(smp_ops, smp_n, uint, 0444);
+MODULE_PARM_DESC(smp_ops, "Operations per CPU in a two-CPU measurement (default 262144)");
+
+static bool smp_only;
+module_param(smp_only, bool, 0444);
+MODULE_PARM_DESC(smp_only, "Only the two-CPU measurements, for a quick look (default off)");
+
 static bool frag = true;
 module_param(frag, bool, 0444);
 MODULE_PARM_DESC(frag, "Run the fragmentation workloads too (default on)");
@@ -407,6 +416,8 @@ struct smp_run {
 	atomic_t ready;
 	unsigned long n;
 	u64 ns[2];
+	/* When each CPU started and ended its part, to check they overlapped. */
+	u64 t0[2], t1[2];
 	struct completion done[2];
 	/* Remote free: a ring from the producer to the consumer. */
 	void **ring;
@@ -465,8 +476,10 @@ static int smp_fn(void *data)
 	while (atomic_read(&run->ready) < 2)
 		cond_resched();
 	start = ktime_get_ns();
+	run->t0[arg->idx] = start;
 	if (!run->remote) {
 		run->ns[arg->idx] = smp_pairs(run, run->n);
+		run->t1[arg->idx] = ktime_get_ns();
 		complete(&run->done[arg->idx]);
 		return 0;
 	}
@@ -494,9 +507,25 @@ static int smp_fn(void *data)
 		if (!(i % CHUNK))
 			cond_resched();
 	}
-	run->ns[arg->idx] = ktime_get_ns() - start;
+	run->t1[arg->idx] = ktime_get_ns();
+	run->ns[arg->idx] = run->t1[arg->idx] - start;
 	complete(&run->done[arg->idx]);
 	return 0;
+}
+
+/*
+ * How much the two CPUs' parts overlapped in time, per mille of the longer
+ * part: under emulation a vCPU may be descheduled by the host, and then
+ * "two CPUs" ran one after the other and measured nothing.
+ */
+static u64 smp_overlap(struct smp_run *run)
+{
+	u64 from = max(run->t0[0], run->t0[1]), to = min(run->t1[0], run->t1[1]);
+	u64 longest = max(run->t1[0] - run->t0[0], run->t1[1] - run->t0[1]);
+
+	if (to <= from || !longest)
+		return 0;
+	return div64_u64((to - from) * 1000, longest);
 }
 
 /* Run on CPUs 0 and 1 at once; return the wall time (the slower of the two). */
@@ -543,7 +572,8 @@ static void smp_round(struct bench *b)
 	if (!run)
 		return;
 	run->b = b;
-	run->n = ops;
+	/* Longer than one measurement: start skew must not matter. */
+	run->n = smp_n;
 	run->ring_size = 256;
 	run->ring = kcalloc(run->ring_size, sizeof(void *), GFP_KERNEL);
 	b->size = 64;
@@ -561,14 +591,16 @@ static void smp_round(struct bench *b)
 		one = smp_pairs(run, run->n);
 		two = smp_both(run);
 		/* Throughput on two CPUs over one, as a time ratio: 2 t1 / t2. */
-		pr_info("kbench: %u smp-own %s %llu %llu\n", b->round, names[mode],
-			div64_u64(one * 1000, run->n), div64_u64(two * 1000, run->n));
+		pr_info("kbench: %u smp-own %s %llu %llu %llu\n", b->round, names[mode],
+			div64_u64(one * 1000, run->n), div64_u64(two * 1000, run->n),
+			smp_overlap(run));
 		if (mode > SMP_K_CACHE)
 			continue;
 		run->remote = true;
 		two = smp_both(run);
-		pr_info("kbench: %u smp-remote %s %llu %llu\n", b->round, names[mode],
-			div64_u64(one * 1000, run->n), div64_u64(two * 1000, run->n));
+		pr_info("kbench: %u smp-remote %s %llu %llu %llu\n", b->round, names[mode],
+			div64_u64(one * 1000, run->n), div64_u64(two * 1000, run->n),
+			smp_overlap(run));
 	}
 out:
 	if (!IS_ERR_OR_NULL(b->kc))
@@ -675,12 +707,18 @@ static int bench_fn(void *data)
 	noise_rule(first, last);
 	/* Warm-up, untimed: fills caches and per-CPU lists of every backend. */
 	b->round = 0;
-	one_round(b);
+	if (!smp_only)
+		one_round(b);
 	start = ktime_get_ns();
 	for (r = 1; ; r++) {
 		b->round = r;
-		one_round(b);
+		if (!smp_only)
+			one_round(b);
 		smp_round(b);
+		if (smp_only && r >= first) {
+			why = "smp_only";
+			break;
+		}
 		if (r < first)
 			continue;
 		spread = key_spread(b, r, &worst);
@@ -705,7 +743,7 @@ static int bench_fn(void *data)
 		}
 	}
 	pr_info("kbench-noise: rounds %u stop %s\n", r, why);
-	if (frag)
+	if (frag && !smp_only)
 		kbuddy_bench_frag();
 	pr_info("kbench: done failures %lu validate %s\n", b->failures,
 		kbuddy_pool_validate(b->kpool) ? "FAILED" : "ok");

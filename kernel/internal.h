@@ -413,12 +413,14 @@ enum kbuddy_obj_state {
  * @freelist: first free object; the chain runs through the objects, each
  *	pointer XORed with the cache's key and its own address
  * @inuse: objects not on @freelist (handed out or in magazines)
+ * @cpu: the CPU whose magazines were filled from it, or -1 (a placement
+ *	hint: kbuddy_slab_obj_get())
  * @rcu: the descriptor is freed after a grace period, so that a lockless
  *	lookup from a page descriptor never touches freed memory
  * @state: an enum kbuddy_obj_state per object
  *
- * The descriptor lives outside the pool's memory. @node, @freelist, @inuse
- * and the FREE state are protected by the cache's lock; an object's CACHED
+ * The descriptor lives outside the pool's memory. @node, @freelist, @inuse,
+ * @cpu and the FREE state are protected by the cache's lock; an object's CACHED
  * and ALLOC states belong to whoever holds the object.
  */
 struct kbuddy_slab {
@@ -427,6 +429,7 @@ struct kbuddy_slab {
 	void *base;
 	void *freelist;
 	unsigned int inuse;
+	int cpu;
 	struct rcu_head rcu;
 	u8 state[];
 };
@@ -863,7 +866,7 @@ static inline bool kbuddy_obj_claim(u8 *state)
  * grow the cache by a slab and take one object ALLOC; classify and refuse
  * a free the fast path found bad.
  */
-void *kbuddy_slab_obj_get(struct kbuddy_cache *c, u8 **statep);
+void *kbuddy_slab_obj_get(struct kbuddy_cache *c, int cpu, u8 **statep);
 void kbuddy_slab_obj_put(struct kbuddy_cache *c, void *obj, u8 *state);
 void *kbuddy_slab_grow(struct kbuddy_cache *c, gfp_t gfp);
 int kbuddy_cache_bad_free(struct kbuddy_cache *c, void *obj,

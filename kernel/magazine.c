@@ -153,7 +153,7 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 	} else {
 		/* Half a magazine: leave room for frees that follow. */
 		while (cc->loaded->rounds < c->mag_size / 2) {
-			obj = kbuddy_slab_obj_get(c, &state);
+			obj = kbuddy_slab_obj_get(c, smp_processor_id(), &state);
 			if (!obj)
 				break;
 			mag_push(cc->loaded, obj, state);

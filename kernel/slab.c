@@ -178,6 +178,7 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 	if (!slab)
 		return NULL;
 	slab->cache = c;
+	slab->cpu = -1;
 	INIT_LIST_HEAD(&slab->node);
 	/*
 	 * The block's tags publish the slab to lockless readers (a stale or
@@ -213,13 +214,45 @@ static void slab_free(struct kbuddy_cache *c, struct kbuddy_slab *slab)
 
 /* ==== What the magazine layer asks of the slabs ========================== */
 
-/* FREE -> CACHED, partial slabs first; NULL if none is free. Locked. */
-void *kbuddy_slab_obj_get(struct kbuddy_cache *c, u8 **statep)
+/* How many partial slabs a refill looks through for one of its CPU's. */
+#define KBUDDY_SLAB_CPU_SCAN	4
+
+/*
+ * A slab for a refill of @cpu's magazines: one of the first partial slabs
+ * if @cpu filled from it before or no CPU has, else an empty slab. Two
+ * CPUs filling from one slab would each write, on every allocation and
+ * free, state bytes in the same cache lines (false sharing): SLUB avoids it
+ * with a slab per CPU. NULL if there is none; then the cache grows a slab
+ * for @cpu, or, with no memory for one, takes any free object
+ * (kbuddy_slab_grow()). Locked.
+ */
+static struct kbuddy_slab *slab_for_cpu(struct kbuddy_cache *c, int cpu)
 {
-	struct kbuddy_slab *slab = slab_with_free(c);
+	struct kbuddy_slab *slab;
+	unsigned int n = 0;
+
+	list_for_each_entry(slab, &c->partial, node) {
+		if (slab->cpu == cpu || slab->cpu < 0)
+			return slab;
+		if (++n == KBUDDY_SLAB_CPU_SCAN)
+			break;
+	}
+	if (c->nr_empty)
+		return list_first_entry(&c->empty, struct kbuddy_slab, node);
+	return NULL;
+}
+
+/*
+ * FREE -> CACHED, for @cpu's magazines, from a slab of its own (see
+ * slab_for_cpu()); NULL if it has none with a free object. Locked.
+ */
+void *kbuddy_slab_obj_get(struct kbuddy_cache *c, int cpu, u8 **statep)
+{
+	struct kbuddy_slab *slab = slab_for_cpu(c, cpu);
 
 	if (!slab)
 		return NULL;
+	slab->cpu = cpu;
 	return slab_pop(c, slab, KBUDDY_OBJ_CACHED, statep);
 }
 
@@ -255,8 +288,10 @@ void kbuddy_slab_obj_put(struct kbuddy_cache *c, void *obj, u8 *state)
 }
 
 /*
- * Grow the cache by one slab and take an object from it, ALLOC; NULL
- * (counted as alloc_fail) if no slab could be made. Takes the cache's lock.
+ * Grow the cache by one slab and take an object from it, ALLOC; if no slab
+ * could be made, take any free object of the cache's slabs (one another
+ * CPU fills from: slab_for_cpu() passed it over); NULL (counted as
+ * alloc_fail) if there is none. Takes the cache's lock.
  */
 void *kbuddy_slab_grow(struct kbuddy_cache *c, gfp_t gfp)
 {
@@ -267,14 +302,21 @@ void *kbuddy_slab_grow(struct kbuddy_cache *c, gfp_t gfp)
 
 	spin_lock_irqsave(&c->lock, flags);
 	if (!slab) {
-		c->count[KBUDDY_CACHE_ALLOC_FAIL]++;
-		spin_unlock_irqrestore(&c->lock, flags);
-		return NULL;
+		/* No memory for a slab of this CPU's: any free object will do. */
+		slab = slab_with_free(c);
+		if (!slab) {
+			c->count[KBUDDY_CACHE_ALLOC_FAIL]++;
+			spin_unlock_irqrestore(&c->lock, flags);
+			return NULL;
+		}
+	} else {
+		c->count[KBUDDY_CACHE_SLAB_NEW]++;
+		c->seq++;
+		/* The CPU that asked fills from it next (a hint only). */
+		slab->cpu = raw_smp_processor_id();
+		list_add(&slab->node, &c->empty);
+		c->nr_empty++;
 	}
-	c->count[KBUDDY_CACHE_SLAB_NEW]++;
-	c->seq++;
-	list_add(&slab->node, &c->empty);
-	c->nr_empty++;
 	obj = slab_pop(c, slab, KBUDDY_OBJ_ALLOC, &state);
 	spin_unlock_irqrestore(&c->lock, flags);
 	return obj;

@@ -36,6 +36,7 @@ struct kbt_ctx {
 };
 
 int kbt_init(struct kunit *test);
+int kbt_init_one_cpu(struct kunit *test);
 void kbt_exit(struct kunit *test);
 struct kbuddy_pool *kbt_new_pool(struct kunit *test, unsigned int max_order);
 struct kbuddy_pool *kbt_new_pool_pcp(struct kunit *test, unsigned int max_order);

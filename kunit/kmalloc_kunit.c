@@ -566,7 +566,7 @@ static struct kunit_case kbuddy_kmalloc_cases[] = {
 
 static struct kunit_suite kbuddy_kmalloc_suite = {
 	.name = "kbuddy_kmalloc",
-	.init = kbt_init,
+	.init = kbt_init_one_cpu,
 	.exit = kbt_exit,
 	.test_cases = kbuddy_kmalloc_cases,
 };

@@ -662,7 +662,7 @@ static struct kunit_case kbuddy_slab_cases[] = {
 
 static struct kunit_suite kbuddy_slab_suite = {
 	.name = "kbuddy_slab",
-	.init = kbt_init,
+	.init = kbt_init_one_cpu,
 	.exit = kbt_exit,
 	.test_cases = kbuddy_slab_cases,
 };

@@ -760,11 +760,11 @@ static int arena_add_memory(struct stress_arena *a, unsigned int mb)
 static int arena_find_kmalloc(struct stress_arena *a)
 {
 	static const unsigned int sizes[] = {
-		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048
+		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096
 	};
 	unsigned int i, j;
 
-	for (i = 0; i < ARRAY_SIZE(sizes) && sizes[i] <= PAGE_SIZE / 2; i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes) && sizes[i] <= PAGE_SIZE; i++) {
 		void *p = kbuddy_malloc(a->pool, sizes[i], GFP_KERNEL);
 		struct kbuddy_cache *c;
 

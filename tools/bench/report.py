@@ -40,6 +40,12 @@ COMPARISONS = [
 # At most this share of a run's lines may be NOISY in a trustworthy run.
 NOISY_SHARE = 0.10
 
+# A two-CPU round counts only if the CPUs' parts overlapped in time for at
+# least this much (per mille) of the longer part, and a two-CPU line needs
+# this many such rounds.
+SMP_OVERLAP = 900
+SMP_MIN_ROUNDS = 5
+
 
 def fmt(x):
     """Two decimals, more for ratios far below 1 (gen_pool's)."""
@@ -83,6 +89,12 @@ class Noise:
         print(f"{text}: median {fmt(med)} iqr {fmt(lo)}-{fmt(hi)} "
               f"({100 * rel:.0f}%{', key' if key else ''}) [{self.label}]{mark}")
 
+    def unmeasured(self, text):
+        """A line with too few valid rounds: counted as NOISY."""
+        self.lines += 1
+        self.noisy += 1
+        print(f"{text} [{self.label}] NOISY")
+
 
 def parse(path):
     env, data, smp, frag, other = {}, {}, {}, [], []
@@ -112,12 +124,13 @@ def parse(path):
             if int(m.group(1)) > 0:
                 noise["empty"].append(int(m.group(2)))
             continue
-        m = re.match(r"kbench: (\d+) (smp-\w+) (\w+) (\d+) (\d+)$", line)
+        m = re.match(r"kbench: (\d+) (smp-\w+) (\w+) (\d+) (\d+)(?: (\d+))?$", line)
         if m:
             r = int(m.group(1))
             if r > 0:
+                # Overlap of the two CPUs' parts, per mille (1000 if unsaid).
                 smp.setdefault((m.group(2), m.group(3)), []).append(
-                    (int(m.group(4)), int(m.group(5))))
+                    (int(m.group(4)), int(m.group(5)), int(m.group(6) or 1000)))
             continue
         m = re.match(r"kbench: (\d+) (\S+) (\w+) (\d+)$", line)
         if m:
@@ -173,17 +186,24 @@ def main():
                     continue
                 nz.line(f"ratio {p} {kb} vs {base}", ratios, key=(p, kb, base) in keys)
         for (kind, op), pairs in sorted(smp.items()):
+            # Only rounds in which both CPUs ran together for most of the
+            # longer part (SMP_OVERLAP) measure two CPUs at all.
+            kept = [(one, two) for one, two, ov in pairs if ov >= SMP_OVERLAP]
+            dropped = f"{len(kept)} of {len(pairs)} rounds overlapped"
             if kind == "smp-own":
                 # Throughput on 2 CPUs over 1: 2 * t1 / t2.
-                xs = [2 * one / two for one, two in pairs if two]
-                if xs:
-                    nz.line(f"smp {op} 2-cpu/1-cpu throughput (own objects)", xs)
+                xs = [2 * one / two for one, two in kept if two]
+                text = f"smp {op} 2-cpu/1-cpu throughput (own objects)"
             else:
                 # Remote free: time per object with a producer and a consumer
                 # over a local alloc+free pair.
-                xs = [two / one for one, two in pairs if one]
-                if xs:
-                    nz.line(f"smp {op} remote-free/local time", xs)
+                xs = [two / one for one, two in kept if one]
+                text = f"smp {op} remote-free/local time"
+            if len(xs) >= SMP_MIN_ROUNDS:
+                nz.line(f"{text}, {dropped}", xs)
+            else:
+                nz.unmeasured(f"{text}: not measured: {dropped} "
+                              f"(at least {SMP_MIN_ROUNDS} needed)")
         for line in frag:
             if " nr_free " not in line:
                 print(f"frag {line} [{label}]")

@@ -187,13 +187,13 @@ t_slabinfo_format() {
 	expect "$(sed -n 1p $D/slabinfo)" "slabinfo - version: 2.1" "first line" &&
 	expect "$(sed -n 2p $D/slabinfo)" "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>" "header" &&
 	expect "$(awk 'NR > 2 { print $1 }' $D/slabinfo | tr '\n' ' ')" \
-		"kmalloc-8 kmalloc-16 kmalloc-32 kmalloc-64 kmalloc-96 kmalloc-128 kmalloc-192 kmalloc-256 kmalloc-512 kmalloc-1024 kmalloc-2048 " "rows" &&
+		"kmalloc-8 kmalloc-16 kmalloc-32 kmalloc-64 kmalloc-96 kmalloc-128 kmalloc-192 kmalloc-256 kmalloc-512 kmalloc-1024 kmalloc-2048 kmalloc-4096 " "rows" &&
 	expect "$(awk 'NR > 2' $D/slabinfo | grep -cvE '^kmalloc-[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ : tunables +[0-9]+ +[0-9]+ +[0-9]+ : slabdata +[0-9]+ +[0-9]+ +[0-9]+$')" 0 "row format"
 }
 # slabinfo column COL (1 = name) of cache NAME.
 si() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$D/slabinfo"; }
 t_malloc_workload() {
-	echo "malloc 100 50" >"$D/blocks" && echo "malloc 3000 3" >"$D/blocks" &&
+	echo "malloc 100 50" >"$D/blocks" && echo "malloc 5000 3" >"$D/blocks" &&
 	echo "malloc 8 600" >"$D/blocks" || return 1
 	expect "$(si kmalloc-128 2)" 50 "kmalloc-128 active_objs" &&
 	expect "$(si kmalloc-128 4)" 128 "kmalloc-128 objsize" &&
