@@ -573,7 +573,7 @@ static void smp_round(struct bench *b)
 		return;
 	run->b = b;
 	/* Longer than one measurement: start skew must not matter. */
-	run->n = smp_n;
+	run->n = max(smp_n, 1U);
 	run->ring_size = 256;
 	run->ring = kcalloc(run->ring_size, sizeof(void *), GFP_KERNEL);
 	b->size = 64;
@@ -590,6 +590,8 @@ static void smp_round(struct bench *b)
 		run->remote = false;
 		one = smp_pairs(run, run->n);
 		two = smp_both(run);
+		if (!two)
+			continue;
 		/* Throughput on two CPUs over one, as a time ratio: 2 t1 / t2. */
 		pr_info("kbench: %u smp-own %s %llu %llu %llu\n", b->round, names[mode],
 			div64_u64(one * 1000, run->n), div64_u64(two * 1000, run->n),
@@ -598,6 +600,8 @@ static void smp_round(struct bench *b)
 			continue;
 		run->remote = true;
 		two = smp_both(run);
+		if (!two)
+			continue;
 		pr_info("kbench: %u smp-remote %s %llu %llu %llu\n", b->round, names[mode],
 			div64_u64(one * 1000, run->n), div64_u64(two * 1000, run->n),
 			smp_overlap(run));

@@ -186,7 +186,7 @@ static inline void kbuddy_block_hand(struct kbuddy_page *page,
 #define kbuddy_race_hook(name) do { } while (0)
 #endif
 
-/* Size classes of the malloc family: 8 .. PAGE_SIZE / 2, with 96 and 192. */
+/* Size classes of the malloc family: 8 .. PAGE_SIZE, with 96 and 192. */
 #define KBUDDY_NR_KMALLOC	(PAGE_SHIFT - 3 + 3)
 
 /*

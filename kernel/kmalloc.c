@@ -38,19 +38,18 @@ static unsigned int class_size(unsigned int i)
 	return 256U << (i - ARRAY_SIZE(small));
 }
 
+/* The class of sizes 1 .. 192 by (size - 1) / 8, as SLUB's size_index. */
+static const u8 small_class[24] = {
+	0, 1, 2, 2, 3, 3, 3, 3,		/* 8, 16, 32, 64 */
+	4, 4, 4, 4, 5, 5, 5, 5,		/* 96, 128 */
+	6, 6, 6, 6, 6, 6, 6, 6,		/* 192 */
+};
+
 /* The smallest class for @size, 1 .. KBUDDY_KMALLOC_MAX_CACHE_SIZE. */
-static unsigned int class_index(size_t size)
+static inline unsigned int class_index(size_t size)
 {
-	if (size <= 8)
-		return 0;
-	if (size <= 64)
-		return fls(size - 1) - 3;
-	if (size <= 96)
-		return 4;
-	if (size <= 128)
-		return 5;
 	if (size <= 192)
-		return 6;
+		return small_class[(size - 1) / 8];
 	return fls(size - 1) - 1;
 }
 
@@ -159,12 +158,29 @@ void *kbuddy_calloc(struct kbuddy_pool *pool, size_t n, size_t size,
 EXPORT_SYMBOL_GPL(kbuddy_calloc);
 
 /*
+ * Not an object of a slab: a whole block, or nothing of ours. The order
+ * read here only picks the claim; kbuddy_free_kind() claims from exactly
+ * "malloc block of this order" and refuses anything else with the pool
+ * unchanged.
+ */
+static noinline int free_block(struct kbuddy_pool *pool, const void *ptr,
+			       unsigned long caller)
+{
+	int order = kbuddy_block_order(pool, ptr, KBUDDY_KIND_LARGE);
+
+	kbuddy_race_hook("large_free_claim");
+	return kbuddy_free_kind(pool, (void *)ptr, order < 0 ? 0 : order,
+				KBUDDY_KIND_LARGE, caller);
+}
+
+/*
  * The one free of the family: one lookup of the page's tag picks the object
  * free (a slab of a size class) or the whole-block free; each claims what it
  * frees from its exact state, so a stale tag read here decides nothing.
+ * Inline: kbuddy_free() of a small object is one function.
  */
-static int free_caller(struct kbuddy_pool *pool, const void *ptr,
-		       unsigned long caller)
+static __always_inline int free_caller(struct kbuddy_pool *pool,
+				       const void *ptr, unsigned long caller)
 {
 	unsigned long tag;
 	int ret;
@@ -191,15 +207,7 @@ static int free_caller(struct kbuddy_pool *pool, const void *ptr,
 		return ret;
 	}
 	rcu_read_unlock();
-	/*
-	 * A whole block, or nothing of ours. The order read here only picks
-	 * the claim; kbuddy_free_kind() claims from exactly "malloc block of
-	 * this order" and refuses anything else with the pool unchanged.
-	 */
-	tag = kbuddy_block_order(pool, ptr, KBUDDY_KIND_LARGE);
-	kbuddy_race_hook("large_free_claim");
-	return kbuddy_free_kind(pool, (void *)ptr, (int)tag < 0 ? 0 : tag,
-				KBUDDY_KIND_LARGE, caller);
+	return free_block(pool, ptr, caller);
 }
 
 /**
@@ -284,6 +292,7 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 		     gfp_t gfp)
 {
 	size_t ks;
+	int order;
 	void *p;
 
 	if (WARN_ONCE(kbuddy_context_refused(),
@@ -297,15 +306,21 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 			return NULL;
 		return ZERO_SIZE_PTR;
 	}
-	ks = kbuddy_ksize(pool, ptr);
+	/*
+	 * A whole block or an object, by kind, not by size: a block shrunk in
+	 * place to one page has the size of the largest class. What is read
+	 * here only picks the path; each path claims from the exact state it
+	 * read, so a racing call makes it refuse, never both succeed.
+	 */
+	order = kbuddy_block_order(pool, ptr, KBUDDY_KIND_LARGE);
+	ks = order >= 0 ? PAGE_SIZE << order : kbuddy_ksize(pool, ptr);
 	kbuddy_race_hook("realloc_after_ksize");
 	if (!ks) {
 		refuse_realloc(pool, ptr, "not from kbuddy_malloc()", _RET_IP_);
 		return NULL;
 	}
-	if (ks > KBUDDY_KMALLOC_MAX_CACHE_SIZE) {
+	if (order >= 0) {
 		/* A whole block: split it, or take its free buddies. */
-		unsigned int order = ilog2(ks >> PAGE_SHIFT);
 		unsigned int new_order = get_order(size);
 		int err = 0;
 
@@ -334,6 +349,9 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 			goto undo;
 		return p;
 	}
+	/* Not a block a moment ago, a block now: a racing call. */
+	if (ks > KBUDDY_KMALLOC_MAX_CACHE_SIZE)
+		goto refused;
 	if (size <= ks) {
 		if (gfp & __GFP_ZERO)
 			memset(ptr + size, 0, ks - size);

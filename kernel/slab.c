@@ -160,6 +160,8 @@ static struct kbuddy_slab *slab_with_free(struct kbuddy_cache *c)
 		return list_first_entry(&c->partial, struct kbuddy_slab, node);
 	if (c->nr_empty)
 		return list_first_entry(&c->empty, struct kbuddy_slab, node);
+	if (c->nr_partial >= num_online_cpus())
+		return list_first_entry(&c->partial, struct kbuddy_slab, node);
 	return NULL;
 }
 
@@ -224,7 +226,9 @@ static void slab_free(struct kbuddy_cache *c, struct kbuddy_slab *slab)
  * free, state bytes in the same cache lines (false sharing): SLUB avoids it
  * with a slab per CPU. NULL if there is none; then the cache grows a slab
  * for @cpu, or, with no memory for one, takes any free object
- * (kbuddy_slab_grow()). Locked.
+ * (kbuddy_slab_grow()). But once there are as many partial slabs as online
+ * CPUs, the first is taken whoever filled from it: a CPU never grows a
+ * slab while the others' partial slabs pile up. Locked.
  */
 static struct kbuddy_slab *slab_for_cpu(struct kbuddy_cache *c, int cpu)
 {
@@ -309,6 +313,8 @@ void *kbuddy_slab_grow(struct kbuddy_cache *c, gfp_t gfp)
 			spin_unlock_irqrestore(&c->lock, flags);
 			return NULL;
 		}
+		/* This CPU's from now on: its next refill looks no further. */
+		slab->cpu = raw_smp_processor_id();
 	} else {
 		c->count[KBUDDY_CACHE_SLAB_NEW]++;
 		c->seq++;

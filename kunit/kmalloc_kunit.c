@@ -274,7 +274,11 @@ static void kbuddy_realloc_shrinks_large_in_place(struct kunit *test)
 	/* Down to a small size: still the same memory, now one page. */
 	KUNIT_EXPECT_PTR_EQ(test, kbuddy_realloc(pool, p, 10, GFP_KERNEL), p);
 	KUNIT_EXPECT_EQ(test, kbuddy_ksize(pool, p), (size_t)PAGE_SIZE);
-	hold(test, o, p, PAGE_SIZE);
+	/* A one-page block stays a block, not a 4096-byte object: it grows in place. */
+	KUNIT_EXPECT_PTR_EQ(test, kbuddy_realloc(pool, p, 8000, GFP_KERNEL), p);
+	KUNIT_EXPECT_EQ(test, kbuddy_ksize(pool, p), (size_t)(2 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, p[9], 0x3c);
+	hold(test, o, p, 2 * PAGE_SIZE);
 	check_malloc(test, pool, o);
 	release_all(test, pool, o);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), kbuddy_pool_total_pages(pool));

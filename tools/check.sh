@@ -89,7 +89,6 @@ vm_slot() { # vm_slot TIMER_LABEL
 	timer "$1 waiting for the VM slot"
 }
 vm_slot_done() { flock -u 9; exec 9>&-; }
-# Host-only work yields to the VM.
 # Host-only work yields to the VM; the module builds, which a VM waits for,
 # less than the style checks and the userspace tests.
 host() { nice -n 19 "$@"; }

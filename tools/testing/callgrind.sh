@@ -10,7 +10,7 @@ command -v valgrind >/dev/null || { echo "callgrind: valgrind missing (make deps
 make -s -C "$here" pairs
 cd "$here"
 "$here/pairs" "$n"
-for fn in pages_pairs buddy_pairs slab_pairs; do
+for fn in pages_pairs buddy_pairs slab_pairs malloc_pairs; do
 	out=$(mktemp)
 	valgrind --tool=callgrind --toggle-collect="$fn" --callgrind-out-file="$out" \
 		"$here/pairs" "$n" >/dev/null 2>&1
@@ -21,6 +21,7 @@ for fn in pages_pairs buddy_pairs slab_pairs; do
 	pages_pairs) what="order-0 alloc+free pair (kbuddy_alloc_pages, per-CPU cache)";;
 	buddy_pairs) what="order-0 alloc+free pair (free lists and bitmaps, no cache)";;
 	slab_pairs) what="slab alloc+free pair (kbuddy_cache_alloc, 64 bytes, magazines)";;
+	malloc_pairs) what="malloc+free pair (kbuddy_malloc, 64 bytes, size class)";;
 	esac
 	echo "instructions $fn: $((total / n)) per $what"
 done

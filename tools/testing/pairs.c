@@ -35,6 +35,13 @@ noinline void slab_pairs(struct kbuddy_cache *c, long n)
 		kbuddy_cache_free(c, kbuddy_cache_alloc(c, GFP_NOWAIT));
 }
 
+/* 64-byte kbuddy_malloc() and kbuddy_free(), through the size class. */
+noinline void malloc_pairs(struct kbuddy_pool *pool, long n)
+{
+	while (n--)
+		kbuddy_free(pool, kbuddy_malloc(pool, 64, GFP_NOWAIT));
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 100000;
@@ -45,6 +52,8 @@ int main(int argc, char **argv)
 
 	if (!pool || !plain)
 		return 2;
+	if (kbuddy_kmalloc_init(pool))
+		return 2;
 	c = kbuddy_cache_create(pool, "pairs-64", 64, 8, 0, NULL);
 	if (IS_ERR(c))
 		return 2;
@@ -52,9 +61,11 @@ int main(int argc, char **argv)
 	pages_pairs(pool, 100);
 	buddy_pairs(plain, 100);
 	slab_pairs(c, 100);
+	malloc_pairs(pool, 100);
 	pages_pairs(pool, n);
 	buddy_pairs(plain, n);
 	slab_pairs(c, n);
+	malloc_pairs(pool, n);
 	problems = harness_validate(pool, c) + harness_validate(plain, NULL);
 	printf("pairs: %ld of each, validate: %s, messages: %lu\n", n,
 	       problems ? "FAILED" : "ok", kshim_messages);

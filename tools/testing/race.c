@@ -379,7 +379,7 @@ static int r2_pages_pool_order2(const char *name)
 	return r2_pages(name, 2, op_free_pages_pool_drain);
 }
 
-/* The malloc family's whole blocks: kbuddy_free() of a block > 2 KiB. */
+/* The malloc family's whole blocks: kbuddy_free() of a block > 4 KiB. */
 static int r2_large(const char *name, size_t size, size_t shrink)
 {
 	struct race r = { .hook = "large_free_claim", .op_a = op_free,
@@ -591,6 +591,46 @@ static int x1_realloc_realloc(const char *name)
 	return finish(name, &r, hooked, NULL, 0);
 }
 
+/*
+ * X2: the mirror, on a block shrunk in place to one page (the size of the
+ * largest size class, but a block). A reads it (order 0) and stops; B grows
+ * it in place to order 1; A resumes. A must be refused - not take the
+ * size-class path, whose move would free the block B's caller now holds.
+ */
+static long op_realloc_6000(struct race *r)
+{
+	void *p = kbuddy_realloc(r->pool, r->obj, 6000, GFP_KERNEL);
+
+	return p == r->obj ? 1 : p ? 2 : -1;
+}
+
+static long op_realloc_8192(struct race *r)
+{
+	void *p = kbuddy_realloc(r->pool, r->obj, 8192, GFP_KERNEL);
+
+	return p == r->obj ? 1 : p ? 2 : -1;
+}
+
+static int x2_realloc_grow_grow(const char *name)
+{
+	struct race r = { .hook = "realloc_after_ksize", .op_a = op_realloc_6000,
+			  .op_b = op_realloc_8192 };
+	bool hooked;
+	size_t ks;
+
+	r.pool = new_pool();
+	r.obj = kbuddy_malloc(r.pool, 16384, GFP_KERNEL);
+	if (kbuddy_realloc(r.pool, r.obj, 3000, GFP_KERNEL) != r.obj)
+		fail("the 16 KiB block did not shrink in place to one page");
+	hooked = run_race(&r);
+	ks = kbuddy_ksize(r.pool, r.obj);
+	if (!(r.ret_b == 1 && r.ret_a == -1 && ks == 2 * PAGE_SIZE))
+		fail("want B in place, A refused (NULL), p two pages: A=%ld B=%ld ksize=%zu",
+		     r.ret_a, r.ret_b, ks);
+	kbuddy_free(r.pool, r.obj);
+	return finish(name, &r, hooked, NULL, 0);
+}
+
 /* ==== Driver ============================================================= */
 
 static const struct {
@@ -608,6 +648,7 @@ static const struct {
 	{ "R3-cache-free-vs-destroy-forced", r3_cache_free_forced },
 	{ "R3-kmalloc-free-vs-destroy-forced", r3_free_forced },
 	{ "X1-realloc-vs-realloc", x1_realloc_realloc },
+	{ "X2-realloc-grow-vs-grow-one-page", x2_realloc_grow_grow },
 	{ "hammer-slab-double-free", hammer_slab },
 	{ "hammer-pages-double-free-drain", hammer_pages },
 };
