@@ -275,7 +275,8 @@ enum kbuddy_region_kind {
  * @free_area: pool->max_order free areas, kvmalloc()ed with their maps
  * @nr_free: free pages in the region
  * @kind: an enum kbuddy_region_kind
- * @res: the claimed resource (KBUDDY_REGION_PHYS)
+ * @res: the claimed resource (KBUDDY_REGION_PHYS); its name is on the heap,
+ *	so that a region left claimed outlives the module
  * @chunk: the pages taken from the kernel (KBUDDY_REGION_PAGES)
  * @chunk_order: order of @chunk
  *
@@ -934,5 +935,6 @@ int kbuddy_cpu_dead(unsigned int cpu);
 long kbuddy_pool_check(struct kbuddy_pool *pool, kbuddy_report_fn report,
 		       void *ctx);
 u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size);
+u64 kbuddy_kernel_pages_max(void);
 
 #endif /* _KBUDDY_INTERNAL_H */

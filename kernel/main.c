@@ -33,7 +33,7 @@ MODULE_PARM_DESC(max_order,
 static char *size = "16M";
 module_param(size, charp, 0444);
 MODULE_PARM_DESC(size,
-		 "Without region=, take this much from the kernel's page allocator (default 16M)");
+		 "Without region=, take this much from the kernel's page allocator (default 16M; at most half the memory available)");
 
 static bool pcp = true;
 module_param(pcp, bool, 0444);
@@ -170,6 +170,11 @@ static int __init kbuddy_add_fallback(struct kbuddy_pool *pool)
 	    !PAGE_ALIGNED(want)) {
 		pr_err("size=%s: expected a non-zero page-aligned size such as 16M\n",
 		       size);
+		return -EINVAL;
+	}
+	if (want > kbuddy_kernel_pages_max()) {
+		pr_err("size=%s: more than half of the memory the page allocator has available (%llu MiB); reserve memory with memmap= and use region= for more\n",
+		       size, 2 * kbuddy_kernel_pages_max() >> 20);
 		return -EINVAL;
 	}
 	got = kbuddy_pool_add_kernel_pages(pool, want);

@@ -305,6 +305,7 @@ int kbuddy_pool_add_phys(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 {
 	struct kbuddy_region r = { .kind = KBUDDY_REGION_PHYS };
 	u64 covered = 0;
+	char *name;
 	int err;
 
 	err = check_range(pool, base, size);
@@ -323,10 +324,19 @@ int kbuddy_pool_add_phys(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 		       pool->name, size, &base, covered, size, &base);
 		return -EINVAL;
 	}
-	r.res = request_mem_region_exclusive(base, size, "kbuddy");
+	/*
+	 * The resource's name lives on the heap, not in this module: a region
+	 * left claimed at unload because blocks were still allocated must
+	 * still read right in /proc/iomem after the module is gone.
+	 */
+	name = kstrdup("kbuddy", GFP_KERNEL);
+	if (!name)
+		return -ENOMEM;
+	r.res = request_mem_region_exclusive(base, size, name);
 	if (!r.res) {
-		pr_err("pool %s: region %#llx@%pa is already claimed (see /proc/iomem)\n",
+		pr_err("pool %s: region %#llx@%pa is already claimed (see /proc/iomem; a region kbuddy left claimed at an unload with blocks still allocated stays claimed until reboot)\n",
 		       pool->name, size, &base);
+		kfree(name);
 		return -EBUSY;
 	}
 	r.virt = memremap(base, size, MEMREMAP_WB);
@@ -348,6 +358,7 @@ err_unmap:
 	memunmap(r.virt);
 err_release:
 	release_mem_region(base, size);
+	kfree(name);
 	return err;
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_add_phys);
@@ -399,22 +410,47 @@ int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 EXPORT_SYMBOL_GPL(kbuddy_pool_add_mem);
 
 /**
+ * kbuddy_kernel_pages_max() - the most a pool may take from the page allocator
+ *
+ * Half of what the page allocator has available now (si_mem_available()):
+ * a pool must never starve the machine it runs on.
+ *
+ * Context: Any context.
+ * Return: bytes.
+ */
+u64 kbuddy_kernel_pages_max(void)
+{
+	long avail = si_mem_available();
+
+	return avail > 0 ? ((u64)avail << PAGE_SHIFT) / 2 : 0;
+}
+
+/**
  * kbuddy_pool_add_kernel_pages() - add memory from the kernel's allocator
  * @pool: the pool
  * @size: bytes wanted, page aligned
  *
  * Takes @size bytes from alloc_pages() in the largest chunks it can get, one
  * region per chunk, so that a pool works on a machine without reserved
- * memory. Stops early when the pool's regions run out.
+ * memory. Stops early when the pool's regions run out. A @size above
+ * kbuddy_kernel_pages_max() (half the memory available) is refused whole,
+ * with a message.
  *
  * Context: Process context; may sleep.
- * Return: bytes added; 0 if not even one page could be had.
+ * Return: bytes added; 0 if not even one page could be had or @size was
+ * refused.
  */
 u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size)
 {
 	unsigned long left = size >> PAGE_SHIFT;
 	unsigned int order = KBUDDY_PAGE_ALLOC_TOP_ORDER;
-	u64 added = 0;
+	u64 added = 0, max = kbuddy_kernel_pages_max();
+
+	if (size > max) {
+		pr_err("pool %s: %llu bytes from the page allocator refused: more than half of the %llu bytes it has available\n",
+		       pool->name, size, 2 * max);
+		return 0;
+	}
 
 	while (left && pool->nr_regions < KBUDDY_MAX_REGIONS) {
 		struct kbuddy_region r = { .kind = KBUDDY_REGION_PAGES };
@@ -486,10 +522,14 @@ static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 	}
 	kbuddy_region_fini(pool, r);
 	switch (r->kind) {
-	case KBUDDY_REGION_PHYS:
+	case KBUDDY_REGION_PHYS: {
+		const char *name = r->res->name;
+
 		memunmap(r->virt);
 		release_mem_region(r->phys, bytes);
+		kfree(name);
 		break;
+	}
 	case KBUDDY_REGION_PAGES:
 		__free_pages(r->chunk, r->chunk_order);
 		break;

@@ -94,6 +94,10 @@ static unsigned long seed = 1;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "random seed (default 1)");
 
+static unsigned int leak;
+module_param(leak, uint, 0444);
+MODULE_PARM_DESC(leak, "instead of the stress, take this many pages and 64-byte mallocs of the default pool and never free them, for the unload-with-leak test (tools/vm/guest/leak.sh)");
+
 #define STRESS_CHUNK_ORDER	9	/* 2 MiB: any kernel's page allocator has it */
 #define STRESS_MAX_CHUNKS	KBUDDY_MAX_REGIONS
 #define STRESS_SLOTS		128	/* objects a worker holds at most */
@@ -994,6 +998,26 @@ static unsigned int cpus_used(void)
 	return min(nworkers, num_online_cpus());
 }
 
+/*
+ * A careless client: memory of the default pool taken and never given back,
+ * even when this module goes. kbuddy must then keep the region claimed, and
+ * whatever it leaves behind must outlive it (tools/vm/guest/leak.sh).
+ */
+static int __init stress_leak(struct kbuddy_pool *pool)
+{
+	unsigned int i;
+
+	if (!pool)
+		return -ENODEV;
+	for (i = 0; i < leak; i++)
+		if (!kbuddy_alloc_pages(pool, 0, GFP_KERNEL) ||
+		    !kbuddy_malloc(pool, 64, GFP_KERNEL))
+			return -ENOMEM;
+	pr_info("kbuddy_stress: holding %u pages and %u mallocs of the default pool, never to free them\n",
+		leak, leak);
+	return 0;
+}
+
 static int __init stress_init(void)
 {
 	unsigned long start = jiffies, ms = 0;
@@ -1003,6 +1027,8 @@ static int __init stress_init(void)
 	static char buf[512];	/* off the stack: KASAN inflates frames */
 	int err, len;
 
+	if (leak)
+		return stress_leak(kbuddy_default_pool());
 	nworkers = threads ? threads : num_online_cpus();
 	err = arenas_setup();
 	if (err)

@@ -38,8 +38,10 @@
 #                        default: KBUDDY_STRESS_SECONDS=150).
 #
 # The VMs per series: a debug kernel boots once for the KUnit suites and the
-# 2-vCPU stress (kbuddy_run=kunit,stress); a Debian kernel once for the VM
-# tests and the 2-vCPU stress (vmtest,stress); then each Debian kernel, and
+# 2-vCPU stress (kbuddy_run=kunit,stress,leak); a Debian kernel once for the VM
+# tests and the 2-vCPU stress (vmtest,stress,leak; leak.sh, which unloads
+# kbuddy with memory still allocated, runs last: the region stays claimed);
+# then each Debian kernel, and
 # the PREEMPT_RT debug kernel (where lockdep sees the RT locks), once more
 # for the stress on 4 vCPUs: more vCPUs than host cores, so a CPU is
 # preempted inside kbuddy's critical sections at random points.
@@ -174,7 +176,7 @@ run_debian() { # run_debian SERIES
 		"$dir/kbuddy_stress.ko"
 	vm_slot "debian-$1"
 	if msg=$("$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$dir/initramfs.cpio.gz" \
-		vmtest,stress "$dir/console.log" 900 512M "$(stress_args)"); then
+		vmtest,stress,leak "$dir/console.log" 900 512M "$(stress_args)"); then
 		record pass "debian-$rel: vm: kernel log clean, guest finished"
 	else
 		record fail "debian-$rel: vm: kernel log clean, guest finished" "$msg"
@@ -243,7 +245,7 @@ kunit_tree() { # kunit_tree NAME TREE
 	# kunit.enable=1: the allnoconfig debug kernel has KUNIT_DEFAULT_ENABLED
 	# off, and then KUnit prints "kunit: disabled" and runs no suite.
 	if msg=$("$top/tools/vm/run-qemu.sh" "$tree/arch/x86/boot/bzImage" "$dir/initramfs.cpio.gz" \
-		kunit,stress "$dir/console.log" 1500 1G \
+		kunit,stress,leak "$dir/console.log" 1500 1G \
 		"kasan_multi_shot kunit.enable=1 $(stress_args)"); then
 		record pass "kunit-$1: kernel log clean (KASAN, lockdep, kmemleak, UBSAN)"
 	else

@@ -117,6 +117,14 @@ refused() {
 	! lsmod | grep -q '^kbuddy'
 }
 t_refuse_ram() { refused "overlaps System RAM" region=16M@0x1000000; }
+# size= beyond what the page allocator can spare (half of what it has
+# available), or nothing at all: refused with the reason, nothing taken.
+t_refuse_size() {
+	refused "more than half of the memory the page allocator has available" size=100T &&
+	refused "more than half of the memory the page allocator has available" size=1G &&
+	refused "expected a non-zero page-aligned size" size=0 &&
+	refused "expected a non-zero page-aligned size" size=4097
+}
 t_refuse_unreserved() { refused "is not reserved memory" region=16M@0x40000000; }
 t_refuse_syntax() { refused "expected SIZE@BASE" region=64Mx0x10000000 && refused "expected SIZE@BASE" region=64M@0x10000000,; }
 # memparse() would wrap these to small numbers and claim a range nobody asked for.
@@ -250,6 +258,7 @@ t slabinfo_format t_slabinfo_format
 t malloc_workload t_malloc_workload
 t unload_releases_region t_unload
 t refuse_system_ram t_refuse_ram
+t refuse_absurd_size t_refuse_size
 t refuse_unreserved t_refuse_unreserved
 t refuse_bad_syntax t_refuse_syntax
 t refuse_region_overflow t_refuse_overflow

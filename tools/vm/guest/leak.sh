@@ -1,0 +1,25 @@
+# Unload kbuddy with memory still allocated: a client module (kbuddy_stress
+# leak=N) takes pages and mallocs of the default pool and is unloaded
+# without freeing them. kbuddy must report them, keep the region claimed,
+# and leave nothing behind that points into its unloaded module: reading
+# /proc/iomem (whose entry for the region names it) must work, and loading
+# kbuddy again over the region must be refused with a clear message. Runs
+# last in its boot: the region stays claimed until reboot.
+. ./lib.sh
+name=unload_with_leak
+t_leak() {
+	load region=$REGION || { echo "insmod kbuddy.ko failed"; return 1; }
+	insmod "$M/kbuddy_stress.ko" leak=4 || { unload; echo "insmod kbuddy_stress.ko leak=4 failed"; return 1; }
+	rmmod kbuddy_stress || return 1
+	unload || { echo "rmmod kbuddy refused"; return 1; }
+	dmesg | grep -q 'blocks still allocated' || { echo "no leak report at unload"; return 1; }
+	cat /proc/iomem >/tmp/iomem || { echo "reading /proc/iomem failed"; return 1; }
+	grep -q '^  10000000-13ffffff : kbuddy$' /tmp/iomem ||
+		{ echo "the leaked region is not shown claimed"; grep kbuddy /tmp/iomem; return 1; }
+	if load region=$REGION 2>/dev/null; then unload; echo "reload over the leaked region accepted"; return 1; fi
+	dmesg | tail -n 5 | grep -q 'is already claimed' || { echo "no 'already claimed' message"; dmesg | tail -n 3; return 1; }
+	! lsmod | grep -q '^kbuddy ' || { echo "kbuddy loaded after a refused load"; return 1; }
+	# Read it again after the refused load, and once more from the top.
+	cat /proc/iomem >/dev/null && grep -c kbuddy /proc/iomem >/dev/null
+}
+t "$name" t_leak
