@@ -160,8 +160,6 @@ static struct kbuddy_slab *slab_with_free(struct kbuddy_cache *c)
 		return list_first_entry(&c->partial, struct kbuddy_slab, node);
 	if (c->nr_empty)
 		return list_first_entry(&c->empty, struct kbuddy_slab, node);
-	if (c->nr_partial >= num_online_cpus())
-		return list_first_entry(&c->partial, struct kbuddy_slab, node);
 	return NULL;
 }
 
@@ -243,6 +241,8 @@ static struct kbuddy_slab *slab_for_cpu(struct kbuddy_cache *c, int cpu)
 	}
 	if (c->nr_empty)
 		return list_first_entry(&c->empty, struct kbuddy_slab, node);
+	if (c->nr_partial >= num_online_cpus())
+		return list_first_entry(&c->partial, struct kbuddy_slab, node);
 	return NULL;
 }
 

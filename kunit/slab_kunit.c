@@ -14,6 +14,7 @@
 #include <linux/cpumask.h>
 #include <linux/irqflags.h>
 #include <linux/kthread.h>
+#include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
@@ -268,6 +269,51 @@ static void kbuddy_fill_pool_then_empty_to_pristine(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.count[KBUDDY_CACHE_SLAB_FREE], 128UL);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), total);
 	KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[7].nr_free, 1UL);
+	check_cache(test, c, o);
+}
+
+/*
+ * A refill prefers slabs of its own CPU, but not without bound: once there
+ * are as many partial slabs as CPUs, another CPU takes one of them rather
+ * than grow the cache.
+ */
+static void kbuddy_refill_bounds_slabs_per_cpu(struct kunit *test)
+{
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_1M);
+	struct kbuddy_cache *c = kbt_new_cache(test, pool, "percpu", 64, 0, 0, NULL);
+	struct objs *o = objs_new(test);
+	struct kbuddy_cache_info info;
+	unsigned int i, n, other;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	/* kbt_init_one_cpu() keeps this case on its first CPU until here. */
+	other = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	/* Eight slabs filled on this CPU, then every second object freed. */
+	fill(test, c, o, 8 * c->objects);
+	KUNIT_ASSERT_EQ(test, o->n, 8 * c->objects);
+	for (i = 0, n = 0; i < o->n; i++) {
+		if (i % 2)
+			KUNIT_EXPECT_EQ(test, kbuddy_cache_free(c, o->p[i]), 0);
+		else
+			o->p[n++] = o->p[i];
+	}
+	o->n = n;
+	kbuddy_cache_shrink(c);
+	kbuddy_cache_info(c, &info);
+	KUNIT_EXPECT_EQ(test, info.num_slabs, 8UL);
+	/*
+	 * The other CPU takes the freed half from those slabs. Only when one
+	 * partial slab is left (fewer than the CPUs) does it grow one of its
+	 * own: nine at most, where an unbounded preference would make twelve.
+	 */
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(other)), 0);
+	fill(test, c, o, 4 * c->objects);
+	KUNIT_EXPECT_EQ(test, o->n, 8 * c->objects);
+	kbuddy_cache_info(c, &info);
+	KUNIT_EXPECT_LE(test, info.num_slabs, 9UL);
+	check_cache(test, c, o);
+	drain(test, c, o);
 	check_cache(test, c, o);
 }
 
@@ -644,6 +690,7 @@ static struct kunit_case kbuddy_slab_cases[] = {
 	KUNIT_CASE(kbuddy_objects_are_aligned),
 	KUNIT_CASE(kbuddy_fill_pool_then_empty_to_pristine),
 	KUNIT_CASE(kbuddy_shrink_frees_only_empty_slabs),
+	KUNIT_CASE(kbuddy_refill_bounds_slabs_per_cpu),
 	KUNIT_CASE(kbuddy_bad_free_outside_pool_refused),
 	KUNIT_CASE(kbuddy_bad_free_not_object_refused),
 	KUNIT_CASE(kbuddy_bad_free_wrong_cache_refused),
