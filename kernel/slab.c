@@ -313,16 +313,14 @@ void *kbuddy_slab_grow(struct kbuddy_cache *c, gfp_t gfp)
 			spin_unlock_irqrestore(&c->lock, flags);
 			return NULL;
 		}
-		/* This CPU's from now on: its next refill looks no further. */
-		slab->cpu = raw_smp_processor_id();
 	} else {
 		c->count[KBUDDY_CACHE_SLAB_NEW]++;
 		c->seq++;
-		/* The CPU that asked fills from it next (a hint only). */
-		slab->cpu = raw_smp_processor_id();
 		list_add(&slab->node, &c->empty);
 		c->nr_empty++;
 	}
+	/* This CPU's from now on, new or not: its next refill looks here. */
+	slab->cpu = raw_smp_processor_id();
 	obj = slab_pop(c, slab, KBUDDY_OBJ_ALLOC, &state);
 	spin_unlock_irqrestore(&c->lock, flags);
 	return obj;

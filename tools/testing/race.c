@@ -43,6 +43,7 @@ struct race {
 	unsigned int order;
 	long (*op_a)(struct race *r);
 	long (*op_b)(struct race *r);
+	size_t size_a, size_b;	/* X1, X2: what A's and B's reallocs ask for */
 	long ret_a, ret_b;
 	struct kshim_thread *tb;
 	int a_at_hook, a_done, b_done, b_blocked;
@@ -554,41 +555,59 @@ static int hammer_pages(const char *name)
 }
 
 /*
- * X1: two reallocs of one whole block. A reads the block's size (order 1)
- * and stops; B shrinks the block in place to order 0; A resumes. A's
- * resize from order 1 must be refused - never "moved", which would free
- * the block B's caller now holds.
+ * X1 and X2: two reallocs of one whole block, A stopped after it read the
+ * block. A realloc's result: 1 in place, 2 moved, -1 refused (NULL).
  */
-static long op_realloc_3000(struct race *r)
+static long realloc_result(struct race *r, size_t size)
 {
-	void *p = kbuddy_realloc(r->pool, r->obj, 3000, GFP_KERNEL);
+	void *p = kbuddy_realloc(r->pool, r->obj, size, GFP_KERNEL);
 
 	return p == r->obj ? 1 : p ? 2 : -1;
 }
 
-static long op_realloc_3500(struct race *r)
+static long op_realloc_a(struct race *r)
 {
-	void *p = kbuddy_realloc(r->pool, r->obj, 3500, GFP_KERNEL);
-
-	return p == r->obj ? 1 : p ? 2 : -1;
+	return realloc_result(r, r->size_a);
 }
 
-static int x1_realloc_realloc(const char *name)
+static long op_realloc_b(struct race *r)
 {
-	struct race r = { .hook = "realloc_after_ksize", .op_a = op_realloc_3000,
-			  .op_b = op_realloc_3500 };
+	return realloc_result(r, r->size_b);
+}
+
+/*
+ * A block of @size (shrunk in place to @shrink first, if not 0): B's realloc
+ * must work in place and A's be refused, leaving the block @want bytes.
+ */
+static int x_realloc(const char *name, size_t size, size_t shrink,
+		     size_t size_a, size_t size_b, size_t want)
+{
+	struct race r = { .hook = "realloc_after_ksize", .op_a = op_realloc_a,
+			  .op_b = op_realloc_b, .size_a = size_a, .size_b = size_b };
 	bool hooked;
 	size_t ks;
 
 	r.pool = new_pool();
-	r.obj = kbuddy_malloc(r.pool, 8192, GFP_KERNEL);
+	r.obj = kbuddy_malloc(r.pool, size, GFP_KERNEL);
+	if (shrink && kbuddy_realloc(r.pool, r.obj, shrink, GFP_KERNEL) != r.obj)
+		fail("the %zu-byte block did not shrink in place to %zu", size, shrink);
 	hooked = run_race(&r);
 	ks = kbuddy_ksize(r.pool, r.obj);
-	if (!(r.ret_b == 1 && r.ret_a == -1 && ks == PAGE_SIZE))
-		fail("want B in place, A refused (NULL), p one page: A=%ld B=%ld ksize=%zu",
-		     r.ret_a, r.ret_b, ks);
+	if (!(r.ret_b == 1 && r.ret_a == -1 && ks == want))
+		fail("want B in place, A refused (NULL), p %zu bytes: A=%ld B=%ld ksize=%zu",
+		     want, r.ret_a, r.ret_b, ks);
 	kbuddy_free(r.pool, r.obj);
 	return finish(name, &r, hooked, NULL, 0);
+}
+
+/*
+ * X1: A reads the block's size (order 1) and stops; B shrinks the block in
+ * place to order 0; A resumes. A's resize from order 1 must be refused -
+ * never "moved", which would free the block B's caller now holds.
+ */
+static int x1_realloc_realloc(const char *name)
+{
+	return x_realloc(name, 8192, 0, 3000, 3500, PAGE_SIZE);
 }
 
 /*
@@ -597,38 +616,9 @@ static int x1_realloc_realloc(const char *name)
  * it in place to order 1; A resumes. A must be refused - not take the
  * size-class path, whose move would free the block B's caller now holds.
  */
-static long op_realloc_6000(struct race *r)
-{
-	void *p = kbuddy_realloc(r->pool, r->obj, 6000, GFP_KERNEL);
-
-	return p == r->obj ? 1 : p ? 2 : -1;
-}
-
-static long op_realloc_8192(struct race *r)
-{
-	void *p = kbuddy_realloc(r->pool, r->obj, 8192, GFP_KERNEL);
-
-	return p == r->obj ? 1 : p ? 2 : -1;
-}
-
 static int x2_realloc_grow_grow(const char *name)
 {
-	struct race r = { .hook = "realloc_after_ksize", .op_a = op_realloc_6000,
-			  .op_b = op_realloc_8192 };
-	bool hooked;
-	size_t ks;
-
-	r.pool = new_pool();
-	r.obj = kbuddy_malloc(r.pool, 16384, GFP_KERNEL);
-	if (kbuddy_realloc(r.pool, r.obj, 3000, GFP_KERNEL) != r.obj)
-		fail("the 16 KiB block did not shrink in place to one page");
-	hooked = run_race(&r);
-	ks = kbuddy_ksize(r.pool, r.obj);
-	if (!(r.ret_b == 1 && r.ret_a == -1 && ks == 2 * PAGE_SIZE))
-		fail("want B in place, A refused (NULL), p two pages: A=%ld B=%ld ksize=%zu",
-		     r.ret_a, r.ret_b, ks);
-	kbuddy_free(r.pool, r.obj);
-	return finish(name, &r, hooked, NULL, 0);
+	return x_realloc(name, 16384, 3000, 6000, 8192, 2 * PAGE_SIZE);
 }
 
 /* ==== Driver ============================================================= */
