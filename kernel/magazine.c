@@ -405,6 +405,47 @@ EXPORT_SYMBOL_GPL(kbuddy_cache_free);
 
 /* ==== Drains ============================================================= */
 
+/*
+ * Rounds in the loaded and previous magazines of every CPU, or of the
+ * online ones only (@online; offline ones were emptied when they died). The
+ * caller holds the cache's lock: a CPU's magazine leaves it only for the
+ * depot, under that lock, so each one read here stays allocated. The CPUs
+ * change their counts meanwhile: a snapshot, which decides nothing about
+ * an object, only whether a pass over the CPUs has anything to do.
+ */
+static unsigned long mag_cpus_rounds(struct kbuddy_cache *c, bool online)
+{
+	unsigned long rounds = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct kbuddy_mag_cpu *cc = per_cpu_ptr(c->cpu, cpu);
+
+		if (online && !cpu_online(cpu))
+			continue;
+		rounds += READ_ONCE(READ_ONCE(cc->loaded)->rounds);
+		rounds += READ_ONCE(READ_ONCE(cc->previous)->rounds);
+	}
+	return rounds;
+}
+
+/*
+ * Whether a pass over the online CPUs (a work item on each) has anything
+ * to drain or check. A pass costs every CPU a wakeup; a pool destroy or a
+ * pool check visits every cache of the pool, most of which hold nothing
+ * on any CPU. An object a CPU parks after this read is one parked after
+ * the drain or the check: both are snapshots of a moment.
+ */
+static bool mag_cpus_hold(struct kbuddy_cache *c)
+{
+	unsigned long flags, rounds;
+
+	spin_lock_irqsave(&c->lock, flags);
+	rounds = mag_cpus_rounds(c, true);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return rounds;
+}
+
 /* Move one CPU's magazines' rounds back to the slabs. Their holder only. */
 static void mag_drain_cpu(struct kbuddy_cache *c, struct kbuddy_mag_cpu *cc)
 {
@@ -475,7 +516,8 @@ void kbuddy_mag_drain_cpus_locked(struct kbuddy_cache *c, bool dead_too)
 	LIST_HEAD(spare);
 	int cpu;
 
-	kbuddy_run_on_cpus(mag_drain_this_cpu, c);
+	if (mag_cpus_hold(c))
+		kbuddy_run_on_cpus(mag_drain_this_cpu, c);
 	if (dead_too)
 		for_each_possible_cpu(cpu)
 			if (!cpu_online(cpu))
@@ -534,25 +576,19 @@ unsigned long kbuddy_mag_info(struct kbuddy_cache *c,
 
 /**
  * kbuddy_mag_parked() - objects held in a cache's magazines
- * @c: the cache
+ * @c: the cache; the caller holds its lock, so that no magazine it reads
+ *	moves to the depot (where a drain could free it) under the read
  *
- * Context: Any context; other CPUs' magazines are read while they run, so
- * the figure is a snapshot that may be stale by the time it is returned.
+ * Context: Any context, under the cache's lock. Other CPUs' magazines are
+ * read while they run, so the figure is a snapshot.
  * Return: rounds in every CPU's loaded and previous magazines and in the
  * depot's full ones.
  */
 unsigned long kbuddy_mag_parked(struct kbuddy_cache *c)
 {
-	unsigned long cached = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct kbuddy_mag_cpu *cc = per_cpu_ptr(c->cpu, cpu);
-
-		cached += READ_ONCE(READ_ONCE(cc->loaded)->rounds);
-		cached += READ_ONCE(READ_ONCE(cc->previous)->rounds);
-	}
-	return cached + READ_ONCE(c->nr_depot_full) * c->mag_size;
+	lockdep_assert_held(&c->lock);
+	return mag_cpus_rounds(c, false) +
+	       c->nr_depot_full * c->mag_size;
 }
 
 /* Every round of @mag is a CACHED object of @c. */
@@ -615,7 +651,9 @@ void kbuddy_mag_check_cpus(struct kbuddy_cache *c, struct kbuddy_sink *sink)
 	struct mag_check mc = { .c = c, .sink = sink };
 	int cpu;
 
-	kbuddy_run_on_cpus(mag_check_this_cpu, &mc);
+	/* A magazine with no rounds has nothing to check. */
+	if (mag_cpus_hold(c))
+		kbuddy_run_on_cpus(mag_check_this_cpu, &mc);
 	/* Offline CPUs were emptied when they went down. */
 	for_each_possible_cpu(cpu) {
 		if (cpu_online(cpu))

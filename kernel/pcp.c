@@ -115,6 +115,21 @@ static void pcp_drain_this_cpu(void *arg)
 	pcp_drain_local(arg, true);
 }
 
+/* Pages in the CPUs' caches, read while they run: a snapshot. */
+static unsigned long pcp_held(struct kbuddy_pool *pool)
+{
+	unsigned long held = 0;
+	unsigned int order;
+	int cpu;
+
+	if (!pool->pcp)
+		return 0;
+	for_each_possible_cpu(cpu)
+		for (order = 0; order < KBUDDY_PCP_ORDERS; order++)
+			held += READ_ONCE(per_cpu_ptr(pool->pcp, cpu)->count[order]);
+	return held;
+}
+
 /*
  * Each online CPU empties its own cache from a work item. @dead_too also
  * empties offline CPUs, for a pool being destroyed: a CPU that died after
@@ -128,7 +143,9 @@ static void pcp_drain_all(struct kbuddy_pool *pool, bool dead_too)
 	if (!pool->pcp)
 		return;
 	cpus_read_lock();
-	kbuddy_run_on_cpus(pcp_drain_this_cpu, pool);
+	/* A pass wakes every CPU: only when some CPU's cache holds a block. */
+	if (pcp_held(pool))
+		kbuddy_run_on_cpus(pcp_drain_this_cpu, pool);
 	if (dead_too)
 		for_each_possible_cpu(cpu)
 			if (!cpu_online(cpu))
@@ -254,21 +271,6 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 
 /* ==== Reclaim =========================================================== */
 
-/* Pages in the CPUs' caches, read while they run: a snapshot. */
-static unsigned long pcp_held(struct kbuddy_pool *pool)
-{
-	unsigned long held = 0;
-	unsigned int order;
-	int cpu;
-
-	if (!pool->pcp)
-		return 0;
-	for_each_possible_cpu(cpu)
-		for (order = 0; order < KBUDDY_PCP_ORDERS; order++)
-			held += READ_ONCE(per_cpu_ptr(pool->pcp, cpu)->count[order]);
-	return held;
-}
-
 /*
  * Give back memory that is free but parked where the free lists do not see
  * it: the CPUs' page caches, whose blocks keep their buddies from merging,
@@ -290,7 +292,7 @@ static bool reclaim(struct kbuddy_pool *pool, gfp_t gfp)
 	if (!gfpflags_allow_blocking(gfp))
 		return pool->pcp && pcp_drain_local(pool, false);
 	any = kbuddy_caches_reclaim(pool);
-	/* Work on every CPU only if some CPU's cache holds a block. */
+	/* pcp_drain_all() works on every CPU only if some cache holds a block. */
 	if (pcp_held(pool)) {
 		pcp_drain_all(pool, false);
 		any = true;

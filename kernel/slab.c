@@ -469,8 +469,13 @@ bool kbuddy_caches_reclaim(struct kbuddy_pool *pool)
 	cpus_read_lock();
 	mutex_lock(&pool->caches_lock);
 	list_for_each_entry(c, &pool->caches, node) {
+		unsigned long flags, parked;
+
 		/* Work on every CPU only for a cache that holds something. */
-		if (kbuddy_mag_parked(c)) {
+		spin_lock_irqsave(&c->lock, flags);
+		parked = kbuddy_mag_parked(c);
+		spin_unlock_irqrestore(&c->lock, flags);
+		if (parked) {
 			kbuddy_mag_drain_cpus_locked(c, false);
 			any = true;
 		}

@@ -12,14 +12,19 @@
 #                        built by kunit.py with kunit/.kunitconfig, say).
 #
 #   KERNELS="6.1 6.12 6.1-rt 6.12-rt"
-#                        the kernel series to test, each with Debian's
-#                        headers and image (W=1 build, VM tests) and a debug
-#                        kernel from its linux-source package (KUnit).
-#                        6.1-rt and 6.12-rt are series of their own: Debian's
-#                        PREEMPT_RT (-rt-amd64) headers and image, and for
-#                        6.12-rt a PREEMPT_RT debug kernel (build-kernel.sh
-#                        6.12-rt); 6.1's tree has no PREEMPT_RT, so 6.1-rt runs
-#                        the Debian part only.
+#                        the Debian kernel series to test, each with Debian's
+#                        headers and image (W=1 build, VM tests, stress).
+#                        6.1-rt and 6.12-rt are Debian's PREEMPT_RT
+#                        (-rt-amd64) headers and image.
+#   KUNIT_KERNELS="6.12" the debug kernels the KUnit suites run on, each
+#                        built once per machine from Debian's linux-source
+#                        package (build-kernel.sh): 6.1, 6.12 and 6.12-rt
+#                        (PREEMPT_RT; 6.1's tree has none). One by default:
+#                        a debug kernel costs a fresh 2-core machine some 10
+#                        minutes to build and every run some 90 s of VM, so
+#                        the developer loop runs KUnit on 6.12 and CI
+#                        (.ci/run) on all three: KUNIT_KERNELS="6.1 6.12
+#                        6.12-rt" (make check-all).
 #   KBUDDY_JOBS=N        parts run at once (default: the number of CPUs
 #                        plus one). Style, the userspace tests, and each
 #                        series' Debian and KUnit parts are independent jobs;
@@ -37,21 +42,22 @@
 #                        10^6 operations is the long run, the module's own
 #                        default: KBUDDY_STRESS_SECONDS=150).
 #
-# The VMs per series: a debug kernel boots once for the KUnit suites and the
-# 2-vCPU stress (kbuddy_run=kunit,stress,leak); a Debian kernel once for the VM
-# tests and the 2-vCPU stress (vmtest,stress,leak; leak.sh, which unloads
-# kbuddy with memory still allocated, runs last: the region stays claimed);
-# then each Debian kernel, and
-# the PREEMPT_RT debug kernel (where lockdep sees the RT locks), once more
-# for the stress on 4 vCPUs: more vCPUs than host cores, so a CPU is
-# preempted inside kbuddy's critical sections at random points.
-# KBUDDY_STRESS4_DEBUG="6.1 6.12 6.12-rt" adds the other debug kernels.
+# The VMs: a debug kernel boots once for the KUnit suites and the 2-vCPU
+# stress (kbuddy_run=kunit,stress,leak); a Debian kernel once, on 4 vCPUs,
+# for the VM tests and the 4-vCPU stress (vmtest,stress,leak; leak.sh, which
+# unloads kbuddy with memory still allocated, runs last: the region stays
+# claimed). 4 vCPUs are more than the host's cores, so a CPU is preempted
+# inside kbuddy's critical sections at random points. The PREEMPT_RT debug
+# kernel (where lockdep sees the RT locks), when it is in KUNIT_KERNELS,
+# boots once more for the stress on 4 vCPUs; KBUDDY_STRESS4_DEBUG="6.1 6.12
+# 6.12-rt" adds the other debug kernels.
 #
 # Every phase prints its seconds ("time: ..."), and the end a table of them.
 set -u
 . "$(dirname "$0")/lib.sh"
 
 KERNELS=${KERNELS:-6.1 6.12 6.1-rt 6.12-rt}
+KUNIT_KERNELS=${KUNIT_KERNELS:-6.12}
 KBUDDY_STRESS_SECONDS=${KBUDDY_STRESS_SECONDS:-10}
 KBUDDY_STRESS4_DEBUG=${KBUDDY_STRESS4_DEBUG:-6.12-rt}
 jobs=${KBUDDY_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}
@@ -161,7 +167,7 @@ run_debian() { # run_debian SERIES
 		record fail "debian-$1: image" "no /boot/vmlinuz-$rel (make deps)"
 		return
 	fi
-	echo "== Debian kernel $rel: W=1 build against $kdir, VM tests on /boot/vmlinuz-$rel"
+	echo "== Debian kernel $rel: W=1 build against $kdir, VM tests and stress on /boot/vmlinuz-$rel, 4 vCPUs"
 	timer_start
 	dir=$out/debian-$rel
 	if host_build_modules "$kdir" "$dir" >"$out/build-$rel.log" 2>&1; then
@@ -175,8 +181,9 @@ run_debian() { # run_debian SERIES
 	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko" \
 		"$dir/kbuddy_stress.ko"
 	vm_slot "debian-$1"
-	if msg=$("$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$dir/initramfs.cpio.gz" \
-		vmtest,stress,leak "$dir/console.log" 900 512M "$(stress_args)"); then
+	if msg=$(KBUDDY_SMP=4 "$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" \
+		"$dir/initramfs.cpio.gz" vmtest,stress,leak "$dir/console.log" 900 1G \
+		"$(stress_args)"); then
 		record pass "debian-$rel: vm: kernel log clean, guest finished"
 	else
 		record fail "debian-$rel: vm: kernel log clean, guest finished" "$msg"
@@ -184,10 +191,8 @@ run_debian() { # run_debian SERIES
 	vm_slot_done
 	# The VM tests' KTEST lines, then the stress's.
 	PREFIX="debian-$rel: vm: " count_guest "$dir/console.log" "!$stress_ktest"
-
-	stress_verdict "debian-$rel: stress" "$dir/console.log" 2
-	timer "debian-$1 vmtest and stress 2 vCPUs (one VM)"
-	stress_vm "debian-$rel: stress" "/boot/vmlinuz-$rel" "$dir" "" "debian-$1"
+	stress_verdict "debian-$rel: stress" "$dir/console.log" 4
+	timer "debian-$1 vmtest and stress 4 vCPUs (one VM)"
 }
 
 # Count the test cases kunit.py parse --json found, by status.
@@ -396,7 +401,7 @@ kunit)
 	if [ -n "${KUNIT_KDIR:-}" ]; then
 		add_job kunit-custom kunit_custom
 	else
-		for k in $KERNELS; do
+		for k in $KUNIT_KERNELS; do
 			add_job "kunit-$k" run_kunit "$k"
 		done
 	fi;;
@@ -410,8 +415,14 @@ check)
 		*) record fail "kernel $k" "unknown series; KERNELS takes 6.1, 6.12, 6.1-rt and 6.12-rt";;
 		esac
 	done
+	for k in $KUNIT_KERNELS; do
+		case $k in
+		6.1|6.12|6.12-rt) ;;
+		*) record fail "debug kernel $k" "unknown; KUNIT_KERNELS takes 6.1, 6.12 and 6.12-rt";;
+		esac
+	done
 	for k in 6.12-rt 6.12 6.1; do
-		case " $series " in *" $k "*) add_job "kunit-$k" run_kunit "$k";; esac
+		case " $KUNIT_KERNELS " in *" $k "*) add_job "kunit-$k" run_kunit "$k";; esac
 	done
 	for k in $series; do
 		add_job "debian-$k" run_debian "$k"
@@ -420,13 +431,19 @@ check)
 esac
 # make kunit KUNIT_KDIR=TREE: the suites on a kernel build tree of one's own.
 kunit_custom() { kunit_tree custom "$KUNIT_KDIR"; }
-[ "$mode" = unit ] && jobs=1 KERNELS=""
-echo "check: $mode, ${KERNELS:+KERNELS=\"$KERNELS\", }$jobs jobs at a time, stress ${KBUDDY_STRESS_SECONDS}s per run"
+case $mode in
+unit) jobs=1 KERNELS="" KUNIT_KERNELS="";;
+kunit) KERNELS="";;
+esac
+[ -n "${KUNIT_KDIR:-}" ] && [ "$mode" = kunit ] && KUNIT_KERNELS=""
+kernels="${KERNELS:+KERNELS=\"$KERNELS\", }${KUNIT_KERNELS:+KUNIT_KERNELS=\"$KUNIT_KERNELS\", }"
+echo "check: $mode, $kernels$jobs jobs at a time, stress ${KBUDDY_STRESS_SECONDS}s per run"
 run_jobs
 
 summary=""
 if [ "$mode" = check ]; then
-	for k in $KERNELS; do
+	# Per series: its Debian kernel's part and its debug kernel's.
+	for k in $(printf '%s\n' $KERNELS $KUNIT_KERNELS | awk '!seen[$0]++'); do
 		tally_of "*-$k"
 		summary="$summary
 kernel $k: $tp passed, $tf failed, $ts skipped"
@@ -439,6 +456,6 @@ while read -r name fn arg; do
 	sed -n 's/^time //p' "$out/job-$name.tally"
 done <"$out/jobs" | awk '{ s = $NF; $NF = ""; printf "  %5d  %s\n", s, $0 }'
 echo "$summary" | sed '/^$/d'
-echo "make $mode: ${KERNELS:+KERNELS=\"$KERNELS\", }$(( $(date +%s) - start ))s; logs in $out"
+echo "make $mode: $kernels$(( $(date +%s) - start ))s; logs in $out"
 echo "$npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" -eq 0 ]
