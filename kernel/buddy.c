@@ -301,6 +301,7 @@ void kbuddy_pool_init(struct kbuddy_pool *pool, const char *name,
 	mutex_init(&pool->caches_lock);
 	INIT_LIST_HEAD(&pool->caches);
 	strscpy(pool->name, name, sizeof(pool->name));
+	kbuddy_fault_init(&pool->fault);
 }
 
 /**
@@ -350,7 +351,8 @@ void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
 	void *addr = NULL;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
-	if (order >= pool->max_order)
+	if (order >= pool->max_order ||
+	    kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_BLOCK, PAGE_SIZE << order))
 		return NULL;
 
 	spin_lock_irqsave(&pool->lock, flags);

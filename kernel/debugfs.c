@@ -9,6 +9,8 @@
  * extfrag/	unusable_index and extfrag_index, as the kernel's extfrag files
  * blocks	blocks and objects held through debugfs; writes allocate and
  *		free them
+ * fault/	fault injection at the pool's allocation sites (fault.c); the
+ *		same directory at the top for pool creation
  */
 
 #include <linux/debugfs.h>
@@ -555,6 +557,159 @@ static const struct file_operations blocks_fops = {
 	.release	= single_release,
 };
 
+/* ==== Fault injection ==================================================== */
+
+/*
+ * <pool>/fault/ and the global kbuddy/fault/ (pool creation): nth, sites and
+ * injected are kbuddy's own on every kernel; probability, interval and
+ * times are the kernel's fault_attr files where it has them, else
+ * kbuddy's own with the same meaning. A write is parsed whole before
+ * anything changes; a refused one changes nothing and says why in the log.
+ */
+#define FAULT_INPUT_MAX	256
+
+static const char * const fault_knob_usage[KBUDDY_NR_FAULT_KNOBS] = {
+	[KBUDDY_FAULT_PROBABILITY] = "probability: a percentage, 0 to 100",
+	[KBUDDY_FAULT_INTERVAL] = "interval: 1 to 2147483647",
+	[KBUDDY_FAULT_TIMES] = "times: -1 (no limit) to 2147483647",
+	[KBUDDY_FAULT_NTH] = "nth: 0 (off) to 2147483647",
+	[KBUDDY_FAULT_SITES] = "sites: all, none, or the names the injected file lists",
+};
+
+static int fault_knob_show(struct seq_file *m, enum kbuddy_fault_knob knob)
+{
+	struct kbuddy_fault *f = m->private;
+	unsigned long sites;
+	unsigned int i;
+
+	if (knob != KBUDDY_FAULT_SITES) {
+		seq_printf(m, "%ld\n", kbuddy_fault_get(f, knob));
+		return 0;
+	}
+	sites = kbuddy_fault_get(f, KBUDDY_FAULT_SITES);
+	for (i = 0; i < KBUDDY_NR_FAULT_SITES; i++)
+		if (sites & BIT(i))
+			seq_printf(m, "%s ", kbuddy_fault_site_names[i]);
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static ssize_t fault_knob_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos,
+				enum kbuddy_fault_knob knob)
+{
+	struct kbuddy_fault *f = ((struct seq_file *)file->private_data)->private;
+	const char *why = NULL;
+	char *buf, *val;
+	unsigned long sites;
+	long n;
+	int err;
+
+	if (*ppos || !count || count >= FAULT_INPUT_MAX) {
+		pr_warn_ratelimited("%pD3: refused: %zu bytes at offset %lld (one write of 1 to %d bytes); %s\n",
+				    file, count, *ppos, FAULT_INPUT_MAX - 1,
+				    fault_knob_usage[knob]);
+		return -EINVAL;
+	}
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	/* Before strim(), which writes NULs of its own. */
+	val = memchr(buf, '\0', count) ? NULL : strim(buf);
+	if (!val) {
+		why = "a NUL byte inside";
+		val = "";
+	} else if (!*val) {
+		why = "empty";
+	} else if (knob == KBUDDY_FAULT_SITES) {
+		if (kbuddy_fault_parse_sites(val, &sites))
+			why = "an unknown site";
+		else
+			kbuddy_fault_set(f, knob, sites);
+	} else {
+		err = kstrtol(val, 0, &n);
+		if (err)
+			why = "not a number";
+		else if (kbuddy_fault_set(f, knob, n))
+			why = "out of range";
+	}
+	if (why) {
+		pr_warn_ratelimited("%pD3: refused \"%.32s\": %s; %s\n", file, val,
+				    why, fault_knob_usage[knob]);
+		kfree(buf);
+		return -EINVAL;
+	}
+	kfree(buf);
+	return count;
+}
+
+#define FAULT_KNOB_FOPS(name, knob)					\
+static const enum kbuddy_fault_knob fault_##name##_knob = (knob);	\
+static int fault_##name##_show(struct seq_file *m, void *v)		\
+{									\
+	return fault_knob_show(m, fault_##name##_knob);			\
+}									\
+static int fault_##name##_open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, fault_##name##_show, inode->i_private); \
+}									\
+static ssize_t fault_##name##_write(struct file *file,			\
+				    const char __user *ubuf,		\
+				    size_t count, loff_t *ppos)		\
+{									\
+	return fault_knob_write(file, ubuf, count, ppos,		\
+				fault_##name##_knob);			\
+}									\
+static const struct file_operations fault_##name##_fops = {		\
+	.owner		= THIS_MODULE,					\
+	.open		= fault_##name##_open,				\
+	.read		= seq_read,					\
+	.llseek		= seq_lseek,					\
+	.write		= fault_##name##_write,				\
+	.release	= single_release,				\
+}
+
+FAULT_KNOB_FOPS(nth, KBUDDY_FAULT_NTH);
+FAULT_KNOB_FOPS(sites, KBUDDY_FAULT_SITES);
+#if !KBUDDY_FAULT_ATTR
+FAULT_KNOB_FOPS(probability, KBUDDY_FAULT_PROBABILITY);
+FAULT_KNOB_FOPS(interval, KBUDDY_FAULT_INTERVAL);
+FAULT_KNOB_FOPS(times, KBUDDY_FAULT_TIMES);
+#endif
+
+/* Failures injected so far, one "site count" line per site. */
+static int fault_injected_show(struct seq_file *m, void *v)
+{
+	struct kbuddy_fault *f = m->private;
+	unsigned int i;
+
+	for (i = 0; i < KBUDDY_NR_FAULT_SITES; i++)
+		seq_printf(m, "%-12s %ld\n", kbuddy_fault_site_names[i],
+			   atomic_long_read(&f->injected[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(fault_injected);
+
+/* Create @parent/fault/ for @f. */
+static void fault_debugfs_add(struct dentry *parent, struct kbuddy_fault *f)
+{
+	struct dentry *dir;
+
+#if KBUDDY_FAULT_ATTR
+	dir = fault_create_debugfs_attr("fault", parent, &f->attr);
+#else
+	dir = debugfs_create_dir("fault", parent);
+	debugfs_create_file("probability", 0600, dir, f, &fault_probability_fops);
+	debugfs_create_file("interval", 0600, dir, f, &fault_interval_fops);
+	debugfs_create_file("times", 0600, dir, f, &fault_times_fops);
+#endif
+	if (IS_ERR_OR_NULL(dir))
+		return;
+	debugfs_create_file("nth", 0600, dir, f, &fault_nth_fops);
+	debugfs_create_file("sites", 0600, dir, f, &fault_sites_fops);
+	debugfs_create_file("injected", 0400, dir, f, &fault_injected_fops);
+}
+
 /* ==== Pools ============================================================== */
 
 /**
@@ -590,6 +745,7 @@ void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
 	debugfs_create_file("extfrag_index", 0400, extfrag, pool,
 			    &extfrag_index_fops);
 	debugfs_create_file("blocks", 0600, dp->dir, dp, &blocks_fops);
+	fault_debugfs_add(dp->dir, &pool->fault);
 	pool->debugfs = dp;
 }
 
@@ -622,6 +778,8 @@ void kbuddy_debugfs_remove_pool(struct kbuddy_pool *pool)
 int kbuddy_debugfs_init(void)
 {
 	kbuddy_debugfs_root = debugfs_create_dir("kbuddy", NULL);
+	if (!IS_ERR_OR_NULL(kbuddy_debugfs_root))
+		fault_debugfs_add(kbuddy_debugfs_root, &kbuddy_fault_global);
 	return 0;
 }
 

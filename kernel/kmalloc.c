@@ -123,6 +123,8 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 
 	if (!size)
 		return ZERO_SIZE_PTR;
+	if (kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_MALLOC, size))
+		return NULL;
 	if (size <= KBUDDY_KMALLOC_MAX_CACHE_SIZE)
 		return kbuddy_cache_alloc(pool->kmalloc[class_index(size)], gfp);
 	if (size > PAGE_SIZE << (pool->max_order - 1))
@@ -319,6 +321,9 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 		refuse_realloc(pool, ptr, "not from kbuddy_malloc()", _RET_IP_);
 		return NULL;
 	}
+	/* Growing may fail for want of memory, @ptr untouched: so may a fault. */
+	if (size > ks && kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_REALLOC, size))
+		return NULL;
 	if (order >= 0) {
 		/* A whole block: split it, or take its free buddies. */
 		unsigned int new_order = get_order(size);

@@ -50,6 +50,9 @@ static struct kbuddy_magazine *mag_alloc(struct kbuddy_cache *c, gfp_t gfp)
 {
 	struct kbuddy_magazine *mag;
 
+	if (kbuddy_should_fail(&c->pool->fault, KBUDDY_FAULT_MAGAZINE,
+			       struct_size(mag, round, c->mag_size)))
+		return NULL;
 	mag = kmalloc(struct_size(mag, round, c->mag_size), gfp | __GFP_NOWARN);
 	if (mag) {
 		mag->rounds = 0;

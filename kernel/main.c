@@ -205,6 +205,7 @@ static int __init kbuddy_init(void)
 	if (err < 0)
 		return err;
 	kbuddy_hp_state = err;
+	kbuddy_fault_module_init();
 	kbuddy_debugfs_init();
 	pool = kbuddy_pool_create_pcp("default", max_order, pcp);
 	if (IS_ERR(pool)) {
@@ -227,6 +228,7 @@ err_pool:
 	kbuddy_pool_destroy(pool);
 err_debugfs:
 	kbuddy_debugfs_exit();
+	kbuddy_fault_module_exit();
 	cpuhp_remove_state_nocalls(kbuddy_hp_state);
 	return err;
 }
@@ -235,6 +237,7 @@ static void __exit kbuddy_exit(void)
 {
 	kbuddy_pool_destroy(kbuddy_default);
 	kbuddy_debugfs_exit();
+	kbuddy_fault_module_exit();
 	cpuhp_remove_state_nocalls(kbuddy_hp_state);
 	/* Caches are freed by RCU callbacks that live in this module. */
 	rcu_barrier();

@@ -360,6 +360,9 @@ static noinline unsigned int pcp_refill(struct kbuddy_pool *pool,
 {
 	unsigned int n;
 
+	if (kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_PCP_REFILL,
+			       (PAGE_SIZE << order) * KBUDDY_PCP_BATCH))
+		return 0;
 	n = kbuddy_alloc_batch(pool, order, pcp->block[order], KBUDDY_PCP_BATCH);
 	if (!n)
 		return 0;

@@ -36,8 +36,11 @@ static bool pool_name_ok(const char *name)
 
 	if (!len || len > KBUDDY_NAME_LEN)
 		return false;
-	/* Names debugfs cannot make a directory of. */
-	if (!strcmp(name, ".") || !strcmp(name, ".."))
+	/*
+	 * Names debugfs cannot make a directory of, and the global fault
+	 * injection knobs' /sys/kernel/debug/kbuddy/fault.
+	 */
+	if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "fault"))
 		return false;
 	for (i = 0; i < len; i++)
 		if (!isalnum(name[i]) && !strchr("_-.", name[i]))
@@ -65,7 +68,7 @@ struct kbuddy_pool *kbuddy_pool_create_pcp(const char *name,
 	if (!max_order)
 		max_order = KBUDDY_DEFAULT_MAX_ORDER;
 	if (!name || !pool_name_ok(name)) {
-		pr_err("pool name must be 1 to %d characters of [A-Za-z0-9_.-], not . or ..\n",
+		pr_err("pool name must be 1 to %d characters of [A-Za-z0-9_.-], not ., .. or fault\n",
 		       KBUDDY_NAME_LEN);
 		return ERR_PTR(-EINVAL);
 	}
@@ -74,6 +77,9 @@ struct kbuddy_pool *kbuddy_pool_create_pcp(const char *name,
 		       max_order, KBUDDY_MAX_ORDER_LIMIT);
 		return ERR_PTR(-EINVAL);
 	}
+	if (kbuddy_should_fail(&kbuddy_fault_global, KBUDDY_FAULT_POOL_CREATE,
+			       sizeof(*pool)))
+		return ERR_PTR(-ENOMEM);
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
@@ -110,7 +116,8 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_pool_create_pcp, KBUDDY_INTERNAL);
 /**
  * kbuddy_pool_create() - create an empty pool
  * @name: 1 to 31 characters of [A-Za-z0-9_.-], unique among pools, not
- *	"." or ".."; names the pool's directory in /sys/kernel/debug/kbuddy/
+ *	".", ".." or "fault" (the global fault injection knobs' directory);
+ *	names the pool's directory in /sys/kernel/debug/kbuddy/
  * @max_order: blocks will have orders 0 .. @max_order - 1; 0 for the default
  *	(KBUDDY_DEFAULT_MAX_ORDER), at most KBUDDY_MAX_ORDER_LIMIT
  *
@@ -245,7 +252,10 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 			goto out;
 		}
 	}
-	err = kbuddy_region_init(pool, r);
+	if (kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_REGION, r->nr_pages))
+		err = -ENOMEM;
+	else
+		err = kbuddy_region_init(pool, r);
 	if (err) {
 		pr_err("pool %s: no memory for the metadata of %lu pages\n",
 		       pool->name, r->nr_pages);
@@ -574,6 +584,7 @@ void kbuddy_pool_destroy(struct kbuddy_pool *pool)
 	for (i = 0; i < pool->nr_regions; i++)
 		pool_release_region(pool, &pool->regions[i]);
 	mutex_destroy(&pool->caches_lock);
+	kbuddy_fault_fini(&pool->fault);
 	kfree(pool);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_destroy);

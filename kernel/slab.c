@@ -174,6 +174,9 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 	struct kbuddy_slab *slab;
 	long i;
 
+	if (kbuddy_should_fail(&c->pool->fault, KBUDDY_FAULT_SLAB_DESC,
+			       struct_size(slab, state, c->objects)))
+		return NULL;
 	slab = kzalloc(struct_size(slab, state, c->objects), meta_gfp);
 	if (!slab)
 		return NULL;
@@ -186,8 +189,11 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 	 * Pairs with the address dependency tag -> slab -> fields.
 	 */
 	smp_wmb();
-	slab->base = kbuddy_alloc_reclaim(c->pool, c->order,
-					  gfp & ~__GFP_ZERO, (unsigned long)slab);
+	if (kbuddy_should_fail(&c->pool->fault, KBUDDY_FAULT_SLAB, PAGE_SIZE << c->order))
+		slab->base = NULL;
+	else
+		slab->base = kbuddy_alloc_reclaim(c->pool, c->order, gfp & ~__GFP_ZERO,
+						  (unsigned long)slab);
 	if (!slab->base) {
 		kfree(slab);
 		return NULL;
@@ -591,6 +597,8 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 		return ERR_PTR(-EINVAL);
 	}
 
+	if (kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_CACHE_CREATE, sizeof(*c)))
+		return ERR_PTR(-ENOMEM);
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return ERR_PTR(-ENOMEM);

@@ -982,6 +982,8 @@ static const struct api_row kbuddy_pool_create_rows[] = {
 	{ "name \"\"", .str = "", .want = W_EQ, .val = -EINVAL, .same = U_ALL },
 	{ "name .", .str = ".", .want = W_EQ, .val = -EINVAL, .same = U_ALL },
 	{ "name ..", .str = "..", .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "name fault (debugfs's kbuddy/fault)", .str = "fault", .want = W_EQ, .val = -EINVAL,
+	  .same = U_ALL },
 	{ "name ...", .str = "...", .want = W_PTR },
 	{ "name .x", .str = ".x", .want = W_PTR },
 	{ "name of 31 characters", .str = NAME_31, .want = W_PTR },

@@ -18,7 +18,13 @@
  * put to an oracle: a fresh pool holding the same live allocations would
  * have refused it too (see "Satisfiability").
  *
- *   fuzz [--seeds A-B] [--steps N] [--pressure] [--verbose]
+ * With --faults P, fault injection (kernel/fault.c) fails P percent of the
+ * checks at every allocation site of the pool: every call must then fail
+ * cleanly (NULL, an errno, the pointer passed untouched) with everything
+ * above still holding after every step. A request refused in a step that
+ * injected a failure is not put to the oracle.
+ *
+ *   fuzz [--seeds A-B] [--steps N] [--pressure] [--faults P] [--verbose]
  *
  * Prints one line per distinct finding and "fuzz: ..." at the end; exit
  * status 1 if anything was found.
@@ -72,6 +78,9 @@ static unsigned int ngrave;
 static u64 rng;
 static unsigned long step, seed;
 static bool verbose, stop_seed, pressure;
+/* --faults: the percentage, and the failures injected before this step. */
+static unsigned int faults;
+static long step_injected, total_injected;
 static char outside[256];
 
 /* ==== Findings =========================================================== */
@@ -450,9 +459,23 @@ static bool satisfiable(unsigned int order, gfp_t gfp)
 
 static unsigned int class_idx(size_t c);
 
+/* Failures fault injection made so far in the pool. */
+static long injected(void)
+{
+	long n = 0;
+	int i;
+
+	for (i = 0; i < KBUDDY_NR_FAULT_SITES; i++)
+		n += atomic_long_read(&pool->fault.injected[i]);
+	return n;
+}
+
 /* A request of a block of @order failed: was that allowed? */
 static void check_refusal(const char *call, unsigned int order, gfp_t gfp)
 {
+	/* An injected failure refuses whatever it likes. */
+	if (injected() != step_injected)
+		return;
 	if (order < pool->max_order && satisfiable(order, gfp))
 		finding("refused a request a fresh pool would serve",
 			"%s: order %u, gfp %#x", call, order, gfp);
@@ -898,6 +921,9 @@ static void op_cache_create(void)
 	else if (name_taken(name))
 		want = -EEXIST;
 	c = kbuddy_cache_create(pool, name, size, align, flags, with_ctor ? ctor : NULL);
+	/* A failure injected after the argument checks is -ENOMEM. */
+	if (want != -EINVAL && injected() != step_injected)
+		want = -ENOMEM;
 	if (IS_ERR(c) ? PTR_ERR(c) != want : want) {
 		snprintf(kind, sizeof(kind), "cache_create(%s%s) gave %ld, want %d",
 			 flags & BIT(31) ? "flags BIT(31)" :
@@ -1208,15 +1234,24 @@ static void run_seed(unsigned long s, unsigned long steps)
 		finding("setup failed", "no pool");
 		return;
 	}
+	if (faults) {
+		kbuddy_fault_set(&pool->fault, KBUDDY_FAULT_TIMES, -1);
+		kbuddy_fault_set(&pool->fault, KBUDDY_FAULT_PROBABILITY, faults);
+	}
 	pool_lo = pool->regions[0].virt;
 	pool_hi = pool_lo + (pool->regions[0].nr_pages << PAGE_SHIFT);
 	for (step = 0; step < steps && !stop_seed; step++) {
+		step_injected = injected();
 		one_step();
 		kshim_rcu_quiescent();
 		check_all(step % 64 == 0);
 	}
 	if (verbose)
-		fprintf(stderr, "seed %lu: %lu steps, %d live, pcp %d\n", s, step, nents, pcp);
+		fprintf(stderr, "seed %lu: %lu steps, %d live, pcp %d, %ld faults injected\n",
+			s, step, nents, pcp, injected());
+	total_injected += injected();
+	/* Disarmed: the static key counts armed structures. */
+	kbuddy_fault_fini(&pool->fault);
 	/* The pool's memory is left to the process: it may still be in use. */
 }
 
@@ -1236,8 +1271,14 @@ int main(int argc, char **argv)
 			verbose = true;
 		} else if (!strcmp(argv[i], "--pressure")) {
 			pressure = true;
+		} else if (!strcmp(argv[i], "--faults") && i + 1 < argc) {
+			faults = strtoul(argv[++i], NULL, 0);
+			if (faults > 100) {
+				fprintf(stderr, "fuzz: --faults takes a percentage, 0 to 100\n");
+				return 2;
+			}
 		} else {
-			fprintf(stderr, "usage: fuzz [--seeds A-B] [--steps N] [--pressure] [--verbose]\n");
+			fprintf(stderr, "usage: fuzz [--seeds A-B] [--steps N] [--pressure] [--faults P] [--verbose]\n");
 			return 2;
 		}
 	}
@@ -1249,7 +1290,10 @@ int main(int argc, char **argv)
 	for (i = 0; i < nfindings; i++)
 		printf("FINDING %s: %lu times; first: %s\n", findings[i].kind,
 		       findings[i].count, findings[i].first);
-	printf("fuzz: seeds %lu-%lu, %lu steps, %d distinct findings\n", first, last,
+	printf("fuzz: seeds %lu-%lu, %lu steps, %d distinct findings", first, last,
 	       total, nfindings);
+	if (faults)
+		printf(", %ld failures injected (%u%%)", total_injected, faults);
+	printf("\n");
 	return nfindings ? 1 : 0;
 }

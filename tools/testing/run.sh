@@ -87,6 +87,9 @@ if build fuzz; then
 	# The utilization property: no refusal of a satisfiable request.
 	# shellcheck disable=SC2086
 	fuzz fuzz-pressure --pressure $fuzz_args
+	# Fault injection at every allocation site: every failure clean.
+	# shellcheck disable=SC2086
+	fuzz fuzz-faults --faults 20 $fuzz_args
 fi
 
 if make -s coverage FUZZ_SHORT="$fuzz_args" >"$log/coverage.log" 2>&1; then

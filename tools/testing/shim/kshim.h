@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -598,9 +599,9 @@ typedef struct { int unused; } local_lock_t;
 #define lockdep_assert_held_this_cpu(l) do { } while (0)
 #define mutex_init(m) do { } while (0)
 #define mutex_destroy(m) do { } while (0)
-#define mutex_lock(m) do { } while (0)
+#define mutex_lock(m) ((void)(m))
 #define mutex_trylock(m) true
-#define mutex_unlock(m) do { } while (0)
+#define mutex_unlock(m) ((void)(m))
 #define local_lock_init(l) do { } while (0)
 #define local_lock(l) do { } while (0)
 #define local_unlock(l) do { } while (0)
@@ -683,6 +684,36 @@ static inline int get_order(unsigned long size)
 #define kfree(p) free(p)
 #define kvfree(p) free(p)
 static inline long get_random_long(void) { return 0x5bd1e995L; }
+/* Fault injection's probability: a fixed sequence, so that runs repeat. */
+static inline u32 get_random_u32_below(u32 ceil)
+{
+	static unsigned int x = 2463534242u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x % ceil;
+}
+
+/* Static keys: a counter read on every branch. */
+struct static_key_false { atomic_t enabled; };
+#define DEFINE_STATIC_KEY_FALSE(n) struct static_key_false n = { ATOMIC_INIT(0) }
+#define DECLARE_STATIC_KEY_FALSE(n) extern struct static_key_false n
+#define static_branch_unlikely(k) (atomic_read(&(k)->enabled) > 0)
+#define static_branch_likely(k) (atomic_read(&(k)->enabled) > 0)
+#define static_branch_inc(k) atomic_inc(&(k)->enabled)
+#define static_branch_dec(k) atomic_dec(&(k)->enabled)
+
+static inline int atomic_dec_if_positive(atomic_t *a)
+{
+	int c = atomic_read(a);
+
+	do {
+		if (c <= 0)
+			return c - 1;
+	} while (!atomic_try_cmpxchg(a, &c, c - 1));
+	return c - 1;
+}
 static inline size_t strscpy(char *d, const char *s, size_t n)
 {
 	snprintf(d, n, "%s", s);

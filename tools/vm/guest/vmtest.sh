@@ -72,6 +72,63 @@ t_bad_writes() {
 	done
 	expect "$(cat $D/buddyinfo)" "$before_bi" buddyinfo && expect "$(cat $D/stats)" "$before_st" stats
 }
+# Fault injection (kernel/fault.c): kbuddy's own probability, interval and
+# times on Debian's kernels (the debug kernels have the kernel's fault_attr
+# files instead, which the KUnit suite kbuddy_fault drives).
+FD=$D/fault
+inj() { awk -v s="$1" '$1 == s { print $2 }' "$FD/injected"; }
+inj_total() { awk '{ n += $2 } END { print n + 0 }' "$FD/injected"; }
+fault_knobs() { for f in probability interval times nth sites; do echo "$f=$(cat "$FD/$f")"; done; }
+t_fault_files() {
+	for f in probability interval times nth sites injected; do
+		[ -f "$FD/$f" ] || { echo "no fault/$f"; return 1; }
+		[ -f "/sys/kernel/debug/kbuddy/fault/$f" ] || { echo "no kbuddy/fault/$f"; return 1; }
+	done
+	expect "$(cat "$FD/sites")" "block pcp_refill slab slab_desc magazine malloc realloc cache_create region pool_create " sites &&
+	expect "$(cat "$FD/nth")" 0 nth && expect "$(inj_total)" 0 injected
+}
+t_fault_times() {
+	# Nothing parked: a failed request reclaims nothing, so it asks the
+	# block site once.
+	echo drain >"$D/blocks" && echo shrink >"$D/blocks" &&
+	echo block >"$FD/sites" && echo 3 >"$FD/times" && echo 100 >"$FD/probability" || return 1
+	for i in 1 2 3; do
+		if echo "alloc 5" >"$D/blocks" 2>/dev/null; then echo "alloc $i did not fail"; return 1; fi
+	done
+	echo "alloc 5" >"$D/blocks" || { echo "the fourth alloc failed"; return 1; }
+	expect "$(inj block)" 3 "block failures" && expect "$(cat "$FD/times")" 0 times &&
+	expect "$(st fail_order_5)" 3 fail_order_5 || return 1
+	echo 0 >"$FD/probability" && echo all >"$FD/sites" && echo "free all" >"$D/blocks" && pristine
+}
+t_fault_nth() {
+	before=$(inj_total)
+	echo 2 >"$FD/nth" || return 1
+	if echo "malloc 64 4" >"$D/blocks" 2>/dev/null; then echo "malloc did not fail"; return 1; fi
+	expect "$(cat "$FD/nth")" 0 "nth after" && expect "$(inj_total)" $((before + 1)) "one failure" &&
+	expect "$(cat "$D/blocks")" "" "nothing held" || return 1
+	echo "malloc 64 4" >"$D/blocks" && echo "free all" >"$D/blocks" &&
+	echo drain >"$D/blocks" && echo shrink >"$D/blocks" && pristine
+}
+t_fault_bad_writes() {
+	before=$(fault_knobs)
+	for w in 101:probability -1:probability x:probability 0:interval -2:times 0x:times \
+		-1:nth "1 2:nth" 2147483648:nth bogus:sites block,bogus:sites "block	slab:sites"; do
+		v=${w%:*} f=${w##*:}
+		if printf '%s' "$v" >"$FD/$f" 2>/dev/null; then echo "fault/$f took '$v'"; return 1; fi
+	done
+	if printf '1\0002' >"$FD/nth" 2>/dev/null; then echo "a NUL inside taken"; return 1; fi
+	if head -c 300 /dev/zero | tr '\0' 1 >"$FD/nth" 2>/dev/null; then echo "300 bytes taken"; return 1; fi
+	expect "$(fault_knobs)" "$before" knobs &&
+	dmesg | grep -q 'default/fault/probability: refused "101": out of range; probability: a percentage, 0 to 100' ||
+		{ dmesg | grep 'fault/' | tail -n 3; return 1; }
+}
+t_fault_pool_create() {
+	# The global knobs: a pool made through the kernel API is the test's
+	# only way here, so check the files parse and count.
+	G=/sys/kernel/debug/kbuddy/fault
+	echo pool_create >"$G/sites" && echo 1 >"$G/nth" && expect "$(cat "$G/nth")" 1 nth &&
+	echo 0 >"$G/nth" && echo all >"$G/sites" && expect "$(cat "$G/nth")" 0 "nth off"
+}
 t_extfrag() {
 	# Pristine: every free page is in an order-10 block.
 	expect "$(cat $D/extfrag/unusable_index)" "Pool default, region  0 0.000 0.000 0.000 0.000 0.000 0.000 0.000 0.000 0.000 0.000 0.000 " unusable &&
@@ -251,6 +308,11 @@ t iomem_claimed t_iomem
 t split_then_merge t_split_merge
 t stats_use t_stats_use
 t bad_writes_change_nothing t_bad_writes
+t fault_files t_fault_files
+t fault_probability_times t_fault_times
+t fault_nth t_fault_nth
+t fault_bad_writes_change_nothing t_fault_bad_writes
+t fault_global_knobs t_fault_pool_create
 t extfrag_indices t_extfrag
 t mixed_workload t_mixed
 t exhaust_and_refill t_exhaust
