@@ -207,6 +207,7 @@ static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
 		if (!obj)
 			obj = kbuddy_slab_grow(c, gfp);
 	}
+	kbuddy_poison_alloc(c, obj);
 	if (obj && want_zero(c, gfp))
 		memset(obj, 0, c->object_size);
 	return obj;
@@ -249,6 +250,7 @@ void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
 	obj = mag->round[mag->rounds].obj;
 	cc->count[KBUDDY_MAG_ALLOC_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
+	kbuddy_poison_alloc(c, obj);
 	if (unlikely(want_zero(c, gfp)))
 		memset(obj, 0, c->object_size);
 	return obj;
@@ -331,6 +333,7 @@ static __always_inline int free_in_slab(struct kbuddy_cache *c,
 	kbuddy_race_hook("slab_free_claim");
 	if (unlikely(!kbuddy_obj_claim(state)))
 		goto bad;
+	kbuddy_poison_free(c, obj);
 
 	local_lock_irqsave(&c->cpu->lock, flags);
 	cc = this_cpu_ptr(c->cpu);

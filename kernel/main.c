@@ -40,6 +40,11 @@ module_param(pcp, bool, 0444);
 MODULE_PARM_DESC(pcp,
 		 "Per-CPU caches of free blocks of orders 0-3 for the default pool (default on)");
 
+static char *debug;
+module_param(debug, charp, 0444);
+MODULE_PARM_DESC(debug,
+		 "Debug checks for every cache created while loaded, as letters: P poisons free objects and reports a write after free (default: none)");
+
 static struct kbuddy_pool *kbuddy_default;
 static int kbuddy_hp_state;
 
@@ -194,6 +199,11 @@ static int __init kbuddy_init(void)
 	struct kbuddy_pool *pool;
 	int err;
 
+	if (debug && kbuddy_debug_parse(debug, &kbuddy_debug_default)) {
+		pr_err("debug=%s: unknown letter; debug= takes P (poison free objects), or - for none\n",
+		       debug);
+		return -EINVAL;
+	}
 	if (!max_order || max_order > KBUDDY_MAX_ORDER_LIMIT) {
 		pr_err("max_order=%u: must be 1 to %d\n", max_order,
 		       KBUDDY_MAX_ORDER_LIMIT);

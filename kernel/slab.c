@@ -131,6 +131,9 @@ static void *slab_pop(struct kbuddy_cache *c, struct kbuddy_slab *slab,
 		next = kbuddy_get_freeptr(c, obj);
 	}
 	slab->freelist = next;
+	/* Poison where the free pointer was: the whole object is poison. */
+	if (kbuddy_poisons(c))
+		memset(obj + c->offset, KBUDDY_POISON_FREE, sizeof(void *));
 	WRITE_ONCE(slab->state[idx], state);
 	*statep = &slab->state[idx];
 	slab->inuse++;
@@ -198,6 +201,8 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 		kfree(slab);
 		return NULL;
 	}
+	if (kbuddy_poisons(c))
+		memset(slab->base, KBUDDY_POISON_FREE, PAGE_SIZE << c->order);
 	for (i = c->objects - 1; i >= 0; i--) {
 		void *obj = slab->base + i * c->size;
 
@@ -549,7 +554,8 @@ static void cache_free_rcu(struct rcu_head *rcu)
  * @name: as kbuddy_cache_create()
  * @size: as kbuddy_cache_create()
  * @align: as kbuddy_cache_create()
- * @flags: KBUDDY_CACHE_HWCACHE_ALIGN and KBUDDY_CACHE_KMALLOC
+ * @flags: KBUDDY_CACHE_HWCACHE_ALIGN, KBUDDY_CACHE_POISON and
+ *	KBUDDY_CACHE_KMALLOC; the debug= defaults are added
  * @ctor: as kbuddy_cache_create()
  *
  * Context: Process context; may sleep.
@@ -568,7 +574,8 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	top = min_t(unsigned int, KBUDDY_SLAB_MAX_ORDER, pool->max_order - 1);
 	if (!name || !cache_name_ok(name) || !size ||
 	    (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||
-	    (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_KMALLOC)) ||
+	    (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_POISON |
+		       KBUDDY_CACHE_KMALLOC)) ||
 	    size > PAGE_SIZE << top) {
 		pr_err("pool %s: cache %s: bad arguments (size %u, align %u, flags %#lx)\n",
 		       pool->name, name ? name : "(null)", size, align, flags);
@@ -609,7 +616,7 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	c->offset = offset;
 	c->order = order;
 	c->objects = (PAGE_SIZE << order) / stride;
-	c->flags = flags;
+	c->flags = kbuddy_debug_cache_flags(flags, ctor);
 	c->ctor = ctor;
 	c->random = get_random_long();
 	if (KBUDDY_SLAB_MUL_INDEX)
@@ -637,6 +644,12 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	}
 	list_add_tail(&c->node, &pool->caches);
 	mutex_unlock(&pool->caches_lock);
+	/*
+	 * Not under caches_lock: the static key takes the CPU hotplug lock,
+	 * which nests outside it. Nobody has the cache to use before this
+	 * returns.
+	 */
+	kbuddy_debug_cache_init(c);
 	return c;
 
 err_mag:
@@ -656,14 +669,17 @@ err_mag:
  * @align: alignment of every object, 0 or a power of two up to PAGE_SIZE;
  *	at least the size of a pointer is always used
  * @flags: 0 or KBUDDY_CACHE_HWCACHE_ALIGN (align to a cache line, or to
- *	the largest power-of-two fraction of one the object fits in); any
- *	other bit is refused
+ *	the largest power-of-two fraction of one the object fits in) and
+ *	KBUDDY_CACHE_POISON (fill free objects with 0x6b and report a write
+ *	after free when one is handed out again; not with @ctor); any other
+ *	bit is refused. debug=P gives every cache without @ctor the latter.
  * @ctor: called on each object once, when its slab is made, or NULL; an
  *	object must be freed in its constructed state (Bonwick). With a
  *	constructor the free pointer is kept after the object, not in it.
  *
  * Context: Process context; may sleep.
- * Return: the cache, ERR_PTR(-EINVAL) for bad arguments, ERR_PTR(-EEXIST)
+ * Return: the cache, ERR_PTR(-EINVAL) for bad arguments (KBUDDY_CACHE_POISON
+ * with @ctor among them), ERR_PTR(-EEXIST)
  * if the name is taken in the pool, or ERR_PTR(-ENOMEM).
  */
 struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
@@ -671,9 +687,14 @@ struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
 					 unsigned int align, unsigned long flags,
 					 void (*ctor)(void *obj))
 {
-	if (flags & ~KBUDDY_CACHE_HWCACHE_ALIGN) {
-		pr_err("pool %s: cache %s: unknown flags %#lx (only KBUDDY_CACHE_HWCACHE_ALIGN)\n",
+	if (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_POISON)) {
+		pr_err("pool %s: cache %s: unknown flags %#lx (only KBUDDY_CACHE_HWCACHE_ALIGN and KBUDDY_CACHE_POISON)\n",
 		       pool->name, name ? name : "(null)", flags);
+		return ERR_PTR(-EINVAL);
+	}
+	if ((flags & KBUDDY_CACHE_POISON) && ctor) {
+		pr_err("pool %s: cache %s: KBUDDY_CACHE_POISON with a constructor: poison would destroy the constructed objects\n",
+		       pool->name, name ? name : "(null)");
 		return ERR_PTR(-EINVAL);
 	}
 	return kbuddy_cache_create_flags(pool, name, size, align, flags, ctor);
@@ -717,6 +738,7 @@ static void cache_release(struct kbuddy_cache *c)
 	mutex_lock(&c->pool->caches_lock);
 	list_del(&c->node);
 	mutex_unlock(&c->pool->caches_lock);
+	kbuddy_debug_cache_fini(c);
 	/* Lockless lookups (tag -> slab -> cache) may still read it. */
 	call_rcu(&c->rcu, cache_free_rcu);
 }

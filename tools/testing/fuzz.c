@@ -24,7 +24,11 @@
  * above still holding after every step. A request refused in a step that
  * injected a failure is not put to the oracle.
  *
- *   fuzz [--seeds A-B] [--steps N] [--pressure] [--faults P] [--verbose]
+ * With --poison every cache poisons its free objects (debug=P): after every
+ * step no cache may have found a free object's poison overwritten, which
+ * would mean kbuddy itself wrote to a free object.
+ *
+ *   fuzz [--seeds A-B] [--steps N] [--pressure] [--faults P] [--poison] [--verbose]
  *
  * Prints one line per distinct finding and "fuzz: ..." at the end; exit
  * status 1 if anything was found.
@@ -885,6 +889,7 @@ static void op_cache_create(void)
 		"x234567890123456789012345678901", NULL };
 	static const unsigned int aligns[] = { 0, 0, 8, 16, 64, 4096, 3, 48, 8192 };
 	static const unsigned long flagset[] = { 0, 0, KBUDDY_CACHE_HWCACHE_ALIGN,
+		KBUDDY_CACHE_POISON, KBUDDY_CACHE_POISON | KBUDDY_CACHE_HWCACHE_ALIGN,
 		BIT(31), BIT(31) | KBUDDY_CACHE_HWCACHE_ALIGN, BIT(5), ~0UL };
 	unsigned int top = min_t(unsigned int, 3, pool->max_order - 1);
 	const char *name = names[rnd(ARRAY_SIZE(names))];
@@ -915,7 +920,8 @@ static void op_cache_create(void)
 	stride = with_ctor ? ALIGN(size, 8) + 8 : max_t(unsigned int, size, 8);
 	stride = ALIGN(stride, a);
 	if (!name_ok || !size || (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||
-	    (flags & ~KBUDDY_CACHE_HWCACHE_ALIGN) || size > PAGE_SIZE << top ||
+	    (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_POISON)) ||
+	    ((flags & KBUDDY_CACHE_POISON) && with_ctor) || size > PAGE_SIZE << top ||
 	    stride > PAGE_SIZE << top)
 		want = -EINVAL;
 	else if (name_taken(name))
@@ -927,7 +933,8 @@ static void op_cache_create(void)
 	if (IS_ERR(c) ? PTR_ERR(c) != want : want) {
 		snprintf(kind, sizeof(kind), "cache_create(%s%s) gave %ld, want %d",
 			 flags & BIT(31) ? "flags BIT(31)" :
-			 flags & ~KBUDDY_CACHE_HWCACHE_ALIGN ? "bad flags" : "args",
+			 flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_POISON) ?
+			 "bad flags" : "args",
 			 want == -EEXIST ? ", name taken" : "",
 			 IS_ERR(c) ? PTR_ERR(c) : 0L, want);
 		finding(kind, "name %s size %u align %u flags %#lx ctor %d",
@@ -1129,6 +1136,10 @@ static void check_all(bool tags)
 				c->name, s.active[i], want);
 		kbuddy_cache_info(c, &info);
 		pages += info.num_slabs << c->order;
+		/* Poisoned caches: kbuddy never writes an object that is free. */
+		if (info.count[KBUDDY_CACHE_POISON_OVERWRITTEN])
+			finding("a free object's poison was overwritten", "cache %s: %lu times",
+				c->name, info.count[KBUDDY_CACHE_POISON_OVERWRITTEN]);
 	}
 	if (pages + s.nr_free + s.held != pool->nr_pages)
 		finding("pool pages do not add up",
@@ -1271,6 +1282,9 @@ int main(int argc, char **argv)
 			verbose = true;
 		} else if (!strcmp(argv[i], "--pressure")) {
 			pressure = true;
+		} else if (!strcmp(argv[i], "--poison")) {
+			/* Every cache, the size classes too, as debug=P. */
+			kbuddy_debug_default = KBUDDY_CACHE_POISON;
 		} else if (!strcmp(argv[i], "--faults") && i + 1 < argc) {
 			faults = strtoul(argv[++i], NULL, 0);
 			if (faults > 100) {
@@ -1278,7 +1292,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 		} else {
-			fprintf(stderr, "usage: fuzz [--seeds A-B] [--steps N] [--pressure] [--faults P] [--verbose]\n");
+			fprintf(stderr, "usage: fuzz [--seeds A-B] [--steps N] [--pressure] [--faults P] [--poison] [--verbose]\n");
 			return 2;
 		}
 	}

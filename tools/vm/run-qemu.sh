@@ -93,7 +93,7 @@ if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	tail -n 20 "$log"
 	exit 1
 fi
-bad=$(grep -nE 'BUG:|WARNING:|Kernel panic|KASAN:|UBSAN:|kmemleak:.*unreferenced|unreferenced object|possible recursive locking|inconsistent lock state|lock held when returning|circular locking dependency|suspicious RCU usage|INFO: task .* blocked|soft lockup|rcu_sched self-detected stall|Oops:|general protection fault|Call Trace:' "$log" | head -n 20 || true)
+bad=$(grep -nE 'BUG:|kbuddy: BUG |WARNING:|Kernel panic|KASAN:|UBSAN:|kmemleak:.*unreferenced|unreferenced object|possible recursive locking|inconsistent lock state|lock held when returning|circular locking dependency|suspicious RCU usage|INFO: task .* blocked|soft lockup|rcu_sched self-detected stall|Oops:|general protection fault|Call Trace:' "$log" | head -n 20 || true)
 if [ -n "$bad" ]; then
 	echo "run-qemu: $script: the kernel reported a problem (full log: $log):"
 	echo "$bad"

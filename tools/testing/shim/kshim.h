@@ -695,11 +695,46 @@ static inline u32 get_random_u32_below(u32 ceil)
 	return x % ceil;
 }
 
+/* debug.c's report. */
+static inline void *memchr_inv(const void *p, int c, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != (unsigned char)c)
+			return (void *)(b + i);
+	return NULL;
+}
+#ifndef round_down
+#define round_down(x, y) ((x) & ~((__typeof__(x))((y) - 1)))
+#define round_up(x, y) ((((x) - 1) | ((__typeof__(x))((y) - 1))) + 1)
+#endif
+#define KERN_ERR ""
+enum { DUMP_PREFIX_NONE, DUMP_PREFIX_ADDRESS, DUMP_PREFIX_OFFSET };
+static inline void print_hex_dump(const char *level, const char *prefix, int type,
+				  int rowsize, int groupsize, const void *buf,
+				  size_t len, bool ascii)
+{
+	const unsigned char *b = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		fprintf(stderr, "%s%s%02x%s", i % rowsize ? "" : prefix, i % rowsize ? " " : "",
+			b[i], (i + 1) % rowsize && i + 1 < len ? "" : "\n");
+}
+#define TAINT_BAD_PAGE 5
+#define LOCKDEP_NOW_UNRELIABLE 1
+static inline void add_taint(unsigned int flag, int lockdep)
+{
+	fprintf(stderr, "kshim: kernel tainted (flag %u)\n", flag);
+}
+
 /* Static keys: a counter read on every branch. */
 struct static_key_false { atomic_t enabled; };
 #define DEFINE_STATIC_KEY_FALSE(n) struct static_key_false n = { ATOMIC_INIT(0) }
 #define DECLARE_STATIC_KEY_FALSE(n) extern struct static_key_false n
-#define static_branch_unlikely(k) (atomic_read(&(k)->enabled) > 0)
+#define static_branch_unlikely(k) __builtin_expect(atomic_read(&(k)->enabled) > 0, 0)
 #define static_branch_likely(k) (atomic_read(&(k)->enabled) > 0)
 #define static_branch_inc(k) atomic_inc(&(k)->enabled)
 #define static_branch_dec(k) atomic_dec(&(k)->enabled)

@@ -288,6 +288,21 @@ t_pcp() {
 	expect "$(bi 10)" 16 "pristine after drain" && expect "$(st free_order_0)" 1 free_order_0 &&
 	unload
 }
+# debug=P: every cache poisons its free objects; a workload through the
+# size classes runs clean (no poison overwritten, validate ok); an unknown
+# letter is refused with the reason.
+t_debug_poison() {
+	refused "unknown letter; debug= takes P" region=$REGION debug=Q &&
+	refused "unknown letter; debug= takes P" region=$REGION debug=PX || return 1
+	load region=$REGION debug=P || return 1
+	echo "malloc 64 500" >"$D/blocks" && echo "malloc 200 300" >"$D/blocks" &&
+	echo "free all" >"$D/blocks" && echo "malloc 64 500" >"$D/blocks" &&
+	echo "free all" >"$D/blocks" || return 1
+	expect "$(st slab_poison_overwritten)" 0 slab_poison_overwritten &&
+	expect "$(cat $D/validate)" ok validate &&
+	expect "$(cat /sys/module/kbuddy/parameters/debug)" P "debug parameter" &&
+	unload
+}
 t_cycles() {
 	for i in 1 2 3; do
 		load region=$REGION || return 1
@@ -334,4 +349,5 @@ t order_14_block t_large_order
 t unaligned_region_carving t_carving
 t two_regions t_multi_region
 t pcp_on_by_default t_pcp
+t debug_poison t_debug_poison
 t insmod_rmmod_cycles t_cycles
