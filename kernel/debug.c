@@ -145,7 +145,8 @@ static bool kbuddy_kunit_counted(void)
  */
 void kbuddy_poison_check(struct kbuddy_cache *c, void *obj)
 {
-	unsigned int off, len, dump_start, dump_len;
+	unsigned int off, len, row;
+	char prefix[24];
 	u8 *start = obj, *bad, *end;
 	unsigned long flags;
 
@@ -169,10 +170,12 @@ void kbuddy_poison_check(struct kbuddy_cache *c, void *obj)
 		pr_err("Object %#llx of %u bytes: bytes %u-%u written after it was freed. First byte 0x%x instead of 0x%x\n",
 		       phys, c->object_size, off, off + len - 1, *bad,
 		       KBUDDY_POISON_FREE);
-		dump_start = round_down(off, 16);
-		dump_len = min(round_up(off + len, 16), c->object_size) - dump_start;
-		print_hex_dump(KERN_ERR, "kbuddy: Object ", DUMP_PREFIX_OFFSET, 16, 1,
-			       start + dump_start, dump_len, false);
+		/* The 16-byte rows with damage, each with its offset. */
+		for (row = round_down(off, 16); row < off + len; row += 16) {
+			snprintf(prefix, sizeof(prefix), "kbuddy: Object %04x: ", row);
+			print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_NONE, 16, 1, start + row,
+				       min(16U, c->object_size - row), false);
+		}
 		pr_err("FIX %s/%s: Restoring Poison %#llx-%#llx=0x%x\n", c->pool->name,
 		       c->name, phys + off, phys + off + len - 1, KBUDDY_POISON_FREE);
 		add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);

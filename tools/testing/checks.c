@@ -163,6 +163,34 @@ static void slab_checks(void)
 	kshim_rcu_quiescent();
 }
 
+/* Poisoning: a write after free is found when the object goes out again. */
+static void poison_checks(void)
+{
+	struct kbuddy_pool *pool = harness_pool(1 << 20, true);
+	struct kbuddy_cache *c = kbuddy_cache_create(pool, "poison", 96, 0,
+						     KBUDDY_CACHE_POISON, NULL);
+	struct kbuddy_cache_info info;
+	u8 *p, *q;
+
+	p = kbuddy_cache_alloc(c, GFP_KERNEL);
+	kbuddy_cache_free(c, p);
+	result("poison-on-free", !memchr_inv(p, KBUDDY_POISON_FREE, 96),
+	       "a freed object is filled with 0x6b");
+	/* The write after free, then the object handed out again. */
+	p[40] = 0x41;
+	p[41] = 0x42;
+	fprintf(stderr, "checks: poison-write-after-free: the report follows\n");
+	q = kbuddy_cache_alloc(c, GFP_KERNEL);
+	kbuddy_cache_info(c, &info);
+	result("poison-write-after-free",
+	       q == p && info.count[KBUDDY_CACHE_POISON_OVERWRITTEN] == 1 &&
+	       !memchr_inv(q, KBUDDY_POISON_FREE, 96), "found, counted, poison restored");
+	kbuddy_cache_free(c, q);
+	result("poison-pristine", !kbuddy_cache_destroy(c) && !pages_problems(pool),
+	       "destroyed, pool clean");
+	kshim_rcu_quiescent();
+}
+
 /* The per-CPU page caches: overflow, stats, a dead CPU, a bad cached block. */
 static void pcp_checks(void)
 {
@@ -244,6 +272,7 @@ int main(void)
 	}
 	page_checks();
 	slab_checks();
+	poison_checks();
 	pcp_checks();
 	return failed;
 }

@@ -719,9 +719,14 @@ static inline void print_hex_dump(const char *level, const char *prefix, int typ
 	const unsigned char *b = buf;
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		fprintf(stderr, "%s%s%02x%s", i % rowsize ? "" : prefix, i % rowsize ? " " : "",
-			b[i], (i + 1) % rowsize && i + 1 < len ? "" : "\n");
+	for (i = 0; i < len; i++) {
+		if (!(i % rowsize)) {
+			fputs(prefix, stderr);
+			if (type == DUMP_PREFIX_OFFSET)
+				fprintf(stderr, "%08zx: ", i);
+		}
+		fprintf(stderr, "%02x%s", b[i], (i + 1) % rowsize && i + 1 < len ? " " : "\n");
+	}
 }
 #define TAINT_BAD_PAGE 5
 #define LOCKDEP_NOW_UNRELIABLE 1
