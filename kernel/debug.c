@@ -146,7 +146,7 @@ static bool kbuddy_kunit_counted(void)
 void kbuddy_poison_check(struct kbuddy_cache *c, void *obj)
 {
 	unsigned int off, len, row;
-	char prefix[24];
+	char prefix[32];
 	u8 *start = obj, *bad, *end;
 	unsigned long flags;
 
