@@ -17,8 +17,11 @@
  * taken off a slab's freelist gets the poison back over its free pointer
  * (slab.c). When an object is handed out again, every byte must still be
  * poison: a write after free is reported with the address, the expected and
- * the found bytes. Caches with a constructor are not poisoned (it would
- * destroy the constructed state, as SLUB also declines).
+ * the found bytes. One exception: a write over the free pointer of an
+ * object that is on its slab's freelist is found as a corrupted freelist
+ * (freelist_repair, which rebuilds the list), not as poison damage. Caches
+ * with a constructor are not poisoned (it would destroy the constructed
+ * state, as SLUB also declines).
  */
 
 #include <linux/jump_label.h>
@@ -118,7 +121,8 @@ static bool kbuddy_kunit_counted(void)
 #if IS_ENABLED(CONFIG_KUNIT)
 	struct kunit_resource *res;
 
-	if (!current->kunit_test)
+	/* Not a report from an interrupt that hit the test's task. */
+	if (!in_task() || !current->kunit_test)
 		return false;
 	res = kunit_find_named_resource(current->kunit_test, "kbuddy_reports");
 	if (!res)
@@ -170,8 +174,13 @@ void kbuddy_poison_check(struct kbuddy_cache *c, void *obj)
 		pr_err("Object %#llx of %u bytes: bytes %u-%u written after it was freed. First byte 0x%x instead of 0x%x\n",
 		       phys, c->object_size, off, off + len - 1, *bad,
 		       KBUDDY_POISON_FREE);
-		/* The 16-byte rows with damage, each with its offset. */
+		/* The 16-byte rows with damage, each with its offset: 16 at most. */
 		for (row = round_down(off, 16); row < off + len; row += 16) {
+			if (row >= round_down(off, 16) + 16 * 16) {
+				pr_err("Object ...: %u more bytes to offset %u not shown\n",
+				       off + len - row, off + len - 1);
+				break;
+			}
 			snprintf(prefix, sizeof(prefix), "kbuddy: Object %04x: ", row);
 			print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_NONE, 16, 1, start + row,
 				       min(16U, c->object_size - row), false);

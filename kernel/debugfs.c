@@ -690,6 +690,23 @@ static int fault_injected_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(fault_injected);
 
+/*
+ * 6.1's fault_create_debugfs_attr() keeps a reference to the directory it
+ * made (attr->dname, a dentry; later kernels copy the name into a char
+ * array instead): dropped once the directory is removed.
+ */
+static void fault_debugfs_put(struct kbuddy_fault *f)
+{
+#if KBUDDY_FAULT_ATTR
+	if (__same_type(f->attr.dname, struct dentry *)) {
+		struct dentry **dir = (struct dentry **)&f->attr.dname;
+
+		dput(*dir);
+		*dir = NULL;
+	}
+#endif
+}
+
 /* Create @parent/fault/ for @f. */
 static void fault_debugfs_add(struct dentry *parent, struct kbuddy_fault *f)
 {
@@ -763,6 +780,7 @@ void kbuddy_debugfs_remove_pool(struct kbuddy_pool *pool)
 		return;
 	/* Waits for readers and writers still inside the files. */
 	debugfs_remove_recursive(dp->dir);
+	fault_debugfs_put(&pool->fault);
 	blocks_free_list(dp, &dp->blocks);
 	mutex_destroy(&dp->lock);
 	kfree(dp);
@@ -791,5 +809,6 @@ int kbuddy_debugfs_init(void)
 void kbuddy_debugfs_exit(void)
 {
 	debugfs_remove_recursive(kbuddy_debugfs_root);
+	fault_debugfs_put(&kbuddy_fault_global);
 	kbuddy_debugfs_root = NULL;
 }

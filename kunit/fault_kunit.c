@@ -304,7 +304,8 @@ static struct kunit_case kbuddy_fault_cases[] = {
 
 static struct kunit_suite kbuddy_fault_suite = {
 	.name = "kbuddy_fault",
-	.init = kbt_init,
+	/* One CPU: every run of the scenario makes the same site checks. */
+	.init = kbt_init_one_cpu,
 	.exit = kbt_exit,
 	.test_cases = kbuddy_fault_cases,
 };
