@@ -40,6 +40,7 @@ DEFINE_STATIC_KEY_FALSE(kbuddy_debug_key);
 
 /* Debug flags every new cache gets (debug= at load); 0 by default. */
 unsigned long kbuddy_debug_default;
+EXPORT_SYMBOL_NS_GPL(kbuddy_debug_default, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_debug_parse() - parse the letters of the debug= parameter

@@ -623,11 +623,12 @@ static ssize_t fault_knob_write(struct file *file, const char __user *ubuf,
 		why = "empty";
 	} else if (knob == KBUDDY_FAULT_SITES) {
 		if (kbuddy_fault_parse_sites(val, &sites))
-			why = "an unknown site";
+			why = "an unknown site, no site, or all/none with others";
 		else
 			kbuddy_fault_set(f, knob, sites);
 	} else {
-		err = kstrtol(val, 0, &n);
+		/* Decimal: "010" is ten, not octal eight. */
+		err = kstrtol(val, 10, &n);
 		if (err)
 			why = "not a number";
 		else if (kbuddy_fault_set(f, knob, n))

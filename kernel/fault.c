@@ -238,28 +238,31 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_fault_get, KBUDDY_INTERNAL);
 /**
  * kbuddy_fault_parse_sites() - parse a list of site names
  * @buf: names from kbuddy_fault_site_names[] separated by spaces, commas or
- *	a newline; "all" for every site, "none" for none
+ *	a newline; or "all" alone for every site, "none" alone for none
  * @sites: the mask, set only if all of @buf parses
  *
  * Context: Any context.
- * Return: 0, or -EINVAL naming nothing it did not know (@sites unchanged).
+ * Return: 0, or -EINVAL for an unknown name, no name at all, or "all" or
+ * "none" beside other names (@sites unchanged).
  */
 int kbuddy_fault_parse_sites(const char *buf, unsigned long *sites)
 {
+	unsigned int i, names = 0, words = 0;
 	unsigned long mask = 0;
 	const char *p = buf;
-	unsigned int i;
 	size_t len;
 
-	for (;;) {
+	for (;; names++) {
 		p += strspn(p, " ,\n");
 		if (!*p)
 			break;
 		len = strcspn(p, " ,\n");
 		if (len == 3 && !strncmp(p, "all", 3)) {
 			mask = KBUDDY_FAULT_ALL_SITES;
+			words++;
 		} else if (len == 4 && !strncmp(p, "none", 4)) {
 			mask = 0;
+			words++;
 		} else {
 			for (i = 0; i < KBUDDY_NR_FAULT_SITES; i++)
 				if (strlen(kbuddy_fault_site_names[i]) == len &&
@@ -271,6 +274,9 @@ int kbuddy_fault_parse_sites(const char *buf, unsigned long *sites)
 		}
 		p += len;
 	}
+	/* Something, and "all" or "none" only on their own. */
+	if (!names || (words && names > 1))
+		return -EINVAL;
 	*sites = mask;
 	return 0;
 }

@@ -247,6 +247,7 @@ static void kbuddy_fault_bad_values_refused(struct kunit *test)
 	};
 	static const char * const bad_sites[] = {
 		"bogus", "block,bogus", "blocks", "bloc", "all none x", "block\tslab",
+		",", ", ,", "", "all none", "none block", "block all",
 	};
 	struct kbuddy_pool *pool = kbt_simple_pool(test, 0, SZ_1M);
 	struct kbuddy_fault *f = &pool->fault;

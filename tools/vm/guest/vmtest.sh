@@ -112,7 +112,8 @@ t_fault_nth() {
 t_fault_bad_writes() {
 	before=$(fault_knobs)
 	for w in 101:probability -1:probability x:probability 0:interval -2:times 0x:times \
-		-1:nth "1 2:nth" 2147483648:nth bogus:sites block,bogus:sites "block	slab:sites"; do
+		-1:nth "1 2:nth" 2147483648:nth 0x10:nth bogus:sites block,bogus:sites "block	slab:sites" \
+		",:sites" "all none:sites" "block all:sites"; do
 		v=${w%:*} f=${w##*:}
 		if printf '%s' "$v" >"$FD/$f" 2>/dev/null; then echo "fault/$f took '$v'"; return 1; fi
 	done
