@@ -63,13 +63,9 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_fault_global, KBUDDY_INTERNAL);
 /* Whether @f can make a site fail. Under kbuddy_fault_mutex. */
 static bool fault_may_fire(struct kbuddy_fault *f)
 {
-	if (atomic_read(&f->nth))
-		return true;
-#if KBUDDY_FAULT_ATTR
-	return false;
-#else
-	return f->probability && atomic_read(&f->times);
-#endif
+	/* A fault_attr is armed unseen: its key stays on (module init). */
+	return atomic_read(&f->nth) ||
+	       (!KBUDDY_FAULT_ATTR && f->attr.probability && atomic_read(&f->attr.times));
 }
 
 /* Count @f into the static key, or out of it. Under kbuddy_fault_mutex. */
@@ -106,10 +102,10 @@ void kbuddy_fault_init(struct kbuddy_fault *f)
 	/* Quiet unless asked: verbose 2 would put a stack in the log. */
 	f->attr.verbose = 0;
 #else
-	f->probability = 0;
-	f->interval = 1;
-	atomic_set(&f->times, 1);
-	atomic_long_set(&f->checks, 0);
+	f->attr.probability = 0;
+	f->attr.interval = 1;
+	atomic_set(&f->attr.times, 1);
+	atomic_long_set(&f->attr.checks, 0);
 #endif
 	for (i = 0; i < KBUDDY_NR_FAULT_SITES; i++)
 		atomic_long_set(&f->injected[i], 0);
@@ -125,9 +121,7 @@ void kbuddy_fault_fini(struct kbuddy_fault *f)
 {
 	mutex_lock(&kbuddy_fault_mutex);
 	atomic_set(&f->nth, 0);
-#if !KBUDDY_FAULT_ATTR
-	f->probability = 0;
-#endif
+	f->attr.probability = 0;
 	fault_rearm(f);
 	mutex_unlock(&kbuddy_fault_mutex);
 }
@@ -163,7 +157,6 @@ int kbuddy_fault_set(struct kbuddy_fault *f, enum kbuddy_fault_knob knob,
 		return -EINVAL;
 	mutex_lock(&kbuddy_fault_mutex);
 	switch (knob) {
-#if KBUDDY_FAULT_ATTR
 	case KBUDDY_FAULT_PROBABILITY:
 		WRITE_ONCE(f->attr.probability, val);
 		break;
@@ -173,17 +166,6 @@ int kbuddy_fault_set(struct kbuddy_fault *f, enum kbuddy_fault_knob knob,
 	case KBUDDY_FAULT_TIMES:
 		atomic_set(&f->attr.times, val);
 		break;
-#else
-	case KBUDDY_FAULT_PROBABILITY:
-		WRITE_ONCE(f->probability, val);
-		break;
-	case KBUDDY_FAULT_INTERVAL:
-		WRITE_ONCE(f->interval, val);
-		break;
-	case KBUDDY_FAULT_TIMES:
-		atomic_set(&f->times, val);
-		break;
-#endif
 	case KBUDDY_FAULT_NTH:
 		atomic_set(&f->nth, val);
 		break;
@@ -210,21 +192,12 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_fault_set, KBUDDY_INTERNAL);
 long kbuddy_fault_get(struct kbuddy_fault *f, enum kbuddy_fault_knob knob)
 {
 	switch (knob) {
-#if KBUDDY_FAULT_ATTR
 	case KBUDDY_FAULT_PROBABILITY:
 		return READ_ONCE(f->attr.probability);
 	case KBUDDY_FAULT_INTERVAL:
 		return READ_ONCE(f->attr.interval);
 	case KBUDDY_FAULT_TIMES:
 		return atomic_read(&f->attr.times);
-#else
-	case KBUDDY_FAULT_PROBABILITY:
-		return READ_ONCE(f->probability);
-	case KBUDDY_FAULT_INTERVAL:
-		return READ_ONCE(f->interval);
-	case KBUDDY_FAULT_TIMES:
-		return atomic_read(&f->times);
-#endif
 	case KBUDDY_FAULT_NTH:
 		return atomic_read(&f->nth);
 	case KBUDDY_FAULT_SITES:
@@ -298,19 +271,19 @@ static bool fault_nth(struct kbuddy_fault *f)
 /* should_fail() for kernels without fault injection: the same rules. */
 static bool fault_own(struct kbuddy_fault *f)
 {
-	unsigned int probability = READ_ONCE(f->probability);
-	unsigned int interval = READ_ONCE(f->interval);
+	unsigned long probability = READ_ONCE(f->attr.probability);
+	unsigned long interval = READ_ONCE(f->attr.interval);
 
-	if (!probability || !atomic_read(&f->times))
+	if (!probability || !atomic_read(&f->attr.times))
 		return false;
 	if (interval > 1 &&
-	    atomic_long_inc_return(&f->checks) % interval)
+	    atomic_long_inc_return(&f->attr.checks) % interval)
 		return false;
 	if (probability < 100 && get_random_u32_below(100) >= probability)
 		return false;
 	/* -1 is no limit; of two CPUs taking the last one, one fails. */
-	return atomic_read(&f->times) == -1 ||
-	       atomic_dec_if_positive(&f->times) >= 0;
+	return atomic_read(&f->attr.times) == -1 ||
+	       atomic_dec_if_positive(&f->attr.times) >= 0;
 }
 #endif
 

@@ -47,11 +47,12 @@ enum kbuddy_fault_site {
  *	down with each check of an enabled site, on any CPU.
  * @armed: whether this contributes to kbuddy_fault_key; under
  *	kbuddy_fault_mutex, as are the writes of the knobs
- * @probability: percent of checks that fail (own knobs)
- * @interval: only every @interval-th check may fail (own knobs)
- * @times: failures left, -1 for no limit (own knobs)
- * @checks: site checks made, for @interval (own knobs)
- * @attr: the kernel's fault attributes, in place of the own knobs
+ * @attr: the kernel's fault attributes; without them kbuddy's own knobs,
+ *	named as struct fault_attr's fields so that one piece of code reads
+ *	and writes both: @attr.probability (percent of checks that fail),
+ *	@attr.interval (only every interval-th check may fail), @attr.times
+ *	(failures left, -1 for no limit) and @attr.checks (site checks made,
+ *	for the interval)
  * @injected: failures injected, per site
  */
 struct kbuddy_fault {
@@ -61,10 +62,12 @@ struct kbuddy_fault {
 #if KBUDDY_FAULT_ATTR
 	struct fault_attr attr;
 #else
-	unsigned int probability;
-	unsigned int interval;
-	atomic_t times;
-	atomic_long_t checks;
+	struct {
+		unsigned long probability;
+		unsigned long interval;
+		atomic_t times;
+		atomic_long_t checks;
+	} attr;
 #endif
 	atomic_long_t injected[KBUDDY_NR_FAULT_SITES];
 };
