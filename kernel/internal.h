@@ -198,11 +198,40 @@ static inline void kbuddy_block_hand(struct kbuddy_page *page,
 
 /* ==== Per-CPU page caches (pcp.c) ======================================== */
 
-/* Orders 0 .. KBUDDY_PCP_ORDERS - 1 are cached per CPU, as the kernel's pcp. */
-#define KBUDDY_PCP_ORDERS	4
-/* Blocks a CPU keeps per order, and how many move to or from the pool at once. */
+/*
+ * Orders 0 .. KBUDDY_PCP_ORDERS - 1 are cached per CPU: the small orders
+ * 0-3, as the kernel's pcp lists, up to KBUDDY_PCP_HIGH blocks each, moved
+ * to or from the pool KBUDDY_PCP_BATCH at a time; and orders 4-6, which
+ * would otherwise split and merge 4 to 6 levels on every allocation and
+ * free, up to KBUDDY_PCP_LARGE_PAGES pages each, a quarter of those per move.
+ */
+#define KBUDDY_PCP_ORDERS	7
+#define KBUDDY_PCP_SMALL_ORDERS	4
 #define KBUDDY_PCP_HIGH		64
 #define KBUDDY_PCP_BATCH	16
+#define KBUDDY_PCP_LARGE_PAGES	128U
+
+/*
+ * Blocks of @order a CPU keeps at most: 64 for orders 0-3, then 8, 4, 2.
+ * A table: the free fast path compares with it.
+ */
+static inline unsigned int kbuddy_pcp_high(unsigned int order)
+{
+	static const u8 high[KBUDDY_PCP_ORDERS] = {
+		KBUDDY_PCP_HIGH, KBUDDY_PCP_HIGH, KBUDDY_PCP_HIGH, KBUDDY_PCP_HIGH,
+		KBUDDY_PCP_LARGE_PAGES >> 4, KBUDDY_PCP_LARGE_PAGES >> 5,
+		KBUDDY_PCP_LARGE_PAGES >> 6,
+	};
+
+	return high[order];
+}
+
+/* Blocks of @order moved to or from the pool at once: 16, then 2, 1, 1. */
+static inline unsigned int kbuddy_pcp_batch(unsigned int order)
+{
+	return order < KBUDDY_PCP_SMALL_ORDERS ? KBUDDY_PCP_BATCH :
+	       max(KBUDDY_PCP_LARGE_PAGES >> (order + 2), 1U);
+}
 
 /* A cached block: its address and its head's descriptor. */
 struct kbuddy_pcp_block {
@@ -270,6 +299,7 @@ enum kbuddy_region_kind {
  * @virt: kernel virtual address of the first byte
  * @phys: physical address of the first byte, page aligned
  * @nr_pages: pages in the region
+ * @bytes: @nr_pages << PAGE_SHIFT, for kbuddy_find_region()
  * @base_pfn: @phys >> PAGE_SHIFT; blocks are aligned in pfn space
  * @pages: @nr_pages descriptors, kvmalloc()ed
  * @free_area: pool->max_order free areas, kvmalloc()ed with their maps
@@ -280,7 +310,7 @@ enum kbuddy_region_kind {
  * @chunk: the pages taken from the kernel (KBUDDY_REGION_PAGES)
  * @chunk_order: order of @chunk
  *
- * @virt, @phys, @nr_pages, @base_pfn and the ownership fields are set before
+ * @virt, @phys, @nr_pages, @bytes, @base_pfn and the ownership fields are set before
  * the region is published and never change after; the rest is protected by
  * the pool's lock.
  */
@@ -288,6 +318,7 @@ struct kbuddy_region {
 	void *virt;
 	phys_addr_t phys;
 	unsigned long nr_pages;
+	unsigned long bytes;
 	unsigned long base_pfn;
 	struct kbuddy_page *pages;
 	struct kbuddy_free_area *free_area;
@@ -523,6 +554,7 @@ extern const char *const kbuddy_mag_counter_names[KBUDDY_NR_MAG_COUNTERS];
  * @offset: where the free pointer sits in a free object
  * @order: order of every slab
  * @objects: objects per slab
+ * @span: @objects * @size, the bytes of a slab its objects cover
  * @mag_size: rounds per magazine (set by kbuddy_mag_init())
  * @depot_max: full magazines the depot keeps before flushing to slabs (set
  *	by kbuddy_mag_init())
@@ -566,6 +598,7 @@ struct kbuddy_cache {
 	unsigned int offset;
 	unsigned int order;
 	unsigned int objects;
+	unsigned int span;
 	unsigned int mag_size;
 	unsigned int depot_max;
 	unsigned long flags;
@@ -788,15 +821,12 @@ static inline struct kbuddy_region *kbuddy_find_region(struct kbuddy_pool *pool,
 						       const void *addr)
 {
 	/* Pairs with the release in kbuddy_region_publish(). */
-	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
+	unsigned int nr = smp_load_acquire(&pool->nr_regions);
+	struct kbuddy_region *r = pool->regions, *end = r + nr;
 
-	for (i = 0; i < nr; i++) {
-		struct kbuddy_region *r = &pool->regions[i];
-		unsigned long off = (unsigned long)addr - (unsigned long)r->virt;
-
-		if (off < r->nr_pages << PAGE_SHIFT)
+	for (; r < end; r++)
+		if ((unsigned long)addr - (unsigned long)r->virt < r->bytes)
 			return r;
-	}
 	return NULL;
 }
 
@@ -836,13 +866,14 @@ static inline long kbuddy_obj_index(const struct kbuddy_cache *c,
 	unsigned long offset = (unsigned long)obj - (unsigned long)slab->base;
 	unsigned long idx;
 
-	if (unlikely(offset >= PAGE_SIZE << c->order))
+	/* Below @span, an exact multiple of @size is an object's start. */
+	if (unlikely(offset >= c->span))
 		return -1;
 	if (KBUDDY_SLAB_MUL_INDEX)
 		idx = ((u64)offset * c->index_mul) >> 32;
 	else
 		idx = reciprocal_divide(offset, c->reciprocal_size);
-	if (unlikely(idx * c->size != offset || idx >= c->objects))
+	if (unlikely(idx * c->size != offset))
 		return -1;
 	return idx;
 }
@@ -873,7 +904,8 @@ static inline bool kbuddy_obj_claim(u8 *state)
  * grow the cache by a slab and take one object ALLOC; classify and refuse
  * a free the fast path found bad.
  */
-void *kbuddy_slab_obj_get(struct kbuddy_cache *c, int cpu, u8 **statep);
+unsigned int kbuddy_slab_obj_get(struct kbuddy_cache *c, int cpu,
+				 struct kbuddy_round *round, unsigned int n);
 void kbuddy_slab_obj_put(struct kbuddy_cache *c, void *obj, u8 *state);
 void *kbuddy_slab_grow(struct kbuddy_cache *c, gfp_t gfp);
 int kbuddy_cache_bad_free(struct kbuddy_cache *c, void *obj,

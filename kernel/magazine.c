@@ -138,7 +138,6 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 {
 	struct kbuddy_magazine *mag;
 	void *obj = NULL;
-	u8 *state;
 
 	spin_lock(&c->lock);
 	c->count[KBUDDY_CACHE_ALLOC_SLOW]++;
@@ -155,12 +154,11 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 		c->count[KBUDDY_CACHE_DEPOT_EXCHANGE]++;
 	} else {
 		/* Half a magazine: leave room for frees that follow. */
-		while (cc->loaded->rounds < c->mag_size / 2) {
-			obj = kbuddy_slab_obj_get(c, smp_processor_id(), &state);
-			if (!obj)
-				break;
-			mag_push(cc->loaded, obj, state);
-		}
+		mag = cc->loaded;
+		if (mag->rounds < c->mag_size / 2)
+			mag->rounds += kbuddy_slab_obj_get(c, smp_processor_id(),
+							   mag->round + mag->rounds,
+							   c->mag_size / 2 - mag->rounds);
 	}
 	if (cc->loaded->rounds) {
 		struct kbuddy_round *r = &cc->loaded->round[--cc->loaded->rounds];

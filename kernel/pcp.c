@@ -3,10 +3,12 @@
  * kbuddy - per-CPU caches of small free blocks, and the page interface.
  *
  * As the kernel's pcp lists do for orders 0-3, each CPU keeps up to
- * KBUDDY_PCP_HIGH free blocks per small order. kbuddy_alloc_pages() and
+ * KBUDDY_PCP_HIGH free blocks per small order, and a few of each of the
+ * orders 4-6 (kbuddy_pcp_high()). kbuddy_alloc_pages() and
  * kbuddy_free_pages() of such orders touch only the CPU's cache, under its
- * local_lock; a cache that runs dry takes KBUDDY_PCP_BATCH blocks from the
- * pool under one lock hold, one that fills up gives a batch back. Cached
+ * local_lock; a cache that runs dry takes a batch of blocks
+ * (kbuddy_pcp_batch()) from the pool under one lock hold, one that fills
+ * up gives a batch back. Cached
  * blocks stay allocated in the buddy allocator, tagged KBUDDY_KIND_PCP.
  *
  * Locking, as mm/slub.c does it since 5.15: the cache is a per-CPU structure
@@ -50,7 +52,7 @@ int kbuddy_pcp_init(struct kbuddy_pool *pool)
 }
 
 /*
- * Give at most KBUDDY_PCP_BATCH blocks of @pcp back, newest first.
+ * Give at most a batch of blocks of @pcp back, newest first.
  * Its holder: its CPU, under its lock. Return: false once @pcp is empty.
  */
 static bool pcp_give_batch(struct kbuddy_pool *pool, struct kbuddy_pcp *pcp)
@@ -60,7 +62,7 @@ static bool pcp_give_batch(struct kbuddy_pool *pool, struct kbuddy_pcp *pcp)
 	for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
 		if (!pcp->count[order])
 			continue;
-		n = min_t(unsigned int, pcp->count[order], KBUDDY_PCP_BATCH);
+		n = min(pcp->count[order], kbuddy_pcp_batch(order));
 		pcp->count[order] -= n;
 		kbuddy_free_batch(pool, order,
 				  pcp->block[order] + pcp->count[order], n);
@@ -92,7 +94,10 @@ void kbuddy_pcp_drain_cpu(struct kbuddy_pool *pool, int cpu)
  */
 static bool pcp_drain_local(struct kbuddy_pool *pool, bool may_sleep)
 {
-	/* Enough batches for a full cache; what is freed meanwhile may stay. */
+	/*
+	 * Enough batches for a full cache (orders 0-3: 4 each, 4-6: 4 or 2
+	 * each); what is freed meanwhile may stay.
+	 */
 	unsigned int batches = KBUDDY_PCP_ORDERS *
 			       (KBUDDY_PCP_HIGH / KBUDDY_PCP_BATCH + 1);
 	bool more, any = false;
@@ -221,11 +226,11 @@ static void pcp_check_this_cpu(void *arg)
 	cpu = smp_processor_id();
 	pcp = this_cpu_ptr(pc->pool->pcp);
 	for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
-		if (pcp->count[order] > KBUDDY_PCP_HIGH) {
+		if (pcp->count[order] > kbuddy_pcp_high(order)) {
 			kbuddy_problem(&pc->sink,
-				       "pcp: CPU %d order %u: holds %u blocks, at most %d\n",
+				       "pcp: CPU %d order %u: holds %u blocks, at most %u\n",
 				       cpu, order, pcp->count[order],
-				       KBUDDY_PCP_HIGH);
+				       kbuddy_pcp_high(order));
 			continue;
 		}
 		for (i = 0; i < pcp->count[order]; i++) {
@@ -358,12 +363,12 @@ static noinline unsigned int pcp_refill(struct kbuddy_pool *pool,
 					struct kbuddy_pcp *pcp,
 					unsigned int order)
 {
-	unsigned int n;
+	unsigned int n = kbuddy_pcp_batch(order);
 
 	if (kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_PCP_REFILL,
-			       (PAGE_SIZE << order) * KBUDDY_PCP_BATCH))
+			       (PAGE_SIZE << order) * n))
 		return 0;
-	n = kbuddy_alloc_batch(pool, order, pcp->block[order], KBUDDY_PCP_BATCH);
+	n = kbuddy_alloc_batch(pool, order, pcp->block[order], n);
 	if (!n)
 		return 0;
 	/*
@@ -384,10 +389,11 @@ static noinline unsigned int pcp_spill(struct kbuddy_pool *pool,
 				       struct kbuddy_pcp *pcp,
 				       unsigned int order)
 {
-	unsigned int n = pcp->count[order] - KBUDDY_PCP_BATCH;
+	unsigned int batch = kbuddy_pcp_batch(order);
+	unsigned int n = pcp->count[order] - batch;
 
-	kbuddy_free_batch(pool, order, pcp->block[order], KBUDDY_PCP_BATCH);
-	memmove(pcp->block[order], pcp->block[order] + KBUDDY_PCP_BATCH,
+	kbuddy_free_batch(pool, order, pcp->block[order], batch);
+	memmove(pcp->block[order], pcp->block[order] + batch,
 		n * sizeof(pcp->block[order][0]));
 	pcp->count[order] = n;
 	pcp->events[KBUDDY_PCP_DRAIN]++;
@@ -495,7 +501,7 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 	}
 	pcp = this_cpu_ptr(pool->pcp);
 	n = pcp->count[order];
-	if (unlikely(n == KBUDDY_PCP_HIGH))
+	if (unlikely(n >= kbuddy_pcp_high(order)))
 		n = pcp_spill(pool, pcp, order);
 	pcp->block[order][n].addr = addr;
 	pcp->block[order][n].page = page;

@@ -30,6 +30,7 @@ void kbuddy_region_publish(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	unsigned long flags;
 
 	spin_lock_irqsave(&pool->lock, flags);
+	r->bytes = r->nr_pages << PAGE_SHIFT;
 	pool->regions[pool->nr_regions] = *r;
 	pool->nr_pages += r->nr_pages;
 	pool->nr_free += r->nr_free;

@@ -42,8 +42,15 @@
 
 /* ==== Internals ========================================================== */
 
-static void slab_list_update(struct kbuddy_cache *c, struct kbuddy_slab *slab,
-			     unsigned int old_inuse)
+/*
+ * @slab's use count went from @old_inuse to slab->inuse, across a class
+ * boundary (empty, partial or full): move it to its list. The caller holds
+ * the cache's lock; out of line, as only one change in a slab's worth of
+ * objects crosses one.
+ */
+static noinline void slab_list_update(struct kbuddy_cache *c,
+				      struct kbuddy_slab *slab,
+				      unsigned int old_inuse)
 {
 	struct list_head *to;
 
@@ -138,7 +145,9 @@ static void *slab_pop(struct kbuddy_cache *c, struct kbuddy_slab *slab,
 	*statep = &slab->state[idx];
 	slab->inuse++;
 	c->nr_inuse++;
-	slab_list_update(c, slab, old_inuse);
+	/* Empty -> partial or full, partial -> full: another list. */
+	if (unlikely(!old_inuse || slab->inuse == c->objects))
+		slab_list_update(c, slab, old_inuse);
 	return obj;
 }
 
@@ -153,7 +162,9 @@ static void slab_push(struct kbuddy_cache *c, struct kbuddy_slab *slab,
 	WRITE_ONCE(*state, KBUDDY_OBJ_FREE);
 	slab->inuse--;
 	c->nr_inuse--;
-	slab_list_update(c, slab, old_inuse);
+	/* Full -> partial or empty, partial -> empty: another list. */
+	if (unlikely(old_inuse == c->objects || !slab->inuse))
+		slab_list_update(c, slab, old_inuse);
 }
 
 /* A slab with a free object, partial first; NULL if none. Locked. */
@@ -258,17 +269,29 @@ static struct kbuddy_slab *slab_for_cpu(struct kbuddy_cache *c, int cpu)
 }
 
 /*
- * FREE -> CACHED, for @cpu's magazines, from a slab of its own (see
- * slab_for_cpu()); NULL if it has none with a free object. Locked.
+ * FREE -> CACHED: up to @n objects into @round, for @cpu's magazines, from
+ * slabs of its own (see slab_for_cpu()), each slab's free objects taken in
+ * one go as SLUB takes a slab's whole freelist. Locked.
+ * Return: the number taken, 0 if @cpu has no slab with a free object.
  */
-void *kbuddy_slab_obj_get(struct kbuddy_cache *c, int cpu, u8 **statep)
+unsigned int kbuddy_slab_obj_get(struct kbuddy_cache *c, int cpu,
+				 struct kbuddy_round *round, unsigned int n)
 {
-	struct kbuddy_slab *slab = slab_for_cpu(c, cpu);
+	struct kbuddy_slab *slab;
+	unsigned int got = 0;
 
-	if (!slab)
-		return NULL;
-	slab->cpu = cpu;
-	return slab_pop(c, slab, KBUDDY_OBJ_CACHED, statep);
+	while (got < n) {
+		slab = slab_for_cpu(c, cpu);
+		if (!slab)
+			break;
+		slab->cpu = cpu;
+		do {
+			round[got].obj = slab_pop(c, slab, KBUDDY_OBJ_CACHED,
+						  &round[got].state);
+			got++;
+		} while (got < n && slab->inuse < c->objects);
+	}
+	return got;
 }
 
 /*
@@ -616,6 +639,7 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	c->offset = offset;
 	c->order = order;
 	c->objects = (PAGE_SIZE << order) / stride;
+	c->span = c->objects * stride;
 	c->flags = kbuddy_debug_cache_flags(flags, ctor);
 	c->ctor = ctor;
 	c->random = get_random_long();

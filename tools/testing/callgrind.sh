@@ -5,12 +5,14 @@
 # included.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-n=${PAIRS:-100000}
+# A multiple of 4096, the batches' size.
+n=${PAIRS:-102400}
 command -v valgrind >/dev/null || { echo "callgrind: valgrind missing (make deps)"; exit 1; }
 make -s -C "$here" pairs
 cd "$here"
 "$here/pairs" "$n"
-for fn in pages_pairs buddy_pairs slab_pairs malloc_pairs; do
+for fn in pages_pairs buddy_pairs slab_pairs malloc_pairs order4_pairs malloc4k_pairs \
+	slab_batch slab_random malloc_batch; do
 	out=$(mktemp)
 	valgrind --tool=callgrind --toggle-collect="$fn" --callgrind-out-file="$out" \
 		"$here/pairs" "$n" >/dev/null 2>&1
@@ -22,6 +24,11 @@ for fn in pages_pairs buddy_pairs slab_pairs malloc_pairs; do
 	buddy_pairs) what="order-0 alloc+free pair (free lists and bitmaps, no cache)";;
 	slab_pairs) what="slab alloc+free pair (kbuddy_cache_alloc, 64 bytes, magazines)";;
 	malloc_pairs) what="malloc+free pair (kbuddy_malloc, 64 bytes, size class)";;
+	order4_pairs) what="order-4 alloc+free pair (kbuddy_alloc_pages, per-CPU cache)";;
+	malloc4k_pairs) what="malloc+free pair (kbuddy_malloc, 4096 bytes, size class)";;
+	slab_batch) what="object alloc+free, batches of 4096 (64 bytes, all allocated then all freed)";;
+	slab_random) what="object alloc+free, batches of 4096 freed in random order";;
+	malloc_batch) what="malloc+free, batches of 4096 (64 bytes)";;
 	esac
 	echo "instructions $fn: $((total / n)) per $what"
 done

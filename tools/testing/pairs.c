@@ -4,7 +4,8 @@
  * callgrind: each measured loop is a function of its own, so that
  * --toggle-collect counts exactly its instructions.
  *
- *   pairs [N]   N pairs of each kind (default 100000), then validate
+ *   pairs [N]   N pairs of each kind (default 100000; the batches round N
+ *               up to a multiple of 4096), then validate
  */
 #include <linux/kernel.h>
 
@@ -42,6 +43,63 @@ noinline void malloc_pairs(struct kbuddy_pool *pool, long n)
 		kbuddy_free(pool, kbuddy_malloc(pool, 64, GFP_NOWAIT));
 }
 
+/* Order-4 pages (64 KiB) through the CPU's page cache. */
+noinline void order4_pairs(struct kbuddy_pool *pool, long n)
+{
+	while (n--)
+		kbuddy_free_pages(pool, kbuddy_alloc_pages(pool, 4, GFP_NOWAIT), 4);
+}
+
+/* 4096-byte kbuddy_malloc() and kbuddy_free() (the kmalloc-4096 class). */
+noinline void malloc4k_pairs(struct kbuddy_pool *pool, long n)
+{
+	while (n--)
+		kbuddy_free(pool, kbuddy_malloc(pool, 4096, GFP_NOWAIT));
+}
+
+#define BATCH 4096
+static void *batch[BATCH];
+static unsigned int perm[BATCH];
+
+/* n / BATCH times: BATCH 64-byte objects allocated, then freed (in order). */
+noinline void slab_batch(struct kbuddy_cache *c, long n)
+{
+	int i;
+
+	for (; n > 0; n -= BATCH) {
+		for (i = 0; i < BATCH; i++)
+			batch[i] = kbuddy_cache_alloc(c, GFP_NOWAIT);
+		for (i = 0; i < BATCH; i++)
+			kbuddy_cache_free(c, batch[i]);
+	}
+}
+
+/* The same, freed in a fixed random order. */
+noinline void slab_random(struct kbuddy_cache *c, long n)
+{
+	int i;
+
+	for (; n > 0; n -= BATCH) {
+		for (i = 0; i < BATCH; i++)
+			batch[i] = kbuddy_cache_alloc(c, GFP_NOWAIT);
+		for (i = 0; i < BATCH; i++)
+			kbuddy_cache_free(c, batch[perm[i]]);
+	}
+}
+
+/* n / BATCH times: BATCH 64-byte mallocs, then their frees. */
+noinline void malloc_batch(struct kbuddy_pool *pool, long n)
+{
+	int i;
+
+	for (; n > 0; n -= BATCH) {
+		for (i = 0; i < BATCH; i++)
+			batch[i] = kbuddy_malloc(pool, 64, GFP_NOWAIT);
+		for (i = 0; i < BATCH; i++)
+			kbuddy_free(pool, batch[i]);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 100000;
@@ -49,6 +107,7 @@ int main(int argc, char **argv)
 	struct kbuddy_pool *plain = harness_pool(16 << 20, false);
 	struct kbuddy_cache *c;
 	unsigned long problems;
+	int i;
 
 	if (!pool || !plain)
 		return 2;
@@ -57,15 +116,35 @@ int main(int argc, char **argv)
 	c = kbuddy_cache_create(pool, "pairs-64", 64, 8, 0, NULL);
 	if (IS_ERR(c))
 		return 2;
-	/* Warm up: page cache filled, a slab made, magazines loaded. */
+	/* A fixed random permutation (Fisher-Yates, a fixed seed). */
+	srandom(1);
+	for (i = 0; i < BATCH; i++)
+		perm[i] = i;
+	for (i = BATCH - 1; i > 0; i--) {
+		unsigned int j = random() % (i + 1), t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	/* Warm up: page cache filled, slabs made, magazines loaded. */
 	pages_pairs(pool, 100);
 	buddy_pairs(plain, 100);
 	slab_pairs(c, 100);
 	malloc_pairs(pool, 100);
+	order4_pairs(pool, 100);
+	malloc4k_pairs(pool, 100);
+	slab_batch(c, BATCH);
+	slab_random(c, BATCH);
+	malloc_batch(pool, BATCH);
 	pages_pairs(pool, n);
 	buddy_pairs(plain, n);
 	slab_pairs(c, n);
 	malloc_pairs(pool, n);
+	order4_pairs(pool, n);
+	malloc4k_pairs(pool, n);
+	slab_batch(c, n);
+	slab_random(c, n);
+	malloc_batch(pool, n);
 	problems = harness_validate(pool, c) + harness_validate(plain, NULL);
 	printf("pairs: %ld of each, validate: %s, messages: %lu\n", n,
 	       problems ? "FAILED" : "ok", kshim_messages);
