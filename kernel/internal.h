@@ -471,10 +471,14 @@ struct kbuddy_slab {
 	u8 state[];
 };
 
-/* One object in a magazine, with its state byte so a pop needs no lookup. */
+/*
+ * One object in a magazine, with its state byte and its slab, so that
+ * neither a pop nor a return to the slab needs a lookup.
+ */
 struct kbuddy_round {
 	void *obj;
 	u8 *state;
+	struct kbuddy_slab *slab;
 };
 
 /**
@@ -906,7 +910,8 @@ static inline bool kbuddy_obj_claim(u8 *state)
  */
 unsigned int kbuddy_slab_obj_get(struct kbuddy_cache *c, int cpu,
 				 struct kbuddy_round *round, unsigned int n);
-void kbuddy_slab_obj_put(struct kbuddy_cache *c, void *obj, u8 *state);
+void kbuddy_slab_obj_put(struct kbuddy_cache *c, struct kbuddy_slab *slab,
+			 void *obj, u8 *state);
 void *kbuddy_slab_grow(struct kbuddy_cache *c, gfp_t gfp);
 int kbuddy_cache_bad_free(struct kbuddy_cache *c, void *obj,
 			  unsigned long caller);

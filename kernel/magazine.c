@@ -39,11 +39,14 @@
 /* ==== Magazines ========================================================== */
 
 /* Push one object into @mag; the caller checked there is room. */
-static inline void mag_push(struct kbuddy_magazine *mag, void *obj, u8 *state)
+static inline void mag_push(struct kbuddy_magazine *mag, void *obj,
+			    struct kbuddy_slab *slab, u8 *state)
 {
-	mag->round[mag->rounds].obj = obj;
-	mag->round[mag->rounds].state = state;
-	mag->rounds++;
+	struct kbuddy_round *r = &mag->round[mag->rounds++];
+
+	r->obj = obj;
+	r->state = state;
+	r->slab = slab;
 }
 
 static struct kbuddy_magazine *mag_alloc(struct kbuddy_cache *c, gfp_t gfp)
@@ -67,7 +70,7 @@ static void mag_flush(struct kbuddy_cache *c, struct kbuddy_magazine *mag)
 	while (mag->rounds) {
 		struct kbuddy_round *r = &mag->round[--mag->rounds];
 
-		kbuddy_slab_obj_put(c, r->obj, r->state);
+		kbuddy_slab_obj_put(c, r->slab, r->obj, r->state);
 	}
 }
 
@@ -295,7 +298,7 @@ static noinline void free_spill(struct kbuddy_cache *c,
 /* The loaded magazine is full: swap, or spill to the depot, then push. */
 static noinline void cache_free_slow(struct kbuddy_cache *c,
 				     struct kbuddy_mag_cpu *cc, void *obj,
-				     u8 *state)
+				     struct kbuddy_slab *slab, u8 *state)
 {
 	struct kbuddy_magazine *mag = cc->loaded;
 
@@ -305,7 +308,7 @@ static noinline void cache_free_slow(struct kbuddy_cache *c,
 	} else {
 		free_spill(c, cc);
 	}
-	mag_push(cc->loaded, obj, state);
+	mag_push(cc->loaded, obj, slab, state);
 	cc->count[KBUDDY_MAG_FREE_FAST]++;
 }
 
@@ -337,9 +340,9 @@ static __always_inline int free_in_slab(struct kbuddy_cache *c,
 	cc = this_cpu_ptr(c->cpu);
 	mag = cc->loaded;
 	if (unlikely(mag->rounds == c->mag_size)) {
-		cache_free_slow(c, cc, obj, state);
+		cache_free_slow(c, cc, obj, slab, state);
 	} else {
-		mag_push(mag, obj, state);
+		mag_push(mag, obj, slab, state);
 		cc->count[KBUDDY_MAG_FREE_FAST]++;
 	}
 	local_unlock_irqrestore(&c->cpu->lock, flags);
@@ -612,7 +615,7 @@ static void check_magazine(struct kbuddy_cache *c, struct kbuddy_sink *sink,
 		long idx = slab && slab->cache == c ?
 			   kbuddy_obj_index(c, slab, r->obj) : -1;
 
-		if (idx < 0 || &slab->state[idx] != r->state ||
+		if (idx < 0 || r->slab != slab || &slab->state[idx] != r->state ||
 		    *r->state != KBUDDY_OBJ_CACHED)
 			kbuddy_problem(sink,
 				       "cache %s: %s magazine: %p is no free object of it\n",

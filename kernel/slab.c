@@ -116,8 +116,9 @@ static bool freeptr_ok(struct kbuddy_cache *c, struct kbuddy_slab *slab,
  * Take an object off @slab's freelist and give it @state. The caller holds
  * the cache's lock and knows the slab has a free object.
  */
-static void *slab_pop(struct kbuddy_cache *c, struct kbuddy_slab *slab,
-		      u8 state, u8 **statep)
+static __always_inline void *slab_pop(struct kbuddy_cache *c,
+				      struct kbuddy_slab *slab, u8 state,
+				      u8 **statep)
 {
 	unsigned int old_inuse = slab->inuse;
 	void *obj = slab->freelist, *next;
@@ -288,6 +289,7 @@ unsigned int kbuddy_slab_obj_get(struct kbuddy_cache *c, int cpu,
 		do {
 			round[got].obj = slab_pop(c, slab, KBUDDY_OBJ_CACHED,
 						  &round[got].state);
+			round[got].slab = slab;
 			got++;
 		} while (got < n && slab->inuse < c->objects);
 	}
@@ -316,10 +318,9 @@ static void slab_release(struct kbuddy_cache *c, struct kbuddy_slab *slab)
  * CACHED -> FREE: a magazine's object back on its slab's freelist; a slab
  * that becomes empty beyond the ones kept goes back. Locked.
  */
-void kbuddy_slab_obj_put(struct kbuddy_cache *c, void *obj, u8 *state)
+void kbuddy_slab_obj_put(struct kbuddy_cache *c, struct kbuddy_slab *slab,
+			 void *obj, u8 *state)
 {
-	struct kbuddy_slab *slab = kbuddy_obj_slab(c->pool, obj);
-
 	slab_push(c, slab, obj, state);
 	if (!slab->inuse && c->nr_empty > KBUDDY_CACHE_EMPTY_KEEP)
 		slab_release(c, slab);

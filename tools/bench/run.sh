@@ -18,6 +18,7 @@
 #       two-CPU round counts only if both CPUs' parts overlapped in time for
 #       90% of the longer one (report.py), and a line needs 5 such rounds
 #   BENCH_SMP_ONLY=1      only the two-CPU measurements (a quick look)
+#   BENCH_RUNS="init_on_alloc=0"  the runs to make (default both)
 #
 # The last line says whether the run can be trusted ("bench: trustworthy
 # (...)" or "bench: NOT trustworthy: ...").
@@ -37,7 +38,7 @@ args="$args kbench.noise=$noise kbench.smp_ops=${BENCH_SMP_OPS:-262144}"
 [ "${BENCH_SMP_ONLY:-0}" = 1 ] && args="$args kbench.smp_only=1"
 # Room in the kernel log for every round the noise rule may add.
 args="$args log_buf_len=8M"
-runs="init_on_alloc=0 init_on_alloc=1"
+runs=${BENCH_RUNS:-"init_on_alloc=0 init_on_alloc=1"}
 # A quick look at the two-CPU figures: one run, nothing else.
 [ "${BENCH_SMP_ONLY:-0}" = 1 ] && runs=init_on_alloc=0
 logs=""
