@@ -936,8 +936,6 @@ void kbuddy_mag_check_depot(struct kbuddy_cache *c, struct kbuddy_sink *sink,
 
 /* magazine.c, for pool.c and kmalloc.c */
 void kbuddy_cache_drain_cpu(struct kbuddy_cache *c, int cpu);
-int kbuddy_obj_free(struct kbuddy_cache *c, struct kbuddy_slab *slab,
-		    void *obj, unsigned long caller);
 
 /* slab.c */
 struct kbuddy_cache *kbuddy_obj_cache(struct kbuddy_pool *pool,

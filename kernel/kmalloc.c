@@ -24,6 +24,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include "magazine.h"
 #include "report.h"
 
 #define KBUDDY_KMALLOC_MAX_CACHE_SIZE	PAGE_SIZE
@@ -125,12 +126,12 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 		return ZERO_SIZE_PTR;
 	if (kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_MALLOC, size))
 		return NULL;
-	if (size <= KBUDDY_KMALLOC_MAX_CACHE_SIZE)
-		return kbuddy_cache_alloc(pool->kmalloc[class_index(size)], gfp);
-	if (size > PAGE_SIZE << (pool->max_order - 1))
-		return NULL;
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
+		return NULL;
+	if (size <= KBUDDY_KMALLOC_MAX_CACHE_SIZE)
+		return kbuddy_obj_alloc(pool->kmalloc[class_index(size)], gfp);
+	if (size > PAGE_SIZE << (pool->max_order - 1))
 		return NULL;
 	order = get_order(size);
 	return kbuddy_alloc_kind(pool, order, gfp, KBUDDY_KIND_LARGE);

@@ -4,8 +4,9 @@
  *
  * This file owns a cache's per-CPU magazines (struct kbuddy_mag_cpu: a
  * loaded and a previous one per CPU), its depot of full and empty
- * magazines, and the paths through them: kbuddy_cache_alloc(),
- * kbuddy_cache_free() and kbuddy_obj_free(), the refill of a CPU from the
+ * magazines, and the paths through them: kbuddy_cache_alloc() and
+ * kbuddy_cache_free() (their fast paths inline in magazine.h, which
+ * kmalloc.c shares), the refill of a CPU from the
  * depot or the slabs and its spill to them, the drains of one CPU and of
  * all, and the check of every magazine. It is to slab.c what pcp.c is to
  * buddy.c: slabs, freelists and the cache's lifecycle are slab.c's, reached
@@ -34,20 +35,10 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "magazine.h"
 #include "report.h"
 
 /* ==== Magazines ========================================================== */
-
-/* Push one object into @mag; the caller checked there is room. */
-static inline void mag_push(struct kbuddy_magazine *mag, void *obj,
-			    struct kbuddy_slab *slab, u8 *state)
-{
-	struct kbuddy_round *r = &mag->round[mag->rounds++];
-
-	r->obj = obj;
-	r->state = state;
-	r->slab = slab;
-}
 
 static struct kbuddy_magazine *mag_alloc(struct kbuddy_cache *c, gfp_t gfp)
 {
@@ -175,17 +166,12 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 	return obj;
 }
 
-static inline bool want_zero(struct kbuddy_cache *c, gfp_t gfp)
-{
-	return (gfp & __GFP_ZERO) || (!c->ctor && want_init_on_alloc(gfp));
-}
-
 /*
  * The loaded magazine is empty: swap in the previous one, or go to the depot
  * and the slabs, and only then make a new slab. Entered under the CPU's
  * local_lock (@flags saved); returns with it released.
  */
-static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
+noinline void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c,
 				       struct kbuddy_mag_cpu *cc, gfp_t gfp,
 				       unsigned long flags)
 	kbuddy_releases_local_lock(&c->cpu->lock)
@@ -231,30 +217,10 @@ static noinline void *cache_alloc_slow(struct kbuddy_cache *c,
  */
 void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
 {
-	struct kbuddy_magazine *mag;
-	struct kbuddy_mag_cpu *cc;
-	unsigned long flags;
-	void *obj;
-
-	might_sleep_if(gfpflags_allow_blocking(gfp));
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
 		return NULL;
-	local_lock_irqsave(&c->cpu->lock, flags);
-	cc = this_cpu_ptr(c->cpu);
-	mag = cc->loaded;
-	if (unlikely(!mag->rounds))
-		return cache_alloc_slow(c, cc, gfp, flags);
-	mag->rounds--;
-	/* cached -> allocated: this CPU holds the magazine. */
-	WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
-	obj = mag->round[mag->rounds].obj;
-	cc->count[KBUDDY_MAG_ALLOC_FAST]++;
-	local_unlock_irqrestore(&c->cpu->lock, flags);
-	kbuddy_poison_alloc(c, obj);
-	if (unlikely(want_zero(c, gfp)))
-		memset(obj, 0, c->object_size);
-	return obj;
+	return kbuddy_obj_alloc(c, gfp);
 }
 EXPORT_SYMBOL_GPL(kbuddy_cache_alloc);
 
@@ -296,7 +262,7 @@ static noinline void free_spill(struct kbuddy_cache *c,
 }
 
 /* The loaded magazine is full: swap, or spill to the depot, then push. */
-static noinline void cache_free_slow(struct kbuddy_cache *c,
+noinline void kbuddy_cache_free_slow(struct kbuddy_cache *c,
 				     struct kbuddy_mag_cpu *cc, void *obj,
 				     struct kbuddy_slab *slab, u8 *state)
 {
@@ -310,45 +276,6 @@ static noinline void cache_free_slow(struct kbuddy_cache *c,
 	}
 	mag_push(cc->loaded, obj, slab, state);
 	cc->count[KBUDDY_MAG_FREE_FAST]++;
-}
-
-/*
- * Free @obj, which lies in @slab of @c. The caller is in an RCU read-side
- * section, which keeps @slab and @c alive until the object is claimed or
- * the free refused.
- */
-static __always_inline int free_in_slab(struct kbuddy_cache *c,
-					struct kbuddy_slab *slab, void *obj,
-					unsigned long caller)
-{
-	struct kbuddy_mag_cpu *cc;
-	struct kbuddy_magazine *mag;
-	unsigned long flags;
-	long idx;
-	u8 *state;
-
-	idx = kbuddy_obj_index(c, slab, obj);
-	if (unlikely(idx < 0))
-		goto bad;
-	state = &slab->state[idx];
-	kbuddy_race_hook("slab_free_claim");
-	if (unlikely(!kbuddy_obj_claim(state)))
-		goto bad;
-	kbuddy_poison_free(c, obj);
-
-	local_lock_irqsave(&c->cpu->lock, flags);
-	cc = this_cpu_ptr(c->cpu);
-	mag = cc->loaded;
-	if (unlikely(mag->rounds == c->mag_size)) {
-		cache_free_slow(c, cc, obj, slab, state);
-	} else {
-		mag_push(mag, obj, slab, state);
-		cc->count[KBUDDY_MAG_FREE_FAST]++;
-	}
-	local_unlock_irqrestore(&c->cpu->lock, flags);
-	return 0;
-bad:
-	return kbuddy_cache_bad_free(c, obj, caller);
 }
 
 static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
@@ -366,29 +293,9 @@ static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
 	if (unlikely(!slab || slab->cache != c))
 		ret = kbuddy_cache_bad_free(c, obj, caller);
 	else
-		ret = free_in_slab(c, slab, obj, caller);
+		ret = kbuddy_obj_free(c, slab, obj, caller);
 	rcu_read_unlock();
 	return ret;
-}
-
-/**
- * kbuddy_obj_free() - free an object whose slab the caller looked up
- * @c: the cache, read from @slab
- * @slab: the slab holding @obj
- * @obj: the pointer
- * @caller: the return address reported for a bad free
- *
- * For kbuddy_free(), which finds the slab once to choose between an object
- * and a whole block.
- *
- * Context: Any context kbuddy_free() allows, inside the rcu_read_lock()
- * section in which @slab was looked up.
- * Return: 0, or -EINVAL for a refused free.
- */
-int kbuddy_obj_free(struct kbuddy_cache *c, struct kbuddy_slab *slab,
-		    void *obj, unsigned long caller)
-{
-	return free_in_slab(c, slab, obj, caller);
 }
 
 /**
