@@ -72,6 +72,16 @@ static bool frag = true;
 module_param(frag, bool, 0444);
 MODULE_PARM_DESC(frag, "Run the fragmentation workloads too (default on)");
 
+static char *only;
+module_param(only, charp, 0444);
+MODULE_PARM_DESC(only, "Only the one-CPU patterns starting with this (e.g. pair-), for a quick look: no two-CPU or fragmentation runs, and rounds stop at the first count unless a key series it measures is noisy");
+
+/* Whether @pattern is measured: every pattern unless only= narrows them. */
+static bool wanted(const char *pattern)
+{
+	return !only || !*only || strstarts(pattern, only);
+}
+
 #define CHUNK		4096
 /* Most rounds kept for the noise rule. */
 #define ROUNDS_CAP	64
@@ -254,7 +264,8 @@ static void run_pair(struct bench *b, const char *pattern, const char *op,
 		     u64 (*fn)(struct bench *b, unsigned long n),
 		     unsigned long n)
 {
-	report(b, pattern, op, fn(b, n), n);
+	if (wanted(pattern))
+		report(b, pattern, op, fn(b, n), n);
 }
 
 static void run_batch(struct bench *b, const char *pattern, const char *op,
@@ -262,7 +273,7 @@ static void run_batch(struct bench *b, const char *pattern, const char *op,
 		      unsigned long N, bool random)
 {
 	/* The permutation covers exactly MAX_BATCH indices. */
-	if (WARN_ON_ONCE(random && N != MAX_BATCH))
+	if (WARN_ON_ONCE(random && N != MAX_BATCH) || !wanted(pattern))
 		return;
 	report(b, pattern, op, fn(b, N, random),
 	       max_t(unsigned long, 1, ops / N) * N);
@@ -718,7 +729,8 @@ static int bench_fn(void *data)
 		b->round = r;
 		if (!smp_only)
 			one_round(b);
-		smp_round(b);
+		if (wanted("smp"))
+			smp_round(b);
 		if (smp_only && r >= first) {
 			why = "smp_only";
 			break;
@@ -747,7 +759,7 @@ static int bench_fn(void *data)
 		}
 	}
 	pr_info("kbench-noise: rounds %u stop %s\n", r, why);
-	if (frag && !smp_only)
+	if (frag && !smp_only && wanted("frag"))
 		kbuddy_bench_frag();
 	pr_info("kbench: done failures %lu validate %s\n", b->failures,
 		kbuddy_pool_validate(b->kpool) ? "FAILED" : "ok");

@@ -19,6 +19,9 @@
 #       90% of the longer one (report.py), and a line needs 5 such rounds
 #   BENCH_SMP_ONLY=1      only the two-CPU measurements (a quick look)
 #   BENCH_RUNS="init_on_alloc=0"  the runs to make (default both)
+#   BENCH_ONLY=pair-      only the one-CPU patterns starting with this (a
+#       quick look at one family; no two-CPU, fragmentation, irqsoff or
+#       trace replay runs)
 #
 # The last line says whether the run can be trusted ("bench: trustworthy
 # (...)" or "bench: NOT trustworthy: ...").
@@ -36,6 +39,7 @@ args="kbench.rounds=${BENCH_ROUNDS:-7} kbench.ops=${BENCH_OPS:-8192}"
 args="$args kbench.max_rounds=${BENCH_MAX_ROUNDS:-25} kbench.max_seconds=${BENCH_MAX_SECONDS:-600}"
 args="$args kbench.noise=$noise kbench.smp_ops=${BENCH_SMP_OPS:-262144}"
 [ "${BENCH_SMP_ONLY:-0}" = 1 ] && args="$args kbench.smp_only=1"
+[ -n "${BENCH_ONLY:-}" ] && args="$args kbench.only=$BENCH_ONLY"
 # Room in the kernel log for every round the noise rule may add.
 args="$args log_buf_len=8M"
 runs=${BENCH_RUNS:-"init_on_alloc=0 init_on_alloc=1"}
@@ -56,6 +60,7 @@ done
 python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE_NOISE:-25}" \
 	"$out" $logs
 [ "${BENCH_SMP_ONLY:-0}" = 1 ] && exit 0
+[ -n "${BENCH_ONLY:-}" ] && exit 0
 
 # The longest interrupts-off stretches, from the irqsoff tracer of the 6.12
 # debug kernel (tools/vm/debug.config), over a 64 MiB and a 1 GiB region.
