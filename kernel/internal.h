@@ -79,8 +79,9 @@ struct resource;
  *   ALLOC -> CACHED         a free: kbuddy_obj_claim(), a cmpxchg
  *
  * Lifetimes: slab descriptors and caches are freed after an RCU grace
- * period. A lockless lookup (tag -> slab -> cache) runs inside
- * rcu_read_lock() until it has claimed the object or finished refusing it.
+ * period. A lockless lookup (tag -> slab -> cache) runs inside an RCU
+ * read-side section until it has claimed the object or finished refusing
+ * it: rcu_read_lock(), or on a free's fast path kbuddy_lookup_begin().
  *
  * Lock order: the CPU hotplug lock, kbuddy_pools_mutex, a pool's
  * caches_lock, kbuddy_cpu_work_mutex (kbuddy_run_on_cpus()), a per-CPU
@@ -880,6 +881,30 @@ static inline long kbuddy_obj_index(const struct kbuddy_cache *c,
 	if (unlikely(idx * c->size != offset))
 		return -1;
 	return idx;
+}
+
+/*
+ * The RCU read-side section of a free's lockless lookup (see "Lifetimes").
+ * Preemption off is one on every kernel since RCU's flavours were
+ * consolidated (v5.0): synchronize_rcu() and kfree_rcu() wait for it, and
+ * it costs no call, where rcu_read_lock() is a call on PREEMPT_RCU kernels
+ * (Debian's). On PREEMPT_RT the local_lock taken inside may sleep, so there
+ * it is rcu_read_lock().
+ */
+static __always_inline void kbuddy_lookup_begin(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		rcu_read_lock();
+	else
+		preempt_disable();
+}
+
+static __always_inline void kbuddy_lookup_end(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		rcu_read_unlock();
+	else
+		preempt_enable();
 }
 
 /* The slab holding @obj, if any; caller in an RCU read-side section. */

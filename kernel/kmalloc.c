@@ -193,7 +193,7 @@ static __always_inline int free_caller(struct kbuddy_pool *pool,
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
 		return -EINVAL;
-	rcu_read_lock();
+	kbuddy_lookup_begin();
 	tag = kbuddy_tag_of(pool, ptr);
 	if (kbuddy_tag_is_slab(tag)) {
 		struct kbuddy_slab *slab = (struct kbuddy_slab *)tag;
@@ -206,10 +206,10 @@ static __always_inline int free_caller(struct kbuddy_pool *pool,
 			ret = kbuddy_cache_refuse_free(c, ptr,
 						       KBUDDY_CACHE_BAD_FREE_WRONG_CACHE,
 						       caller);
-		rcu_read_unlock();
+		kbuddy_lookup_end();
 		return ret;
 	}
-	rcu_read_unlock();
+	kbuddy_lookup_end();
 	return free_block(pool, ptr, caller);
 }
 

@@ -287,14 +287,14 @@ static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
 		return -EINVAL;
-	rcu_read_lock();
+	kbuddy_lookup_begin();
 	slab = kbuddy_obj_slab(c->pool, obj);
 	kbuddy_race_hook("obj_lookup");
 	if (unlikely(!slab || slab->cache != c))
 		ret = kbuddy_cache_bad_free(c, obj, caller);
 	else
 		ret = kbuddy_obj_free(c, slab, obj, caller);
-	rcu_read_unlock();
+	kbuddy_lookup_end();
 	return ret;
 }
 

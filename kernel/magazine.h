@@ -92,9 +92,10 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
  * if that is full, kbuddy_cache_free_slow()). Anything else is refused by
  * kbuddy_cache_bad_free(), the cache unchanged.
  *
- * Context: Any context kbuddy_cache_free() allows, inside the
- * rcu_read_lock() section in which @slab was looked up, which keeps @slab
- * and @c alive until the object is claimed or the free refused.
+ * Context: Any context kbuddy_cache_free() allows, inside the RCU
+ * read-side section (kbuddy_lookup_begin()) in which @slab was looked up,
+ * which keeps @slab and @c alive until the object is claimed or the free
+ * refused.
  * Return: 0, or -EINVAL for a refused free.
  */
 static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
