@@ -102,6 +102,45 @@ static void kbuddy_pcp_spills_a_batch_when_full(struct kunit *test)
 	expect_pristine(test, pool);
 }
 
+/*
+ * Orders 4-6 are cached too, but a few blocks each (kbuddy_pcp_high()):
+ * a CPU that frees many keeps at most that many and gives the rest back a
+ * batch at a time; what it keeps is what the stats count as held.
+ */
+static void kbuddy_pcp_large_orders_bounded(struct kunit *test)
+{
+	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, 11);
+	void **p = kunit_kcalloc(test, 32, sizeof(*p), GFP_KERNEL);
+	unsigned long held_before;
+	struct pcp_counts pc;
+	unsigned int order, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	kbt_add_mem(test, pool, KBT_PHYS, SZ_8M);
+	for (order = KBUDDY_PCP_SMALL_ORDERS; order < KBUDDY_PCP_ORDERS; order++) {
+		unsigned int n = 3 * kbuddy_pcp_high(order);
+
+		KUNIT_ASSERT_LE(test, n, 32U);
+		migrate_disable();
+		pcp_counts(pool, &pc);
+		held_before = pc.held;
+		for (i = 0; i < n; i++) {
+			p[i] = kbuddy_alloc_pages(pool, order, GFP_ATOMIC);
+			KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		}
+		for (i = 0; i < n; i++)
+			KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, p[i], order), 0);
+		pcp_counts(pool, &pc);
+		migrate_enable();
+		/* This CPU's cache of @order holds at most its high mark. */
+		KUNIT_EXPECT_LE(test, pc.held - held_before,
+				(unsigned long)kbuddy_pcp_high(order) << order);
+		KUNIT_EXPECT_GE(test, pc.events[KBUDDY_PCP_DRAIN], 1UL);
+		check_pcp(test, pool, 0);
+	}
+	expect_pristine(test, pool);
+}
+
 static void kbuddy_pcp_double_free_refused(struct kunit *test)
 {
 	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, 11), *nopcp;
@@ -435,6 +474,7 @@ static struct kunit_case kbuddy_pcp_cases[] = {
 	KUNIT_CASE(kbuddy_pcp_serves_malloc_blocks),
 	KUNIT_CASE(kbuddy_pcp_serves_small_orders),
 	KUNIT_CASE(kbuddy_pcp_spills_a_batch_when_full),
+	KUNIT_CASE(kbuddy_pcp_large_orders_bounded),
 	KUNIT_CASE(kbuddy_pcp_double_free_refused),
 	KUNIT_CASE(kbuddy_pcp_drained_before_destroy),
 	KUNIT_CASE(kbuddy_pcp_remote_free),
