@@ -13,6 +13,7 @@
  *		same directory at the top for pool creation
  */
 
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -23,6 +24,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "debugfs.h"
 #include "internal.h"
 
 /* ==== Data =============================================================== */
@@ -45,6 +47,7 @@ struct kbuddy_dbg_block {
  * @lock: protects @blocks and @nr_blocks
  * @blocks: blocks allocated through the blocks file, oldest first
  * @nr_blocks: entries on @blocks
+ * @refused: writes refused by the pool's files (blocks, fault/)
  */
 struct kbuddy_dbg_pool {
 	struct kbuddy_pool *pool;
@@ -52,7 +55,11 @@ struct kbuddy_dbg_pool {
 	struct mutex lock; /* see above */
 	struct list_head blocks;
 	unsigned long nr_blocks;
+	atomic_long_t refused;
 };
+
+/* Writes refused by the global fault/ files since kbuddy was loaded. */
+static atomic_long_t kbuddy_debugfs_refused_global;
 
 /* Longest write the blocks file takes. */
 #define BLOCKS_WRITE_MAX 64
@@ -61,6 +68,47 @@ struct kbuddy_dbg_pool {
  * kmalloc()ed outside the pool) take at most 3 MiB, whatever is asked.
  */
 #define BLOCKS_HELD_MAX 65536
+
+/* Bytes of a refused input the log shows. */
+#define REFUSED_SHOWN	32
+
+/*
+ * Refuse a write: count it (for @dp's pool, or for the global files if @dp
+ * is NULL), and say in one log line (ratelimited) which file, what input and why. @in,
+ * the input (@len bytes, NULs and all), is shown without its surrounding
+ * white space, escaped so that no byte of it can start a log line of its
+ * own; with @in NULL, only its length.
+ * Return: @err.
+ */
+static __printf(6, 7) int refuse(struct kbuddy_dbg_pool *dp, const char *path,
+				 const char *in, size_t len, int err,
+				 const char *fmt, ...)
+{
+	char what[4 * REFUSED_SHOWN + 8];
+	struct va_format vaf;
+	va_list args;
+
+	atomic_long_inc(dp ? &dp->refused : &kbuddy_debugfs_refused_global);
+	if (in) {
+		while (len && isspace(*in)) {
+			in++;
+			len--;
+		}
+		while (len && isspace(in[len - 1]))
+			len--;
+		snprintf(what, sizeof(what), "\"%*pE\"%s",
+			 (int)min_t(size_t, len, REFUSED_SHOWN), in,
+			 len > REFUSED_SHOWN ? "..." : "");
+	} else {
+		snprintf(what, sizeof(what), "%zu bytes", len);
+	}
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_warn_ratelimited("%s: refused %s: %pV\n", path, what, &vaf);
+	va_end(args);
+	return err;
+}
 
 /* ==== Read-only files ==================================================== */
 
@@ -203,6 +251,7 @@ static int stats_show(struct seq_file *m, void *v)
 			   ps->pcp_events[i]);
 	slab_stats_show(m, ss);
 	use_show(m, pool, ps, ss);
+	seq_printf(m, "debugfs_writes_refused %lu\n", kbuddy_debugfs_refused(pool));
 out:
 	kfree(ps);
 	kfree(ss);
@@ -355,8 +404,15 @@ struct blocks_req {
 	phys_addr_t phys;
 };
 
-/* Parse the whole write before anything changes. */
-static int blocks_parse(char *buf, struct blocks_req *req)
+static const char blocks_usage[] =
+	"usage: alloc ORDER [COUNT] | malloc SIZE [COUNT] | free PHYS | free all | drain | shrink";
+
+/*
+ * Parse the whole write before anything changes. Numbers take a 0x prefix
+ * for hex (a PHYS is hex) and a leading 0 for octal.
+ * Return: NULL, or why @buf is refused.
+ */
+static const char *blocks_parse(char *buf, struct blocks_req *req)
 {
 	char *args[3], *s = strim(buf), *tok;
 	unsigned int n = 0;
@@ -366,51 +422,43 @@ static int blocks_parse(char *buf, struct blocks_req *req)
 		if (!*tok)
 			continue;
 		if (n == ARRAY_SIZE(args))
-			return -EINVAL;
+			return "too many words";
 		args[n++] = tok;
 	}
 	if (!n)
-		return -EINVAL;
-	if (!strcmp(args[0], "drain") && n == 1) {
-		req->cmd = BLOCKS_DRAIN;
-		return 0;
+		return "empty";
+	req->count = 1;
+	if (!strcmp(args[0], "drain") || !strcmp(args[0], "shrink")) {
+		req->cmd = args[0][0] == 'd' ? BLOCKS_DRAIN : BLOCKS_SHRINK;
+		return n == 1 ? NULL : "takes no argument";
 	}
-	if (!strcmp(args[0], "shrink") && n == 1) {
-		req->cmd = BLOCKS_SHRINK;
-		return 0;
+	if (!strcmp(args[0], "alloc") || !strcmp(args[0], "malloc")) {
+		req->cmd = args[0][0] == 'a' ? BLOCKS_ALLOC : BLOCKS_MALLOC;
+		if (n == 1)
+			return req->cmd == BLOCKS_ALLOC ? "no ORDER" : "no SIZE";
+		if (req->cmd == BLOCKS_ALLOC && kstrtouint(args[1], 0, &req->order))
+			return "ORDER is not a number below 2^32";
+		if (req->cmd == BLOCKS_MALLOC &&
+		    (kstrtoul(args[1], 0, &req->size) || !req->size))
+			return "SIZE is not a number from 1 to 2^64-1";
+		if (n == 3 && (kstrtoul(args[2], 0, &req->count) || !req->count))
+			return "COUNT is not a number from 1 to 2^64-1";
+		return NULL;
 	}
-	if (!strcmp(args[0], "alloc") && (n == 2 || n == 3)) {
-		req->cmd = BLOCKS_ALLOC;
-		req->count = 1;
-		if (kstrtouint(args[1], 0, &req->order))
-			return -EINVAL;
-		if (n == 3 && (kstrtoul(args[2], 0, &req->count) ||
-			       !req->count))
-			return -EINVAL;
-		return 0;
-	}
-	if (!strcmp(args[0], "malloc") && (n == 2 || n == 3)) {
-		req->cmd = BLOCKS_MALLOC;
-		req->count = 1;
-		if (kstrtoul(args[1], 0, &req->size) || !req->size)
-			return -EINVAL;
-		if (n == 3 && (kstrtoul(args[2], 0, &req->count) ||
-			       !req->count))
-			return -EINVAL;
-		return 0;
-	}
-	if (!strcmp(args[0], "free") && n == 2) {
+	if (!strcmp(args[0], "free")) {
+		if (n != 2)
+			return "takes PHYS or all";
 		if (!strcmp(args[1], "all")) {
 			req->cmd = BLOCKS_FREE_ALL;
-			return 0;
+			return NULL;
 		}
 		req->cmd = BLOCKS_FREE;
-		if (kstrtou64(args[1], 0, &phys))
-			return -EINVAL;
+		if (kstrtou64(args[1], 0, &phys) || phys != (phys_addr_t)phys)
+			return "PHYS is not a physical address";
 		req->phys = phys;
-		return 0;
+		return NULL;
 	}
-	return -EINVAL;
+	return "unknown command";
 }
 
 static void blocks_free_list(struct kbuddy_dbg_pool *dp,
@@ -428,24 +476,33 @@ static void blocks_free_list(struct kbuddy_dbg_pool *dp,
 	}
 }
 
-/* Allocate all @req->count blocks or none. */
-static int blocks_alloc(struct kbuddy_dbg_pool *dp, struct blocks_req *req)
+/*
+ * Allocate all @req->count blocks or none.
+ * Return: NULL, or why not (*@err the errno).
+ */
+static const char *blocks_alloc(struct kbuddy_dbg_pool *dp,
+				struct blocks_req *req, int *err)
 {
 	struct kbuddy_pool *pool = dp->pool;
 	struct kbuddy_dbg_block *b;
 	unsigned long i;
 	LIST_HEAD(new);
 
+	*err = -EINVAL;
+	if (req->cmd == BLOCKS_ALLOC && req->order >= pool->max_order)
+		return "ORDER at or above the pool's max_order";
 	if (req->cmd == BLOCKS_ALLOC &&
-	    (req->order >= pool->max_order ||
-	     req->count > kbuddy_pool_total_pages(pool) >> req->order))
-		return -EINVAL;
+	    req->count > kbuddy_pool_total_pages(pool) >> req->order)
+		return "COUNT blocks of ORDER are more than the pool's pages";
 	if (req->cmd == BLOCKS_MALLOC &&
-	    (req->size > PAGE_SIZE << (pool->max_order - 1) ||
-	     req->count > kbuddy_pool_total_pages(pool) << PAGE_SHIFT >> 3))
-		return -EINVAL;
+	    req->size > PAGE_SIZE << (pool->max_order - 1))
+		return "SIZE larger than the pool's largest block";
+	if (req->cmd == BLOCKS_MALLOC &&
+	    req->count > kbuddy_pool_total_pages(pool) << PAGE_SHIFT >> 3)
+		return "COUNT objects are more than the pool can hold";
+	*err = -ENOSPC;
 	if (req->count > BLOCKS_HELD_MAX - dp->nr_blocks)
-		return -ENOSPC;
+		return "the file would hold more than 65536 blocks";
 	for (i = 0; i < req->count; i++) {
 		b = kmalloc(sizeof(*b), GFP_KERNEL);
 		if (!b)
@@ -467,13 +524,16 @@ static int blocks_alloc(struct kbuddy_dbg_pool *dp, struct blocks_req *req)
 	}
 	list_splice_tail(&new, &dp->blocks);
 	dp->nr_blocks += req->count;
-	return 0;
+	*err = 0;
+	return NULL;
 undo:
 	blocks_free_list(dp, &new);
-	return -ENOMEM;
+	*err = -ENOMEM;
+	return "out of memory (or a failure injected); nothing allocated";
 }
 
-static int blocks_free(struct kbuddy_dbg_pool *dp, phys_addr_t phys)
+static const char *blocks_free(struct kbuddy_dbg_pool *dp, phys_addr_t phys,
+			       int *err)
 {
 	struct kbuddy_dbg_block *b;
 
@@ -481,57 +541,35 @@ static int blocks_free(struct kbuddy_dbg_pool *dp, phys_addr_t phys)
 		if (b->phys != phys)
 			continue;
 		if (b->size ? kbuddy_free(dp->pool, b->addr) :
-			      kbuddy_free_pages(dp->pool, b->addr, b->order))
-			return -EIO;
+			      kbuddy_free_pages(dp->pool, b->addr, b->order)) {
+			*err = -EIO;
+			return "the pool refused to free it (see its report)";
+		}
 		list_del(&b->node);
 		kfree(b);
 		dp->nr_blocks--;
-		return 0;
+		*err = 0;
+		return NULL;
 	}
-	return -EINVAL;
+	*err = -EINVAL;
+	return "PHYS is not a block held here";
 }
 
-static ssize_t blocks_write(struct file *file, const char __user *ubuf,
-			    size_t count, loff_t *ppos)
+/* Apply a parsed command. Return: NULL, or why not (*@err the errno). */
+static const char *blocks_apply(struct kbuddy_dbg_pool *dp,
+				struct blocks_req *req, int *err)
 {
-	struct kbuddy_dbg_pool *dp =
-		((struct seq_file *)file->private_data)->private;
-	struct blocks_req req;
-	char *buf;
-	int err;
+	const char *why = NULL;
 
-	/* A command file: where a read left the position does not matter. */
-	if (count > BLOCKS_WRITE_MAX)
-		return -EINVAL;
-	buf = memdup_user_nul(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	err = blocks_parse(buf, &req);
-	kfree(buf);
-	if (err) {
-		pr_warn_ratelimited("pool %s: blocks: usage: alloc ORDER [COUNT] | malloc SIZE [COUNT] | free PHYS | free all | drain | shrink\n",
-				    dp->pool->name);
-		return err;
-	}
-
+	*err = 0;
 	mutex_lock(&dp->lock);
-	switch (req.cmd) {
+	switch (req->cmd) {
 	case BLOCKS_ALLOC:
 	case BLOCKS_MALLOC:
-		err = blocks_alloc(dp, &req);
-		if (err == -EINVAL)
-			pr_warn_ratelimited("pool %s: blocks: order must be below %u, size fit a block and count the pool\n",
-					    dp->pool->name, dp->pool->max_order);
-		if (err == -ENOSPC)
-			pr_warn_ratelimited("pool %s: blocks: holds %lu blocks, at most %d\n",
-					    dp->pool->name, dp->nr_blocks,
-					    BLOCKS_HELD_MAX);
+		why = blocks_alloc(dp, req, err);
 		break;
 	case BLOCKS_FREE:
-		err = blocks_free(dp, req.phys);
-		if (err == -EINVAL)
-			pr_warn_ratelimited("pool %s: blocks: %pa is not a block held here\n",
-					    dp->pool->name, &req.phys);
+		why = blocks_free(dp, req->phys, err);
 		break;
 	case BLOCKS_FREE_ALL:
 		blocks_free_list(dp, &dp->blocks);
@@ -545,7 +583,59 @@ static ssize_t blocks_write(struct file *file, const char __user *ubuf,
 		break;
 	}
 	mutex_unlock(&dp->lock);
-	return err ? err : count;
+	return why;
+}
+
+/*
+ * One write of @count bytes at @in (a kernel copy, not NUL-terminated; not
+ * read when @count is too large; NULL if the user's buffer was unreadable):
+ * parsed whole, then applied. Return: @count, or the refusal's errno.
+ */
+static ssize_t blocks_command(struct kbuddy_dbg_pool *dp, const char *in,
+			      size_t count)
+{
+	char buf[BLOCKS_WRITE_MAX + 1];
+	struct blocks_req req;
+	const char *why;
+	char path[KBUDDY_NAME_LEN + 8];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/blocks", dp->pool->name);
+	if (count > BLOCKS_WRITE_MAX)
+		return refuse(dp, path, NULL, count, -EINVAL,
+			      "longer than %d bytes; %s", BLOCKS_WRITE_MAX,
+			      blocks_usage);
+	if (!in)
+		return refuse(dp, path, NULL, count, -EFAULT,
+			      "the buffer is not readable");
+	memcpy(buf, in, count);
+	buf[count] = '\0';
+	/* Before strim(), which writes NULs of its own. */
+	if (memchr(buf, '\0', count))
+		return refuse(dp, path, in, count, -EINVAL,
+			      "a NUL byte inside; %s", blocks_usage);
+	/* Cuts @buf into words: a refusal shows @in. */
+	why = blocks_parse(buf, &req);
+	if (why)
+		return refuse(dp, path, in, count, -EINVAL, "%s; %s", why,
+			      blocks_usage);
+	why = blocks_apply(dp, &req, &err);
+	if (why)
+		return refuse(dp, path, in, count, err, "%s", why);
+	return count;
+}
+
+static ssize_t blocks_write(struct file *file, const char __user *ubuf,
+			    size_t count, loff_t *ppos)
+{
+	struct kbuddy_dbg_pool *dp =
+		((struct seq_file *)file->private_data)->private;
+	char buf[BLOCKS_WRITE_MAX];
+
+	/* A command file: where a read left the position does not matter. */
+	if (count <= sizeof(buf) && copy_from_user(buf, ubuf, count))
+		return blocks_command(dp, NULL, count);
+	return blocks_command(dp, buf, count);
 }
 
 static const struct file_operations blocks_fops = {
@@ -567,6 +657,14 @@ static const struct file_operations blocks_fops = {
  * anything changes; a refused one changes nothing and says why in the log.
  */
 #define FAULT_INPUT_MAX	256
+
+static const char * const fault_knob_names[KBUDDY_NR_FAULT_KNOBS] = {
+	[KBUDDY_FAULT_PROBABILITY] = "probability",
+	[KBUDDY_FAULT_INTERVAL] = "interval",
+	[KBUDDY_FAULT_TIMES] = "times",
+	[KBUDDY_FAULT_NTH] = "nth",
+	[KBUDDY_FAULT_SITES] = "sites",
+};
 
 static const char * const fault_knob_usage[KBUDDY_NR_FAULT_KNOBS] = {
 	[KBUDDY_FAULT_PROBABILITY] = "probability: a percentage, 0 to 100",
@@ -594,31 +692,47 @@ static int fault_knob_show(struct seq_file *m, enum kbuddy_fault_knob knob)
 	return 0;
 }
 
-static ssize_t fault_knob_write(struct file *file, const char __user *ubuf,
-				size_t count, loff_t *ppos,
-				enum kbuddy_fault_knob knob)
+/* The debugfs state of the pool @f belongs to; NULL for the global knobs. */
+static struct kbuddy_dbg_pool *fault_dbg_pool(struct kbuddy_fault *f)
 {
-	struct kbuddy_fault *f = ((struct seq_file *)file->private_data)->private;
+	if (f == &kbuddy_fault_global)
+		return NULL;
+	return container_of(f, struct kbuddy_pool, fault)->debugfs;
+}
+
+/*
+ * One write of @count bytes at @in (a kernel copy, not NUL-terminated; not
+ * read when @count is out of bounds; NULL if the user's buffer was
+ * unreadable) to @knob of @f at file position @pos: parsed whole, then set.
+ * Return: @count, or the refusal's errno.
+ */
+static ssize_t fault_command(struct kbuddy_fault *f,
+			     enum kbuddy_fault_knob knob, const char *in,
+			     size_t count, loff_t pos)
+{
+	struct kbuddy_dbg_pool *dp = fault_dbg_pool(f);
+	char buf[FAULT_INPUT_MAX], path[KBUDDY_NAME_LEN + 32];
 	const char *why = NULL;
-	char *buf, *val;
 	unsigned long sites;
+	char *val;
 	long n;
 	int err;
 
-	if (*ppos || !count || count >= FAULT_INPUT_MAX) {
-		pr_warn_ratelimited("%pD3: refused: %zu bytes at offset %lld (one write of 1 to %d bytes); %s\n",
-				    file, count, *ppos, FAULT_INPUT_MAX - 1,
-				    fault_knob_usage[knob]);
-		return -EINVAL;
-	}
-	buf = memdup_user_nul(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
+	snprintf(path, sizeof(path), "%s%sfault/%s", dp ? dp->pool->name : "",
+		 dp ? "/" : "", fault_knob_names[knob]);
+	if (pos || !count || count >= FAULT_INPUT_MAX)
+		return refuse(dp, path, NULL, count, -EINVAL,
+			      "at offset %lld (one write of 1 to %d bytes at offset 0); %s",
+			      pos, FAULT_INPUT_MAX - 1, fault_knob_usage[knob]);
+	if (!in)
+		return refuse(dp, path, NULL, count, -EFAULT,
+			      "the buffer is not readable");
+	memcpy(buf, in, count);
+	buf[count] = '\0';
 	/* Before strim(), which writes NULs of its own. */
 	val = memchr(buf, '\0', count) ? NULL : strim(buf);
 	if (!val) {
 		why = "a NUL byte inside";
-		val = "";
 	} else if (!*val) {
 		why = "empty";
 	} else if (knob == KBUDDY_FAULT_SITES) {
@@ -629,19 +743,29 @@ static ssize_t fault_knob_write(struct file *file, const char __user *ubuf,
 	} else {
 		/* Decimal: "010" is ten, not octal eight. */
 		err = kstrtol(val, 10, &n);
-		if (err)
+		if (err == -ERANGE)
+			why = "out of range";
+		else if (err)
 			why = "not a number";
 		else if (kbuddy_fault_set(f, knob, n))
 			why = "out of range";
 	}
-	if (why) {
-		pr_warn_ratelimited("%pD3: refused \"%.32s\": %s; %s\n", file, val,
-				    why, fault_knob_usage[knob]);
-		kfree(buf);
-		return -EINVAL;
-	}
-	kfree(buf);
+	if (why)
+		return refuse(dp, path, in, count, -EINVAL, "%s; %s", why,
+			      fault_knob_usage[knob]);
 	return count;
+}
+
+static ssize_t fault_knob_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos,
+				enum kbuddy_fault_knob knob)
+{
+	struct kbuddy_fault *f = ((struct seq_file *)file->private_data)->private;
+	char buf[FAULT_INPUT_MAX];
+
+	if (!*ppos && count < sizeof(buf) && copy_from_user(buf, ubuf, count))
+		return fault_command(f, knob, NULL, count, 0);
+	return fault_command(f, knob, buf, count, *ppos);
 }
 
 #define FAULT_KNOB_FOPS(name, knob)					\
@@ -691,6 +815,14 @@ static int fault_injected_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(fault_injected);
 
+/* The global fault/refused: writes its files refused. */
+static int fault_refused_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%lu\n", kbuddy_debugfs_refused(NULL));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(fault_refused);
+
 /*
  * 6.1's fault_create_debugfs_attr() keeps a reference to the directory it
  * made (attr->dname, a dentry; later kernels copy the name into a char
@@ -708,8 +840,9 @@ static void fault_debugfs_put(struct kbuddy_fault *f)
 #endif
 }
 
-/* Create @parent/fault/ for @f. */
-static void fault_debugfs_add(struct dentry *parent, struct kbuddy_fault *f)
+/* Create @parent/fault/ for @f. Return: the directory, or an error. */
+static struct dentry *fault_debugfs_add(struct dentry *parent,
+					struct kbuddy_fault *f)
 {
 	struct dentry *dir;
 
@@ -722,10 +855,11 @@ static void fault_debugfs_add(struct dentry *parent, struct kbuddy_fault *f)
 	debugfs_create_file("times", 0600, dir, f, &fault_times_fops);
 #endif
 	if (IS_ERR_OR_NULL(dir))
-		return;
+		return dir ? dir : ERR_PTR(-ENOMEM);
 	debugfs_create_file("nth", 0600, dir, f, &fault_nth_fops);
 	debugfs_create_file("sites", 0600, dir, f, &fault_sites_fops);
 	debugfs_create_file("injected", 0400, dir, f, &fault_injected_fops);
+	return dir;
 }
 
 /* ==== Pools ============================================================== */
@@ -796,9 +930,15 @@ void kbuddy_debugfs_remove_pool(struct kbuddy_pool *pool)
  */
 int kbuddy_debugfs_init(void)
 {
+	struct dentry *fault;
+
 	kbuddy_debugfs_root = debugfs_create_dir("kbuddy", NULL);
-	if (!IS_ERR_OR_NULL(kbuddy_debugfs_root))
-		fault_debugfs_add(kbuddy_debugfs_root, &kbuddy_fault_global);
+	if (IS_ERR_OR_NULL(kbuddy_debugfs_root))
+		return 0;
+	fault = fault_debugfs_add(kbuddy_debugfs_root, &kbuddy_fault_global);
+	if (!IS_ERR(fault))
+		debugfs_create_file("refused", 0400, fault, NULL,
+				    &fault_refused_fops);
 	return 0;
 }
 
@@ -813,3 +953,97 @@ void kbuddy_debugfs_exit(void)
 	fault_debugfs_put(&kbuddy_fault_global);
 	kbuddy_debugfs_root = NULL;
 }
+
+/* ==== For the KUnit suite kbuddy_debugfs ================================= */
+
+/**
+ * kbuddy_debugfs_refused() - writes refused by a pool's debugfs files
+ * @pool: the pool (its blocks and fault/ files), or NULL for the global
+ *	fault/ files
+ *
+ * Every refused write is counted once and logged once (ratelimited).
+ *
+ * Context: Any context.
+ * Return: the count since the pool was created (kbuddy loaded, for NULL).
+ */
+unsigned long kbuddy_debugfs_refused(struct kbuddy_pool *pool)
+{
+	struct kbuddy_dbg_pool *dp = pool ? pool->debugfs : NULL;
+
+	if (!pool)
+		return atomic_long_read(&kbuddy_debugfs_refused_global);
+	return dp ? atomic_long_read(&dp->refused) : 0;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_debugfs_refused, KBUDDY_INTERNAL);
+
+/**
+ * kbuddy_debugfs_held() - blocks and objects held through a pool's blocks file
+ * @pool: the pool
+ *
+ * Context: Process context; may sleep.
+ * Return: how many, 0 if the pool has no debugfs files.
+ */
+unsigned long kbuddy_debugfs_held(struct kbuddy_pool *pool)
+{
+	struct kbuddy_dbg_pool *dp = pool->debugfs;
+	unsigned long n;
+
+	if (!dp)
+		return 0;
+	mutex_lock(&dp->lock);
+	n = dp->nr_blocks;
+	mutex_unlock(&dp->lock);
+	return n;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_debugfs_held, KBUDDY_INTERNAL);
+
+/**
+ * kbuddy_debugfs_blocks_write() - a write to a pool's blocks file
+ * @pool: the pool
+ * @buf: the bytes written (need not end in a NUL; NULL: as if the writer's
+ *	buffer could not be read)
+ * @count: how many
+ *
+ * What blocks_write() does after copying the writer's bytes, for tests
+ * that drive the parser with inputs a shell cannot write.
+ *
+ * Context: Process context; may sleep.
+ * Return: @count if the command was carried out; else a negative errno
+ * (-EINVAL malformed or out of range, -ENOSPC too many held, -ENOMEM out
+ * of memory, -EFAULT unreadable, -ENODEV no debugfs files), the pool and
+ * the file unchanged.
+ */
+ssize_t kbuddy_debugfs_blocks_write(struct kbuddy_pool *pool, const char *buf,
+				    size_t count)
+{
+	if (!pool->debugfs)
+		return -ENODEV;
+	return blocks_command(pool->debugfs, buf, count);
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_debugfs_blocks_write, KBUDDY_INTERNAL);
+
+/**
+ * kbuddy_debugfs_fault_write() - a write to a fault/ knob at offset 0
+ * @f: the pool's fault state, or &kbuddy_fault_global
+ * @knob: the file
+ * @buf: the bytes written (need not end in a NUL; NULL: as if the writer's
+ *	buffer could not be read)
+ * @count: how many
+ *
+ * What the knob's write does after copying the writer's bytes. Covers
+ * probability, interval and times on every kernel, though on a kernel with
+ * fault_attr files those are the kernel's own.
+ *
+ * Context: Process context; may sleep.
+ * Return: @count if the knob was set; else -EINVAL (or -EFAULT for a NULL
+ * @buf), the knob unchanged.
+ */
+ssize_t kbuddy_debugfs_fault_write(struct kbuddy_fault *f,
+				   enum kbuddy_fault_knob knob,
+				   const char *buf, size_t count)
+{
+	if (knob >= KBUDDY_NR_FAULT_KNOBS)
+		return -EINVAL;
+	return fault_command(f, knob, buf, count, 0);
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_debugfs_fault_write, KBUDDY_INTERNAL);
