@@ -73,11 +73,32 @@ static atomic_long_t kbuddy_debugfs_refused_global;
 #define REFUSED_SHOWN	32
 
 /*
+ * "@in", its first REFUSED_SHOWN bytes in printable ASCII: any other byte,
+ * a quote and a backslash as \xHH (%pE passes bytes above 0x9f through).
+ */
+static void shown_escape(char *what, const char *in, size_t len)
+{
+	size_t i;
+	char *p = what;
+
+	*p++ = '"';
+	for (i = 0; i < min_t(size_t, len, REFUSED_SHOWN); i++) {
+		unsigned char c = in[i];
+
+		if (c >= ' ' && c < 0x7f && c != '"' && c != '\\')
+			*p++ = c;
+		else
+			p += sprintf(p, "\\x%02x", c);
+	}
+	sprintf(p, "\"%s", len > REFUSED_SHOWN ? "..." : "");
+}
+
+/*
  * Refuse a write: count it (for @dp's pool, or for the global files if @dp
- * is NULL), and say in one log line (ratelimited) which file, what input and why. @in,
- * the input (@len bytes, NULs and all), is shown without its surrounding
- * white space, escaped so that no byte of it can start a log line of its
- * own; with @in NULL, only its length.
+ * is NULL), and say in one log line (ratelimited) which file, what input
+ * and why. @in, the input (@len bytes, NULs and all), is shown without its
+ * surrounding white space, escaped (shown_escape()) so that no byte of it
+ * can start a log line of its own; with @in NULL, only its length.
  * Return: @err.
  */
 static __printf(6, 7) int refuse(struct kbuddy_dbg_pool *dp, const char *path,
@@ -96,9 +117,7 @@ static __printf(6, 7) int refuse(struct kbuddy_dbg_pool *dp, const char *path,
 		}
 		while (len && isspace(in[len - 1]))
 			len--;
-		snprintf(what, sizeof(what), "\"%*pE\"%s",
-			 (int)min_t(size_t, len, REFUSED_SHOWN), in,
-			 len > REFUSED_SHOWN ? "..." : "");
+		shown_escape(what, in, len);
 	} else {
 		snprintf(what, sizeof(what), "%zu bytes", len);
 	}

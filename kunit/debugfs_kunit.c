@@ -144,7 +144,7 @@ static const struct dt_input dt_blocks_refused[] = {
 	/* Empty, blank, unknown. */
 	DT_NO("", -EINVAL),
 	DT_NO("\n", -EINVAL),
-	DT_NO(" \t \n", -EINVAL),
+	DT_NO(" \t\n", -EINVAL),
 	DT_NO("bogus", -EINVAL),
 	DT_NO("ALLOC 1", -EINVAL),
 	DT_NO("allocate 1", -EINVAL),
@@ -213,7 +213,7 @@ static const struct dt_input dt_blocks_refused[] = {
 	DT_NO("free 0x10000000000000000", -EINVAL),
 	DT_NO("free 0x700000000 0x700000000", -EINVAL),
 	/* Oversized: refused unread. */
-	DT_NO("alloc 0                           "
+	DT_NO("alloc 0                          \t"
 	      "                              1", -EINVAL),
 	/* The writer's buffer cannot be read. */
 	{ NULL, 7, -EFAULT, 0 },
@@ -243,7 +243,7 @@ static void kbuddy_debugfs_blocks_refused_change_nothing(struct kunit *test)
 static const struct dt_input dt_blocks_accepted[] = {
 	DT_OK("alloc 0", 1),
 	DT_OK("alloc 0\n", 1),
-	DT_OK("  alloc\t3  2 \n\n", 2),
+	DT_OK("  alloc\t3  2\t\n\n", 2),
 	DT_OK("alloc 0x3", 1),
 	DT_OK("alloc 010", 1),		/* octal: order 8 */
 	DT_OK("alloc +2", 1),
@@ -256,7 +256,7 @@ static const struct dt_input dt_blocks_accepted[] = {
 	DT_OK("shrink\n", 0),
 	DT_OK("free all", 0),
 	/* 64 bytes, the most the file takes. */
-	DT_OK("alloc 0                          "
+	DT_OK("alloc 0                         \t"
 	      "                              1", 1),
 };
 
