@@ -13,6 +13,8 @@
 #   make check-all       make check with KUnit on every debug kernel: 6.1, 6.12 and 6.12-rt (CI)
 #   make kunit           only the KUnit suites (and stress) on the debug kernels of KUNIT_KERNELS
 #   make kunit KUNIT_KDIR=/path  ... on a kernel build tree of one's own (kunit/.kunitconfig)
+#   make stress          the long runs on Debian's kernels (KERNELS=): the debugfs fuzzer with
+#                        200000 inputs, 100 insmod/rmmod cycles, the concurrent stress for 150 s
 #   make bench           kbuddy against the kernel's allocators in one VM run: ratios
 #   make fuzz            the userspace model-based fuzzer, long run (64 seeds x 100000 steps)
 #   make style           checkpatch --strict, kernel-doc and sparse (C=2) over the sources
@@ -37,7 +39,7 @@ KERNELS ?= 6.1 6.12 6.1-rt 6.12-rt
 KUNIT_KERNELS ?= 6.12
 ALL_KUNIT_KERNELS := 6.1 6.12 6.12-rt
 
-.PHONY: all module deps demo unit kunit check check-all bench fuzz style clean
+.PHONY: all module deps demo unit kunit check check-all stress bench fuzz style clean
 
 all: module
 
@@ -63,6 +65,9 @@ check: deps
 
 check-all: deps
 	@KERNELS="$(KERNELS)" KUNIT_KERNELS="$(ALL_KUNIT_KERNELS)" tools/check.sh
+
+stress: deps
+	@KERNELS="$(KERNELS)" tools/check.sh stress
 
 bench: deps
 	@tools/bench/run.sh

@@ -26,7 +26,7 @@
 static LIST_HEAD(kbuddy_pools);
 static DEFINE_MUTEX(kbuddy_pools_mutex);
 
-/* Blocks still allocated at destroy are listed up to this many. */
+/* Blocks still allocated at destroy are named up to this many, then counted. */
 #define KBUDDY_LEAK_REPORT_MAX 16
 
 static bool pool_name_ok(const char *name)
@@ -505,9 +505,18 @@ static void pool_vlog(struct kbuddy_pool *pool, bool err, const char *fmt,
 	va_end(aq);
 }
 
+/* The blocks a leak report names: the first KBUDDY_LEAK_REPORT_MAX. */
+struct leak_report {
+	struct kbuddy_pool *pool;
+	unsigned long named;
+};
+
 static void report_leak(void *ctx, const char *fmt, va_list args)
 {
-	pool_vlog(ctx, false, fmt, args);
+	struct leak_report *lr = ctx;
+
+	if (lr->named++ < KBUDDY_LEAK_REPORT_MAX)
+		pool_vlog(lr->pool, false, fmt, args);
 }
 
 static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
@@ -516,6 +525,8 @@ static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 	u64 bytes = (u64)r->nr_pages << PAGE_SHIFT;
 
 	if (used) {
+		struct leak_report lr = { .pool = pool };
+
 		/*
 		 * Someone still holds blocks here: giving the memory back could
 		 * hand it to another user under their feet. Leave it mapped
@@ -525,8 +536,11 @@ static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 			pool->name, used, bytes, &r->phys,
 			r->kind == KBUDDY_REGION_MEM ? "" :
 			"; leaving its memory mapped and claimed (leaked)");
-		if (used <= KBUDDY_LEAK_REPORT_MAX)
-			kbuddy_region_report_used(pool, r, report_leak, pool);
+		kbuddy_region_report_used(pool, r, report_leak, &lr);
+		if (lr.named > KBUDDY_LEAK_REPORT_MAX)
+			pr_warn("pool %s: and %lu more blocks still allocated in region %#llx@%pa\n",
+				pool->name, lr.named - KBUDDY_LEAK_REPORT_MAX,
+				bytes, &r->phys);
 		kbuddy_region_fini(pool, r);
 		return;
 	}

@@ -1009,10 +1009,16 @@ static int __init stress_leak(struct kbuddy_pool *pool)
 
 	if (!pool)
 		return -ENODEV;
-	for (i = 0; i < leak; i++)
-		if (!kbuddy_alloc_pages(pool, 0, GFP_KERNEL) ||
-		    !kbuddy_malloc(pool, 64, GFP_KERNEL))
+	for (i = 0; i < leak; i++) {
+		void *page = kbuddy_alloc_pages(pool, 0, GFP_KERNEL);
+		phys_addr_t phys;
+
+		if (!page || !kbuddy_malloc(pool, 64, GFP_KERNEL))
 			return -ENOMEM;
+		/* The leak report at kbuddy's unload must name it. */
+		phys = kbuddy_virt_to_phys(pool, page);
+		pr_info("kbuddy_stress: leaking page %pa\n", &phys);
+	}
 	pr_info("kbuddy_stress: holding %u pages and %u mallocs of the default pool, never to free them\n",
 		leak, leak);
 	return 0;

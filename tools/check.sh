@@ -10,6 +10,10 @@
 #   check.sh kunit       make kunit: only the KUnit part, per series of
 #                        KERNELS, or on KUNIT_KDIR=<kernel build tree> (one
 #                        built by kunit.py with kunit/.kunitconfig, say).
+#   check.sh stress      make stress: the long runs on each Debian kernel of
+#                        KERNELS, one boot each: the debugfs fuzzer with
+#                        200000 inputs, 100 insmod/rmmod cycles, the
+#                        concurrent stress for 150 s (10^6 operations).
 #
 #   KERNELS="6.1 6.12 6.1-rt 6.12-rt"
 #                        the Debian kernel series to test, each with Debian's
@@ -58,7 +62,13 @@ set -u
 
 KERNELS=${KERNELS:-6.1 6.12 6.1-rt 6.12-rt}
 KUNIT_KERNELS=${KUNIT_KERNELS:-6.12}
-KBUDDY_STRESS_SECONDS=${KBUDDY_STRESS_SECONDS:-10}
+if [ "${1:-}" = stress ]; then
+	KBUDDY_STRESS_SECONDS=${KBUDDY_STRESS_SECONDS:-150}
+	fuzz_inputs=200000 cycles=100
+else
+	KBUDDY_STRESS_SECONDS=${KBUDDY_STRESS_SECONDS:-10}
+	fuzz_inputs=FUZZ_CHECK cycles=CYCLES_CHECK
+fi
 KBUDDY_STRESS4_DEBUG=${KBUDDY_STRESS4_DEBUG:-6.12-rt}
 jobs=${KBUDDY_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}
 out=$build/check
@@ -182,8 +192,8 @@ run_debian() { # run_debian SERIES
 		"$dir/kbuddy_stress.ko"
 	vm_slot "debian-$1"
 	if msg=$(KBUDDY_SMP=4 "$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" \
-		"$dir/initramfs.cpio.gz" vmtest,stress,leak "$dir/console.log" 900 1G \
-		"$(stress_args)"); then
+		"$dir/initramfs.cpio.gz" "$debian_runs" "$dir/console.log" 1800 1G \
+		"$(stress_args) $(fuzz_args)"); then
 		record pass "debian-$rel: vm: kernel log clean, guest finished"
 	else
 		record fail "debian-$rel: vm: kernel log clean, guest finished" "$msg"
@@ -191,8 +201,19 @@ run_debian() { # run_debian SERIES
 	vm_slot_done
 	# The VM tests' KTEST lines, then the stress's.
 	PREFIX="debian-$rel: vm: " count_guest "$dir/console.log" "!$stress_ktest"
+	# The fuzzer's and the cycles' numbers.
+	grep -E '^fuzz: [0-9]+ inputs|^fuzz: [0-9]+ refusals|^cycles: ' "$dir/console.log" | sed 's/^/        /'
 	stress_verdict "debian-$rel: stress" "$dir/console.log" 4
 	timer "debian-$1 vmtest and stress 4 vCPUs (one VM)"
+}
+
+# The guest scripts of a Debian kernel's boot, and the sizes of the fuzzer
+# (tools/vm/guest/fuzz.sh) and the insmod/rmmod cycles (cycles.sh): short
+# for make check, long for make stress (KBUDDY_FUZZ_INPUTS, KBUDDY_CYCLES
+# override either).
+debian_runs=vmtest,fuzz,cycles,stress,leak
+fuzz_args() {
+	echo "kbuddy_fuzz_inputs=${KBUDDY_FUZZ_INPUTS:-$fuzz_inputs} kbuddy_cycles=${KBUDDY_CYCLES:-$cycles}"
 }
 
 # Count the test cases kunit.py parse --json found, by status.
@@ -427,13 +448,24 @@ check)
 	for k in $series; do
 		add_job "debian-$k" run_debian "$k"
 	done;;
-*) echo "usage: check.sh [unit|kunit]" >&2; exit 2;;
+stress)
+	# The long runs on Debian's kernels: the fuzzer, the cycles, the
+	# concurrent stress at its full length (and leak.sh, last).
+	debian_runs=fuzz,cycles,stress,leak
+	for k in $KERNELS; do
+		case $k in
+		6.1|6.12|6.1-rt|6.12-rt) add_job "debian-$k" run_debian "$k";;
+		*) record fail "kernel $k" "unknown series; KERNELS takes 6.1, 6.12, 6.1-rt and 6.12-rt";;
+		esac
+	done;;
+*) echo "usage: check.sh [unit|kunit|stress]" >&2; exit 2;;
 esac
 # make kunit KUNIT_KDIR=TREE: the suites on a kernel build tree of one's own.
 kunit_custom() { kunit_tree custom "$KUNIT_KDIR"; }
 case $mode in
 unit) jobs=1 KERNELS="" KUNIT_KERNELS="";;
 kunit) KERNELS="";;
+stress) KUNIT_KERNELS="";;
 esac
 [ -n "${KUNIT_KDIR:-}" ] && [ "$mode" = kunit ] && KUNIT_KERNELS=""
 kernels="${KERNELS:+KERNELS=\"$KERNELS\", }${KUNIT_KERNELS:+KUNIT_KERNELS=\"$KUNIT_KERNELS\", }"

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Pack a busybox initramfs carrying kbuddy's modules and the guest scripts.
+# Pack a busybox initramfs carrying kbuddy's modules, the guest scripts and
+# the debugfs fuzzer (tools/vm/debugfs-fuzz.c, built static: /bin/kbuddy-fuzz).
 #
 # usage: mkinitramfs.sh OUT.cpio.gz MODULE.ko...
 set -eu
@@ -14,6 +15,7 @@ mkdir -p "$stage/bin" "$stage/guest" "$stage/modules" "$stage/proc" "$stage/sys"
 	"$stage/dev" "$stage/tmp"
 cp /bin/busybox "$stage/bin/busybox"
 cp "$here/guest/init" "$stage/init"
+${CC:-gcc} -static -O2 -Wall -Wextra -Werror -o "$stage/bin/kbuddy-fuzz" "$here/debugfs-fuzz.c"
 cp "$here"/guest/*.sh "$stage/guest/"
 for m in "$@"; do
 	cp "$m" "$stage/modules/"
