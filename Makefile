@@ -14,7 +14,7 @@
 #   make kunit           only the KUnit suites (and stress) on the debug kernels of KUNIT_KERNELS
 #   make kunit KUNIT_KDIR=/path  ... on a kernel build tree of one's own (kunit/.kunitconfig)
 #   make stress          the long runs on Debian's kernels (KERNELS=): the debugfs fuzzer with
-#                        200000 inputs, 100 insmod/rmmod cycles, the concurrent stress for 150 s
+#                        10^6 inputs, 100 insmod/rmmod cycles, the concurrent stress for 150 s
 #   make bench           kbuddy against the kernel's allocators in one VM run: ratios
 #   make fuzz            the userspace model-based fuzzer, long run (64 seeds x 100000 steps)
 #   make style           checkpatch --strict, kernel-doc and sparse (C=2) over the sources

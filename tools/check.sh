@@ -12,7 +12,7 @@
 #                        built by kunit.py with kunit/.kunitconfig, say).
 #   check.sh stress      make stress: the long runs on each Debian kernel of
 #                        KERNELS, one boot each: the debugfs fuzzer with
-#                        200000 inputs, 100 insmod/rmmod cycles, the
+#                        10^6 inputs, 100 insmod/rmmod cycles, the
 #                        concurrent stress for 150 s (10^6 operations).
 #
 #   KERNELS="6.1 6.12 6.1-rt 6.12-rt"
@@ -64,10 +64,10 @@ KERNELS=${KERNELS:-6.1 6.12 6.1-rt 6.12-rt}
 KUNIT_KERNELS=${KUNIT_KERNELS:-6.12}
 if [ "${1:-}" = stress ]; then
 	KBUDDY_STRESS_SECONDS=${KBUDDY_STRESS_SECONDS:-150}
-	fuzz_inputs=200000 cycles=100
+	fuzz_inputs=1000000 cycles=100
 else
 	KBUDDY_STRESS_SECONDS=${KBUDDY_STRESS_SECONDS:-10}
-	fuzz_inputs=FUZZ_CHECK cycles=CYCLES_CHECK
+	fuzz_inputs=100000 cycles=20
 fi
 KBUDDY_STRESS4_DEBUG=${KBUDDY_STRESS4_DEBUG:-6.12-rt}
 jobs=${KBUDDY_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}

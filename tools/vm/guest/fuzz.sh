@@ -4,9 +4,9 @@
 # the writes refused, and once the fuzzer's accepted writes are undone (free
 # all, drain, shrink, the knobs put back) the state as it was before.
 # kbuddy_fuzz_inputs= and kbuddy_fuzz_writers= on the kernel command line
-# set the size (make check: 30000 inputs; make stress: 200000).
+# set the size (make check: 100000 inputs; make stress: 10^6).
 . ./lib.sh
-inputs=${kbuddy_fuzz_inputs:-30000}
+inputs=${kbuddy_fuzz_inputs:-100000}
 writers=${kbuddy_fuzz_writers:-4}
 G=/sys/kernel/debug/kbuddy/fault
 KNOBS="probability interval times nth sites"
