@@ -48,7 +48,8 @@
 #
 # The VMs: a debug kernel boots once for the KUnit suites and the 2-vCPU
 # stress (kbuddy_run=kunit,stress,leak); a Debian kernel once, on 4 vCPUs,
-# for the VM tests and the 4-vCPU stress (vmtest,stress,leak; leak.sh, which
+# for the VM tests, the debugfs fuzzer and the insmod/rmmod cycles and the
+# 4-vCPU stress (vmtest,fuzz,cycles,stress,leak; leak.sh, which
 # unloads kbuddy with memory still allocated, runs last: the region stays
 # claimed). 4 vCPUs are more than the host's cores, so a CPU is preempted
 # inside kbuddy's critical sections at random points. The PREEMPT_RT debug
