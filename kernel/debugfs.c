@@ -69,6 +69,16 @@ static atomic_long_t kbuddy_debugfs_refused_global;
  */
 #define BLOCKS_HELD_MAX 65536
 
+/*
+ * The log lines of refusals: as pr_warn_ratelimited() would, but the blocks
+ * file and the fault knobs each with a budget of their own, so that a
+ * script's bad blocks commands do not hide the next bad knob value.
+ */
+static DEFINE_RATELIMIT_STATE(blocks_refusals, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
+static DEFINE_RATELIMIT_STATE(fault_refusals, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
+
 /* Bytes of a refused input the log shows. */
 #define REFUSED_SHOWN	32
 
@@ -95,13 +105,14 @@ static void shown_escape(char *what, const char *in, size_t len)
 
 /*
  * Refuse a write: count it (for @dp's pool, or for the global files if @dp
- * is NULL), and say in one log line (ratelimited) which file, what input
- * and why. @in, the input (@len bytes, NULs and all), is shown without its
+ * is NULL), and say in one log line (ratelimited by @rs) which file, what
+ * input and why. @in, the input (@len bytes, NULs and all), is shown without its
  * surrounding white space, escaped (shown_escape()) so that no byte of it
  * can start a log line of its own; with @in NULL, only its length.
  * Return: @err.
  */
-static __printf(6, 7) int refuse(struct kbuddy_dbg_pool *dp, const char *path,
+static __printf(7, 8) int refuse(struct kbuddy_dbg_pool *dp,
+				 struct ratelimit_state *rs, const char *path,
 				 const char *in, size_t len, int err,
 				 const char *fmt, ...)
 {
@@ -124,7 +135,8 @@ static __printf(6, 7) int refuse(struct kbuddy_dbg_pool *dp, const char *path,
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	pr_warn_ratelimited("%s: refused %s: %pV\n", path, what, &vaf);
+	if (__ratelimit(rs))
+		pr_warn("%s: refused %s: %pV\n", path, what, &vaf);
 	va_end(args);
 	return err;
 }
@@ -521,7 +533,7 @@ static const char *blocks_alloc(struct kbuddy_dbg_pool *dp,
 		return "COUNT objects are more than the pool can hold";
 	*err = -ENOSPC;
 	if (req->count > BLOCKS_HELD_MAX - dp->nr_blocks)
-		return "the file would hold more than 65536 blocks";
+		return "more than the file holds: at most 65536 blocks";
 	for (i = 0; i < req->count; i++) {
 		b = kmalloc(sizeof(*b), GFP_KERNEL);
 		if (!b)
@@ -621,26 +633,26 @@ static ssize_t blocks_command(struct kbuddy_dbg_pool *dp, const char *in,
 
 	snprintf(path, sizeof(path), "%s/blocks", dp->pool->name);
 	if (count > BLOCKS_WRITE_MAX)
-		return refuse(dp, path, NULL, count, -EINVAL,
+		return refuse(dp, &blocks_refusals, path, NULL, count, -EINVAL,
 			      "longer than %d bytes; %s", BLOCKS_WRITE_MAX,
 			      blocks_usage);
 	if (!in)
-		return refuse(dp, path, NULL, count, -EFAULT,
+		return refuse(dp, &blocks_refusals, path, NULL, count, -EFAULT,
 			      "the buffer is not readable");
 	memcpy(buf, in, count);
 	buf[count] = '\0';
 	/* Before strim(), which writes NULs of its own. */
 	if (memchr(buf, '\0', count))
-		return refuse(dp, path, in, count, -EINVAL,
+		return refuse(dp, &blocks_refusals, path, in, count, -EINVAL,
 			      "a NUL byte inside; %s", blocks_usage);
 	/* Cuts @buf into words: a refusal shows @in. */
 	why = blocks_parse(buf, &req);
 	if (why)
-		return refuse(dp, path, in, count, -EINVAL, "%s; %s", why,
+		return refuse(dp, &blocks_refusals, path, in, count, -EINVAL, "%s; %s", why,
 			      blocks_usage);
 	why = blocks_apply(dp, &req, &err);
 	if (why)
-		return refuse(dp, path, in, count, err, "%s", why);
+		return refuse(dp, &blocks_refusals, path, in, count, err, "%s", why);
 	return count;
 }
 
@@ -740,11 +752,11 @@ static ssize_t fault_command(struct kbuddy_fault *f,
 	snprintf(path, sizeof(path), "%s%sfault/%s", dp ? dp->pool->name : "",
 		 dp ? "/" : "", fault_knob_names[knob]);
 	if (pos || !count || count >= FAULT_INPUT_MAX)
-		return refuse(dp, path, NULL, count, -EINVAL,
+		return refuse(dp, &fault_refusals, path, NULL, count, -EINVAL,
 			      "at offset %lld (one write of 1 to %d bytes at offset 0); %s",
 			      pos, FAULT_INPUT_MAX - 1, fault_knob_usage[knob]);
 	if (!in)
-		return refuse(dp, path, NULL, count, -EFAULT,
+		return refuse(dp, &fault_refusals, path, NULL, count, -EFAULT,
 			      "the buffer is not readable");
 	memcpy(buf, in, count);
 	buf[count] = '\0';
@@ -770,7 +782,7 @@ static ssize_t fault_command(struct kbuddy_fault *f,
 			why = "out of range";
 	}
 	if (why)
-		return refuse(dp, path, in, count, -EINVAL, "%s; %s", why,
+		return refuse(dp, &fault_refusals, path, in, count, -EINVAL, "%s; %s", why,
 			      fault_knob_usage[knob]);
 	return count;
 }

@@ -63,14 +63,21 @@ t_split_merge() {
 		{ echo "block at $phys outside the region"; return 1; }
 	echo "free $phys" >"$D/blocks" && expect "$(st merges)" 10 merges && pristine
 }
+# Every refusal counted once (debugfs_writes_refused), nothing else changed.
+stats_but_refusals() { grep -v '^debugfs_writes_refused ' "$D/stats"; }
 t_bad_writes() {
-	before_bi=$(cat $D/buddyinfo); before_st=$(cat $D/stats)
+	before_bi=$(cat $D/buddyinfo); before_st=$(stats_but_refusals); before_ref=$(st debugfs_writes_refused)
+	# First: the log shows the first ten refusals of five seconds.
+	if printf 'alloc 1\000junk' >"$D/blocks" 2>/dev/null; then echo "a NUL inside taken"; return 1; fi
 	for w in "bogus" "alloc" "alloc x" "alloc 11" "alloc 0 0" "alloc 0 1 2" "free" \
 		"free 0x1234" "free all now" "" "malloc" "malloc 0" "malloc 1 2 3" "drain now" \
 		"shrink 1"; do
 		if echo "$w" >"$D/blocks" 2>/dev/null; then echo "write '$w' accepted"; return 1; fi
 	done
-	expect "$(cat $D/buddyinfo)" "$before_bi" buddyinfo && expect "$(cat $D/stats)" "$before_st" stats
+	expect "$(cat $D/buddyinfo)" "$before_bi" buddyinfo && expect "$(stats_but_refusals)" "$before_st" stats &&
+	expect "$(st debugfs_writes_refused)" $((before_ref + 16)) "refusals counted" &&
+	dmesg | grep -q 'default/blocks: refused "alloc 1\\x00junk": a NUL byte inside' ||
+		{ dmesg | grep 'blocks: refused' | tail -n 3; return 1; }
 }
 # Fault injection (kernel/fault.c): kbuddy's own probability, interval and
 # times on Debian's kernels (the debug kernels have the kernel's fault_attr
