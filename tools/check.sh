@@ -203,7 +203,7 @@ run_debian() { # run_debian SERIES
 	# The VM tests' KTEST lines, then the stress's.
 	PREFIX="debian-$rel: vm: " count_guest "$dir/console.log" "!$stress_ktest"
 	# The fuzzer's and the cycles' numbers.
-	grep -E '^fuzz: [0-9]+ inputs|^fuzz: [0-9]+ refusals|^cycles: ' "$dir/console.log" | sed 's/^/        /'
+	grep -E '^fuzz: [0-9]+ inputs|^fuzz: [0-9]+ refusals|^cycles: [0-9]+ in ' "$dir/console.log" | sed 's/^/        /'
 	stress_verdict "debian-$rel: stress" "$dir/console.log" 4
 	timer "debian-$1 vmtest and stress 4 vCPUs (one VM)"
 }

@@ -26,7 +26,10 @@ memfree() {
 	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
 	awk -v pcp="$pcp" '$1 == "MemFree:" { print $2 + pcp * 4 }' /proc/meminfo
 }
-dmesg_since() { dmesg | sed "1,${1}d"; }
+# The log since mark_log NAME: found by its line, not by a line count (the
+# ring buffer drops its oldest lines once full).
+mark_log() { echo "kbuddy-test-mark $1" >/dev/kmsg; }
+dmesg_since() { dmesg | sed -n "/kbuddy-test-mark $1\$/,\$p"; }
 
 t_cycles() {
 	# A first cycle pays for what loading modules costs once.
@@ -43,7 +46,8 @@ t_cycles() {
 	start=$(date +%s)
 	i=1
 	while [ "$i" -le "$cycles" ]; do
-		mark=$(dmesg | wc -l)
+		mark=cycle-$i
+		mark_log "$mark"
 		if [ $((i % 5)) = 0 ]; then
 			n=$((i % 10 == 0 ? 20 : 2))
 			load size=4M || { echo "cycle $i: insmod size=4M failed"; return 1; }
