@@ -27,6 +27,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "leak.h"
 #include "report.h"
 
 /* ==== Internals ========================================================== */
@@ -581,6 +582,8 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 	if (kbuddy_tag_is_slab(tag))
 		for (i = 1; i < 1UL << order; i++)
 			kbuddy_block_hand(page + i, 0);
+	else if (kbuddy_tag_kind(tag) != KBUDDY_KIND_PCP)
+		kbuddy_leak_free(pool, addr);	/* a page block or malloc block */
 	pool->stats.counter[KBUDDY_MERGES] +=
 		free_one_block(pool->max_order, r, pfn, order);
 	pool->nr_free += 1UL << order;

@@ -24,6 +24,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include "leak.h"
 #include "magazine.h"
 #include "report.h"
 
@@ -120,7 +121,9 @@ void kbuddy_kmalloc_fini(struct kbuddy_pool *pool)
  */
 void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 {
+	struct kbuddy_cache *c;
 	unsigned int order;
+	void *p;
 
 	if (!size)
 		return ZERO_SIZE_PTR;
@@ -129,12 +132,18 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
 		return NULL;
-	if (size <= KBUDDY_KMALLOC_MAX_CACHE_SIZE)
-		return kbuddy_obj_alloc(pool->kmalloc[class_index(size)], gfp);
+	if (size <= KBUDDY_KMALLOC_MAX_CACHE_SIZE) {
+		c = pool->kmalloc[class_index(size)];
+		p = kbuddy_obj_alloc(c, gfp);
+		kbuddy_leak_alloc(pool, p, c->object_size, gfp);
+		return p;
+	}
 	if (size > PAGE_SIZE << (pool->max_order - 1))
 		return NULL;
 	order = get_order(size);
-	return kbuddy_alloc_kind(pool, order, gfp, KBUDDY_KIND_LARGE);
+	p = kbuddy_alloc_kind(pool, order, gfp, KBUDDY_KIND_LARGE);
+	kbuddy_leak_alloc(pool, p, PAGE_SIZE << order, gfp);
+	return p;
 }
 EXPORT_SYMBOL_GPL(kbuddy_malloc);
 
@@ -335,6 +344,12 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 		if (!err) {
 			size_t now = PAGE_SIZE << new_order;
 			size_t from = min(ks, size);
+
+			if (new_order != order) {
+				/* kmemleak's object takes the block's new size. */
+				kbuddy_leak_free(pool, ptr);
+				kbuddy_leak_alloc(pool, ptr, now, gfp);
+			}
 
 			if (gfp & __GFP_ZERO)
 				memset(ptr + from, 0, now - from);

@@ -217,10 +217,14 @@ noinline void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c,
  */
 void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
 {
+	void *obj;
+
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
 		return NULL;
-	return kbuddy_obj_alloc(c, gfp);
+	obj = kbuddy_obj_alloc(c, gfp);
+	kbuddy_leak_alloc(c->pool, obj, c->object_size, gfp);
+	return obj;
 }
 EXPORT_SYMBOL_GPL(kbuddy_cache_alloc);
 

@@ -17,6 +17,7 @@
 
 #include "compat.h"
 #include "internal.h"
+#include "leak.h"
 
 void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c,
 			      struct kbuddy_mag_cpu *cc, gfp_t gfp,
@@ -115,6 +116,7 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 	kbuddy_race_hook("slab_free_claim");
 	if (unlikely(!kbuddy_obj_claim(state)))
 		goto bad;
+	kbuddy_leak_free(c->pool, obj);
 	kbuddy_poison_free(c, obj);
 
 	local_lock_irqsave(&c->cpu->lock, flags);

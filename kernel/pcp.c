@@ -30,6 +30,7 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include "leak.h"
 #include "report.h"
 
 /**
@@ -499,6 +500,7 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 		local_unlock_irqrestore(&pool->pcp->lock, flags);
 		goto slow;
 	}
+	kbuddy_leak_free(pool, addr);
 	pcp = this_cpu_ptr(pool->pcp);
 	n = pcp->count[order];
 	if (unlikely(n >= kbuddy_pcp_high(order)))
@@ -572,12 +574,16 @@ int kbuddy_free_kind(struct kbuddy_pool *pool, void *addr, unsigned int order,
 void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 			 gfp_t gfp)
 {
+	void *addr;
+
 	if (unlikely(order >= pool->max_order))
 		return NULL;
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
 		return NULL;
-	return alloc_kind(pool, order, gfp, KBUDDY_KIND_PAGES);
+	addr = alloc_kind(pool, order, gfp, KBUDDY_KIND_PAGES);
+	kbuddy_leak_alloc(pool, addr, PAGE_SIZE << order, gfp);
+	return addr;
 }
 EXPORT_SYMBOL_GPL(kbuddy_alloc_pages);
 
