@@ -17,6 +17,7 @@
 #define _KBUDDY_LEAK_H
 
 #include <linux/kmemleak.h>
+#include <linux/string.h>
 
 #include "internal.h"
 
@@ -47,6 +48,17 @@ static __always_inline void kbuddy_leak_free(struct kbuddy_pool *pool,
 {
 	if (kbuddy_leak_tracks(pool, addr))
 		kmemleak_free(addr);
+}
+
+/*
+ * A slot of a per-CPU cache or magazine that no longer holds a block or
+ * object: cleared where kmemleak scans it, or its stale address would keep
+ * a block handed out since then "referenced" (a lost buffer never reported).
+ */
+static __always_inline void kbuddy_leak_clear(void *slot, size_t size)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
+		memset(slot, 0, size);
 }
 
 #endif /* _KBUDDY_LEAK_H */

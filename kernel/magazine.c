@@ -62,6 +62,7 @@ static void mag_flush(struct kbuddy_cache *c, struct kbuddy_magazine *mag)
 		struct kbuddy_round *r = &mag->round[--mag->rounds];
 
 		kbuddy_slab_obj_put(c, r->slab, r->obj, r->state);
+		kbuddy_leak_clear(r, sizeof(*r));
 	}
 }
 
@@ -159,6 +160,7 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 
 		WRITE_ONCE(*r->state, KBUDDY_OBJ_ALLOC);
 		obj = r->obj;
+		kbuddy_leak_clear(r, sizeof(*r));
 	} else {
 		obj = NULL;
 	}
@@ -186,6 +188,7 @@ noinline void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c,
 		mag->rounds--;
 		WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
 		obj = mag->round[mag->rounds].obj;
+		kbuddy_leak_clear(&mag->round[mag->rounds], sizeof(mag->round[0]));
 		cc->count[KBUDDY_MAG_ALLOC_FAST]++;
 		local_unlock_irqrestore(&c->cpu->lock, flags);
 	} else {

@@ -72,6 +72,7 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
 	/* cached -> allocated: this CPU holds the magazine. */
 	WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
 	obj = mag->round[mag->rounds].obj;
+	kbuddy_leak_clear(&mag->round[mag->rounds], sizeof(mag->round[0]));
 	cc->count[KBUDDY_MAG_ALLOC_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	kbuddy_poison_alloc(c, obj);

@@ -67,6 +67,8 @@ static bool pcp_give_batch(struct kbuddy_pool *pool, struct kbuddy_pcp *pcp)
 		pcp->count[order] -= n;
 		kbuddy_free_batch(pool, order,
 				  pcp->block[order] + pcp->count[order], n);
+		kbuddy_leak_clear(pcp->block[order] + pcp->count[order],
+				  n * sizeof(pcp->block[order][0]));
 		pcp->events[KBUDDY_PCP_DRAIN]++;
 		return true;
 	}
@@ -396,6 +398,7 @@ static noinline unsigned int pcp_spill(struct kbuddy_pool *pool,
 	kbuddy_free_batch(pool, order, pcp->block[order], batch);
 	memmove(pcp->block[order], pcp->block[order] + batch,
 		n * sizeof(pcp->block[order][0]));
+	kbuddy_leak_clear(pcp->block[order] + n, batch * sizeof(pcp->block[order][0]));
 	pcp->count[order] = n;
 	pcp->events[KBUDDY_PCP_DRAIN]++;
 	return n;
@@ -443,6 +446,7 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 	addr = pcp->block[order][n].addr;
 	/* cached -> pages or malloc: this CPU holds the block. */
 	kbuddy_block_hand(pcp->block[order][n].page, KBUDDY_TAG(kind, order));
+	kbuddy_leak_clear(&pcp->block[order][n], sizeof(pcp->block[order][0]));
 	pcp->count[order] = n;
 	pcp->alloc[order]++;
 	local_unlock_irqrestore(&pool->pcp->lock, flags);

@@ -26,6 +26,7 @@
 #include <linux/bitmap.h>
 #include <linux/ctype.h>
 #include <linux/err.h>
+#include <linux/kmemleak.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -195,6 +196,11 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 	slab = kzalloc(struct_size(slab, state, c->objects), meta_gfp);
 	if (!slab)
 		return NULL;
+	/*
+	 * kmemleak scans only the list links: @base points at the first
+	 * object, which must not count as referenced (leak.h).
+	 */
+	kmemleak_scan_area(&slab->node, sizeof(slab->node), meta_gfp);
 	slab->cache = c;
 	slab->cpu = -1;
 	INIT_LIST_HEAD(&slab->node);

@@ -6,4 +6,5 @@
 static inline void kmemleak_alloc(const void *ptr, size_t size, int min_count,
 				  gfp_t gfp) { }
 static inline void kmemleak_free(const void *ptr) { }
+static inline void kmemleak_scan_area(const void *ptr, size_t size, gfp_t gfp) { }
 #endif
