@@ -159,7 +159,11 @@ def main():
     verdicts = []
     for log in logs:
         env, data, smp, frag, other, noise = parse(log)
-        label = "init_on_alloc=0" if "init_on_alloc=0" in env.get("cmdline", "") else "init_on_alloc=1"
+        cmdline = env.get("cmdline", "")
+        label = "init_on_alloc=0" if "init_on_alloc=0" in cmdline else "init_on_alloc=1"
+        debug = re.search(r"\bkbuddy\.debug=(\S+)", cmdline)
+        if debug:
+            label += f" debug={debug.group(1)}"
         nz = Noise(label, args.noise / 100, args.line_noise / 100)
         keys = set(noise["keys"])
         print(f"== run {label}")

@@ -19,6 +19,9 @@
 #       90% of the longer one (report.py), and a line needs 5 such rounds
 #   BENCH_SMP_ONLY=1      only the two-CPU measurements (a quick look)
 #   BENCH_RUNS="init_on_alloc=0"  the runs to make (default both)
+#   BENCH_DEBUG=P         the debug= letters of a last, short run (object
+#       pairs and batches, init_on_alloc=0) that shows what the debug checks
+#       cost when on; BENCH_DEBUG= skips it
 #   BENCH_ONLY=pair-      only the one-CPU patterns starting with this (a
 #       quick look at one family; no two-CPU, fragmentation, irqsoff or
 #       trace replay runs)
@@ -61,6 +64,23 @@ python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE
 	"$out" $logs
 [ "${BENCH_SMP_ONLY:-0}" = 1 ] && exit 0
 [ -n "${BENCH_ONLY:-}" ] && exit 0
+
+# The debug checks on: the object patterns again with kbuddy loaded with
+# debug= (every cache, the size classes too, gets the checks). Not part of
+# the verdict above; compare with its init_on_alloc=0 ratios.
+dbg=${BENCH_DEBUG-P}
+if [ -n "$dbg" ]; then
+	echo "bench: debug checks on (kbuddy debug=$dbg), object patterns only"
+	log=$out/console-debug.log
+	mkdir -p "$out/debug-on"
+	if "$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$out/initramfs.cpio.gz" bench \
+		"$log" 1800 1G "init_on_alloc=0 kbuddy.debug=$dbg $args kbench.only=pair- kbench.max_rounds=7"; then
+		python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE_NOISE:-25}" \
+			"$out/debug-on" "$log" | grep -E '^ratio pair-[0-9]+ |^bench: NOT|^noise'
+	else
+		echo "bench: the debug run failed"
+	fi
+fi
 
 # The longest interrupts-off stretches, from the irqsoff tracer of the 6.12
 # debug kernel (tools/vm/debug.config), over a 64 MiB and a 1 GiB region.

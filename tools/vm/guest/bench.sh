@@ -5,7 +5,8 @@ echo "KBENCH-ENV kernel $(uname -r)"
 echo "KBENCH-ENV cmdline $(cat /proc/cmdline)"
 echo "KBENCH-ENV cpu $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 echo "KBENCH-ENV cpus $(grep -c ^processor /proc/cpuinfo)"
-load region=$REGION || exit 1
+# kbuddy.* on the kernel command line are kbuddy's parameters (debug=).
+load region=$REGION $(tr ' ' '\n' </proc/cmdline | sed -n 's/^kbuddy\.//p') || exit 1
 dmesg -c >/dev/null
 insmod "$M/kbuddy_bench.ko" $(cat /proc/cmdline | tr ' ' '\n' | sed -n 's/^kbench\.//p') || echo "KBENCH-ERROR insmod kbuddy_bench failed"
 dmesg | grep -E 'kbench(-frag|-noise)?:' | sed 's/^\[[^]]*\] *//'
