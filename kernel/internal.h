@@ -541,6 +541,7 @@ enum kbuddy_cache_counter {
 	KBUDDY_CACHE_BAD_FREE_INTERIOR,	/* not the start of an object */
 	KBUDDY_CACHE_BAD_FREE_DOUBLE,
 	KBUDDY_CACHE_POISON_OVERWRITTEN, /* free objects written to (debug.c) */
+	KBUDDY_CACHE_RED_ZONE_OVERWRITTEN, /* red zones written to (debug.c) */
 	KBUDDY_NR_CACHE_COUNTERS,
 };
 
@@ -554,9 +555,12 @@ extern const char *const kbuddy_mag_counter_names[KBUDDY_NR_MAG_COUNTERS];
  * struct kbuddy_cache - a cache of fixed-size objects on a pool
  * @pool: the pool its slabs come from
  * @object_size: bytes the user asked for
- * @size: stride between objects: object, free pointer if outside, alignment
+ * @size: stride between objects: object, red zone, free pointer if
+ *	outside, alignment (Documentation/design.rst, "Object layout")
  * @align: alignment of every object
- * @offset: where the free pointer sits in a free object
+ * @offset: where the free pointer sits in a free object; with
+ *	KBUDDY_CACHE_RED_ZONE also the end of the red zone, which runs from
+ *	@object_size
  * @order: order of every slab
  * @objects: objects per slab
  * @span: @objects * @size, the bytes of a slab its objects cover

@@ -197,7 +197,7 @@ noinline void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c,
 		if (!obj)
 			obj = kbuddy_slab_grow(c, gfp);
 	}
-	kbuddy_poison_alloc(c, obj);
+	kbuddy_debug_alloc(c, obj);
 	if (obj && want_zero(c, gfp))
 		memset(obj, 0, c->object_size);
 	return obj;

@@ -75,7 +75,7 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
 	kbuddy_leak_clear(&mag->round[mag->rounds], sizeof(mag->round[0]));
 	cc->count[KBUDDY_MAG_ALLOC_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
-	kbuddy_poison_alloc(c, obj);
+	kbuddy_debug_alloc(c, obj);
 	if (unlikely(want_zero(c, gfp)))
 		memset(obj, 0, c->object_size);
 	return obj;
@@ -118,7 +118,7 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 	if (unlikely(!kbuddy_obj_claim(state)))
 		goto bad;
 	kbuddy_leak_free(c->pool, obj);
-	kbuddy_poison_free(c, obj);
+	kbuddy_debug_free(c, obj);
 
 	local_lock_irqsave(&c->cpu->lock, flags);
 	cc = this_cpu_ptr(c->cpu);

@@ -226,6 +226,7 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 
 		if (c->ctor)
 			c->ctor(obj);
+		kbuddy_red_zone_init(c, obj);
 		kbuddy_set_freeptr(c, obj, slab->freelist);
 		slab->freelist = obj;
 	}
@@ -569,6 +570,33 @@ static unsigned int slab_order(unsigned int size, unsigned int max_order)
 	return best;
 }
 
+/*
+ * The stride of a cache's objects and the offset of the free pointer in
+ * one (Documentation/design.rst, "Object layout"): the object first, so
+ * that its alignment is the stride's; with a constructor or a red zone the
+ * free pointer goes after it (a free object keeps its constructed state;
+ * the red zone runs from the object's end to the free pointer, at least a
+ * word); else it sits in the free object's first word.
+ */
+static unsigned int cache_layout(unsigned int size, unsigned int align,
+				 unsigned long flags, void (*ctor)(void *obj),
+				 unsigned int *offset)
+{
+	unsigned int stride;
+
+	if (flags & KBUDDY_CACHE_RED_ZONE) {
+		*offset = ALIGN(size, sizeof(void *)) + sizeof(void *);
+		stride = *offset + sizeof(void *);
+	} else if (ctor) {
+		*offset = ALIGN(size, sizeof(void *));
+		stride = *offset + sizeof(void *);
+	} else {
+		*offset = 0;
+		stride = max_t(unsigned int, size, sizeof(void *));
+	}
+	return ALIGN(stride, align);
+}
+
 /* After a grace period: no lockless lookup can still hold @c. */
 static void cache_free_rcu(struct rcu_head *rcu)
 {
@@ -584,8 +612,9 @@ static void cache_free_rcu(struct rcu_head *rcu)
  * @name: as kbuddy_cache_create()
  * @size: as kbuddy_cache_create()
  * @align: as kbuddy_cache_create()
- * @flags: KBUDDY_CACHE_HWCACHE_ALIGN, KBUDDY_CACHE_POISON and
- *	KBUDDY_CACHE_KMALLOC; the debug= defaults are added
+ * @flags: KBUDDY_CACHE_HWCACHE_ALIGN, the debug flags and
+ *	KBUDDY_CACHE_KMALLOC; the debug= defaults are added (a red zone only
+ *	where the object still fits a slab with it)
  * @ctor: as kbuddy_cache_create()
  *
  * Context: Process context; may sleep.
@@ -600,11 +629,12 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 {
 	unsigned int stride, offset, order, top;
 	struct kbuddy_cache *c, *other;
+	unsigned long debug;
 
 	top = min_t(unsigned int, KBUDDY_SLAB_MAX_ORDER, pool->max_order - 1);
 	if (!name || !cache_name_ok(name) || !size ||
 	    (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||
-	    (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_POISON |
+	    (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_DEBUG_FLAGS |
 		       KBUDDY_CACHE_KMALLOC)) ||
 	    size > PAGE_SIZE << top) {
 		pr_err("pool %s: cache %s: bad arguments (size %u, align %u, flags %#lx)\n",
@@ -619,14 +649,13 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 			ralign /= 2;
 		align = max(align, ralign);
 	}
-	if (ctor) {
-		offset = ALIGN(size, sizeof(void *));
-		stride = offset + sizeof(void *);
-	} else {
-		offset = 0;
-		stride = max_t(unsigned int, size, sizeof(void *));
+	debug = kbuddy_debug_cache_flags(flags, ctor);
+	stride = cache_layout(size, align, debug, ctor, &offset);
+	/* debug=Z gives a red zone where it fits; a creator's flag must fit. */
+	if (stride > PAGE_SIZE << top && !(flags & KBUDDY_CACHE_RED_ZONE)) {
+		debug &= ~KBUDDY_CACHE_RED_ZONE;
+		stride = cache_layout(size, align, debug, ctor, &offset);
 	}
-	stride = ALIGN(stride, align);
 	order = slab_order(stride, top);
 	if (PAGE_SIZE << order < stride) {
 		pr_err("pool %s: cache %s: objects of %u bytes do not fit a slab\n",
@@ -647,7 +676,7 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	c->order = order;
 	c->objects = (PAGE_SIZE << order) / stride;
 	c->span = c->objects * stride;
-	c->flags = kbuddy_debug_cache_flags(flags, ctor);
+	c->flags = debug;
 	c->ctor = ctor;
 	c->random = get_random_long();
 	if (KBUDDY_SLAB_MUL_INDEX)
@@ -702,8 +731,12 @@ err_mag:
  * @flags: 0 or KBUDDY_CACHE_HWCACHE_ALIGN (align to a cache line, or to
  *	the largest power-of-two fraction of one the object fits in) and
  *	KBUDDY_CACHE_POISON (fill free objects with 0x6b and report a write
- *	after free when one is handed out again; not with @ctor); any other
- *	bit is refused. debug=P gives every cache without @ctor the latter.
+ *	after free when one is handed out again; not with @ctor) and
+ *	KBUDDY_CACHE_RED_ZONE (a red zone after every object, checked on free,
+ *	when handed out and by validate; the object must fit a slab with its
+ *	red zone and free pointer after it); any other bit is refused.
+ *	debug=P gives every cache without @ctor poisoning, debug=Z every
+ *	cache a red zone where it fits.
  * @ctor: called on each object once, when its slab is made, or NULL; an
  *	object must be freed in its constructed state (Bonwick). With a
  *	constructor the free pointer is kept after the object, not in it.
@@ -718,8 +751,8 @@ struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
 					 unsigned int align, unsigned long flags,
 					 void (*ctor)(void *obj))
 {
-	if (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_POISON)) {
-		pr_err("pool %s: cache %s: unknown flags %#lx (only KBUDDY_CACHE_HWCACHE_ALIGN and KBUDDY_CACHE_POISON)\n",
+	if (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_DEBUG_FLAGS)) {
+		pr_err("pool %s: cache %s: unknown flags %#lx (only KBUDDY_CACHE_HWCACHE_ALIGN, _POISON and _RED_ZONE)\n",
 		       pool->name, name ? name : "(null)", flags);
 		return ERR_PTR(-EINVAL);
 	}

@@ -191,6 +191,69 @@ static void poison_checks(void)
 	kshim_rcu_quiescent();
 }
 
+/*
+ * Red zones: a write past an object's end is found on free and by
+ * validate, restored; debug=Z gives the malloc family's size classes theirs.
+ */
+static void red_zone_checks(void)
+{
+	struct kbuddy_pool *pool = harness_pool(1 << 20, true), *mpool;
+	struct kbuddy_cache *c = kbuddy_cache_create(pool, "redzone", 100, 0,
+						     KBUDDY_CACHE_RED_ZONE, NULL);
+	struct kbuddy_cache_info info;
+	unsigned long saved = kbuddy_debug_default;
+	u8 *p, *q;
+	long found;
+
+	p = kbuddy_cache_alloc(c, GFP_KERNEL);
+	memset(p, 0x11, 100);
+	p[100] = 0x41;
+	p[101] = 0x42;
+	fprintf(stderr, "checks: red-zone-overflow-on-free: the report follows\n");
+	kbuddy_cache_free(c, p);
+	kbuddy_cache_info(c, &info);
+	result("red-zone-overflow-on-free",
+	       info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN] == 1 &&
+	       !memchr_inv(p + 100, KBUDDY_RED_ZONE, c->offset - 100),
+	       "found on free, counted, red zone restored");
+	q = kbuddy_cache_alloc(c, GFP_KERNEL);
+	q[111] = 0;
+	fprintf(stderr, "checks: red-zone-overflow-validate: the report follows\n");
+	found = cache_problems(c);
+	kbuddy_cache_info(c, &info);
+	result("red-zone-overflow-validate",
+	       found == 1 && info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN] == 2 &&
+	       !cache_problems(c), "found by validate, restored, clean after");
+	kbuddy_cache_free(c, q);
+	kbuddy_cache_info(c, &info);
+	result("red-zone-pristine",
+	       info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN] == 2 &&
+	       !kbuddy_cache_destroy(c) && !pages_problems(pool), "destroyed, pool clean");
+
+	kbuddy_debug_default = KBUDDY_CACHE_RED_ZONE;
+	mpool = harness_pool(4 << 20, true);
+	if (!mpool || kbuddy_kmalloc_init(mpool)) {
+		result("red-zone-malloc", false, "no pool");
+		return;
+	}
+	kbuddy_debug_default = saved;
+	p = kbuddy_malloc(mpool, 64, GFP_KERNEL);
+	q = kbuddy_malloc(mpool, 4096, GFP_KERNEL);
+	result("red-zone-malloc-aligned",
+	       !((unsigned long)p & 63) && !((unsigned long)q & 4095) &&
+	       kbuddy_ksize(mpool, p) == 64 && kbuddy_ksize(mpool, q) == 4096,
+	       "size classes keep their size and alignment");
+	memset(p, 0, 64);
+	q[4096] = 1;
+	kbuddy_free(mpool, p);
+	kbuddy_free(mpool, q);
+	kbuddy_cache_info(mpool->kmalloc[KBUDDY_NR_KMALLOC - 1], &info);
+	result("red-zone-malloc-overflow",
+	       info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN] == 1 &&
+	       !harness_validate_kmalloc(mpool), "a write past malloc(4096) is found on free");
+	kshim_rcu_quiescent();
+}
+
 /* The per-CPU page caches: overflow, stats, a dead CPU, a bad cached block. */
 static void pcp_checks(void)
 {
@@ -273,6 +336,7 @@ int main(void)
 	page_checks();
 	slab_checks();
 	poison_checks();
+	red_zone_checks();
 	pcp_checks();
 	return failed;
 }
