@@ -187,13 +187,20 @@ static struct kbuddy_slab *slab_with_free(struct kbuddy_cache *c)
 static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 {
 	gfp_t meta_gfp = (gfp & (GFP_KERNEL | __GFP_HIGH)) | __GFP_NOWARN;
+	size_t size, track = 0;
 	struct kbuddy_slab *slab;
 	long i;
 
-	if (kbuddy_should_fail(&c->pool->fault, KBUDDY_FAULT_SLAB_DESC,
-			       struct_size(slab, state, c->objects)))
+	/* Owner tracking's records follow the state bytes (debug.c). */
+	size = struct_size(slab, state, c->objects);
+	if (c->flags & KBUDDY_CACHE_STORE_USER) {
+		track = ALIGN(size, __alignof__(struct kbuddy_track));
+		size = track + array3_size(c->objects, KBUDDY_NR_TRACKS,
+					   sizeof(struct kbuddy_track));
+	}
+	if (kbuddy_should_fail(&c->pool->fault, KBUDDY_FAULT_SLAB_DESC, size))
 		return NULL;
-	slab = kzalloc(struct_size(slab, state, c->objects), meta_gfp);
+	slab = kzalloc(size, meta_gfp);
 	if (!slab)
 		return NULL;
 	/*
@@ -201,6 +208,8 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 	 * object, which must not count as referenced (leak.h).
 	 */
 	kmemleak_scan_area(&slab->node, sizeof(slab->node), meta_gfp);
+	if (track)
+		slab->track = (void *)slab + track;
 	slab->cache = c;
 	slab->cpu = -1;
 	INIT_LIST_HEAD(&slab->node);
@@ -736,7 +745,10 @@ err_mag:
  *	when handed out and by validate; the object must fit a slab with its
  *	red zone and free pointer after it); any other bit is refused.
  *	debug=P gives every cache without @ctor poisoning, debug=Z every
- *	cache a red zone where it fits.
+ *	cache a red zone where it fits. KBUDDY_CACHE_STORE_USER records who
+ *	allocated and who freed each object (stacks in the stack depot),
+ *	shown in every report, the owners file and the leak report; debug=U
+ *	gives it to every cache.
  * @ctor: called on each object once, when its slab is made, or NULL; an
  *	object must be freed in its constructed state (Bonwick). With a
  *	constructor the free pointer is kept after the object, not in it.
@@ -752,7 +764,7 @@ struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
 					 void (*ctor)(void *obj))
 {
 	if (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_DEBUG_FLAGS)) {
-		pr_err("pool %s: cache %s: unknown flags %#lx (only KBUDDY_CACHE_HWCACHE_ALIGN, _POISON and _RED_ZONE)\n",
+		pr_err("pool %s: cache %s: unknown flags %#lx (only KBUDDY_CACHE_HWCACHE_ALIGN, _POISON, _RED_ZONE and _STORE_USER)\n",
 		       pool->name, name ? name : "(null)", flags);
 		return ERR_PTR(-EINVAL);
 	}
@@ -767,9 +779,9 @@ EXPORT_SYMBOL_GPL(kbuddy_cache_create);
 
 /*
  * Count the objects still in use, after a drain, and report up to 16 of
- * them. The count is a counter; each slab on the partial and full lists
- * holds an object in use, so at most 16 slabs are read under the lock.
- * Process context.
+ * them, with who allocated each if the cache tracks owners. The count is
+ * a counter; each slab on the partial and full lists holds an object in
+ * use, so at most 16 slabs are read under the lock. Process context.
  */
 static unsigned long report_in_use(struct kbuddy_cache *c, bool print)
 {
@@ -787,6 +799,7 @@ static unsigned long report_in_use(struct kbuddy_cache *c, bool print)
 					continue;
 				pr_warn("cache %s: object %#llx still allocated\n",
 					c->name, kbuddy_obj_phys(c, slab->base + i * c->size));
+				kbuddy_debug_obj_owner(c, slab->base + i * c->size);
 				if (++shown == 16)
 					goto out;
 			}

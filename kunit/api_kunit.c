@@ -1281,6 +1281,8 @@ static const struct api_row kbuddy_cache_create_rows[] = {
 	  .c = KBUDDY_CACHE_RED_ZONE, .setup = S_CTOR, .want = W_PTR },
 	{ "flags KBUDDY_CACHE_RED_ZONE, no room for it", .pool = PA, .str = "api-new",
 	  .a = API_OBJ_MAX, .c = KBUDDY_CACHE_RED_ZONE, CREATE_REFUSED(-EINVAL) },
+	{ "flags KBUDDY_CACHE_STORE_USER", .pool = PA, .str = "api-new", .a = 64,
+	  .c = KBUDDY_CACHE_STORE_USER, .want = W_PTR },
 	{ "flags BIT(4)", .pool = PA, .str = "api-new", .a = 64, .c = BIT(4),
 	  CREATE_REFUSED(-EINVAL) },
 	{ "flags BIT(31)", .pool = PA, .str = "api-new", .a = 64, .c = BIT(31),

@@ -24,10 +24,11 @@
  * above still holding after every step. A request refused in a step that
  * injected a failure is not put to the oracle.
  *
- * With --poison every cache poisons its free objects and has red zones
- * (debug=PZ): after every step no cache may have found a free object's
- * poison or a red zone overwritten, which would mean kbuddy itself wrote
- * to a free object or past an object's end.
+ * With --poison every cache poisons its free objects, has red zones and
+ * records its owners, and the pool its blocks' (debug=PZU): after every
+ * step no cache may have found a free object's poison or a red zone
+ * overwritten, which would mean kbuddy itself wrote to a free object or
+ * past an object's end; the owner records run under faults and the model.
  *
  *   fuzz [--seeds A-B] [--steps N] [--pressure] [--faults P] [--poison] [--verbose]
  *
@@ -1290,8 +1291,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--pressure")) {
 			pressure = true;
 		} else if (!strcmp(argv[i], "--poison")) {
-			/* Every cache, the size classes too, as debug=PZ. */
-			kbuddy_debug_default = KBUDDY_CACHE_POISON | KBUDDY_CACHE_RED_ZONE;
+			/* Every cache, the size classes too, as debug=PZU. */
+			kbuddy_debug_default = KBUDDY_CACHE_DEBUG_FLAGS;
 		} else if (!strcmp(argv[i], "--faults") && i + 1 < argc) {
 			faults = strtoul(argv[++i], NULL, 0);
 			if (faults > 100) {
