@@ -276,6 +276,7 @@ unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
 			if (report)
 				kbuddy_report(report, ctx, "block %pa order %u still allocated\n",
 					      &phys, page->order);
+			kbuddy_debug_block_owner(r, pfn, page->tag, report, ctx);
 			nr++;
 		}
 		spin_unlock_irqrestore(&pool->lock, flags);

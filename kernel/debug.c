@@ -12,6 +12,22 @@
  * holds a resource named "kbuddy_reports" (an int) has the reports counted
  * there instead of printed, as slub_kunit does with "slab_errors".
  *
+ * Red zones: a cache with KBUDDY_CACHE_RED_ZONE has, after each object,
+ * at least one word of KBUDDY_RED_ZONE up to the free pointer, which moves
+ * out of the object (Documentation/design.rst, "Object layout"). A new slab
+ * writes them; nothing of kbuddy's writes them after; an object's red zone
+ * is checked when it is freed, when it is handed out, and by validate
+ * (slab_check.c), so that a write past the end of an object is reported
+ * with its bytes and the zone restored.
+ *
+ * Owner tracking: a cache with KBUDDY_CACHE_STORE_USER keeps, outside the
+ * pool in its slab descriptors, who allocated and who freed each object
+ * (a stack in the stack depot, the task and the CPU); a pool created with
+ * debug=U keeps who allocated each page and malloc block, one record per
+ * page in the region (the block head's). Every report prints them; the
+ * owners file groups what is allocated by stack; the leak report at pool
+ * destroy names each block and object with its owner.
+ *
  * Poisoning: a freed object is filled with KBUDDY_POISON_FREE (magazine.c,
  * after the free claimed it); a new slab is filled whole (slab.c); an object
  * taken off a slab's freelist gets the poison back over its free pointer
@@ -26,8 +42,15 @@
 
 #include <linux/jump_label.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/stackdepot.h>
+#include <linux/stacktrace.h>
 #include <linux/string.h>
 #if IS_ENABLED(CONFIG_KUNIT)
 #include <kunit/test.h>
@@ -44,7 +67,8 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_debug_default, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_debug_parse() - parse the letters of the debug= parameter
- * @letters: "" or "-" for none, or letters: P (poison free objects)
+ * @letters: "" or "-" for none, or letters: P (poison free objects), Z
+ *	(red zones), U (owner tracking)
  * @flags: the cache flags they stand for, set only if all of @letters parse
  *
  * Context: Any context.
@@ -60,6 +84,14 @@ int kbuddy_debug_parse(const char *letters, unsigned long *flags)
 		case 'P':
 		case 'p':
 			f |= KBUDDY_CACHE_POISON;
+			break;
+		case 'Z':
+		case 'z':
+			f |= KBUDDY_CACHE_RED_ZONE;
+			break;
+		case 'U':
+		case 'u':
+			f |= KBUDDY_CACHE_STORE_USER;
 			break;
 		case '-':
 			break;
@@ -100,6 +132,8 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_debug_cache_flags, KBUDDY_INTERNAL);
  */
 void kbuddy_debug_cache_init(struct kbuddy_cache *c)
 {
+	if (c->flags & KBUDDY_CACHE_STORE_USER)
+		stack_depot_init();
 	if (c->flags & KBUDDY_CACHE_DEBUG_FLAGS)
 		static_branch_inc(&kbuddy_debug_key);
 }
@@ -136,59 +170,550 @@ static bool kbuddy_kunit_counted(void)
 #endif
 }
 
+/* ==== Owners ============================================================= */
+
+/*
+ * The stack of the kbuddy call being made, in the stack depot, from
+ * @caller on: kbuddy's own frames, which differ between its fast and slow
+ * paths, are left out, so that one call site is one stack. If @caller is
+ * not found (a frame the unwinder skipped), the whole stack is kept.
+ */
+static noinline depot_stack_handle_t save_stack(unsigned long caller)
+{
+	unsigned long entries[2 * KBUDDY_TRACK_DEPTH];
+	unsigned int n = stack_trace_save(entries, ARRAY_SIZE(entries), 1), i;
+
+	for (i = 0; i < n && entries[i] != caller; i++)
+		;
+	if (i == n)
+		i = 0;
+	/* Never sleeps: callers are in any context a free may be. */
+	return stack_depot_save(entries + i, min(n - i, KBUDDY_TRACK_DEPTH),
+				GFP_NOWAIT | __GFP_NOWARN);
+}
+
+static void track_set(struct kbuddy_track *t, unsigned long caller)
+{
+	t->stack = save_stack(caller);
+	t->pid = task_pid_nr(current);
+	t->cpu = raw_smp_processor_id();
+}
+
+/* The tracks of @obj, an object of @c its caller owns, or NULL. */
+static struct kbuddy_track *obj_track(struct kbuddy_cache *c, const void *obj)
+{
+	struct kbuddy_track *t = NULL;
+	struct kbuddy_slab *slab;
+	long idx;
+
+	rcu_read_lock();
+	slab = kbuddy_obj_slab(c->pool, obj);
+	if (slab && slab->cache == c && slab->track) {
+		idx = kbuddy_obj_index(c, slab, obj);
+		if (idx >= 0)
+			t = &slab->track[idx * KBUDDY_NR_TRACKS];
+	}
+	rcu_read_unlock();
+	return t;
+}
+
+/* A track in the log, as SLUB's print_track(). */
+static void log_track(const char *what, const struct kbuddy_track *t)
+{
+	if (!t->stack)
+		return;
+	pr_err("%s by task %d on cpu %u:\n", what, t->pid, t->cpu);
+	stack_depot_print(t->stack);
+}
+
+/* Both tracks of @obj in the log, if @c keeps them. */
+static void log_tracks(struct kbuddy_cache *c, const void *obj)
+{
+	struct kbuddy_track *t;
+
+	if (!(c->flags & KBUDDY_CACHE_STORE_USER))
+		return;
+	t = obj_track(c, obj);
+	if (!t)
+		return;
+	log_track("Allocated", &t[KBUDDY_TRACK_ALLOC]);
+	log_track("Freed", &t[KBUDDY_TRACK_FREE]);
+}
+
 /**
- * kbuddy_poison_check() - check a free object's poison as it is handed out
- * @c: the cache
- * @obj: the object, just taken by its new owner
+ * kbuddy_debug_report_track() - report a track, a line per frame
+ * @report: where the lines go
+ * @ctx: passed to @report
+ * @what: "allocated" or "freed"
+ * @t: the track; nothing is reported if it has no stack
  *
- * Every byte of the object must be KBUDDY_POISON_FREE. If not, a write
- * after free happened: reported (unless a KUnit test counts it), counted
- * (poison_overwritten, under the cache's lock), the kernel tainted, and the
- * poison restored before the object goes out.
+ * Context: Any context.
+ */
+void kbuddy_debug_report_track(kbuddy_report_fn report, void *ctx,
+			       const char *what, const struct kbuddy_track *t)
+{
+	unsigned long *entries;
+	unsigned int i, n;
+
+	if (!t->stack)
+		return;
+	n = stack_depot_fetch(t->stack, &entries);
+	kbuddy_report(report, ctx, "  %s by task %d on cpu %u:\n", what, t->pid,
+		      t->cpu);
+	for (i = 0; i < n; i++)
+		kbuddy_report(report, ctx, "    %pS\n", (void *)entries[i]);
+}
+
+/**
+ * kbuddy_debug_obj_owner() - log who allocated an object still allocated
+ * @c: the cache, being destroyed with objects in use
+ * @obj: the object
+ *
+ * Context: Any context.
+ */
+void kbuddy_debug_obj_owner(struct kbuddy_cache *c, void *obj)
+{
+	struct kbuddy_track *t;
+
+	if (!(c->flags & KBUDDY_CACHE_STORE_USER))
+		return;
+	t = obj_track(c, obj);
+	if (t)
+		log_track("Allocated", &t[KBUDDY_TRACK_ALLOC]);
+}
+
+/**
+ * kbuddy_debug_pool_init() - a new pool's owner tracking
+ * @pool: the pool, not yet visible
+ *
+ * With debug=U the pool records who allocated each of its page and malloc
+ * blocks, in the regions it gets after this.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, or -ENOMEM if the stack depot could not be set up.
+ */
+int kbuddy_debug_pool_init(struct kbuddy_pool *pool)
+{
+	pool->debug = kbuddy_debug_default & KBUDDY_CACHE_STORE_USER;
+	if (!pool->debug)
+		return 0;
+	if (stack_depot_init())
+		return -ENOMEM;
+	static_branch_inc(&kbuddy_debug_key);
+	return 0;
+}
+
+/**
+ * kbuddy_debug_pool_fini() - a pool's owner tracking ends
+ * @pool: the pool; no allocation or free of it runs any more
+ *
+ * Context: Process context; may sleep.
+ */
+void kbuddy_debug_pool_fini(struct kbuddy_pool *pool)
+{
+	if (pool->debug)
+		static_branch_dec(&kbuddy_debug_key);
+	pool->debug = 0;
+}
+
+/**
+ * kbuddy_debug_region_init() - a new region's owner records
+ * @pool: the pool
+ * @r: the region, its metadata set up, not yet published
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, or -ENOMEM.
+ */
+int kbuddy_debug_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
+{
+	if (!pool->debug)
+		return 0;
+	r->owner = kvcalloc(r->nr_pages, sizeof(*r->owner), GFP_KERNEL);
+	return r->owner ? 0 : -ENOMEM;
+}
+
+/**
+ * kbuddy_debug_region_fini() - free a region's owner records
+ * @r: the region, going away
+ *
+ * Context: Process context; may sleep.
+ */
+void kbuddy_debug_region_fini(struct kbuddy_region *r)
+{
+	kvfree(r->owner);
+	r->owner = NULL;
+}
+
+/**
+ * kbuddy_debug_block_track() - record who allocated a block
+ * @pool: the pool, tracking owners
+ * @addr: the block, just handed out to the caller
+ * @caller: the return address into the caller of kbuddy's interface
  *
  * Context: Any context the allocation is in.
  */
-void kbuddy_poison_check(struct kbuddy_cache *c, void *obj)
+void kbuddy_debug_block_track(struct kbuddy_pool *pool, void *addr,
+			      unsigned long caller)
 {
-	unsigned int off, len, row;
-	char prefix[32];
-	u8 *start = obj, *bad, *end;
+	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
+
+	if (r && r->owner)
+		track_set(&r->owner[(addr - r->virt) >> PAGE_SHIFT], caller);
+}
+
+/* One line of the owners file: what one stack holds of one kind. */
+struct owner_row {
+	depot_stack_handle_t stack;
+	const void *key;		/* the cache, or the kind of block */
+	char what[KBUDDY_NAME_LEN + 8];
+	unsigned long count;
+	u64 bytes;
+};
+
+/* Distinct (stack, cache or kind) rows the owners file shows. */
+#define KBUDDY_OWNER_ROWS	256
+
+struct owners {
+	struct owner_row *rows;
+	unsigned int nr;
+	unsigned long dropped;		/* allocations beyond the rows */
+	u64 dropped_bytes;
+};
+
+static const char owner_pages[] = "pages", owner_malloc[] = "malloc";
+
+static void owners_add(struct owners *o, depot_stack_handle_t stack,
+		       const void *key, const char *what, u64 bytes)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->nr; i++) {
+		if (o->rows[i].stack == stack && o->rows[i].key == key) {
+			o->rows[i].count++;
+			o->rows[i].bytes += bytes;
+			return;
+		}
+	}
+	if (o->nr == KBUDDY_OWNER_ROWS) {
+		o->dropped++;
+		o->dropped_bytes += bytes;
+		return;
+	}
+	o->rows[o->nr] = (struct owner_row){ .stack = stack, .key = key,
+					     .count = 1, .bytes = bytes };
+	strscpy(o->rows[o->nr].what, what, sizeof(o->rows[o->nr].what));
+	o->nr++;
+}
+
+/* The objects in use of the slab at @slab, read under RCU. */
+static void owners_slab(struct owners *o, struct kbuddy_slab *slab)
+{
+	struct kbuddy_cache *c = slab->cache;
+	unsigned int i;
+
+	for (i = 0; i < c->objects; i++) {
+		if (READ_ONCE(slab->state[i]) != KBUDDY_OBJ_ALLOC)
+			continue;
+		owners_add(o, slab->track ?
+			   READ_ONCE(slab->track[i * KBUDDY_NR_TRACKS].stack) : 0,
+			   c, c->name, c->object_size);
+	}
+}
+
+/*
+ * The blocks and objects in use of @r, read without a lock: each page's
+ * tag, under RCU so that a slab it names stays readable, KBUDDY_CHECK_CHUNK
+ * pages at a time. A snapshot: what changes meanwhile may be missed or
+ * seen twice.
+ */
+static void owners_region(struct owners *o, struct kbuddy_region *r)
+{
+	unsigned long pfn = r->base_pfn, end = kbuddy_region_end_pfn(r), stop;
+
+	while (pfn < end) {
+		stop = min(end, pfn + KBUDDY_CHECK_CHUNK);
+		rcu_read_lock();
+		while (pfn < stop) {
+			unsigned long tag = READ_ONCE(kbuddy_pfn_desc(r, pfn)->tag);
+			unsigned int kind = kbuddy_tag_kind(tag);
+
+			if (kbuddy_tag_is_slab(tag)) {
+				struct kbuddy_slab *slab = (struct kbuddy_slab *)tag;
+
+				if (slab->base == kbuddy_pfn_virt(r, pfn))
+					owners_slab(o, slab);
+			} else if (kind == KBUDDY_KIND_PAGES || kind == KBUDDY_KIND_LARGE) {
+				unsigned int order = kbuddy_tag_order(tag);
+
+				owners_add(o, r->owner ?
+					   READ_ONCE(r->owner[pfn - r->base_pfn].stack) : 0,
+					   kind == KBUDDY_KIND_PAGES ? owner_pages : owner_malloc,
+					   kind == KBUDDY_KIND_PAGES ? owner_pages : owner_malloc,
+					   PAGE_SIZE << order);
+				pfn += (1UL << order) - 1;
+			}
+			pfn++;
+		}
+		rcu_read_unlock();
+		cond_resched();
+	}
+}
+
+/**
+ * kbuddy_owners_report() - what is allocated in a pool, grouped by stack
+ * @pool: the pool
+ * @report: gets the lines: per allocating stack and cache (or kind of
+ *	block), the count and bytes, then the stack; most bytes first
+ * @ctx: passed to @report
+ *
+ * Objects count at their cache's object size, blocks at their whole size.
+ * Allocations with no stack recorded (tracking off when they were made)
+ * are grouped as such. The regions are read without a lock, in chunks
+ * (see owners_region()); the pool's caches_lock is held so that no cache
+ * goes away under the walk.
+ *
+ * Context: Process context; may sleep.
+ * Return: the number of distinct rows, or -ENOMEM.
+ */
+long kbuddy_owners_report(struct kbuddy_pool *pool, kbuddy_report_fn report,
+			  void *ctx)
+{
+	struct owners o = { };
+	unsigned int i, j, nr;
+
+	o.rows = kvcalloc(KBUDDY_OWNER_ROWS, sizeof(*o.rows), GFP_KERNEL);
+	if (!o.rows)
+		return -ENOMEM;
+	mutex_lock(&pool->caches_lock);
+	/* Pairs with the release in kbuddy_region_publish(). */
+	nr = smp_load_acquire(&pool->nr_regions);
+	for (i = 0; i < nr; i++)
+		owners_region(&o, &pool->regions[i]);
+	mutex_unlock(&pool->caches_lock);
+	/* Most bytes first: an insertion sort of at most 256 rows. */
+	for (i = 1; i < o.nr; i++) {
+		struct owner_row row = o.rows[i];
+
+		for (j = i; j && o.rows[j - 1].bytes < row.bytes; j--)
+			o.rows[j] = o.rows[j - 1];
+		o.rows[j] = row;
+	}
+	for (i = 0; i < o.nr; i++) {
+		struct owner_row *row = &o.rows[i];
+		struct kbuddy_track t = { .stack = row->stack };
+		unsigned long *entries;
+		unsigned int f, n;
+
+		kbuddy_report(report, ctx, "%lu %s of %s, %llu bytes, %s\n", row->count,
+			      row->key == owner_pages || row->key == owner_malloc ?
+			      "blocks" : "objects", row->what, row->bytes,
+			      t.stack ? "allocated by:" : "no stack recorded");
+		if (!t.stack)
+			continue;
+		n = stack_depot_fetch(t.stack, &entries);
+		for (f = 0; f < n; f++)
+			kbuddy_report(report, ctx, "    %pS\n", (void *)entries[f]);
+	}
+	if (o.dropped)
+		kbuddy_report(report, ctx,
+			      "%lu more allocations, %llu bytes, under more than %d stacks\n",
+			      o.dropped, o.dropped_bytes, KBUDDY_OWNER_ROWS);
+	nr = o.nr;
+	kvfree(o.rows);
+	return nr;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_owners_report, KBUDDY_INTERNAL);
+
+/* ==== Reports ============================================================ */
+
+/* What a check found damaged in an object, for report_damage(). */
+struct damage {
+	const char *bug;	/* the banner's words: "Poison overwritten" */
+	const char *how;	/* what the damaged bytes mean */
+	const char *fix;	/* what the repair restores: "Poison" */
+	const char *row;	/* the hex dump rows' label */
+	unsigned int off;	/* first damaged byte, from the object's start */
+	unsigned int len;	/* damaged bytes: first to last, both included */
+	unsigned int limit;	/* the end of the checked area, for the dump */
+	u8 expected;		/* the byte the area must hold */
+	enum kbuddy_cache_counter counter;
+};
+
+/* Count a damage found by a check made without the cache's lock. */
+static void count_damage(struct kbuddy_cache *c, enum kbuddy_cache_counter counter)
+{
 	unsigned long flags;
 
-	bad = memchr_inv(start, KBUDDY_POISON_FREE, c->object_size);
-	if (likely(!bad))
-		return;
-	/* The damaged bytes: from the first to the last that is not poison. */
-	for (end = start + c->object_size; end > bad && end[-1] == KBUDDY_POISON_FREE;)
-		end--;
 	spin_lock_irqsave(&c->lock, flags);
-	c->count[KBUDDY_CACHE_POISON_OVERWRITTEN]++;
+	c->count[counter]++;
 	spin_unlock_irqrestore(&c->lock, flags);
-	off = bad - start;
-	len = end - bad;
+}
+
+/*
+ * Count a found damage, report it in SLUB's shape (or count it in a KUnit
+ * test's resource), taint the kernel, and restore the expected bytes.
+ * @locked: the caller holds the cache's lock (validate).
+ */
+static void report_damage(struct kbuddy_cache *c, u8 *obj,
+			  const struct damage *d, bool locked)
+{
+	unsigned int row, first = round_down(d->off, 16);
+	char prefix[32];
+
+	if (locked)
+		c->count[d->counter]++;
+	else
+		count_damage(c, d->counter);
 	if (!kbuddy_kunit_counted()) {
 		u64 phys = kbuddy_obj_phys(c, obj);
 
 		pr_err("=============================================================================\n");
-		pr_err("BUG %s/%s: Poison overwritten\n", c->pool->name, c->name);
+		pr_err("BUG %s/%s: %s\n", c->pool->name, c->name, d->bug);
 		pr_err("-----------------------------------------------------------------------------\n");
-		pr_err("Object %#llx of %u bytes: bytes %u-%u written after it was freed. First byte 0x%x instead of 0x%x\n",
-		       phys, c->object_size, off, off + len - 1, *bad,
-		       KBUDDY_POISON_FREE);
+		if (d->len == 1)
+			pr_err("Object %#llx of %u bytes: byte %u %s. Byte 0x%x instead of 0x%x\n",
+			       phys, c->object_size, d->off, d->how, obj[d->off],
+			       d->expected);
+		else
+			pr_err("Object %#llx of %u bytes: bytes %u-%u %s. First byte 0x%x instead of 0x%x\n",
+			       phys, c->object_size, d->off, d->off + d->len - 1, d->how,
+			       obj[d->off], d->expected);
 		/* The 16-byte rows with damage, each with its offset: 16 at most. */
-		for (row = round_down(off, 16); row < off + len; row += 16) {
-			if (row >= round_down(off, 16) + 16 * 16) {
-				pr_err("Object ...: %u more bytes to offset %u not shown\n",
-				       off + len - row, off + len - 1);
+		for (row = first; row < d->off + d->len; row += 16) {
+			if (row >= first + 16 * 16) {
+				pr_err("%s ...: %u more bytes to offset %u not shown\n",
+				       d->row, d->off + d->len - row, d->off + d->len - 1);
 				break;
 			}
-			snprintf(prefix, sizeof(prefix), "kbuddy: Object %04x: ", row);
-			print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_NONE, 16, 1, start + row,
-				       min(16U, c->object_size - row), false);
+			snprintf(prefix, sizeof(prefix), "kbuddy: %s %04x: ", d->row, row);
+			print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_NONE, 16, 1, obj + row,
+				       min(16U, d->limit - row), false);
 		}
-		pr_err("FIX %s/%s: Restoring Poison %#llx-%#llx=0x%x\n", c->pool->name,
-		       c->name, phys + off, phys + off + len - 1, KBUDDY_POISON_FREE);
+		log_tracks(c, obj);
+		pr_err("FIX %s/%s: Restoring %s %#llx-%#llx=0x%x\n", c->pool->name,
+		       c->name, d->fix, phys + d->off, phys + d->off + d->len - 1,
+		       d->expected);
 		add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
 	}
-	memset(bad, KBUDDY_POISON_FREE, len);
+	memset(obj + d->off, d->expected, d->len);
+}
+
+/*
+ * Find the bytes of [@from, @to) of @obj that are not @expected: the first
+ * and the last. Return: false if there are none.
+ */
+static bool find_damage(u8 *obj, unsigned int from, unsigned int to,
+			u8 expected, struct damage *d)
+{
+	u8 *bad = memchr_inv(obj + from, expected, to - from), *end;
+
+	if (likely(!bad))
+		return false;
+	for (end = obj + to; end > bad && end[-1] == expected;)
+		end--;
+	d->off = bad - obj;
+	d->len = end - bad;
+	d->limit = to;
+	d->expected = expected;
+	return true;
+}
+
+/*
+ * A free object's poison as it is handed out: every byte must still be
+ * KBUDDY_POISON_FREE, or a write after free happened.
+ */
+static void poison_check(struct kbuddy_cache *c, void *obj)
+{
+	struct damage d = {
+		.bug = "Poison overwritten", .how = "written after it was freed",
+		.fix = "Poison", .row = "Object",
+		.counter = KBUDDY_CACHE_POISON_OVERWRITTEN,
+	};
+
+	if (find_damage(obj, 0, c->object_size, KBUDDY_POISON_FREE, &d))
+		report_damage(c, obj, &d, false);
+}
+
+/**
+ * kbuddy_red_zone_check() - check the red zone after an object
+ * @c: the cache, with KBUDDY_CACHE_RED_ZONE
+ * @obj: the object, whatever its state
+ * @locked: the caller holds the cache's lock (validate)
+ *
+ * Every byte from the object's end to its free pointer must be
+ * KBUDDY_RED_ZONE. If not, something wrote past the object's end: reported
+ * (unless a KUnit test counts it), counted (red_zone_overwritten), the
+ * kernel tainted, and the zone restored.
+ *
+ * Context: Any context.
+ * Return: whether the red zone was damaged (and is now restored).
+ */
+bool kbuddy_red_zone_check(struct kbuddy_cache *c, void *obj, bool locked)
+{
+	struct damage d = {
+		.bug = "Right Redzone overwritten",
+		.how = "written past its end (red zone)",
+		.fix = "Redzone", .row = "Redzone",
+		.counter = KBUDDY_CACHE_RED_ZONE_OVERWRITTEN,
+	};
+
+	if (!find_damage(obj, c->object_size, c->offset, KBUDDY_RED_ZONE, &d))
+		return false;
+	report_damage(c, obj, &d, locked);
+	return true;
+}
+
+/**
+ * kbuddy_debug_obj_alloc() - the debug checks of an object handed out
+ * @c: the cache, with a debug flag
+ * @obj: the object, just taken by its new owner
+ * @caller: the return address into the caller of kbuddy's interface
+ *
+ * Its red zone must be whole and, in a poisoned cache, its poison too;
+ * with KBUDDY_CACHE_STORE_USER the allocating stack is recorded.
+ *
+ * Context: Any context the allocation is in.
+ */
+void kbuddy_debug_obj_alloc(struct kbuddy_cache *c, void *obj,
+			    unsigned long caller)
+{
+	struct kbuddy_track *t;
+
+	if (kbuddy_red_zones(c))
+		kbuddy_red_zone_check(c, obj, false);
+	if (c->flags & KBUDDY_CACHE_POISON)
+		poison_check(c, obj);
+	if (c->flags & KBUDDY_CACHE_STORE_USER) {
+		t = obj_track(c, obj);
+		if (t)
+			track_set(&t[KBUDDY_TRACK_ALLOC], caller);
+	}
+}
+
+/**
+ * kbuddy_debug_obj_free() - the debug checks of an object freed
+ * @c: the cache, with a debug flag
+ * @obj: the object, claimed by the free (CACHED), not yet in a magazine
+ * @caller: the return address into the caller of kbuddy's interface
+ *
+ * With KBUDDY_CACHE_STORE_USER the freeing stack is recorded (first, so
+ * that a report of its red zone shows it); its red zone must be whole; in a
+ * poisoned cache it is filled with poison.
+ *
+ * Context: Any context the free is in.
+ */
+void kbuddy_debug_obj_free(struct kbuddy_cache *c, void *obj,
+			   unsigned long caller)
+{
+	struct kbuddy_track *t;
+
+	if (c->flags & KBUDDY_CACHE_STORE_USER) {
+		t = obj_track(c, obj);
+		if (t)
+			track_set(&t[KBUDDY_TRACK_FREE], caller);
+	}
+	if (kbuddy_red_zones(c))
+		kbuddy_red_zone_check(c, obj, false);
+	if (c->flags & KBUDDY_CACHE_POISON)
+		memset(obj, KBUDDY_POISON_FREE, c->object_size);
 }

@@ -1,21 +1,52 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kbuddy - debug checks of slab objects (debug.c): poisoning of free
- * objects, checked when they are handed out again. Included at the end of
- * internal.h; off unless a cache asks (KBUDDY_CACHE_POISON, or debug=P for
- * every cache), and a static branch while no cache does.
+ * objects, checked when they are handed out again; red zones after objects,
+ * checked on free, when handed out and by validate; owner tracking, the
+ * stacks that allocated and freed each object (and, pool-wide, allocated
+ * each block) in the stack depot. Included at the end of internal.h; off
+ * unless a cache asks (KBUDDY_CACHE_POISON, KBUDDY_CACHE_RED_ZONE,
+ * KBUDDY_CACHE_STORE_USER, or debug= letters for every cache and pool), and
+ * a static branch while none does.
  */
 #ifndef _KBUDDY_DEBUG_H
 #define _KBUDDY_DEBUG_H
 
 #include <linux/jump_label.h>
+#include <linux/stackdepot.h>
 #include <linux/string.h>
 
 /* The byte a free object is filled with (the kernel's POISON_FREE). */
 #define KBUDDY_POISON_FREE	0x6b
+/* The byte of a red zone (the kernel's SLUB_RED_ACTIVE). */
+#define KBUDDY_RED_ZONE		0xcc
 
 /* The debug flags of a cache; every one of them turns kbuddy_debug_key on. */
-#define KBUDDY_CACHE_DEBUG_FLAGS	KBUDDY_CACHE_POISON
+#define KBUDDY_CACHE_DEBUG_FLAGS \
+	(KBUDDY_CACHE_POISON | KBUDDY_CACHE_RED_ZONE | KBUDDY_CACHE_STORE_USER)
+
+/* Frames kept of an owner's stack. */
+#define KBUDDY_TRACK_DEPTH	16
+
+/**
+ * struct kbuddy_track - who allocated or freed an object or a block
+ * @stack: the stack, in the stack depot; 0 if none was recorded (tracking
+ *	off when it happened, or the depot had no memory)
+ * @pid: the task it ran in (the interrupted one in an interrupt)
+ * @cpu: the CPU
+ */
+struct kbuddy_track {
+	depot_stack_handle_t stack;
+	int pid;
+	unsigned int cpu;
+};
+
+/* The tracks of an object: slab->track[index * KBUDDY_NR_TRACKS + which]. */
+enum kbuddy_track_which {
+	KBUDDY_TRACK_ALLOC,
+	KBUDDY_TRACK_FREE,
+	KBUDDY_NR_TRACKS,
+};
 
 DECLARE_STATIC_KEY_FALSE(kbuddy_debug_key);
 extern unsigned long kbuddy_debug_default;
@@ -25,7 +56,29 @@ unsigned long kbuddy_debug_cache_flags(unsigned long flags,
 				       void (*ctor)(void *obj));
 void kbuddy_debug_cache_init(struct kbuddy_cache *c);
 void kbuddy_debug_cache_fini(struct kbuddy_cache *c);
-void kbuddy_poison_check(struct kbuddy_cache *c, void *obj);
+void kbuddy_debug_obj_alloc(struct kbuddy_cache *c, void *obj,
+			    unsigned long caller);
+void kbuddy_debug_obj_free(struct kbuddy_cache *c, void *obj,
+			   unsigned long caller);
+bool kbuddy_red_zone_check(struct kbuddy_cache *c, void *obj, bool locked);
+int kbuddy_debug_pool_init(struct kbuddy_pool *pool);
+void kbuddy_debug_pool_fini(struct kbuddy_pool *pool);
+int kbuddy_debug_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r);
+void kbuddy_debug_region_fini(struct kbuddy_region *r);
+void kbuddy_debug_block_track(struct kbuddy_pool *pool, void *addr,
+			      unsigned long caller);
+void kbuddy_debug_report_track(kbuddy_report_fn report, void *ctx,
+			       const char *what, const struct kbuddy_track *t);
+void kbuddy_debug_obj_owner(struct kbuddy_cache *c, void *obj);
+long kbuddy_owners_report(struct kbuddy_pool *pool, kbuddy_report_fn report,
+			  void *ctx);
+
+/* Whether @c has any debug check: one static branch while none has. */
+static __always_inline bool kbuddy_debugs(const struct kbuddy_cache *c)
+{
+	return static_branch_unlikely(&kbuddy_debug_key) &&
+	       (c->flags & KBUDDY_CACHE_DEBUG_FLAGS);
+}
 
 /* Whether @c poisons its free objects. */
 static __always_inline bool kbuddy_poisons(const struct kbuddy_cache *c)
@@ -34,20 +87,62 @@ static __always_inline bool kbuddy_poisons(const struct kbuddy_cache *c)
 	       (c->flags & KBUDDY_CACHE_POISON);
 }
 
-/* An object was freed (claimed by the caller): fill it with poison. */
-static __always_inline void kbuddy_poison_free(struct kbuddy_cache *c,
-					       void *obj)
+/* Whether @c has red zones; its layout says so, whatever the key. */
+static inline bool kbuddy_red_zones(const struct kbuddy_cache *c)
 {
-	if (kbuddy_poisons(c))
-		memset(obj, KBUDDY_POISON_FREE, c->object_size);
+	return c->flags & KBUDDY_CACHE_RED_ZONE;
 }
 
-/* An object is handed out: report any byte of its poison overwritten. */
-static __always_inline void kbuddy_poison_alloc(struct kbuddy_cache *c,
-						void *obj)
+/*
+ * An object was freed (claimed by the caller): check it, poison it, record
+ * who freed it. @caller: the return address into the caller of kbuddy's
+ * interface (_RET_IP_ there), where a recorded stack starts.
+ */
+static __always_inline void kbuddy_debug_free(struct kbuddy_cache *c,
+					      void *obj, unsigned long caller)
 {
-	if (kbuddy_poisons(c) && obj)
-		kbuddy_poison_check(c, obj);
+	if (kbuddy_debugs(c))
+		kbuddy_debug_obj_free(c, obj, caller);
+}
+
+/* An object is handed out: check its poison and red zone, record who. */
+static __always_inline void kbuddy_debug_alloc(struct kbuddy_cache *c,
+					       void *obj, unsigned long caller)
+{
+	if (kbuddy_debugs(c) && obj)
+		kbuddy_debug_obj_alloc(c, obj, caller);
+}
+
+/* A block was handed out by kbuddy_alloc_pages() or kbuddy_malloc(). */
+static __always_inline void kbuddy_debug_block_alloc(struct kbuddy_pool *pool,
+						     void *addr, unsigned long caller)
+{
+	if (static_branch_unlikely(&kbuddy_debug_key) && pool->debug && addr)
+		kbuddy_debug_block_track(pool, addr, caller);
+}
+
+/*
+ * The leak report of a block still allocated at @pfn (buddy.c): who
+ * allocated it, if the pool tracks owners and it is a page or malloc block.
+ */
+static inline void kbuddy_debug_block_owner(struct kbuddy_region *r,
+					    unsigned long pfn, unsigned long tag,
+					    kbuddy_report_fn report, void *ctx)
+{
+	unsigned int kind = kbuddy_tag_kind(tag);
+
+	if (r->owner && report &&
+	    (kind == KBUDDY_KIND_PAGES || kind == KBUDDY_KIND_LARGE))
+		kbuddy_debug_report_track(report, ctx, "allocated",
+					  &r->owner[pfn - r->base_pfn]);
+}
+
+/* A new slab's object: write its red zone. */
+static inline void kbuddy_red_zone_init(const struct kbuddy_cache *c, void *obj)
+{
+	if (kbuddy_red_zones(c))
+		memset(obj + c->object_size, KBUDDY_RED_ZONE,
+		       c->offset - c->object_size);
 }
 
 #endif /* _KBUDDY_DEBUG_H */

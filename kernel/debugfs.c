@@ -4,6 +4,7 @@
  *
  * buddyinfo	free blocks per order, one line per region (/proc/buddyinfo)
  * stats	counters, one "name value" per line
+ * owners	what is allocated, grouped by the stack that allocated it
  * validate	reading it cross-checks the pool: "ok" or each problem
  * slabinfo	the pool's caches, as /proc/slabinfo 2.1
  * extfrag/	unusable_index and extfrag_index, as the kernel's extfrag files
@@ -398,6 +399,17 @@ static int validate_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(validate);
+
+/* owners: what is allocated, grouped by the stack that allocated it. */
+static int owners_show(struct seq_file *m, void *v)
+{
+	long rows = kbuddy_owners_report(m->private, seq_report, m);
+
+	if (rows < 0)
+		seq_printf(m, "not read: error %ld\n", rows);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(owners);
 
 /* ==== The blocks file ==================================================== */
 
@@ -921,6 +933,7 @@ void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
 	debugfs_create_file("buddyinfo", 0400, dp->dir, pool, &buddyinfo_fops);
 	debugfs_create_file("stats", 0400, dp->dir, pool, &stats_fops);
 	debugfs_create_file("validate", 0400, dp->dir, pool, &validate_fops);
+	debugfs_create_file("owners", 0400, dp->dir, pool, &owners_fops);
 	debugfs_create_file("slabinfo", 0400, dp->dir, pool, &slabinfo_fops);
 	extfrag = debugfs_create_dir("extfrag", dp->dir);
 	debugfs_create_file("unusable_index", 0400, extfrag, pool,

@@ -22,6 +22,7 @@
 struct dentry;
 struct page;
 struct resource;
+struct kbuddy_track;
 
 /* ==== Ownership ==========================================================
  *
@@ -306,6 +307,9 @@ enum kbuddy_region_kind {
  * @free_area: pool->max_order free areas, kvmalloc()ed with their maps
  * @nr_free: free pages in the region
  * @kind: an enum kbuddy_region_kind
+ * @owner: with owner tracking on in the pool, who allocated each block
+ *	(debug.c): one struct kbuddy_track per page, the head's; else NULL.
+ *	Written by the block's owner, read as a snapshot
  * @res: the claimed resource (KBUDDY_REGION_PHYS); its name is on the heap,
  *	so that a region left claimed outlives the module
  * @chunk: the pages taken from the kernel (KBUDDY_REGION_PAGES)
@@ -325,6 +329,7 @@ struct kbuddy_region {
 	struct kbuddy_free_area *free_area;
 	unsigned long nr_free;
 	enum kbuddy_region_kind kind;
+	struct kbuddy_track *owner;
 	struct resource *res;
 	struct page *chunk;
 	unsigned int chunk_order;
@@ -408,6 +413,8 @@ struct kbuddy_pool_stats {
  * @kmalloc: the malloc family's size classes, smallest first; set when
  *	the pool is created
  * @fault: fault injection at the pool's allocation sites (fault.c)
+ * @debug: KBUDDY_CACHE_STORE_USER if the pool records who allocated each
+ *	block (debug=U when it was created); set at creation
  * @node: on the list of all pools, under kbuddy_pools_mutex
  * @debugfs: debugfs.c's state for this pool, or NULL
  * @name: the pool's name, as in /sys/kernel/debug/kbuddy/<name>/
@@ -428,6 +435,7 @@ struct kbuddy_pool {
 	struct kbuddy_cache *kmalloc[KBUDDY_NR_KMALLOC];
 
 	struct kbuddy_fault fault;
+	unsigned long debug;
 
 	struct list_head node;
 	void *debugfs;
@@ -455,6 +463,9 @@ enum kbuddy_obj_state {
  *	hint: kbuddy_slab_obj_get())
  * @rcu: the descriptor is freed after a grace period, so that a lockless
  *	lookup from a page descriptor never touches freed memory
+ * @track: with KBUDDY_CACHE_STORE_USER, KBUDDY_NR_TRACKS per object (who
+ *	allocated and who freed it, debug.c), in the descriptor's allocation
+ *	after @state; else NULL. Written by the object's owner
  * @state: an enum kbuddy_obj_state per object
  *
  * The descriptor lives outside the pool's memory. @node, @freelist, @inuse,
@@ -469,6 +480,7 @@ struct kbuddy_slab {
 	unsigned int inuse;
 	int cpu;
 	struct rcu_head rcu;
+	struct kbuddy_track *track;
 	u8 state[];
 };
 
@@ -541,6 +553,7 @@ enum kbuddy_cache_counter {
 	KBUDDY_CACHE_BAD_FREE_INTERIOR,	/* not the start of an object */
 	KBUDDY_CACHE_BAD_FREE_DOUBLE,
 	KBUDDY_CACHE_POISON_OVERWRITTEN, /* free objects written to (debug.c) */
+	KBUDDY_CACHE_RED_ZONE_OVERWRITTEN, /* red zones written to (debug.c) */
 	KBUDDY_NR_CACHE_COUNTERS,
 };
 
@@ -554,9 +567,12 @@ extern const char *const kbuddy_mag_counter_names[KBUDDY_NR_MAG_COUNTERS];
  * struct kbuddy_cache - a cache of fixed-size objects on a pool
  * @pool: the pool its slabs come from
  * @object_size: bytes the user asked for
- * @size: stride between objects: object, free pointer if outside, alignment
+ * @size: stride between objects: object, red zone, free pointer if
+ *	outside, alignment (Documentation/design.rst, "Object layout")
  * @align: alignment of every object
- * @offset: where the free pointer sits in a free object
+ * @offset: where the free pointer sits in a free object; with
+ *	KBUDDY_CACHE_RED_ZONE also the end of the red zone, which runs from
+ *	@object_size
  * @order: order of every slab
  * @objects: objects per slab
  * @span: @objects * @size, the bytes of a slab its objects cover

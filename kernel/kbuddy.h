@@ -50,9 +50,15 @@ void kbuddy_pool_drain(struct kbuddy_pool *pool);
 unsigned long kbuddy_pool_free_pages(struct kbuddy_pool *pool);
 unsigned long kbuddy_pool_total_pages(struct kbuddy_pool *pool);
 
-/* kbuddy_cache_create() flags: align objects to a cache line; poison. */
+/*
+ * kbuddy_cache_create() flags: align objects to a cache line; the debug
+ * checks (Documentation/admin-guide.rst, "Debug checks"): poison free
+ * objects, red zones after objects, the owners' stacks of every object.
+ */
 #define KBUDDY_CACHE_HWCACHE_ALIGN	BIT(0)
 #define KBUDDY_CACHE_POISON		BIT(1)
+#define KBUDDY_CACHE_RED_ZONE		BIT(2)
+#define KBUDDY_CACHE_STORE_USER		BIT(3)
 
 struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
 					 const char *name, unsigned int size,

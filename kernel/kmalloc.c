@@ -143,6 +143,7 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 	order = get_order(size);
 	p = kbuddy_alloc_kind(pool, order, gfp, KBUDDY_KIND_LARGE);
 	kbuddy_leak_alloc(pool, p, PAGE_SIZE << order, gfp);
+	kbuddy_debug_block_alloc(pool, p, _RET_IP_);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kbuddy_malloc);

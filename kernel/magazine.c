@@ -171,11 +171,13 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 /*
  * The loaded magazine is empty: swap in the previous one, or go to the depot
  * and the slabs, and only then make a new slab. Entered under the CPU's
- * local_lock (@flags saved); returns with it released.
+ * local_lock (@flags saved); returns with it released. @caller: the
+ * caller of kbuddy_cache_alloc() or kbuddy_malloc(), for the debug checks'
+ * owner records.
  */
 noinline void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c,
 				       struct kbuddy_mag_cpu *cc, gfp_t gfp,
-				       unsigned long flags)
+				       unsigned long flags, unsigned long caller)
 	kbuddy_releases_local_lock(&c->cpu->lock)
 {
 	struct kbuddy_magazine *mag = cc->loaded;
@@ -197,7 +199,7 @@ noinline void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c,
 		if (!obj)
 			obj = kbuddy_slab_grow(c, gfp);
 	}
-	kbuddy_poison_alloc(c, obj);
+	kbuddy_debug_alloc(c, obj, caller);
 	if (obj && want_zero(c, gfp))
 		memset(obj, 0, c->object_size);
 	return obj;

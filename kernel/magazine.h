@@ -21,7 +21,7 @@
 
 void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c,
 			      struct kbuddy_mag_cpu *cc, gfp_t gfp,
-			      unsigned long flags)
+			      unsigned long flags, unsigned long caller)
 	kbuddy_releases_local_lock(&c->cpu->lock);
 void kbuddy_cache_free_slow(struct kbuddy_cache *c, struct kbuddy_mag_cpu *cc,
 			    void *obj, struct kbuddy_slab *slab, u8 *state);
@@ -67,7 +67,7 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
 	cc = this_cpu_ptr(c->cpu);
 	mag = cc->loaded;
 	if (unlikely(!mag->rounds))
-		return kbuddy_cache_alloc_slow(c, cc, gfp, flags);
+		return kbuddy_cache_alloc_slow(c, cc, gfp, flags, _RET_IP_);
 	mag->rounds--;
 	/* cached -> allocated: this CPU holds the magazine. */
 	WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
@@ -75,7 +75,7 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
 	kbuddy_leak_clear(&mag->round[mag->rounds], sizeof(mag->round[0]));
 	cc->count[KBUDDY_MAG_ALLOC_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
-	kbuddy_poison_alloc(c, obj);
+	kbuddy_debug_alloc(c, obj, _RET_IP_);
 	if (unlikely(want_zero(c, gfp)))
 		memset(obj, 0, c->object_size);
 	return obj;
@@ -86,7 +86,8 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
  * @c: the cache, read from @slab
  * @slab: the slab holding @obj
  * @obj: the pointer
- * @caller: the return address reported for a bad free
+ * @caller: the return address reported for a bad free, where the debug
+ *	checks' owner record of the free starts
  *
  * @obj must be the start of an object of @slab that is allocated: it is
  * claimed from ALLOC by one cmpxchg of its state byte, so of two racing
@@ -118,7 +119,7 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 	if (unlikely(!kbuddy_obj_claim(state)))
 		goto bad;
 	kbuddy_leak_free(c->pool, obj);
-	kbuddy_poison_free(c, obj);
+	kbuddy_debug_free(c, obj, caller);
 
 	local_lock_irqsave(&c->cpu->lock, flags);
 	cc = this_cpu_ptr(c->cpu);

@@ -587,6 +587,7 @@ void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 		return NULL;
 	addr = alloc_kind(pool, order, gfp, KBUDDY_KIND_PAGES);
 	kbuddy_leak_alloc(pool, addr, PAGE_SIZE << order, gfp);
+	kbuddy_debug_block_alloc(pool, addr, _RET_IP_);
 	return addr;
 }
 EXPORT_SYMBOL_GPL(kbuddy_alloc_pages);

@@ -84,12 +84,18 @@ struct kbuddy_pool *kbuddy_pool_create_pcp(const char *name,
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	kbuddy_pool_init(pool, name, max_order);
+	if (kbuddy_debug_pool_init(pool)) {
+		kfree(pool);
+		return ERR_PTR(-ENOMEM);
+	}
 	if (pcp && kbuddy_pcp_init(pool)) {
+		kbuddy_debug_pool_fini(pool);
 		kfree(pool);
 		return ERR_PTR(-ENOMEM);
 	}
 	if (kbuddy_kmalloc_init(pool)) {
 		kbuddy_pcp_fini(pool);
+		kbuddy_debug_pool_fini(pool);
 		kfree(pool);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -101,6 +107,7 @@ struct kbuddy_pool *kbuddy_pool_create_pcp(const char *name,
 			pr_err("pool %s already exists\n", name);
 			kbuddy_kmalloc_fini(pool);
 			kbuddy_pcp_fini(pool);
+			kbuddy_debug_pool_fini(pool);
 			kfree(pool);
 			return ERR_PTR(-EEXIST);
 		}
@@ -256,6 +263,11 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 		err = -ENOMEM;
 	else
 		err = kbuddy_region_init(pool, r);
+	if (!err) {
+		err = kbuddy_debug_region_init(pool, r);
+		if (err)
+			kbuddy_region_fini(pool, r);
+	}
 	if (err) {
 		pr_err("pool %s: no memory for the metadata of %lu pages\n",
 		       pool->name, r->nr_pages);
@@ -515,6 +527,15 @@ static void report_leak(void *ctx, const char *fmt, va_list args)
 {
 	struct leak_report *lr = ctx;
 
+	/*
+	 * An indented line continues the block named before it (who
+	 * allocated it, with owner tracking): shown with it, not counted.
+	 */
+	if (fmt[0] == ' ') {
+		if (lr->named <= KBUDDY_LEAK_REPORT_MAX)
+			pool_vlog(lr->pool, false, fmt, args);
+		return;
+	}
 	if (lr->named++ < KBUDDY_LEAK_REPORT_MAX)
 		pool_vlog(lr->pool, false, fmt, args);
 }
@@ -541,9 +562,11 @@ static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 			pr_warn("pool %s: and %lu more blocks still allocated in region %#llx@%pa\n",
 				pool->name, lr.named - KBUDDY_LEAK_REPORT_MAX,
 				bytes, &r->phys);
+		kbuddy_debug_region_fini(r);
 		kbuddy_region_fini(pool, r);
 		return;
 	}
+	kbuddy_debug_region_fini(r);
 	kbuddy_region_fini(pool, r);
 	switch (r->kind) {
 	case KBUDDY_REGION_PHYS: {
@@ -597,6 +620,7 @@ void kbuddy_pool_destroy(struct kbuddy_pool *pool)
 	kbuddy_pcp_fini(pool);
 	for (i = 0; i < pool->nr_regions; i++)
 		pool_release_region(pool, &pool->regions[i]);
+	kbuddy_debug_pool_fini(pool);
 	mutex_destroy(&pool->caches_lock);
 	kbuddy_fault_fini(&pool->fault);
 	kfree(pool);

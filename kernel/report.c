@@ -88,6 +88,7 @@ const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS] = {
 	[KBUDDY_CACHE_BAD_FREE_INTERIOR]	= "bad_free_interior",
 	[KBUDDY_CACHE_BAD_FREE_DOUBLE]		= "bad_free_double",
 	[KBUDDY_CACHE_POISON_OVERWRITTEN]	= "poison_overwritten",
+	[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN]	= "red_zone_overwritten",
 };
 EXPORT_SYMBOL_NS_GPL(kbuddy_cache_counter_names, KBUDDY_INTERNAL);
 static_assert(ARRAY_SIZE(kbuddy_cache_counter_names) == KBUDDY_NR_CACHE_COUNTERS);

@@ -187,13 +187,20 @@ static struct kbuddy_slab *slab_with_free(struct kbuddy_cache *c)
 static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 {
 	gfp_t meta_gfp = (gfp & (GFP_KERNEL | __GFP_HIGH)) | __GFP_NOWARN;
+	size_t size, track = 0;
 	struct kbuddy_slab *slab;
 	long i;
 
-	if (kbuddy_should_fail(&c->pool->fault, KBUDDY_FAULT_SLAB_DESC,
-			       struct_size(slab, state, c->objects)))
+	/* Owner tracking's records follow the state bytes (debug.c). */
+	size = struct_size(slab, state, c->objects);
+	if (c->flags & KBUDDY_CACHE_STORE_USER) {
+		track = ALIGN(size, __alignof__(struct kbuddy_track));
+		size = track + array3_size(c->objects, KBUDDY_NR_TRACKS,
+					   sizeof(struct kbuddy_track));
+	}
+	if (kbuddy_should_fail(&c->pool->fault, KBUDDY_FAULT_SLAB_DESC, size))
 		return NULL;
-	slab = kzalloc(struct_size(slab, state, c->objects), meta_gfp);
+	slab = kzalloc(size, meta_gfp);
 	if (!slab)
 		return NULL;
 	/*
@@ -201,6 +208,8 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 	 * object, which must not count as referenced (leak.h).
 	 */
 	kmemleak_scan_area(&slab->node, sizeof(slab->node), meta_gfp);
+	if (track)
+		slab->track = (void *)slab + track;
 	slab->cache = c;
 	slab->cpu = -1;
 	INIT_LIST_HEAD(&slab->node);
@@ -226,6 +235,7 @@ static struct kbuddy_slab *slab_new(struct kbuddy_cache *c, gfp_t gfp)
 
 		if (c->ctor)
 			c->ctor(obj);
+		kbuddy_red_zone_init(c, obj);
 		kbuddy_set_freeptr(c, obj, slab->freelist);
 		slab->freelist = obj;
 	}
@@ -569,6 +579,33 @@ static unsigned int slab_order(unsigned int size, unsigned int max_order)
 	return best;
 }
 
+/*
+ * The stride of a cache's objects and the offset of the free pointer in
+ * one (Documentation/design.rst, "Object layout"): the object first, so
+ * that its alignment is the stride's; with a constructor or a red zone the
+ * free pointer goes after it (a free object keeps its constructed state;
+ * the red zone runs from the object's end to the free pointer, at least a
+ * word); else it sits in the free object's first word.
+ */
+static unsigned int cache_layout(unsigned int size, unsigned int align,
+				 unsigned long flags, void (*ctor)(void *obj),
+				 unsigned int *offset)
+{
+	unsigned int stride;
+
+	if (flags & KBUDDY_CACHE_RED_ZONE) {
+		*offset = ALIGN(size, sizeof(void *)) + sizeof(void *);
+		stride = *offset + sizeof(void *);
+	} else if (ctor) {
+		*offset = ALIGN(size, sizeof(void *));
+		stride = *offset + sizeof(void *);
+	} else {
+		*offset = 0;
+		stride = max_t(unsigned int, size, sizeof(void *));
+	}
+	return ALIGN(stride, align);
+}
+
 /* After a grace period: no lockless lookup can still hold @c. */
 static void cache_free_rcu(struct rcu_head *rcu)
 {
@@ -584,8 +621,9 @@ static void cache_free_rcu(struct rcu_head *rcu)
  * @name: as kbuddy_cache_create()
  * @size: as kbuddy_cache_create()
  * @align: as kbuddy_cache_create()
- * @flags: KBUDDY_CACHE_HWCACHE_ALIGN, KBUDDY_CACHE_POISON and
- *	KBUDDY_CACHE_KMALLOC; the debug= defaults are added
+ * @flags: KBUDDY_CACHE_HWCACHE_ALIGN, the debug flags and
+ *	KBUDDY_CACHE_KMALLOC; the debug= defaults are added (a red zone only
+ *	where the object still fits a slab with it)
  * @ctor: as kbuddy_cache_create()
  *
  * Context: Process context; may sleep.
@@ -600,11 +638,12 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 {
 	unsigned int stride, offset, order, top;
 	struct kbuddy_cache *c, *other;
+	unsigned long debug;
 
 	top = min_t(unsigned int, KBUDDY_SLAB_MAX_ORDER, pool->max_order - 1);
 	if (!name || !cache_name_ok(name) || !size ||
 	    (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||
-	    (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_POISON |
+	    (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_DEBUG_FLAGS |
 		       KBUDDY_CACHE_KMALLOC)) ||
 	    size > PAGE_SIZE << top) {
 		pr_err("pool %s: cache %s: bad arguments (size %u, align %u, flags %#lx)\n",
@@ -619,14 +658,13 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 			ralign /= 2;
 		align = max(align, ralign);
 	}
-	if (ctor) {
-		offset = ALIGN(size, sizeof(void *));
-		stride = offset + sizeof(void *);
-	} else {
-		offset = 0;
-		stride = max_t(unsigned int, size, sizeof(void *));
+	debug = kbuddy_debug_cache_flags(flags, ctor);
+	stride = cache_layout(size, align, debug, ctor, &offset);
+	/* debug=Z gives a red zone where it fits; a creator's flag must fit. */
+	if (stride > PAGE_SIZE << top && !(flags & KBUDDY_CACHE_RED_ZONE)) {
+		debug &= ~KBUDDY_CACHE_RED_ZONE;
+		stride = cache_layout(size, align, debug, ctor, &offset);
 	}
-	stride = ALIGN(stride, align);
 	order = slab_order(stride, top);
 	if (PAGE_SIZE << order < stride) {
 		pr_err("pool %s: cache %s: objects of %u bytes do not fit a slab\n",
@@ -647,7 +685,7 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	c->order = order;
 	c->objects = (PAGE_SIZE << order) / stride;
 	c->span = c->objects * stride;
-	c->flags = kbuddy_debug_cache_flags(flags, ctor);
+	c->flags = debug;
 	c->ctor = ctor;
 	c->random = get_random_long();
 	if (KBUDDY_SLAB_MUL_INDEX)
@@ -702,8 +740,15 @@ err_mag:
  * @flags: 0 or KBUDDY_CACHE_HWCACHE_ALIGN (align to a cache line, or to
  *	the largest power-of-two fraction of one the object fits in) and
  *	KBUDDY_CACHE_POISON (fill free objects with 0x6b and report a write
- *	after free when one is handed out again; not with @ctor); any other
- *	bit is refused. debug=P gives every cache without @ctor the latter.
+ *	after free when one is handed out again; not with @ctor) and
+ *	KBUDDY_CACHE_RED_ZONE (a red zone after every object, checked on free,
+ *	when handed out and by validate; the object must fit a slab with its
+ *	red zone and free pointer after it); any other bit is refused.
+ *	debug=P gives every cache without @ctor poisoning, debug=Z every
+ *	cache a red zone where it fits. KBUDDY_CACHE_STORE_USER records who
+ *	allocated and who freed each object (stacks in the stack depot),
+ *	shown in every report, the owners file and the leak report; debug=U
+ *	gives it to every cache.
  * @ctor: called on each object once, when its slab is made, or NULL; an
  *	object must be freed in its constructed state (Bonwick). With a
  *	constructor the free pointer is kept after the object, not in it.
@@ -718,8 +763,8 @@ struct kbuddy_cache *kbuddy_cache_create(struct kbuddy_pool *pool,
 					 unsigned int align, unsigned long flags,
 					 void (*ctor)(void *obj))
 {
-	if (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_POISON)) {
-		pr_err("pool %s: cache %s: unknown flags %#lx (only KBUDDY_CACHE_HWCACHE_ALIGN and KBUDDY_CACHE_POISON)\n",
+	if (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_DEBUG_FLAGS)) {
+		pr_err("pool %s: cache %s: unknown flags %#lx (only KBUDDY_CACHE_HWCACHE_ALIGN, _POISON, _RED_ZONE and _STORE_USER)\n",
 		       pool->name, name ? name : "(null)", flags);
 		return ERR_PTR(-EINVAL);
 	}
@@ -734,9 +779,9 @@ EXPORT_SYMBOL_GPL(kbuddy_cache_create);
 
 /*
  * Count the objects still in use, after a drain, and report up to 16 of
- * them. The count is a counter; each slab on the partial and full lists
- * holds an object in use, so at most 16 slabs are read under the lock.
- * Process context.
+ * them, with who allocated each if the cache tracks owners. The count is
+ * a counter; each slab on the partial and full lists holds an object in
+ * use, so at most 16 slabs are read under the lock. Process context.
  */
 static unsigned long report_in_use(struct kbuddy_cache *c, bool print)
 {
@@ -754,6 +799,7 @@ static unsigned long report_in_use(struct kbuddy_cache *c, bool print)
 					continue;
 				pr_warn("cache %s: object %#llx still allocated\n",
 					c->name, kbuddy_obj_phys(c, slab->base + i * c->size));
+				kbuddy_debug_obj_owner(c, slab->base + i * c->size);
 				if (++shown == 16)
 					goto out;
 			}

@@ -52,6 +52,27 @@ struct cache_check {
 	struct kbuddy_sink sink;
 };
 
+/*
+ * Every object's red zone, whatever its state: a write past an object's end
+ * is reported in SLUB's shape (debug.c) and restored, and is a problem.
+ */
+static void check_red_zones(struct cache_check *cc, struct kbuddy_slab *slab)
+{
+	struct kbuddy_cache *c = cc->c;
+	unsigned int i;
+
+	if (!kbuddy_red_zones(c))
+		return;
+	for (i = 0; i < c->objects; i++) {
+		void *obj = slab->base + i * c->size;
+
+		if (kbuddy_red_zone_check(c, obj, true))
+			kbuddy_problem(&cc->sink,
+				       "cache %s: object %#llx: red zone overwritten (reported, restored)\n",
+				       c->name, kbuddy_obj_phys(c, obj));
+	}
+}
+
 static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
 		       unsigned long *seen)
 {
@@ -88,6 +109,7 @@ static void check_slab(struct cache_check *cc, struct kbuddy_slab *slab,
 		kbuddy_problem(&cc->sink,
 			       "cache %s: slab %#llx: freelist holds %lu of %lu free objects\n",
 			       c->name, kbuddy_obj_phys(c, slab->base), chain, nfree);
+	check_red_zones(cc, slab);
 }
 
 /* Is @slab on the list its use count says? */
@@ -222,8 +244,10 @@ static bool cache_walk(struct cache_check *cc, unsigned long *seen)
  *
  * Checks that every slab is on the list its use count says, that its free
  * object count agrees, that its free pointers stay inside it and reach
- * exactly its free objects, that its pages point back to it, and that every
- * magazine, per-CPU and in the depot, holds only free objects of the cache.
+ * exactly its free objects, that its pages point back to it, that every
+ * magazine, per-CPU and in the depot, holds only free objects of the cache,
+ * and, with KBUDDY_CACHE_RED_ZONE, that every object's red zone is whole
+ * (a damaged one is reported, restored and counted as a problem).
  *
  * Context: Process context (each CPU checks its own magazines from a work
  * item), without the pool's caches_lock held (CPU hotplug takes it).

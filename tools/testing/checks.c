@@ -191,6 +191,189 @@ static void poison_checks(void)
 	kshim_rcu_quiescent();
 }
 
+/*
+ * Red zones: a write past an object's end is found on free and by
+ * validate, restored; debug=Z gives the malloc family's size classes theirs.
+ */
+static void red_zone_checks(void)
+{
+	struct kbuddy_pool *pool = harness_pool(1 << 20, true), *mpool;
+	struct kbuddy_cache *c = kbuddy_cache_create(pool, "redzone", 100, 0,
+						     KBUDDY_CACHE_RED_ZONE, NULL);
+	struct kbuddy_cache_info info;
+	unsigned long saved = kbuddy_debug_default;
+	u8 *p, *q;
+	long found;
+
+	p = kbuddy_cache_alloc(c, GFP_KERNEL);
+	memset(p, 0x11, 100);
+	p[100] = 0x41;
+	p[101] = 0x42;
+	fprintf(stderr, "checks: red-zone-overflow-on-free: the report follows\n");
+	kbuddy_cache_free(c, p);
+	kbuddy_cache_info(c, &info);
+	result("red-zone-overflow-on-free",
+	       info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN] == 1 &&
+	       !memchr_inv(p + 100, KBUDDY_RED_ZONE, c->offset - 100),
+	       "found on free, counted, red zone restored");
+	q = kbuddy_cache_alloc(c, GFP_KERNEL);
+	q[111] = 0;
+	fprintf(stderr, "checks: red-zone-overflow-validate: the report follows\n");
+	found = cache_problems(c);
+	kbuddy_cache_info(c, &info);
+	result("red-zone-overflow-validate",
+	       found == 1 && info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN] == 2 &&
+	       !cache_problems(c), "found by validate, restored, clean after");
+	kbuddy_cache_free(c, q);
+	kbuddy_cache_info(c, &info);
+	result("red-zone-pristine",
+	       info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN] == 2 &&
+	       !kbuddy_cache_destroy(c) && !pages_problems(pool), "destroyed, pool clean");
+
+	kbuddy_debug_default = KBUDDY_CACHE_RED_ZONE;
+	mpool = harness_pool(4 << 20, true);
+	if (!mpool || kbuddy_kmalloc_init(mpool)) {
+		result("red-zone-malloc", false, "no pool");
+		return;
+	}
+	kbuddy_debug_default = saved;
+	p = kbuddy_malloc(mpool, 64, GFP_KERNEL);
+	q = kbuddy_malloc(mpool, 4096, GFP_KERNEL);
+	result("red-zone-malloc-aligned",
+	       !((unsigned long)p & 63) && !((unsigned long)q & 4095) &&
+	       kbuddy_ksize(mpool, p) == 64 && kbuddy_ksize(mpool, q) == 4096,
+	       "size classes keep their size and alignment");
+	memset(p, 0, 64);
+	q[4096] = 1;
+	kbuddy_free(mpool, p);
+	kbuddy_free(mpool, q);
+	kbuddy_cache_info(mpool->kmalloc[KBUDDY_NR_KMALLOC - 1], &info);
+	result("red-zone-malloc-overflow",
+	       info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN] == 1 &&
+	       !harness_validate_kmalloc(mpool), "a write past malloc(4096) is found on free");
+	kshim_rcu_quiescent();
+}
+
+/* Lines a report function got: counted, and the last few kept. */
+struct lines {
+	unsigned int n;
+	char text[4096];
+	size_t len;
+};
+
+static void keep_line(void *ctx, const char *fmt, va_list args)
+{
+	struct lines *l = ctx;
+	int n = vsnprintf(l->text + l->len, sizeof(l->text) - l->len, fmt, args);
+
+	l->n++;
+	if (n > 0)
+		l->len = l->len + n < sizeof(l->text) ? l->len + n : sizeof(l->text) - 1;
+}
+
+/* Not static: -rdynamic names them in the stacks a report prints. */
+noinline void *owner_a(struct kbuddy_cache *c)
+{
+	void *p = kbuddy_cache_alloc(c, GFP_KERNEL);
+
+	barrier();
+	return p;
+}
+
+noinline void *owner_b(struct kbuddy_cache *c)
+{
+	void *p = kbuddy_cache_alloc(c, GFP_KERNEL);
+
+	barrier();
+	return p;
+}
+
+noinline int owner_free(struct kbuddy_cache *c, void *p)
+{
+	int ret = kbuddy_cache_free(c, p);
+
+	barrier();
+	return ret;
+}
+
+/*
+ * Owner tracking: each object's allocating and freeing stacks, each
+ * block's allocating stack; the owners listing; stacks in every report.
+ */
+static void owner_checks(void)
+{
+	unsigned long saved = kbuddy_debug_default, before;
+	struct kbuddy_pool *pool;
+	struct kbuddy_cache *c;
+	struct kbuddy_track *t;
+	struct kbuddy_slab *slab;
+	struct lines l = { 0 };
+	void *a[3], *b[2], *pg, *big;
+	long rows;
+	int i;
+
+	kbuddy_debug_default = KBUDDY_CACHE_STORE_USER;
+	pool = harness_pool(4 << 20, true);
+	kbuddy_debug_default = saved;
+	if (!pool || kbuddy_kmalloc_init(pool)) {
+		result("owners", false, "no pool");
+		return;
+	}
+	c = kbuddy_cache_create(pool, "owned", 100, 0,
+				KBUDDY_CACHE_STORE_USER | KBUDDY_CACHE_POISON, NULL);
+	for (i = 0; i < 3; i++)
+		a[i] = owner_a(c);
+	for (i = 0; i < 2; i++)
+		b[i] = owner_b(c);
+	pg = kbuddy_alloc_pages(pool, 2, GFP_KERNEL);
+	big = kbuddy_malloc(pool, 8192, GFP_KERNEL);
+	slab = kbuddy_page_slab(pool, a[0]);
+	t = &slab->track[kbuddy_obj_index(c, slab, a[0]) * KBUDDY_NR_TRACKS];
+	result("owner-track-alloc",
+	       t[0].stack && t[0].stack == slab->track[kbuddy_obj_index(c, slab, a[1]) *
+						       KBUDDY_NR_TRACKS].stack &&
+	       t[0].stack != slab->track[kbuddy_obj_index(c, slab, b[0]) *
+					 KBUDDY_NR_TRACKS].stack && !t[1].stack,
+	       "one stack per allocating site, none freed yet");
+	rows = kbuddy_owners_report(pool, keep_line, &l);
+	if (getenv("KSHIM_VERBOSE"))
+		fprintf(stderr, "checks: owners:\n%s", l.text);
+	result("owners-grouped",
+	       rows == 4 && strstr(l.text, "1 blocks of pages, 16384 bytes, allocated by:\n") &&
+	       strstr(l.text, "1 blocks of malloc, 8192 bytes, allocated by:\n") &&
+	       strstr(l.text, "3 objects of owned, 300 bytes, allocated by:\n") &&
+	       strstr(l.text, "2 objects of owned, 200 bytes, allocated by:\n") &&
+	       strstr(l.text, "pages") < strstr(l.text, "malloc"),
+	       "two stacks of objects and two of blocks, most bytes first");
+	owner_free(c, a[0]);
+	result("owner-track-free", t[1].stack && t[1].stack != t[0].stack,
+	       "the freeing stack is kept beside the allocating one");
+	/* A write after free: the report shows both stacks. */
+	((u8 *)a[0])[50] = 0;
+	before = kshim_messages;
+	fprintf(stderr, "checks: owner-stacks-in-report: the report follows\n");
+	a[0] = kbuddy_cache_alloc(c, GFP_KERNEL);
+	result("owner-stacks-in-report", kshim_messages - before >= 9,
+	       "the poison report prints the allocating and freeing stacks");
+	memset(&l, 0, sizeof(l));
+	result("owner-leak-report",
+	       kbuddy_region_report_used(pool, &pool->regions[0], keep_line, &l) >= 3 &&
+	       strstr(l.text, "order 2 still allocated\n  allocated by task") &&
+	       strstr(l.text, "order 1 still allocated\n  allocated by task"),
+	       "each block still held is named with its stack");
+	for (i = 0; i < 3; i++)
+		kbuddy_cache_free(c, a[i]);
+	for (i = 0; i < 2; i++)
+		kbuddy_cache_free(c, b[i]);
+	kbuddy_free_pages(pool, pg, 2);
+	kbuddy_free(pool, big);
+	memset(&l, 0, sizeof(l));
+	result("owners-empty", !kbuddy_owners_report(pool, keep_line, &l) && !l.n &&
+	       !kbuddy_cache_destroy(c) && !harness_validate_kmalloc(pool),
+	       "nothing listed once all is freed; pool clean");
+	kshim_rcu_quiescent();
+}
+
 /* The per-CPU page caches: overflow, stats, a dead CPU, a bad cached block. */
 static void pcp_checks(void)
 {
@@ -273,6 +456,8 @@ int main(void)
 	page_checks();
 	slab_checks();
 	poison_checks();
+	red_zone_checks();
+	owner_checks();
 	pcp_checks();
 	return failed;
 }

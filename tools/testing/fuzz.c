@@ -24,9 +24,11 @@
  * above still holding after every step. A request refused in a step that
  * injected a failure is not put to the oracle.
  *
- * With --poison every cache poisons its free objects (debug=P): after every
- * step no cache may have found a free object's poison overwritten, which
- * would mean kbuddy itself wrote to a free object.
+ * With --poison every cache poisons its free objects, has red zones and
+ * records its owners, and the pool its blocks' (debug=PZU): after every
+ * step no cache may have found a free object's poison or a red zone
+ * overwritten, which would mean kbuddy itself wrote to a free object or
+ * past an object's end; the owner records run under faults and the model.
  *
  *   fuzz [--seeds A-B] [--steps N] [--pressure] [--faults P] [--poison] [--verbose]
  *
@@ -890,6 +892,7 @@ static void op_cache_create(void)
 	static const unsigned int aligns[] = { 0, 0, 8, 16, 64, 4096, 3, 48, 8192 };
 	static const unsigned long flagset[] = { 0, 0, KBUDDY_CACHE_HWCACHE_ALIGN,
 		KBUDDY_CACHE_POISON, KBUDDY_CACHE_POISON | KBUDDY_CACHE_HWCACHE_ALIGN,
+		KBUDDY_CACHE_RED_ZONE, KBUDDY_CACHE_RED_ZONE | KBUDDY_CACHE_POISON,
 		BIT(31), BIT(31) | KBUDDY_CACHE_HWCACHE_ALIGN, BIT(5), ~0UL };
 	unsigned int top = min_t(unsigned int, 3, pool->max_order - 1);
 	const char *name = names[rnd(ARRAY_SIZE(names))];
@@ -917,10 +920,11 @@ static void op_cache_create(void)
 			ralign /= 2;
 		a = max(a, ralign);
 	}
-	stride = with_ctor ? ALIGN(size, 8) + 8 : max_t(unsigned int, size, 8);
+	stride = flags & KBUDDY_CACHE_RED_ZONE ? ALIGN(size, 8) + 16 :
+		 with_ctor ? ALIGN(size, 8) + 8 : max_t(unsigned int, size, 8);
 	stride = ALIGN(stride, a);
 	if (!name_ok || !size || (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||
-	    (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_POISON)) ||
+	    (flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_DEBUG_FLAGS)) ||
 	    ((flags & KBUDDY_CACHE_POISON) && with_ctor) || size > PAGE_SIZE << top ||
 	    stride > PAGE_SIZE << top)
 		want = -EINVAL;
@@ -933,7 +937,7 @@ static void op_cache_create(void)
 	if (IS_ERR(c) ? PTR_ERR(c) != want : want) {
 		snprintf(kind, sizeof(kind), "cache_create(%s%s) gave %ld, want %d",
 			 flags & BIT(31) ? "flags BIT(31)" :
-			 flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_POISON) ?
+			 flags & ~(KBUDDY_CACHE_HWCACHE_ALIGN | KBUDDY_CACHE_DEBUG_FLAGS) ?
 			 "bad flags" : "args",
 			 want == -EEXIST ? ", name taken" : "",
 			 IS_ERR(c) ? PTR_ERR(c) : 0L, want);
@@ -1140,6 +1144,10 @@ static void check_all(bool tags)
 		if (info.count[KBUDDY_CACHE_POISON_OVERWRITTEN])
 			finding("a free object's poison was overwritten", "cache %s: %lu times",
 				c->name, info.count[KBUDDY_CACHE_POISON_OVERWRITTEN]);
+		/* Red zones: nobody writes past an object, kbuddy included. */
+		if (info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN])
+			finding("a red zone was overwritten", "cache %s: %lu times",
+				c->name, info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN]);
 	}
 	if (pages + s.nr_free + s.held != pool->nr_pages)
 		finding("pool pages do not add up",
@@ -1283,8 +1291,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--pressure")) {
 			pressure = true;
 		} else if (!strcmp(argv[i], "--poison")) {
-			/* Every cache, the size classes too, as debug=P. */
-			kbuddy_debug_default = KBUDDY_CACHE_POISON;
+			/* Every cache, the size classes too, as debug=PZU. */
+			kbuddy_debug_default = KBUDDY_CACHE_DEBUG_FLAGS;
 		} else if (!strcmp(argv[i], "--faults") && i + 1 < argc) {
 			faults = strtoul(argv[++i], NULL, 0);
 			if (faults > 100) {

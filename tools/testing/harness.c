@@ -19,13 +19,15 @@ struct kbuddy_pool *harness_pool(unsigned long bytes, bool pcp)
 	if (!pool || posix_memalign(&r.virt, PAGE_SIZE, bytes))
 		return NULL;
 	kbuddy_pool_init(pool, "harness", KBUDDY_DEFAULT_MAX_ORDER);
+	if (kbuddy_debug_pool_init(pool))
+		return NULL;
 	if (pcp && kbuddy_pcp_init(pool))
 		return NULL;
 	/* A physical address aligned far beyond the top order. */
 	r.phys = 1ULL << 32;
 	r.nr_pages = bytes >> PAGE_SHIFT;
 	r.base_pfn = PHYS_PFN(r.phys);
-	if (kbuddy_region_init(pool, &r))
+	if (kbuddy_region_init(pool, &r) || kbuddy_debug_region_init(pool, &r))
 		return NULL;
 	kbuddy_region_publish(pool, &r);
 	return pool;

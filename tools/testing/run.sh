@@ -88,7 +88,8 @@ if build fuzz; then
 	# shellcheck disable=SC2086
 	fuzz fuzz-pressure --pressure $fuzz_args
 	# Fault injection at every allocation site: every failure clean;
-	# every cache poisoned: kbuddy never writes a free object.
+	# every cache poisoned, red-zoned and tracked: kbuddy never writes a free object
+	# or a red zone.
 	# shellcheck disable=SC2086
 	fuzz fuzz-faults --faults 20 --poison $fuzz_args
 fi

@@ -690,3 +690,4 @@ void kshim_race_hook(const char *name)
 	if (fn)
 		fn(name, __atomic_load_n(&race_arg, __ATOMIC_SEQ_CST));
 }
+

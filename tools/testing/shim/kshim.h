@@ -772,4 +772,28 @@ extern unsigned long kshim_messages;
 #define pr_warn_ratelimited(fmt, ...) kshim_msg(fmt, ##__VA_ARGS__)
 #define vscnprintf(b, n, f, a) vsnprintf(b, n, f, a)
 
+/*
+ * Stacks: really recorded, with glibc's backtrace(), and kept in a table
+ * whose handles are index + 1 (0 is "none"), as the stack depot's.
+ */
+typedef u32 depot_stack_handle_t;
+unsigned int stack_trace_save(unsigned long *store, unsigned int size,
+			      unsigned int skipnr);
+depot_stack_handle_t stack_depot_save(unsigned long *entries,
+				      unsigned int nr_entries, gfp_t gfp);
+unsigned int stack_depot_fetch(depot_stack_handle_t handle,
+			       unsigned long **entries);
+void stack_depot_print(depot_stack_handle_t handle);
+static inline int stack_depot_init(void)
+{
+	return 0;
+}
+struct task_struct;
+#define current ((struct task_struct *)0)
+int kshim_task_pid(void);
+#define task_pid_nr(t) kshim_task_pid()
+#ifndef array3_size
+#define array3_size(a, b, c) ((size_t)(a) * (b) * (c))
+#endif
+
 #endif /* _KSHIM_H */

@@ -3,12 +3,14 @@
 # without freeing them. kbuddy must report them, keep the region claimed,
 # and leave nothing behind that points into its unloaded module: reading
 # /proc/iomem (whose entry for the region names it) must work, and loading
-# kbuddy again over the region must be refused with a clear message. Runs
+# kbuddy again over the region must be refused with a clear message; with
+# debug=U each block reported comes with the stack that allocated it. Runs
 # last in its boot: the region stays claimed until reboot.
 . ./lib.sh
 name=unload_with_leak
 t_leak() {
-	load region=$REGION || { echo "insmod kbuddy.ko failed"; return 1; }
+	# debug=U: the leak report names each block with its allocating stack.
+	load region=$REGION debug=U || { echo "insmod kbuddy.ko failed"; return 1; }
 	insmod "$M/kbuddy_stress.ko" leak=4 || { unload; echo "insmod kbuddy_stress.ko leak=4 failed"; return 1; }
 	rmmod kbuddy_stress || return 1
 	# Where the kernel has kmemleak (the debug kernels), it was told about
@@ -36,6 +38,11 @@ t_leak() {
 	fi
 	unload || { echo "rmmod kbuddy refused"; return 1; }
 	dmesg | grep -q 'blocks still allocated' || { echo "no leak report at unload"; return 1; }
+	dmesg | grep -A 3 'order [0-9]* still allocated' | head -n 12
+	# The client is gone, so its own frames are bare addresses; the ones
+	# that called its init are named.
+	dmesg | grep -A 3 'order 0 still allocated' | grep -q 'pool default:     do_one_initcall' ||
+		{ echo "no owner stack in the leak report"; return 1; }
 	cat /proc/iomem >/tmp/iomem || { echo "reading /proc/iomem failed"; return 1; }
 	grep -q '^  10000000-13ffffff : kbuddy$' /tmp/iomem ||
 		{ echo "the leaked region is not shown claimed"; grep kbuddy /tmp/iomem; return 1; }

@@ -311,6 +311,28 @@ t_debug_poison() {
 	expect "$(cat /sys/module/kbuddy/parameters/debug)" P "debug parameter" &&
 	unload
 }
+# debug=PZU: red zones and owner tracking too; the same workload runs
+# clean (no red zone overwritten, validate ok), and owners groups what is
+# held by stack: objects of a size class, malloc and page blocks.
+t_debug_redzone_owners() {
+	refused "Z (red zones), U (owner tracking)" region=$REGION debug=PZUQ || return 1
+	load region=$REGION debug=PZU || return 1
+	echo "malloc 64 500" >"$D/blocks" && echo "malloc 200 300" >"$D/blocks" &&
+	echo "malloc 9000 3" >"$D/blocks" && echo "alloc 1 2" >"$D/blocks" || return 1
+	cat "$D/owners" | head -n 40
+	grep -q "^500 objects of kmalloc-64, 32000 bytes, allocated by:" "$D/owners" &&
+	grep -q "^300 objects of kmalloc-256, 76800 bytes, allocated by:" "$D/owners" &&
+	grep -q "^3 blocks of malloc, 49152 bytes, allocated by:" "$D/owners" &&
+	grep -q "^2 blocks of pages, 16384 bytes, allocated by:" "$D/owners" &&
+	! grep -q "no stack recorded" "$D/owners" ||
+		{ echo "owners: not grouped as expected"; return 1; }
+	expect "$(cat $D/validate)" ok validate &&
+	echo "free all" >"$D/blocks" && expect "$(cat $D/owners | wc -l)" 0 "owners after free all" &&
+	expect "$(st slab_red_zone_overwritten)" 0 slab_red_zone_overwritten &&
+	expect "$(st slab_poison_overwritten)" 0 slab_poison_overwritten &&
+	expect "$(cat $D/validate)" ok validate &&
+	unload
+}
 t_cycles() {
 	for i in 1 2 3; do
 		load region=$REGION || return 1
@@ -358,4 +380,5 @@ t unaligned_region_carving t_carving
 t two_regions t_multi_region
 t pcp_on_by_default t_pcp
 t debug_poison t_debug_poison
+t debug_redzone_owners t_debug_redzone_owners
 t insmod_rmmod_cycles t_cycles
