@@ -19,7 +19,7 @@
 #       90% of the longer one (report.py), and a line needs 5 such rounds
 #   BENCH_SMP_ONLY=1      only the two-CPU measurements (a quick look)
 #   BENCH_RUNS="init_on_alloc=0"  the runs to make (default both)
-#   BENCH_DEBUG=P         the debug= letters of a last, short run (object
+#   BENCH_DEBUG=PZU       the debug= letters of a last, short run (object
 #       pairs and batches, init_on_alloc=0) that shows what the debug checks
 #       cost when on; BENCH_DEBUG= skips it
 #   BENCH_ONLY=pair-      only the one-CPU patterns starting with this (a
@@ -68,7 +68,7 @@ python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE
 # The debug checks on: the object patterns again with kbuddy loaded with
 # debug= (every cache, the size classes too, gets the checks). Not part of
 # the verdict above; compare with its init_on_alloc=0 ratios.
-dbg=${BENCH_DEBUG-P}
+dbg=${BENCH_DEBUG-PZU}
 if [ -n "$dbg" ]; then
 	echo "bench: debug checks on (kbuddy debug=$dbg), object patterns only"
 	log=$out/console-debug.log
