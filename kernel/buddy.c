@@ -676,6 +676,12 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 		err = -EINVAL;	/* freed meanwhile */
 		goto out;
 	}
+	/*
+	 * kmemleak forgets the block before a shrink frees its tail, which
+	 * another CPU may take and register at once; the caller registers
+	 * it again at its new size.
+	 */
+	kbuddy_leak_free(pool, addr);
 	pool->seq++;
 	page->order = new_order;
 	if (new_order < order) {

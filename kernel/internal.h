@@ -213,6 +213,10 @@ static inline void kbuddy_block_hand(struct kbuddy_page *page,
 #define KBUDDY_PCP_BATCH	16
 #define KBUDDY_PCP_LARGE_PAGES	128U
 
+/* Every stack fits struct kbuddy_pcp's rows of KBUDDY_PCP_HIGH blocks. */
+static_assert(KBUDDY_PCP_ORDERS == 7 &&
+	      (KBUDDY_PCP_LARGE_PAGES >> KBUDDY_PCP_SMALL_ORDERS) <= KBUDDY_PCP_HIGH);
+
 /*
  * Blocks of @order a CPU keeps at most: 64 for orders 0-3, then 8, 4, 2.
  * A table: the free fast path compares with it.

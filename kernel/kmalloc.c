@@ -346,11 +346,9 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 			size_t now = PAGE_SIZE << new_order;
 			size_t from = min(ks, size);
 
-			if (new_order != order) {
-				/* kmemleak's object takes the block's new size. */
-				kbuddy_leak_free(pool, ptr);
+			/* kbuddy_block_resize() made kmemleak forget it. */
+			if (new_order != order)
 				kbuddy_leak_alloc(pool, ptr, now, gfp);
-			}
 
 			if (gfp & __GFP_ZERO)
 				memset(ptr + from, 0, now - from);

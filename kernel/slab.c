@@ -384,8 +384,9 @@ void *kbuddy_slab_grow(struct kbuddy_cache *c, gfp_t gfp)
  * @bad: which kind of bad free
  * @caller: the return address reported
  *
- * Context: Any context; @c must stay valid (the caller's, or read under
- * rcu_read_lock() which the caller still holds).
+ * Context: Any context; @c must stay valid (the caller's, or read inside
+ * an RCU read-side section the caller still holds: rcu_read_lock() or
+ * kbuddy_lookup_begin()).
  * Return: -EINVAL.
  */
 noinline int kbuddy_cache_refuse_free(struct kbuddy_cache *c,
