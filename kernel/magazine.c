@@ -132,7 +132,7 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 				   struct kbuddy_mag_cpu *cc)
 {
 	struct kbuddy_magazine *mag;
-	void *obj = NULL;
+	void *obj;
 
 	spin_lock(&c->lock);
 	c->count[KBUDDY_CACHE_ALLOC_SLOW]++;
@@ -155,15 +155,7 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 							   mag->round + mag->rounds,
 							   c->mag_size / 2 - mag->rounds);
 	}
-	if (cc->loaded->rounds) {
-		struct kbuddy_round *r = &cc->loaded->round[--cc->loaded->rounds];
-
-		WRITE_ONCE(*r->state, KBUDDY_OBJ_ALLOC);
-		obj = r->obj;
-		kbuddy_leak_clear(r, sizeof(*r));
-	} else {
-		obj = NULL;
-	}
+	obj = cc->loaded->rounds ? mag_pop(cc->loaded) : NULL;
 	spin_unlock(&c->lock);
 	return obj;
 }
@@ -186,11 +178,7 @@ noinline void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c,
 	if (cc->previous->rounds) {
 		cc->loaded = cc->previous;
 		cc->previous = mag;
-		mag = cc->loaded;
-		mag->rounds--;
-		WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
-		obj = mag->round[mag->rounds].obj;
-		kbuddy_leak_clear(&mag->round[mag->rounds], sizeof(mag->round[0]));
+		obj = mag_pop(cc->loaded);
 		cc->count[KBUDDY_MAG_ALLOC_FAST]++;
 		local_unlock_irqrestore(&c->cpu->lock, flags);
 	} else {

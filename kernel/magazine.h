@@ -44,6 +44,20 @@ static inline void mag_push(struct kbuddy_magazine *mag, void *obj,
 }
 
 /*
+ * Pop the top object of @mag, which holds one, for the caller: cached ->
+ * allocated, a plain store, as @mag's holder (its CPU, or the depot's lock).
+ */
+static inline void *mag_pop(struct kbuddy_magazine *mag)
+{
+	struct kbuddy_round *r = &mag->round[--mag->rounds];
+	void *obj = r->obj;
+
+	WRITE_ONCE(*r->state, KBUDDY_OBJ_ALLOC);
+	kbuddy_leak_clear(r, sizeof(*r));
+	return obj;
+}
+
+/*
  * kbuddy_obj_alloc() - kbuddy_cache_alloc() once the context is allowed
  * @c: the cache
  * @gfp: allocation flags
@@ -68,11 +82,8 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
 	mag = cc->loaded;
 	if (unlikely(!mag->rounds))
 		return kbuddy_cache_alloc_slow(c, cc, gfp, flags, _RET_IP_);
-	mag->rounds--;
 	/* cached -> allocated: this CPU holds the magazine. */
-	WRITE_ONCE(*mag->round[mag->rounds].state, KBUDDY_OBJ_ALLOC);
-	obj = mag->round[mag->rounds].obj;
-	kbuddy_leak_clear(&mag->round[mag->rounds], sizeof(mag->round[0]));
+	obj = mag_pop(mag);
 	cc->count[KBUDDY_MAG_ALLOC_FAST]++;
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	kbuddy_debug_alloc(c, obj, _RET_IP_);
