@@ -178,11 +178,12 @@ static struct kbuddy_region *pick_region(struct kbuddy_pool *pool,
 
 /**
  * kbuddy_region_init() - allocate a region's metadata and free its memory
- * @pool: the pool the region will belong to (only max_order is read)
+ * @pool: the pool the region will belong to (max_order and debug are read)
  * @r: the region, with virt, phys, nr_pages and base_pfn set
  *
  * Carves the region into the largest naturally aligned blocks and puts them
- * on the free lists. The region is not yet visible to allocations.
+ * on the free lists; a pool that poisons its free memory has the region
+ * filled with poison first. The region is not yet visible to allocations.
  *
  * Context: Process context; may sleep.
  * Return: 0, or -ENOMEM.
@@ -209,6 +210,9 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 			goto err;
 	}
 
+	/* Free memory of a poisoning pool is poison from the start. */
+	if (pool->debug & KBUDDY_CACHE_POISON)
+		memset(r->virt, KBUDDY_POISON_FREE, r->nr_pages << PAGE_SHIFT);
 	/* Every page starts allocated (map bits clear); free them in blocks. */
 	r->nr_free = 0;
 	end = kbuddy_region_end_pfn(r);
@@ -366,6 +370,7 @@ void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 
+	kbuddy_block_checked(pool, addr, order);
 	if (addr && ((gfp & __GFP_ZERO) || want_init_on_alloc(gfp)))
 		memset(addr, 0, PAGE_SIZE << order);
 	return addr;
@@ -545,6 +550,22 @@ static void refuse_free(struct kbuddy_pool *pool, void *addr,
 	});
 }
 
+/*
+ * Fill the block of @order at @addr with poison and give it to the free
+ * lists. The caller holds it tagged cached and on no list, so the memset,
+ * however long, runs without the pool's lock (a slab's block, at most
+ * order KBUDDY_SLAB_MAX_ORDER, may be freed under its cache's lock).
+ */
+static void free_poisoned(struct kbuddy_pool *pool, void *addr,
+			  struct kbuddy_page *page, unsigned int order)
+{
+	struct kbuddy_pcp_block b = { .addr = addr, .page = page };
+
+	kbuddy_race_hook("pages_free_poison");
+	memset(addr, KBUDDY_POISON_FREE, PAGE_SIZE << order);
+	kbuddy_free_batch(pool, order, &b, 1);
+}
+
 /**
  * kbuddy_block_free() - give an allocated block back to the free lists
  * @pool: the pool
@@ -563,6 +584,8 @@ static void refuse_free(struct kbuddy_pool *pool, void *addr,
 int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 		      unsigned long tag, unsigned long caller)
 {
+	unsigned long cached = KBUDDY_TAG(KBUDDY_KIND_PCP, order);
+	bool poison = kbuddy_poisons_blocks(pool);
 	enum kbuddy_counter bad;
 	struct kbuddy_region *r;
 	struct kbuddy_page *page;
@@ -572,7 +595,12 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 	bad = check_block(pool, addr, order, tag, &r, &pfn);
 	if (bad == KBUDDY_NR_COUNTERS) {
 		page = kbuddy_pfn_desc(r, pfn);
-		if (!kbuddy_block_claim(page, tag, 0))
+		/*
+		 * A poisoning pool holds the block cached, on no list, while
+		 * it writes the poison outside the lock: a second free of it
+		 * meanwhile is refused as a double free, as it should be.
+		 */
+		if (!kbuddy_block_claim(page, tag, poison ? cached : 0))
 			bad = KBUDDY_BAD_FREE_DOUBLE;	/* a lockless free won */
 	}
 	if (bad != KBUDDY_NR_COUNTERS) {
@@ -585,11 +613,17 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 			kbuddy_block_hand(page + i, 0);
 	else if (kbuddy_tag_kind(tag) != KBUDDY_KIND_PCP)
 		kbuddy_leak_free(pool, addr);	/* a page block or malloc block */
+	pool->stats.free[order]++;
+	if (poison) {
+		pool->seq++;
+		spin_unlock_irqrestore(&pool->lock, flags);
+		free_poisoned(pool, addr, page, order);
+		return 0;
+	}
 	pool->stats.counter[KBUDDY_MERGES] +=
 		free_one_block(pool->max_order, r, pfn, order);
 	pool->nr_free += 1UL << order;
 	pool->seq++;
-	pool->stats.free[order]++;
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return 0;
 }
@@ -634,6 +668,9 @@ int kbuddy_block_order(struct kbuddy_pool *pool, const void *addr,
  * of that order; the block must be aligned to @new_order. The block changes
  * order by a claim from exactly KBUDDY_TAG(LARGE, @order), so a free racing
  * with the resize either wins (and the resize is refused) or loses.
+ * In a pool that poisons its free memory, the tail is poisoned after the
+ * pool's lock is dropped (held cached meanwhile, as kbuddy_block_free()
+ * does) and the buddies a grow takes are checked.
  *
  * Context: Any context allowed by the pool's lock.
  * Return: 0, -ENOMEM if the buddies needed to grow are not all free, or
@@ -644,6 +681,7 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 {
 	unsigned long tag = KBUDDY_TAG(KBUDDY_KIND_LARGE, order);
 	unsigned long new_tag = KBUDDY_TAG(KBUDDY_KIND_LARGE, new_order);
+	bool poison = kbuddy_poisons_blocks(pool);
 	struct kbuddy_region *r;
 	struct kbuddy_page *page;
 	unsigned long flags, pfn;
@@ -684,7 +722,17 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 	kbuddy_leak_free(pool, addr);
 	pool->seq++;
 	page->order = new_order;
-	if (new_order < order) {
+	if (new_order < order && poison) {
+		/* The tail's blocks are held cached until poisoned. */
+		for (k = new_order; k < order; k++) {
+			struct kbuddy_page *tail = page + (1UL << k);
+
+			tail->order = k;
+			tail->state = KBUDDY_PAGE_ALLOC;
+			kbuddy_block_hand(tail, KBUDDY_TAG(KBUDDY_KIND_PCP, k));
+			pool->stats.counter[KBUDDY_SPLITS]++;
+		}
+	} else if (new_order < order) {
 		for (k = new_order; k < order; k++) {
 			pool->stats.counter[KBUDDY_MERGES] +=
 				free_one_block(pool->max_order, r,
@@ -704,6 +752,16 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 	}
 out:
 	spin_unlock_irqrestore(&pool->lock, flags);
+	if (err || !poison || new_order == order)
+		return err;
+	if (new_order < order) {
+		for (k = new_order; k < order; k++)
+			free_poisoned(pool, addr + (PAGE_SIZE << k), page + (1UL << k), k);
+	} else {
+		/* The buddies taken were free: their poison must be whole. */
+		kbuddy_debug_block_check(pool, addr, PAGE_SIZE << order,
+					 PAGE_SIZE << new_order, new_order);
+	}
 	return err;
 }
 

@@ -67,7 +67,7 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_debug_default, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_debug_parse() - parse the letters of the debug= parameter
- * @letters: "" or "-" for none, or letters: P (poison free objects), Z
+ * @letters: "" or "-" for none, or letters: P (poison free memory), Z
  *	(red zones), U (owner tracking)
  * @flags: the cache flags they stand for, set only if all of @letters parse
  *
@@ -283,22 +283,26 @@ void kbuddy_debug_obj_owner(struct kbuddy_cache *c, void *obj)
 }
 
 /**
- * kbuddy_debug_pool_init() - a new pool's owner tracking
+ * kbuddy_debug_pool_init() - a new pool's debug checks of blocks
  * @pool: the pool, not yet visible
  *
  * With debug=U the pool records who allocated each of its page and malloc
- * blocks, in the regions it gets after this.
+ * blocks, in the regions it gets after this; with debug=P it keeps its
+ * free memory poisoned (kbuddy_poisons_blocks()).
  *
  * Context: Process context; may sleep.
  * Return: 0, or -ENOMEM if the stack depot could not be set up.
  */
 int kbuddy_debug_pool_init(struct kbuddy_pool *pool)
 {
-	pool->debug = kbuddy_debug_default & KBUDDY_CACHE_STORE_USER;
+	pool->debug = kbuddy_debug_default &
+		      (KBUDDY_CACHE_STORE_USER | KBUDDY_CACHE_POISON);
 	if (!pool->debug)
 		return 0;
-	if (stack_depot_init())
+	if ((pool->debug & KBUDDY_CACHE_STORE_USER) && stack_depot_init()) {
+		pool->debug = 0;
 		return -ENOMEM;
+	}
 	static_branch_inc(&kbuddy_debug_key);
 	return 0;
 }
@@ -326,7 +330,7 @@ void kbuddy_debug_pool_fini(struct kbuddy_pool *pool)
  */
 int kbuddy_debug_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 {
-	if (!pool->debug)
+	if (!(pool->debug & KBUDDY_CACHE_STORE_USER))
 		return 0;
 	r->owner = kvcalloc(r->nr_pages, sizeof(*r->owner), GFP_KERNEL);
 	return r->owner ? 0 : -ENOMEM;
@@ -526,15 +530,15 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_owners_report, KBUDDY_INTERNAL);
 
 /* ==== Reports ============================================================ */
 
-/* What a check found damaged in an object, for report_damage(). */
+/* What a check found damaged in an object or block, for report_damage(). */
 struct damage {
 	const char *bug;	/* the banner's words: "Poison overwritten" */
 	const char *how;	/* what the damaged bytes mean */
 	const char *fix;	/* what the repair restores: "Poison" */
 	const char *row;	/* the hex dump rows' label */
-	unsigned int off;	/* first damaged byte, from the object's start */
-	unsigned int len;	/* damaged bytes: first to last, both included */
-	unsigned int limit;	/* the end of the checked area, for the dump */
+	unsigned long off;	/* first damaged byte, from the start */
+	unsigned long len;	/* damaged bytes: first to last, both included */
+	unsigned long limit;	/* the end of the checked area, for the dump */
 	u8 expected;		/* the byte the area must hold */
 	enum kbuddy_cache_counter counter;
 };
@@ -550,59 +554,90 @@ static void count_damage(struct kbuddy_cache *c, enum kbuddy_cache_counter count
 }
 
 /*
- * Count a found damage, report it in SLUB's shape (or count it in a KUnit
- * test's resource), taint the kernel, and restore the expected bytes.
+ * Report a found damage in SLUB's shape (unless a KUnit test counts it),
+ * taint the kernel, and restore the expected bytes. @pool and @name: the
+ * banner's pool and cache (or kind of block); @what: the first line's
+ * subject ("Object 0x... of 96 bytes"); @mem: the start of the object or
+ * block; @phys: its physical address.
+ */
+static void report_bytes(const char *pool, const char *name, const char *what,
+			 u8 *mem, u64 phys, const struct damage *d,
+			 void (*owners)(const void *arg), const void *arg)
+{
+	unsigned long row, first = round_down(d->off, 16);
+	char prefix[32];
+
+	if (!kbuddy_kunit_counted()) {
+		pr_err("=============================================================================\n");
+		pr_err("BUG %s/%s: %s\n", pool, name, d->bug);
+		pr_err("-----------------------------------------------------------------------------\n");
+		if (d->len == 1)
+			pr_err("%s: byte %lu %s. Byte 0x%x instead of 0x%x\n",
+			       what, d->off, d->how, mem[d->off], d->expected);
+		else
+			pr_err("%s: bytes %lu-%lu %s. First byte 0x%x instead of 0x%x\n",
+			       what, d->off, d->off + d->len - 1, d->how,
+			       mem[d->off], d->expected);
+		/* The 16-byte rows with damage, each with its offset: 16 at most. */
+		for (row = first; row < d->off + d->len; row += 16) {
+			if (row >= first + 16 * 16) {
+				pr_err("%s ...: %lu more bytes to offset %lu not shown\n",
+				       d->row, d->off + d->len - row, d->off + d->len - 1);
+				break;
+			}
+			snprintf(prefix, sizeof(prefix), "kbuddy: %s %04lx: ", d->row, row);
+			print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_NONE, 16, 1, mem + row,
+				       min(16UL, d->limit - row), false);
+		}
+		if (owners)
+			owners(arg);
+		pr_err("FIX %s/%s: Restoring %s %#llx-%#llx=0x%x\n", pool, name,
+		       d->fix, phys + d->off, phys + d->off + d->len - 1,
+		       d->expected);
+		add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
+	}
+	memset(mem + d->off, d->expected, d->len);
+}
+
+struct obj_owner {
+	struct kbuddy_cache *c;
+	const void *obj;
+};
+
+static void log_obj_tracks(const void *arg)
+{
+	const struct obj_owner *o = arg;
+
+	log_tracks(o->c, o->obj);
+}
+
+/*
+ * Count a found damage of an object, report it and repair it.
  * @locked: the caller holds the cache's lock (validate).
  */
 static void report_damage(struct kbuddy_cache *c, u8 *obj,
 			  const struct damage *d, bool locked)
 {
-	unsigned int row, first = round_down(d->off, 16);
-	char prefix[32];
+	struct obj_owner o = { .c = c, .obj = obj };
+	char what[48];
+	u64 phys;
 
 	if (locked)
 		c->count[d->counter]++;
 	else
 		count_damage(c, d->counter);
-	if (!kbuddy_kunit_counted()) {
-		u64 phys = kbuddy_obj_phys(c, obj);
-
-		pr_err("=============================================================================\n");
-		pr_err("BUG %s/%s: %s\n", c->pool->name, c->name, d->bug);
-		pr_err("-----------------------------------------------------------------------------\n");
-		if (d->len == 1)
-			pr_err("Object %#llx of %u bytes: byte %u %s. Byte 0x%x instead of 0x%x\n",
-			       phys, c->object_size, d->off, d->how, obj[d->off],
-			       d->expected);
-		else
-			pr_err("Object %#llx of %u bytes: bytes %u-%u %s. First byte 0x%x instead of 0x%x\n",
-			       phys, c->object_size, d->off, d->off + d->len - 1, d->how,
-			       obj[d->off], d->expected);
-		/* The 16-byte rows with damage, each with its offset: 16 at most. */
-		for (row = first; row < d->off + d->len; row += 16) {
-			if (row >= first + 16 * 16) {
-				pr_err("%s ...: %u more bytes to offset %u not shown\n",
-				       d->row, d->off + d->len - row, d->off + d->len - 1);
-				break;
-			}
-			snprintf(prefix, sizeof(prefix), "kbuddy: %s %04x: ", d->row, row);
-			print_hex_dump(KERN_ERR, prefix, DUMP_PREFIX_NONE, 16, 1, obj + row,
-				       min(16U, d->limit - row), false);
-		}
-		log_tracks(c, obj);
-		pr_err("FIX %s/%s: Restoring %s %#llx-%#llx=0x%x\n", c->pool->name,
-		       c->name, d->fix, phys + d->off, phys + d->off + d->len - 1,
-		       d->expected);
-		add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
-	}
-	memset(obj + d->off, d->expected, d->len);
+	phys = kbuddy_obj_phys(c, obj);
+	snprintf(what, sizeof(what), "Object %#llx of %u bytes", phys,
+		 c->object_size);
+	report_bytes(c->pool->name, c->name, what, obj, phys, d,
+		     log_obj_tracks, &o);
 }
 
 /*
  * Find the bytes of [@from, @to) of @obj that are not @expected: the first
  * and the last. Return: false if there are none.
  */
-static bool find_damage(u8 *obj, unsigned int from, unsigned int to,
+static bool find_damage(u8 *obj, unsigned long from, unsigned long to,
 			u8 expected, struct damage *d)
 {
 	u8 *bad = memchr_inv(obj + from, expected, to - from), *end;
@@ -716,4 +751,77 @@ void kbuddy_debug_obj_free(struct kbuddy_cache *c, void *obj,
 		kbuddy_red_zone_check(c, obj, false);
 	if (c->flags & KBUDDY_CACHE_POISON)
 		memset(obj, KBUDDY_POISON_FREE, c->object_size);
+}
+
+/* ==== Blocks ============================================================= */
+
+struct block_owner {
+	struct kbuddy_region *r;
+	unsigned long pfn;	/* the page of the first damaged byte */
+	unsigned long head;	/* the block's first page */
+};
+
+/*
+ * Who last had the damaged memory: the owner record of the damaged page,
+ * if a block that started there was tracked, else that of the block's
+ * head. Records are kept only with debug=U, and only for block heads.
+ */
+static void log_block_owner(const void *arg)
+{
+	const struct block_owner *o = arg;
+	const struct kbuddy_track *t;
+
+	if (!o->r->owner)
+		return;
+	t = &o->r->owner[o->pfn - o->r->base_pfn];
+	if (!t->stack)
+		t = &o->r->owner[o->head - o->r->base_pfn];
+	log_track("Last allocated", t);
+}
+
+/**
+ * kbuddy_debug_block_check() - check the poison of a block handed out
+ * @pool: the pool, poisoning its free blocks (kbuddy_poisons_blocks())
+ * @addr: the block, just taken from the free lists or a CPU's cache by
+ *	its new owner
+ * @from: the first byte to check, from @addr
+ * @to: the end of the bytes to check
+ * @order: the block's order, for the report
+ *
+ * Every byte must still be KBUDDY_POISON_FREE, as kbuddy_block_free() left
+ * it: otherwise something wrote to the memory while it was free. Reported
+ * as an object's damage is (unless a KUnit test counts it), counted
+ * (page_poison_overwritten in stats), the kernel tainted, and the poison
+ * restored before the caller gets the block.
+ *
+ * Context: Any context the allocation is in; takes the pool's lock to
+ * count a damage.
+ */
+void kbuddy_debug_block_check(struct kbuddy_pool *pool, void *addr,
+			      unsigned long from, unsigned long to,
+			      unsigned int order)
+{
+	struct damage d = {
+		.bug = "Poison overwritten", .how = "written while it was free",
+		.fix = "Poison", .row = "Block",
+	};
+	struct block_owner o;
+	unsigned long flags;
+	char what[48];
+	u64 phys;
+
+	if (likely(!find_damage(addr, from, to, KBUDDY_POISON_FREE, &d)))
+		return;
+	o.r = kbuddy_find_region(pool, addr);
+	if (WARN_ON_ONCE(!o.r))
+		return;
+	o.head = o.r->base_pfn + ((addr - o.r->virt) >> PAGE_SHIFT);
+	o.pfn = o.head + (d.off >> PAGE_SHIFT);
+	phys = o.r->phys + (addr - o.r->virt);
+	spin_lock_irqsave(&pool->lock, flags);
+	pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN]++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	snprintf(what, sizeof(what), "Block %#llx of order %u", phys, order);
+	report_bytes(pool->name, "pages", what, addr, phys, &d,
+		     log_block_owner, &o);
 }

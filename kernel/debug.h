@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kbuddy - debug checks of slab objects (debug.c): poisoning of free
- * objects, checked when they are handed out again; red zones after objects,
- * checked on free, when handed out and by validate; owner tracking, the
+ * kbuddy - debug checks of slab objects and blocks (debug.c): poisoning of
+ * free objects and free blocks, checked when they are handed out again; red
+ * zones after objects, checked on free, when handed out and by validate;
+ * owner tracking, the
  * stacks that allocated and freed each object (and, pool-wide, allocated
  * each block) in the stack depot. Included at the end of internal.h; off
  * unless a cache asks (KBUDDY_CACHE_POISON, KBUDDY_CACHE_RED_ZONE,
@@ -67,6 +68,9 @@ int kbuddy_debug_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r);
 void kbuddy_debug_region_fini(struct kbuddy_region *r);
 void kbuddy_debug_block_track(struct kbuddy_pool *pool, void *addr,
 			      unsigned long caller);
+void kbuddy_debug_block_check(struct kbuddy_pool *pool, void *addr,
+			      unsigned long from, unsigned long to,
+			      unsigned int order);
 void kbuddy_debug_report_track(kbuddy_report_fn report, void *ctx,
 			       const char *what, const struct kbuddy_track *t);
 void kbuddy_debug_obj_owner(struct kbuddy_cache *c, void *obj);
@@ -111,6 +115,31 @@ static __always_inline void kbuddy_debug_alloc(struct kbuddy_cache *c,
 {
 	if (kbuddy_debugs(c) && obj)
 		kbuddy_debug_obj_alloc(c, obj, caller);
+}
+
+/*
+ * Whether @pool keeps its free memory poisoned (debug=P when it was
+ * created): every block is filled with KBUDDY_POISON_FREE when it is freed
+ * (kbuddy_block_free(), outside the pool's lock) and checked when it is
+ * handed out again (kbuddy_block_checked()); the region's memory is
+ * poisoned when it joins the pool.
+ */
+static __always_inline bool kbuddy_poisons_blocks(const struct kbuddy_pool *pool)
+{
+	return static_branch_unlikely(&kbuddy_debug_key) &&
+	       (pool->debug & KBUDDY_CACHE_POISON);
+}
+
+/*
+ * A block of @order at @addr (NULL: none) was taken from the free lists or
+ * a CPU's cache by its new owner: check its poison, if the pool poisons.
+ */
+static __always_inline void kbuddy_block_checked(struct kbuddy_pool *pool,
+						 void *addr, unsigned int order)
+{
+	if (kbuddy_poisons_blocks(pool) && addr)
+		kbuddy_debug_block_check(pool, addr, 0, PAGE_SIZE << order,
+					 order);
 }
 
 /* A block was handed out by kbuddy_alloc_pages() or kbuddy_malloc(). */

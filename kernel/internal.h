@@ -57,6 +57,12 @@ struct kbuddy_track;
  *                      KBUDDY_TAG(kind, order)
  *   pages, malloc, slab -> free
  *                      a free under pool->lock: kbuddy_block_claim() too
+ *   pages, malloc, slab -> cached, on no list
+ *                      a free in a pool that poisons its free memory
+ *                      (kbuddy_poisons_blocks()): kbuddy_block_claim()
+ *                      under pool->lock; the freeing caller holds the
+ *                      block while it writes the poison outside the lock,
+ *                      then frees it as a cache does (cached -> free)
  *
  * The rule that makes frees race-free: a state owned by a caller (pages,
  * malloc, and an allocated object) is left only by a cmpxchg from its exact
@@ -350,6 +356,7 @@ enum kbuddy_counter {
 	KBUDDY_BAD_FREE_DOUBLE,
 	KBUDDY_BAD_FREE_WRONG_ORDER,
 	KBUDDY_BAD_FREE_WRONG_ALLOCATOR,
+	KBUDDY_PAGE_POISON_OVERWRITTEN,	/* free blocks written to (debug.c) */
 	KBUDDY_NR_COUNTERS,
 };
 
@@ -418,7 +425,8 @@ struct kbuddy_pool_stats {
  *	the pool is created
  * @fault: fault injection at the pool's allocation sites (fault.c)
  * @debug: KBUDDY_CACHE_STORE_USER if the pool records who allocated each
- *	block (debug=U when it was created); set at creation
+ *	block (debug=U when it was created), KBUDDY_CACHE_POISON if it keeps
+ *	its free memory poisoned (debug=P); set at creation
  * @node: on the list of all pools, under kbuddy_pools_mutex
  * @debugfs: debugfs.c's state for this pool, or NULL
  * @name: the pool's name, as in /sys/kernel/debug/kbuddy/<name>/

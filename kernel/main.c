@@ -43,7 +43,7 @@ MODULE_PARM_DESC(pcp,
 static char *debug;
 module_param(debug, charp, 0444);
 MODULE_PARM_DESC(debug,
-		 "Debug checks for every cache created while loaded, as letters: P poisons free objects and reports a write after free, Z puts a red zone after every object and reports a write past its end, U records who allocated and freed every object and block (default: none)");
+		 "Debug checks for every pool and cache created while loaded, as letters: P poisons free objects and free pages and reports a write after free, Z puts a red zone after every object and reports a write past its end, U records who allocated and freed every object and block (default: none)");
 
 static struct kbuddy_pool *kbuddy_default;
 static int kbuddy_hp_state;
@@ -200,7 +200,7 @@ static int __init kbuddy_init(void)
 	int err;
 
 	if (debug && kbuddy_debug_parse(debug, &kbuddy_debug_default)) {
-		pr_err("debug=%s: unknown letter; debug= takes P (poison free objects), Z (red zones), U (owner tracking), or - for none\n",
+		pr_err("debug=%s: unknown letter; debug= takes P (poison free memory), Z (red zones), U (owner tracking), or - for none\n",
 		       debug);
 		return -EINVAL;
 	}

@@ -451,6 +451,7 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 	pcp->alloc[order]++;
 	local_unlock_irqrestore(&pool->pcp->lock, flags);
 
+	kbuddy_block_checked(pool, addr, order);
 	if ((gfp & __GFP_ZERO) || want_init_on_alloc(gfp))
 		memset(addr, 0, PAGE_SIZE << order);
 	return addr;
@@ -485,7 +486,9 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 	unsigned long flags, off;
 	unsigned int n;
 
-	if (order >= KBUDDY_PCP_ORDERS || !pool->pcp)
+	/* A poisoning pool poisons the block outside every lock. */
+	if (order >= KBUDDY_PCP_ORDERS || !pool->pcp ||
+	    kbuddy_poisons_blocks(pool))
 		goto slow;
 	r = kbuddy_find_region(pool, addr);
 	if (unlikely(!r))

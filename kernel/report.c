@@ -46,6 +46,7 @@ const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
 	[KBUDDY_BAD_FREE_DOUBLE]	= "bad_free_double",
 	[KBUDDY_BAD_FREE_WRONG_ORDER]	= "bad_free_wrong_order",
 	[KBUDDY_BAD_FREE_WRONG_ALLOCATOR] = "bad_free_wrong_allocator",
+	[KBUDDY_PAGE_POISON_OVERWRITTEN] = "page_poison_overwritten",
 };
 
 /* kbuddy's KUnit module uses these internals; no other module should. */

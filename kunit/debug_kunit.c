@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite kbuddy_debug: the debug checks of slab objects (kernel/debug.c):
- * poisoning, red zones, owner tracking.
+ * KUnit suite kbuddy_debug: the debug checks of slab objects and blocks
+ * (kernel/debug.c): poisoning, red zones, owner tracking.
  *
  * Each case holds a KUnit resource named "kbuddy_reports", as slub_kunit
  * holds "slab_errors": kbuddy counts its reports there instead of printing
@@ -615,12 +615,139 @@ static void kbuddy_poison_flag_checks(struct kunit *test)
 	kbt_expect_pool_ok(test, pool);
 }
 
+/* ==== Page poisoning ===================================================== */
+
+static struct kbuddy_pool *poison_pool(struct kunit *test)
+{
+	unsigned long saved = kbuddy_debug_default;
+	struct kbuddy_pool *pool;
+
+	kbuddy_debug_default = KBUDDY_CACHE_POISON;
+	pool = kbt_simple_pool(test, 0, SZ_1M);
+	kbuddy_debug_default = saved;
+	return pool;
+}
+
+static unsigned long page_poison_count(struct kbuddy_pool *pool)
+{
+	return READ_ONCE(pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN]);
+}
+
+/*
+ * debug=P: a pool's free memory is poison, from the start and after every
+ * free; a write to a free block is found when the block goes out again.
+ */
+static void kbuddy_page_poison_write_after_free(struct kunit *test)
+{
+	struct kbuddy_pool *pool = poison_pool(test);
+	unsigned long nr = pool->nr_pages, n, i;
+	int *reports = dbg_reports(test);
+	void **held = kunit_kcalloc(test, nr, sizeof(*held), GFP_KERNEL);
+	u8 *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	KUNIT_EXPECT_NULL(test, memchr_inv(pool->regions[0].virt, KBUDDY_POISON_FREE,
+					   nr << PAGE_SHIFT));
+	p = kbuddy_alloc_pages(pool, 2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0x11, 4 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, kbuddy_free_pages(pool, p, 2), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, KBUDDY_POISON_FREE, 4 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, p, 2), -EINVAL);
+	/* The write after free; then every page of the pool goes out. */
+	p[PAGE_SIZE + 7] = 0x41;
+	for (n = 0; n < nr; n++) {
+		held[n] = kbuddy_alloc_pages(pool, 0, GFP_KERNEL);
+		if (!held[n])
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, n, nr);
+	KUNIT_EXPECT_EQ(test, *reports, 1);
+	KUNIT_EXPECT_EQ(test, page_poison_count(pool), 1UL);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, KBUDDY_POISON_FREE, 4 * PAGE_SIZE));
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, held[i], 0), 0);
+	kbt_expect_pool_ok(test, pool);
+}
+
+/*
+ * Nothing kbuddy does writes free memory: page blocks of every cached and
+ * uncached order, malloc blocks shrunk and grown in place, slabs given back.
+ */
+static void kbuddy_page_poison_clean_cycles_no_report(struct kunit *test)
+{
+	struct kbuddy_pool *pool = poison_pool(test);
+	int *reports = dbg_reports(test);
+	struct kbuddy_cache *c;
+	unsigned int order, i;
+	void *p[8], *big, *q;
+
+	for (order = 0; order < 9; order++) {
+		for (i = 0; i < ARRAY_SIZE(p); i++) {
+			p[i] = kbuddy_alloc_pages(pool, order, GFP_KERNEL);
+			if (p[i])
+				memset(p[i], 0x22, PAGE_SIZE << order);
+		}
+		for (i = 0; i < ARRAY_SIZE(p); i++)
+			if (p[i])
+				KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, p[i], order), 0);
+		kbt_expect_pool_ok(test, pool);
+	}
+	big = kbuddy_malloc(pool, 5 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	memset(big, 0x33, 5 * PAGE_SIZE);
+	q = kbuddy_realloc(pool, big, PAGE_SIZE + 1, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, q, big);
+	KUNIT_EXPECT_NULL(test, memchr_inv(big + 2 * PAGE_SIZE, KBUDDY_POISON_FREE,
+					   6 * PAGE_SIZE));
+	/* Grown in place; zeroed from the old ksize (2 pages), as krealloc. */
+	q = kbuddy_realloc(pool, big, 8 * PAGE_SIZE, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_EXPECT_PTR_EQ(test, q, big);
+	KUNIT_EXPECT_EQ(test, ((u8 *)big)[PAGE_SIZE], 0x33);
+	KUNIT_EXPECT_NULL(test, memchr_inv(big + 2 * PAGE_SIZE, 0, 6 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, kbuddy_free(pool, big), 0);
+	c = kbt_new_cache(test, pool, "plain", 192, 0, 0, NULL);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = kbuddy_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		memset(p[i], 0x44, 192);
+	}
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		KUNIT_EXPECT_EQ(test, kbuddy_cache_free(c, p[i]), 0);
+	kbuddy_cache_shrink(c);
+	kbuddy_pool_drain(pool);
+	/* All of the pool is free again, and all of it is poison. */
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), pool->nr_pages);
+	KUNIT_EXPECT_NULL(test, memchr_inv(pool->regions[0].virt, KBUDDY_POISON_FREE,
+					   pool->nr_pages << PAGE_SHIFT));
+	KUNIT_EXPECT_EQ(test, *reports, 0);
+	KUNIT_EXPECT_EQ(test, page_poison_count(pool), 0UL);
+	kbt_expect_pool_ok(test, pool);
+}
+
+/* Without debug=P a freed block keeps what was in it. */
+static void kbuddy_page_poison_off_by_default(struct kunit *test)
+{
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 0, SZ_1M);
+	u8 *p = kbuddy_alloc_pages(pool, 5, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, pool->debug & KBUDDY_CACHE_POISON, 0UL);
+	memset(p, 0x55, 32 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, kbuddy_free_pages(pool, p, 5), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0x55, 32 * PAGE_SIZE));
+	kbt_expect_pool_ok(test, pool);
+}
+
 static struct kunit_case kbuddy_debug_cases[] = {
 	KUNIT_CASE(kbuddy_poison_write_after_free_magazine),
 	KUNIT_CASE(kbuddy_poison_write_after_free_slab),
 	KUNIT_CASE(kbuddy_poison_clean_cycles_no_report),
 	KUNIT_CASE(kbuddy_poison_off_by_default),
 	KUNIT_CASE(kbuddy_poison_flag_checks),
+	KUNIT_CASE(kbuddy_page_poison_write_after_free),
+	KUNIT_CASE(kbuddy_page_poison_clean_cycles_no_report),
+	KUNIT_CASE(kbuddy_page_poison_off_by_default),
 	KUNIT_CASE(kbuddy_red_zone_overflow_found_on_free),
 	KUNIT_CASE(kbuddy_red_zone_overflow_found_by_validate),
 	KUNIT_CASE(kbuddy_red_zone_malloc),

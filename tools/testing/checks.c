@@ -192,6 +192,90 @@ static void poison_checks(void)
 }
 
 /*
+ * Page poisoning (debug=P): a pool keeps its free memory poisoned; a write
+ * to a free block is found when the block is handed out again, counted,
+ * the poison restored. Nothing kbuddy does itself sets it off.
+ */
+static void block_poison_checks(void)
+{
+	unsigned long saved = kbuddy_debug_default, n, i, nr;
+	struct kbuddy_pool *pool;
+	struct kbuddy_cache *c;
+	u8 *p, *q, *big, **held;
+	void *obj;
+
+	kbuddy_debug_default = KBUDDY_CACHE_POISON;
+	pool = harness_pool(1 << 20, true);
+	kbuddy_debug_default = saved;
+	if (!pool || kbuddy_kmalloc_init(pool)) {
+		result("block-poison-pool", false, "no pool");
+		return;
+	}
+	nr = pool->nr_pages;
+	result("block-poison-region",
+	       !memchr_inv(pool->regions[0].virt, KBUDDY_POISON_FREE, nr << PAGE_SHIFT),
+	       "a new region is poison throughout");
+
+	p = kbuddy_alloc_pages(pool, 2, GFP_KERNEL);
+	memset(p, 0x11, 4 * PAGE_SIZE);
+	result("block-poison-on-free", p && !kbuddy_free_pages(pool, p, 2) &&
+	       !memchr_inv(p, KBUDDY_POISON_FREE, 4 * PAGE_SIZE) &&
+	       !pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN],
+	       "a freed block is poison again, and its reuse is no report");
+	result("block-poison-double-free", kbuddy_free_pages(pool, p, 2) == -EINVAL &&
+	       pool->stats.counter[KBUDDY_BAD_FREE_DOUBLE] == 1 && !pages_problems(pool),
+	       "a second free of a poisoned block is refused");
+
+	/* A write while free, then the whole pool taken: found once. */
+	p[3 * PAGE_SIZE + 100] = 0x41;
+	fprintf(stderr, "checks: block-poison-write-after-free: the report follows\n");
+	held = calloc(nr, sizeof(*held));
+	for (n = 0; held && n < nr; n++) {
+		held[n] = kbuddy_alloc_pages(pool, 0, GFP_KERNEL);
+		if (!held[n])
+			break;
+	}
+	result("block-poison-write-after-free",
+	       held && n == nr && pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN] == 1 &&
+	       !memchr_inv(p, KBUDDY_POISON_FREE, 4 * PAGE_SIZE),
+	       "found when handed out, counted once, poison restored");
+	for (i = 0; held && i < n; i++)
+		kbuddy_free_pages(pool, held[i], 0);
+	free(held);
+
+	/* realloc: a shrink poisons the tail, a grow checks what it takes. */
+	big = kbuddy_malloc(pool, 4 * PAGE_SIZE, GFP_KERNEL);
+	memset(big, 0x22, 4 * PAGE_SIZE);
+	q = kbuddy_realloc(pool, big, PAGE_SIZE, GFP_KERNEL);
+	result("block-poison-shrink", q == big &&
+	       !memchr_inv(big + PAGE_SIZE, KBUDDY_POISON_FREE, 3 * PAGE_SIZE) &&
+	       !pages_problems(pool), "a shrink leaves the freed tail poisoned");
+	big[2 * PAGE_SIZE] = 0x42;
+	fprintf(stderr, "checks: block-poison-grow: the report follows\n");
+	q = kbuddy_realloc(pool, big, 4 * PAGE_SIZE, GFP_KERNEL);
+	result("block-poison-grow", q == big && big[0] == 0x22 &&
+	       pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN] == 2 &&
+	       !memchr_inv(big + PAGE_SIZE, KBUDDY_POISON_FREE, 3 * PAGE_SIZE),
+	       "a grow in place finds the write in the buddy it takes");
+	kbuddy_free(pool, big);
+
+	/* A slab given back is poison again. */
+	c = kbuddy_cache_create(pool, "plain", 64, 0, 0, NULL);
+	obj = kbuddy_cache_alloc(c, GFP_KERNEL);
+	memset(obj, 0x33, 64);
+	kbuddy_cache_free(c, obj);
+	kbuddy_cache_shrink(c);
+	/* Everything is free again, so all of the region is poison. */
+	result("block-poison-slab", !memchr_inv(pool->regions[0].virt, KBUDDY_POISON_FREE,
+						 nr << PAGE_SHIFT),
+	       "an empty slab given back is poisoned");
+	result("block-poison-pristine", !kbuddy_cache_destroy(c) && !pages_problems(pool) &&
+	       pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN] == 2,
+	       "clean, no report kbuddy made itself");
+	kshim_rcu_quiescent();
+}
+
+/*
  * Red zones: a write past an object's end is found on free and by
  * validate, restored; debug=Z gives the malloc family's size classes theirs.
  */
@@ -456,6 +540,7 @@ int main(void)
 	page_checks();
 	slab_checks();
 	poison_checks();
+	block_poison_checks();
 	red_zone_checks();
 	owner_checks();
 	pcp_checks();

@@ -24,11 +24,12 @@
  * above still holding after every step. A request refused in a step that
  * injected a failure is not put to the oracle.
  *
- * With --poison every cache poisons its free objects, has red zones and
- * records its owners, and the pool its blocks' (debug=PZU): after every
- * step no cache may have found a free object's poison or a red zone
- * overwritten, which would mean kbuddy itself wrote to a free object or
- * past an object's end; the owner records run under faults and the model.
+ * With --poison every pool poisons its free memory and every cache its free
+ * objects, has red zones and records its owners, and the pool its blocks'
+ * (debug=PZU): after every step no pool or cache may have found a free
+ * block's or object's poison or a red zone overwritten, which would mean
+ * kbuddy itself wrote to free memory or past an object's end; the owner
+ * records run under faults and the model.
  *
  *   fuzz [--seeds A-B] [--steps N] [--pressure] [--faults P] [--poison] [--verbose]
  *
@@ -1149,6 +1150,10 @@ static void check_all(bool tags)
 			finding("a red zone was overwritten", "cache %s: %lu times",
 				c->name, info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN]);
 	}
+	/* A poisoning pool: kbuddy never writes a free block either. */
+	if (pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN])
+		finding("a free block's poison was overwritten", "%lu times",
+			pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN]);
 	if (pages + s.nr_free + s.held != pool->nr_pages)
 		finding("pool pages do not add up",
 			"allocated %lu + free %lu + cached %lu != %lu", pages, s.nr_free,

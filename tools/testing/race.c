@@ -621,6 +621,78 @@ static int x2_realloc_grow_grow(const char *name)
 	return x_realloc(name, 16384, 3000, 6000, 8192, 2 * PAGE_SIZE);
 }
 
+/* ==== R4: a pool that poisons free memory, during the poisoning ========= */
+
+static struct kbuddy_pool *new_poison_pool(void)
+{
+	unsigned long saved = kbuddy_debug_default;
+	struct kbuddy_pool *pool;
+
+	kbuddy_debug_default = KBUDDY_CACHE_POISON;
+	pool = new_pool();
+	kbuddy_debug_default = saved;
+	return pool;
+}
+
+/* B takes every page there is while A's block is being poisoned. */
+static long op_alloc_all_free(struct race *r)
+{
+	size_t cap = POOL_BYTES / PAGE_SIZE, n = 0, i;
+	void **p = calloc(cap, sizeof(*p));
+	long ret = 0;
+
+	while (p && n < cap && (p[n] = kbuddy_alloc_pages(r->pool, 0, GFP_NOWAIT)))
+		n++;
+	for (i = 0; i < n; i++) {
+		if (p[i] >= r->obj && p[i] < r->obj + (PAGE_SIZE << r->order))
+			ret = -EEXIST;	/* A's block, still being freed */
+		kbuddy_free_pages(r->pool, p[i], 0);
+	}
+	free(p);
+	return ret;
+}
+
+static void no_poison_report(struct race *r)
+{
+	if (r->pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN])
+		fail("%lu poison reports: kbuddy wrote to free memory",
+		     r->pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN]);
+}
+
+/* A second free of a block that is being poisoned is a double free. */
+static int r4_double_free(const char *name)
+{
+	struct race r = { .hook = "pages_free_poison", .op_a = op_free_pages,
+			  .op_b = op_free_pages, .order = 2 };
+	bool hooked;
+
+	r.pool = new_poison_pool();
+	r.obj = kbuddy_alloc_pages(r.pool, r.order, GFP_KERNEL);
+	hooked = run_race(&r);
+	one_wins(&r);
+	if (r.ret_a)
+		fail("A, which claimed the block first, returned %ld", r.ret_a);
+	no_poison_report(&r);
+	return finish(name, &r, hooked, NULL, 0);
+}
+
+/* Nothing hands out a block while its free is still poisoning it. */
+static int r4_alloc_during_poison(const char *name)
+{
+	struct race r = { .hook = "pages_free_poison", .op_a = op_free_pages,
+			  .op_b = op_alloc_all_free, .order = 2 };
+	bool hooked;
+
+	r.pool = new_poison_pool();
+	r.obj = kbuddy_alloc_pages(r.pool, r.order, GFP_KERNEL);
+	hooked = run_race(&r);
+	if (r.ret_a || r.ret_b)
+		fail("free returned %ld, the allocations %ld (-EEXIST: A's block handed out)",
+		     r.ret_a, r.ret_b);
+	no_poison_report(&r);
+	return finish(name, &r, hooked, NULL, 0);
+}
+
 /* ==== Driver ============================================================= */
 
 static const struct {
@@ -639,6 +711,8 @@ static const struct {
 	{ "R3-kmalloc-free-vs-destroy-forced", r3_free_forced },
 	{ "X1-realloc-vs-realloc", x1_realloc_realloc },
 	{ "X2-realloc-grow-vs-grow-one-page", x2_realloc_grow_grow },
+	{ "R4-poisoning-double-free", r4_double_free },
+	{ "R4-poisoning-alloc-all", r4_alloc_during_poison },
 	{ "hammer-slab-double-free", hammer_slab },
 	{ "hammer-pages-double-free-drain", hammer_pages },
 };

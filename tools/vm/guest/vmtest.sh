@@ -296,17 +296,23 @@ t_pcp() {
 	expect "$(bi 10)" 16 "pristine after drain" && expect "$(st free_order_0)" 1 free_order_0 &&
 	unload
 }
-# debug=P: every cache poisons its free objects; a workload through the
-# size classes runs clean (no poison overwritten, validate ok); an unknown
-# letter is refused with the reason.
+# debug=P: every cache poisons its free objects and the pool its free
+# memory; a workload through the size classes, page blocks of cached and
+# uncached orders and malloc blocks runs clean (no poison overwritten,
+# validate ok); an unknown letter is refused with the reason.
 t_debug_poison() {
 	refused "unknown letter; debug= takes P" region=$REGION debug=Q &&
 	refused "unknown letter; debug= takes P" region=$REGION debug=PX || return 1
 	load region=$REGION debug=P || return 1
 	echo "malloc 64 500" >"$D/blocks" && echo "malloc 200 300" >"$D/blocks" &&
 	echo "free all" >"$D/blocks" && echo "malloc 64 500" >"$D/blocks" &&
+	echo "alloc 0 100" >"$D/blocks" && echo "alloc 3 8" >"$D/blocks" &&
+	echo "alloc 9 2" >"$D/blocks" && echo "malloc 9000 3" >"$D/blocks" &&
+	echo "free all" >"$D/blocks" && echo "shrink" >"$D/blocks" &&
+	echo "alloc 0 200" >"$D/blocks" && echo "alloc 9 4" >"$D/blocks" &&
 	echo "free all" >"$D/blocks" || return 1
 	expect "$(st slab_poison_overwritten)" 0 slab_poison_overwritten &&
+	expect "$(st page_poison_overwritten)" 0 page_poison_overwritten &&
 	expect "$(cat $D/validate)" ok validate &&
 	expect "$(cat /sys/module/kbuddy/parameters/debug)" P "debug parameter" &&
 	unload
