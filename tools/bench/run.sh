@@ -20,8 +20,8 @@
 #   BENCH_SMP_ONLY=1      only the two-CPU measurements (a quick look)
 #   BENCH_RUNS="init_on_alloc=0"  the runs to make (default both)
 #   BENCH_DEBUG=PZU       the debug= letters of a last, short run (object
-#       pairs and batches, init_on_alloc=0) that shows what the debug checks
-#       cost when on; BENCH_DEBUG= skips it
+#       pairs and page pairs of orders 0-6, init_on_alloc=0) that shows what
+#       the debug checks cost when on; BENCH_DEBUG= skips it
 #   BENCH_ONLY=pair-      only the one-CPU patterns starting with this (a
 #       quick look at one family; no two-CPU, fragmentation, irqsoff or
 #       trace replay runs)
@@ -70,13 +70,14 @@ python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE
 # the verdict above; compare with its init_on_alloc=0 ratios.
 dbg=${BENCH_DEBUG-PZU}
 if [ -n "$dbg" ]; then
-	echo "bench: debug checks on (kbuddy debug=$dbg), object patterns only"
+	echo "bench: debug checks on (kbuddy debug=$dbg), object and page pairs only"
 	log=$out/console-debug.log
 	mkdir -p "$out/debug-on"
 	if "$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$out/initramfs.cpio.gz" bench \
 		"$log" 1800 1G "init_on_alloc=0 kbuddy.debug=$dbg $args kbench.only=pair- kbench.max_rounds=7"; then
 		python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE_NOISE:-25}" \
-			"$out/debug-on" "$log" | grep -E '^ratio pair-[0-9]+ |^bench: NOT|^noise'
+			"$out/debug-on" "$log" |
+			grep -E '^ratio pair-([0-9]+ |order[0-6] kbuddy_pages vs alloc_pages)|^bench: NOT|^noise'
 	else
 		echo "bench: the debug run failed"
 	fi
