@@ -211,8 +211,14 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	}
 
 	/* Free memory of a poisoning pool is poison from the start. */
-	if (pool->debug & KBUDDY_CACHE_POISON)
-		memset(r->virt, KBUDDY_POISON_FREE, r->nr_pages << PAGE_SHIFT);
+	if (pool->debug & KBUDDY_CACHE_POISON) {
+		for (pfn = 0; pfn < r->nr_pages; pfn += KBUDDY_CHECK_CHUNK) {
+			memset(r->virt + (pfn << PAGE_SHIFT), KBUDDY_POISON_FREE,
+			       min_t(unsigned long, r->nr_pages - pfn,
+				     KBUDDY_CHECK_CHUNK) << PAGE_SHIFT);
+			cond_resched();
+		}
+	}
 	/* Every page starts allocated (map bits clear); free them in blocks. */
 	r->nr_free = 0;
 	end = kbuddy_region_end_pfn(r);
@@ -710,7 +716,12 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 	}
 	if (new_order == order)
 		goto out;
-	if (!kbuddy_block_claim(page, tag, new_tag)) {
+	/*
+	 * A poisoning pool's grow holds the block cached while it checks the
+	 * buddies outside the lock: a racing free or resize is refused.
+	 */
+	if (!kbuddy_block_claim(page, tag, poison && new_order > order ?
+				KBUDDY_TAG(KBUDDY_KIND_PCP, new_order) : new_tag)) {
 		err = -EINVAL;	/* freed meanwhile */
 		goto out;
 	}
@@ -759,8 +770,11 @@ out:
 			free_poisoned(pool, addr + (PAGE_SIZE << k), page + (1UL << k), k);
 	} else {
 		/* The buddies taken were free: their poison must be whole. */
+		kbuddy_race_hook("large_grow_check");
 		kbuddy_debug_block_check(pool, addr, PAGE_SIZE << order,
 					 PAGE_SIZE << new_order, new_order);
+		/* cached -> malloc: the caller's again. */
+		kbuddy_block_hand(page, new_tag);
 	}
 	return err;
 }

@@ -40,6 +40,7 @@
  * state, as SLUB also declines).
  */
 
+#include <linux/atomic.h>
 #include <linux/jump_label.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -198,6 +199,9 @@ static void track_set(struct kbuddy_track *t, unsigned long caller)
 	t->pid = task_pid_nr(current);
 	t->cpu = raw_smp_processor_id();
 }
+
+/* Numbers the tracked block allocations, for the newest over a page. */
+static atomic64_t kbuddy_block_seq = ATOMIC64_INIT(0);
 
 /* The tracks of @obj, an object of @c its caller owns, or NULL. */
 static struct kbuddy_track *obj_track(struct kbuddy_cache *c, const void *obj)
@@ -360,9 +364,17 @@ void kbuddy_debug_block_track(struct kbuddy_pool *pool, void *addr,
 			      unsigned long caller)
 {
 	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
+	struct kbuddy_track *t;
+	unsigned long i;
 
-	if (r && r->owner)
-		track_set(&r->owner[(addr - r->virt) >> PAGE_SHIFT], caller);
+	if (!r || !r->owner)
+		return;
+	i = (addr - r->virt) >> PAGE_SHIFT;
+	t = &r->owner[i];
+	track_set(t, caller);
+	/* The caller owns the block: its head's tag holds still. */
+	t->order = kbuddy_tag_order(READ_ONCE(r->pages[i].tag));
+	t->seq = atomic64_inc_return(&kbuddy_block_seq);
 }
 
 /* One line of the owners file: what one stack holds of one kind. */
@@ -758,25 +770,36 @@ void kbuddy_debug_obj_free(struct kbuddy_cache *c, void *obj,
 struct block_owner {
 	struct kbuddy_region *r;
 	unsigned long pfn;	/* the page of the first damaged byte */
-	unsigned long head;	/* the block's first page */
+	unsigned int max_order;
 };
 
 /*
- * Who last had the damaged memory: the owner record of the damaged page,
- * if a block that started there was tracked, else that of the block's
- * head. Records are kept only with debug=U, and only for block heads.
+ * Who last had the damaged memory: of the owner records of the blocks
+ * that may have covered the damaged page - one per order, at the page
+ * rounded down to it - the newest whose block did cover it. Records are
+ * kept only with debug=U.
  */
 static void log_block_owner(const void *arg)
 {
 	const struct block_owner *o = arg;
-	const struct kbuddy_track *t;
+	const struct kbuddy_track *t, *best = NULL;
+	unsigned long head;
+	unsigned int k;
 
 	if (!o->r->owner)
 		return;
-	t = &o->r->owner[o->pfn - o->r->base_pfn];
-	if (!t->stack)
-		t = &o->r->owner[o->head - o->r->base_pfn];
-	log_track("Last allocated", t);
+	for (k = 0; k < o->max_order; k++) {
+		head = o->pfn & ~((1UL << k) - 1);
+		if (head < o->r->base_pfn)
+			break;
+		t = &o->r->owner[head - o->r->base_pfn];
+		if (t->stack && t->order < BITS_PER_LONG &&
+		    o->pfn - head < (1UL << t->order) &&
+		    (!best || t->seq > best->seq))
+			best = t;
+	}
+	if (best)
+		log_track("Last allocated", best);
 }
 
 /**
@@ -815,8 +838,8 @@ void kbuddy_debug_block_check(struct kbuddy_pool *pool, void *addr,
 	o.r = kbuddy_find_region(pool, addr);
 	if (WARN_ON_ONCE(!o.r))
 		return;
-	o.head = o.r->base_pfn + ((addr - o.r->virt) >> PAGE_SHIFT);
-	o.pfn = o.head + (d.off >> PAGE_SHIFT);
+	o.pfn = o.r->base_pfn + ((addr - o.r->virt + d.off) >> PAGE_SHIFT);
+	o.max_order = pool->max_order;
 	phys = o.r->phys + (addr - o.r->virt);
 	spin_lock_irqsave(&pool->lock, flags);
 	pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN]++;

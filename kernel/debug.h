@@ -35,11 +35,16 @@
  *	off when it happened, or the depot had no memory)
  * @pid: the task it ran in (the interrupted one in an interrupt)
  * @cpu: the CPU
+ * @order: a block's order (page and malloc blocks; 0 for objects)
+ * @seq: a block's allocation number, pool-wide increasing (0 for objects),
+ *	so that a poison report finds the newest block over a page
  */
 struct kbuddy_track {
 	depot_stack_handle_t stack;
 	int pid;
 	unsigned int cpu;
+	unsigned int order;
+	u64 seq;
 };
 
 /* The tracks of an object: slab->track[index * KBUDDY_NR_TRACKS + which]. */
@@ -146,7 +151,8 @@ static __always_inline void kbuddy_block_checked(struct kbuddy_pool *pool,
 static __always_inline void kbuddy_debug_block_alloc(struct kbuddy_pool *pool,
 						     void *addr, unsigned long caller)
 {
-	if (static_branch_unlikely(&kbuddy_debug_key) && pool->debug && addr)
+	if (static_branch_unlikely(&kbuddy_debug_key) &&
+	    (pool->debug & KBUDDY_CACHE_STORE_USER) && addr)
 		kbuddy_debug_block_track(pool, addr, caller);
 }
 

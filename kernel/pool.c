@@ -399,9 +399,11 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_add_phys);
  * __GFP_ZERO, and every allocation when init_on_alloc is on; it keeps the
  * free pointer of each free slab object in the object (or, for a cache with
  * a constructor, in the word after it); and it runs constructors on the
- * objects of new slabs. Memory that must not be written by the CPU (device
- * memory with side effects) needs a pool used only through
- * kbuddy_alloc_pages() without __GFP_ZERO and with init_on_alloc off.
+ * objects of new slabs; with debug=P (a poisoning pool) it fills all of
+ * the memory with poison when it is added and every block when it is
+ * freed. Memory that must not be written by the CPU (device memory with
+ * side effects) needs a pool used only through kbuddy_alloc_pages() without
+ * __GFP_ZERO, with init_on_alloc off and without debug=P.
  *
  * Context: Process context; may sleep.
  * Return: 0; -EINVAL for a misaligned or wrapping range; -E2BIG for a range

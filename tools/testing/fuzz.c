@@ -910,6 +910,9 @@ static void op_cache_create(void)
 
 	if (slot < 0)
 		return;
+	/* The constructor and the model write 8 bytes: no smaller objects. */
+	if (with_ctor && size && size < 8)
+		size = 8;
 	name_ok = name && (len = strlen(name)) && len <= KBUDDY_NAME_LEN;
 	for (k = 0; name_ok && k < len; k++)
 		name_ok = isgraph(name[k]);

@@ -693,6 +693,42 @@ static int r4_alloc_during_poison(const char *name)
 	return finish(name, &r, hooked, NULL, 0);
 }
 
+/*
+ * A realloc growing a block in place (order 7 to 8: above the per-CPU
+ * caches, so the buddy is free), the buddies being checked: a free of the
+ * block meanwhile is refused, and nothing kbuddy did writes memory another
+ * caller holds.
+ */
+static long op_realloc_grow(struct race *r)
+{
+	void *p = kbuddy_realloc(r->pool, r->obj, 256 * PAGE_SIZE, GFP_KERNEL);
+
+	return p == r->obj ? 0 : -ENOMEM;
+}
+
+static long op_free_obj(struct race *r)
+{
+	return kbuddy_free(r->pool, r->obj);
+}
+
+static int r4_grow(const char *name)
+{
+	struct race r = { .hook = "large_grow_check", .op_a = op_realloc_grow,
+			  .op_b = op_free_obj };
+	bool hooked;
+
+	r.pool = new_poison_pool();
+	r.obj = kbuddy_malloc(r.pool, 128 * PAGE_SIZE, GFP_KERNEL);
+	hooked = run_race(&r);
+	if (r.ret_a || r.ret_b != -EINVAL)
+		fail("the grow returned %ld, the free %ld: want 0 and -EINVAL",
+		     r.ret_a, r.ret_b);
+	no_poison_report(&r);
+	if (kbuddy_free(r.pool, r.obj))
+		fail("the grown block could not be freed");
+	return finish(name, &r, hooked, NULL, 0);
+}
+
 /* ==== Driver ============================================================= */
 
 static const struct {
@@ -713,6 +749,7 @@ static const struct {
 	{ "X2-realloc-grow-vs-grow-one-page", x2_realloc_grow_grow },
 	{ "R4-poisoning-double-free", r4_double_free },
 	{ "R4-poisoning-alloc-all", r4_alloc_during_poison },
+	{ "R4-poisoning-grow-vs-free", r4_grow },
 	{ "hammer-slab-double-free", hammer_slab },
 	{ "hammer-pages-double-free-drain", hammer_pages },
 };

@@ -229,8 +229,10 @@ static inline void list_splice_init(struct list_head *l, struct list_head *h)
 
 typedef struct { int counter; } atomic_t;
 typedef struct { long counter; } atomic_long_t;
+typedef struct { long long counter; } atomic64_t;
 #define ATOMIC_INIT(i) { (i) }
 #define ATOMIC_LONG_INIT(i) { (i) }
+#define ATOMIC64_INIT(i) { (i) }
 #define __kshim_atomic_ops(pfx, t)					\
 static inline t pfx##_read(const pfx##_t *a)				\
 { return __atomic_load_n(&a->counter, __ATOMIC_RELAXED); }		\
@@ -269,6 +271,7 @@ static inline bool pfx##_try_cmpxchg(pfx##_t *a, t *o, t n)		\
 static inline t pfx##_xchg(pfx##_t *a, t n) { return xchg(&a->counter, n); }
 __kshim_atomic_ops(atomic, int)
 __kshim_atomic_ops(atomic_long, long)
+__kshim_atomic_ops(atomic64, long long)
 
 /* Kconfig: IS_ENABLED(CONFIG_X) is 1 iff CONFIG_X is defined to 1. */
 #define __ARG_PLACEHOLDER_1 0,
