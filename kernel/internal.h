@@ -530,22 +530,46 @@ enum kbuddy_mag_counter {
 
 /**
  * struct kbuddy_mag_cpu - a cache's magazines on one CPU (magazine.c)
- * @lock: protects everything below, as struct kbuddy_pcp's lock does: only
- *	its CPU changes them, under this lock, or the hotplug callback once
- *	the CPU is dead. A swap with the depot also holds the cache's lock,
- *	under which kbuddy_mag_info() reads @loaded, @previous and their
- *	rounds, and @count, from other CPUs without this lock (a snapshot).
- * @loaded: the magazine allocations pop from and frees push to
+ * @lock: taken by the slow paths, drains and checks on the CPU, with
+ *	interrupts off (local_lock_irqsave()), and by the fast paths on
+ *	PREEMPT_RT only. It protects @loaded and @previous (which magazine is
+ *	which, and their rounds but the loaded one's count) and the slow
+ *	paths' use of @top. Only the CPU changes them, or the hotplug callback
+ *	once the CPU is dead. A swap with the depot also holds the cache's
+ *	lock, under which kbuddy_mag_info() reads @top, @previous's rounds
+ *	and @count from other CPUs without this lock (a snapshot).
+ * @top: the loaded magazine's rounds (the low KBUDDY_MAG_TID_SHIFT bits;
+ *	its ->rounds is stale while it is loaded) and a transaction id above
+ *	them. The fast paths change it only by this_cpu_cmpxchg() with
+ *	preemption off, each adding KBUDDY_MAG_TID_STEP, so that a fast path
+ *	an interrupt came into retries (SLUB's tid, mm/slub.c); the slow paths
+ *	write it under @lock with interrupts off, adding a step too.
+ * @loaded: the magazine allocations pop from and frees push to; changed
+ *	only in task context under @lock (an interrupt's slow path goes to
+ *	the slabs instead), so a fast path's round is in it
  * @previous: the other magazine, full or empty, swapped in when @loaded runs
  *	out (Bonwick's two-magazine rule bounds depot trips)
- * @count: the enum kbuddy_mag_counter counters
+ * @pushing: set while a fast path free on the CPU writes a round (three
+ *	words) above the top; an interrupt's free then goes to the slab
+ * @count: the enum kbuddy_mag_counter counters, this_cpu_inc()ed
  */
 struct kbuddy_mag_cpu {
 	local_lock_t lock; /* see above */
+	unsigned long top;
+	unsigned int pushing;
 	struct kbuddy_magazine *loaded;
 	struct kbuddy_magazine *previous;
 	unsigned long count[KBUDDY_NR_MAG_COUNTERS];
 };
+
+/* @top of struct kbuddy_mag_cpu: rounds below the shift, the id above. */
+#define KBUDDY_MAG_TID_SHIFT	8
+#define KBUDDY_MAG_TID_STEP	BIT(KBUDDY_MAG_TID_SHIFT)
+
+static inline unsigned int kbuddy_mag_top_rounds(unsigned long top)
+{
+	return top & (KBUDDY_MAG_TID_STEP - 1);
+}
 
 /*
  * Counters of a cache under its lock, of both layers (the depot's are
@@ -566,6 +590,7 @@ enum kbuddy_cache_counter {
 	KBUDDY_CACHE_BAD_FREE_DOUBLE,
 	KBUDDY_CACHE_POISON_OVERWRITTEN, /* free objects written to (debug.c) */
 	KBUDDY_CACHE_RED_ZONE_OVERWRITTEN, /* red zones written to (debug.c) */
+	KBUDDY_CACHE_NOCPU,	/* interrupts' slow paths that went to the slabs */
 	KBUDDY_NR_CACHE_COUNTERS,
 };
 

@@ -61,4 +61,16 @@ static __always_inline void kbuddy_leak_clear(void *slot, size_t size)
 		memset(slot, 0, size);
 }
 
+/*
+ * A magazine slot a lockless pop (magazine.h) took @obj from: cleared as
+ * kbuddy_leak_clear() does, but only if it still holds @obj - an interrupt
+ * on this CPU may already have pushed another object into it.
+ */
+static __always_inline void kbuddy_leak_forget_round(struct kbuddy_round *r,
+						     void *obj)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
+		cmpxchg(&r->obj, obj, NULL);
+}
+
 #endif /* _KBUDDY_LEAK_H */

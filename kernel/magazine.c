@@ -13,12 +13,16 @@
  * through the few kbuddy_slab_*() calls declared in internal.h, under the
  * cache's lock.
  *
- * The common allocation and free touch only the CPU's own magazines, under
- * its local_lock (interrupts off, or a per-CPU sleeping lock on
- * PREEMPT_RT), and take no other lock. A free claims its object with one
- * cmpxchg of the object's state byte from ALLOC (kbuddy_obj_claim(), see
- * "Ownership" in internal.h), so of two CPUs freeing one object exactly one
- * wins. Another CPU never touches a CPU's magazines: drains and checks run
+ * The common allocation and free touch only the CPU's own magazines,
+ * without a lock and with interrupts on, as SLUB's fast paths: one
+ * this_cpu_cmpxchg() of the CPU's top (the loaded magazine's count and a
+ * transaction id) with preemption off (see struct kbuddy_mag_cpu); on
+ * PREEMPT_RT under the CPU's local_lock, as SLUB does there. The slow
+ * paths change the magazines under that local_lock with interrupts off,
+ * from task context only; an interrupt's slow path goes to the slabs. A
+ * free claims its object with one cmpxchg of the object's state byte from
+ * ALLOC (kbuddy_obj_claim(), see "Ownership" in internal.h), so of two CPUs
+ * freeing one object exactly one wins. Another CPU never touches a CPU's magazines: drains and checks run
  * on each CPU from a work item (kbuddy_run_on_cpus()), and a dead CPU's
  * magazines are emptied by the hotplug callback.
  */
@@ -92,6 +96,7 @@ int kbuddy_mag_init(struct kbuddy_cache *c)
 		struct kbuddy_mag_cpu *cc = per_cpu_ptr(c->cpu, cpu);
 
 		local_lock_init(&cc->lock);
+		cc->top = 0;
 		cc->loaded = mag_alloc(c, GFP_KERNEL);
 		cc->previous = mag_alloc(c, GFP_KERNEL);
 		if (!cc->loaded || !cc->previous)
@@ -123,6 +128,41 @@ void kbuddy_mag_fini(struct kbuddy_cache *c)
 
 /* ==== Allocation and free ================================================ */
 
+/* A magazine's rounds must fit below the transaction id in @top. */
+static_assert(32 < KBUDDY_MAG_TID_STEP);
+
+/*
+ * A slow path, a drain or a check begins: the loaded magazine's count, kept
+ * in the CPU's top while it is loaded, into its ->rounds. Under the CPU's
+ * lock with interrupts off (or the CPU dead): no fast path can run there.
+ */
+static void mag_sync(struct kbuddy_mag_cpu *cc)
+{
+	cc->loaded->rounds = kbuddy_mag_top_rounds(cc->top);
+}
+
+/*
+ * ... and ends: the (maybe other) loaded magazine's count back into the
+ * top, with the next transaction id.
+ */
+static void mag_publish(struct kbuddy_mag_cpu *cc)
+{
+	WRITE_ONCE(cc->top, (cc->top & ~(KBUDDY_MAG_TID_STEP - 1)) +
+			    KBUDDY_MAG_TID_STEP + cc->loaded->rounds);
+}
+
+/*
+ * Whether this slow path may change the CPU's magazines: not from an
+ * interrupt or softirq on a normal kernel, which may have come between
+ * the read of the loaded magazine and the cmpxchg of a fast path in the
+ * task it interrupted (that fast path writes into the loaded magazine).
+ * On PREEMPT_RT the fast paths hold the CPU's lock instead.
+ */
+static bool mag_slow_may_swap(void)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) || in_task();
+}
+
 /*
  * The loaded and the previous magazine are empty: swap the previous for a
  * full one from the depot, or fill the loaded one from the slabs. Interrupts
@@ -134,7 +174,7 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 	struct kbuddy_magazine *mag;
 	void *obj;
 
-	spin_lock(&c->lock);
+	spin_lock(&c->lock);	/* interrupts are off */
 	c->count[KBUDDY_CACHE_ALLOC_SLOW]++;
 	if (c->nr_depot_full) {
 		mag = list_first_entry(&c->depot_full, struct kbuddy_magazine,
@@ -161,32 +201,67 @@ static noinline void *alloc_refill(struct kbuddy_cache *c,
 }
 
 /*
- * The loaded magazine is empty: swap in the previous one, or go to the depot
- * and the slabs, and only then make a new slab. Entered under the CPU's
- * local_lock (@flags saved); returns with it released. @caller: the
- * caller of kbuddy_cache_alloc() or kbuddy_malloc(), for the debug checks'
- * owner records.
+ * kbuddy_cache_alloc_nocpu() - an allocation whose slow path may not change
+ * its CPU's magazines (see mag_slow_may_swap()): one object straight from
+ * the slabs under the cache's lock, or from a new slab.
  */
-noinline void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c,
-				       struct kbuddy_mag_cpu *cc, gfp_t gfp,
-				       unsigned long flags, unsigned long caller)
-	kbuddy_releases_local_lock(&c->cpu->lock)
+static noinline void *kbuddy_cache_alloc_nocpu(struct kbuddy_cache *c,
+					       gfp_t gfp)
 {
-	struct kbuddy_magazine *mag = cc->loaded;
+	struct kbuddy_round r;
+	unsigned long flags;
+	void *obj = NULL;
+
+	spin_lock_irqsave(&c->lock, flags);
+	c->count[KBUDDY_CACHE_NOCPU]++;
+	if (kbuddy_slab_obj_get(c, raw_smp_processor_id(), &r, 1)) {
+		/* cached -> allocated: no magazine saw it. */
+		WRITE_ONCE(*r.state, KBUDDY_OBJ_ALLOC);
+		obj = r.obj;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	return obj ? obj : kbuddy_slab_grow(c, gfp);
+}
+
+/*
+ * The loaded magazine was empty: pop what an interrupt may have pushed
+ * since, or swap in the previous one, or go to the depot and the slabs,
+ * and only then make a new slab. @caller: the caller of
+ * kbuddy_cache_alloc() or kbuddy_malloc(), for the debug checks' owner
+ * records.
+ */
+noinline void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c, gfp_t gfp,
+				       unsigned long caller)
+{
+	struct kbuddy_magazine *mag;
+	struct kbuddy_mag_cpu *cc;
+	unsigned long flags;
 	void *obj;
 
-	if (cc->previous->rounds) {
+	if (!mag_slow_may_swap()) {
+		obj = kbuddy_cache_alloc_nocpu(c, gfp);
+		goto out;
+	}
+	local_lock_irqsave(&c->cpu->lock, flags);
+	cc = this_cpu_ptr(c->cpu);
+	mag_sync(cc);
+	mag = cc->loaded;
+	if (mag->rounds) {
+		obj = mag_pop(mag);
+	} else if (cc->previous->rounds) {
 		cc->loaded = cc->previous;
 		cc->previous = mag;
 		obj = mag_pop(cc->loaded);
-		cc->count[KBUDDY_MAG_ALLOC_FAST]++;
-		local_unlock_irqrestore(&c->cpu->lock, flags);
 	} else {
 		obj = alloc_refill(c, cc);
-		local_unlock_irqrestore(&c->cpu->lock, flags);
-		if (!obj)
-			obj = kbuddy_slab_grow(c, gfp);
 	}
+	if (obj)
+		cc->count[KBUDDY_MAG_ALLOC_FAST]++;
+	mag_publish(cc);
+	local_unlock_irqrestore(&c->cpu->lock, flags);
+	if (!obj)
+		obj = kbuddy_slab_grow(c, gfp);
+out:
 	kbuddy_debug_alloc(c, obj, caller);
 	if (obj && want_zero(c, gfp))
 		memset(obj, 0, c->object_size);
@@ -224,7 +299,7 @@ EXPORT_SYMBOL_GPL(kbuddy_cache_alloc);
 /*
  * The loaded and the previous magazine are full: park the previous one in
  * the depot and load an empty one, or return the loaded rounds to the slabs.
- * Under the CPU's local_lock.
+ * Under the CPU's local_lock, interrupts off.
  */
 static noinline void free_spill(struct kbuddy_cache *c,
 				struct kbuddy_mag_cpu *cc)
@@ -258,21 +333,56 @@ static noinline void free_spill(struct kbuddy_cache *c,
 	spin_unlock(&c->lock);
 }
 
-/* The loaded magazine is full: swap, or spill to the depot, then push. */
-noinline void kbuddy_cache_free_slow(struct kbuddy_cache *c,
-				     struct kbuddy_mag_cpu *cc, void *obj,
+/*
+ * kbuddy_cache_free_nocpu() - a free that may not use its CPU's magazines:
+ * from an interrupt whose slow path may not change them, or that came into
+ * a push on its CPU (see kbuddy_obj_free()). The object, claimed, goes
+ * straight back to its slab under the cache's lock.
+ */
+noinline void kbuddy_cache_free_nocpu(struct kbuddy_cache *c,
+				      struct kbuddy_slab *slab, void *obj,
+				      u8 *state)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	c->count[KBUDDY_CACHE_NOCPU]++;
+	kbuddy_slab_obj_put(c, slab, obj, state);
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+/*
+ * The loaded magazine was full: push if an interrupt made room since, or
+ * swap, or spill to the depot, then push; from an interrupt, the object
+ * goes straight back to its slab (see mag_slow_may_swap()).
+ */
+noinline void kbuddy_cache_free_slow(struct kbuddy_cache *c, void *obj,
 				     struct kbuddy_slab *slab, u8 *state)
 {
-	struct kbuddy_magazine *mag = cc->loaded;
+	struct kbuddy_magazine *mag;
+	struct kbuddy_mag_cpu *cc;
+	unsigned long flags;
 
-	if (cc->previous->rounds < c->mag_size) {
-		cc->loaded = cc->previous;
-		cc->previous = mag;
-	} else {
-		free_spill(c, cc);
+	if (!mag_slow_may_swap()) {
+		kbuddy_cache_free_nocpu(c, slab, obj, state);
+		return;
+	}
+	local_lock_irqsave(&c->cpu->lock, flags);
+	cc = this_cpu_ptr(c->cpu);
+	mag_sync(cc);
+	mag = cc->loaded;
+	if (mag->rounds == c->mag_size) {
+		if (cc->previous->rounds < c->mag_size) {
+			cc->loaded = cc->previous;
+			cc->previous = mag;
+		} else {
+			free_spill(c, cc);
+		}
 	}
 	mag_push(cc->loaded, obj, slab, state);
 	cc->count[KBUDDY_MAG_FREE_FAST]++;
+	mag_publish(cc);
+	local_unlock_irqrestore(&c->cpu->lock, flags);
 }
 
 static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
@@ -334,7 +444,7 @@ static unsigned long mag_cpus_rounds(struct kbuddy_cache *c, bool online)
 
 		if (online && !cpu_online(cpu))
 			continue;
-		rounds += READ_ONCE(READ_ONCE(cc->loaded)->rounds);
+		rounds += kbuddy_mag_top_rounds(READ_ONCE(cc->top));
 		rounds += READ_ONCE(READ_ONCE(cc->previous)->rounds);
 	}
 	return rounds;
@@ -357,15 +467,20 @@ static bool mag_cpus_hold(struct kbuddy_cache *c)
 	return rounds;
 }
 
-/* Move one CPU's magazines' rounds back to the slabs. Their holder only. */
+/*
+ * Move one CPU's magazines' rounds back to the slabs. Their holder only:
+ * under the CPU's lock with interrupts off, or the CPU dead.
+ */
 static void mag_drain_cpu(struct kbuddy_cache *c, struct kbuddy_mag_cpu *cc)
 {
 	unsigned long flags;
 
+	mag_sync(cc);
 	spin_lock_irqsave(&c->lock, flags);
 	mag_flush(c, cc->loaded);
 	mag_flush(c, cc->previous);
 	spin_unlock_irqrestore(&c->lock, flags);
+	mag_publish(cc);
 }
 
 /**
@@ -542,6 +657,7 @@ static void mag_check_this_cpu(void *arg)
 
 	local_lock_irqsave(&mc->c->cpu->lock, flags);
 	cpu = this_cpu_ptr(mc->c->cpu);
+	mag_sync(cpu);
 	check_magazine(mc->c, mc->sink, cpu->loaded, "per-CPU");
 	check_magazine(mc->c, mc->sink, cpu->previous, "per-CPU");
 	local_unlock_irqrestore(&mc->c->cpu->lock, flags);

@@ -19,12 +19,35 @@
 #include "internal.h"
 #include "leak.h"
 
-void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c,
-			      struct kbuddy_mag_cpu *cc, gfp_t gfp,
-			      unsigned long flags, unsigned long caller)
-	kbuddy_releases_local_lock(&c->cpu->lock);
-void kbuddy_cache_free_slow(struct kbuddy_cache *c, struct kbuddy_mag_cpu *cc,
-			    void *obj, struct kbuddy_slab *slab, u8 *state);
+void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c, gfp_t gfp,
+			      unsigned long caller);
+void kbuddy_cache_free_slow(struct kbuddy_cache *c, void *obj,
+			    struct kbuddy_slab *slab, u8 *state);
+void kbuddy_cache_free_nocpu(struct kbuddy_cache *c, struct kbuddy_slab *slab,
+			     void *obj, u8 *state);
+
+/*
+ * The fast paths' section on a CPU's magazines: preemption off, so that
+ * only an interrupt or softirq on this CPU can come between a fast path's
+ * read of its CPU's top and its this_cpu_cmpxchg() of it, which then
+ * fails; on PREEMPT_RT the CPU's local_lock, which the slow paths also
+ * take, as SLUB's fast paths do there (see struct kbuddy_mag_cpu).
+ */
+static __always_inline void mag_fast_begin(struct kbuddy_cache *c)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_lock(&c->cpu->lock);
+	else
+		preempt_disable();
+}
+
+static __always_inline void mag_fast_end(struct kbuddy_cache *c)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_unlock(&c->cpu->lock);
+	else
+		preempt_enable();
+}
 
 /* Whether an object of @c handed out for @gfp is zeroed first. */
 static inline bool want_zero(struct kbuddy_cache *c, gfp_t gfp)
@@ -62,8 +85,13 @@ static inline void *mag_pop(struct kbuddy_magazine *mag)
  * @c: the cache
  * @gfp: allocation flags
  *
- * Served from this CPU's loaded magazine when it holds an object: no shared
- * lock, no atomic operation; else kbuddy_cache_alloc_slow().
+ * Served from this CPU's loaded magazine when it holds an object, without
+ * a lock and with interrupts on, as SLUB's fast path: read the CPU's top
+ * (transaction id and rounds), read the top round, then move the top from
+ * (id, n) to (id + 1, n - 1) with one this_cpu_cmpxchg(). An interrupt on
+ * this CPU that allocated or freed in between changed the id: read again.
+ * The round read is ours once the cmpxchg succeeds - cached -> allocated.
+ * An empty magazine: kbuddy_cache_alloc_slow().
  *
  * Context: As kbuddy_cache_alloc(), which checked kbuddy_context_refused().
  * Return: the object, or NULL.
@@ -71,21 +99,32 @@ static inline void *mag_pop(struct kbuddy_magazine *mag)
 static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
 					      gfp_t gfp)
 {
-	struct kbuddy_magazine *mag;
 	struct kbuddy_mag_cpu *cc;
-	unsigned long flags;
+	struct kbuddy_round *r;
+	unsigned long top;
 	void *obj;
+	u8 *state;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
-	local_lock_irqsave(&c->cpu->lock, flags);
+	mag_fast_begin(c);
 	cc = this_cpu_ptr(c->cpu);
-	mag = cc->loaded;
-	if (unlikely(!mag->rounds))
-		return kbuddy_cache_alloc_slow(c, cc, gfp, flags, _RET_IP_);
-	/* cached -> allocated: this CPU holds the magazine. */
-	obj = mag_pop(mag);
-	cc->count[KBUDDY_MAG_ALLOC_FAST]++;
-	local_unlock_irqrestore(&c->cpu->lock, flags);
+	do {
+		top = READ_ONCE(cc->top);
+		if (unlikely(!kbuddy_mag_top_rounds(top))) {
+			mag_fast_end(c);
+			return kbuddy_cache_alloc_slow(c, gfp, _RET_IP_);
+		}
+		r = &cc->loaded->round[kbuddy_mag_top_rounds(top) - 1];
+		obj = READ_ONCE(r->obj);
+		state = READ_ONCE(r->state);
+		kbuddy_race_hook("mag_pop");
+	} while (unlikely(this_cpu_cmpxchg(c->cpu->top, top,
+					   top + KBUDDY_MAG_TID_STEP - 1) != top));
+	/* cached -> allocated: the cmpxchg made the round this call's. */
+	WRITE_ONCE(*state, KBUDDY_OBJ_ALLOC);
+	kbuddy_leak_forget_round(r, obj);
+	this_cpu_inc(c->cpu->count[KBUDDY_MAG_ALLOC_FAST]);
+	mag_fast_end(c);
 	kbuddy_debug_alloc(c, obj, _RET_IP_);
 	if (unlikely(want_zero(c, gfp)))
 		memset(obj, 0, c->object_size);
@@ -102,8 +141,9 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
  *
  * @obj must be the start of an object of @slab that is allocated: it is
  * claimed from ALLOC by one cmpxchg of its state byte, so of two racing
- * frees exactly one wins, and pushed into this CPU's loaded magazine (or,
- * if that is full, kbuddy_cache_free_slow()). Anything else is refused by
+ * frees exactly one wins, and pushed into this CPU's loaded magazine
+ * without a lock, as kbuddy_obj_alloc() pops (or, if that is full,
+ * kbuddy_cache_free_slow()). Anything else is refused by
  * kbuddy_cache_bad_free(), the cache unchanged.
  *
  * Context: Any context kbuddy_cache_free() allows, inside the RCU
@@ -117,8 +157,8 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 					   unsigned long caller)
 {
 	struct kbuddy_mag_cpu *cc;
-	struct kbuddy_magazine *mag;
-	unsigned long flags;
+	struct kbuddy_round *r;
+	unsigned long top;
 	long idx;
 	u8 *state;
 
@@ -132,16 +172,46 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 	kbuddy_leak_free(c->pool, obj);
 	kbuddy_debug_free(c, obj, caller);
 
-	local_lock_irqsave(&c->cpu->lock, flags);
+	/*
+	 * Write the round above the top, then publish it with the cmpxchg;
+	 * an interrupt that popped meanwhile made the cmpxchg fail, and the
+	 * round is written again at the new top. A round is three words: an
+	 * interrupt must not push while this push writes them (it would
+	 * publish a slot whose words this push then overwrites), so @pushing
+	 * sends such an interrupt's free to the slab. Only this CPU's task
+	 * context changes which magazine is loaded (kbuddy_cache_free_slow()),
+	 * never while this section runs.
+	 */
+	mag_fast_begin(c);
 	cc = this_cpu_ptr(c->cpu);
-	mag = cc->loaded;
-	if (unlikely(mag->rounds == c->mag_size)) {
-		kbuddy_cache_free_slow(c, cc, obj, slab, state);
-	} else {
-		mag_push(mag, obj, slab, state);
-		cc->count[KBUDDY_MAG_FREE_FAST]++;
+	if (unlikely(READ_ONCE(cc->pushing))) {
+		mag_fast_end(c);
+		kbuddy_cache_free_nocpu(c, slab, obj, state);
+		return 0;
 	}
-	local_unlock_irqrestore(&c->cpu->lock, flags);
+	WRITE_ONCE(cc->pushing, 1);
+	barrier();
+	do {
+		top = READ_ONCE(cc->top);
+		if (unlikely(kbuddy_mag_top_rounds(top) == c->mag_size)) {
+			barrier();
+			WRITE_ONCE(cc->pushing, 0);
+			mag_fast_end(c);
+			kbuddy_cache_free_slow(c, obj, slab, state);
+			return 0;
+		}
+		r = &cc->loaded->round[kbuddy_mag_top_rounds(top)];
+		WRITE_ONCE(r->obj, obj);
+		kbuddy_race_hook("mag_push_words");
+		WRITE_ONCE(r->state, state);
+		WRITE_ONCE(r->slab, slab);
+		kbuddy_race_hook("mag_push");
+	} while (unlikely(this_cpu_cmpxchg(c->cpu->top, top,
+					   top + KBUDDY_MAG_TID_STEP + 1) != top));
+	barrier();
+	WRITE_ONCE(cc->pushing, 0);
+	this_cpu_inc(c->cpu->count[KBUDDY_MAG_FREE_FAST]);
+	mag_fast_end(c);
 	return 0;
 bad:
 	return kbuddy_cache_bad_free(c, obj, caller);

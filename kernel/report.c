@@ -90,6 +90,7 @@ const char *const kbuddy_cache_counter_names[KBUDDY_NR_CACHE_COUNTERS] = {
 	[KBUDDY_CACHE_BAD_FREE_DOUBLE]		= "bad_free_double",
 	[KBUDDY_CACHE_POISON_OVERWRITTEN]	= "poison_overwritten",
 	[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN]	= "red_zone_overwritten",
+	[KBUDDY_CACHE_NOCPU]			= "nocpu",
 };
 EXPORT_SYMBOL_NS_GPL(kbuddy_cache_counter_names, KBUDDY_INTERNAL);
 static_assert(ARRAY_SIZE(kbuddy_cache_counter_names) == KBUDDY_NR_CACHE_COUNTERS);

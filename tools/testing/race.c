@@ -44,6 +44,8 @@ struct race {
 	long (*op_a)(struct race *r);
 	long (*op_b)(struct race *r);
 	size_t size_a, size_b;	/* X1, X2: what A's and B's reallocs ask for */
+	bool b_on_a_cpu;	/* B is an interrupt on A's CPU */
+	void *got_a, *got_b, *obj_b;
 	long ret_a, ret_b;
 	struct kshim_thread *tb;
 	int a_at_hook, a_done, b_done, b_blocked;
@@ -102,7 +104,7 @@ static void *thread_b(void *arg)
 {
 	struct race *r = arg;
 
-	kshim_set_cpu(CPU_B);
+	kshim_set_cpu(r->b_on_a_cpu ? CPU_A : CPU_B);
 	WRITE_ONCE(r->tb, kshim_thread_self());
 	kshim_event_signal();
 	kshim_event_wait(a_stopped_or_done, r);
@@ -729,6 +731,131 @@ static int r4_grow(const char *name)
 	return finish(name, &r, hooked, NULL, 0);
 }
 
+/* ==== R5: the lockless magazine fast paths, interrupted ================== */
+
+/*
+ * B runs on A's CPU while A is stopped between its read of the CPU's top
+ * and its this_cpu_cmpxchg(): as an interrupt would, with only fast paths
+ * (the magazine has rounds and room), which is all an interrupt does to
+ * the magazines.
+ */
+static struct race *r5_setup(struct race *r)
+{
+	r->pool = new_pool();
+	r->c = kbuddy_cache_create(r->pool, "r5", 64, 0, 0, NULL);
+	r->b_on_a_cpu = true;
+	/* A refill loads half a magazine; two out leaves 14 rounds in it. */
+	kshim_set_cpu(CPU_A);
+	r->obj = kbuddy_cache_alloc(r->c, GFP_KERNEL);
+	r->obj_b = kbuddy_cache_alloc(r->c, GFP_KERNEL);
+	return r;
+}
+
+static long op_alloc_a(struct race *r)
+{
+	r->got_a = kbuddy_cache_alloc(r->c, GFP_KERNEL);
+	return r->got_a ? 0 : -ENOMEM;
+}
+
+/* Pop the round A read, then push another into its slot: an ABA. */
+static long op_pop_then_push(struct race *r)
+{
+	r->got_b = kbuddy_cache_alloc(r->c, GFP_NOWAIT);
+	if (!r->got_b)
+		return -ENOMEM;
+	return kbuddy_cache_free(r->c, r->obj_b);
+}
+
+static long op_free_a(struct race *r)
+{
+	return kbuddy_cache_free(r->c, r->obj);
+}
+
+static long op_free_b(struct race *r)
+{
+	return kbuddy_cache_free(r->c, r->obj_b);
+}
+
+static int r5_finish(const char *name, struct race *r, bool hooked)
+{
+	kshim_set_cpu(CPU_A);
+	return finish(name, r, hooked, &r->c, 1);
+}
+
+/* The pop A read was taken and its slot refilled: A must not get it. */
+static int r5_pop(const char *name)
+{
+	struct race r = { .hook = "mag_pop", .op_a = op_alloc_a,
+			  .op_b = op_pop_then_push };
+	bool hooked;
+
+	r5_setup(&r);
+	hooked = run_race(&r);
+	if (r.ret_a || r.ret_b)
+		fail("A returned %ld, B %ld", r.ret_a, r.ret_b);
+	if (r.got_a == r.got_b)
+		fail("one object handed out twice: %p", r.got_a);
+	if (r.got_a != r.obj_b)
+		fail("A got %p, not the object B pushed (%p)", r.got_a, r.obj_b);
+	kbuddy_cache_free(r.c, r.got_a);
+	kbuddy_cache_free(r.c, r.got_b);
+	return r5_finish(name, &r, hooked);
+}
+
+/*
+ * A free on A's CPU while A writes its round: B's object goes to its slab
+ * (a round is three words; B must not publish the slot A is writing).
+ */
+static int r5_push_free(const char *name)
+{
+	struct race r = { .hook = "mag_push_words", .op_a = op_free_a,
+			  .op_b = op_free_b };
+	struct kbuddy_cache_info info;
+	unsigned long before;
+	bool hooked;
+
+	r5_setup(&r);
+	before = kbuddy_mag_top_rounds(per_cpu_ptr(r.c->cpu, CPU_A)->top);
+	hooked = run_race(&r);
+	if (r.ret_a || r.ret_b)
+		fail("frees returned %ld and %ld", r.ret_a, r.ret_b);
+	if (kbuddy_mag_top_rounds(per_cpu_ptr(r.c->cpu, CPU_A)->top) != before + 1)
+		fail("the loaded magazine holds %u rounds, want %lu",
+		     kbuddy_mag_top_rounds(per_cpu_ptr(r.c->cpu, CPU_A)->top), before + 1);
+	kbuddy_cache_info(r.c, &info);
+	if (info.count[KBUDDY_CACHE_NOCPU] != 1)
+		fail("%lu frees went to the slabs, want 1", info.count[KBUDDY_CACHE_NOCPU]);
+	return r5_finish(name, &r, hooked);
+}
+
+static long op_alloc_b(struct race *r)
+{
+	r->got_b = kbuddy_cache_alloc(r->c, GFP_NOWAIT);
+	return r->got_b ? 0 : -ENOMEM;
+}
+
+/* An allocation on A's CPU while A writes its round: A pushes again, lower. */
+static int r5_push_alloc(const char *name)
+{
+	struct race r = { .hook = "mag_push", .op_a = op_free_a,
+			  .op_b = op_alloc_b };
+	unsigned long before;
+	bool hooked;
+
+	r5_setup(&r);
+	before = kbuddy_mag_top_rounds(per_cpu_ptr(r.c->cpu, CPU_A)->top);
+	hooked = run_race(&r);
+	if (r.ret_a || r.ret_b)
+		fail("the free returned %ld, the allocation %ld", r.ret_a, r.ret_b);
+	if (kbuddy_mag_top_rounds(per_cpu_ptr(r.c->cpu, CPU_A)->top) != before)
+		fail("the loaded magazine holds %u rounds, want %lu",
+		     kbuddy_mag_top_rounds(per_cpu_ptr(r.c->cpu, CPU_A)->top), before);
+	if (r.got_b == r.obj)
+		fail("B got the object A was freeing");
+	kbuddy_cache_free(r.c, r.got_b);
+	return r5_finish(name, &r, hooked);
+}
+
 /* ==== Driver ============================================================= */
 
 static const struct {
@@ -750,6 +877,9 @@ static const struct {
 	{ "R4-poisoning-double-free", r4_double_free },
 	{ "R4-poisoning-alloc-all", r4_alloc_during_poison },
 	{ "R4-poisoning-grow-vs-free", r4_grow },
+	{ "R5-mag-pop-interrupted", r5_pop },
+	{ "R5-mag-push-interrupted-by-free", r5_push_free },
+	{ "R5-mag-push-interrupted-by-alloc", r5_push_alloc },
 	{ "hammer-slab-double-free", hammer_slab },
 	{ "hammer-pages-double-free-drain", hammer_pages },
 };

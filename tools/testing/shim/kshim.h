@@ -473,6 +473,12 @@ void *kshim_per_cpu_ptr(const void *p, int cpu);
 #define this_cpu_add(v, x) ((void)__atomic_fetch_add(&__kshim_pcpu_lv(v), (x), __ATOMIC_RELAXED))
 #define this_cpu_sub(v, x) this_cpu_add(v, -(x))
 #define this_cpu_inc(v) this_cpu_add(v, 1)
+/* One atomic compare-and-exchange, as x86's cmpxchg on %gs: irq-safe. */
+#define this_cpu_cmpxchg(v, o, n) ({					\
+	typeof(v) __kshim_o = (o);					\
+	__atomic_compare_exchange_n(&__kshim_pcpu_lv(v), &__kshim_o, (n), false, \
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);	\
+	__kshim_o; })
 #define this_cpu_dec(v) this_cpu_sub(v, 1)
 #define __this_cpu_read(v) this_cpu_read(v)
 #define __this_cpu_write(v, x) this_cpu_write(v, x)
@@ -644,6 +650,10 @@ static inline void kbuddy_run_on_cpus(void (*fn)(void *arg), void *arg) { fn(arg
 #define this_cpu_write(v, x) ((v) = (x))
 #define this_cpu_add(v, x) ((v) += (x))
 #define this_cpu_inc(v) ((v)++)
+#define this_cpu_cmpxchg(v, o, n) ({ typeof(v) __kshim_o = (v);	\
+	if (__kshim_o == (o))						\
+		(v) = (n);						\
+	__kshim_o; })
 #define this_cpu_dec(v) ((v)--)
 #define __this_cpu_inc(v) ((v)++)
 #define __this_cpu_read(v) (v)
