@@ -309,6 +309,7 @@ void kbuddy_pool_init(struct kbuddy_pool *pool, const char *name,
 {
 	spin_lock_init(&pool->lock);
 	pool->max_order = max_order;
+	pool->pcp_orders = KBUDDY_PCP_SMALL_ORDERS;
 	INIT_LIST_HEAD(&pool->node);
 	mutex_init(&pool->caches_lock);
 	INIT_LIST_HEAD(&pool->caches);

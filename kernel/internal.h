@@ -7,6 +7,7 @@
 #define _KBUDDY_INTERNAL_H
 
 #include <linux/bits.h>
+#include <linux/cpumask.h>
 #include <linux/list.h>
 #include <linux/local_lock.h>
 #include <linux/mutex.h>
@@ -75,8 +76,12 @@ struct kbuddy_track;
  * Objects (struct kbuddy_slab.state[i]):
  *   FREE    on its slab's freelist             the cache's lock
  *   CACHED  in a magazine                      the magazine's holder: its
- *                                              CPU (local_lock) or the depot
- *                                              (the cache's lock)
+ *                                              CPU (the top's cmpxchg, or
+ *                                              its local_lock) or the depot
+ *                                              (the cache's lock); or, on
+ *                                              the nocpu paths (magazine.c),
+ *                                              the call moving it between
+ *                                              its slab and its caller
  *   ALLOC   handed out                         the caller
  *   FREE -> CACHED, ALLOC   slab_pop() (slab.c), under the cache's lock
  *   CACHED -> ALLOC         the holder (plain store)
@@ -222,6 +227,24 @@ static inline void kbuddy_block_hand(struct kbuddy_page *page,
 /* Every stack fits struct kbuddy_pcp's rows of KBUDDY_PCP_HIGH blocks. */
 static_assert(KBUDDY_PCP_ORDERS == 7 &&
 	      (KBUDDY_PCP_LARGE_PAGES >> KBUDDY_PCP_SMALL_ORDERS) <= KBUDDY_PCP_HIGH);
+
+/*
+ * The orders a pool of @nr_pages caches per CPU: the small ones always;
+ * of orders 4-6, as many as keep every possible CPU's caches of them at an
+ * eighth of the pool at most (an atomic request drains only its own CPU's
+ * cache before it fails, so what other CPUs park must stay small), as the
+ * kernel scales its pcp high marks with the zone's size.
+ */
+static inline unsigned int kbuddy_pcp_orders_for(unsigned long nr_pages)
+{
+	unsigned long per_order = (unsigned long)KBUDDY_PCP_LARGE_PAGES *
+				  num_possible_cpus();
+	unsigned long large = nr_pages / 8 / per_order;
+
+	return KBUDDY_PCP_SMALL_ORDERS +
+	       min_t(unsigned long, large,
+		     KBUDDY_PCP_ORDERS - KBUDDY_PCP_SMALL_ORDERS);
+}
 
 /*
  * Blocks of @order a CPU keeps at most: 64 for orders 0-3, then 8, 4, 2.
@@ -419,6 +442,9 @@ struct kbuddy_pool_stats {
  * @stats: counters
  * @pcp: per-CPU caches of small free blocks, or NULL when disabled; set
  *	before the pool is visible and never changed after
+ * @pcp_orders: orders below this are cached per CPU
+ *	(kbuddy_pcp_orders_for() of @nr_pages); grows as regions are added,
+ *	under @lock, read locklessly
  * @caches_lock: protects @caches
  * @caches: the pool's slab caches, kmalloc size classes first
  * @kmalloc: the malloc family's size classes, smallest first; set when
@@ -441,6 +467,7 @@ struct kbuddy_pool {
 	unsigned long seq;
 	struct kbuddy_stats stats;
 	struct kbuddy_pcp __percpu *pcp;
+	unsigned int pcp_orders;
 
 	struct mutex caches_lock; /* see above */
 	struct list_head caches;
@@ -590,7 +617,7 @@ enum kbuddy_cache_counter {
 	KBUDDY_CACHE_BAD_FREE_DOUBLE,
 	KBUDDY_CACHE_POISON_OVERWRITTEN, /* free objects written to (debug.c) */
 	KBUDDY_CACHE_RED_ZONE_OVERWRITTEN, /* red zones written to (debug.c) */
-	KBUDDY_CACHE_NOCPU,	/* interrupts' slow paths that went to the slabs */
+	KBUDDY_CACHE_NOCPU,	/* went past the magazines (an interrupt) */
 	KBUDDY_NR_CACHE_COUNTERS,
 };
 

@@ -22,9 +22,10 @@
  * from task context only; an interrupt's slow path goes to the slabs. A
  * free claims its object with one cmpxchg of the object's state byte from
  * ALLOC (kbuddy_obj_claim(), see "Ownership" in internal.h), so of two CPUs
- * freeing one object exactly one wins. Another CPU never touches a CPU's magazines: drains and checks run
- * on each CPU from a work item (kbuddy_run_on_cpus()), and a dead CPU's
- * magazines are emptied by the hotplug callback.
+ * freeing one object exactly one wins. Another CPU never touches a CPU's
+ * magazines: drains and checks run on each CPU from a work item
+ * (kbuddy_run_on_cpus()), and a dead CPU's magazines are emptied by the
+ * hotplug callback.
  */
 
 #include <linux/cpu.h>
@@ -248,15 +249,15 @@ noinline void *kbuddy_cache_alloc_slow(struct kbuddy_cache *c, gfp_t gfp,
 	mag = cc->loaded;
 	if (mag->rounds) {
 		obj = mag_pop(mag);
+		cc->count[KBUDDY_MAG_ALLOC_FAST]++;
 	} else if (cc->previous->rounds) {
 		cc->loaded = cc->previous;
 		cc->previous = mag;
 		obj = mag_pop(cc->loaded);
-	} else {
-		obj = alloc_refill(c, cc);
-	}
-	if (obj)
 		cc->count[KBUDDY_MAG_ALLOC_FAST]++;
+	} else {
+		obj = alloc_refill(c, cc);	/* counted as alloc_slow */
+	}
 	mag_publish(cc);
 	local_unlock_irqrestore(&c->cpu->lock, flags);
 	if (!obj)
@@ -274,10 +275,10 @@ out:
  * @gfp: allocation flags; __GFP_ZERO zeroes the object (as does
  *	init_on_alloc, for a cache without a constructor)
  *
- * Served from this CPU's magazines when they hold an object: no shared lock,
- * no atomic operation. Otherwise from the depot or the slabs under the
- * cache's lock, and only then from a new slab, which may sleep if @gfp
- * allows.
+ * Served from this CPU's magazines when they hold an object: no lock and
+ * no locked instruction (a this_cpu_cmpxchg(), see kbuddy_obj_alloc()).
+ * Otherwise from the depot or the slabs under the cache's lock, and only
+ * then from a new slab, which may sleep if @gfp allows.
  *
  * Context: As kbuddy_alloc_pages(), with a gfp that does not sleep where
  * sleeping is not allowed.
@@ -685,7 +686,8 @@ void kbuddy_mag_check_cpus(struct kbuddy_cache *c, struct kbuddy_sink *sink)
 	for_each_possible_cpu(cpu) {
 		if (cpu_online(cpu))
 			continue;
-		if (per_cpu_ptr(c->cpu, cpu)->loaded->rounds ||
+		/* The loaded magazine's count is in the top. */
+		if (kbuddy_mag_top_rounds(per_cpu_ptr(c->cpu, cpu)->top) ||
 		    per_cpu_ptr(c->cpu, cpu)->previous->rounds)
 			kbuddy_problem(sink, "cache %s: offline CPU %d holds objects\n",
 				       c->name, cpu);

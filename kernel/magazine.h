@@ -206,8 +206,12 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 		WRITE_ONCE(r->state, state);
 		WRITE_ONCE(r->slab, slab);
 		kbuddy_race_hook("mag_push");
-	} while (unlikely(this_cpu_cmpxchg(c->cpu->top, top,
-					   top + KBUDDY_MAG_TID_STEP + 1) != top));
+		if (likely(this_cpu_cmpxchg(c->cpu->top, top,
+					    top + KBUDDY_MAG_TID_STEP + 1) == top))
+			break;
+		/* Above the top now: no stale reference for kmemleak. */
+		kbuddy_leak_forget_round(r, obj);
+	} while (1);
 	barrier();
 	WRITE_ONCE(cc->pushing, 0);
 	this_cpu_inc(c->cpu->count[KBUDDY_MAG_FREE_FAST]);

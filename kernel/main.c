@@ -38,7 +38,7 @@ MODULE_PARM_DESC(size,
 static bool pcp = true;
 module_param(pcp, bool, 0444);
 MODULE_PARM_DESC(pcp,
-		 "Per-CPU caches of free blocks of orders 0-6 for the default pool (default on)");
+		 "Per-CPU caches of free blocks of orders 0-3, and 4-6 as the pool's size allows, for the default pool (default on)");
 
 static char *debug;
 module_param(debug, charp, 0444);

@@ -425,7 +425,7 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 	unsigned int n;
 	void *addr;
 
-	if (order >= KBUDDY_PCP_ORDERS || !pool->pcp)
+	if (order >= READ_ONCE(pool->pcp_orders) || !pool->pcp)
 		return kbuddy_alloc_reclaim(pool, order, gfp,
 					    KBUDDY_TAG(kind, order));
 	might_sleep_if(gfpflags_allow_blocking(gfp));
@@ -487,7 +487,7 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 	unsigned int n;
 
 	/* A poisoning pool poisons the block outside every lock. */
-	if (order >= KBUDDY_PCP_ORDERS || !pool->pcp ||
+	if (order >= READ_ONCE(pool->pcp_orders) || !pool->pcp ||
 	    kbuddy_poisons_blocks(pool))
 		goto slow;
 	r = kbuddy_find_region(pool, addr);

@@ -34,6 +34,8 @@ void kbuddy_region_publish(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	pool->regions[pool->nr_regions] = *r;
 	pool->nr_pages += r->nr_pages;
 	pool->nr_free += r->nr_free;
+	/* Only ever grows: no cached block is of an order no longer cached. */
+	WRITE_ONCE(pool->pcp_orders, kbuddy_pcp_orders_for(pool->nr_pages));
 	pool->seq++;
 	/* Pairs with the acquire in kbuddy_find_region() and region_of_phys(). */
 	smp_store_release(&pool->nr_regions, pool->nr_regions + 1);

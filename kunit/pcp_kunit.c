@@ -66,12 +66,16 @@ static void kbuddy_pcp_serves_small_orders(struct kunit *test)
 		}
 	migrate_enable();
 	pcp_counts(pool, &after);
+	/* The orders this pool caches (kbuddy_pcp_orders_for()); the rest not. */
 	for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
-		KUNIT_EXPECT_EQ(test, after.alloc[order] - before.alloc[order], 1000UL);
-		KUNIT_EXPECT_EQ(test, after.free[order] - before.free[order], 1000UL);
+		unsigned long n = order < pool->pcp_orders ? 1000 : 0;
+
+		KUNIT_EXPECT_EQ(test, after.alloc[order] - before.alloc[order], n);
+		KUNIT_EXPECT_EQ(test, after.free[order] - before.free[order], n);
+		KUNIT_EXPECT_EQ(test, pool->stats.free[order], 1000 - n);
 	}
 	KUNIT_EXPECT_EQ(test, after.events[KBUDDY_PCP_REFILL] - before.events[KBUDDY_PCP_REFILL],
-			(unsigned long)KBUDDY_PCP_ORDERS);
+			(unsigned long)pool->pcp_orders);
 	KUNIT_EXPECT_EQ(test, after.events[KBUDDY_PCP_DRAIN], before.events[KBUDDY_PCP_DRAIN]);
 	/* The pool's lock saw only the refills. */
 	KUNIT_EXPECT_EQ(test, pool->stats.alloc[0], 0UL);
@@ -117,7 +121,8 @@ static void kbuddy_pcp_large_orders_bounded(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	kbt_add_mem(test, pool, KBT_PHYS, SZ_8M);
-	for (order = KBUDDY_PCP_SMALL_ORDERS; order < KBUDDY_PCP_ORDERS; order++) {
+	KUNIT_EXPECT_EQ(test, pool->pcp_orders, kbuddy_pcp_orders_for(SZ_8M >> PAGE_SHIFT));
+	for (order = KBUDDY_PCP_SMALL_ORDERS; order < pool->pcp_orders; order++) {
 		unsigned int n = 3 * kbuddy_pcp_high(order);
 
 		KUNIT_ASSERT_LE(test, n, 32U);
@@ -138,6 +143,45 @@ static void kbuddy_pcp_large_orders_bounded(struct kunit *test)
 		KUNIT_EXPECT_GE(test, pc.events[KBUDDY_PCP_DRAIN], 1UL);
 		check_pcp(test, pool, 0);
 	}
+	expect_pristine(test, pool);
+}
+
+/*
+ * Orders 4-6 are cached only as far as every possible CPU's caches of them
+ * stay within an eighth of the pool: a 1 MiB pool caches none of them (an
+ * order-4 free goes straight back to the free lists), and the limit grows
+ * with the pool's regions.
+ */
+static void kbuddy_pcp_orders_scale_with_pool(struct kunit *test)
+{
+	struct kbuddy_pool *pool = kbt_new_pool_pcp(test, 11);
+	unsigned long cpus = num_possible_cpus(), large;
+	struct pcp_counts pc;
+	void *p;
+
+	for (large = 0; large <= 3; large++) {
+		unsigned long pages = 8 * 128 * cpus * large;
+
+		KUNIT_EXPECT_EQ(test, kbuddy_pcp_orders_for(pages), 4 + large);
+		if (pages)
+			KUNIT_EXPECT_EQ(test, kbuddy_pcp_orders_for(pages - 1), 3 + large);
+	}
+	KUNIT_EXPECT_EQ(test, kbuddy_pcp_orders_for(ULONG_MAX), (unsigned int)KBUDDY_PCP_ORDERS);
+	KUNIT_EXPECT_EQ(test, pool->pcp_orders, (unsigned int)KBUDDY_PCP_SMALL_ORDERS);
+
+	kbt_add_mem(test, pool, KBT_PHYS, SZ_1M);
+	KUNIT_EXPECT_EQ(test, pool->pcp_orders, kbuddy_pcp_orders_for(SZ_1M >> PAGE_SHIFT));
+	KUNIT_EXPECT_EQ(test, pool->pcp_orders, (unsigned int)KBUDDY_PCP_SMALL_ORDERS);
+	migrate_disable();
+	p = kbuddy_alloc_pages(pool, 4, GFP_ATOMIC);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, p, 4), 0);
+	pcp_counts(pool, &pc);
+	migrate_enable();
+	/* Nothing of order 4 parked: the block went back to the free lists. */
+	KUNIT_EXPECT_EQ(test, pc.alloc[4] + pc.free[4], 0UL);
+	KUNIT_EXPECT_EQ(test, pool->stats.free[4], 1UL);
+	check_pcp(test, pool, 0);
 	expect_pristine(test, pool);
 }
 
@@ -475,6 +519,7 @@ static struct kunit_case kbuddy_pcp_cases[] = {
 	KUNIT_CASE(kbuddy_pcp_serves_small_orders),
 	KUNIT_CASE(kbuddy_pcp_spills_a_batch_when_full),
 	KUNIT_CASE(kbuddy_pcp_large_orders_bounded),
+	KUNIT_CASE(kbuddy_pcp_orders_scale_with_pool),
 	KUNIT_CASE(kbuddy_pcp_double_free_refused),
 	KUNIT_CASE(kbuddy_pcp_drained_before_destroy),
 	KUNIT_CASE(kbuddy_pcp_remote_free),

@@ -856,6 +856,78 @@ static int r5_push_alloc(const char *name)
 	return r5_finish(name, &r, hooked);
 }
 
+/*
+ * B is an interrupt on A's CPU that runs slow paths too: it empties the
+ * magazines and allocates past them, then frees past full, while A is
+ * stopped inside a pop, inside the writing of a round, or before a push's
+ * cmpxchg. An interrupt's slow path must not change the magazines (A's
+ * push writes into the loaded one): its objects go to and come from the
+ * slabs, and nothing is lost or handed out twice (validate, exhaust).
+ */
+static long op_irq_slow_paths(struct race *r)
+{
+	void *objs[40];
+	long ret = 0;
+	int i, n = 0;
+
+	kshim_in_irq = 1;
+	for (i = 0; i < 20; i++) {
+		objs[n] = kbuddy_cache_alloc(r->c, GFP_NOWAIT);
+		if (!objs[n]) {
+			ret = -ENOMEM;
+			break;
+		}
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		if (kbuddy_cache_free(r->c, objs[i]))
+			ret = -EINVAL;
+	for (n = 0; n < 40 && !ret; n++) {
+		objs[n] = kbuddy_cache_alloc(r->c, GFP_NOWAIT);
+		if (!objs[n])
+			ret = -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		if (objs[i] && kbuddy_cache_free(r->c, objs[i]))
+			ret = -EINVAL;
+	kshim_in_irq = 0;
+	return ret;
+}
+
+static int r5_irq_slow(const char *name, const char *hook,
+		       long (*op_a)(struct race *r))
+{
+	struct race r = { .hook = hook, .op_a = op_a, .op_b = op_irq_slow_paths };
+	struct kbuddy_cache_info info;
+	bool hooked;
+
+	r5_setup(&r);
+	hooked = run_race(&r);
+	if (r.ret_a || r.ret_b)
+		fail("A returned %ld, the interrupt %ld", r.ret_a, r.ret_b);
+	kbuddy_cache_info(r.c, &info);
+	if (!info.count[KBUDDY_CACHE_NOCPU])
+		fail("the interrupt's slow paths never went to the slabs");
+	if (r.got_a)
+		kbuddy_cache_free(r.c, r.got_a);
+	return r5_finish(name, &r, hooked);
+}
+
+static int r5_irq_slow_pop(const char *name)
+{
+	return r5_irq_slow(name, "mag_pop", op_alloc_a);
+}
+
+static int r5_irq_slow_push_words(const char *name)
+{
+	return r5_irq_slow(name, "mag_push_words", op_free_a);
+}
+
+static int r5_irq_slow_push(const char *name)
+{
+	return r5_irq_slow(name, "mag_push", op_free_a);
+}
+
 /* ==== Driver ============================================================= */
 
 static const struct {
@@ -880,6 +952,9 @@ static const struct {
 	{ "R5-mag-pop-interrupted", r5_pop },
 	{ "R5-mag-push-interrupted-by-free", r5_push_free },
 	{ "R5-mag-push-interrupted-by-alloc", r5_push_alloc },
+	{ "R5-mag-irq-slow-paths-in-pop", r5_irq_slow_pop },
+	{ "R5-mag-irq-slow-paths-in-push-words", r5_irq_slow_push_words },
+	{ "R5-mag-irq-slow-paths-in-push", r5_irq_slow_push },
 	{ "hammer-slab-double-free", hammer_slab },
 	{ "hammer-pages-double-free-drain", hammer_pages },
 };

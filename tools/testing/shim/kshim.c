@@ -33,6 +33,7 @@
 #define pcpu_unpoison(p, n) do { } while (0)
 #endif
 
+__thread int kshim_in_irq;
 __thread struct kshim_thread kshim_self = { .irq_cpu = -1 };
 bool kshim_cpu_online[NR_CPUS] = { [0 ... NR_CPUS - 1] = true };
 unsigned long kshim_bugs;

@@ -288,7 +288,13 @@ __kshim_atomic_ops(atomic64, long long)
 #define in_softirq() false
 #define in_serving_softirq() false
 #define in_interrupt() false
+#if KSHIM_THREADS
+/* A thread that plays an interrupt sets kshim_in_irq (race tests). */
+extern __thread int kshim_in_irq;
+#define in_task() (!kshim_in_irq)
+#else
 #define in_task() true
+#endif
 
 /* The race hooks of kernel/ (internal.h): see kshim_race_hook(). */
 typedef void (*kshim_race_hook_fn)(const char *name, void *arg);
