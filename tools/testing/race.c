@@ -661,16 +661,21 @@ static void no_poison_report(struct race *r)
 		     r->pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN]);
 }
 
+/* A's block of r->order from a poisoning pool, then the race. */
+static bool r4_run(struct race *r)
+{
+	r->pool = new_poison_pool();
+	r->obj = kbuddy_alloc_pages(r->pool, r->order, GFP_KERNEL);
+	return run_race(r);
+}
+
 /* A second free of a block that is being poisoned is a double free. */
 static int r4_double_free(const char *name)
 {
 	struct race r = { .hook = "pages_free_poison", .op_a = op_free_pages,
 			  .op_b = op_free_pages, .order = 2 };
-	bool hooked;
+	bool hooked = r4_run(&r);
 
-	r.pool = new_poison_pool();
-	r.obj = kbuddy_alloc_pages(r.pool, r.order, GFP_KERNEL);
-	hooked = run_race(&r);
 	one_wins(&r);
 	if (r.ret_a)
 		fail("A, which claimed the block first, returned %ld", r.ret_a);
@@ -683,11 +688,8 @@ static int r4_alloc_during_poison(const char *name)
 {
 	struct race r = { .hook = "pages_free_poison", .op_a = op_free_pages,
 			  .op_b = op_alloc_all_free, .order = 2 };
-	bool hooked;
+	bool hooked = r4_run(&r);
 
-	r.pool = new_poison_pool();
-	r.obj = kbuddy_alloc_pages(r.pool, r.order, GFP_KERNEL);
-	hooked = run_race(&r);
 	if (r.ret_a || r.ret_b)
 		fail("free returned %ld, the allocations %ld (-EEXIST: A's block handed out)",
 		     r.ret_a, r.ret_b);
