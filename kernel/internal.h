@@ -285,26 +285,59 @@ enum kbuddy_pcp_counter {
 
 extern const char *const kbuddy_pcp_counter_names[KBUDDY_NR_PCP_COUNTERS];
 
+/*
+ * A per-CPU stack's top word (struct kbuddy_pcp, struct kbuddy_mag_cpu): the
+ * number of entries below the shift, a transaction id above it.
+ */
+#define KBUDDY_MAG_TID_SHIFT	8
+#define KBUDDY_MAG_TID_STEP	BIT(KBUDDY_MAG_TID_SHIFT)
+
+static inline unsigned int kbuddy_mag_top_rounds(unsigned long top)
+{
+	return top & (KBUDDY_MAG_TID_STEP - 1);
+}
+
 /**
  * struct kbuddy_pcp - one CPU's cache of free small blocks of a pool
- * @lock: protects everything below; taken with local_lock_irqsave() on the
- *	CPU itself (on PREEMPT_RT a per-CPU sleeping lock, elsewhere interrupts
- *	off). Another CPU never touches it: drains and checks run on the CPU,
- *	from a work item (kbuddy_run_on_cpus()), or once the CPU is dead.
- * @count: blocks held per order
- * @alloc: allocations served per order
- * @free: frees taken per order
+ * @lock: taken by the slow paths (refill, spill), drains and checks on the
+ *	CPU itself with local_lock_irqsave(), and by the fast paths on
+ *	PREEMPT_RT only (there a per-CPU sleeping lock). It protects @block
+ *	and the counters but @alloc and @free, and the slow paths' use of
+ *	@top. Another CPU never touches them: drains and checks run on the
+ *	CPU, from a work item (kbuddy_run_on_cpus()), or once the CPU is dead;
+ *	other CPUs read @top and the counters for statistics only.
+ * @top: per order, the blocks held (the low KBUDDY_MAG_TID_SHIFT bits) and
+ *	a transaction id above them. The fast paths change it only by
+ *	this_cpu_cmpxchg() with preemption off, each adding
+ *	KBUDDY_MAG_TID_STEP, so that a fast path an interrupt came into
+ *	retries (SLUB's tid, mm/slub.c); the slow paths write it under @lock
+ *	with interrupts off, adding a step too.
+ * @pushing: set while a fast path free on the CPU writes a slot (two words)
+ *	above a top; an interrupt's free then goes to the pool, and an
+ *	interrupt's allocation does not refill (which writes from slot 0 up)
+ * @alloc: allocations served per order, this_cpu_inc()ed
+ * @free: frees taken per order, this_cpu_inc()ed
  * @events: the enum kbuddy_pcp_counter counters
  * @block: the blocks, a stack per order
  */
 struct kbuddy_pcp {
 	local_lock_t lock; /* see above */
-	unsigned int count[KBUDDY_PCP_ORDERS];
+	unsigned long top[KBUDDY_PCP_ORDERS];
+	unsigned int pushing;
 	unsigned long alloc[KBUDDY_PCP_ORDERS];
 	unsigned long free[KBUDDY_PCP_ORDERS];
 	unsigned long events[KBUDDY_NR_PCP_COUNTERS];
 	struct kbuddy_pcp_block block[KBUDDY_PCP_ORDERS][KBUDDY_PCP_HIGH];
 };
+
+static_assert(KBUDDY_PCP_HIGH < KBUDDY_MAG_TID_STEP);
+
+/* Blocks of @order @pcp holds; a snapshot unless on its CPU under its lock. */
+static inline unsigned int kbuddy_pcp_count(const struct kbuddy_pcp *pcp,
+					    unsigned int order)
+{
+	return kbuddy_mag_top_rounds(READ_ONCE(pcp->top[order]));
+}
 
 /**
  * struct kbuddy_free_area - free blocks of one order in one region
@@ -588,15 +621,6 @@ struct kbuddy_mag_cpu {
 	struct kbuddy_magazine *previous;
 	unsigned long count[KBUDDY_NR_MAG_COUNTERS];
 };
-
-/* @top of struct kbuddy_mag_cpu: rounds below the shift, the id above. */
-#define KBUDDY_MAG_TID_SHIFT	8
-#define KBUDDY_MAG_TID_STEP	BIT(KBUDDY_MAG_TID_SHIFT)
-
-static inline unsigned int kbuddy_mag_top_rounds(unsigned long top)
-{
-	return top & (KBUDDY_MAG_TID_STEP - 1);
-}
 
 /*
  * Counters of a cache under its lock, of both layers (the depot's are

@@ -73,4 +73,12 @@ static __always_inline void kbuddy_leak_forget_round(struct kbuddy_round *r,
 		cmpxchg(&r->obj, obj, NULL);
 }
 
+/* The same for a slot of a CPU's page cache (pcp.c) that held @addr. */
+static __always_inline void kbuddy_leak_forget_pcp(struct kbuddy_pcp_block *b,
+						   void *addr)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
+		cmpxchg(&b->addr, addr, NULL);
+}
+
 #endif /* _KBUDDY_LEAK_H */

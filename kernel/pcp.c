@@ -5,19 +5,22 @@
  * As the kernel's pcp lists do for orders 0-3, each CPU keeps up to
  * KBUDDY_PCP_HIGH free blocks per small order, and a few of each of the
  * orders 4-6 (kbuddy_pcp_high()). kbuddy_alloc_pages() and
- * kbuddy_free_pages() of such orders touch only the CPU's cache, under its
- * local_lock; a cache that runs dry takes a batch of blocks
- * (kbuddy_pcp_batch()) from the pool under one lock hold, one that fills
- * up gives a batch back. Cached
- * blocks stay allocated in the buddy allocator, tagged KBUDDY_KIND_PCP.
+ * kbuddy_free_pages() of such orders touch only the CPU's cache; a cache
+ * that runs dry takes a batch of blocks (kbuddy_pcp_batch()) from the pool
+ * under one lock hold, one that fills up gives a batch back. Cached blocks
+ * stay allocated in the buddy allocator, tagged KBUDDY_KIND_PCP.
  *
- * Locking, as mm/slub.c does it since 5.15: the cache is a per-CPU structure
- * under a local_lock_t, which is "interrupts off" on a normal kernel and a
- * per-CPU sleeping lock on PREEMPT_RT. Another CPU never touches it: drains
- * and checks run on each CPU from a work item (kbuddy_run_on_cpus()), and
- * the cache of a CPU that went offline is emptied by the hotplug callback
- * once nothing can run there. No IPI takes a lock, so nothing here sleeps in
- * hard-irq context on PREEMPT_RT.
+ * Locking, as mm/slub.c does it: the fast paths pop and push with
+ * preemption off and interrupts on, publishing with one this_cpu_cmpxchg()
+ * of the order's top word (count and transaction id, struct kbuddy_pcp), and
+ * retry if an interrupt on the CPU changed it meanwhile; on PREEMPT_RT they
+ * take the CPU's local_lock_t instead. The slow paths (refill, spill),
+ * drains and checks take the local_lock_t with interrupts off (on
+ * PREEMPT_RT a per-CPU sleeping lock). Another CPU never touches a cache:
+ * drains and checks run on each CPU from a work item (kbuddy_run_on_cpus()),
+ * and the cache of a CPU that went offline is emptied by the hotplug
+ * callback once nothing can run there. No IPI takes a lock, so nothing here
+ * sleeps in hard-irq context on PREEMPT_RT.
  */
 
 #include <linux/cpu.h>
@@ -53,21 +56,35 @@ int kbuddy_pcp_init(struct kbuddy_pool *pool)
 }
 
 /*
+ * Set @pcp's count of @order, adding a step to the id so that a fast path
+ * this came into (as an interrupt) retries. On its CPU under its lock.
+ */
+static void pcp_set_count(struct kbuddy_pcp *pcp, unsigned int order,
+			  unsigned int n)
+{
+	unsigned long top = pcp->top[order];
+
+	WRITE_ONCE(pcp->top[order], (top & ~(KBUDDY_MAG_TID_STEP - 1)) +
+				    KBUDDY_MAG_TID_STEP + n);
+}
+
+/*
  * Give at most a batch of blocks of @pcp back, newest first.
  * Its holder: its CPU, under its lock. Return: false once @pcp is empty.
  */
 static bool pcp_give_batch(struct kbuddy_pool *pool, struct kbuddy_pcp *pcp)
 {
-	unsigned int order, n;
+	unsigned int order, n, left;
 
 	for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
-		if (!pcp->count[order])
+		n = kbuddy_pcp_count(pcp, order);
+		if (!n)
 			continue;
-		n = min(pcp->count[order], kbuddy_pcp_batch(order));
-		pcp->count[order] -= n;
-		kbuddy_free_batch(pool, order,
-				  pcp->block[order] + pcp->count[order], n);
-		kbuddy_leak_clear(pcp->block[order] + pcp->count[order],
+		n = min(n, kbuddy_pcp_batch(order));
+		left = kbuddy_pcp_count(pcp, order) - n;
+		pcp_set_count(pcp, order, left);
+		kbuddy_free_batch(pool, order, pcp->block[order] + left, n);
+		kbuddy_leak_clear(pcp->block[order] + left,
 				  n * sizeof(pcp->block[order][0]));
 		pcp->events[KBUDDY_PCP_DRAIN]++;
 		return true;
@@ -134,7 +151,8 @@ static unsigned long pcp_held(struct kbuddy_pool *pool)
 		return 0;
 	for_each_possible_cpu(cpu)
 		for (order = 0; order < KBUDDY_PCP_ORDERS; order++)
-			held += READ_ONCE(per_cpu_ptr(pool->pcp, cpu)->count[order]);
+			held += kbuddy_pcp_count(per_cpu_ptr(pool->pcp, cpu),
+						 order);
 	return held;
 }
 
@@ -201,7 +219,7 @@ void kbuddy_pcp_stats(struct kbuddy_pool *pool, unsigned long *alloc,
 		for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
 			alloc[order] += READ_ONCE(pcp->alloc[order]);
 			free[order] += READ_ONCE(pcp->free[order]);
-			*held_pages += (unsigned long)READ_ONCE(pcp->count[order])
+			*held_pages += (unsigned long)kbuddy_pcp_count(pcp, order)
 				       << order;
 		}
 		for (i = 0; i < KBUDDY_NR_PCP_COUNTERS; i++)
@@ -221,7 +239,7 @@ static void pcp_check_this_cpu(void *arg)
 {
 	struct pcp_check *pc = arg;
 	struct kbuddy_pcp *pcp;
-	unsigned int order, i;
+	unsigned int order, i, n;
 	unsigned long flags;
 	int cpu;
 
@@ -229,14 +247,14 @@ static void pcp_check_this_cpu(void *arg)
 	cpu = smp_processor_id();
 	pcp = this_cpu_ptr(pc->pool->pcp);
 	for (order = 0; order < KBUDDY_PCP_ORDERS; order++) {
-		if (pcp->count[order] > kbuddy_pcp_high(order)) {
+		n = kbuddy_pcp_count(pcp, order);
+		if (n > kbuddy_pcp_high(order)) {
 			kbuddy_problem(&pc->sink,
 				       "pcp: CPU %d order %u: holds %u blocks, at most %u\n",
-				       cpu, order, pcp->count[order],
-				       kbuddy_pcp_high(order));
+				       cpu, order, n, kbuddy_pcp_high(order));
 			continue;
 		}
-		for (i = 0; i < pcp->count[order]; i++) {
+		for (i = 0; i < n; i++) {
 			struct kbuddy_pcp_block *b = &pcp->block[order][i];
 			struct kbuddy_region *r = kbuddy_find_region(pc->pool, b->addr);
 
@@ -393,15 +411,91 @@ static noinline unsigned int pcp_spill(struct kbuddy_pool *pool,
 				       unsigned int order)
 {
 	unsigned int batch = kbuddy_pcp_batch(order);
-	unsigned int n = pcp->count[order] - batch;
+	unsigned int n = kbuddy_pcp_count(pcp, order) - batch;
 
+	pcp_set_count(pcp, order, n);
 	kbuddy_free_batch(pool, order, pcp->block[order], batch);
 	memmove(pcp->block[order], pcp->block[order] + batch,
 		n * sizeof(pcp->block[order][0]));
 	kbuddy_leak_clear(pcp->block[order] + n, batch * sizeof(pcp->block[order][0]));
-	pcp->count[order] = n;
 	pcp->events[KBUDDY_PCP_DRAIN]++;
 	return n;
+}
+
+/*
+ * The fast paths' section on a CPU's page cache: preemption off, so that
+ * only an interrupt or softirq on this CPU can come between a fast path's
+ * read of a top and its this_cpu_cmpxchg() of it, which then fails; on
+ * PREEMPT_RT the CPU's local_lock, which the slow paths also take, as
+ * SLUB's fast paths do there.
+ */
+static __always_inline void pcp_fast_begin(struct kbuddy_pool *pool)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_lock(&pool->pcp->lock);
+	else
+		preempt_disable();
+}
+
+static __always_inline void pcp_fast_end(struct kbuddy_pool *pool)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_unlock(&pool->pcp->lock);
+	else
+		preempt_enable();
+}
+
+/* A block taken from a CPU's cache: checked if poisoned, zeroed if asked. */
+static __always_inline void *pcp_handed(struct kbuddy_pool *pool, void *addr,
+					unsigned int order, gfp_t gfp)
+{
+	kbuddy_block_checked(pool, addr, order);
+	if ((gfp & __GFP_ZERO) || want_init_on_alloc(gfp))
+		memset(addr, 0, PAGE_SIZE << order);
+	return addr;
+}
+
+/*
+ * This CPU's cache of @order was empty: refill it and take a block, under
+ * its lock. An interrupt that came into a fast path free writing a slot
+ * leaves the cache alone (a refill writes from slot 0 up) and takes from
+ * the pool. Return: the block, handed to @kind, or NULL.
+ */
+static noinline void *pcp_alloc_slow(struct kbuddy_pool *pool,
+				     unsigned int order, gfp_t gfp,
+				     unsigned int kind)
+{
+	unsigned long tag = KBUDDY_TAG(kind, order);
+	struct kbuddy_pcp_block *b;
+	struct kbuddy_pcp *pcp;
+	unsigned long flags;
+	unsigned int n;
+	void *addr;
+
+	local_lock_irqsave(&pool->pcp->lock, flags);
+	pcp = this_cpu_ptr(pool->pcp);
+	if (unlikely(READ_ONCE(pcp->pushing))) {
+		local_unlock_irqrestore(&pool->pcp->lock, flags);
+		return kbuddy_alloc_reclaim(pool, order, gfp, tag);
+	}
+	/* An interrupt may have refilled it since the fast path looked. */
+	n = kbuddy_pcp_count(pcp, order);
+	if (!n)
+		n = pcp_refill(pool, pcp, order);
+	if (!n) {
+		local_unlock_irqrestore(&pool->pcp->lock, flags);
+		/* The cache is dry and so are the free lists. */
+		return alloc_reclaim_slow(pool, order, gfp, tag);
+	}
+	b = &pcp->block[order][--n];
+	addr = b->addr;
+	/* cached -> pages or malloc: this CPU holds the block. */
+	kbuddy_block_hand(b->page, tag);
+	kbuddy_leak_clear(b, sizeof(*b));
+	pcp_set_count(pcp, order, n);
+	pcp->alloc[order]++;
+	local_unlock_irqrestore(&pool->pcp->lock, flags);
+	return pcp_handed(pool, addr, order, gfp);
 }
 
 /*
@@ -411,7 +505,12 @@ static noinline unsigned int pcp_spill(struct kbuddy_pool *pool,
  * @gfp: allocation flags
  * @kind: KBUDDY_KIND_PAGES or KBUDDY_KIND_LARGE, recorded in its tag
  *
- * Small orders come from this CPU's page cache, refilled in batches.
+ * Small orders come from this CPU's page cache without a lock and with
+ * interrupts on, as SLUB's fast path: read the order's top (id and count)
+ * and the top slot, then move the top from (id, n) to (id + 1, n - 1) with
+ * one this_cpu_cmpxchg(). An interrupt on this CPU that allocated or freed
+ * in between changed the id: read again. The slot read is this call's once
+ * the cmpxchg succeeds. An empty cache: pcp_alloc_slow() refills it.
  *
  * Context: Any context allowed by kbuddy_context_refused().
  * Return: the block, or NULL.
@@ -420,9 +519,10 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 					unsigned int order, gfp_t gfp,
 					unsigned int kind)
 {
+	struct kbuddy_pcp_block *b;
+	struct kbuddy_page *page;
 	struct kbuddy_pcp *pcp;
-	unsigned long flags;
-	unsigned int n;
+	unsigned long top;
 	void *addr;
 
 	if (order >= READ_ONCE(pool->pcp_orders) || !pool->pcp)
@@ -430,31 +530,51 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 					    KBUDDY_TAG(kind, order));
 	might_sleep_if(gfpflags_allow_blocking(gfp));
 
+	pcp_fast_begin(pool);
+	pcp = this_cpu_ptr(pool->pcp);
+	do {
+		top = READ_ONCE(pcp->top[order]);
+		if (unlikely(!kbuddy_mag_top_rounds(top))) {
+			pcp_fast_end(pool);
+			return pcp_alloc_slow(pool, order, gfp, kind);
+		}
+		b = &pcp->block[order][kbuddy_mag_top_rounds(top) - 1];
+		addr = READ_ONCE(b->addr);
+		page = READ_ONCE(b->page);
+		kbuddy_race_hook("pcp_pop");
+	} while (unlikely(this_cpu_cmpxchg(pool->pcp->top[order], top,
+					   top + KBUDDY_MAG_TID_STEP - 1) != top));
+	/* cached -> pages or malloc: the cmpxchg made the block this call's. */
+	kbuddy_block_hand(page, KBUDDY_TAG(kind, order));
+	kbuddy_leak_forget_pcp(b, addr);
+	this_cpu_inc(pool->pcp->alloc[order]);
+	pcp_fast_end(pool);
+	return pcp_handed(pool, addr, order, gfp);
+}
+
+/*
+ * This CPU's cache of @order was full: give its oldest batch back and push
+ * @addr, which the caller claimed to cached, under the cache's lock.
+ */
+static noinline void pcp_free_slow(struct kbuddy_pool *pool, unsigned int order,
+				   void *addr, struct kbuddy_page *page)
+{
+	struct kbuddy_pcp_block *b;
+	struct kbuddy_pcp *pcp;
+	unsigned long flags;
+	unsigned int n;
+
 	local_lock_irqsave(&pool->pcp->lock, flags);
 	pcp = this_cpu_ptr(pool->pcp);
-	n = pcp->count[order];
-	if (unlikely(!n)) {
-		n = pcp_refill(pool, pcp, order);
-		if (!n) {
-			local_unlock_irqrestore(&pool->pcp->lock, flags);
-			/* The cache is dry and so are the free lists. */
-			return alloc_reclaim_slow(pool, order, gfp,
-						  KBUDDY_TAG(kind, order));
-		}
-	}
-	n--;
-	addr = pcp->block[order][n].addr;
-	/* cached -> pages or malloc: this CPU holds the block. */
-	kbuddy_block_hand(pcp->block[order][n].page, KBUDDY_TAG(kind, order));
-	kbuddy_leak_clear(&pcp->block[order][n], sizeof(pcp->block[order][0]));
-	pcp->count[order] = n;
-	pcp->alloc[order]++;
+	n = kbuddy_pcp_count(pcp, order);
+	if (n >= kbuddy_pcp_high(order))
+		n = pcp_spill(pool, pcp, order);
+	b = &pcp->block[order][n];
+	b->addr = addr;
+	b->page = page;
+	pcp_set_count(pcp, order, n + 1);
+	pcp->free[order]++;
 	local_unlock_irqrestore(&pool->pcp->lock, flags);
-
-	kbuddy_block_checked(pool, addr, order);
-	if ((gfp & __GFP_ZERO) || want_init_on_alloc(gfp))
-		memset(addr, 0, PAGE_SIZE << order);
-	return addr;
 }
 
 /*
@@ -467,9 +587,14 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
  *
  * A small block goes to this CPU's page cache: it is claimed from exactly
  * KBUDDY_TAG(@kind, @order) to cached by one cmpxchg, so the kind and the
- * order are part of the claim and two racing frees cannot both win. A block
- * the fast path cannot claim goes to kbuddy_block_free(), which frees it
- * under the pool's lock - claiming it the same way - or classifies and
+ * order are part of the claim and two racing frees cannot both win, then
+ * pushed without a lock as alloc_kind() pops: the slot above the top is
+ * written, then published by the cmpxchg of the top; an interrupt that
+ * popped meanwhile made it fail, and the slot is written again at the new
+ * top. A slot is two words: an interrupt must not push while this push
+ * writes them, so @pushing sends such an interrupt's free to the pool. A
+ * block the fast path cannot claim goes to kbuddy_block_free(), which frees
+ * it under the pool's lock - claiming it the same way - or classifies and
  * refuses it.
  *
  * Context: Any context allowed by kbuddy_context_refused().
@@ -480,11 +605,11 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 				     unsigned long caller)
 {
 	unsigned long tag = KBUDDY_TAG(kind, order);
+	struct kbuddy_pcp_block *b;
 	struct kbuddy_region *r;
 	struct kbuddy_page *page;
 	struct kbuddy_pcp *pcp;
-	unsigned long flags, off;
-	unsigned int n;
+	unsigned long top, off;
 
 	/* A poisoning pool poisons the block outside every lock. */
 	if (order >= READ_ONCE(pool->pcp_orders) || !pool->pcp ||
@@ -500,23 +625,42 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 	page = &r->pages[off >> PAGE_SHIFT];
 	kbuddy_race_hook("pages_free_claim");
 
-	local_lock_irqsave(&pool->pcp->lock, flags);
+	pcp_fast_begin(pool);
+	pcp = this_cpu_ptr(pool->pcp);
 	/* pages or malloc -> cached, from exactly this kind and order. */
-	if (unlikely(!kbuddy_block_claim(page, tag,
+	if (unlikely(READ_ONCE(pcp->pushing) ||
+		     !kbuddy_block_claim(page, tag,
 					 KBUDDY_TAG(KBUDDY_KIND_PCP, order)))) {
-		local_unlock_irqrestore(&pool->pcp->lock, flags);
+		pcp_fast_end(pool);
 		goto slow;
 	}
 	kbuddy_leak_free(pool, addr);
-	pcp = this_cpu_ptr(pool->pcp);
-	n = pcp->count[order];
-	if (unlikely(n >= kbuddy_pcp_high(order)))
-		n = pcp_spill(pool, pcp, order);
-	pcp->block[order][n].addr = addr;
-	pcp->block[order][n].page = page;
-	pcp->count[order] = n + 1;
-	pcp->free[order]++;
-	local_unlock_irqrestore(&pool->pcp->lock, flags);
+	WRITE_ONCE(pcp->pushing, 1);
+	barrier();
+	do {
+		top = READ_ONCE(pcp->top[order]);
+		if (unlikely(kbuddy_mag_top_rounds(top) >= kbuddy_pcp_high(order))) {
+			barrier();
+			WRITE_ONCE(pcp->pushing, 0);
+			pcp_fast_end(pool);
+			pcp_free_slow(pool, order, addr, page);
+			return 0;
+		}
+		b = &pcp->block[order][kbuddy_mag_top_rounds(top)];
+		WRITE_ONCE(b->addr, addr);
+		kbuddy_race_hook("pcp_push_words");
+		WRITE_ONCE(b->page, page);
+		kbuddy_race_hook("pcp_push");
+		if (likely(this_cpu_cmpxchg(pool->pcp->top[order], top,
+					    top + KBUDDY_MAG_TID_STEP + 1) == top))
+			break;
+		/* Above the top now: no stale reference for kmemleak. */
+		kbuddy_leak_forget_pcp(b, addr);
+	} while (1);
+	barrier();
+	WRITE_ONCE(pcp->pushing, 0);
+	this_cpu_inc(pool->pcp->free[order]);
+	pcp_fast_end(pool);
 	return 0;
 
 slow:

@@ -448,7 +448,7 @@ static bool satisfiable(unsigned int order, gfp_t gfp)
 			if (cpu == raw_smp_processor_id())
 				continue;
 			for (o = 0; o < KBUDDY_PCP_ORDERS; o++)
-				for (j = 0; j < pcp->count[o]; j++)
+				for (j = 0; j < kbuddy_pcp_count(pcp, o); j++)
 					mark_used(used, pcp->block[o][j].addr,
 						  PAGE_SIZE << o);
 		}

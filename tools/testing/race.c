@@ -930,6 +930,216 @@ static int r5_irq_slow_push(const char *name)
 	return r5_irq_slow(name, "mag_push", op_free_a);
 }
 
+/* ==== R6: the lockless page cache fast paths, interrupted =============== */
+
+/*
+ * As R5, for the CPUs' page caches (pcp.c): B runs on A's CPU while A is
+ * stopped between its read of an order's top and its this_cpu_cmpxchg().
+ * A refill takes 16 order-0 blocks; two out leaves 14 in A's CPU's cache.
+ */
+static void r6_setup(struct race *r)
+{
+	r->pool = new_pool();
+	r->b_on_a_cpu = true;
+	kshim_set_cpu(CPU_A);
+	r->obj = kbuddy_alloc_pages(r->pool, 0, GFP_KERNEL);
+	r->obj_b = kbuddy_alloc_pages(r->pool, 0, GFP_KERNEL);
+}
+
+static unsigned int r6_cached(struct race *r)
+{
+	return kbuddy_pcp_count(per_cpu_ptr(r->pool->pcp, CPU_A), 0);
+}
+
+static unsigned long r6_refills(struct race *r)
+{
+	return per_cpu_ptr(r->pool->pcp, CPU_A)->events[KBUDDY_PCP_REFILL];
+}
+
+static long op_page_alloc_a(struct race *r)
+{
+	r->got_a = kbuddy_alloc_pages(r->pool, 0, GFP_KERNEL);
+	return r->got_a ? 0 : -ENOMEM;
+}
+
+static long op_page_alloc_b(struct race *r)
+{
+	r->got_b = kbuddy_alloc_pages(r->pool, 0, GFP_NOWAIT);
+	return r->got_b ? 0 : -ENOMEM;
+}
+
+static long op_page_free_a(struct race *r)
+{
+	return kbuddy_free_pages(r->pool, r->obj, 0);
+}
+
+static long op_page_free_b(struct race *r)
+{
+	return kbuddy_free_pages(r->pool, r->obj_b, 0);
+}
+
+/* Pop the block A read, then push another into its slot: an ABA. */
+static long op_page_pop_then_push(struct race *r)
+{
+	r->got_b = kbuddy_alloc_pages(r->pool, 0, GFP_NOWAIT);
+	if (!r->got_b)
+		return -ENOMEM;
+	return kbuddy_free_pages(r->pool, r->obj_b, 0);
+}
+
+/* Free what the test still holds (each free must be taken) and finish. */
+static int r6_finish(const char *name, struct race *r, bool hooked,
+		     void **held, int n)
+{
+	int i;
+
+	kshim_set_cpu(CPU_A);
+	for (i = 0; i < n; i++)
+		if (held[i] && kbuddy_free_pages(r->pool, held[i], 0))
+			fail("block %p, held by the test, refused when freed", held[i]);
+	return finish(name, r, hooked, NULL, 0);
+}
+
+/* The block A read was taken and its slot refilled: A must not get it. */
+static int r6_pop(const char *name)
+{
+	struct race r = { .hook = "pcp_pop", .op_a = op_page_alloc_a,
+			  .op_b = op_page_pop_then_push };
+	bool hooked;
+
+	r6_setup(&r);
+	hooked = run_race(&r);
+	if (r.ret_a || r.ret_b)
+		fail("A returned %ld, B %ld", r.ret_a, r.ret_b);
+	if (r.got_a == r.got_b)
+		fail("one block handed out twice: %p", r.got_a);
+	if (r.got_a != r.obj_b)
+		fail("A got %p, not the block B pushed (%p)", r.got_a, r.obj_b);
+	return r6_finish(name, &r, hooked, (void *[]){ r.got_a, r.got_b, r.obj }, 3);
+}
+
+/*
+ * A free on A's CPU while A writes its slot: B's block goes to the pool (a
+ * slot is two words; B must not publish the slot A is writing).
+ */
+static int r6_push_free(const char *name)
+{
+	struct race r = { .hook = "pcp_push_words", .op_a = op_page_free_a,
+			  .op_b = op_page_free_b };
+	unsigned int before;
+	bool hooked;
+
+	r6_setup(&r);
+	before = r6_cached(&r);
+	hooked = run_race(&r);
+	if (r.ret_a || r.ret_b)
+		fail("frees returned %ld and %ld", r.ret_a, r.ret_b);
+	if (r6_cached(&r) != before + 1)
+		fail("A's CPU caches %u blocks, want %u (B's in the pool)",
+		     r6_cached(&r), before + 1);
+	if (per_cpu_ptr(r.pool->pcp, CPU_A)->block[0][before].addr != r.obj)
+		fail("the top slot holds %p, not A's block %p",
+		     per_cpu_ptr(r.pool->pcp, CPU_A)->block[0][before].addr, r.obj);
+	return r6_finish(name, &r, hooked, NULL, 0);
+}
+
+/* An allocation on A's CPU while A writes its slot: A pushes again, lower. */
+static int r6_push_alloc(const char *name)
+{
+	struct race r = { .hook = "pcp_push", .op_a = op_page_free_a,
+			  .op_b = op_page_alloc_b };
+	unsigned int before;
+	bool hooked;
+
+	r6_setup(&r);
+	before = r6_cached(&r);
+	hooked = run_race(&r);
+	if (r.ret_a || r.ret_b)
+		fail("the free returned %ld, the allocation %ld", r.ret_a, r.ret_b);
+	if (r6_cached(&r) != before)
+		fail("A's CPU caches %u blocks, want %u", r6_cached(&r), before);
+	if (r.got_b == r.obj)
+		fail("B got the block A was freeing");
+	if (per_cpu_ptr(r.pool->pcp, CPU_A)->block[0][before - 1].addr != r.obj)
+		fail("the top slot holds %p, not A's block %p",
+		     per_cpu_ptr(r.pool->pcp, CPU_A)->block[0][before - 1].addr, r.obj);
+	return r6_finish(name, &r, hooked, (void *[]){ r.got_b, r.obj_b }, 2);
+}
+
+/*
+ * B is an interrupt on A's CPU that runs slow paths too: it takes 80
+ * blocks (past the cache: refills, or the pool), then frees them all (past
+ * full: a spill), while A is stopped inside a pop, inside the writing of a
+ * slot, or before a push's cmpxchg. While A writes a slot, B must not
+ * refill (a refill writes from slot 0 up). Nothing is lost or handed out
+ * twice (every free taken, validate, exhaust).
+ */
+#define R6_IRQ_BLOCKS	80
+
+static unsigned long r6_irq_refills;
+
+static long op_page_irq_slow_paths(struct race *r)
+{
+	void *p[R6_IRQ_BLOCKS];
+	unsigned long refills = r6_refills(r);
+	long ret = 0;
+	int i, n;
+
+	kshim_in_irq = 1;
+	for (n = 0; n < R6_IRQ_BLOCKS; n++) {
+		p[n] = kbuddy_alloc_pages(r->pool, 0, GFP_NOWAIT);
+		if (!p[n]) {
+			ret = -ENOMEM;
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (kbuddy_free_pages(r->pool, p[i], 0))
+			ret = -EINVAL;
+	kshim_in_irq = 0;
+	r6_irq_refills = r6_refills(r) - refills;
+	return ret;
+}
+
+static int r6_irq_slow(const char *name, const char *hook,
+		       long (*op_a)(struct race *r), bool may_refill)
+{
+	struct race r = { .hook = hook, .op_a = op_a,
+			  .op_b = op_page_irq_slow_paths };
+	bool hooked;
+
+	r6_setup(&r);
+	hooked = run_race(&r);
+	if (r.ret_a || r.ret_b)
+		fail("A returned %ld, the interrupt %ld", r.ret_a, r.ret_b);
+	if (!may_refill && r6_irq_refills)
+		fail("the interrupt refilled A's CPU's cache %lu times while A wrote a slot",
+		     r6_irq_refills);
+	if (may_refill && !r6_irq_refills)
+		fail("the interrupt never refilled: its slow path was not run");
+	if (r6_cached(&r) > kbuddy_pcp_high(0))
+		fail("A's CPU caches %u blocks, more than %u", r6_cached(&r),
+		     kbuddy_pcp_high(0));
+	return r6_finish(name, &r, hooked,
+			 (void *[]){ r.got_a, r.obj_b, op_a == op_page_alloc_a ? r.obj : NULL },
+			 3);
+}
+
+static int r6_irq_slow_pop(const char *name)
+{
+	return r6_irq_slow(name, "pcp_pop", op_page_alloc_a, true);
+}
+
+static int r6_irq_slow_push_words(const char *name)
+{
+	return r6_irq_slow(name, "pcp_push_words", op_page_free_a, false);
+}
+
+static int r6_irq_slow_push(const char *name)
+{
+	return r6_irq_slow(name, "pcp_push", op_page_free_a, false);
+}
+
 /* ==== Driver ============================================================= */
 
 static const struct {
@@ -957,6 +1167,12 @@ static const struct {
 	{ "R5-mag-irq-slow-paths-in-pop", r5_irq_slow_pop },
 	{ "R5-mag-irq-slow-paths-in-push-words", r5_irq_slow_push_words },
 	{ "R5-mag-irq-slow-paths-in-push", r5_irq_slow_push },
+	{ "R6-pcp-pop-interrupted", r6_pop },
+	{ "R6-pcp-push-interrupted-by-free", r6_push_free },
+	{ "R6-pcp-push-interrupted-by-alloc", r6_push_alloc },
+	{ "R6-pcp-irq-slow-paths-in-pop", r6_irq_slow_pop },
+	{ "R6-pcp-irq-slow-paths-in-push-words", r6_irq_slow_push_words },
+	{ "R6-pcp-irq-slow-paths-in-push", r6_irq_slow_push },
 	{ "hammer-slab-double-free", hammer_slab },
 	{ "hammer-pages-double-free-drain", hammer_pages },
 };
@@ -1014,6 +1230,14 @@ static int run_child(int idx)
 			;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) <= 1) {
+		char reason[600];
+
+		/* A sanitizer that exits 1 says nothing on stdout: say it here. */
+		crash_reason(log, reason, sizeof(reason));
+		if (WEXITSTATUS(status) && strcmp(reason, "crashed")) {
+			printf("FAIL %s: %s (log %s)\n", tests[idx].name, reason, log);
+			return 1;
+		}
 		unlink(log);
 		return WEXITSTATUS(status);
 	}

@@ -174,6 +174,39 @@ int kshim_smp_processor_id(const char *file, int line)
 	return kshim_self.cpu;
 }
 
+/*
+ * A CPU's task lock: a task on the CPU holds it for read while its
+ * preemption or its interrupts are off; kbuddy_run_on_cpus() holds it for write while it runs
+ * its function as a work item on the CPU, which the kernel cannot schedule
+ * there while a task of the CPU has preemption off. Threads playing an
+ * interrupt (kshim_in_irq) and the work item itself take no part.
+ * Reader-preferring (glibc's default), so an interrupt-playing thread is
+ * never held up behind a waiting work item.
+ */
+static pthread_rwlock_t cpu_task_lock[NR_CPUS] = {
+	[0 ... NR_CPUS - 1] = PTHREAD_RWLOCK_INITIALIZER
+};
+
+static void task_hold(struct kshim_thread *t)
+{
+	if (t->task_cpu || kshim_in_irq || t->bound)
+		return;
+	if (pthread_rwlock_tryrdlock(&cpu_task_lock[t->cpu])) {
+		blocked_enter();
+		pthread_rwlock_rdlock(&cpu_task_lock[t->cpu]);
+		blocked_exit();
+	}
+	t->task_cpu = t->cpu + 1;
+}
+
+static void task_release(struct kshim_thread *t)
+{
+	if (!t->task_cpu || t->preempt || t->irq_cpu >= 0)
+		return;
+	pthread_rwlock_unlock(&cpu_task_lock[t->task_cpu - 1]);
+	t->task_cpu = 0;
+}
+
 /**
  * kshim_irq_save() - local_irq_save(): take the current CPU's irq lock
  * @flags: set to 1 if interrupts were already off, else 0
@@ -189,6 +222,7 @@ void kshim_irq_save(unsigned long *flags)
 		return;
 	}
 	reader_get(was);
+	task_hold(t);
 	lock_blocking(&irq_lock[t->cpu]);
 	t->irq_cpu = t->cpu;
 	t->irq_depth = 0;
@@ -218,13 +252,17 @@ void kshim_irq_restore(unsigned long flags)
 		kshim_bug(__FILE__, __LINE__, "interrupts turned on on another CPU");
 	pthread_mutex_unlock(&irq_lock[t->irq_cpu]);
 	t->irq_cpu = -1;
+	task_release(t);
 	reader_put();
 }
 
 void kshim_preempt_disable(void)
 {
-	reader_get(is_reader(&kshim_self));
-	kshim_self.preempt++;
+	struct kshim_thread *t = &kshim_self;
+
+	reader_get(is_reader(t));
+	task_hold(t);
+	t->preempt++;
 }
 
 void kshim_preempt_enable(void)
@@ -234,6 +272,7 @@ void kshim_preempt_enable(void)
 		return;
 	}
 	kshim_self.preempt--;
+	task_release(&kshim_self);
 	reader_put();
 }
 
@@ -527,10 +566,16 @@ void kbuddy_run_on_cpus(void (*fn)(void *arg), void *arg)
 
 	might_sleep();
 	for_each_online_cpu(cpu) {
+		if (pthread_rwlock_trywrlock(&cpu_task_lock[cpu])) {
+			blocked_enter();
+			pthread_rwlock_wrlock(&cpu_task_lock[cpu]);
+			blocked_exit();
+		}
 		kshim_self.cpu = cpu;
 		kshim_self.bound = 1;
 		fn(arg);
 		kshim_self.bound = 0;
+		pthread_rwlock_unlock(&cpu_task_lock[cpu]);
 	}
 	kshim_self.cpu = saved;
 }

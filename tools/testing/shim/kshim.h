@@ -319,6 +319,9 @@ typedef void (*kshim_race_hook_fn)(const char *name, void *arg);
  * @blocked: non-zero while it waits in the shim (for a lock, an irq lock, a
  *	grace period); read by other threads (kshim_thread_blocked())
  * @bound: running a kbuddy_run_on_cpus() function, as a worker bound to @cpu
+ * @task_cpu: the CPU whose task lock it holds for read while its preemption
+ *	is off in task context (a work item on that CPU cannot run then), plus
+ *	one; 0 if none
  *
  * Interrupts off, preemption off and rcu_read_lock() each make the thread an
  * RCU reader, as in the kernel since RCU flavours were consolidated.
@@ -331,6 +334,7 @@ struct kshim_thread {
 	int rcu;
 	int blocked;
 	int bound;
+	int task_cpu;
 };
 extern __thread struct kshim_thread kshim_self;
 
