@@ -32,7 +32,7 @@
 
 /* ==== Internals ========================================================== */
 
-static void add_free_block(struct kbuddy_region *r, unsigned long pfn,
+void kbuddy_add_free_block(struct kbuddy_region *r, unsigned long pfn,
 			   unsigned int order)
 {
 	struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn);
@@ -47,7 +47,7 @@ static void add_free_block(struct kbuddy_region *r, unsigned long pfn,
 		__change_bit(kbuddy_pair_bit(r, pfn, order), area->map);
 }
 
-static void del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
+void kbuddy_del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
 			   unsigned long pfn, unsigned int order)
 {
 	struct kbuddy_free_area *area = &r->free_area[order];
@@ -67,7 +67,7 @@ static void del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
  * lock or owns a region nobody else sees yet.
  * Return: the number of merges.
  */
-static unsigned int free_one_block(unsigned int max_order,
+unsigned int kbuddy_free_one_block(unsigned int max_order,
 				   struct kbuddy_region *r, unsigned long pfn,
 				   unsigned int order)
 {
@@ -110,7 +110,7 @@ static unsigned int free_one_block(unsigned int max_order,
  * Record @tag as the owner of the allocated block of @order at @pfn: on its
  * head, and for a slab on every page (see "Ownership" in internal.h).
  */
-static void set_tag(struct kbuddy_region *r, unsigned long pfn,
+void kbuddy_set_tag(struct kbuddy_region *r, unsigned long pfn,
 		    unsigned int order, unsigned long tag)
 {
 	unsigned long i, n = kbuddy_tag_is_slab(tag) ? 1UL << order : 1;
@@ -135,10 +135,10 @@ static unsigned long alloc_from_region(struct kbuddy_pool *pool,
 	page = list_first_entry(&r->free_area[current_order].free_list,
 				struct kbuddy_page, lru);
 	pfn = r->base_pfn + (page - r->pages);
-	del_free_block(r, page, pfn, current_order);
+	kbuddy_del_free_block(r, page, pfn, current_order);
 	while (current_order > order) {
 		current_order--;
-		add_free_block(r, pfn + (1UL << current_order), current_order);
+		kbuddy_add_free_block(r, pfn + (1UL << current_order), current_order);
 		pool->stats.counter[KBUDDY_SPLITS]++;
 	}
 	page->order = order;
@@ -148,7 +148,7 @@ static unsigned long alloc_from_region(struct kbuddy_pool *pool,
 	pool->stats.held_peak = max(pool->stats.held_peak,
 				    pool->nr_pages - pool->nr_free);
 	pool->seq++;
-	set_tag(r, pfn, order, tag);
+	kbuddy_set_tag(r, pfn, order, tag);
 	return pfn;
 }
 
@@ -226,7 +226,7 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 		order = min_t(unsigned int, top, ilog2(end - pfn));
 		if (pfn)
 			order = min_t(unsigned int, order, __ffs(pfn));
-		free_one_block(pool->max_order, r, pfn, order);
+		kbuddy_free_one_block(pool->max_order, r, pfn, order);
 	}
 	return 0;
 
@@ -441,7 +441,7 @@ void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
 		unsigned long pfn = r->base_pfn + (blocks[i].page - r->pages);
 
 		pool->stats.counter[KBUDDY_MERGES] +=
-			free_one_block(pool->max_order, r, pfn, order);
+			kbuddy_free_one_block(pool->max_order, r, pfn, order);
 		pool->nr_free += 1UL << order;
 	}
 	pool->seq++;
@@ -509,7 +509,7 @@ static bool inside_free_block(struct kbuddy_pool *pool,
  * Return: KBUDDY_NR_COUNTERS if so, else the kind of bad free; *@rp and
  * *@pfnp describe the block.
  */
-static enum kbuddy_counter check_block(struct kbuddy_pool *pool, void *addr,
+enum kbuddy_counter kbuddy_check_block(struct kbuddy_pool *pool, void *addr,
 				       unsigned int order, unsigned long tag,
 				       struct kbuddy_region **rp,
 				       unsigned long *pfnp)
@@ -546,7 +546,7 @@ static enum kbuddy_counter check_block(struct kbuddy_pool *pool, void *addr,
 }
 
 /* Count and report a refused free. The caller holds the pool's lock. */
-static void refuse_free(struct kbuddy_pool *pool, void *addr,
+void kbuddy_refuse_free(struct kbuddy_pool *pool, void *addr,
 			unsigned int order, enum kbuddy_counter bad,
 			unsigned long caller)
 {
@@ -599,7 +599,7 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 	unsigned long flags, pfn = 0, i;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	bad = check_block(pool, addr, order, tag, &r, &pfn);
+	bad = kbuddy_check_block(pool, addr, order, tag, &r, &pfn);
 	if (bad == KBUDDY_NR_COUNTERS) {
 		page = kbuddy_pfn_desc(r, pfn);
 		/*
@@ -611,7 +611,7 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 			bad = KBUDDY_BAD_FREE_DOUBLE;	/* a lockless free won */
 	}
 	if (bad != KBUDDY_NR_COUNTERS) {
-		refuse_free(pool, addr, order, bad, caller);
+		kbuddy_refuse_free(pool, addr, order, bad, caller);
 		spin_unlock_irqrestore(&pool->lock, flags);
 		return -EINVAL;
 	}
@@ -628,7 +628,7 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 		return 0;
 	}
 	pool->stats.counter[KBUDDY_MERGES] +=
-		free_one_block(pool->max_order, r, pfn, order);
+		kbuddy_free_one_block(pool->max_order, r, pfn, order);
 	pool->nr_free += 1UL << order;
 	pool->seq++;
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -698,7 +698,7 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 	if (new_order >= pool->max_order)
 		return -ENOMEM;
 	spin_lock_irqsave(&pool->lock, flags);
-	if (check_block(pool, addr, order, tag, &r, &pfn) != KBUDDY_NR_COUNTERS) {
+	if (kbuddy_check_block(pool, addr, order, tag, &r, &pfn) != KBUDDY_NR_COUNTERS) {
 		err = -EINVAL;
 		goto out;
 	}
@@ -747,8 +747,8 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 	} else if (new_order < order) {
 		for (k = new_order; k < order; k++) {
 			pool->stats.counter[KBUDDY_MERGES] +=
-				free_one_block(pool->max_order, r,
-					       pfn + (1UL << k), k);
+				kbuddy_free_one_block(pool->max_order, r,
+						      pfn + (1UL << k), k);
 			pool->stats.counter[KBUDDY_SPLITS]++;
 		}
 		pool->nr_free += (1UL << order) - (1UL << new_order);
@@ -756,7 +756,7 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 		for (k = order; k < new_order; k++) {
 			unsigned long buddy = pfn + (1UL << k);
 
-			del_free_block(r, kbuddy_pfn_desc(r, buddy), buddy, k);
+			kbuddy_del_free_block(r, kbuddy_pfn_desc(r, buddy), buddy, k);
 			r->nr_free -= 1UL << k;
 			pool->stats.counter[KBUDDY_MERGES]++;
 		}

@@ -58,6 +58,7 @@ static bool tag_fits(unsigned long tag, unsigned int state, unsigned int order)
 	case KBUDDY_KIND_PCP:
 	case KBUDDY_KIND_PAGES:
 	case KBUDDY_KIND_LARGE:
+	case KBUDDY_KIND_CONTIG:
 		return kbuddy_tag_order(tag) == order;
 	default:
 		return false;

@@ -129,6 +129,7 @@ enum kbuddy_kind {
 	KBUDDY_KIND_PCP,	/* free, held in a CPU's page cache */
 	KBUDDY_KIND_PAGES,	/* a kbuddy_alloc_pages() block */
 	KBUDDY_KIND_LARGE,	/* a kbuddy_malloc() whole block */
+	KBUDDY_KIND_CONTIG,	/* a block of a kbuddy_alloc_contig() run */
 };
 
 /*
@@ -156,6 +157,9 @@ static inline unsigned int kbuddy_tag_order(unsigned long tag)
 /**
  * struct kbuddy_page - descriptor of one page of a region
  * @lru: link on free_area[@order].free_list while @state is FREE
+ * @run_pages: the first head of a kbuddy_alloc_contig() run: its length in
+ *	pages (0 on the run's other heads), so that a free of part of a run is
+ *	refused
  * @order: order of the block this page heads (FREE and ALLOC only)
  * @state: an enum kbuddy_page_state
  * @tag: who owns the block this page heads (see "Ownership" above); read
@@ -165,10 +169,13 @@ static inline unsigned int kbuddy_tag_order(unsigned long tag)
  * allocated block cannot corrupt the allocator. Only block heads carry a
  * state: a split sets the head of the upper half, a merge clears the head of
  * the absorbed buddy, so finding a block never scans its pages.
- * @lru, @order and @state are protected by the pool's lock.
+ * @lru, @run_pages, @order and @state are protected by the pool's lock.
  */
 struct kbuddy_page {
-	struct list_head lru;
+	union {
+		struct list_head lru;
+		unsigned long run_pages;
+	};
 	u8 order;
 	u8 state;
 	unsigned long tag;
@@ -812,6 +819,24 @@ void kbuddy_count_fail(struct kbuddy_pool *pool, unsigned int order);
 void kbuddy_count(struct kbuddy_pool *pool, enum kbuddy_counter counter);
 void *kbuddy_alloc_reclaim(struct kbuddy_pool *pool, unsigned int order,
 			   gfp_t gfp, unsigned long tag);
+bool kbuddy_reclaim(struct kbuddy_pool *pool, gfp_t gfp);
+/* The buddy core's steps, for contig.c; under the pool's lock. */
+void kbuddy_add_free_block(struct kbuddy_region *r, unsigned long pfn,
+			   unsigned int order);
+void kbuddy_del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
+			   unsigned long pfn, unsigned int order);
+unsigned int kbuddy_free_one_block(unsigned int max_order,
+				   struct kbuddy_region *r, unsigned long pfn,
+				   unsigned int order);
+void kbuddy_set_tag(struct kbuddy_region *r, unsigned long pfn,
+		    unsigned int order, unsigned long tag);
+enum kbuddy_counter kbuddy_check_block(struct kbuddy_pool *pool, void *addr,
+				       unsigned int order, unsigned long tag,
+				       struct kbuddy_region **rp,
+				       unsigned long *pfnp);
+void kbuddy_refuse_free(struct kbuddy_pool *pool, void *addr,
+			unsigned int order, enum kbuddy_counter bad,
+			unsigned long caller);
 void kbuddy_stats_snapshot(struct kbuddy_pool *pool, struct kbuddy_stats *st,
 			   unsigned long *nr_pages, unsigned long *nr_free);
 unsigned int kbuddy_region_free_counts(struct kbuddy_pool *pool,

@@ -42,6 +42,46 @@ void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
 		      unsigned int order);
 
+/**
+ * struct kbuddy_constraint - where kbuddy_alloc_contig() may place a run
+ * @align: 0, or a power of two of at least PAGE_SIZE the run's physical
+ *	address is a multiple of (larger than the run is allowed)
+ * @start: the lowest physical address the run may use
+ * @end: one past the highest; 0 for no limit
+ * @boundary: 0, or a power of two of at least PAGE_SIZE: the run does not
+ *	cross a multiple of it (a DMA engine that cannot cross 64 KiB)
+ * @flags: KBUDDY_CONTIG_TOPDOWN: the highest place that fits, not the
+ *	lowest
+ */
+struct kbuddy_constraint {
+	u64 align;
+	phys_addr_t start;
+	phys_addr_t end;
+	u64 boundary;
+	unsigned int flags;
+};
+
+#define KBUDDY_CONTIG_TOPDOWN	BIT(0)
+
+/**
+ * struct kbuddy_contig - a run kbuddy_alloc_contig() handed out
+ * @addr: its kernel virtual address
+ * @phys: its physical address
+ * @size: its size in bytes, whole pages
+ */
+struct kbuddy_contig {
+	void *addr;
+	phys_addr_t phys;
+	size_t size;
+};
+
+int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
+			const struct kbuddy_constraint *con, gfp_t gfp,
+			struct kbuddy_contig *out);
+int kbuddy_free_contig(struct kbuddy_pool *pool, const struct kbuddy_contig *c);
+int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
+		       size_t new_size);
+
 phys_addr_t kbuddy_virt_to_phys(struct kbuddy_pool *pool, const void *addr);
 void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys);
 

@@ -311,7 +311,7 @@ long kbuddy_pcp_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
  * before that free.
  * Return: false if there was nothing to reclaim, true if a retry may succeed.
  */
-static bool reclaim(struct kbuddy_pool *pool, gfp_t gfp)
+bool kbuddy_reclaim(struct kbuddy_pool *pool, gfp_t gfp)
 {
 	bool any;
 
@@ -333,7 +333,7 @@ static noinline void *alloc_reclaim_slow(struct kbuddy_pool *pool,
 {
 	void *addr;
 
-	if (reclaim(pool, gfp)) {
+	if (kbuddy_reclaim(pool, gfp)) {
 		addr = kbuddy_block_alloc(pool, order, gfp, tag);
 		if (addr) {
 			kbuddy_count(pool, KBUDDY_RECLAIMS);

@@ -22,6 +22,7 @@
 #include <linux/err.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -692,6 +693,85 @@ static long call_free_pages(struct kunit *test, struct api_fx *fx,
 	return ret;
 }
 
+static long call_alloc_contig(struct kunit *test, struct api_fx *fx,
+			      const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	struct kbuddy_constraint con = { .align = row->b, .boundary = row->c };
+	struct kbuddy_contig c;
+	int ret = kbuddy_alloc_contig(pool, row->a, &con, row->gfp, &c);
+
+	if (ret)
+		return ret;
+	EXPECT_ROW(test, c.size == PAGE_ALIGN(row->a), row, "size in whole pages");
+	EXPECT_ROW(test, fx_phys(fx, c.addr) == c.phys, row, "address and phys agree");
+	if (row->b)
+		EXPECT_ROW(test, IS_ALIGNED(c.phys, row->b), row, "aligned");
+	if (row->c)
+		EXPECT_ROW(test, c.phys / row->c == (c.phys + c.size - 1) / row->c, row,
+			   "inside the boundary");
+	if (row->gfp & __GFP_ZERO)
+		EXPECT_ROW(test, all_bytes(c.addr, 0, c.size), row, "zeroed");
+	EXPECT_ROW(test, kbuddy_free_contig(pool, &c) == 0, row, "freed");
+	return 0;
+}
+
+/*
+ * A 5-page run of the row's pool, freed as row->a says: 0 as it is, 1 a
+ * page short, 2 a byte off, 3 at an address of no pool, 4 of size 0, 5 a
+ * second time. The run is freed for real afterwards.
+ */
+static long call_free_contig(struct kunit *test, struct api_fx *fx,
+			     const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	struct kbuddy_contig c, bad;
+	int ret;
+
+	if (kbuddy_alloc_contig(pool, 5 * PAGE_SIZE, NULL, GFP_KERNEL, &c))
+		return -ENOMEM;
+	bad = c;
+	switch (row->a) {
+	case 1:
+		bad.size -= PAGE_SIZE;
+		break;
+	case 2:
+		bad.phys++;
+		break;
+	case 3:
+		bad.phys = 0;
+		break;
+	case 4:
+		bad.size = 0;
+		break;
+	case 5:
+		EXPECT_ROW(test, kbuddy_free_contig(pool, &c) == 0, row, "first free");
+		break;
+	}
+	ret = kbuddy_free_contig(pool, &bad);
+	if (ret)
+		EXPECT_ROW(test, row->a == 5 || kbuddy_free_contig(pool, &c) == 0, row,
+			   "the run freed after the refusal");
+	return ret;
+}
+
+/* An 8-page run of the row's pool, trimmed to row->a bytes, then freed. */
+static long call_trim_contig(struct kunit *test, struct api_fx *fx,
+			     const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	struct kbuddy_contig c;
+	int ret;
+
+	if (kbuddy_alloc_contig(pool, 8 * PAGE_SIZE, NULL, GFP_KERNEL, &c))
+		return -ENOMEM;
+	ret = kbuddy_trim_contig(pool, &c, row->a);
+	if (!ret)
+		EXPECT_ROW(test, c.size == PAGE_ALIGN(row->a), row, "trimmed");
+	EXPECT_ROW(test, kbuddy_free_contig(pool, &c) == 0, row, "freed");
+	return ret;
+}
+
 static long call_virt_to_phys(struct kunit *test, struct api_fx *fx,
 			      const struct api_row *row)
 {
@@ -1150,6 +1230,48 @@ static const struct api_row kbuddy_free_pages_rows[] = {
 
 #define SAME_NO_CHANGE .same = U_ALL
 
+static const struct api_row kbuddy_alloc_contig_rows[] = {
+	{ "a page", .pool = PA, .a = PAGE_SIZE, .gfp = GFP_KERNEL, .want = W_EQ, .val = 0 },
+	{ "5 pages less a byte, __GFP_ZERO", .pool = PA, .a = 5 * PAGE_SIZE - 1,
+	  .gfp = GFP_KERNEL | __GFP_ZERO, .want = W_EQ, .val = 0 },
+	{ "3 pages, 64 KiB aligned, GFP_ATOMIC", .pool = PA, .a = 3 * PAGE_SIZE, .b = SZ_64K,
+	  .gfp = GFP_ATOMIC, .want = W_EQ, .val = 0 },
+	{ "3 pages, inside 16 KiB", .pool = PA, .a = 3 * PAGE_SIZE, .c = SZ_16K,
+	  .gfp = GFP_KERNEL, .want = W_EQ, .val = 0 },
+	{ "size 0", .pool = PA, .a = 0, .gfp = GFP_KERNEL, .want = W_EQ, .val = -EINVAL,
+	  .same = U_ALL },
+	{ "size -1", .pool = PA, .a = SIZE_MAX, .gfp = GFP_KERNEL, .want = W_EQ,
+	  .val = -EINVAL, .same = U_ALL },
+	{ "alignment of 3 pages", .pool = PA, .a = PAGE_SIZE, .b = 3 * PAGE_SIZE,
+	  .gfp = GFP_KERNEL, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "boundary below the size", .pool = PA, .a = 3 * PAGE_SIZE, .c = 2 * PAGE_SIZE,
+	  .gfp = GFP_KERNEL, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "a pool without memory", .pool = PE, .a = PAGE_SIZE, .gfp = GFP_KERNEL,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+};
+
+static const struct api_row kbuddy_free_contig_rows[] = {
+	{ "the run", .pool = PA, .a = 0, .want = W_EQ, .val = 0 },
+	{ "a page short", .pool = PA, .a = 1, .want = W_EQ, .val = -EINVAL,
+	  .bump = { POOL_CTR(PA, BAD_FREE_WRONG_ORDER) } },
+	{ "a byte off", .pool = PA, .a = 2, .want = W_EQ, .val = -EINVAL,
+	  .bump = { POOL_CTR(PA, BAD_FREE_MISALIGNED) } },
+	{ "no pool's address", .pool = PA, .a = 3, .want = W_EQ, .val = -EINVAL,
+	  .bump = { POOL_CTR(PA, BAD_FREE_OUTSIDE) } },
+	{ "size 0", .pool = PA, .a = 4, .want = W_EQ, .val = -EINVAL,
+	  .bump = { POOL_CTR(PA, BAD_FREE_MISALIGNED) } },
+	{ "freed", .pool = PA, .a = 5, .want = W_EQ, .val = -EINVAL,
+	  .bump = { POOL_CTR(PA, BAD_FREE_DOUBLE) } },
+};
+
+static const struct api_row kbuddy_trim_contig_rows[] = {
+	{ "to 5 pages", .pool = PA, .a = 5 * PAGE_SIZE, .want = W_EQ, .val = 0 },
+	{ "to a byte", .pool = PA, .a = 1, .want = W_EQ, .val = 0 },
+	{ "to its size", .pool = PA, .a = 8 * PAGE_SIZE, .want = W_EQ, .val = 0 },
+	{ "to 0", .pool = PA, .a = 0, .want = W_EQ, .val = -EINVAL },
+	{ "above its size", .pool = PA, .a = 8 * PAGE_SIZE + 1, .want = W_EQ, .val = -EINVAL },
+};
+
 static const struct api_row kbuddy_virt_to_phys_rows[] = {
 	{ "first byte", .pool = PA, .ptr = X_A_MEM, .want = W_PHYS, SAME_NO_CHANGE },
 	{ "last byte", .pool = PA, .ptr = X_A_END, .off = -1, .want = W_PHYS, SAME_NO_CHANGE },
@@ -1606,6 +1728,9 @@ static const struct api_export api_exports[] = {
 	API_EXPORT(kbuddy_default_pool, call_default_pool),
 	API_EXPORT(kbuddy_alloc_pages, call_alloc_pages),
 	API_EXPORT(kbuddy_free_pages, call_free_pages),
+	API_EXPORT(kbuddy_alloc_contig, call_alloc_contig),
+	API_EXPORT(kbuddy_free_contig, call_free_contig),
+	API_EXPORT(kbuddy_trim_contig, call_trim_contig),
 	API_EXPORT(kbuddy_virt_to_phys, call_virt_to_phys),
 	API_EXPORT(kbuddy_phys_to_virt, call_phys_to_virt),
 	API_EXPORT(kbuddy_pool_validate, call_pool_validate),

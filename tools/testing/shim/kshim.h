@@ -100,7 +100,9 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR(p); }
 /* Bits. */
 static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
 static inline unsigned long __ffs(unsigned long x) { return __builtin_ctzl(x); }
+static inline unsigned long __fls(unsigned long x) { return 63 - __builtin_clzl(x); }
 #define ilog2(n) (63 - __builtin_clzll((unsigned long long)(n)))
+#define order_base_2(n) ((n) > 1 ? ilog2((n) - 1) + 1 : 0)
 #define is_power_of_2(n) ((n) != 0 && (((n) & ((n) - 1)) == 0))
 static inline void __change_bit(unsigned long nr, unsigned long *a)
 {
@@ -676,6 +678,7 @@ static inline void kbuddy_run_on_cpus(void (*fn)(void *arg), void *arg) { fn(arg
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_ALIGNED(a) IS_ALIGNED((unsigned long)(a), PAGE_SIZE)
+#define PAGE_ALIGN(a) (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 #define PFN_PHYS(x) ((phys_addr_t)(x) << PAGE_SHIFT)
 #define PHYS_PFN(x) ((unsigned long)((x) >> PAGE_SHIFT))
 static inline int get_order(unsigned long size)

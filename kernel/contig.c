@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbuddy - constrained contiguous allocations: kbuddy_alloc_contig() and
+ * its kbuddy_free_contig() and kbuddy_trim_contig().
+ *
+ * An allocation of any number of pages, placed under the caller's
+ * constraints (alignment, a physical range, a boundary not to cross,
+ * lowest or highest place first), as drm_buddy_alloc_blocks() with
+ * DRM_BUDDY_CONTIGUOUS_ALLOCATION and vmem_xalloc() place theirs. It is
+ * held as the naturally aligned buddy blocks that tile it, largest first
+ * (5 pages at a multiple of 4: an order-2 block and an order-0 block),
+ * each tagged KBUDDY_KIND_CONTIG: no page beyond the size is taken (no
+ * covering power of two to trim), and the run may span several free
+ * blocks, which is drm_buddy's "try harder" fallback as the only path.
+ *
+ * The search walks candidate places in address order (or from the top),
+ * checking the run at each block by block through the page descriptors
+ * (only block heads carry a state, so the block holding a page is found in
+ * at most max_order steps), and jumps past the block that stopped it. It
+ * runs under the pool's lock, at most CONTIG_STEPS blocks per lock hold:
+ * the lock is dropped in between so that interrupts come back, and a place
+ * is taken only in the same hold that found its run free, so a free or an
+ * allocation in between cannot make it take memory that is not free.
+ */
+
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+
+#include "internal.h"
+#include "leak.h"
+#include "report.h"
+
+/* Blocks the search looks at per hold of the pool's lock. */
+#define CONTIG_STEPS	64
+
+/* A search for a free run of @npages pages, resumable between lock holds. */
+struct contig_search {
+	unsigned long npages;
+	unsigned long step;		/* candidate starts: multiples of this */
+	unsigned long lo, hi;		/* pfns the run must lie in: [lo, hi) */
+	unsigned long boundary;		/* pages; 0: none */
+	bool topdown;
+	unsigned int region;		/* in search order */
+	unsigned long pos;		/* next candidate in it, or ULONG_MAX */
+};
+
+/*
+ * The order of the block that starts @n pages into a run of @npages: the
+ * largest that fits in what is left, at most the pool's top order. A run
+ * starts at a multiple of its first block, so every block is aligned.
+ */
+static unsigned int run_block_order(struct kbuddy_pool *pool,
+				    unsigned long npages, unsigned long n)
+{
+	return min_t(unsigned int, __fls(npages - n), pool->max_order - 1);
+}
+
+/*
+ * The block of @r holding @pfn: its head's descriptor, with the head's pfn
+ * in *@headp. The caller holds the pool's lock.
+ */
+static struct kbuddy_page *block_at(struct kbuddy_pool *pool,
+				    struct kbuddy_region *r, unsigned long pfn,
+				    unsigned long *headp)
+{
+	unsigned int order;
+
+	for (order = 0; order < pool->max_order; order++) {
+		unsigned long head = pfn & ~((1UL << order) - 1);
+		struct kbuddy_page *page;
+
+		if (!kbuddy_pfn_in_region(r, head))
+			break;
+		page = kbuddy_pfn_desc(r, head);
+		if (page->state != KBUDDY_PAGE_NONE && page->order >= order) {
+			*headp = head;
+			return page;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Is the run of @cs->npages at @pfn free? Free blocks are merged as soon as
+ * their buddy is free, so a block of the run whose pages are all free lies
+ * inside one free block: one lookup per block of the run, counted in
+ * *@steps. Return: true, or false with a block that is not free and
+ * overlaps the run in [*@stop_head, *@stop_end).
+ */
+static bool run_free(struct kbuddy_pool *pool, struct kbuddy_region *r,
+		     const struct contig_search *cs, unsigned long pfn,
+		     unsigned int *steps, unsigned long *stop_head,
+		     unsigned long *stop_end)
+{
+	unsigned long n, head, end;
+	unsigned int order;
+
+	for (n = 0; n < cs->npages; n += 1UL << order) {
+		struct kbuddy_page *page = block_at(pool, r, pfn + n, &head);
+
+		order = run_block_order(pool, cs->npages, n);
+		(*steps)++;
+		if (page && page->state == KBUDDY_PAGE_FREE && page->order >= order)
+			continue;
+		/*
+		 * Not all free: find a block in it that is not free, walking
+		 * from here while the budget lasts (else give the next place).
+		 */
+		end = pfn + n + (1UL << order);
+		while (page && page->state == KBUDDY_PAGE_FREE &&
+		       head + (1UL << page->order) < end &&
+		       *steps < CONTIG_STEPS) {
+			page = block_at(pool, r, head + (1UL << page->order), &head);
+			(*steps)++;
+		}
+		if (!page || page->state == KBUDDY_PAGE_FREE) {
+			/* Unknown: the next place either way. */
+			*stop_head = pfn + cs->npages - 1;
+			*stop_end = pfn + 1;
+		} else {
+			*stop_head = head;
+			*stop_end = head + (1UL << page->order);
+		}
+		return false;
+	}
+	return true;
+}
+
+/* The first candidate of region @r, or ULONG_MAX if it has none. */
+static unsigned long first_candidate(struct contig_search *cs,
+				     struct kbuddy_region *r)
+{
+	unsigned long lo = max(cs->lo, r->base_pfn);
+	unsigned long hi = min(cs->hi, kbuddy_region_end_pfn(r));
+	unsigned long pos;
+
+	if (lo >= hi || hi - lo < cs->npages)
+		return ULONG_MAX;
+	if (!cs->topdown) {
+		pos = round_up(lo, cs->step);
+		return pos >= lo && pos <= hi - cs->npages ? pos : ULONG_MAX;
+	}
+	pos = round_down(hi - cs->npages, cs->step);
+	return pos >= lo ? pos : ULONG_MAX;
+}
+
+/*
+ * The next candidate after one whose run hit [@head, @end), which no run
+ * that overlaps it can use; ULONG_MAX when the region has no more.
+ */
+static unsigned long next_candidate(struct contig_search *cs,
+				    struct kbuddy_region *r, unsigned long pos,
+				    unsigned long head, unsigned long end)
+{
+	unsigned long lo = max(cs->lo, r->base_pfn);
+	unsigned long hi = min(cs->hi, kbuddy_region_end_pfn(r));
+	unsigned long next;
+
+	if (!cs->topdown) {
+		next = round_up(max(end, pos + 1), cs->step);
+		return next > pos && next <= hi - cs->npages ? next : ULONG_MAX;
+	}
+	head = min(head, pos + cs->npages - 1);
+	if (head < lo + cs->npages || pos == 0)
+		return ULONG_MAX;
+	next = round_down(min(head - cs->npages, pos - 1), cs->step);
+	return next >= lo && next < pos ? next : ULONG_MAX;
+}
+
+/* Does the run at @pos cross a multiple of the boundary? */
+static bool crosses(const struct contig_search *cs, unsigned long pos)
+{
+	return cs->boundary &&
+	       (pos / cs->boundary) != ((pos + cs->npages - 1) / cs->boundary);
+}
+
+/*
+ * Take the free block of @order at @pfn out of the free block holding it,
+ * splitting that block down to it (the other halves stay free), and make it
+ * a head of KBUDDY_KIND_CONTIG. The caller holds the pool's lock and found
+ * the page free.
+ */
+static void carve(struct kbuddy_pool *pool, struct kbuddy_region *r,
+		  unsigned long pfn, unsigned int order)
+{
+	unsigned long head;
+	struct kbuddy_page *page = block_at(pool, r, pfn, &head);
+	unsigned int o = page->order;
+
+	kbuddy_del_free_block(r, page, head, o);
+	while (o > order) {
+		o--;
+		if (pfn >= head + (1UL << o)) {
+			kbuddy_add_free_block(r, head, o);
+			head += 1UL << o;
+		} else {
+			kbuddy_add_free_block(r, head + (1UL << o), o);
+		}
+		pool->stats.counter[KBUDDY_SPLITS]++;
+	}
+	page = kbuddy_pfn_desc(r, pfn);
+	page->order = order;
+	page->state = KBUDDY_PAGE_ALLOC;
+	page->run_pages = 0;
+	kbuddy_set_tag(r, pfn, order, KBUDDY_TAG(KBUDDY_KIND_CONTIG, order));
+	r->nr_free -= 1UL << order;
+	pool->nr_free -= 1UL << order;
+	pool->stats.alloc[order]++;
+}
+
+/*
+ * Search on from where @cs stopped, for at most CONTIG_STEPS blocks, and
+ * take the run if found. Under the pool's lock.
+ * Return: 1 with the run's region and first pfn set, 0 if the search must go
+ * on in another hold, -ENOMEM if there is no place.
+ */
+static int contig_search_step(struct kbuddy_pool *pool, struct contig_search *cs,
+			      struct kbuddy_region **rp, unsigned long *pfnp)
+{
+	unsigned int steps = 0, nr = pool->nr_regions, order;
+	unsigned long head, end, n;
+
+	while (cs->region < nr) {
+		struct kbuddy_region *r =
+			&pool->regions[cs->topdown ? nr - 1 - cs->region : cs->region];
+
+		if (cs->pos == ULONG_MAX - 1)
+			cs->pos = first_candidate(cs, r);
+		while (cs->pos != ULONG_MAX) {
+			if (steps >= CONTIG_STEPS)
+				return 0;
+			if (crosses(cs, cs->pos)) {
+				/* Start the run at the next multiple (or below it). */
+				head = round_down(cs->pos + cs->npages - 1, cs->boundary);
+				cs->pos = next_candidate(cs, r, cs->pos, head,
+							 head);
+				steps++;
+				continue;
+			}
+			if (run_free(pool, r, cs, cs->pos, &steps, &head, &end)) {
+				for (n = 0; n < cs->npages; n += 1UL << order) {
+					order = run_block_order(pool, cs->npages, n);
+					carve(pool, r, cs->pos + n, order);
+				}
+				/* The first head says how long the run is. */
+				kbuddy_pfn_desc(r, cs->pos)->run_pages = cs->npages;
+				pool->stats.held_peak = max(pool->stats.held_peak,
+							    pool->nr_pages - pool->nr_free);
+				pool->seq++;
+				*rp = r;
+				*pfnp = cs->pos;
+				return 1;
+			}
+			cs->pos = next_candidate(cs, r, cs->pos, head, end);
+		}
+		cs->region++;
+		cs->pos = ULONG_MAX - 1;
+	}
+	return -ENOMEM;
+}
+
+/* Run a whole search, one lock hold per CONTIG_STEPS blocks. */
+static int contig_search(struct kbuddy_pool *pool, struct contig_search cs,
+			 struct kbuddy_region **rp, unsigned long *pfnp)
+{
+	unsigned long flags;
+	int ret;
+
+	cs.region = 0;
+	cs.pos = ULONG_MAX - 1;
+	do {
+		spin_lock_irqsave(&pool->lock, flags);
+		ret = contig_search_step(pool, &cs, rp, pfnp);
+		spin_unlock_irqrestore(&pool->lock, flags);
+	} while (!ret);
+	return ret < 0 ? ret : 0;
+}
+
+/* Refuse a bad request: -EINVAL and a ratelimited line saying why. */
+static int contig_refuse(struct kbuddy_pool *pool, const char *why, u64 value)
+{
+	pr_warn_ratelimited("pool %s: contiguous allocation refused: %s (%#llx)\n",
+			    pool->name, why, value);
+	return -EINVAL;
+}
+
+/* Fill @cs from the request; refuse what cannot be met. */
+static int contig_prepare(struct kbuddy_pool *pool, size_t size,
+			  const struct kbuddy_constraint *con,
+			  struct contig_search *cs)
+{
+	static const struct kbuddy_constraint none;
+	unsigned long max_run = 1UL << (pool->max_order - 1);
+
+	if (!con)
+		con = &none;
+	memset(cs, 0, sizeof(*cs));
+	if (!size || size > (u64)pool->nr_pages << PAGE_SHIFT)
+		return contig_refuse(pool, "size 0 or larger than the pool", size);
+	if (con->flags & ~KBUDDY_CONTIG_TOPDOWN)
+		return contig_refuse(pool, "unknown flags", con->flags);
+	if (con->align && (!is_power_of_2(con->align) || con->align < PAGE_SIZE))
+		return contig_refuse(pool, "alignment not a power of two of at least a page",
+				     con->align);
+	if (con->boundary &&
+	    (!is_power_of_2(con->boundary) || con->boundary < PAGE_SIZE))
+		return contig_refuse(pool, "boundary not a power of two of at least a page",
+				     con->boundary);
+	if (con->boundary && size > con->boundary)
+		return contig_refuse(pool, "size larger than the boundary", size);
+	if (con->end && con->start >= con->end)
+		return contig_refuse(pool, "empty physical range", con->start);
+	if (con->align > (u64)max_run << PAGE_SHIFT)
+		return contig_refuse(pool, "alignment above the pool's largest block",
+				     con->align);
+	cs->npages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	/* The run's first block is its largest: align to it, or more. */
+	cs->step = max(1UL << run_block_order(pool, cs->npages, 0),
+		       (unsigned long)(con->align >> PAGE_SHIFT));
+	cs->lo = PHYS_PFN(con->start + PAGE_SIZE - 1);
+	cs->hi = con->end ? PHYS_PFN(con->end) : ULONG_MAX;
+	cs->boundary = con->boundary >> PAGE_SHIFT;
+	cs->topdown = con->flags & KBUDDY_CONTIG_TOPDOWN;
+	return 0;
+}
+
+/* The region holding the run @c describes, or NULL. */
+static struct kbuddy_region *contig_region(struct kbuddy_pool *pool,
+					   const struct kbuddy_contig *c)
+{
+	/* Pairs with the release that publishes a region (pool.c). */
+	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
+
+	for (i = 0; i < nr; i++) {
+		struct kbuddy_region *r = &pool->regions[i];
+
+		if (c->phys >= r->phys && c->phys - r->phys < r->bytes)
+			return r;
+	}
+	return NULL;
+}
+
+/**
+ * kbuddy_alloc_contig() - allocate a contiguous run of pages under constraints
+ * @pool: the pool
+ * @size: bytes, rounded up to whole pages; need not be a power of two
+ * @con: where the run may lie (struct kbuddy_constraint), or NULL for
+ *	anywhere, at the lowest address that fits
+ * @gfp: allocation flags; __GFP_ZERO (or init_on_alloc) zeroes the run; one
+ *	that allows blocking lets a failed search reclaim every CPU's cached
+ *	pages and try again (else only this CPU's)
+ * @out: filled in on success: the run's kernel address, physical address
+ *	and size in bytes (@size rounded up to pages)
+ *
+ * The run starts at a multiple of the largest power of two of pages not
+ * above its size (and of @con->align), so that it is held as naturally
+ * aligned buddy blocks; it takes exactly its pages. The search is first fit
+ * in address order (last fit with KBUDDY_CONTIG_TOPDOWN): it costs a walk of
+ * the blocks between the range's start and the place found, at most 64
+ * per hold of the pool's lock.
+ *
+ * Context: As kbuddy_alloc_pages().
+ * Return: 0; -EINVAL for a request that cannot be met (a line in the log
+ * says why); -ENOMEM if no place in the pool fits.
+ */
+int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
+			const struct kbuddy_constraint *con, gfp_t gfp,
+			struct kbuddy_contig *out)
+{
+	struct contig_search cs;
+	struct kbuddy_region *r;
+	unsigned long pfn, n;
+	unsigned int order;
+	int ret;
+
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
+		return -EINVAL;
+	might_sleep_if(gfpflags_allow_blocking(gfp));
+	ret = contig_prepare(pool, size, con, &cs);
+	if (ret)
+		return ret;
+	ret = contig_search(pool, cs, &r, &pfn);
+	if (ret && kbuddy_reclaim(pool, gfp)) {
+		ret = contig_search(pool, cs, &r, &pfn);
+		if (!ret)
+			kbuddy_count(pool, KBUDDY_RECLAIMS);
+	}
+	if (ret) {
+		kbuddy_count_fail(pool, min_t(unsigned int, order_base_2(cs.npages),
+					      pool->max_order - 1));
+		return ret;
+	}
+	out->addr = kbuddy_pfn_virt(r, pfn);
+	out->phys = PFN_PHYS(pfn);
+	out->size = cs.npages << PAGE_SHIFT;
+	for (n = 0; n < cs.npages; n += 1UL << order) {
+		order = run_block_order(pool, cs.npages, n);
+		kbuddy_block_checked(pool, out->addr + (n << PAGE_SHIFT), order);
+	}
+	if ((gfp & __GFP_ZERO) || want_init_on_alloc(gfp))
+		memset(out->addr, 0, out->size);
+	kbuddy_leak_alloc(pool, out->addr, out->size, gfp);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kbuddy_alloc_contig);
+
+/*
+ * Is @c a run this pool handed out, as it is now? Checks every block of it
+ * under the pool's lock. Return: KBUDDY_NR_COUNTERS, or the kind of bad
+ * free, with the region in *@rp and the run's first pfn in *@pfnp.
+ */
+static enum kbuddy_counter contig_check(struct kbuddy_pool *pool,
+					const struct kbuddy_contig *c,
+					struct kbuddy_region **rp,
+					unsigned long *pfnp, void **addrp)
+{
+	unsigned long npages = c->size >> PAGE_SHIFT, n, pfn;
+	struct kbuddy_region *r = contig_region(pool, c);
+	enum kbuddy_counter bad;
+	unsigned int order;
+	void *addr;
+
+	if (!r)
+		return KBUDDY_BAD_FREE_OUTSIDE;
+	if (!npages || !PAGE_ALIGNED(c->size) || !PAGE_ALIGNED(c->phys))
+		return KBUDDY_BAD_FREE_MISALIGNED;
+	pfn = PHYS_PFN(c->phys);
+	if (npages > kbuddy_region_end_pfn(r) - pfn)
+		return KBUDDY_BAD_FREE_OUTSIDE;
+	addr = kbuddy_pfn_virt(r, pfn);
+	for (n = 0; n < npages; n += 1UL << order) {
+		order = run_block_order(pool, npages, n);
+		bad = kbuddy_check_block(pool, addr + (n << PAGE_SHIFT), order,
+					 KBUDDY_TAG(KBUDDY_KIND_CONTIG, order),
+					 rp, pfnp);
+		if (bad != KBUDDY_NR_COUNTERS)
+			return bad;
+	}
+	/* Blocks of the run, but not all of it, or not from its start. */
+	if (kbuddy_pfn_desc(r, pfn)->run_pages != npages)
+		return KBUDDY_BAD_FREE_WRONG_ORDER;
+	*rp = r;
+	*pfnp = pfn;
+	*addrp = addr;
+	return KBUDDY_NR_COUNTERS;
+}
+
+/* The block of [@pfn, @end) at @pfn: the largest aligned one that fits. */
+static unsigned int tail_order(struct kbuddy_pool *pool, unsigned long pfn,
+			       unsigned long end)
+{
+	unsigned int order = __fls(end - pfn);
+
+	if (pfn)
+		order = min_t(unsigned int, order, __ffs(pfn));
+	return min(order, pool->max_order - 1);
+}
+
+/*
+ * Give the pages [@pfn, @end) of @r, which the caller holds and which head
+ * no block any more, back as the largest aligned blocks. A poisoning pool
+ * holds them as cached blocks instead, for contig_free_held() to poison
+ * and free once the lock is dropped. Under the pool's lock.
+ */
+static void contig_give_back(struct kbuddy_pool *pool, struct kbuddy_region *r,
+			     unsigned long pfn, unsigned long end)
+{
+	bool poison = kbuddy_poisons_blocks(pool);
+	unsigned int order;
+
+	for (; pfn < end; pfn += 1UL << order) {
+		order = tail_order(pool, pfn, end);
+		if (poison) {
+			struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn);
+
+			page->order = order;
+			page->state = KBUDDY_PAGE_ALLOC;
+			kbuddy_block_hand(page, KBUDDY_TAG(KBUDDY_KIND_PCP, order));
+		} else {
+			pool->stats.counter[KBUDDY_MERGES] +=
+				kbuddy_free_one_block(pool->max_order, r, pfn, order);
+			pool->nr_free += 1UL << order;
+		}
+	}
+}
+
+/* Poison and free what contig_give_back() held, without the pool's lock. */
+static void contig_free_held(struct kbuddy_pool *pool, struct kbuddy_region *r,
+			     unsigned long pfn, unsigned long end)
+{
+	struct kbuddy_pcp_block b;
+	unsigned int order;
+
+	if (!kbuddy_poisons_blocks(pool))
+		return;
+	for (; pfn < end; pfn += 1UL << order) {
+		order = tail_order(pool, pfn, end);
+		b.addr = kbuddy_pfn_virt(r, pfn);
+		b.page = kbuddy_pfn_desc(r, pfn);
+		memset(b.addr, KBUDDY_POISON_FREE, PAGE_SIZE << order);
+		kbuddy_free_batch(pool, order, &b, 1);
+	}
+}
+
+/*
+ * Unmake the heads of the run of @npages at @pfn (checked by
+ * contig_check()): its pages are the caller's, on no list. Under the
+ * pool's lock.
+ */
+static void contig_unmake(struct kbuddy_pool *pool, struct kbuddy_region *r,
+			  unsigned long pfn, unsigned long npages)
+{
+	unsigned long n;
+	unsigned int order;
+
+	for (n = 0; n < npages; n += 1UL << order) {
+		struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn + n);
+
+		order = run_block_order(pool, npages, n);
+		page->state = KBUDDY_PAGE_NONE;
+		kbuddy_block_hand(page, 0);
+		pool->stats.free[order]++;
+	}
+}
+
+/* Refuse a bad free or trim of @c, as kbuddy_free_pages() does. */
+static int contig_refuse_free(struct kbuddy_pool *pool,
+			      const struct kbuddy_contig *c,
+			      enum kbuddy_counter bad, unsigned long caller)
+{
+	struct kbuddy_region *r = contig_region(pool, c);
+	unsigned long npages = c->size >> PAGE_SHIFT;
+	void *addr = r ? r->virt + (c->phys - r->phys) : NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	kbuddy_refuse_free(pool, addr,
+			   npages ? run_block_order(pool, npages, 0) : 0, bad, caller);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return -EINVAL;
+}
+
+/**
+ * kbuddy_free_contig() - free a run from kbuddy_alloc_contig()
+ * @pool: the pool it came from
+ * @c: the run, as kbuddy_alloc_contig() (or kbuddy_trim_contig()) left it;
+ *	NULL is a no-op
+ *
+ * Every block of the run is checked first, under the pool's lock: a run
+ * that is not allocated as @c says - freed already, trimmed to another size,
+ * not from this function, outside the pool - is refused whole, the pool
+ * unchanged, a bad_free_* counter up and a ratelimited warning naming the
+ * caller. Of two racing frees of one run, exactly one succeeds.
+ *
+ * Context: As kbuddy_alloc_pages().
+ * Return: 0, or -EINVAL for a refused free.
+ */
+int kbuddy_free_contig(struct kbuddy_pool *pool, const struct kbuddy_contig *c)
+{
+	enum kbuddy_counter bad;
+	struct kbuddy_region *r;
+	unsigned long flags, pfn, npages;
+	void *addr;
+
+	if (!c)
+		return 0;
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
+		return -EINVAL;
+	npages = c->size >> PAGE_SHIFT;
+	spin_lock_irqsave(&pool->lock, flags);
+	bad = contig_check(pool, c, &r, &pfn, &addr);
+	if (bad != KBUDDY_NR_COUNTERS) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return contig_refuse_free(pool, c, bad, _RET_IP_);
+	}
+	kbuddy_leak_free(pool, addr);
+	contig_unmake(pool, r, pfn, npages);
+	contig_give_back(pool, r, pfn, pfn + npages);
+	pool->seq++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	contig_free_held(pool, r, pfn, pfn + npages);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kbuddy_free_contig);
+
+/**
+ * kbuddy_trim_contig() - shrink a run in place, giving its tail back
+ * @pool: the pool it came from
+ * @c: the run; on success its size is @new_size rounded up to pages
+ * @new_size: bytes to keep from the run's start, at least one
+ *
+ * As drm_buddy_block_trim(): the run keeps its start, and the pages past
+ * the new size go back to the free lists. A run that is not allocated as @c
+ * says is refused as kbuddy_free_contig() refuses it, the pool unchanged.
+ *
+ * Context: As kbuddy_alloc_pages().
+ * Return: 0; -EINVAL for a refused run, or a @new_size of 0 or larger than
+ * the run.
+ */
+int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
+		       size_t new_size)
+{
+	unsigned long flags, pfn, npages, keep, n;
+	enum kbuddy_counter bad;
+	struct kbuddy_region *r;
+	unsigned int order;
+	void *addr;
+
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
+		return -EINVAL;
+	if (!new_size || new_size > c->size)
+		return contig_refuse(pool, "trim to 0 or above the run's size", new_size);
+	npages = c->size >> PAGE_SHIFT;
+	keep = PAGE_ALIGN(new_size) >> PAGE_SHIFT;
+	spin_lock_irqsave(&pool->lock, flags);
+	bad = contig_check(pool, c, &r, &pfn, &addr);
+	if (bad != KBUDDY_NR_COUNTERS) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return contig_refuse_free(pool, c, bad, _RET_IP_);
+	}
+	if (keep == npages) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return 0;
+	}
+	contig_unmake(pool, r, pfn, npages);
+	/* The run's start is a multiple of its largest block: so of the new. */
+	for (n = 0; n < keep; n += 1UL << order) {
+		struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn + n);
+
+		order = run_block_order(pool, keep, n);
+		page->order = order;
+		page->state = KBUDDY_PAGE_ALLOC;
+		page->run_pages = 0;
+		kbuddy_set_tag(r, pfn + n, order, KBUDDY_TAG(KBUDDY_KIND_CONTIG, order));
+		pool->stats.alloc[order]++;
+	}
+	kbuddy_pfn_desc(r, pfn)->run_pages = keep;
+	contig_give_back(pool, r, pfn + keep, pfn + npages);
+	pool->seq++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	contig_free_held(pool, r, pfn + keep, pfn + npages);
+	kbuddy_leak_free(pool, addr);
+	kbuddy_leak_alloc(pool, addr, keep << PAGE_SHIFT, GFP_NOWAIT);
+	c->size = keep << PAGE_SHIFT;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kbuddy_trim_contig);

@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of kbuddy_alloc_contig(), kbuddy_free_contig() and
+ * kbuddy_trim_contig(): drm_buddy's test scenarios that apply (contiguous
+ * sizes that are no power of two, ranges and range bias, top-down, try
+ * harder across free blocks, trim; drivers/gpu/drm/tests/drm_buddy_test.c)
+ * plus alignment, boundaries and refused requests and frees, with the
+ * invariant checker after every step. The random case compares every
+ * placement with a brute-force search over a page map: first fit, or last
+ * fit top-down, exactly.
+ */
+
+#include <kunit/test.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "helpers.h"
+#include "kbuddy.h"
+#include "debug.h"
+
+#define PAGES(n)	((size_t)(n) << PAGE_SHIFT)
+
+static void check(struct kunit *test, struct kbuddy_pool *pool)
+{
+	kbt_expect_pool_ok(test, pool);
+}
+
+/* A pool of @pages pages in one region, without per-CPU caches. */
+static struct kbuddy_pool *contig_pool(struct kunit *test, unsigned long pages)
+{
+	return kbt_simple_pool(test, 0, PAGES(pages));
+}
+
+static unsigned long pool_free(struct kbuddy_pool *pool)
+{
+	return kbuddy_pool_free_pages(pool);
+}
+
+/* The pool's free blocks exactly as in @s. */
+static void expect_same(struct kunit *test, struct kbuddy_pool *pool,
+			struct kbt_snapshot *s)
+{
+	struct kbt_snapshot *now = kbt_snap_alloc(test, pool);
+
+	KUNIT_EXPECT_EQ(test, now->free, s->free);
+	KUNIT_EXPECT_EQ(test, memcmp(now->nr_free, s->nr_free, sizeof(s->nr_free)), 0);
+}
+
+/* Every size from 1 to 40 pages: exactly its pages, aligned to its first block. */
+static void kbuddy_contig_sizes(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 256);
+	struct kbt_snapshot *pristine = kbt_snap_alloc(test, pool);
+	struct kbuddy_contig c;
+	unsigned long n;
+
+	for (n = 1; n <= 40; n++) {
+		unsigned long before = pool_free(pool);
+
+		KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(n) - 100, NULL,
+							  GFP_KERNEL, &c), 0);
+		KUNIT_EXPECT_EQ(test, c.size, PAGES(n));
+		KUNIT_EXPECT_EQ(test, pool_free(pool), before - n);
+		KUNIT_EXPECT_EQ(test, c.phys & (PAGES(1UL << __fls(n)) - 1), 0ULL);
+		KUNIT_EXPECT_EQ(test, kbuddy_virt_to_phys(pool, c.addr), c.phys);
+		memset(c.addr, 0x5a, c.size);
+		check(test, pool);
+		KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &c), 0);
+		check(test, pool);
+	}
+	expect_same(test, pool, pristine);
+}
+
+/* Alignment larger than the size; and a 64 KiB boundary never crossed. */
+static void kbuddy_contig_align_and_boundary(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 256);
+	struct kbuddy_constraint con = { .align = SZ_64K };
+	struct kbuddy_contig *c = kunit_kcalloc(test, 32, sizeof(*c), GFP_KERNEL);
+	int i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+
+	/* A page off the start, so that the first fit is not aligned anyway. */
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGE_SIZE, NULL, GFP_KERNEL, &c[0]), 0);
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGE_SIZE, &con, GFP_KERNEL, &c[1]), 0);
+	KUNIT_EXPECT_EQ(test, c[1].phys & (SZ_64K - 1), 0ULL);
+	KUNIT_EXPECT_EQ(test, c[1].phys, c[0].phys + SZ_64K);
+	check(test, pool);
+	kbuddy_free_contig(pool, &c[1]);
+	kbuddy_free_contig(pool, &c[0]);
+
+	/*
+	 * A page taken, then 3-page runs (at even pages) that must not cross
+	 * a multiple of 8 pages: [2, 5), then [8, 11), not [6, 9).
+	 */
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGE_SIZE, NULL, GFP_KERNEL, &c[0]), 0);
+	con = (struct kbuddy_constraint){ .boundary = PAGES(8) };
+	for (n = 1; n < 32; n++) {
+		KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(3), &con,
+							  GFP_KERNEL, &c[n]), 0);
+		KUNIT_EXPECT_EQ(test, c[n].phys / PAGES(8),
+				(c[n].phys + c[n].size - 1) / PAGES(8));
+		check(test, pool);
+	}
+	KUNIT_EXPECT_EQ(test, c[1].phys, KBT_PHYS + PAGES(2));
+	KUNIT_EXPECT_EQ(test, c[2].phys, KBT_PHYS + PAGES(8));
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &c[i]), 0);
+	check(test, pool);
+}
+
+/* A range: every run lies in it, until it is full; top-down from its end. */
+static void kbuddy_contig_range_and_topdown(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 256);
+	phys_addr_t start = KBT_PHYS + PAGES(40), end = KBT_PHYS + PAGES(100);
+	struct kbuddy_constraint con = { .start = start, .end = end };
+	struct kbuddy_contig *c = kunit_kcalloc(test, 64, sizeof(*c), GFP_KERNEL), top;
+	unsigned long outside;
+	int i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+
+	outside = pool_free(pool) - 60;
+	for (n = 0; n < 64; n++) {
+		if (kbuddy_alloc_contig(pool, PAGES(3), &con, GFP_KERNEL, &c[n]))
+			break;
+		KUNIT_EXPECT_GE(test, c[n].phys, start);
+		KUNIT_EXPECT_LE(test, c[n].phys + c[n].size, end);
+		check(test, pool);
+	}
+	/*
+	 * 3-page runs start at even pages: one every 4 in [40, 100), 15; the
+	 * odd pages between are left, and no 2-page run fits.
+	 */
+	KUNIT_EXPECT_EQ(test, n, 15);
+	KUNIT_EXPECT_EQ(test, pool_free(pool), outside + 15);
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_contig(pool, PAGES(2), &con, GFP_KERNEL, &top),
+			-ENOMEM);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &c[i]), 0);
+
+	con.flags = KBUDDY_CONTIG_TOPDOWN;
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(5), &con, GFP_KERNEL, &top), 0);
+	/* The highest multiple of 4 pages with 5 pages below 100: 92. */
+	KUNIT_EXPECT_EQ(test, top.phys, KBT_PHYS + PAGES(92));
+	check(test, pool);
+	con = (struct kbuddy_constraint){ .flags = KBUDDY_CONTIG_TOPDOWN };
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(1), &con, GFP_KERNEL, &c[0]), 0);
+	KUNIT_EXPECT_EQ(test, c[0].phys, KBT_PHYS + PAGES(255));
+	kbuddy_free_contig(pool, &c[0]);
+	kbuddy_free_contig(pool, &top);
+	check(test, pool);
+}
+
+/*
+ * drm_buddy's try-harder case: no free block is as large as the run, but
+ * free blocks side by side are. Every page alone, then [2, 6) freed: free
+ * blocks of order 1 at 2 and at 4; a 3-page run fits at 2.
+ */
+static void kbuddy_contig_across_free_blocks(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 16);
+	struct kbuddy_contig c[16], run;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGE_SIZE, NULL,
+							  GFP_KERNEL, &c[i]), 0);
+	for (i = 2; i < 6; i++)
+		KUNIT_ASSERT_EQ(test, kbuddy_free_contig(pool, &c[i]), 0);
+	KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[1].nr_free, 2UL);
+	KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[2].nr_free, 0UL);
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(3), NULL, GFP_KERNEL, &run), 0);
+	KUNIT_EXPECT_EQ(test, run.phys, KBT_PHYS + PAGES(2));
+	check(test, pool);
+	/* 4 pages need a multiple of 4: none is free. */
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_contig(pool, PAGES(4), NULL, GFP_KERNEL, &c[2]),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &run), 0);
+	for (i = 0; i < 16; i++)
+		if (i < 2 || i >= 6)
+			KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &c[i]), 0);
+	KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[4].nr_free, 1UL);
+	check(test, pool);
+}
+
+/* Trim keeps the start and gives the tail back; the old size is refused. */
+static void kbuddy_contig_trim(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 64);
+	struct kbt_snapshot *pristine = kbt_snap_alloc(test, pool);
+	struct kbuddy_contig c, old;
+	phys_addr_t phys;
+
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(16), NULL, GFP_KERNEL, &c), 0);
+	phys = c.phys;
+	old = c;
+	KUNIT_EXPECT_EQ(test, kbuddy_trim_contig(pool, &c, PAGES(5) - 1), 0);
+	KUNIT_EXPECT_EQ(test, c.phys, phys);
+	KUNIT_EXPECT_EQ(test, c.size, PAGES(5));
+	KUNIT_EXPECT_EQ(test, pool_free(pool), 64UL - 5);
+	check(test, pool);
+	/* The old size, 0, more than the run: refused. */
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &old), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_trim_contig(pool, &c, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_trim_contig(pool, &c, PAGES(6)), -EINVAL);
+	/* Trimming to the same pages changes nothing. */
+	KUNIT_EXPECT_EQ(test, kbuddy_trim_contig(pool, &c, PAGES(5)), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_trim_contig(pool, &c, PAGES(1)), 0);
+	KUNIT_EXPECT_EQ(test, pool_free(pool), 64UL - 1);
+	check(test, pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &c), 0);
+	expect_same(test, pool, pristine);
+}
+
+/* A refused free: -EINVAL, one more @kind, nothing else changed. */
+static void expect_refused(struct kunit *test, struct kbuddy_pool *pool,
+			   const struct kbuddy_contig *c, enum kbuddy_counter kind)
+{
+	struct kbt_snapshot *before = kbt_snap_alloc(test, pool), *after;
+
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, c), -EINVAL);
+	after = kbt_snap_alloc(test, pool);
+	KUNIT_EXPECT_EQ_MSG(test, after->st.counter[kind], before->st.counter[kind] + 1,
+			    "counter %s", kbuddy_counter_names[kind]);
+	after->st.counter[kind]--;
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(*before)), 0);
+	check(test, pool);
+}
+
+/* Every bad free is refused whole, the pool unchanged. */
+static void kbuddy_contig_bad_frees(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 64);
+	struct kbuddy_contig c, bad;
+	void *pages;
+
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(5), NULL, GFP_KERNEL, &c), 0);
+	/* Part of the run: its first block alone, or its last. */
+	bad = c;
+	bad.size = PAGES(4);
+	expect_refused(test, pool, &bad, KBUDDY_BAD_FREE_WRONG_ORDER);
+	bad.phys = c.phys + PAGES(4);
+	bad.size = PAGES(1);
+	expect_refused(test, pool, &bad, KBUDDY_BAD_FREE_WRONG_ORDER);
+	/* More than the run. */
+	bad = c;
+	bad.size = PAGES(6);
+	expect_refused(test, pool, &bad, KBUDDY_BAD_FREE_WRONG_ORDER);
+	/* Outside the pool, misaligned, empty. */
+	bad = c;
+	bad.phys = KBT_PHYS - PAGES(8);
+	expect_refused(test, pool, &bad, KBUDDY_BAD_FREE_OUTSIDE);
+	bad.phys = c.phys + 1;
+	expect_refused(test, pool, &bad, KBUDDY_BAD_FREE_MISALIGNED);
+	bad = c;
+	bad.size = 0;
+	expect_refused(test, pool, &bad, KBUDDY_BAD_FREE_MISALIGNED);
+	/* A block of kbuddy_alloc_pages(), and the other way round. */
+	pages = kbuddy_alloc_pages(pool, 0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	bad.phys = kbuddy_virt_to_phys(pool, pages);
+	bad.size = PAGE_SIZE;
+	expect_refused(test, pool, &bad, KBUDDY_BAD_FREE_WRONG_ALLOCATOR);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, c.addr, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, pages, 0), 0);
+	/* The real free, then a double free. */
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &c), 0);
+	expect_refused(test, pool, &c, KBUDDY_BAD_FREE_DOUBLE);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, NULL), 0);
+}
+
+/* Requests that cannot be met: -EINVAL, nothing changed. */
+static void kbuddy_contig_bad_requests(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 64);
+	struct kbt_snapshot *pristine = kbt_snap_alloc(test, pool);
+	static const struct {
+		size_t size;
+		struct kbuddy_constraint con;
+	} bad[] = {
+		{ 0, {} },
+		{ PAGES(65), {} },
+		{ PAGE_SIZE, { .align = 3 * PAGE_SIZE } },
+		{ PAGE_SIZE, { .align = PAGE_SIZE / 2 } },
+		{ PAGE_SIZE, { .align = PAGES(1UL << KBUDDY_DEFAULT_MAX_ORDER) } },
+		{ PAGE_SIZE, { .boundary = 3 * PAGE_SIZE } },
+		{ PAGES(3), { .boundary = PAGES(2) } },
+		{ PAGE_SIZE, { .start = KBT_PHYS + PAGES(8), .end = KBT_PHYS + PAGES(8) } },
+		{ PAGE_SIZE, { .flags = BIT(7) } },
+	};
+	struct kbuddy_contig c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, kbuddy_alloc_contig(pool, bad[i].size, &bad[i].con,
+							      GFP_KERNEL, &c),
+				    -EINVAL, "request %u", i);
+	/* A range outside the pool is no error: nothing there is free. */
+	c.size = 0;
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_contig(pool, PAGE_SIZE,
+						  &(struct kbuddy_constraint){ .end = KBT_PHYS },
+						  GFP_KERNEL, &c), -ENOMEM);
+	expect_same(test, pool, pristine);
+	check(test, pool);
+}
+
+/* __GFP_ZERO zeroes the run; the run's pages are all the caller's. */
+static void kbuddy_contig_zero(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 64);
+	struct kbuddy_contig c;
+
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(7), NULL, GFP_KERNEL, &c), 0);
+	memset(c.addr, 0xa5, c.size);
+	KUNIT_ASSERT_EQ(test, kbuddy_free_contig(pool, &c), 0);
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(7), NULL,
+						  GFP_KERNEL | __GFP_ZERO, &c), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(c.addr, 0, c.size));
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &c), 0);
+	check(test, pool);
+}
+
+/* debug=P: what a free or a trim gives back is poisoned, and checked. */
+static void kbuddy_contig_poisoned(struct kunit *test)
+{
+	unsigned long saved = kbuddy_debug_default;
+	struct kbuddy_pool *pool;
+	struct kbuddy_contig c;
+
+	kbuddy_debug_default = KBUDDY_CACHE_POISON;
+	pool = contig_pool(test, 64);
+	kbuddy_debug_default = saved;
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(12), NULL, GFP_KERNEL, &c), 0);
+	memset(c.addr, 0x11, c.size);
+	KUNIT_ASSERT_EQ(test, kbuddy_trim_contig(pool, &c, PAGES(9)), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(c.addr + PAGES(9), KBUDDY_POISON_FREE, PAGES(3)));
+	check(test, pool);
+	KUNIT_ASSERT_EQ(test, kbuddy_free_contig(pool, &c), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(pool->regions[0].virt, KBUDDY_POISON_FREE,
+					   PAGES(64)));
+	KUNIT_EXPECT_EQ(test, pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN], 0UL);
+	check(test, pool);
+}
+
+/* ==== Random requests against a brute-force page map ===================== */
+
+#define RND_PAGES	256	/* per region; two regions, 1 MiB apart */
+#define RND_RUNS	64
+
+struct contig_rnd {
+	struct kbuddy_pool *pool;
+	bool used[2][RND_PAGES];
+	struct kbuddy_contig run[RND_RUNS];
+	unsigned int nr;
+};
+
+/* The place the request must get, by brute force: a region and pfn. */
+static bool oracle(struct contig_rnd *st, unsigned long npages, unsigned long step,
+		   unsigned long lo, unsigned long hi, unsigned long boundary,
+		   bool topdown, phys_addr_t *phys)
+{
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		struct kbuddy_region *r = &st->pool->regions[topdown ? 1 - k : k];
+		unsigned long base = r->base_pfn, s, j;
+		long idx, first = 0, last = RND_PAGES - (long)npages;
+
+		i = topdown ? 1 - k : k;
+		for (idx = topdown ? last : first; idx >= first && idx <= last;
+		     idx += topdown ? -1 : 1) {
+			s = base + idx;
+			if (s % step || s < lo || s + npages > hi)
+				continue;
+			if (boundary && s / boundary != (s + npages - 1) / boundary)
+				continue;
+			for (j = 0; j < npages && !st->used[i][idx + j]; j++)
+				;
+			if (j == npages) {
+				*phys = PFN_PHYS(s);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void mark(struct contig_rnd *st, phys_addr_t phys, size_t size, bool used)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct kbuddy_region *r = &st->pool->regions[i];
+		unsigned long pfn = PHYS_PFN(phys), n;
+
+		if (pfn < r->base_pfn || pfn >= r->base_pfn + RND_PAGES)
+			continue;
+		for (n = 0; n < size >> PAGE_SHIFT; n++)
+			st->used[i][pfn - r->base_pfn + n] = used;
+	}
+}
+
+static unsigned long oracle_free(struct contig_rnd *st)
+{
+	unsigned long n = 0;
+	int i, j;
+
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < RND_PAGES; j++)
+			n += !st->used[i][j];
+	return n;
+}
+
+/*
+ * 3000 random allocations (sizes up to 40 pages, alignments, ranges,
+ * boundaries, top-down), trims and frees: each placement is exactly the
+ * brute-force one, -ENOMEM exactly when it finds none, and the pool checks
+ * out after every step.
+ */
+static void kbuddy_contig_random_vs_brute_force(struct kunit *test)
+{
+	struct contig_rnd *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	u32 seed = 12345;
+	int step;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->pool = kbt_new_pool(test, 9);
+	kbt_add_mem(test, s->pool, KBT_PHYS, PAGES(RND_PAGES));
+	kbt_add_mem(test, s->pool, KBT_PHYS + SZ_2M, PAGES(RND_PAGES));
+	for (step = 0; step < 3000; step++) {
+		u32 op, x;
+
+		seed = seed * 1103515245 + 12345;
+		op = (seed >> 16) % 100;
+		seed = seed * 1103515245 + 12345;
+		x = seed >> 8;
+		if (op < 55 && s->nr < RND_RUNS) {
+			unsigned long npages = 1 + x % (x & 0x100000 ? 40 : 6);
+			struct kbuddy_constraint con = {};
+			unsigned long lo = 0, hi = ULONG_MAX, bnd = 0, stp;
+			phys_addr_t want;
+			bool fits;
+			int ret;
+
+			if (x & 0x10)
+				con.align = PAGE_SIZE << ((x >> 5) % 7);
+			if (x & 0x1000) {
+				unsigned long a = PHYS_PFN(KBT_PHYS) + (x >> 13) % 800;
+				unsigned long b = a + 1 + (x >> 3) % 300;
+
+				con.start = PFN_PHYS(a);
+				con.end = PFN_PHYS(b);
+				lo = a;
+				hi = b;
+			}
+			if (x & 0x2000) {
+				bnd = 1UL << ((x >> 20) % 8);
+				con.boundary = PAGES(bnd);
+			}
+			if (x & 0x4000)
+				con.flags = KBUDDY_CONTIG_TOPDOWN;
+			ret = kbuddy_alloc_contig(s->pool, PAGES(npages) - (x & 0xff), &con,
+						  GFP_KERNEL, &s->run[s->nr]);
+			if (bnd && npages > bnd) {
+				KUNIT_ASSERT_EQ(test, ret, -EINVAL);
+				continue;
+			}
+			stp = max(1UL << __fls(npages), (unsigned long)(con.align >> PAGE_SHIFT));
+			fits = oracle(s, npages, stp, lo, hi, bnd, con.flags, &want);
+			KUNIT_ASSERT_EQ_MSG(test, ret, fits ? 0 : -ENOMEM,
+					    "step %d: %lu pages align %llx range [%lx, %lx) boundary %lu topdown %u",
+					    step, npages, con.align, lo, hi, bnd, con.flags);
+			if (ret)
+				continue;
+			KUNIT_ASSERT_EQ_MSG(test, s->run[s->nr].phys, want,
+					    "step %d: %lu pages align %llx range [%lx, %lx) boundary %lu topdown %u",
+					    step, npages, con.align, lo, hi, bnd, con.flags);
+			mark(s, want, PAGES(npages), true);
+			s->nr++;
+		} else if (op < 70 && s->nr) {
+			struct kbuddy_contig *c = &s->run[x % s->nr];
+			size_t keep = PAGES(1 + (x >> 8) % (c->size >> PAGE_SHIFT));
+			size_t old = c->size;
+
+			KUNIT_ASSERT_EQ(test, kbuddy_trim_contig(s->pool, c, keep), 0);
+			KUNIT_ASSERT_EQ(test, c->size, keep);
+			mark(s, c->phys + keep, old - keep, false);
+		} else if (s->nr) {
+			unsigned int i = x % s->nr;
+
+			KUNIT_ASSERT_EQ(test, kbuddy_free_contig(s->pool, &s->run[i]), 0);
+			mark(s, s->run[i].phys, s->run[i].size, false);
+			s->run[i] = s->run[--s->nr];
+		}
+		KUNIT_ASSERT_EQ_MSG(test, kbuddy_pool_free_pages(s->pool), oracle_free(s),
+				    "step %d", step);
+		KUNIT_ASSERT_EQ_MSG(test, kbuddy_pool_check(s->pool, kbt_report, test), 0L,
+				    "step %d", step);
+	}
+	while (s->nr) {
+		s->nr--;
+		KUNIT_EXPECT_EQ(test, kbuddy_free_contig(s->pool, &s->run[s->nr]), 0);
+	}
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(s->pool), 2UL * RND_PAGES);
+	check(test, s->pool);
+}
+
+static struct kunit_case kbuddy_contig_cases[] = {
+	KUNIT_CASE(kbuddy_contig_sizes),
+	KUNIT_CASE(kbuddy_contig_align_and_boundary),
+	KUNIT_CASE(kbuddy_contig_range_and_topdown),
+	KUNIT_CASE(kbuddy_contig_across_free_blocks),
+	KUNIT_CASE(kbuddy_contig_trim),
+	KUNIT_CASE(kbuddy_contig_bad_frees),
+	KUNIT_CASE(kbuddy_contig_bad_requests),
+	KUNIT_CASE(kbuddy_contig_zero),
+	KUNIT_CASE(kbuddy_contig_poisoned),
+	KUNIT_CASE(kbuddy_contig_random_vs_brute_force),
+	{}
+};
+
+static struct kunit_suite kbuddy_contig_suite = {
+	.name = "kbuddy_contig",
+	.init = kbt_init,
+	.exit = kbt_exit,
+	.test_cases = kbuddy_contig_cases,
+};
+
+kunit_test_suite(kbuddy_contig_suite);
