@@ -23,17 +23,23 @@
  * allocation in between cannot make it take memory that is not free.
  */
 
+#include <linux/bitops.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #include "internal.h"
 #include "leak.h"
 #include "report.h"
 
-/* Blocks the search looks at per hold of the pool's lock. */
+/*
+ * Blocks the search looks at per hold of the pool's lock, and the most
+ * blocks a run may have (so that checking, taking or giving back a run is
+ * bounded too): a run is at most 64 times the pool's largest block.
+ */
 #define CONTIG_STEPS	64
 
 /* A search for a free run of @npages pages, resumable between lock holds. */
@@ -43,6 +49,7 @@ struct contig_search {
 	unsigned long lo, hi;		/* pfns the run must lie in: [lo, hi) */
 	unsigned long boundary;		/* pages; 0: none */
 	bool topdown;
+	unsigned int nr_regions;	/* when the search started */
 	unsigned int region;		/* in search order */
 	unsigned long pos;		/* next candidate in it, or ULONG_MAX */
 };
@@ -220,7 +227,7 @@ static void carve(struct kbuddy_pool *pool, struct kbuddy_region *r,
 static int contig_search_step(struct kbuddy_pool *pool, struct contig_search *cs,
 			      struct kbuddy_region **rp, unsigned long *pfnp)
 {
-	unsigned int steps = 0, nr = pool->nr_regions, order;
+	unsigned int steps = 0, nr = cs->nr_regions, order;
 	unsigned long head, end, n;
 
 	while (cs->region < nr) {
@@ -262,21 +269,40 @@ static int contig_search_step(struct kbuddy_pool *pool, struct contig_search *cs
 	return -ENOMEM;
 }
 
-/* Run a whole search, one lock hold per CONTIG_STEPS blocks. */
+/*
+ * Run a whole search, one lock hold per CONTIG_STEPS blocks, over the
+ * regions the pool had when it started (one added meanwhile is not
+ * searched), letting others run between holds if @gfp may sleep.
+ */
 static int contig_search(struct kbuddy_pool *pool, struct contig_search cs,
-			 struct kbuddy_region **rp, unsigned long *pfnp)
+			 gfp_t gfp, struct kbuddy_region **rp,
+			 unsigned long *pfnp)
 {
 	unsigned long flags;
 	int ret;
 
 	cs.region = 0;
 	cs.pos = ULONG_MAX - 1;
-	do {
+	/* Pairs with the release that publishes a region (pool.c). */
+	cs.nr_regions = smp_load_acquire(&pool->nr_regions);
+	for (;;) {
 		spin_lock_irqsave(&pool->lock, flags);
 		ret = contig_search_step(pool, &cs, rp, pfnp);
 		spin_unlock_irqrestore(&pool->lock, flags);
-	} while (!ret);
+		if (ret)
+			break;
+		if (gfpflags_allow_blocking(gfp))
+			cond_resched();
+	}
 	return ret < 0 ? ret : 0;
+}
+
+/* Blocks of a run of @npages: its top-order blocks and the rest's bits. */
+static unsigned long run_blocks(struct kbuddy_pool *pool, unsigned long npages)
+{
+	unsigned int top = pool->max_order - 1;
+
+	return (npages >> top) + hweight_long(npages & ((1UL << top) - 1));
 }
 
 /* Refuse a bad request: -EINVAL and a ratelimited line saying why. */
@@ -313,10 +339,15 @@ static int contig_prepare(struct kbuddy_pool *pool, size_t size,
 		return contig_refuse(pool, "size larger than the boundary", size);
 	if (con->end && con->start >= con->end)
 		return contig_refuse(pool, "empty physical range", con->start);
+	if (con->start > (phys_addr_t)-1 - PAGE_SIZE)
+		return contig_refuse(pool, "range starting past the last page", con->start);
 	if (con->align > (u64)max_run << PAGE_SHIFT)
 		return contig_refuse(pool, "alignment above the pool's largest block",
 				     con->align);
 	cs->npages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	if (run_blocks(pool, cs->npages) > CONTIG_STEPS)
+		return contig_refuse(pool, "run of more than 64 blocks (64 times the largest)",
+				     size);
 	/* The run's first block is its largest: align to it, or more. */
 	cs->step = max(1UL << run_block_order(pool, cs->npages, 0),
 		       (unsigned long)(con->align >> PAGE_SHIFT));
@@ -383,9 +414,9 @@ int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 	ret = contig_prepare(pool, size, con, &cs);
 	if (ret)
 		return ret;
-	ret = contig_search(pool, cs, &r, &pfn);
+	ret = contig_search(pool, cs, gfp, &r, &pfn);
 	if (ret && kbuddy_reclaim(pool, gfp)) {
-		ret = contig_search(pool, cs, &r, &pfn);
+		ret = contig_search(pool, cs, gfp, &r, &pfn);
 		if (!ret)
 			kbuddy_count(pool, KBUDDY_RECLAIMS);
 	}
@@ -428,6 +459,9 @@ static enum kbuddy_counter contig_check(struct kbuddy_pool *pool,
 		return KBUDDY_BAD_FREE_OUTSIDE;
 	if (!npages || !PAGE_ALIGNED(c->size) || !PAGE_ALIGNED(c->phys))
 		return KBUDDY_BAD_FREE_MISALIGNED;
+	/* No run is longer: this bounds the check below. */
+	if (run_blocks(pool, npages) > CONTIG_STEPS)
+		return KBUDDY_BAD_FREE_WRONG_ORDER;
 	pfn = PHYS_PFN(c->phys);
 	if (npages > kbuddy_region_end_pfn(r) - pfn)
 		return KBUDDY_BAD_FREE_OUTSIDE;
@@ -614,6 +648,8 @@ int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
 		return -EINVAL;
+	if (!c)
+		return contig_refuse(pool, "trim of no run", 0);
 	if (!new_size || new_size > c->size)
 		return contig_refuse(pool, "trim to 0 or above the run's size", new_size);
 	npages = c->size >> PAGE_SHIFT;
@@ -641,11 +677,12 @@ int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
 		pool->stats.alloc[order]++;
 	}
 	kbuddy_pfn_desc(r, pfn)->run_pages = keep;
+	/* kmemleak forgets the whole run before its tail can be reused. */
+	kbuddy_leak_free(pool, addr);
 	contig_give_back(pool, r, pfn + keep, pfn + npages);
 	pool->seq++;
 	spin_unlock_irqrestore(&pool->lock, flags);
 	contig_free_held(pool, r, pfn + keep, pfn + npages);
-	kbuddy_leak_free(pool, addr);
 	kbuddy_leak_alloc(pool, addr, keep << PAGE_SHIFT, GFP_NOWAIT);
 	c->size = keep << PAGE_SHIFT;
 	return 0;

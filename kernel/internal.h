@@ -36,10 +36,13 @@ struct kbuddy_track;
  *
  *   state    tag                          state owned by
  *   free     KBUDDY_TAG(FREE, order)      pool->lock
- *   cached   KBUDDY_TAG(PCP, order)       the CPU cache holding it, under
- *                                         that CPU's pcp local_lock
+ *   cached   KBUDDY_TAG(PCP, order)       the CPU cache holding it (the
+ *                                         fast path whose cmpxchg of the
+ *                                         cache's top took it, or the slow
+ *                                         paths under its local_lock)
  *   pages    KBUDDY_TAG(PAGES, order)     the caller of kbuddy_alloc_pages()
  *   malloc   KBUDDY_TAG(LARGE, order)     the caller of kbuddy_malloc()
+ *   run      KBUDDY_TAG(CONTIG, order)    the caller of kbuddy_alloc_contig()
  *   slab     the struct kbuddy_slab *     the slab's cache
  *
  * A page that heads no block has tag 0, except in a slab, where every page
@@ -51,7 +54,11 @@ struct kbuddy_track;
  *   free   -> any      alloc_from_region(), under pool->lock (plain store:
  *                      the lock owns free blocks)
  *   cached -> pages, malloc
- *                      the holding CPU, under its local_lock (plain store)
+ *                      the holding CPU, once its pop took the block from
+ *                      its cache (plain store)
+ *   free   -> run      contig.c's carve(), under pool->lock
+ *   run    -> free     kbuddy_free_contig(), kbuddy_trim_contig(), under
+ *                      pool->lock, every block of the run checked first
  *   cached -> free     kbuddy_free_batch(), by the holder, under pool->lock
  *   pages, malloc -> cached
  *                      a free, lockless: kbuddy_block_claim() from exactly
@@ -841,6 +848,15 @@ void kbuddy_stats_snapshot(struct kbuddy_pool *pool, struct kbuddy_stats *st,
 			   unsigned long *nr_pages, unsigned long *nr_free);
 unsigned int kbuddy_region_free_counts(struct kbuddy_pool *pool,
 				       unsigned int i, unsigned long *nr_free);
+
+/* dmabuf.c: /dev/kbuddy, where the kernel has dma-bufs */
+#if IS_ENABLED(CONFIG_DMA_SHARED_BUFFER)
+int kbuddy_dev_init(void);
+void kbuddy_dev_exit(void);
+#else
+static inline int kbuddy_dev_init(void) { return 0; }
+static inline void kbuddy_dev_exit(void) { }
+#endif
 
 /* debugfs.c */
 int kbuddy_debugfs_init(void);

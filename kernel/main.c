@@ -229,6 +229,11 @@ static int __init kbuddy_init(void)
 	if (err)
 		goto err_pool;
 	kbuddy_default = pool;
+	err = kbuddy_dev_init();
+	if (err) {
+		kbuddy_default = NULL;
+		goto err_pool;
+	}
 	pr_info("pool %s: %u regions, %lu pages, max_order %u, pcp %s\n",
 		pool->name, pool->nr_regions, kbuddy_pool_total_pages(pool),
 		pool->max_order, pcp ? "on" : "off");
@@ -245,6 +250,7 @@ err_debugfs:
 
 static void __exit kbuddy_exit(void)
 {
+	kbuddy_dev_exit();
 	kbuddy_pool_destroy(kbuddy_default);
 	kbuddy_debugfs_exit();
 	kbuddy_fault_module_exit();

@@ -273,6 +273,28 @@ static void kbuddy_contig_bad_frees(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, NULL), 0);
 }
 
+/*
+ * A run is at most 64 blocks: with a largest block of 2 pages, 128 pages
+ * go, 129 are refused; a free claiming more blocks is refused too.
+ */
+static void kbuddy_contig_run_limit(struct kunit *test)
+{
+	struct kbuddy_pool *pool = kbt_new_pool(test, 2);
+	struct kbuddy_contig c, bad;
+
+	kbt_add_mem(test, pool, KBT_PHYS, PAGES(256));
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_contig(pool, PAGES(129), NULL, GFP_KERNEL, &c),
+			-EINVAL);
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(128), NULL, GFP_KERNEL, &c), 0);
+	check(test, pool);
+	bad = c;
+	bad.size = PAGES(129);
+	expect_refused(test, pool, &bad, KBUDDY_BAD_FREE_WRONG_ORDER);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &c), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_trim_contig(pool, NULL, PAGE_SIZE), -EINVAL);
+	check(test, pool);
+}
+
 /* Requests that cannot be met: -EINVAL, nothing changed. */
 static void kbuddy_contig_bad_requests(struct kunit *test)
 {
@@ -291,6 +313,7 @@ static void kbuddy_contig_bad_requests(struct kunit *test)
 		{ PAGES(3), { .boundary = PAGES(2) } },
 		{ PAGE_SIZE, { .start = KBT_PHYS + PAGES(8), .end = KBT_PHYS + PAGES(8) } },
 		{ PAGE_SIZE, { .flags = BIT(7) } },
+		{ PAGE_SIZE, { .start = (phys_addr_t)-1 - 100 } },
 	};
 	struct kbuddy_contig c;
 	unsigned int i;
@@ -516,6 +539,7 @@ static struct kunit_case kbuddy_contig_cases[] = {
 	KUNIT_CASE(kbuddy_contig_across_free_blocks),
 	KUNIT_CASE(kbuddy_contig_trim),
 	KUNIT_CASE(kbuddy_contig_bad_frees),
+	KUNIT_CASE(kbuddy_contig_run_limit),
 	KUNIT_CASE(kbuddy_contig_bad_requests),
 	KUNIT_CASE(kbuddy_contig_zero),
 	KUNIT_CASE(kbuddy_contig_poisoned),

@@ -23,7 +23,7 @@ build_modules() {
 	local bm_kdir=$1 bm_out=$2
 	rm -rf "$bm_out"
 	mkdir -p "$bm_out"
-	cp -r "$top/kernel" "$top/kunit" "$top/Kbuild" "$bm_out/"
+	cp -r "$top/kernel" "$top/kunit" "$top/include" "$top/Kbuild" "$bm_out/"
 	# shellcheck disable=SC2086
 	if ! ${BM_NICE:-} make -C "$bm_kdir" M="$bm_out" W=1 modules >"$bm_out/build.log" 2>&1; then
 		echo "build: modules failed against $bm_kdir:"; tail -n 30 "$bm_out/build.log"; return 1

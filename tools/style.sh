@@ -29,7 +29,7 @@ pids=""
 sparse_one() { # sparse_one KDIR OUTDIR
 	rm -rf "$2"
 	mkdir -p "$2"
-	cp -r kernel kunit Kbuild "$2/"
+	cp -r kernel kunit include Kbuild "$2/"
 	if ! make -C "$1" M="$2" C=2 modules >"$2/sparse.log" 2>&1; then
 		echo "sparse: the module build against $1 failed:"
 		tail -n 20 "$2/sparse.log"

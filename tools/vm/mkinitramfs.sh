@@ -1,6 +1,7 @@
 #!/bin/sh
 # Pack a busybox initramfs carrying kbuddy's modules, the guest scripts and
-# the debugfs fuzzer (tools/vm/debugfs-fuzz.c, built static: /bin/kbuddy-fuzz).
+# the debugfs fuzzer (tools/vm/debugfs-fuzz.c, built static: /bin/kbuddy-fuzz)
+# and the /dev/kbuddy client (tools/kbuddy-buf, static: /bin/kbuddy-buf).
 #
 # usage: mkinitramfs.sh OUT.cpio.gz MODULE.ko...
 set -eu
@@ -16,6 +17,7 @@ mkdir -p "$stage/bin" "$stage/guest" "$stage/modules" "$stage/proc" "$stage/sys"
 cp /bin/busybox "$stage/bin/busybox"
 cp "$here/guest/init" "$stage/init"
 ${CC:-gcc} -static -O2 -Wall -Wextra -Werror -o "$stage/bin/kbuddy-fuzz" "$here/debugfs-fuzz.c"
+${CC:-gcc} -static -O2 -Wall -Wextra -Werror -o "$stage/bin/kbuddy-buf" "$here/../kbuddy-buf/kbuddy-buf.c"
 cp "$here"/guest/*.sh "$stage/guest/"
 for m in "$@"; do
 	cp "$m" "$stage/modules/"

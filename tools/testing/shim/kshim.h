@@ -101,6 +101,7 @@ static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR(p); }
 static inline int fls(unsigned int x) { return x ? 32 - __builtin_clz(x) : 0; }
 static inline unsigned long __ffs(unsigned long x) { return __builtin_ctzl(x); }
 static inline unsigned long __fls(unsigned long x) { return 63 - __builtin_clzl(x); }
+#define hweight_long(x) __builtin_popcountl(x)
 #define ilog2(n) (63 - __builtin_clzll((unsigned long long)(n)))
 #define order_base_2(n) ((n) > 1 ? ilog2((n) - 1) + 1 : 0)
 #define is_power_of_2(n) ((n) != 0 && (((n) & ((n) - 1)) == 0))

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * kbuddy - the /dev/kbuddy interface: buffers of kbuddy's default pool as
+ * dma-buf file descriptors (Documentation/device-memory.rst).
+ *
+ * Versioned as kernel uAPI headers are: a struct never changes size or
+ * meaning; new fields come out of the reserved words, which must be zero
+ * today (a non-zero one is refused with EINVAL), and a new flag is refused
+ * by an older kbuddy the same way. KBUDDY_IOC_INFO reports the version.
+ */
+#ifndef _UAPI_KBUDDY_H
+#define _UAPI_KBUDDY_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define KBUDDY_UAPI_VERSION	1
+
+/* struct kbuddy_buf_alloc flags */
+#define KBUDDY_BUF_TOPDOWN	(1U << 0)	/* the highest place that fits */
+#define KBUDDY_BUF_WC		(1U << 1)	/* mmap write-combined, not cached */
+#define KBUDDY_BUF_FLAGS	(KBUDDY_BUF_TOPDOWN | KBUDDY_BUF_WC)
+
+/**
+ * struct kbuddy_buf_alloc - KBUDDY_IOC_ALLOC: a zeroed buffer as a dma-buf
+ * @size: in: bytes, rounded up to whole pages; out: the buffer's size
+ * @align: 0, or a power of two of at least the page size
+ * @start: the lowest physical address the buffer may use
+ * @end: one past the highest; 0 for no limit
+ * @boundary: 0, or a power of two of at least the page size the buffer
+ *	must not cross a multiple of
+ * @flags: KBUDDY_BUF_*
+ * @fd: out: the dma-buf file descriptor (O_CLOEXEC, read-write)
+ * @reserved: must be zero
+ */
+struct kbuddy_buf_alloc {
+	__u64 size;
+	__u64 align;
+	__u64 start;
+	__u64 end;
+	__u64 boundary;
+	__u32 flags;
+	__s32 fd;
+	__u64 reserved[4];
+};
+
+/**
+ * struct kbuddy_buf_info - KBUDDY_IOC_INFO: the device and its pool
+ * @version: KBUDDY_UAPI_VERSION
+ * @page_size: the pool's page size in bytes
+ * @pool_bytes: bytes in the pool
+ * @free_bytes: bytes free in it (not counting per-CPU caches)
+ * @limit_bytes: at most this many bytes of buffers per open of the device
+ * @used_bytes: bytes of buffers this open of the device holds
+ * @reserved: zero
+ */
+struct kbuddy_buf_info {
+	__u32 version;
+	__u32 page_size;
+	__u64 pool_bytes;
+	__u64 free_bytes;
+	__u64 limit_bytes;
+	__u64 used_bytes;
+	__u64 reserved[4];
+};
+
+#define KBUDDY_IOC_MAGIC	0xbd
+#define KBUDDY_IOC_ALLOC	_IOWR(KBUDDY_IOC_MAGIC, 1, struct kbuddy_buf_alloc)
+#define KBUDDY_IOC_INFO		_IOR(KBUDDY_IOC_MAGIC, 2, struct kbuddy_buf_info)
+
+#endif /* _UAPI_KBUDDY_H */

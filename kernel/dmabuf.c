@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbuddy - /dev/kbuddy: buffers of the default pool for userspace, as
+ * dma-buf file descriptors (include/uapi/kbuddy.h).
+ *
+ * KBUDDY_IOC_ALLOC takes a size and kbuddy_alloc_contig()'s constraints and
+ * returns a dma-buf of a zeroed run of the default pool. The buffer can be
+ * mmap()ed (cached, or write-combined with KBUDDY_BUF_WC), passed to other
+ * processes, and attached by devices (their DMA address through the DMA
+ * API); it is freed when its last reference goes, whoever holds it and
+ * however the holder ends. Each open of the device may hold at most
+ * dev_limit bytes of buffers, counted until each buffer is gone (a buffer
+ * outlives the open that made it if its fd was passed on). Who may open
+ * the device is its node's business: 0600 root by default (dev_mode=), a
+ * group by a udev rule (Documentation/device-memory.rst).
+ *
+ * Only the default pool is offered, and only over memory kbuddy mapped
+ * itself (a memmap= range or pages from the kernel's page allocator): its
+ * physical addresses are real RAM. A buffer holds a reference to this
+ * module (the dma-buf's owner), so kbuddy cannot be unloaded under it.
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+#include "uapi/kbuddy.h"
+
+static unsigned int dev_mode = 0600;
+module_param(dev_mode, uint, 0444);
+MODULE_PARM_DESC(dev_mode,
+		 "Permissions of /dev/kbuddy (default 0600: root only; a udev rule can give a group access)");
+
+static unsigned long dev_limit = 64UL << 20;
+module_param(dev_limit, ulong, 0444);
+MODULE_PARM_DESC(dev_limit,
+		 "Bytes of buffers one open of /dev/kbuddy may hold at once (default 64 MiB)");
+
+/*
+ * What one open of the device holds: @used bytes of buffers, changed with
+ * atomic64 operations; freed with the last buffer or the file, whichever
+ * goes last (@ref).
+ */
+struct kbuddy_dev_file {
+	struct kref ref;
+	atomic64_t used;
+};
+
+/* One buffer: a run of the default pool, exported once. */
+struct kbuddy_buf {
+	struct kbuddy_pool *pool;
+	struct kbuddy_contig run;
+	struct kbuddy_dev_file *owner;
+	bool wc;
+};
+
+static void dev_file_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct kbuddy_dev_file, ref));
+}
+
+static void dev_file_put(struct kbuddy_dev_file *df)
+{
+	kref_put(&df->ref, dev_file_release);
+}
+
+/* ==== The dma-buf ======================================================== */
+
+static struct sg_table *buf_map(struct dma_buf_attachment *at,
+				enum dma_data_direction dir)
+{
+	struct kbuddy_buf *buf = at->dmabuf->priv;
+	struct sg_table *sgt;
+	int err;
+
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	if (!sgt)
+		return ERR_PTR(-ENOMEM);
+	err = sg_alloc_table(sgt, 1, GFP_KERNEL);
+	if (err)
+		goto err_free;
+	if (pfn_valid(PHYS_PFN(buf->run.phys))) {
+		sg_set_page(sgt->sgl, pfn_to_page(PHYS_PFN(buf->run.phys)),
+			    buf->run.size, 0);
+		err = dma_map_sgtable(at->dev, sgt, dir, 0);
+		if (err)
+			goto err_table;
+		return sgt;
+	}
+	/* Memory without struct pages: the device gets the physical range. */
+	sg_dma_address(sgt->sgl) = dma_map_resource(at->dev, buf->run.phys,
+						    buf->run.size, dir, 0);
+	if (dma_mapping_error(at->dev, sg_dma_address(sgt->sgl))) {
+		err = -ENOMEM;
+		goto err_table;
+	}
+	sg_dma_len(sgt->sgl) = buf->run.size;
+	sgt->nents = 1;
+	return sgt;
+
+err_table:
+	sg_free_table(sgt);
+err_free:
+	kfree(sgt);
+	return ERR_PTR(err);
+}
+
+static void buf_unmap(struct dma_buf_attachment *at, struct sg_table *sgt,
+		      enum dma_data_direction dir)
+{
+	struct kbuddy_buf *buf = at->dmabuf->priv;
+
+	if (pfn_valid(PHYS_PFN(buf->run.phys)))
+		dma_unmap_sgtable(at->dev, sgt, dir, 0);
+	else
+		dma_unmap_resource(at->dev, sg_dma_address(sgt->sgl),
+				   buf->run.size, dir, 0);
+	sg_free_table(sgt);
+	kfree(sgt);
+}
+
+static void buf_release(struct dma_buf *dmabuf)
+{
+	struct kbuddy_buf *buf = dmabuf->priv;
+
+	atomic64_sub(buf->run.size, &buf->owner->used);
+	dev_file_put(buf->owner);
+	if (kbuddy_free_contig(buf->pool, &buf->run))
+		pr_err("dma-buf of %zu bytes at %pa: its run was refused when freed\n",
+		       buf->run.size, &buf->run.phys);
+	kfree(buf);
+}
+
+static int buf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
+{
+	struct kbuddy_buf *buf = dmabuf->priv;
+	unsigned long len = vma->vm_end - vma->vm_start;
+	unsigned long pages = buf->run.size >> PAGE_SHIFT;
+
+	/* dma_buf_mmap_internal() checked the range against the size. */
+	if (vma->vm_pgoff >= pages || len >> PAGE_SHIFT > pages - vma->vm_pgoff)
+		return -EINVAL;
+	if (buf->wc)
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	return remap_pfn_range(vma, vma->vm_start,
+			       PHYS_PFN(buf->run.phys) + vma->vm_pgoff, len,
+			       vma->vm_page_prot);
+}
+
+static const struct dma_buf_ops kbuddy_buf_ops = {
+	.map_dma_buf = buf_map,
+	.unmap_dma_buf = buf_unmap,
+	.release = buf_release,
+	.mmap = buf_mmap,
+};
+
+/* ==== The device ========================================================= */
+
+static int dev_open(struct inode *inode, struct file *file)
+{
+	struct kbuddy_dev_file *df = kzalloc(sizeof(*df), GFP_KERNEL);
+
+	if (!df)
+		return -ENOMEM;
+	kref_init(&df->ref);
+	atomic64_set(&df->used, 0);
+	file->private_data = df;
+	return 0;
+}
+
+static int dev_release(struct inode *inode, struct file *file)
+{
+	dev_file_put(file->private_data);
+	return 0;
+}
+
+/* Does @pool hand out only memory that may be mapped to userspace? */
+static bool pool_is_ram(struct kbuddy_pool *pool)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_regions; i++)
+		if (pool->regions[i].kind == KBUDDY_REGION_MEM)
+			return false;
+	return pool->nr_regions;
+}
+
+static long dev_alloc_buf(struct kbuddy_dev_file *df,
+			  struct kbuddy_buf_alloc __user *uarg)
+{
+	struct kbuddy_pool *pool = kbuddy_default_pool();
+	DEFINE_DMA_BUF_EXPORT_INFO(exp);
+	struct kbuddy_constraint con;
+	struct kbuddy_buf_alloc arg;
+	struct dma_buf *dmabuf;
+	struct kbuddy_buf *buf;
+	unsigned int i;
+	int err, fd;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(arg.reserved); i++)
+		if (arg.reserved[i])
+			return -EINVAL;
+	if (arg.flags & ~KBUDDY_BUF_FLAGS || !arg.size || arg.size > SIZE_MAX - PAGE_SIZE)
+		return -EINVAL;
+	if (!pool || !pool_is_ram(pool))
+		return -ENODEV;
+	if (PAGE_ALIGN(arg.size) > dev_limit)
+		return -EDQUOT;
+	/* Count it first, so that two racing requests cannot both pass. */
+	if (atomic64_add_return(PAGE_ALIGN(arg.size), &df->used) > dev_limit) {
+		err = -EDQUOT;
+		goto err_count;
+	}
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf) {
+		err = -ENOMEM;
+		goto err_count;
+	}
+	con = (struct kbuddy_constraint){
+		.align = arg.align, .start = arg.start, .end = arg.end,
+		.boundary = arg.boundary,
+		.flags = arg.flags & KBUDDY_BUF_TOPDOWN ? KBUDDY_CONTIG_TOPDOWN : 0,
+	};
+	/* Zeroed: the pool's memory held another user's data before. */
+	err = kbuddy_alloc_contig(pool, arg.size, &con, GFP_KERNEL | __GFP_ZERO,
+				  &buf->run);
+	if (err)
+		goto err_buf;
+	buf->pool = pool;
+	buf->wc = arg.flags & KBUDDY_BUF_WC;
+	buf->owner = df;
+	exp.owner = THIS_MODULE;
+	exp.ops = &kbuddy_buf_ops;
+	exp.size = buf->run.size;
+	exp.flags = O_RDWR | O_CLOEXEC;
+	exp.priv = buf;
+	kref_get(&df->ref);
+	dmabuf = dma_buf_export(&exp);
+	if (IS_ERR(dmabuf)) {
+		err = PTR_ERR(dmabuf);
+		dev_file_put(df);
+		goto err_run;
+	}
+	/*
+	 * The dma-buf owns the buffer from here: dma_buf_put() frees it. The
+	 * fd goes into the table last, once the caller has its number.
+	 */
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		dma_buf_put(dmabuf);
+		return fd;
+	}
+	arg.size = buf->run.size;
+	arg.fd = fd;
+	if (copy_to_user(uarg, &arg, sizeof(arg))) {
+		put_unused_fd(fd);
+		dma_buf_put(dmabuf);
+		return -EFAULT;
+	}
+	fd_install(fd, dmabuf->file);
+	return 0;
+
+err_run:
+	kbuddy_free_contig(pool, &buf->run);
+err_buf:
+	kfree(buf);
+err_count:
+	atomic64_sub(PAGE_ALIGN(arg.size), &df->used);
+	return err;
+}
+
+static long dev_get_info(struct kbuddy_dev_file *df,
+			 struct kbuddy_buf_info __user *uarg)
+{
+	struct kbuddy_pool *pool = kbuddy_default_pool();
+	struct kbuddy_buf_info info = {
+		.version = KBUDDY_UAPI_VERSION,
+		.page_size = PAGE_SIZE,
+		.limit_bytes = dev_limit,
+		.used_bytes = atomic64_read(&df->used),
+	};
+
+	if (pool) {
+		info.pool_bytes = (u64)kbuddy_pool_total_pages(pool) << PAGE_SHIFT;
+		info.free_bytes = (u64)kbuddy_pool_free_pages(pool) << PAGE_SHIFT;
+	}
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct kbuddy_dev_file *df = file->private_data;
+
+	switch (cmd) {
+	case KBUDDY_IOC_ALLOC:
+		return dev_alloc_buf(df, (void __user *)arg);
+	case KBUDDY_IOC_INFO:
+		return dev_get_info(df, (void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations kbuddy_dev_fops = {
+	.owner = THIS_MODULE,
+	.open = dev_open,
+	.release = dev_release,
+	.unlocked_ioctl = dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice kbuddy_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "kbuddy",
+	.fops = &kbuddy_dev_fops,
+};
+
+/**
+ * kbuddy_dev_init() - register /dev/kbuddy
+ *
+ * Context: Process context (module init), after the default pool exists.
+ * Return: 0 or a negative errno.
+ */
+int kbuddy_dev_init(void)
+{
+	if (dev_mode & ~0777) {
+		pr_err("dev_mode=%#o: permission bits only (0 to 0777)\n", dev_mode);
+		return -EINVAL;
+	}
+	kbuddy_miscdev.mode = dev_mode;
+	return misc_register(&kbuddy_miscdev);
+}
+
+/**
+ * kbuddy_dev_exit() - unregister /dev/kbuddy
+ *
+ * Context: Process context (module exit: no buffer is left, each holds a
+ * reference to the module).
+ */
+void kbuddy_dev_exit(void)
+{
+	misc_deregister(&kbuddy_miscdev);
+}
+
+MODULE_IMPORT_NS(DMA_BUF);

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbuddy-buf - buffers of kbuddy's default pool from userspace, through
+ * /dev/kbuddy and dma-bufs (include/uapi/kbuddy.h). Built static, so that
+ * it runs in the test VM's busybox initramfs.
+ *
+ *   kbuddy-buf info
+ *   kbuddy-buf roundtrip SIZE [--wc] [--topdown] [--align A] [--boundary B]
+ *                             [--range START:END]
+ *   kbuddy-buf hold SIZE N          allocate N buffers, map and fill them, wait
+ *   kbuddy-buf refused              every bad request: its errno, nothing held
+ *   kbuddy-buf limit                allocate to the per-open limit and past it
+ *
+ * roundtrip: allocate, check the buffer is zeroed, write a pattern, pass
+ * the fd to another process over a socket (SCM_RIGHTS), which maps it,
+ * checks the pattern and writes another, and check that one; then close.
+ * Sizes take K, M and G suffixes. Prints "ok ..." and exits 0 on success;
+ * a line saying what went wrong and exits 1 otherwise.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../include/uapi/kbuddy.h"
+
+static const char *dev_path = "/dev/kbuddy";
+
+static void die(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "kbuddy-buf: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "%s%s\n", errno ? ": " : "", errno ? strerror(errno) : "");
+	exit(1);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: kbuddy-buf info\n"
+		"       kbuddy-buf roundtrip SIZE [--wc] [--topdown] [--align A] [--boundary B] [--range START:END]\n"
+		"       kbuddy-buf hold SIZE N\n"
+		"       kbuddy-buf refused\n"
+		"       kbuddy-buf limit\n");
+	exit(2);
+}
+
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		usage();
+	switch (*end) {
+	case 'G': case 'g': v <<= 10; /* fall through */
+	case 'M': case 'm': v <<= 10; /* fall through */
+	case 'K': case 'k': v <<= 10; end++; break;
+	}
+	if (*end)
+		usage();
+	return v;
+}
+
+static int open_dev(void)
+{
+	int fd = open(dev_path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		die("cannot open %s", dev_path);
+	return fd;
+}
+
+static void info(int dev, struct kbuddy_buf_info *in)
+{
+	memset(in, 0, sizeof(*in));
+	if (ioctl(dev, KBUDDY_IOC_INFO, in))
+		die("KBUDDY_IOC_INFO%s", "");
+}
+
+/* Allocate: the dma-buf fd, or -errno. */
+static int alloc_buf(int dev, struct kbuddy_buf_alloc *a)
+{
+	return ioctl(dev, KBUDDY_IOC_ALLOC, a) ? -errno : a->fd;
+}
+
+static unsigned char pattern(size_t i, unsigned int seed)
+{
+	return (unsigned char)((i * 31 + (i >> 12) * 7 + seed) ^ (seed >> 3));
+}
+
+static uint8_t *map(int fd, size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap of a dma-buf%s", "");
+	return p;
+}
+
+static size_t first_mismatch(const uint8_t *p, size_t size, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (p[i] != pattern(i, seed))
+			return i;
+	return SIZE_MAX;
+}
+
+static void send_fd(int sock, int fd)
+{
+	char c = 'f', ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &c, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(sock, &msg, 0) != 1)
+		die("sendmsg%s", "");
+}
+
+static int recv_fd(int sock)
+{
+	char c, ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &c, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		die("recvmsg%s", "");
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		die("no fd received%s", "");
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/* The other process: map what it is sent, check pattern 1, write pattern 2. */
+static int peer(int sock, size_t size)
+{
+	int fd = recv_fd(sock);
+	uint8_t *p = map(fd, size);
+	size_t i, bad = first_mismatch(p, size, 1);
+	char r = 'y';
+
+	if (bad != SIZE_MAX) {
+		fprintf(stderr, "kbuddy-buf: peer: byte %zu is %#x, want %#x\n", bad,
+			p[bad], pattern(bad, 1));
+		r = 'n';
+	}
+	for (i = 0; i < size; i++)
+		p[i] = pattern(i, 2);
+	munmap(p, size);
+	close(fd);
+	return write(sock, &r, 1) == 1 && r == 'y' ? 0 : 1;
+}
+
+static int roundtrip(int argc, char **argv)
+{
+	struct kbuddy_buf_alloc a = { 0 };
+	struct kbuddy_buf_info before, after;
+	int dev, fd, sv[2], status, i;
+	size_t size, bad, j;
+	char r = 0;
+	uint8_t *p;
+	pid_t pid;
+
+	if (argc < 1)
+		usage();
+	a.size = parse_size(argv[0]);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--wc"))
+			a.flags |= KBUDDY_BUF_WC;
+		else if (!strcmp(argv[i], "--topdown"))
+			a.flags |= KBUDDY_BUF_TOPDOWN;
+		else if (!strcmp(argv[i], "--align") && i + 1 < argc)
+			a.align = parse_size(argv[++i]);
+		else if (!strcmp(argv[i], "--boundary") && i + 1 < argc)
+			a.boundary = parse_size(argv[++i]);
+		else if (!strcmp(argv[i], "--range") && i + 1 < argc) {
+			char *colon = strchr(argv[++i], ':');
+
+			if (!colon)
+				usage();
+			*colon = 0;
+			a.start = parse_size(argv[i]);
+			a.end = parse_size(colon + 1);
+		} else {
+			usage();
+		}
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair%s", "");
+	dev = open_dev();
+	info(dev, &before);
+	fd = alloc_buf(dev, &a);
+	if (fd < 0) {
+		errno = -fd;
+		die("KBUDDY_IOC_ALLOC%s", "");
+	}
+	size = a.size;
+	pid = fork();
+	if (pid < 0)
+		die("fork%s", "");
+	if (!pid) {
+		close(sv[0]);
+		close(fd);
+		close(dev);
+		_exit(peer(sv[1], size));
+	}
+	close(sv[1]);
+	p = map(fd, size);
+	for (j = 0; j < size; j++)
+		if (p[j]) {
+			fprintf(stderr, "kbuddy-buf: byte %zu of a new buffer is %#x, not 0\n",
+				j, p[j]);
+			return 1;
+		}
+	for (j = 0; j < size; j++)
+		p[j] = pattern(j, 1);
+	send_fd(sv[0], fd);
+	if (read(sv[0], &r, 1) != 1 || r != 'y')
+		die("the peer found the buffer wrong%s", "");
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		die("the peer failed%s", "");
+	bad = first_mismatch(p, size, 2);
+	if (bad != SIZE_MAX) {
+		fprintf(stderr, "kbuddy-buf: byte %zu is %#x after the peer wrote, want %#x\n",
+			bad, p[bad], pattern(bad, 2));
+		return 1;
+	}
+	info(dev, &after);
+	if (after.used_bytes != size)
+		die("the open counts %s bytes held", "a wrong number of");
+	munmap(p, size);
+	close(fd);
+	info(dev, &after);
+	if (after.used_bytes)
+		die("bytes still counted after the close%s", "");
+	printf("ok roundtrip %zu bytes%s%s\n", size, a.flags & KBUDDY_BUF_WC ? " wc" : "",
+	       a.flags & KBUDDY_BUF_TOPDOWN ? " topdown" : "");
+	return 0;
+}
+
+static int hold(int argc, char **argv)
+{
+	struct kbuddy_buf_alloc a = { 0 };
+	uint64_t size;
+	int dev, n, i;
+
+	if (argc != 2)
+		usage();
+	size = parse_size(argv[0]);
+	n = atoi(argv[1]);
+	dev = open_dev();
+	for (i = 0; i < n; i++) {
+		uint8_t *p;
+		int fd;
+
+		memset(&a, 0, sizeof(a));
+		a.size = size;
+		fd = alloc_buf(dev, &a);
+		if (fd < 0) {
+			errno = -fd;
+			die("KBUDDY_IOC_ALLOC%s", "");
+		}
+		p = map(fd, a.size);
+		memset(p, 0x5a, a.size);
+	}
+	printf("holding %d\n", n);
+	fflush(stdout);
+	for (;;)
+		pause();
+	return 0;
+}
+
+struct bad_case {
+	const char *what;
+	struct kbuddy_buf_alloc a;
+	int err;
+};
+
+static int refused(void)
+{
+	struct kbuddy_buf_info in, now;
+	struct bad_case cases[] = {
+		{ "size 0", { .size = 0 }, EINVAL },
+		{ "size -1", { .size = ~0ULL }, EINVAL },
+		{ "size above the per-open limit", { .size = 1ULL << 40 }, EDQUOT },
+		{ "an unknown flag", { .size = 4096, .flags = 1U << 9 }, EINVAL },
+		{ "a reserved word set", { .size = 4096, .reserved = { 0, 0, 1, 0 } }, EINVAL },
+		{ "alignment of 3 pages", { .size = 4096, .align = 3 * 4096 }, EINVAL },
+		{ "alignment of half a page", { .size = 4096, .align = 2048 }, EINVAL },
+		{ "boundary below the size", { .size = 3 * 4096, .boundary = 8192 }, EINVAL },
+		{ "an empty range", { .size = 4096, .start = 1 << 20, .end = 1 << 20 }, EINVAL },
+		{ "a range with no pool memory", { .size = 4096, .end = 4096 }, ENOMEM },
+	};
+	struct kbuddy_buf_alloc a = { .size = 4096 };
+	unsigned int i;
+	int dev = open_dev(), fd;
+	uint8_t *p;
+
+	/*
+	 * The failed search of the last case gives back the pages the CPUs
+	 * cache: do it once first, so that the free count is settled.
+	 */
+	alloc_buf(dev, &cases[sizeof(cases) / sizeof(cases[0]) - 1].a);
+	info(dev, &in);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fd = alloc_buf(dev, &cases[i].a);
+		if (fd != -cases[i].err) {
+			fprintf(stderr, "kbuddy-buf: %s: got %s, want %s\n", cases[i].what,
+				fd >= 0 ? "a buffer" : strerror(-fd), strerror(cases[i].err));
+			return 1;
+		}
+		info(dev, &now);
+		if (now.free_bytes != in.free_bytes || now.used_bytes) {
+			fprintf(stderr, "kbuddy-buf: %s: the pool changed\n", cases[i].what);
+			return 1;
+		}
+	}
+	if (ioctl(dev, _IOWR(KBUDDY_IOC_MAGIC, 77, struct kbuddy_buf_alloc), &a) != -1 ||
+	    errno != ENOTTY)
+		die("an unknown ioctl was not refused with ENOTTY%s", "");
+	if (ioctl(dev, KBUDDY_IOC_ALLOC, (void *)16) != -1 || errno != EFAULT)
+		die("a bad pointer was not refused with EFAULT%s", "");
+	/* A mapping past the buffer's end. */
+	fd = alloc_buf(dev, &a);
+	if (fd < 0)
+		die("a one-page buffer%s", "");
+	p = mmap(NULL, 2 * 4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (p != MAP_FAILED)
+		die("a two-page mapping of a one-page buffer was allowed%s", "");
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 4096);
+	if (p != MAP_FAILED)
+		die("a mapping at the buffer's end was allowed%s", "");
+	close(fd);
+	info(dev, &now);
+	if (now.free_bytes != in.free_bytes || now.used_bytes)
+		die("the pool did not come back%s", "");
+	printf("ok refused %u requests, 2 ioctls, 2 mappings\n", i);
+	return 0;
+}
+
+/* Fill the per-open limit with buffers of a quarter of it, go past, free one. */
+static int limit(void)
+{
+	struct kbuddy_buf_info in;
+	struct kbuddy_buf_alloc a;
+	int dev = open_dev(), fds[4], i, fd;
+
+	info(dev, &in);
+	for (i = 0; i < 4; i++) {
+		memset(&a, 0, sizeof(a));
+		a.size = in.limit_bytes / 4;
+		fds[i] = alloc_buf(dev, &a);
+		if (fds[i] < 0) {
+			errno = -fds[i];
+			die("a quarter of the limit%s", "");
+		}
+	}
+	memset(&a, 0, sizeof(a));
+	a.size = 4096;
+	fd = alloc_buf(dev, &a);
+	if (fd != -EDQUOT)
+		die("past the limit: not EDQUOT%s", "");
+	/* Another open has a limit of its own. */
+	fd = alloc_buf(open_dev(), &a);
+	if (fd < 0)
+		die("another open could not allocate%s", "");
+	close(fd);
+	close(fds[0]);
+	fd = alloc_buf(dev, &a);
+	if (fd < 0)
+		die("after a close, still refused%s", "");
+	printf("ok limit %llu bytes per open\n", (unsigned long long)in.limit_bytes);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct kbuddy_buf_info in;
+
+	if (getenv("KBUDDY_DEV"))
+		dev_path = getenv("KBUDDY_DEV");
+	if (argc < 2)
+		usage();
+	if (!strcmp(argv[1], "info")) {
+		info(open_dev(), &in);
+		printf("version %u\npage_size %u\npool_bytes %llu\nfree_bytes %llu\nlimit_bytes %llu\nused_bytes %llu\n",
+		       in.version, in.page_size, (unsigned long long)in.pool_bytes,
+		       (unsigned long long)in.free_bytes, (unsigned long long)in.limit_bytes,
+		       (unsigned long long)in.used_bytes);
+		return 0;
+	}
+	if (!strcmp(argv[1], "roundtrip"))
+		return roundtrip(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "hold"))
+		return hold(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "refused") && argc == 2)
+		return refused();
+	if (!strcmp(argv[1], "limit") && argc == 2)
+		return limit();
+	usage();
+	return 2;
+}
