@@ -5,7 +5,8 @@
  *
  * KBUDDY_IOC_ALLOC takes a size and kbuddy_alloc_contig()'s constraints and
  * returns a dma-buf of a zeroed run of the default pool. The buffer can be
- * mmap()ed (cached, or write-combined with KBUDDY_BUF_WC), passed to other
+ * mmap()ed (MAP_SHARED, cached: the pool's RAM is mapped write-back in the
+ * kernel, so KBUDDY_BUF_WC is refused with EOPNOTSUPP), passed to other
  * processes, and attached by devices (their DMA address through the DMA
  * API); it is freed when its last reference goes, whoever holds it and
  * however the holder ends. Each open of the device may hold at most
@@ -59,7 +60,6 @@ struct kbuddy_buf {
 	struct kbuddy_pool *pool;
 	struct kbuddy_contig run;
 	struct kbuddy_dev_file *owner;
-	bool wc;
 };
 
 static void dev_file_release(struct kref *ref)
@@ -79,23 +79,39 @@ static struct sg_table *buf_map(struct dma_buf_attachment *at,
 {
 	struct kbuddy_buf *buf = at->dmabuf->priv;
 	struct sg_table *sgt;
+	unsigned int i;
 	int err;
+
+	unsigned int seg = min_t(unsigned int, dma_get_max_seg_size(at->dev),
+				 UINT_MAX & PAGE_MASK);
+	unsigned long off;
+	struct scatterlist *sg;
 
 	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
 	if (!sgt)
 		return ERR_PTR(-ENOMEM);
-	err = sg_alloc_table(sgt, 1, GFP_KERNEL);
-	if (err)
-		goto err_free;
 	if (pfn_valid(PHYS_PFN(buf->run.phys))) {
-		sg_set_page(sgt->sgl, pfn_to_page(PHYS_PFN(buf->run.phys)),
-			    buf->run.size, 0);
+		/* Segments no longer than the device takes. */
+		seg = max_t(unsigned int, seg & PAGE_MASK, PAGE_SIZE);
+		err = sg_alloc_table(sgt, DIV_ROUND_UP(buf->run.size, seg), GFP_KERNEL);
+		if (err)
+			goto err_free;
+		off = 0;
+		for_each_sgtable_sg(sgt, sg, i) {
+			unsigned int len = min_t(size_t, seg, buf->run.size - off);
+
+			sg_set_page(sg, pfn_to_page(PHYS_PFN(buf->run.phys + off)), len, 0);
+			off += len;
+		}
 		err = dma_map_sgtable(at->dev, sgt, dir, 0);
 		if (err)
 			goto err_table;
 		return sgt;
 	}
 	/* Memory without struct pages: the device gets the physical range. */
+	err = sg_alloc_table(sgt, 1, GFP_KERNEL);
+	if (err)
+		goto err_free;
 	sg_dma_address(sgt->sgl) = dma_map_resource(at->dev, buf->run.phys,
 						    buf->run.size, dir, 0);
 	if (dma_mapping_error(at->dev, sg_dma_address(sgt->sgl))) {
@@ -148,8 +164,9 @@ static int buf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	/* dma_buf_mmap_internal() checked the range against the size. */
 	if (vma->vm_pgoff >= pages || len >> PAGE_SHIFT > pages - vma->vm_pgoff)
 		return -EINVAL;
-	if (buf->wc)
-		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	/* A private mapping's writes would never reach the buffer. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
 	return remap_pfn_range(vma, vma->vm_start,
 			       PHYS_PFN(buf->run.phys) + vma->vm_pgoff, len,
 			       vma->vm_page_prot);
@@ -182,18 +199,26 @@ static int dev_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Does @pool hand out only memory that may be mapped to userspace? */
-static bool pool_is_ram(struct kbuddy_pool *pool)
+/*
+ * Is @c memory kbuddy mapped itself (a memmap= range or the kernel's
+ * pages), which may be mapped to userspace? Checked on the run itself: a
+ * module may add its own memory to the default pool at any time.
+ */
+static bool run_is_ram(struct kbuddy_pool *pool, const struct kbuddy_contig *c)
 {
-	unsigned int i;
+	/* Pairs with the release that publishes a region (pool.c). */
+	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
 
-	for (i = 0; i < pool->nr_regions; i++)
-		if (pool->regions[i].kind == KBUDDY_REGION_MEM)
-			return false;
-	return pool->nr_regions;
+	for (i = 0; i < nr; i++) {
+		struct kbuddy_region *r = &pool->regions[i];
+
+		if (c->phys >= r->phys && c->phys - r->phys < r->bytes)
+			return r->kind != KBUDDY_REGION_MEM;
+	}
+	return false;
 }
 
-static long dev_alloc_buf(struct kbuddy_dev_file *df,
+static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 			  struct kbuddy_buf_alloc __user *uarg)
 {
 	struct kbuddy_pool *pool = kbuddy_default_pool();
@@ -205,6 +230,9 @@ static long dev_alloc_buf(struct kbuddy_dev_file *df,
 	unsigned int i;
 	int err, fd;
 
+	/* Buffers are writable: so must the device's open be. */
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EPERM;
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
 	for (i = 0; i < ARRAY_SIZE(arg.reserved); i++)
@@ -212,7 +240,9 @@ static long dev_alloc_buf(struct kbuddy_dev_file *df,
 			return -EINVAL;
 	if (arg.flags & ~KBUDDY_BUF_FLAGS || !arg.size || arg.size > SIZE_MAX - PAGE_SIZE)
 		return -EINVAL;
-	if (!pool || !pool_is_ram(pool))
+	if (arg.flags & KBUDDY_BUF_WC)
+		return -EOPNOTSUPP;
+	if (!pool)
 		return -ENODEV;
 	if (PAGE_ALIGN(arg.size) > dev_limit)
 		return -EDQUOT;
@@ -237,7 +267,10 @@ static long dev_alloc_buf(struct kbuddy_dev_file *df,
 	if (err)
 		goto err_buf;
 	buf->pool = pool;
-	buf->wc = arg.flags & KBUDDY_BUF_WC;
+	if (!run_is_ram(pool, &buf->run)) {
+		err = -ENODEV;
+		goto err_run;
+	}
 	buf->owner = df;
 	exp.owner = THIS_MODULE;
 	exp.ops = &kbuddy_buf_ops;
@@ -303,7 +336,7 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	switch (cmd) {
 	case KBUDDY_IOC_ALLOC:
-		return dev_alloc_buf(df, (void __user *)arg);
+		return dev_alloc_buf(file, df, (void __user *)arg);
 	case KBUDDY_IOC_INFO:
 		return dev_get_info(df, (void __user *)arg);
 	default:
@@ -333,8 +366,8 @@ static struct miscdevice kbuddy_miscdev = {
  */
 int kbuddy_dev_init(void)
 {
-	if (dev_mode & ~0777) {
-		pr_err("dev_mode=%#o: permission bits only (0 to 0777)\n", dev_mode);
+	if (!dev_mode || dev_mode & ~0777) {
+		pr_err("dev_mode=%#o: permission bits only (1 to 0777)\n", dev_mode);
 		return -EINVAL;
 	}
 	kbuddy_miscdev.mode = dev_mode;

@@ -18,7 +18,8 @@
 
 /* struct kbuddy_buf_alloc flags */
 #define KBUDDY_BUF_TOPDOWN	(1U << 0)	/* the highest place that fits */
-#define KBUDDY_BUF_WC		(1U << 1)	/* mmap write-combined, not cached */
+/* mmap write-combined: not offered on RAM pools yet (EOPNOTSUPP) */
+#define KBUDDY_BUF_WC		(1U << 1)
 #define KBUDDY_BUF_FLAGS	(KBUDDY_BUF_TOPDOWN | KBUDDY_BUF_WC)
 
 /**

@@ -5,7 +5,7 @@
  * it runs in the test VM's busybox initramfs.
  *
  *   kbuddy-buf info
- *   kbuddy-buf roundtrip SIZE [--wc] [--topdown] [--align A] [--boundary B]
+ *   kbuddy-buf roundtrip SIZE [--topdown] [--align A] [--boundary B]
  *                             [--range START:END]
  *   kbuddy-buf hold SIZE N          allocate N buffers, map and fill them, wait
  *   kbuddy-buf refused              every bad request: its errno, nothing held
@@ -46,7 +46,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: kbuddy-buf info\n"
-		"       kbuddy-buf roundtrip SIZE [--wc] [--topdown] [--align A] [--boundary B] [--range START:END]\n"
+		"       kbuddy-buf roundtrip SIZE [--topdown] [--align A] [--boundary B] [--range START:END]\n"
 		"       kbuddy-buf hold SIZE N\n"
 		"       kbuddy-buf refused\n"
 		"       kbuddy-buf limit\n");
@@ -186,9 +186,7 @@ static int roundtrip(int argc, char **argv)
 		usage();
 	a.size = parse_size(argv[0]);
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--wc"))
-			a.flags |= KBUDDY_BUF_WC;
-		else if (!strcmp(argv[i], "--topdown"))
+		if (!strcmp(argv[i], "--topdown"))
 			a.flags |= KBUDDY_BUF_TOPDOWN;
 		else if (!strcmp(argv[i], "--align") && i + 1 < argc)
 			a.align = parse_size(argv[++i]);
@@ -255,7 +253,7 @@ static int roundtrip(int argc, char **argv)
 	info(dev, &after);
 	if (after.used_bytes)
 		die("bytes still counted after the close%s", "");
-	printf("ok roundtrip %zu bytes%s%s\n", size, a.flags & KBUDDY_BUF_WC ? " wc" : "",
+	printf("ok roundtrip %zu bytes%s\n", size,
 	       a.flags & KBUDDY_BUF_TOPDOWN ? " topdown" : "");
 	return 0;
 }
@@ -306,6 +304,7 @@ static int refused(void)
 		{ "size -1", { .size = ~0ULL }, EINVAL },
 		{ "size above the per-open limit", { .size = 1ULL << 40 }, EDQUOT },
 		{ "an unknown flag", { .size = 4096, .flags = 1U << 9 }, EINVAL },
+		{ "write-combined", { .size = 4096, .flags = KBUDDY_BUF_WC }, EOPNOTSUPP },
 		{ "a reserved word set", { .size = 4096, .reserved = { 0, 0, 1, 0 } }, EINVAL },
 		{ "alignment of 3 pages", { .size = 4096, .align = 3 * 4096 }, EINVAL },
 		{ "alignment of half a page", { .size = 4096, .align = 2048 }, EINVAL },
@@ -313,10 +312,10 @@ static int refused(void)
 		{ "an empty range", { .size = 4096, .start = 1 << 20, .end = 1 << 20 }, EINVAL },
 		{ "a range with no pool memory", { .size = 4096, .end = 4096 }, ENOMEM },
 	};
-	struct kbuddy_buf_alloc a = { .size = 4096 };
+	struct kbuddy_buf_alloc a = { .size = 2 * 4096 };
 	unsigned int i;
-	int dev = open_dev(), fd;
-	uint8_t *p;
+	int dev = open_dev(), fd, ro;
+	uint8_t *p, *q;
 
 	/*
 	 * The failed search of the last case gives back the pages the CPUs
@@ -342,21 +341,44 @@ static int refused(void)
 		die("an unknown ioctl was not refused with ENOTTY%s", "");
 	if (ioctl(dev, KBUDDY_IOC_ALLOC, (void *)16) != -1 || errno != EFAULT)
 		die("a bad pointer was not refused with EFAULT%s", "");
-	/* A mapping past the buffer's end. */
+	/* A read-only open may not allocate. */
+	ro = open(dev_path, O_RDONLY | O_CLOEXEC);
+	if (ro < 0)
+		die("cannot open %s read-only", dev_path);
+	if (alloc_buf(ro, &a) != -EPERM)
+		die("a read-only open allocated, or not EPERM%s", "");
+	close(ro);
+	/*
+	 * A two-page buffer: its second page mapped alone shows what was
+	 * written through a mapping of both; mappings past its end, and a
+	 * private one, are refused.
+	 */
 	fd = alloc_buf(dev, &a);
 	if (fd < 0)
-		die("a one-page buffer%s", "");
-	p = mmap(NULL, 2 * 4096, PROT_READ, MAP_SHARED, fd, 0);
-	if (p != MAP_FAILED)
-		die("a two-page mapping of a one-page buffer was allowed%s", "");
-	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 4096);
-	if (p != MAP_FAILED)
+		die("a two-page buffer%s", "");
+	p = map(fd, 2 * 4096);
+	for (i = 0; i < 2 * 4096; i++)
+		p[i] = pattern(i, 5);
+	q = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 4096);
+	if (q == MAP_FAILED)
+		die("a mapping of the second page%s", "");
+	for (i = 0; i < 4096; i++)
+		if (q[i] != pattern(4096 + i, 5))
+			die("the second page mapped alone differs%s", "");
+	munmap(q, 4096);
+	munmap(p, 2 * 4096);
+	if (mmap(NULL, 3 * 4096, PROT_READ, MAP_SHARED, fd, 0) != MAP_FAILED)
+		die("a three-page mapping of a two-page buffer was allowed%s", "");
+	if (mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 2 * 4096) != MAP_FAILED)
 		die("a mapping at the buffer's end was allowed%s", "");
+	if (mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) != MAP_FAILED)
+		die("a private mapping was allowed%s", "");
 	close(fd);
 	info(dev, &now);
 	if (now.free_bytes != in.free_bytes || now.used_bytes)
 		die("the pool did not come back%s", "");
-	printf("ok refused %u requests, 2 ioctls, 2 mappings\n", i);
+	printf("ok refused %zu requests, 3 ioctls, 3 mappings\n",
+	       sizeof(cases) / sizeof(cases[0]));
 	return 0;
 }
 
