@@ -34,7 +34,7 @@ struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order)
 int kbuddy_pool_add_phys(struct kbuddy_pool *pool, phys_addr_t base, u64 size);
 int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 			u64 size);
-void kbuddy_pool_destroy(struct kbuddy_pool *pool);
+int kbuddy_pool_destroy(struct kbuddy_pool *pool);
 struct kbuddy_pool *kbuddy_default_pool(void);
 
 void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
@@ -89,6 +89,11 @@ int kbuddy_pool_validate(struct kbuddy_pool *pool);
 void kbuddy_pool_drain(struct kbuddy_pool *pool);
 unsigned long kbuddy_pool_free_pages(struct kbuddy_pool *pool);
 unsigned long kbuddy_pool_total_pages(struct kbuddy_pool *pool);
+unsigned long kbuddy_pool_cached_pages(struct kbuddy_pool *pool);
+const char *kbuddy_pool_name(struct kbuddy_pool *pool);
+unsigned int kbuddy_pool_max_order(struct kbuddy_pool *pool);
+int kbuddy_pool_region(struct kbuddy_pool *pool, unsigned int i,
+		       phys_addr_t *phys, u64 *size);
 
 /*
  * kbuddy_cache_create() flags: align objects to a cache line; the debug

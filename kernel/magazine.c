@@ -411,16 +411,19 @@ static __always_inline int cache_free(struct kbuddy_cache *c, void *obj,
  * @c: the cache it came from
  * @obj: the object
  *
- * A pointer that is not an object of @c now in use - outside the pool, not
- * in a slab, of another cache, inside an object, or already free - is
- * refused: the cache is unchanged, a bad_free_* counter goes up and a
- * ratelimited warning names the caller.
+ * NULL is ignored, as kmem_cache_free() ignores it. A pointer that is not
+ * an object of @c now in use - outside the pool, not in a slab, of another
+ * cache, inside an object, or already free - is refused: the cache is
+ * unchanged, a bad_free_* counter goes up and a ratelimited warning names
+ * the caller.
  *
  * Context: Any context.
  * Return: 0, or -EINVAL for a refused free.
  */
 int kbuddy_cache_free(struct kbuddy_cache *c, void *obj)
 {
+	if (unlikely(!obj))
+		return 0;
 	return cache_free(c, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kbuddy_cache_free);

@@ -742,7 +742,8 @@ EXPORT_SYMBOL_GPL(kbuddy_alloc_pages);
 /**
  * kbuddy_free_pages() - free a block allocated by kbuddy_alloc_pages()
  * @pool: the pool it came from
- * @addr: the address kbuddy_alloc_pages() returned
+ * @addr: the address kbuddy_alloc_pages() returned; NULL is ignored, as
+ *	free_pages(0, order) is
  * @order: the order it was allocated with
  *
  * A bad free - an address outside the pool, not aligned to @order, not the
@@ -759,6 +760,8 @@ EXPORT_SYMBOL_GPL(kbuddy_alloc_pages);
 int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
 		      unsigned int order)
 {
+	if (unlikely(!addr))
+		return 0;
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
 		return -EINVAL;

@@ -542,7 +542,8 @@ static void report_leak(void *ctx, const char *fmt, va_list args)
 		pool_vlog(lr->pool, false, fmt, args);
 }
 
-static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
+/* Give @r's memory back. Return: false if blocks held kept it (leaked). */
+static bool pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 {
 	unsigned long used = kbuddy_region_report_used(pool, r, NULL, NULL);
 	u64 bytes = (u64)r->nr_pages << PAGE_SHIFT;
@@ -566,7 +567,7 @@ static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 				bytes, &r->phys);
 		kbuddy_debug_region_fini(r);
 		kbuddy_region_fini(pool, r);
-		return;
+		return false;
 	}
 	kbuddy_debug_region_fini(r);
 	kbuddy_region_fini(pool, r);
@@ -585,6 +586,7 @@ static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 	case KBUDDY_REGION_MEM:
 		break;
 	}
+	return true;
 }
 
 /**
@@ -598,13 +600,17 @@ static void pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
  * kbuddy_pool_add_mem() stays the caller's.
  *
  * Context: Process context; may sleep. No allocation may race with it.
+ * Return: 0, or -EBUSY if blocks were still allocated, so that their
+ * regions were left as they were (a region of kbuddy_pool_add_mem() is then
+ * still in use by whoever holds those blocks: do not free it).
  */
-void kbuddy_pool_destroy(struct kbuddy_pool *pool)
+int kbuddy_pool_destroy(struct kbuddy_pool *pool)
 {
 	unsigned int i;
+	int ret = 0;
 
 	if (IS_ERR_OR_NULL(pool))
-		return;
+		return 0;
 	kbuddy_debugfs_remove_pool(pool);
 	mutex_lock(&kbuddy_pools_mutex);
 	list_del(&pool->node);
@@ -621,11 +627,13 @@ void kbuddy_pool_destroy(struct kbuddy_pool *pool)
 	}
 	kbuddy_pcp_fini(pool);
 	for (i = 0; i < pool->nr_regions; i++)
-		pool_release_region(pool, &pool->regions[i]);
+		if (!pool_release_region(pool, &pool->regions[i]))
+			ret = -EBUSY;
 	kbuddy_debug_pool_fini(pool);
 	mutex_destroy(&pool->caches_lock);
 	kbuddy_fault_fini(&pool->fault);
 	kfree(pool);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_destroy);
 
@@ -729,3 +737,72 @@ unsigned long kbuddy_pool_total_pages(struct kbuddy_pool *pool)
 	return READ_ONCE(pool->nr_pages);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_total_pages);
+
+/**
+ * kbuddy_pool_cached_pages() - free pages held in the CPUs' page caches
+ * @pool: the pool
+ *
+ * Free, but not in kbuddy_pool_free_pages(): kbuddy_pool_drain() gives them
+ * back. The caches are read while their CPUs run: a snapshot.
+ *
+ * Context: Any context.
+ * Return: the number of pages in blocks the per-CPU page caches hold.
+ */
+unsigned long kbuddy_pool_cached_pages(struct kbuddy_pool *pool)
+{
+	unsigned long alloc[KBUDDY_PCP_ORDERS] = { 0 }, freed[KBUDDY_PCP_ORDERS] = { 0 };
+	unsigned long events[KBUDDY_NR_PCP_COUNTERS] = { 0 }, held = 0;
+
+	kbuddy_pcp_stats(pool, alloc, freed, events, &held);
+	return held;
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_cached_pages);
+
+/**
+ * kbuddy_pool_name() - a pool's name
+ * @pool: the pool
+ *
+ * Context: Any context.
+ * Return: the name given to kbuddy_pool_create(), valid while the pool is.
+ */
+const char *kbuddy_pool_name(struct kbuddy_pool *pool)
+{
+	return pool->name;
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_name);
+
+/**
+ * kbuddy_pool_max_order() - a pool's max_order
+ * @pool: the pool
+ *
+ * Context: Any context.
+ * Return: max_order: blocks have orders 0 to max_order - 1.
+ */
+unsigned int kbuddy_pool_max_order(struct kbuddy_pool *pool)
+{
+	return pool->max_order;
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_max_order);
+
+/**
+ * kbuddy_pool_region() - where a pool's region lies
+ * @pool: the pool
+ * @i: the region, from 0 in the order they were added
+ * @phys: set to its physical address
+ * @size: set to its size in bytes
+ *
+ * Context: Any context.
+ * Return: 0, or -ENOENT if the pool has no region @i (then nothing is set):
+ * a loop from 0 until -ENOENT visits every region.
+ */
+int kbuddy_pool_region(struct kbuddy_pool *pool, unsigned int i,
+		       phys_addr_t *phys, u64 *size)
+{
+	/* Pairs with the release that publishes a region (pool_add_region()). */
+	if (i >= smp_load_acquire(&pool->nr_regions))
+		return -ENOENT;
+	*phys = pool->regions[i].phys;
+	*size = pool->regions[i].bytes;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_region);

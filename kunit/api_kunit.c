@@ -648,7 +648,7 @@ static long call_pool_destroy(struct kunit *test, struct api_fx *fx,
 	for (i = 0; i < API_NR_CACHES; i++)
 		if (fx->cache[i] && fx->cache[i]->pool == pool)
 			fx->cache[i] = NULL;
-	kbuddy_pool_destroy(pool);
+	EXPECT_ROW(test, kbuddy_pool_destroy(pool) == 0, row, "nothing leaked");
 	fx->pool[row->pool] = NULL;
 	/* Gone from the list of pools: its name is free again. */
 	pool = kbuddy_pool_create(name, 0);
@@ -832,6 +832,54 @@ static long call_pool_total_pages(struct kunit *test, struct api_fx *fx,
 				  const struct api_row *row)
 {
 	return kbuddy_pool_total_pages(arg_pool(fx, row->pool));
+}
+
+static long call_pool_cached_pages(struct kunit *test, struct api_fx *fx,
+				   const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	void *p;
+
+	kbuddy_pool_drain(pool);
+	EXPECT_ROW(test, kbuddy_pool_cached_pages(pool) == 0, row, "none after a drain");
+	if (!row->a)
+		return 0;
+	/* An order-0 page freed goes to this CPU's cache. */
+	p = kbuddy_alloc_pages(pool, 0, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	kbuddy_free_pages(pool, p, 0);
+	return kbuddy_pool_cached_pages(pool) > 0;
+}
+
+static long call_pool_name(struct kunit *test, struct api_fx *fx,
+			   const struct api_row *row)
+{
+	char want[] = "api-?-";
+
+	want[4] = "abef"[row->pool];
+	return strncmp(kbuddy_pool_name(arg_pool(fx, row->pool)), want, strlen(want));
+}
+
+static long call_pool_max_order(struct kunit *test, struct api_fx *fx,
+				const struct api_row *row)
+{
+	return kbuddy_pool_max_order(arg_pool(fx, row->pool));
+}
+
+static long call_pool_region(struct kunit *test, struct api_fx *fx,
+			     const struct api_row *row)
+{
+	phys_addr_t phys = 1;
+	u64 size = 1;
+	int ret = kbuddy_pool_region(arg_pool(fx, row->pool), row->a, &phys, &size);
+
+	if (ret)
+		EXPECT_ROW(test, phys == 1 && size == 1, row, "nothing set");
+	else if (!row->a)
+		EXPECT_ROW(test, phys == api_pools[row->pool].phys &&
+			   size == api_pools[row->pool].size, row, "the region's place");
+	return ret;
 }
 
 static void api_ctor(void *obj)
@@ -1200,9 +1248,9 @@ static const struct api_row kbuddy_free_pages_rows[] = {
 	  FREE_REFUSED(PA, BAD_FREE_WRONG_ORDER) },
 	{ "order 3 block, order -1", .pool = PA, .ptr = X_PAGE3, .a = UINT_MAX,
 	  FREE_REFUSED(PA, BAD_FREE_WRONG_ORDER) },
-	{ "NULL", .pool = PA, .ptr = X_NULL, FREE_REFUSED(PA, BAD_FREE_OUTSIDE) },
-	{ "NULL, order -1", .pool = PA, .ptr = X_NULL, .a = UINT_MAX,
-	  FREE_REFUSED(PA, BAD_FREE_OUTSIDE) },
+	{ "NULL: ignored", .pool = PA, .ptr = X_NULL, .want = W_EQ, .val = 0, .same = U_ALL },
+	{ "NULL, order -1: ignored", .pool = PA, .ptr = X_NULL, .a = UINT_MAX, .want = W_EQ,
+	  .val = 0, .same = U_ALL },
 	{ "ERR_PTR(-EINVAL)", .pool = PA, .ptr = X_ERR, FREE_REFUSED(PA, BAD_FREE_OUTSIDE) },
 	{ "ZERO_SIZE_PTR", .pool = PA, .ptr = X_ZERO, FREE_REFUSED(PA, BAD_FREE_OUTSIDE) },
 	{ "memory of no pool", .pool = PA, .ptr = X_OUTSIDE, FREE_REFUSED(PA, BAD_FREE_OUTSIDE) },
@@ -1344,6 +1392,34 @@ static const struct api_row kbuddy_pool_free_pages_rows[] = {
 	{ "a pool without memory", .pool = PE, .want = W_EQ, .val = 0, SAME_NO_CHANGE },
 };
 
+static const struct api_row kbuddy_pool_cached_pages_rows[] = {
+	{ "after a drain", .pool = PA, .a = 0, .want = W_EQ, .val = 0 },
+	{ "a page freed on this CPU", .pool = PA, .a = 1, .want = W_EQ, .val = 1 },
+	{ "a pool without memory", .pool = PE, .a = 0, .want = W_EQ, .val = 0 },
+};
+
+static const struct api_row kbuddy_pool_name_rows[] = {
+	{ "pool A", .pool = PA, .want = W_EQ, .val = 0, SAME_NO_CHANGE },
+	{ "a pool without memory", .pool = PE, .want = W_EQ, .val = 0, SAME_NO_CHANGE },
+};
+
+static const struct api_row kbuddy_pool_max_order_rows[] = {
+	{ "the default", .pool = PA, .want = W_EQ, .val = KBUDDY_DEFAULT_MAX_ORDER,
+	  SAME_NO_CHANGE },
+	{ "max_order 2", .pool = PE, .want = W_EQ, .val = API_E_ORDER, SAME_NO_CHANGE },
+};
+
+static const struct api_row kbuddy_pool_region_rows[] = {
+	{ "the first", .pool = PA, .a = 0, .want = W_EQ, .val = 0, SAME_NO_CHANGE },
+	{ "past the last", .pool = PA, .a = 1, .want = W_EQ, .val = -ENOENT, SAME_NO_CHANGE },
+	{ "index -1", .pool = PA, .a = UINT_MAX, .want = W_EQ, .val = -ENOENT,
+	  SAME_NO_CHANGE },
+	{ "a pool without memory", .pool = PE, .a = 0, .want = W_EQ, .val = -ENOENT,
+	  SAME_NO_CHANGE },
+	{ "the 64th", .pool = PF, .a = KBUDDY_MAX_REGIONS - 1, .setup = S_REGIONS_64,
+	  .want = W_EQ, .val = 0, SAME_NO_CHANGE },
+};
+
 static const struct api_row kbuddy_pool_total_pages_rows[] = {
 	{ "a busy pool", .pool = PA, .want = W_EQ, .val = API_A_SIZE >> PAGE_SHIFT,
 	  SAME_NO_CHANGE },
@@ -1461,7 +1537,7 @@ static const struct api_row kbuddy_cache_free_rows[] = {
 	  .want = W_EQ, .val = 0 },
 	{ "an object of another pool, to its cache", .cache = CB, .ptr = X_OBJ_B,
 	  .want = W_EQ, .val = 0 },
-	{ "NULL", .cache = CA, .ptr = X_NULL, OBJ_REFUSED(CA, BAD_FREE_OUTSIDE) },
+	{ "NULL: ignored", .cache = CA, .ptr = X_NULL, .want = W_EQ, .val = 0, .same = U_ALL },
 	{ "ERR_PTR(-EINVAL)", .cache = CA, .ptr = X_ERR, OBJ_REFUSED(CA, BAD_FREE_OUTSIDE) },
 	{ "ZERO_SIZE_PTR", .cache = CA, .ptr = X_ZERO, OBJ_REFUSED(CA, BAD_FREE_OUTSIDE) },
 	{ "memory of no pool", .cache = CA, .ptr = X_OUTSIDE, OBJ_REFUSED(CA, BAD_FREE_OUTSIDE) },
@@ -1737,6 +1813,10 @@ static const struct api_export api_exports[] = {
 	API_EXPORT(kbuddy_pool_drain, call_pool_drain),
 	API_EXPORT(kbuddy_pool_free_pages, call_pool_free_pages),
 	API_EXPORT(kbuddy_pool_total_pages, call_pool_total_pages),
+	API_EXPORT(kbuddy_pool_cached_pages, call_pool_cached_pages),
+	API_EXPORT(kbuddy_pool_name, call_pool_name),
+	API_EXPORT(kbuddy_pool_max_order, call_pool_max_order),
+	API_EXPORT(kbuddy_pool_region, call_pool_region),
 	API_EXPORT(kbuddy_cache_create, call_cache_create),
 	API_EXPORT(kbuddy_cache_destroy, call_cache_destroy),
 	API_EXPORT(kbuddy_cache_alloc, call_cache_alloc),

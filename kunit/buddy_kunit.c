@@ -357,7 +357,10 @@ static void kbuddy_bad_free_outside_refused(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, addr);
 	expect_refused(test, pool, c, 0, KBUDDY_BAD_FREE_OUTSIDE);
 	expect_refused(test, pool, c->mem[0] + SZ_1M, 0, KBUDDY_BAD_FREE_OUTSIDE);
-	expect_refused(test, pool, NULL, 0, KBUDDY_BAD_FREE_OUTSIDE);
+	expect_refused(test, pool, (void *)PAGE_SIZE, 0, KBUDDY_BAD_FREE_OUTSIDE);
+	/* NULL is no bad free: ignored, as kfree(NULL). */
+	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, NULL, 0), 0);
+	check_pool(test, pool);
 }
 
 static void kbuddy_bad_free_misaligned_refused(struct kunit *test)
@@ -525,9 +528,9 @@ static void kbuddy_destroy_with_blocks_held(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, take(test, pool, 5));
 	KUNIT_EXPECT_EQ(test, kbuddy_region_report_used(pool, &pool->regions[0], NULL, NULL), 2UL);
 	check_pool(test, pool);
-	/* Reports the two blocks and frees the metadata; must not crash. */
+	/* Reports the two blocks, frees the metadata and says it leaked. */
 	c->nr_held = 0;
-	kbuddy_pool_destroy(pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), -EBUSY);
 	c->nr_pools--;
 }
 

@@ -350,6 +350,14 @@ static bool check_free(const char *call, const char *what, int ret, int live)
 {
 	char kind[200];
 
+	/* NULL is ignored, as kfree(NULL): 0, and nothing changes. */
+	if (!strncmp(what, "NULL", 4)) {
+		if (ret) {
+			snprintf(kind, sizeof(kind), "%s refused NULL (%s)", call, what);
+			finding(kind, "returned %d", ret);
+		}
+		return false;
+	}
 	if (live >= 0 && ret) {
 		snprintf(kind, sizeof(kind), "%s refused a valid free (%s)", call, what);
 		finding(kind, "returned %d", ret);
