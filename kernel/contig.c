@@ -358,22 +358,6 @@ static int contig_prepare(struct kbuddy_pool *pool, size_t size,
 	return 0;
 }
 
-/* The region holding the run @c describes, or NULL. */
-static struct kbuddy_region *contig_region(struct kbuddy_pool *pool,
-					   const struct kbuddy_contig *c)
-{
-	/* Pairs with the release that publishes a region (pool.c). */
-	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
-
-	for (i = 0; i < nr; i++) {
-		struct kbuddy_region *r = &pool->regions[i];
-
-		if (c->phys >= r->phys && c->phys - r->phys < r->bytes)
-			return r;
-	}
-	return NULL;
-}
-
 /**
  * kbuddy_alloc_contig() - allocate a contiguous run of pages under constraints
  * @pool: the pool
@@ -450,7 +434,7 @@ static enum kbuddy_counter contig_check(struct kbuddy_pool *pool,
 					unsigned long *pfnp, void **addrp)
 {
 	unsigned long npages = c->size >> PAGE_SHIFT, n, pfn;
-	struct kbuddy_region *r = contig_region(pool, c);
+	struct kbuddy_region *r = kbuddy_region_of_phys(pool, c->phys);
 	enum kbuddy_counter bad;
 	unsigned int order;
 	void *addr;
@@ -566,7 +550,7 @@ static int contig_refuse_free(struct kbuddy_pool *pool,
 			      const struct kbuddy_contig *c,
 			      enum kbuddy_counter bad, unsigned long caller)
 {
-	struct kbuddy_region *r = contig_region(pool, c);
+	struct kbuddy_region *r = kbuddy_region_of_phys(pool, c->phys);
 	unsigned long npages = c->size >> PAGE_SHIFT;
 	void *addr = r ? r->virt + (c->phys - r->phys) : NULL;
 	unsigned long flags;

@@ -206,16 +206,9 @@ static int dev_release(struct inode *inode, struct file *file)
  */
 static bool run_is_ram(struct kbuddy_pool *pool, const struct kbuddy_contig *c)
 {
-	/* Pairs with the release that publishes a region (pool.c). */
-	unsigned int i, nr = smp_load_acquire(&pool->nr_regions);
+	struct kbuddy_region *r = kbuddy_region_of_phys(pool, c->phys);
 
-	for (i = 0; i < nr; i++) {
-		struct kbuddy_region *r = &pool->regions[i];
-
-		if (c->phys >= r->phys && c->phys - r->phys < r->bytes)
-			return r->kind != KBUDDY_REGION_MEM;
-	}
-	return false;
+	return r && r->kind != KBUDDY_REGION_MEM;
 }
 
 static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,

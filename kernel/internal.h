@@ -827,6 +827,8 @@ void kbuddy_count(struct kbuddy_pool *pool, enum kbuddy_counter counter);
 void *kbuddy_alloc_reclaim(struct kbuddy_pool *pool, unsigned int order,
 			   gfp_t gfp, unsigned long tag);
 bool kbuddy_reclaim(struct kbuddy_pool *pool, gfp_t gfp);
+struct kbuddy_region *kbuddy_region_of_phys(struct kbuddy_pool *pool,
+					    phys_addr_t phys);
 /* The buddy core's steps, for contig.c; under the pool's lock. */
 void kbuddy_add_free_block(struct kbuddy_region *r, unsigned long pfn,
 			   unsigned int order);

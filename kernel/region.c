@@ -19,7 +19,7 @@
  * @r: the region, its metadata set up by kbuddy_region_init()
  *
  * Copies @r into @pool->regions and counts it, with release semantics so
- * that kbuddy_find_region() and region_of_phys() see the region whole.
+ * that kbuddy_find_region() and kbuddy_region_of_phys() see the region whole.
  * The caller serializes additions (pool.c: kbuddy_pools_mutex) and has
  * checked that @r overlaps no other region and that there is room.
  *
@@ -37,13 +37,22 @@ void kbuddy_region_publish(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	/* Only ever grows: no cached block is of an order no longer cached. */
 	WRITE_ONCE(pool->pcp_orders, kbuddy_pcp_orders_for(pool->nr_pages));
 	pool->seq++;
-	/* Pairs with the acquire in kbuddy_find_region() and region_of_phys(). */
+	/* Pairs with the acquire in kbuddy_find_region() and kbuddy_region_of_phys(). */
 	smp_store_release(&pool->nr_regions, pool->nr_regions + 1);
 	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
-/* Lockless, as kbuddy_find_region(): regions never change once counted. */
-static struct kbuddy_region *region_of_phys(struct kbuddy_pool *pool,
+/**
+ * kbuddy_region_of_phys() - the region of @pool holding physical address @phys
+ * @pool: the pool
+ * @phys: a physical address
+ *
+ * Lockless, as kbuddy_find_region(): regions never change once counted.
+ *
+ * Context: Any context.
+ * Return: the region, or NULL.
+ */
+struct kbuddy_region *kbuddy_region_of_phys(struct kbuddy_pool *pool,
 					    phys_addr_t phys)
 {
 	/* Pairs with the release in kbuddy_region_publish(). */
@@ -86,7 +95,7 @@ EXPORT_SYMBOL_GPL(kbuddy_virt_to_phys);
  */
 void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys)
 {
-	struct kbuddy_region *r = region_of_phys(pool, phys);
+	struct kbuddy_region *r = kbuddy_region_of_phys(pool, phys);
 
 	return r ? r->virt + (phys - r->phys) : NULL;
 }
