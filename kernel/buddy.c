@@ -297,18 +297,41 @@ unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
 EXPORT_SYMBOL_NS_GPL(kbuddy_region_report_used, KBUDDY_INTERNAL);
 
 /**
+ * kbuddy_unmapped_refused() - refuse an interface that needs a mapping
+ * @pool: the pool
+ * @what: the interface, for the message
+ *
+ * Called when an order is at or above @pool->page_orders: a bad order, or
+ * any order in a pool that is not KBUDDY_POOL_RAM, which gets a message
+ * saying what to use instead.
+ *
+ * Context: Any context.
+ * Return: NULL.
+ */
+void *kbuddy_unmapped_refused(struct kbuddy_pool *pool, const char *what)
+{
+	if (pool->kind != KBUDDY_POOL_RAM)
+		pr_err_ratelimited("pool %s: %s() refused: the pool's memory has no kernel mapping (kind %s); allocate runs with kbuddy_alloc_contig()\n",
+				   pool->name, what, kbuddy_pool_kind_name(pool));
+	return NULL;
+}
+
+/**
  * kbuddy_pool_init() - set up an empty pool
  * @pool: zeroed memory for the pool
  * @name: its name, already checked
  * @max_order: its max_order, already checked
+ * @kind: its kind, already checked
  *
  * Context: Any context.
  */
 void kbuddy_pool_init(struct kbuddy_pool *pool, const char *name,
-		      unsigned int max_order)
+		      unsigned int max_order, enum kbuddy_pool_kind kind)
 {
 	spin_lock_init(&pool->lock);
 	pool->max_order = max_order;
+	pool->kind = kind;
+	pool->page_orders = kind == KBUDDY_POOL_RAM ? max_order : 0;
 	pool->pcp_orders = KBUDDY_PCP_SMALL_ORDERS;
 	INIT_LIST_HEAD(&pool->node);
 	mutex_init(&pool->caches_lock);
@@ -515,16 +538,31 @@ enum kbuddy_counter kbuddy_check_block(struct kbuddy_pool *pool, void *addr,
 				       unsigned long *pfnp)
 {
 	struct kbuddy_region *r;
-	struct kbuddy_page *page;
-	unsigned long pfn, now;
 
 	*rp = r = kbuddy_find_region(pool, addr);
 	if (!r)
 		return KBUDDY_BAD_FREE_OUTSIDE;
-	*pfnp = pfn = r->base_pfn + ((addr - r->virt) >> PAGE_SHIFT);
+	*pfnp = r->base_pfn + ((addr - r->virt) >> PAGE_SHIFT);
+	if (order < pool->max_order && !PAGE_ALIGNED(addr - r->virt))
+		return KBUDDY_BAD_FREE_MISALIGNED;
+	return kbuddy_check_block_pfn(pool, r, *pfnp, order, tag);
+}
+
+/*
+ * kbuddy_check_block() of the block at @pfn of @r, for a pool without a
+ * mapping (contig.c). Under the pool's lock.
+ */
+enum kbuddy_counter kbuddy_check_block_pfn(struct kbuddy_pool *pool,
+					   struct kbuddy_region *r,
+					   unsigned long pfn, unsigned int order,
+					   unsigned long tag)
+{
+	struct kbuddy_page *page;
+	unsigned long now;
+
 	if (order >= pool->max_order)
 		return KBUDDY_BAD_FREE_WRONG_ORDER;
-	if (!PAGE_ALIGNED(addr - r->virt) || (pfn & ((1UL << order) - 1)))
+	if (pfn & ((1UL << order) - 1))
 		return KBUDDY_BAD_FREE_MISALIGNED;
 	page = kbuddy_pfn_desc(r, pfn);
 	if (page->state == KBUDDY_PAGE_NONE)

@@ -24,6 +24,7 @@
  */
 
 #include <linux/bitops.h>
+#include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -315,7 +316,7 @@ static int contig_refuse(struct kbuddy_pool *pool, const char *why, u64 value)
 
 /* Fill @cs from the request; refuse what cannot be met. */
 static int contig_prepare(struct kbuddy_pool *pool, size_t size,
-			  const struct kbuddy_constraint *con,
+			  const struct kbuddy_constraint *con, gfp_t gfp,
 			  struct contig_search *cs)
 {
 	static const struct kbuddy_constraint none;
@@ -324,6 +325,9 @@ static int contig_prepare(struct kbuddy_pool *pool, size_t size,
 	if (!con)
 		con = &none;
 	memset(cs, 0, sizeof(*cs));
+	if ((gfp & __GFP_ZERO) && pool->kind == KBUDDY_POOL_NOMAP)
+		return contig_refuse(pool, "__GFP_ZERO in a nomap pool, never written to",
+				     (__force u64)gfp);
 	if (!size || size > (u64)pool->nr_pages << PAGE_SHIFT)
 		return contig_refuse(pool, "size 0 or larger than the pool", size);
 	if (con->flags & ~KBUDDY_CONTIG_TOPDOWN)
@@ -395,7 +399,7 @@ int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
 		return -EINVAL;
 	might_sleep_if(gfpflags_allow_blocking(gfp));
-	ret = contig_prepare(pool, size, con, &cs);
+	ret = contig_prepare(pool, size, con, gfp, &cs);
 	if (ret)
 		return ret;
 	ret = contig_search(pool, cs, gfp, &r, &pfn);
@@ -409,9 +413,15 @@ int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 					      pool->max_order - 1));
 		return ret;
 	}
-	out->addr = kbuddy_pfn_virt(r, pfn);
+	out->addr = r->virt ? kbuddy_pfn_virt(r, pfn) : NULL;
 	out->phys = PFN_PHYS(pfn);
 	out->size = cs.npages << PAGE_SHIFT;
+	if (!out->addr) {
+		/* An I/O pool zeroes on request only; a nomap pool refused it. */
+		if (gfp & __GFP_ZERO)
+			memset_io(kbuddy_contig_iomem(pool, out), 0, out->size);
+		return 0;
+	}
 	for (n = 0; n < cs.npages; n += 1UL << order) {
 		order = run_block_order(pool, cs.npages, n);
 		kbuddy_block_checked(pool, out->addr + (n << PAGE_SHIFT), order);
@@ -437,7 +447,6 @@ static enum kbuddy_counter contig_check(struct kbuddy_pool *pool,
 	struct kbuddy_region *r = kbuddy_region_of_phys(pool, c->phys);
 	enum kbuddy_counter bad;
 	unsigned int order;
-	void *addr;
 
 	if (!r)
 		return KBUDDY_BAD_FREE_OUTSIDE;
@@ -449,12 +458,10 @@ static enum kbuddy_counter contig_check(struct kbuddy_pool *pool,
 	pfn = PHYS_PFN(c->phys);
 	if (npages > kbuddy_region_end_pfn(r) - pfn)
 		return KBUDDY_BAD_FREE_OUTSIDE;
-	addr = kbuddy_pfn_virt(r, pfn);
 	for (n = 0; n < npages; n += 1UL << order) {
 		order = run_block_order(pool, npages, n);
-		bad = kbuddy_check_block(pool, addr + (n << PAGE_SHIFT), order,
-					 KBUDDY_TAG(KBUDDY_KIND_CONTIG, order),
-					 rp, pfnp);
+		bad = kbuddy_check_block_pfn(pool, r, pfn + n, order,
+					     KBUDDY_TAG(KBUDDY_KIND_CONTIG, order));
 		if (bad != KBUDDY_NR_COUNTERS)
 			return bad;
 	}
@@ -463,7 +470,7 @@ static enum kbuddy_counter contig_check(struct kbuddy_pool *pool,
 		return KBUDDY_BAD_FREE_WRONG_ORDER;
 	*rp = r;
 	*pfnp = pfn;
-	*addrp = addr;
+	*addrp = r->virt ? kbuddy_pfn_virt(r, pfn) : NULL;
 	return KBUDDY_NR_COUNTERS;
 }
 
@@ -550,14 +557,17 @@ static int contig_refuse_free(struct kbuddy_pool *pool,
 			      const struct kbuddy_contig *c,
 			      enum kbuddy_counter bad, unsigned long caller)
 {
-	struct kbuddy_region *r = kbuddy_region_of_phys(pool, c->phys);
 	unsigned long npages = c->size >> PAGE_SHIFT;
-	void *addr = r ? r->virt + (c->phys - r->phys) : NULL;
 	unsigned long flags;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	kbuddy_refuse_free(pool, addr,
-			   npages ? run_block_order(pool, npages, 0) : 0, bad, caller);
+	kbuddy_refuse(&(struct kbuddy_refusal){
+		.pool = pool, .what = "free of run", .by_phys = true,
+		.phys = c->phys,
+		.order = npages ? run_block_order(pool, npages, 0) : 0,
+		.reason = kbuddy_bad_free_reasons[bad], .caller = caller,
+		.counter = &pool->stats.counter[bad],
+	});
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return -EINVAL;
 }
@@ -672,3 +682,27 @@ int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(kbuddy_trim_contig);
+
+/**
+ * kbuddy_contig_iomem() - the __iomem address of a run of an I/O pool
+ * @pool: a KBUDDY_POOL_IOMEM pool
+ * @c: a run of it, from kbuddy_alloc_contig()
+ *
+ * The run lies in the caller's mapping given to kbuddy_pool_add_iomem();
+ * read and write it with the I/O accessors (memcpy_toio(), writel()).
+ *
+ * Context: Any context.
+ * Return: the address, or NULL if @c does not lie in a region of @pool
+ * with an I/O mapping.
+ */
+void __iomem *kbuddy_contig_iomem(struct kbuddy_pool *pool,
+				  const struct kbuddy_contig *c)
+{
+	struct kbuddy_region *r = c ? kbuddy_region_of_phys(pool, c->phys) : NULL;
+
+	if (!r || !r->io || c->size > ((u64)r->nr_pages << PAGE_SHIFT) -
+				      (c->phys - r->phys))
+		return NULL;
+	return r->io + (c->phys - r->phys);
+}
+EXPORT_SYMBOL_GPL(kbuddy_contig_iomem);

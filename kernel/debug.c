@@ -292,7 +292,8 @@ void kbuddy_debug_obj_owner(struct kbuddy_cache *c, void *obj)
  *
  * With debug=U the pool records who allocated each of its page and malloc
  * blocks, in the regions it gets after this; with debug=P it keeps its
- * free memory poisoned (kbuddy_poisons_blocks()).
+ * free memory poisoned (kbuddy_poisons_blocks()). A pool that is not
+ * KBUDDY_POOL_RAM gets neither.
  *
  * Context: Process context; may sleep.
  * Return: 0, or -ENOMEM if the stack depot could not be set up.
@@ -301,6 +302,9 @@ int kbuddy_debug_pool_init(struct kbuddy_pool *pool)
 {
 	pool->debug = kbuddy_debug_default &
 		      (KBUDDY_CACHE_STORE_USER | KBUDDY_CACHE_POISON);
+	/* Poison is written into the memory, owners found by its address. */
+	if (pool->kind != KBUDDY_POOL_RAM)
+		pool->debug = 0;
 	if (!pool->debug)
 		return 0;
 	if ((pool->debug & KBUDDY_CACHE_STORE_USER) && stack_depot_init()) {

@@ -532,6 +532,8 @@ static const char *blocks_alloc(struct kbuddy_dbg_pool *dp,
 	LIST_HEAD(new);
 
 	*err = -EINVAL;
+	if (kbuddy_pool_kind(pool) != KBUDDY_POOL_RAM)
+		return "the pool's memory has no kernel mapping: alloc and malloc need a ram pool";
 	if (req->cmd == BLOCKS_ALLOC && req->order >= pool->max_order)
 		return "ORDER at or above the pool's max_order";
 	if (req->cmd == BLOCKS_ALLOC &&

@@ -374,14 +374,19 @@ enum kbuddy_region_kind {
 	KBUDDY_REGION_MEM,	/* the caller's memory: left to the caller */
 	KBUDDY_REGION_PHYS,	/* claimed and memremap()ed by kbuddy */
 	KBUDDY_REGION_PAGES,	/* taken from the kernel's page allocator */
+	KBUDDY_REGION_RANGE,	/* an address range with no mapping */
+	KBUDDY_REGION_IOMEM,	/* the caller's I/O memory, at @io */
 };
 
 /**
  * struct kbuddy_region - one physically contiguous range of a pool
- * @virt: kernel virtual address of the first byte
+ * @virt: kernel virtual address of the first byte; NULL in a pool that is
+ *	not KBUDDY_POOL_RAM
+ * @io: the caller's __iomem mapping (KBUDDY_REGION_IOMEM), else NULL
  * @phys: physical address of the first byte, page aligned
  * @nr_pages: pages in the region
- * @bytes: @nr_pages << PAGE_SHIFT, for kbuddy_find_region()
+ * @bytes: bytes mapped at @virt, for kbuddy_find_region(): @nr_pages <<
+ *	PAGE_SHIFT, or 0 without a mapping, which no address then matches
  * @base_pfn: @phys >> PAGE_SHIFT; blocks are aligned in pfn space
  * @pages: @nr_pages descriptors, kvmalloc()ed
  * @free_area: pool->max_order free areas, kvmalloc()ed with their maps
@@ -395,12 +400,13 @@ enum kbuddy_region_kind {
  * @chunk: the pages taken from the kernel (KBUDDY_REGION_PAGES)
  * @chunk_order: order of @chunk
  *
- * @virt, @phys, @nr_pages, @bytes, @base_pfn and the ownership fields are set before
+ * @virt, @io, @phys, @nr_pages, @bytes, @base_pfn and the ownership fields are set before
  * the region is published and never change after; the rest is protected by
  * the pool's lock.
  */
 struct kbuddy_region {
 	void *virt;
+	void __iomem *io;
 	phys_addr_t phys;
 	unsigned long nr_pages;
 	unsigned long bytes;
@@ -479,6 +485,10 @@ struct kbuddy_pool_stats {
  *	and descriptors' order and state of every region, and the growth of
  *	@nr_regions; taken with irqsave. Block tags follow "Ownership" above.
  * @max_order: blocks have orders 0 .. @max_order - 1; fixed at creation
+ * @page_orders: @max_order for a KBUDDY_POOL_RAM pool, else 0: the orders
+ *	kbuddy_alloc_pages() and the malloc family serve, so that one compare
+ *	refuses both a bad order and a pool without a mapping; fixed at creation
+ * @kind: an enum kbuddy_pool_kind; fixed at creation
  * @nr_regions: regions in use in @regions; grows only, under @lock, with
  *	release semantics so that kbuddy_find_region() may read it locklessly
  * @regions: the regions, filled in before @nr_regions counts them
@@ -507,6 +517,8 @@ struct kbuddy_pool_stats {
 struct kbuddy_pool {
 	spinlock_t lock; /* see above */
 	unsigned int max_order;
+	unsigned int page_orders;
+	enum kbuddy_pool_kind kind;
 	unsigned int nr_regions;
 	struct kbuddy_region regions[KBUDDY_MAX_REGIONS];
 	unsigned long nr_pages;
@@ -807,7 +819,8 @@ unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
 long kbuddy_regions_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 			     void *ctx);
 void kbuddy_pool_init(struct kbuddy_pool *pool, const char *name,
-		      unsigned int max_order);
+		      unsigned int max_order, enum kbuddy_pool_kind kind);
+void *kbuddy_unmapped_refused(struct kbuddy_pool *pool, const char *what);
 void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
 			 gfp_t gfp, unsigned long tag);
 int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
@@ -843,6 +856,10 @@ enum kbuddy_counter kbuddy_check_block(struct kbuddy_pool *pool, void *addr,
 				       unsigned int order, unsigned long tag,
 				       struct kbuddy_region **rp,
 				       unsigned long *pfnp);
+enum kbuddy_counter kbuddy_check_block_pfn(struct kbuddy_pool *pool,
+					   struct kbuddy_region *r,
+					   unsigned long pfn, unsigned int order,
+					   unsigned long tag);
 void kbuddy_refuse_free(struct kbuddy_pool *pool, void *addr,
 			unsigned int order, enum kbuddy_counter bad,
 			unsigned long caller);
@@ -1142,8 +1159,7 @@ void kbuddy_region_publish(struct kbuddy_pool *pool, struct kbuddy_region *r);
 
 /* pool.c (and the userspace harness) */
 void kbuddy_run_on_cpus(void (*fn)(void *arg), void *arg);
-struct kbuddy_pool *kbuddy_pool_create_pcp(const char *name,
-					   unsigned int max_order, bool pcp);
+const char *kbuddy_pool_kind_name(const struct kbuddy_pool *pool);
 int kbuddy_cpu_dead(unsigned int cpu);
 long kbuddy_pool_check(struct kbuddy_pool *pool, kbuddy_report_fn report,
 		       void *ctx);

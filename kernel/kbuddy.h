@@ -30,10 +30,44 @@ struct kbuddy_cache;
 /* What kbuddy_virt_to_phys() returns for an address outside the pool. */
 #define KBUDDY_PHYS_INVALID	((phys_addr_t)-1)
 
+/**
+ * enum kbuddy_pool_kind - what a pool's memory is (kbuddy_pool_create_kind())
+ * @KBUDDY_POOL_RAM: memory the CPU maps and writes, added with
+ *	kbuddy_pool_add_phys(), kbuddy_pool_add_mem(): every interface
+ * @KBUDDY_POOL_NOMAP: an address space kbuddy never touches (device-local
+ *	memory, an IOVA range, a bank the CPU cannot map), added with
+ *	kbuddy_pool_add_range(): runs by physical address only
+ *	(kbuddy_alloc_contig(), @addr NULL), no zeroing
+ * @KBUDDY_POOL_IOMEM: memory written only with I/O accessors (device
+ *	SRAM), added with kbuddy_pool_add_iomem(): runs by physical address
+ *	(kbuddy_contig_iomem() gives the __iomem pointer), __GFP_ZERO
+ *	zeroes with memset_io(), init_on_alloc not applied
+ *
+ * Only RAM pools have page blocks (kbuddy_alloc_pages()), slab caches,
+ * the malloc family and per-CPU caches; the others refuse them with a
+ * message. No pool keeps anything in its memory: the free lists, block
+ * states and every other record are outside it.
+ */
+enum kbuddy_pool_kind {
+	KBUDDY_POOL_RAM,
+	KBUDDY_POOL_NOMAP,
+	KBUDDY_POOL_IOMEM,
+};
+
+/* kbuddy_pool_create_kind() flags: no per-CPU page caches (RAM pools). */
+#define KBUDDY_POOL_NO_PCP	BIT(0)
+
 struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order);
+struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
+					    unsigned int max_order,
+					    enum kbuddy_pool_kind kind,
+					    unsigned int flags);
 int kbuddy_pool_add_phys(struct kbuddy_pool *pool, phys_addr_t base, u64 size);
 int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 			u64 size);
+int kbuddy_pool_add_range(struct kbuddy_pool *pool, phys_addr_t base, u64 size);
+int kbuddy_pool_add_iomem(struct kbuddy_pool *pool, void __iomem *addr,
+			  phys_addr_t phys, u64 size);
 int kbuddy_pool_destroy(struct kbuddy_pool *pool);
 struct kbuddy_pool *kbuddy_default_pool(void);
 
@@ -65,7 +99,8 @@ struct kbuddy_constraint {
 
 /**
  * struct kbuddy_contig - a run kbuddy_alloc_contig() handed out
- * @addr: its kernel virtual address
+ * @addr: its kernel virtual address; NULL in a pool that is not
+ *	KBUDDY_POOL_RAM
  * @phys: its physical address
  * @size: its size in bytes, whole pages
  */
@@ -81,6 +116,8 @@ int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 int kbuddy_free_contig(struct kbuddy_pool *pool, const struct kbuddy_contig *c);
 int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
 		       size_t new_size);
+void __iomem *kbuddy_contig_iomem(struct kbuddy_pool *pool,
+				  const struct kbuddy_contig *c);
 
 phys_addr_t kbuddy_virt_to_phys(struct kbuddy_pool *pool, const void *addr);
 void *kbuddy_phys_to_virt(struct kbuddy_pool *pool, phys_addr_t phys);
@@ -92,6 +129,7 @@ unsigned long kbuddy_pool_total_pages(struct kbuddy_pool *pool);
 unsigned long kbuddy_pool_cached_pages(struct kbuddy_pool *pool);
 const char *kbuddy_pool_name(struct kbuddy_pool *pool);
 unsigned int kbuddy_pool_max_order(struct kbuddy_pool *pool);
+enum kbuddy_pool_kind kbuddy_pool_kind(struct kbuddy_pool *pool);
 int kbuddy_pool_region(struct kbuddy_pool *pool, unsigned int i,
 		       phys_addr_t *phys, u64 *size);
 

@@ -125,6 +125,8 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 	unsigned int order;
 	void *p;
 
+	if (unlikely(!pool->page_orders))
+		return kbuddy_unmapped_refused(pool, __func__);
 	if (!size)
 		return ZERO_SIZE_PTR;
 	if (kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_MALLOC, size))
@@ -432,8 +434,11 @@ unsigned long kbuddy_kmalloc_shrink(struct kbuddy_pool *pool)
 	unsigned long slabs = 0;
 	unsigned int i;
 
-	/* The size classes live as long as the pool: no list lock. */
-	for (i = 0; i < KBUDDY_NR_KMALLOC; i++)
+	/*
+	 * The size classes live as long as the pool: no list lock. A pool
+	 * that is not KBUDDY_POOL_RAM has none.
+	 */
+	for (i = 0; i < KBUDDY_NR_KMALLOC && pool->kmalloc[i]; i++)
 		slabs += kbuddy_cache_shrink(pool->kmalloc[i]);
 	return slabs;
 }

@@ -217,7 +217,8 @@ static int __init kbuddy_init(void)
 	kbuddy_hp_state = err;
 	kbuddy_fault_module_init();
 	kbuddy_debugfs_init();
-	pool = kbuddy_pool_create_pcp("default", max_order, pcp);
+	pool = kbuddy_pool_create_kind("default", max_order, KBUDDY_POOL_RAM,
+				       pcp ? 0 : KBUDDY_POOL_NO_PCP);
 	if (IS_ERR(pool)) {
 		err = PTR_ERR(pool);
 		goto err_debugfs;

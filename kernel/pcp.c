@@ -720,15 +720,16 @@ int kbuddy_free_kind(struct kbuddy_pool *pool, void *addr, unsigned int order,
  * PREEMPT_RT, not hard-irq context and not with interrupts or preemption
  * disabled by hand (refused with a warning), as kmalloc().
  * Return: the kernel virtual address of the block, or NULL if no block of
- * @order is free, @order is out of range or the context is refused.
+ * @order is free, @order is out of range, the pool has no mapping (not
+ * KBUDDY_POOL_RAM: refused with a message) or the context is refused.
  */
 void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 			 gfp_t gfp)
 {
 	void *addr;
 
-	if (unlikely(order >= pool->max_order))
-		return NULL;
+	if (unlikely(order >= pool->page_orders))
+		return kbuddy_unmapped_refused(pool, __func__);
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
 		return NULL;
@@ -765,7 +766,7 @@ int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
 		return -EINVAL;
-	if (unlikely(order >= pool->max_order))
+	if (unlikely(order >= pool->page_orders))
 		return kbuddy_block_free(pool, addr, order,
 					 KBUDDY_TAG(KBUDDY_KIND_PAGES, 0),
 					 _RET_IP_);

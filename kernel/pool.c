@@ -49,21 +49,31 @@ static bool pool_name_ok(const char *name)
 }
 
 /**
- * kbuddy_pool_create_pcp() - kbuddy_pool_create(), with or without page caches
+ * kbuddy_pool_create_kind() - create an empty pool of a kind
  * @name: as kbuddy_pool_create()
  * @max_order: as kbuddy_pool_create()
- * @pcp: give the pool per-CPU page caches
+ * @kind: what its memory will be: an enum kbuddy_pool_kind
+ * @flags: KBUDDY_POOL_NO_PCP: no per-CPU page caches, so that every block
+ *	comes from and goes to the free lists under the pool's lock (pools
+ *	that are not KBUDDY_POOL_RAM never have them)
  *
- * The choice is made before the pool becomes visible (in the list of pools
- * that CPU hotplug walks, and in debugfs) and never changes after.
+ * The choices are made before the pool becomes visible (in the list of
+ * pools that CPU hotplug walks, and in debugfs) and never change after.
+ * A pool that is not KBUDDY_POOL_RAM gets no slab caches, malloc size
+ * classes or debug checks (debug=P and U would write to, or track through,
+ * its memory).
  *
  * Context: Process context; may sleep.
- * Return: as kbuddy_pool_create().
+ * Return: as kbuddy_pool_create(); ERR_PTR(-EINVAL) also for an unknown
+ * @kind or @flags.
  */
-struct kbuddy_pool *kbuddy_pool_create_pcp(const char *name,
-					   unsigned int max_order, bool pcp)
+struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
+					    unsigned int max_order,
+					    enum kbuddy_pool_kind kind,
+					    unsigned int flags)
 {
 	struct kbuddy_pool *pool, *other;
+	bool ram = kind == KBUDDY_POOL_RAM;
 
 	if (!max_order)
 		max_order = KBUDDY_DEFAULT_MAX_ORDER;
@@ -77,23 +87,29 @@ struct kbuddy_pool *kbuddy_pool_create_pcp(const char *name,
 		       max_order, KBUDDY_MAX_ORDER_LIMIT);
 		return ERR_PTR(-EINVAL);
 	}
+	if ((unsigned int)kind > KBUDDY_POOL_IOMEM ||
+	    (flags & ~KBUDDY_POOL_NO_PCP)) {
+		pr_err("pool %s: unknown kind %u or flags %#x (kinds: 0 ram, 1 nomap, 2 iomem; flags: KBUDDY_POOL_NO_PCP)\n",
+		       name, kind, flags);
+		return ERR_PTR(-EINVAL);
+	}
 	if (kbuddy_should_fail(&kbuddy_fault_global, KBUDDY_FAULT_POOL_CREATE,
 			       sizeof(*pool)))
 		return ERR_PTR(-ENOMEM);
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
-	kbuddy_pool_init(pool, name, max_order);
+	kbuddy_pool_init(pool, name, max_order, kind);
 	if (kbuddy_debug_pool_init(pool)) {
 		kfree(pool);
 		return ERR_PTR(-ENOMEM);
 	}
-	if (pcp && kbuddy_pcp_init(pool)) {
+	if (ram && !(flags & KBUDDY_POOL_NO_PCP) && kbuddy_pcp_init(pool)) {
 		kbuddy_debug_pool_fini(pool);
 		kfree(pool);
 		return ERR_PTR(-ENOMEM);
 	}
-	if (kbuddy_kmalloc_init(pool)) {
+	if (ram && kbuddy_kmalloc_init(pool)) {
 		kbuddy_pcp_fini(pool);
 		kbuddy_debug_pool_fini(pool);
 		kfree(pool);
@@ -118,7 +134,7 @@ struct kbuddy_pool *kbuddy_pool_create_pcp(const char *name,
 	kbuddy_debugfs_add_pool(pool);
 	return pool;
 }
-EXPORT_SYMBOL_NS_GPL(kbuddy_pool_create_pcp, KBUDDY_INTERNAL);
+EXPORT_SYMBOL_GPL(kbuddy_pool_create_kind);
 
 /**
  * kbuddy_pool_create() - create an empty pool
@@ -128,7 +144,9 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_pool_create_pcp, KBUDDY_INTERNAL);
  * @max_order: blocks will have orders 0 .. @max_order - 1; 0 for the default
  *	(KBUDDY_DEFAULT_MAX_ORDER), at most KBUDDY_MAX_ORDER_LIMIT
  *
- * Add memory with kbuddy_pool_add_phys() or kbuddy_pool_add_mem().
+ * A KBUDDY_POOL_RAM pool with per-CPU page caches: add memory with
+ * kbuddy_pool_add_phys() or kbuddy_pool_add_mem(). Other kinds:
+ * kbuddy_pool_create_kind().
  *
  * Context: Process context; may sleep.
  * Return: the pool, or ERR_PTR(-EINVAL) for a bad name or order,
@@ -136,7 +154,7 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_pool_create_pcp, KBUDDY_INTERNAL);
  */
 struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order)
 {
-	return kbuddy_pool_create_pcp(name, max_order, true);
+	return kbuddy_pool_create_kind(name, max_order, KBUDDY_POOL_RAM, 0);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_create);
 
@@ -251,8 +269,9 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 		u64 obytes = (u64)o->nr_pages << PAGE_SHIFT;
 
 		if (ranges_overlap(r->phys, bytes, o->phys, obytes) ||
-		    ranges_overlap((unsigned long)r->virt, bytes,
-				   (unsigned long)o->virt, obytes)) {
+		    (r->virt && o->virt &&
+		     ranges_overlap((unsigned long)r->virt, bytes,
+				    (unsigned long)o->virt, obytes))) {
 			pr_err("pool %s: region %pa+%#llx overlaps region %u\n",
 			       pool->name, &r->phys, bytes, i);
 			err = -EBUSY;
@@ -278,6 +297,20 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 out:
 	mutex_unlock(&kbuddy_pools_mutex);
 	return err;
+}
+
+/* Is @pool of @kind, as the function adding memory to it needs? */
+static int check_kind(struct kbuddy_pool *pool, enum kbuddy_pool_kind kind,
+		      const char *fn)
+{
+	if (pool->kind == kind)
+		return 0;
+	pr_err("pool %s: %s() refused: the pool is of kind %s; %s\n", pool->name, fn,
+	       kbuddy_pool_kind_name(pool),
+	       pool->kind == KBUDDY_POOL_NOMAP ? "add memory with kbuddy_pool_add_range()" :
+	       pool->kind == KBUDDY_POOL_IOMEM ? "add memory with kbuddy_pool_add_iomem()" :
+	       "add memory with kbuddy_pool_add_phys() or kbuddy_pool_add_mem()");
+	return -EINVAL;
 }
 
 static int check_range(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
@@ -330,7 +363,8 @@ int kbuddy_pool_add_phys(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 	char *name;
 	int err;
 
-	err = check_range(pool, base, size);
+	err = check_kind(pool, KBUDDY_POOL_RAM, __func__) ?:
+	      check_range(pool, base, size);
 	if (err)
 		return err;
 	if (region_intersects(base, size, IORESOURCE_SYSTEM_RAM,
@@ -406,10 +440,11 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_add_phys);
  * __GFP_ZERO, with init_on_alloc off and without debug=P.
  *
  * Context: Process context; may sleep.
- * Return: 0; -EINVAL for a misaligned or wrapping range; -E2BIG for a range
- * of KBUDDY_REGION_MAX_PAGES pages or more (its descriptors would not fit
- * one kvmalloc(); add it as several regions); -EBUSY if it overlaps a region
- * of the pool; -ENOMEM; -ENOSPC if the pool is full.
+ * Return: 0; -EINVAL for a misaligned or wrapping range, or a pool that is
+ * not KBUDDY_POOL_RAM; -E2BIG for a range of KBUDDY_REGION_MAX_PAGES pages
+ * or more (its descriptors would not fit one kvmalloc(); add it as several
+ * regions); -EBUSY if it overlaps a region of the pool; -ENOMEM; -ENOSPC if
+ * the pool is full.
  */
 int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 			u64 size)
@@ -417,7 +452,8 @@ int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 	struct kbuddy_region r = { .kind = KBUDDY_REGION_MEM };
 	int err;
 
-	err = check_range(pool, phys, size);
+	err = check_kind(pool, KBUDDY_POOL_RAM, __func__) ?:
+	      check_range(pool, phys, size);
 	if (err)
 		return err;
 	if (!PAGE_ALIGNED(addr) || (unsigned long)addr + (size - 1) <
@@ -432,6 +468,78 @@ int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 	return pool_add_region(pool, &r);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_add_mem);
+
+/**
+ * kbuddy_pool_add_range() - add an address range kbuddy never touches
+ * @pool: a KBUDDY_POOL_NOMAP pool
+ * @base: the range's first address, page aligned: a physical address,
+ *	a device's local address or offset, an IOVA; runs are aligned in
+ *	this address space and kbuddy_alloc_contig() hands them out in it
+ * @size: bytes, page aligned
+ *
+ * Nothing is claimed, mapped or written: kbuddy keeps the range's records
+ * (free lists, block states) in its own memory and hands out addresses.
+ * The range need not be memory the CPU can reach at all.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0; -EINVAL for a pool of another kind or a misaligned or wrapping
+ * range; -E2BIG for a range of KBUDDY_REGION_MAX_PAGES pages or more (add
+ * it as several regions); -EBUSY if it overlaps a region of the pool;
+ * -ENOMEM; -ENOSPC if the pool is full.
+ */
+int kbuddy_pool_add_range(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
+{
+	struct kbuddy_region r = { .kind = KBUDDY_REGION_RANGE };
+	int err;
+
+	err = check_kind(pool, KBUDDY_POOL_NOMAP, __func__) ?:
+	      check_range(pool, base, size);
+	if (err)
+		return err;
+	r.phys = base;
+	r.nr_pages = size >> PAGE_SHIFT;
+	return pool_add_region(pool, &r);
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_add_range);
+
+/**
+ * kbuddy_pool_add_iomem() - add I/O memory the caller has mapped
+ * @pool: a KBUDDY_POOL_IOMEM pool
+ * @addr: the caller's __iomem mapping of the memory (ioremap(),
+ *	devm_ioremap_resource()), page aligned; it must outlive the pool
+ * @phys: its physical (or bus) address, page aligned
+ * @size: bytes, page aligned
+ *
+ * kbuddy writes to the memory only to zero a run allocated with
+ * __GFP_ZERO, with memset_io(); init_on_alloc is not applied, and nothing
+ * of kbuddy's is kept in the memory.
+ *
+ * Context: Process context; may sleep.
+ * Return: as kbuddy_pool_add_range(); -EINVAL also for a misaligned or
+ * wrapping @addr.
+ */
+int kbuddy_pool_add_iomem(struct kbuddy_pool *pool, void __iomem *addr,
+			  phys_addr_t phys, u64 size)
+{
+	struct kbuddy_region r = { .kind = KBUDDY_REGION_IOMEM };
+	int err;
+
+	err = check_kind(pool, KBUDDY_POOL_IOMEM, __func__) ?:
+	      check_range(pool, phys, size);
+	if (err)
+		return err;
+	if (!addr || !PAGE_ALIGNED((__force unsigned long)addr) ||
+	    (__force unsigned long)addr + (size - 1) < (__force unsigned long)addr) {
+		pr_err("pool %s: I/O memory at %p is NULL, not page aligned or wraps\n",
+		       pool->name, addr);
+		return -EINVAL;
+	}
+	r.io = addr;
+	r.phys = phys;
+	r.nr_pages = size >> PAGE_SHIFT;
+	return pool_add_region(pool, &r);
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_add_iomem);
 
 /**
  * kbuddy_kernel_pages_max() - the most a pool may take from the page allocator
@@ -470,6 +578,8 @@ u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size)
 	unsigned int order = KBUDDY_PAGE_ALLOC_TOP_ORDER;
 	u64 added = 0, max = kbuddy_kernel_pages_max();
 
+	if (check_kind(pool, KBUDDY_POOL_RAM, __func__))
+		return 0;
 	if (size > max) {
 		pr_err("pool %s: %llu bytes from the page allocator refused: more than half of the %llu bytes it has available\n",
 		       pool->name, size, 2 * max);
@@ -558,8 +668,8 @@ static bool pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 		 */
 		pr_warn("pool %s: destroyed with %lu blocks still allocated in region %#llx@%pa%s\n",
 			pool->name, used, bytes, &r->phys,
-			r->kind == KBUDDY_REGION_MEM ? "" :
-			"; leaving its memory mapped and claimed (leaked)");
+			r->kind == KBUDDY_REGION_PHYS || r->kind == KBUDDY_REGION_PAGES ?
+			"; leaving its memory mapped and claimed (leaked)" : "");
 		kbuddy_region_report_used(pool, r, report_leak, &lr);
 		if (lr.named > KBUDDY_LEAK_REPORT_MAX)
 			pr_warn("pool %s: and %lu more blocks still allocated in region %#llx@%pa\n",
@@ -584,6 +694,8 @@ static bool pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 		__free_pages(r->chunk, r->chunk_order);
 		break;
 	case KBUDDY_REGION_MEM:
+	case KBUDDY_REGION_RANGE:
+	case KBUDDY_REGION_IOMEM:
 		break;
 	}
 	return true;
@@ -785,6 +897,19 @@ unsigned int kbuddy_pool_max_order(struct kbuddy_pool *pool)
 EXPORT_SYMBOL_GPL(kbuddy_pool_max_order);
 
 /**
+ * kbuddy_pool_kind() - what a pool's memory is
+ * @pool: the pool
+ *
+ * Context: Any context.
+ * Return: its enum kbuddy_pool_kind, fixed at creation.
+ */
+enum kbuddy_pool_kind kbuddy_pool_kind(struct kbuddy_pool *pool)
+{
+	return pool->kind;
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_kind);
+
+/**
  * kbuddy_pool_region() - where a pool's region lies
  * @pool: the pool
  * @i: the region, from 0 in the order they were added
@@ -802,7 +927,7 @@ int kbuddy_pool_region(struct kbuddy_pool *pool, unsigned int i,
 	if (i >= smp_load_acquire(&pool->nr_regions))
 		return -ENOENT;
 	*phys = pool->regions[i].phys;
-	*size = pool->regions[i].bytes;
+	*size = (u64)pool->regions[i].nr_pages << PAGE_SHIFT;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_region);

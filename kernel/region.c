@@ -13,6 +13,24 @@
 
 #include "internal.h"
 
+static const char *const kbuddy_pool_kind_names[] = {
+	[KBUDDY_POOL_RAM] = "ram",
+	[KBUDDY_POOL_NOMAP] = "nomap",
+	[KBUDDY_POOL_IOMEM] = "iomem",
+};
+
+/**
+ * kbuddy_pool_kind_name() - a pool kind's name, as debugfs shows it
+ * @pool: the pool
+ *
+ * Context: Any context.
+ * Return: "ram", "nomap" or "iomem".
+ */
+const char *kbuddy_pool_kind_name(const struct kbuddy_pool *pool)
+{
+	return kbuddy_pool_kind_names[pool->kind];
+}
+
 /**
  * kbuddy_region_publish() - make a ready region part of its pool
  * @pool: the pool, with room for one more region
@@ -30,7 +48,7 @@ void kbuddy_region_publish(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	unsigned long flags;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	r->bytes = r->nr_pages << PAGE_SHIFT;
+	r->bytes = r->virt ? r->nr_pages << PAGE_SHIFT : 0;
 	pool->regions[pool->nr_regions] = *r;
 	pool->nr_pages += r->nr_pages;
 	pool->nr_free += r->nr_free;

@@ -243,7 +243,8 @@ void kbuddy_problem(struct kbuddy_sink *s, const char *fmt, ...)
  */
 void kbuddy_refuse(const struct kbuddy_refusal *r)
 {
-	struct kbuddy_region *region = kbuddy_find_region(r->pool, r->addr);
+	struct kbuddy_region *region = r->by_phys ? NULL :
+				       kbuddy_find_region(r->pool, r->addr);
 	const char *kind = r->cache ? "cache" : "pool";
 	const char *name = r->cache ? r->cache : r->pool->name;
 	unsigned long flags;
@@ -258,8 +259,9 @@ void kbuddy_refuse(const struct kbuddy_refusal *r)
 	}
 	if (r->order >= 0)
 		snprintf(order, sizeof(order), " order %ld", r->order);
-	if (region) {
-		phys_addr_t phys = region->phys + (r->addr - region->virt);
+	if (region || r->by_phys) {
+		phys_addr_t phys = r->by_phys ? r->phys :
+				   region->phys + (r->addr - region->virt);
 
 		pr_warn_ratelimited("%s %s: refused %s of %pa%s: %s (caller %pS)\n",
 				    kind, name, r->what, &phys, order, r->reason,

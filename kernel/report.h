@@ -58,6 +58,8 @@ static inline unsigned long kbuddy_sink_problems(struct kbuddy_sink *s)
  * @what: what was refused: "free", "realloc"
  * @addr: the caller's pointer; named by its physical address when it lies
  *	in @pool
+ * @by_phys: the caller gave a physical address, @phys, instead of @addr
+ * @phys: with @by_phys, the address named
  * @order: the order the caller gave, or -1 for none
  * @reason: why, from one of the reason tables beside the counter names
  * @caller: the return address of the refused call
@@ -70,6 +72,8 @@ struct kbuddy_refusal {
 	const char *cache;
 	const char *what;
 	const void *addr;
+	bool by_phys;
+	phys_addr_t phys;
 	long order;
 	const char *reason;
 	unsigned long caller;

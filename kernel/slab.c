@@ -641,6 +641,11 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 	struct kbuddy_cache *c, *other;
 	unsigned long debug;
 
+	if (pool->kind != KBUDDY_POOL_RAM) {
+		pr_err("pool %s: cache %s refused: slab caches keep free pointers in their objects, and the pool's memory has no kernel mapping (kind %s)\n",
+		       pool->name, name ? name : "(null)", kbuddy_pool_kind_name(pool));
+		return ERR_PTR(-EINVAL);
+	}
 	top = min_t(unsigned int, KBUDDY_SLAB_MAX_ORDER, pool->max_order - 1);
 	if (!name || !cache_name_ok(name) || !size ||
 	    (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||

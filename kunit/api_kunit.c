@@ -32,8 +32,12 @@
 
 /* ==== The fixture ======================================================== */
 
-/* The fixture's pools: A busy, B another pool, E without memory, F untouched. */
-enum api_pool { PA, PB, PE, PF, API_NR_POOLS, P_NULL = API_NR_POOLS, P_ERR };
+/*
+ * The fixture's pools: A busy, B another pool, E without memory, F untouched;
+ * N of kind nomap (a range far above RAM) and I of kind iomem.
+ */
+enum api_pool { PA, PB, PE, PF, PN, PI, API_NR_POOLS, P_NULL = API_NR_POOLS, P_ERR };
+#define API_POOL_LETTERS "abefni"
 
 /* Its caches: two on A, one on B, one on E; and what rows may name besides. */
 enum api_cache { CA, CA2, CB, CE, API_NR_CACHES, C_NULL = API_NR_CACHES, C_ERR, C_KM64 };
@@ -76,6 +80,11 @@ enum api_ptr {
 #define API_A_PHYS	KBT_PHYS
 #define API_B_PHYS	(KBT_PHYS * 2)
 #define API_F_PHYS	(KBT_PHYS * 3)
+/* N's range, 64 TiB up: no memory there for a stray access to hit. */
+#define API_N_SIZE	SZ_16M
+#define API_N_PHYS	((phys_addr_t)1 << 46)
+#define API_I_SIZE	SZ_1M
+#define API_I_PHYS	(KBT_PHYS * 6)
 /* The regions rows add: one page each, at most a pool's worth. */
 #define API_X_PHYS	(KBT_PHYS * 4)
 #define API_X_PAGES	KBUDDY_MAX_REGIONS
@@ -200,14 +209,23 @@ static const struct {
 	u64 size;
 	phys_addr_t phys;
 	unsigned int max_order;
+	enum kbuddy_pool_kind kind;
 } api_pools[API_NR_POOLS] = {
-	[PA] = { API_A_SIZE, API_A_PHYS, 0 },
-	[PB] = { API_B_SIZE, API_B_PHYS, 0 },
-	[PE] = { 0, 0, API_E_ORDER },
-	[PF] = { API_F_SIZE, API_F_PHYS, 0 },
+	[PA] = { API_A_SIZE, API_A_PHYS, 0, KBUDDY_POOL_RAM },
+	[PB] = { API_B_SIZE, API_B_PHYS, 0, KBUDDY_POOL_RAM },
+	[PE] = { 0, 0, API_E_ORDER, KBUDDY_POOL_RAM },
+	[PF] = { API_F_SIZE, API_F_PHYS, 0, KBUDDY_POOL_RAM },
+	[PN] = { API_N_SIZE, API_N_PHYS, 0, KBUDDY_POOL_NOMAP },
+	[PI] = { API_I_SIZE, API_I_PHYS, 0, KBUDDY_POOL_IOMEM },
 };
 
 static atomic_t api_seq = ATOMIC_INIT(0);
+
+/* Ordinary memory, made to stand in for a device's I/O memory. */
+static void __iomem *api_iomem(void *mem)
+{
+	return (void __force __iomem *)mem;
+}
 
 static void fx_teardown(struct kunit *test, struct api_fx *fx)
 {
@@ -279,18 +297,31 @@ static void fx_setup(struct kunit *test, struct api_fx *fx)
 	for (i = 0; i < API_NR_POOLS; i++) {
 		struct kbuddy_pool *p;
 
-		snprintf(name, sizeof(name), "api-%c-%d", "abef"[i],
+		snprintf(name, sizeof(name), "api-%c-%d", API_POOL_LETTERS[i],
 			 atomic_inc_return(&api_seq));
-		p = kbuddy_pool_create(name, api_pools[i].max_order);
+		p = kbuddy_pool_create_kind(name, api_pools[i].max_order,
+					    api_pools[i].kind, 0);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
 		fx->pool[i] = p;
 		if (!api_pools[i].size)
 			continue;
+		if (api_pools[i].kind == KBUDDY_POOL_NOMAP) {
+			KUNIT_ASSERT_EQ(test, kbuddy_pool_add_range(p, api_pools[i].phys,
+								    api_pools[i].size), 0);
+			continue;
+		}
 		fx->mem[i] = vmalloc(api_pools[i].size);
 		KUNIT_ASSERT_NOT_NULL(test, fx->mem[i]);
 		memset(fx->mem[i], API_FILL, api_pools[i].size);
-		KUNIT_ASSERT_EQ(test, kbuddy_pool_add_mem(p, fx->mem[i], api_pools[i].phys,
-							  api_pools[i].size), 0);
+		if (api_pools[i].kind == KBUDDY_POOL_IOMEM)
+			/* vmalloc()ed memory stands in for the I/O memory. */
+			KUNIT_ASSERT_EQ(test, kbuddy_pool_add_iomem(p, api_iomem(fx->mem[i]),
+								    api_pools[i].phys,
+								    api_pools[i].size), 0);
+		else
+			KUNIT_ASSERT_EQ(test, kbuddy_pool_add_mem(p, fx->mem[i],
+								  api_pools[i].phys,
+								  api_pools[i].size), 0);
 	}
 	fx->extra = vmalloc(API_X_PAGES * PAGE_SIZE);
 	KUNIT_ASSERT_NOT_NULL(test, fx->extra);
@@ -619,6 +650,105 @@ static long call_pool_add_phys(struct kunit *test, struct api_fx *fx,
 	return kbuddy_pool_add_phys(arg_pool(fx, row->pool), base, row->b);
 }
 
+static long call_pool_create_kind(struct kunit *test, struct api_fx *fx,
+				  const struct api_row *row)
+{
+	struct kbuddy_pool *p = kbuddy_pool_create_kind(row->str, row->b, row->a, row->c);
+	struct kbuddy_contig run;
+
+	if (IS_ERR_OR_NULL(p))
+		return (long)p;
+	EXPECT_ROW(test, kbuddy_pool_kind(p) == row->a, row, "kind");
+	EXPECT_ROW(test, !p->pcp == (row->a != KBUDDY_POOL_RAM || (row->c & KBUDDY_POOL_NO_PCP)),
+		   row, "page caches");
+	EXPECT_ROW(test, !p->kmalloc[0] == (row->a != KBUDDY_POOL_RAM), row,
+		   "malloc size classes");
+	EXPECT_ROW(test, kbuddy_alloc_contig(p, PAGE_SIZE, NULL, GFP_KERNEL, &run) == -EINVAL,
+		   row, "an empty pool allocates nothing");
+	kbuddy_pool_destroy(p);
+	return (long)p;
+}
+
+static long call_pool_add_range(struct kunit *test, struct api_fx *fx,
+				const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	unsigned long pages = kbuddy_pool_total_pages(pool);
+	int ret = kbuddy_pool_add_range(pool, row->a, row->b);
+	struct kbuddy_contig c;
+	struct kbuddy_constraint at = { .start = row->a, .end = row->a + PAGE_SIZE };
+
+	if (ret)
+		return ret;
+	EXPECT_ROW(test, kbuddy_pool_total_pages(pool) == pages + (row->b >> PAGE_SHIFT),
+		   row, "pages added");
+	/* The new range hands out its first page, by address only. */
+	EXPECT_ROW(test, !kbuddy_alloc_contig(pool, PAGE_SIZE, &at, GFP_KERNEL, &c) &&
+		   c.phys == row->a && !c.addr, row, "a run of the range");
+	EXPECT_ROW(test, !kbuddy_free_contig(pool, &c), row, "the run freed");
+	return ret;
+}
+
+static long call_pool_add_iomem(struct kunit *test, struct api_fx *fx,
+				const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	unsigned long pages = kbuddy_pool_total_pages(pool);
+	void *mem = arg_ptr(fx, row);
+	int ret = kbuddy_pool_add_iomem(pool, api_iomem(mem), row->a, row->b);
+	struct kbuddy_constraint at = { .start = row->a, .end = row->a + PAGE_SIZE };
+	struct kbuddy_contig c;
+
+	if (ret)
+		return ret;
+	EXPECT_ROW(test, kbuddy_pool_total_pages(pool) == pages + (row->b >> PAGE_SHIFT),
+		   row, "pages added");
+	memset(mem, API_FILL, PAGE_SIZE);
+	EXPECT_ROW(test, !kbuddy_alloc_contig(pool, PAGE_SIZE, &at, GFP_KERNEL | __GFP_ZERO,
+					      &c) && c.phys == row->a &&
+		   kbuddy_contig_iomem(pool, &c) == api_iomem(mem) && all_bytes(mem, 0, PAGE_SIZE),
+		   row, "a zeroed run of the memory, at its I/O address");
+	EXPECT_ROW(test, !kbuddy_free_contig(pool, &c), row, "the run freed");
+	return ret;
+}
+
+/*
+ * A 3-page run of the row's pool (at its start in a pool without memory),
+ * passed to kbuddy_contig_iomem() as row->a says: 0 as it is, 1 NULL, 2 a
+ * page past the pool's memory, 3 a page longer than what is left of its
+ * region. Return: whether an address came back.
+ */
+static long call_contig_iomem(struct kunit *test, struct api_fx *fx,
+			      const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	phys_addr_t base = api_pools[row->pool].phys;
+	u64 size = api_pools[row->pool].size;
+	struct kbuddy_contig run = { .phys = base, .size = 3 * PAGE_SIZE }, q;
+	bool held = !kbuddy_alloc_contig(pool, run.size, NULL, GFP_KERNEL, &run);
+	void __iomem *io;
+
+	q = run;
+	if (row->a == 2)
+		q.phys = base + size;
+	if (row->a == 3)
+		q.size = size - (q.phys - base) + PAGE_SIZE;
+	io = kbuddy_contig_iomem(pool, row->a == 1 ? NULL : &q);
+	if (io)
+		EXPECT_ROW(test, fx->mem[row->pool] &&
+			   io == api_iomem(fx->mem[row->pool] + (q.phys - base)),
+			   row, "the run's place in the mapping");
+	if (held)
+		EXPECT_ROW(test, !kbuddy_free_contig(pool, &run), row, "the run freed");
+	return io ? 1 : 0;
+}
+
+static long call_pool_kind(struct kunit *test, struct api_fx *fx,
+			   const struct api_row *row)
+{
+	return kbuddy_pool_kind(arg_pool(fx, row->pool));
+}
+
 static long call_pool_add_mem(struct kunit *test, struct api_fx *fx,
 			      const struct api_row *row)
 {
@@ -704,14 +834,33 @@ static long call_alloc_contig(struct kunit *test, struct api_fx *fx,
 	if (ret)
 		return ret;
 	EXPECT_ROW(test, c.size == PAGE_ALIGN(row->a), row, "size in whole pages");
-	EXPECT_ROW(test, fx_phys(fx, c.addr) == c.phys, row, "address and phys agree");
+	if (api_pools[row->pool].kind == KBUDDY_POOL_RAM) {
+		EXPECT_ROW(test, fx_phys(fx, c.addr) == c.phys, row, "address and phys agree");
+		if (row->gfp & __GFP_ZERO)
+			EXPECT_ROW(test, all_bytes(c.addr, 0, c.size), row, "zeroed");
+	} else {
+		phys_addr_t base = api_pools[row->pool].phys;
+		void __iomem *io = kbuddy_contig_iomem(pool, &c);
+
+		EXPECT_ROW(test, !c.addr, row, "no kernel address");
+		EXPECT_ROW(test, c.phys >= base && c.phys + c.size <= base +
+			   api_pools[row->pool].size, row, "inside the pool's range");
+		if (api_pools[row->pool].kind == KBUDDY_POOL_IOMEM) {
+			void *mem = fx->mem[row->pool] + (c.phys - base);
+
+			EXPECT_ROW(test, io == api_iomem(mem), row, "its I/O address");
+			/* Zeroed on request only: init_on_alloc is not applied. */
+			EXPECT_ROW(test, all_bytes(mem, row->gfp & __GFP_ZERO ? 0 : API_FILL,
+						   c.size), row, "zeroed exactly on request");
+		} else {
+			EXPECT_ROW(test, !io, row, "no I/O address");
+		}
+	}
 	if (row->b)
 		EXPECT_ROW(test, IS_ALIGNED(c.phys, row->b), row, "aligned");
 	if (row->c)
 		EXPECT_ROW(test, c.phys / row->c == (c.phys + c.size - 1) / row->c, row,
 			   "inside the boundary");
-	if (row->gfp & __GFP_ZERO)
-		EXPECT_ROW(test, all_bytes(c.addr, 0, c.size), row, "zeroed");
 	EXPECT_ROW(test, kbuddy_free_contig(pool, &c) == 0, row, "freed");
 	return 0;
 }
@@ -857,7 +1006,7 @@ static long call_pool_name(struct kunit *test, struct api_fx *fx,
 {
 	char want[] = "api-?-";
 
-	want[4] = "abef"[row->pool];
+	want[4] = API_POOL_LETTERS[row->pool];
 	return strncmp(kbuddy_pool_name(arg_pool(fx, row->pool)), want, strlen(want));
 }
 
@@ -1126,7 +1275,86 @@ static const struct api_row kbuddy_pool_create_rows[] = {
 	  .same = U_ALL },
 };
 
+static const struct api_row kbuddy_pool_create_kind_rows[] = {
+	{ "ram", .str = "api-new", .a = KBUDDY_POOL_RAM, .want = W_PTR },
+	{ "ram without page caches", .str = "api-new", .a = KBUDDY_POOL_RAM,
+	  .c = KBUDDY_POOL_NO_PCP, .want = W_PTR },
+	{ "nomap", .str = "api-new", .a = KBUDDY_POOL_NOMAP, .want = W_PTR },
+	{ "nomap, max_order LIMIT", .str = "api-new", .a = KBUDDY_POOL_NOMAP,
+	  .b = KBUDDY_MAX_ORDER_LIMIT, .want = W_PTR },
+	{ "nomap, KBUDDY_POOL_NO_PCP", .str = "api-new", .a = KBUDDY_POOL_NOMAP,
+	  .c = KBUDDY_POOL_NO_PCP, .want = W_PTR },
+	{ "iomem", .str = "api-new", .a = KBUDDY_POOL_IOMEM, .want = W_PTR },
+	{ "kind 3", .str = "api-new", .a = 3, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "kind -1", .str = "api-new", .a = UINT_MAX, .want = W_EQ, .val = -EINVAL,
+	  .same = U_ALL },
+	{ "flags BIT(1)", .str = "api-new", .c = BIT(1), .want = W_EQ, .val = -EINVAL,
+	  .same = U_ALL },
+	{ "flags -1", .str = "api-new", .c = UINT_MAX, .want = W_EQ, .val = -EINVAL,
+	  .same = U_ALL },
+	{ "nomap, max_order LIMIT + 1", .str = "api-new", .a = KBUDDY_POOL_NOMAP,
+	  .b = KBUDDY_MAX_ORDER_LIMIT + 1, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "nomap, name NULL", .str = NULL, .a = KBUDDY_POOL_NOMAP, .want = W_EQ,
+	  .val = -EINVAL, .same = U_ALL },
+	{ "iomem, name of the default pool", .str = "default", .a = KBUDDY_POOL_IOMEM,
+	  .want = W_EQ, .val = -EEXIST, .same = U_ALL },
+};
+
+/* N's range ends here; the rows that add ranges add them above it. */
+#define API_N_END	(API_N_PHYS + API_N_SIZE)
+
+static const struct api_row kbuddy_pool_add_range_rows[] = {
+	{ "16 pages", .pool = PN, .a = API_N_END, .b = 16 * PAGE_SIZE, .want = W_EQ, .val = 0 },
+	{ "below the pool's range", .pool = PN, .a = API_N_PHYS - SZ_1M, .b = SZ_1M,
+	  .want = W_EQ, .val = 0 },
+	{ "1 GiB, above the largest block", .pool = PN, .a = API_N_END, .b = SZ_1G,
+	  .want = W_EQ, .val = 0 },
+	{ "to a ram pool", .pool = PF, .a = API_N_END, .b = PAGE_SIZE, .want = W_EQ,
+	  .val = -EINVAL, .same = U_ALL },
+	{ "to an iomem pool", .pool = PI, .a = API_N_END, .b = PAGE_SIZE, .want = W_EQ,
+	  .val = -EINVAL, .same = U_ALL },
+	{ "base not page aligned", .pool = PN, .a = API_N_END + 8, .b = PAGE_SIZE,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "size 0", .pool = PN, .a = API_N_END, .b = 0, .want = W_EQ, .val = -EINVAL,
+	  .same = U_ALL },
+	{ "size PAGE_SIZE + 1", .pool = PN, .a = API_N_END, .b = PAGE_SIZE + 1, .want = W_EQ,
+	  .val = -EINVAL, .same = U_ALL },
+	{ "range wraps", .pool = PN, .a = -PAGE_SIZE, .b = 2 * PAGE_SIZE, .want = W_EQ,
+	  .val = -EINVAL, .same = U_ALL },
+	{ "KBUDDY_REGION_MAX_PAGES pages", .pool = PN, .a = API_N_END,
+	  .b = (u64)KBUDDY_REGION_MAX_PAGES << PAGE_SHIFT, .want = W_EQ, .val = -E2BIG,
+	  .same = U_ALL },
+	{ "overlaps the pool's range", .pool = PN, .a = API_N_END - PAGE_SIZE,
+	  .b = 2 * PAGE_SIZE, .want = W_EQ, .val = -EBUSY, .same = U_ALL },
+};
+
+static const struct api_row kbuddy_pool_add_iomem_rows[] = {
+	{ "16 pages", .pool = PI, .ptr = X_EXTRA, .a = API_X_PHYS, .b = 16 * PAGE_SIZE,
+	  .want = W_EQ, .val = 0 },
+	{ "to a ram pool", .pool = PF, .ptr = X_EXTRA, .a = API_X_PHYS, .b = PAGE_SIZE,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "to a nomap pool", .pool = PN, .ptr = X_EXTRA, .a = API_X_PHYS, .b = PAGE_SIZE,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "NULL", .pool = PI, .ptr = X_NULL, .a = API_X_PHYS, .b = PAGE_SIZE, .want = W_EQ,
+	  .val = -EINVAL, .same = U_ALL },
+	{ "addr not page aligned", .pool = PI, .ptr = X_EXTRA, .off = 8, .a = API_X_PHYS,
+	  .b = PAGE_SIZE, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "phys not page aligned", .pool = PI, .ptr = X_EXTRA, .a = API_X_PHYS + 8,
+	  .b = PAGE_SIZE, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "size 0", .pool = PI, .ptr = X_EXTRA, .a = API_X_PHYS, .b = 0, .want = W_EQ,
+	  .val = -EINVAL, .same = U_ALL },
+	{ "virtual range wraps", .pool = PI, .ptr = X_NULL, .off = -PAGE_SIZE,
+	  .a = API_X_PHYS, .b = 2 * PAGE_SIZE, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "phys overlaps the pool's memory", .pool = PI, .ptr = X_EXTRA,
+	  .a = API_I_PHYS + PAGE_SIZE, .b = PAGE_SIZE, .want = W_EQ, .val = -EBUSY,
+	  .same = U_ALL },
+};
+
 static const struct api_row kbuddy_pool_add_phys_rows[] = {
+	{ "to a nomap pool", .pool = PN, .ptr = X_ABS, .a = PHYS_NONE, .b = PAGE_SIZE,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "to an iomem pool", .pool = PI, .ptr = X_ABS, .a = PHYS_NONE, .b = PAGE_SIZE,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
 	{ "neither RAM nor reserved", .pool = PF, .ptr = X_ABS, .a = PHYS_NONE,
 	  .b = PAGE_SIZE, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
 	{ "System RAM", .pool = PF, .ptr = X_RAM, .b = PAGE_SIZE,
@@ -1150,6 +1378,10 @@ static const struct api_row kbuddy_pool_add_phys_rows[] = {
 };
 
 static const struct api_row kbuddy_pool_add_mem_rows[] = {
+	{ "to a nomap pool", .pool = PN, .ptr = X_EXTRA, .a = API_X_PHYS, .b = PAGE_SIZE,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "to an iomem pool", .pool = PI, .ptr = X_EXTRA, .a = API_X_PHYS, .b = PAGE_SIZE,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
 	{ "16 pages", .pool = PF, .ptr = X_EXTRA, .a = API_X_PHYS, .b = 16 * PAGE_SIZE,
 	  .want = W_EQ, .val = 0 },
 	{ "one page to a busy pool", .pool = PA, .ptr = X_EXTRA, .a = API_X_PHYS,
@@ -1201,6 +1433,9 @@ static const struct api_row kbuddy_default_pool_rows[] = {
 };
 
 static const struct api_row kbuddy_alloc_pages_rows[] = {
+	{ "a nomap pool", .pool = PN, .a = 0, .gfp = GFP_KERNEL, .want = W_NULL, .same = U_ALL },
+	{ "an iomem pool", .pool = PI, .a = 0, .gfp = GFP_KERNEL, .want = W_NULL,
+	  .same = U_ALL },
 	{ "order 0", .pool = PA, .a = 0, .gfp = GFP_KERNEL, .want = W_PTR },
 	{ "order 0, __GFP_ZERO", .pool = PA, .a = 0, .gfp = GFP_KERNEL | __GFP_ZERO,
 	  .want = W_PTR },
@@ -1279,6 +1514,16 @@ static const struct api_row kbuddy_free_pages_rows[] = {
 #define SAME_NO_CHANGE .same = U_ALL
 
 static const struct api_row kbuddy_alloc_contig_rows[] = {
+	{ "nomap: 5 pages, 64 KiB aligned", .pool = PN, .a = 5 * PAGE_SIZE, .b = SZ_64K,
+	  .gfp = GFP_KERNEL, .want = W_EQ, .val = 0 },
+	{ "nomap: the whole range", .pool = PN, .a = API_N_SIZE, .gfp = GFP_KERNEL,
+	  .want = W_EQ, .val = 0 },
+	{ "nomap: __GFP_ZERO", .pool = PN, .a = PAGE_SIZE, .gfp = GFP_KERNEL | __GFP_ZERO,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "iomem: 3 pages", .pool = PI, .a = 3 * PAGE_SIZE, .gfp = GFP_KERNEL,
+	  .want = W_EQ, .val = 0 },
+	{ "iomem: 3 pages, __GFP_ZERO", .pool = PI, .a = 3 * PAGE_SIZE,
+	  .gfp = GFP_KERNEL | __GFP_ZERO, .want = W_EQ, .val = 0 },
 	{ "a page", .pool = PA, .a = PAGE_SIZE, .gfp = GFP_KERNEL, .want = W_EQ, .val = 0 },
 	{ "5 pages less a byte, __GFP_ZERO", .pool = PA, .a = 5 * PAGE_SIZE - 1,
 	  .gfp = GFP_KERNEL | __GFP_ZERO, .want = W_EQ, .val = 0 },
@@ -1299,6 +1544,17 @@ static const struct api_row kbuddy_alloc_contig_rows[] = {
 };
 
 static const struct api_row kbuddy_free_contig_rows[] = {
+	{ "nomap: the run", .pool = PN, .a = 0, .want = W_EQ, .val = 0 },
+	{ "nomap: a page short", .pool = PN, .a = 1, .want = W_EQ, .val = -EINVAL,
+	  .bump = { POOL_CTR(PN, BAD_FREE_WRONG_ORDER) } },
+	{ "nomap: a byte off", .pool = PN, .a = 2, .want = W_EQ, .val = -EINVAL,
+	  .bump = { POOL_CTR(PN, BAD_FREE_MISALIGNED) } },
+	{ "nomap: no pool's address", .pool = PN, .a = 3, .want = W_EQ, .val = -EINVAL,
+	  .bump = { POOL_CTR(PN, BAD_FREE_OUTSIDE) } },
+	{ "nomap: freed", .pool = PN, .a = 5, .want = W_EQ, .val = -EINVAL,
+	  .bump = { POOL_CTR(PN, BAD_FREE_DOUBLE) } },
+	{ "iomem: freed", .pool = PI, .a = 5, .want = W_EQ, .val = -EINVAL,
+	  .bump = { POOL_CTR(PI, BAD_FREE_DOUBLE) } },
 	{ "the run", .pool = PA, .a = 0, .want = W_EQ, .val = 0 },
 	{ "a page short", .pool = PA, .a = 1, .want = W_EQ, .val = -EINVAL,
 	  .bump = { POOL_CTR(PA, BAD_FREE_WRONG_ORDER) } },
@@ -1313,6 +1569,8 @@ static const struct api_row kbuddy_free_contig_rows[] = {
 };
 
 static const struct api_row kbuddy_trim_contig_rows[] = {
+	{ "nomap: to 3 pages", .pool = PN, .a = 3 * PAGE_SIZE, .want = W_EQ, .val = 0 },
+	{ "iomem: to 3 pages", .pool = PI, .a = 3 * PAGE_SIZE, .want = W_EQ, .val = 0 },
 	{ "to 5 pages", .pool = PA, .a = 5 * PAGE_SIZE, .want = W_EQ, .val = 0 },
 	{ "to a byte", .pool = PA, .a = 1, .want = W_EQ, .val = 0 },
 	{ "to its size", .pool = PA, .a = 8 * PAGE_SIZE, .want = W_EQ, .val = 0 },
@@ -1349,6 +1607,8 @@ static const struct api_row kbuddy_virt_to_phys_rows[] = {
 };
 
 static const struct api_row kbuddy_phys_to_virt_rows[] = {
+	{ "a nomap pool's first byte", .pool = PN, .ptr = X_ABS, .a = API_N_PHYS,
+	  .want = W_NULL, SAME_NO_CHANGE },
 	{ "first byte", .pool = PA, .ptr = X_A_MEM, .want = W_SAME, SAME_NO_CHANGE },
 	{ "last byte", .pool = PA, .ptr = X_A_END, .off = -1, .want = W_SAME, SAME_NO_CHANGE },
 	{ "inside a block", .pool = PA, .ptr = X_PAGE0, .off = 100, .want = W_SAME,
@@ -1409,7 +1669,25 @@ static const struct api_row kbuddy_pool_max_order_rows[] = {
 	{ "max_order 2", .pool = PE, .want = W_EQ, .val = API_E_ORDER, SAME_NO_CHANGE },
 };
 
+static const struct api_row kbuddy_pool_kind_rows[] = {
+	{ "ram", .pool = PA, .want = W_EQ, .val = KBUDDY_POOL_RAM, SAME_NO_CHANGE },
+	{ "nomap", .pool = PN, .want = W_EQ, .val = KBUDDY_POOL_NOMAP, SAME_NO_CHANGE },
+	{ "iomem", .pool = PI, .want = W_EQ, .val = KBUDDY_POOL_IOMEM, SAME_NO_CHANGE },
+};
+
+static const struct api_row kbuddy_contig_iomem_rows[] = {
+	{ "a run of an iomem pool", .pool = PI, .a = 0, .want = W_EQ, .val = 1 },
+	{ "NULL", .pool = PI, .a = 1, .want = W_EQ, .val = 0 },
+	{ "past the pool's memory", .pool = PI, .a = 2, .want = W_EQ, .val = 0 },
+	{ "a page longer than its region", .pool = PI, .a = 3, .want = W_EQ, .val = 0 },
+	{ "a run of a ram pool", .pool = PA, .a = 0, .want = W_EQ, .val = 0 },
+	{ "a run of a nomap pool", .pool = PN, .a = 0, .want = W_EQ, .val = 0 },
+	{ "a pool without memory", .pool = PE, .a = 0, .want = W_EQ, .val = 0 },
+};
+
 static const struct api_row kbuddy_pool_region_rows[] = {
+	{ "a nomap pool's", .pool = PN, .a = 0, .want = W_EQ, .val = 0, SAME_NO_CHANGE },
+	{ "an iomem pool's", .pool = PI, .a = 0, .want = W_EQ, .val = 0, SAME_NO_CHANGE },
 	{ "the first", .pool = PA, .a = 0, .want = W_EQ, .val = 0, SAME_NO_CHANGE },
 	{ "past the last", .pool = PA, .a = 1, .want = W_EQ, .val = -ENOENT, SAME_NO_CHANGE },
 	{ "index -1", .pool = PA, .a = UINT_MAX, .want = W_EQ, .val = -ENOENT,
@@ -1433,6 +1711,8 @@ static const struct api_row kbuddy_pool_total_pages_rows[] = {
 #define CREATE_REFUSED(err) .want = W_EQ, .val = (err), .same = U_ALL
 
 static const struct api_row kbuddy_cache_create_rows[] = {
+	{ "a nomap pool", .pool = PN, .str = "api-new", .a = 64, CREATE_REFUSED(-EINVAL) },
+	{ "an iomem pool", .pool = PI, .str = "api-new", .a = 64, CREATE_REFUSED(-EINVAL) },
 	{ "size 64", .pool = PA, .str = "api-new", .a = 64, .want = W_PTR },
 	{ "size 0", .pool = PA, .str = "api-new", .a = 0, CREATE_REFUSED(-EINVAL) },
 	{ "size 1", .pool = PA, .str = "api-new", .a = 1, .want = W_PTR },
@@ -1573,6 +1853,9 @@ static const struct api_row kbuddy_cache_shrink_rows[] = {
 };
 
 static const struct api_row kbuddy_malloc_rows[] = {
+	{ "a nomap pool", .pool = PN, .a = 64, .gfp = GFP_KERNEL, .want = W_NULL, .same = U_ALL },
+	{ "an iomem pool, size 0", .pool = PI, .a = 0, .gfp = GFP_KERNEL, .want = W_NULL,
+	  .same = U_ALL },
 	{ "size 0", .pool = PA, .a = 0, .gfp = GFP_KERNEL, .want = W_ZSP, SAME_NO_CHANGE },
 	{ "size 1", .pool = PA, .a = 1, .gfp = GFP_KERNEL, .want = W_PTR, .val = 8 },
 	{ "size 9", .pool = PA, .a = 9, .gfp = GFP_KERNEL, .want = W_PTR, .val = 16 },
@@ -1798,6 +2081,11 @@ struct api_export {
 
 static const struct api_export api_exports[] = {
 	API_EXPORT(kbuddy_pool_create, call_pool_create),
+	API_EXPORT(kbuddy_pool_create_kind, call_pool_create_kind),
+	API_EXPORT(kbuddy_pool_add_range, call_pool_add_range),
+	API_EXPORT(kbuddy_pool_add_iomem, call_pool_add_iomem),
+	API_EXPORT(kbuddy_contig_iomem, call_contig_iomem),
+	API_EXPORT(kbuddy_pool_kind, call_pool_kind),
 	API_EXPORT(kbuddy_pool_add_phys, call_pool_add_phys),
 	API_EXPORT(kbuddy_pool_add_mem, call_pool_add_mem),
 	API_EXPORT(kbuddy_pool_destroy, call_pool_destroy),
@@ -1868,15 +2156,17 @@ static void run_row(struct kunit *test, const struct api_export *e,
 	fx_teardown(test, fx);
 }
 
-static void run_export(struct kunit *test, const char *name)
+/* Run the rows of the export whose name is the first @len bytes of @name. */
+static void run_export_n(struct kunit *test, const char *name, size_t len)
 {
 	const struct api_export *e = NULL;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(api_exports); i++)
-		if (!strcmp(api_exports[i].name, name))
+		if (strlen(api_exports[i].name) == len &&
+		    !strncmp(api_exports[i].name, name, len))
 			e = &api_exports[i];
-	KUNIT_ASSERT_NOT_NULL_MSG(test, e, "%s has no rows", name);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, e, "%.*s has no rows", (int)len, name);
 	for (i = 0; i < e->nr; i++)
 		run_row(test, e, &e->rows[i]);
 }
@@ -1901,151 +2191,58 @@ static void api_exit(struct kunit *test)
 	fx_teardown(test, test->priv);
 }
 
-static void kbuddy_pool_create_args(struct kunit *test)
+/*
+ * One case per export, named after it: the case's name gives the export
+ * whose rows it runs. tools/check-api-table.sh fails when an export of
+ * api_exports[] has no API_CASE() below.
+ */
+static void kbuddy_api_export_case(struct kunit *test)
 {
-	run_export(test, "kbuddy_pool_create");
+	size_t len = strlen(test->name);
+
+	KUNIT_ASSERT_TRUE(test, len > 5 && !strcmp(test->name + len - 5, "_args"));
+	run_export_n(test, test->name, len - 5);
 }
 
-static void kbuddy_pool_add_phys_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_pool_add_phys");
-}
-
-static void kbuddy_pool_add_mem_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_pool_add_mem");
-}
-
-static void kbuddy_pool_destroy_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_pool_destroy");
-}
-
-static void kbuddy_default_pool_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_default_pool");
-}
-
-static void kbuddy_alloc_pages_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_alloc_pages");
-}
-
-static void kbuddy_free_pages_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_free_pages");
-}
-
-static void kbuddy_virt_to_phys_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_virt_to_phys");
-}
-
-static void kbuddy_phys_to_virt_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_phys_to_virt");
-}
-
-static void kbuddy_pool_validate_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_pool_validate");
-}
-
-static void kbuddy_pool_drain_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_pool_drain");
-}
-
-static void kbuddy_pool_free_pages_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_pool_free_pages");
-}
-
-static void kbuddy_pool_total_pages_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_pool_total_pages");
-}
-
-static void kbuddy_cache_create_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_cache_create");
-}
-
-static void kbuddy_cache_destroy_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_cache_destroy");
-}
-
-static void kbuddy_cache_alloc_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_cache_alloc");
-}
-
-static void kbuddy_cache_free_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_cache_free");
-}
-
-static void kbuddy_cache_shrink_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_cache_shrink");
-}
-
-static void kbuddy_malloc_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_malloc");
-}
-
-static void kbuddy_calloc_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_calloc");
-}
-
-static void kbuddy_realloc_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_realloc");
-}
-
-static void kbuddy_reallocarray_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_reallocarray");
-}
-
-static void kbuddy_free_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_free");
-}
-
-static void kbuddy_ksize_args(struct kunit *test)
-{
-	run_export(test, "kbuddy_ksize");
-}
+#define API_CASE(fn) { .run_case = kbuddy_api_export_case, .name = #fn "_args" }
 
 static struct kunit_case kbuddy_api_cases[] = {
-	KUNIT_CASE(kbuddy_pool_create_args),
-	KUNIT_CASE(kbuddy_pool_add_phys_args),
-	KUNIT_CASE(kbuddy_pool_add_mem_args),
-	KUNIT_CASE(kbuddy_pool_destroy_args),
-	KUNIT_CASE(kbuddy_default_pool_args),
-	KUNIT_CASE(kbuddy_alloc_pages_args),
-	KUNIT_CASE(kbuddy_free_pages_args),
-	KUNIT_CASE(kbuddy_virt_to_phys_args),
-	KUNIT_CASE(kbuddy_phys_to_virt_args),
-	KUNIT_CASE(kbuddy_pool_validate_args),
-	KUNIT_CASE(kbuddy_pool_drain_args),
-	KUNIT_CASE(kbuddy_pool_free_pages_args),
-	KUNIT_CASE(kbuddy_pool_total_pages_args),
-	KUNIT_CASE(kbuddy_cache_create_args),
-	KUNIT_CASE(kbuddy_cache_destroy_args),
-	KUNIT_CASE(kbuddy_cache_alloc_args),
-	KUNIT_CASE(kbuddy_cache_free_args),
-	KUNIT_CASE(kbuddy_cache_shrink_args),
-	KUNIT_CASE(kbuddy_malloc_args),
-	KUNIT_CASE(kbuddy_calloc_args),
-	KUNIT_CASE(kbuddy_realloc_args),
-	KUNIT_CASE(kbuddy_reallocarray_args),
-	KUNIT_CASE(kbuddy_free_args),
-	KUNIT_CASE(kbuddy_ksize_args),
+	API_CASE(kbuddy_pool_create),
+	API_CASE(kbuddy_pool_create_kind),
+	API_CASE(kbuddy_pool_add_range),
+	API_CASE(kbuddy_pool_add_iomem),
+	API_CASE(kbuddy_contig_iomem),
+	API_CASE(kbuddy_pool_kind),
+	API_CASE(kbuddy_pool_add_phys),
+	API_CASE(kbuddy_pool_add_mem),
+	API_CASE(kbuddy_pool_destroy),
+	API_CASE(kbuddy_default_pool),
+	API_CASE(kbuddy_alloc_pages),
+	API_CASE(kbuddy_free_pages),
+	API_CASE(kbuddy_alloc_contig),
+	API_CASE(kbuddy_free_contig),
+	API_CASE(kbuddy_trim_contig),
+	API_CASE(kbuddy_virt_to_phys),
+	API_CASE(kbuddy_phys_to_virt),
+	API_CASE(kbuddy_pool_validate),
+	API_CASE(kbuddy_pool_drain),
+	API_CASE(kbuddy_pool_free_pages),
+	API_CASE(kbuddy_pool_total_pages),
+	API_CASE(kbuddy_pool_cached_pages),
+	API_CASE(kbuddy_pool_name),
+	API_CASE(kbuddy_pool_max_order),
+	API_CASE(kbuddy_pool_region),
+	API_CASE(kbuddy_cache_create),
+	API_CASE(kbuddy_cache_destroy),
+	API_CASE(kbuddy_cache_alloc),
+	API_CASE(kbuddy_cache_free),
+	API_CASE(kbuddy_cache_shrink),
+	API_CASE(kbuddy_malloc),
+	API_CASE(kbuddy_calloc),
+	API_CASE(kbuddy_realloc),
+	API_CASE(kbuddy_reallocarray),
+	API_CASE(kbuddy_free),
+	API_CASE(kbuddy_ksize),
 	{}
 };
 

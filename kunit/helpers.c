@@ -67,7 +67,8 @@ static struct kbuddy_pool *new_pool(struct kunit *test, unsigned int max_order,
 	char name[KBUDDY_NAME_LEN + 1];
 
 	snprintf(name, sizeof(name), "kunit-%d", atomic_inc_return(&kbt_seq));
-	pool = kbuddy_pool_create_pcp(name, max_order, pcp);
+	pool = kbuddy_pool_create_kind(name, max_order, KBUDDY_POOL_RAM,
+				       pcp ? 0 : KBUDDY_POOL_NO_PCP);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
 	KUNIT_ASSERT_LT(test, c->nr_pools, KBT_MAX_POOLS);
 	c->pools[c->nr_pools++] = pool;

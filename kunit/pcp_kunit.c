@@ -207,7 +207,8 @@ static void kbuddy_pcp_double_free_refused(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, p, -1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, p, 2), 0);
-	nopcp = kbuddy_pool_create_pcp("kunit-nopcp", 0, false);
+	nopcp = kbuddy_pool_create_kind("kunit-nopcp", 0, KBUDDY_POOL_RAM,
+					KBUDDY_POOL_NO_PCP);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, nopcp);
 	/* Decided before CPU hotplug or debugfs could see the pool. */
 	KUNIT_EXPECT_TRUE(test, !nopcp->pcp);

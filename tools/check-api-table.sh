@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every EXPORT_SYMBOL_GPL of kbuddy (kernel/*.c but the benchmark module,
 # kernel/bench.c) must have rows in kunit/api_kunit.c: an
-# API_EXPORT(name, ...) entry in its table api_exports[]. Exit status 1,
+# API_EXPORT(name, ...) entry in its table api_exports[], and a KUnit case
+# that runs them, API_CASE(name) in kbuddy_api_cases[]. Exit status 1,
 # naming each export without one.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -17,12 +18,17 @@ fi
 exports=$(for f in kernel/*.c; do
 	[ "$f" = kernel/bench.c ] || cat "$f"
 done | sed -n 's/^[[:space:]]*EXPORT_SYMBOL_GPL(\([A-Za-z0-9_]*\));.*/\1/p' | sort -u)
+cases=$(sed -n '/^static struct kunit_case kbuddy_api_cases\[\] = {$/,/^};$/p' "$table" |
+	sed -n 's/^[[:space:]]*API_CASE(\([A-Za-z0-9_]*\)),.*/\1/p')
 n=0
 missing=0
 for e in $exports; do
 	n=$((n + 1))
 	if ! printf '%s\n' "$entries" | grep -qx "$e"; then
 		echo "api table: $e is exported but has no API_EXPORT($e, ...) rows in $table"
+		missing=$((missing + 1))
+	elif ! printf '%s\n' "$cases" | grep -qx "$e"; then
+		echo "api table: $e has rows but no API_CASE($e) in kbuddy_api_cases[] to run them"
 		missing=$((missing + 1))
 	fi
 done

@@ -18,7 +18,7 @@ struct kbuddy_pool *harness_pool(unsigned long bytes, bool pcp)
 
 	if (!pool || posix_memalign(&r.virt, PAGE_SIZE, bytes))
 		return NULL;
-	kbuddy_pool_init(pool, "harness", KBUDDY_DEFAULT_MAX_ORDER);
+	kbuddy_pool_init(pool, "harness", KBUDDY_DEFAULT_MAX_ORDER, KBUDDY_POOL_RAM);
 	if (kbuddy_debug_pool_init(pool))
 		return NULL;
 	if (pcp && kbuddy_pcp_init(pool))

@@ -46,6 +46,8 @@ typedef long long loff_t_unused;
 
 #define __percpu
 #define __user
+#define __iomem
+#define __force
 #define __acquires(x)
 #define __releases(x)
 #define __must_hold(x)
@@ -822,5 +824,8 @@ int kshim_task_pid(void);
 #ifndef array3_size
 #define array3_size(a, b, c) ((size_t)(a) * (b) * (c))
 #endif
+
+/* I/O memory (linux/io.h): in userspace, memory like any other. */
+#define memset_io(p, c, n)	memset((p), (c), (n))
 
 #endif /* _KSHIM_H */
