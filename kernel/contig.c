@@ -362,6 +362,36 @@ static int contig_prepare(struct kbuddy_pool *pool, size_t size,
 	return 0;
 }
 
+/*
+ * The run of @npages at @pfn of @r is the caller's: describe it in @out,
+ * check its poison and zero it as @gfp and the pool's kind say, and tell
+ * kmemleak. Without the pool's lock.
+ */
+static void contig_hand_out(struct kbuddy_pool *pool, struct kbuddy_region *r,
+			    unsigned long pfn, unsigned long npages, gfp_t gfp,
+			    struct kbuddy_contig *out)
+{
+	unsigned int order;
+	unsigned long n;
+
+	out->addr = r->virt ? kbuddy_pfn_virt(r, pfn) : NULL;
+	out->phys = PFN_PHYS(pfn);
+	out->size = npages << PAGE_SHIFT;
+	if (!out->addr) {
+		/* An I/O pool zeroes on request only; a nomap pool refused it. */
+		if (gfp & __GFP_ZERO)
+			memset_io(kbuddy_contig_iomem(pool, out), 0, out->size);
+		return;
+	}
+	for (n = 0; n < npages; n += 1UL << order) {
+		order = run_block_order(pool, npages, n);
+		kbuddy_block_checked(pool, out->addr + (n << PAGE_SHIFT), order);
+	}
+	if ((gfp & __GFP_ZERO) || want_init_on_alloc(gfp))
+		memset(out->addr, 0, out->size);
+	kbuddy_leak_alloc(pool, out->addr, out->size, gfp);
+}
+
 /**
  * kbuddy_alloc_contig() - allocate a contiguous run of pages under constraints
  * @pool: the pool
@@ -391,8 +421,7 @@ int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 {
 	struct contig_search cs;
 	struct kbuddy_region *r;
-	unsigned long pfn, n;
-	unsigned int order;
+	unsigned long pfn;
 	int ret;
 
 	if (WARN_ONCE(kbuddy_context_refused(),
@@ -413,22 +442,7 @@ int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 					      pool->max_order - 1));
 		return ret;
 	}
-	out->addr = r->virt ? kbuddy_pfn_virt(r, pfn) : NULL;
-	out->phys = PFN_PHYS(pfn);
-	out->size = cs.npages << PAGE_SHIFT;
-	if (!out->addr) {
-		/* An I/O pool zeroes on request only; a nomap pool refused it. */
-		if (gfp & __GFP_ZERO)
-			memset_io(kbuddy_contig_iomem(pool, out), 0, out->size);
-		return 0;
-	}
-	for (n = 0; n < cs.npages; n += 1UL << order) {
-		order = run_block_order(pool, cs.npages, n);
-		kbuddy_block_checked(pool, out->addr + (n << PAGE_SHIFT), order);
-	}
-	if ((gfp & __GFP_ZERO) || want_init_on_alloc(gfp))
-		memset(out->addr, 0, out->size);
-	kbuddy_leak_alloc(pool, out->addr, out->size, gfp);
+	contig_hand_out(pool, r, pfn, cs.npages, gfp, out);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(kbuddy_alloc_contig);
@@ -572,6 +586,31 @@ static int contig_refuse_free(struct kbuddy_pool *pool,
 	return -EINVAL;
 }
 
+/* Free the run @c, or refuse it naming @caller. Takes the pool's lock. */
+static int contig_free_run(struct kbuddy_pool *pool, const struct kbuddy_contig *c,
+			   unsigned long caller)
+{
+	enum kbuddy_counter bad;
+	struct kbuddy_region *r;
+	unsigned long flags, pfn, npages;
+	void *addr;
+
+	npages = c->size >> PAGE_SHIFT;
+	spin_lock_irqsave(&pool->lock, flags);
+	bad = contig_check(pool, c, &r, &pfn, &addr);
+	if (bad != KBUDDY_NR_COUNTERS) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return contig_refuse_free(pool, c, bad, caller);
+	}
+	kbuddy_leak_free(pool, addr);
+	contig_unmake(pool, r, pfn, npages);
+	contig_give_back(pool, r, pfn, pfn + npages);
+	pool->seq++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	contig_free_held(pool, r, pfn, pfn + npages);
+	return 0;
+}
+
 /**
  * kbuddy_free_contig() - free a run from kbuddy_alloc_contig()
  * @pool: the pool it came from
@@ -589,30 +628,12 @@ static int contig_refuse_free(struct kbuddy_pool *pool,
  */
 int kbuddy_free_contig(struct kbuddy_pool *pool, const struct kbuddy_contig *c)
 {
-	enum kbuddy_counter bad;
-	struct kbuddy_region *r;
-	unsigned long flags, pfn, npages;
-	void *addr;
-
 	if (!c)
 		return 0;
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
 		return -EINVAL;
-	npages = c->size >> PAGE_SHIFT;
-	spin_lock_irqsave(&pool->lock, flags);
-	bad = contig_check(pool, c, &r, &pfn, &addr);
-	if (bad != KBUDDY_NR_COUNTERS) {
-		spin_unlock_irqrestore(&pool->lock, flags);
-		return contig_refuse_free(pool, c, bad, _RET_IP_);
-	}
-	kbuddy_leak_free(pool, addr);
-	contig_unmake(pool, r, pfn, npages);
-	contig_give_back(pool, r, pfn, pfn + npages);
-	pool->seq++;
-	spin_unlock_irqrestore(&pool->lock, flags);
-	contig_free_held(pool, r, pfn, pfn + npages);
-	return 0;
+	return contig_free_run(pool, c, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kbuddy_free_contig);
 
@@ -682,6 +703,171 @@ int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(kbuddy_trim_contig);
+
+/* Free what a failed kbuddy_alloc_blocks() took: runs it holds. */
+static void blocks_undo(struct kbuddy_pool *pool, struct kbuddy_contig *blocks,
+			unsigned int n)
+{
+	while (n--)
+		WARN_ON_ONCE(contig_free_run(pool, &blocks[n], _RET_IP_));
+}
+
+/**
+ * kbuddy_alloc_blocks() - allocate memory that need not be contiguous
+ * @pool: the pool
+ * @size: bytes, rounded up to whole pages (and to @con->align)
+ * @con: where the blocks may lie, or NULL for anywhere: @con->align is the
+ *	smallest block (drm_buddy's min_block_size: every block is at least
+ *	that large and aligned to it); @con->start, @con->end and
+ *	KBUDDY_CONTIG_TOPDOWN place every block; no block crosses a multiple
+ *	of @con->boundary
+ * @gfp: as kbuddy_alloc_contig(); __GFP_ZERO zeroes every block
+ * @blocks: filled with the blocks, largest first, each a run of one
+ *	naturally aligned buddy block, freed with kbuddy_free_blocks() (or
+ *	one by one with kbuddy_free_contig())
+ * @max_blocks: room in @blocks, 1 to KBUDDY_MAX_BLOCKS
+ * @nr_blocks: set to the number of blocks on success
+ *
+ * As drm_buddy_alloc_blocks() without DRM_BUDDY_CONTIGUOUS_ALLOCATION: the
+ * largest blocks that fit what is left are taken first, smaller ones when no
+ * larger is free, so a fragmented pool still serves the request. Each block
+ * is a search as kbuddy_alloc_contig()'s (first fit in address order, or last
+ * fit top-down). All or nothing: on failure every block taken is given back.
+ *
+ * Context: As kbuddy_alloc_contig().
+ * Return: 0; -EINVAL for a request that cannot be met (a line in the log says
+ * why: bad constraints, no array, @size needing more than @max_blocks blocks
+ * of the largest size); -ENOSPC if the free memory was too fragmented for
+ * @max_blocks blocks; -ENOMEM if there is not enough free memory where
+ * @con allows. After a failure the pool's free memory is as it was.
+ */
+int kbuddy_alloc_blocks(struct kbuddy_pool *pool, size_t size,
+			const struct kbuddy_constraint *con, gfp_t gfp,
+			struct kbuddy_contig *blocks, unsigned int max_blocks,
+			unsigned int *nr_blocks)
+{
+	static const struct kbuddy_constraint none;
+	unsigned int n = 0, order, min_order, top;
+	unsigned long left, min_pages, pfn;
+	struct kbuddy_constraint one;
+	struct contig_search cs;
+	struct kbuddy_region *r;
+	bool reclaimed = false;
+	int ret;
+
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
+		return -EINVAL;
+	might_sleep_if(gfpflags_allow_blocking(gfp));
+	if (!con)
+		con = &none;
+	if (!blocks || !nr_blocks || !max_blocks || max_blocks > KBUDDY_MAX_BLOCKS)
+		return contig_refuse(pool, "no array for the blocks, or room for 0 or more than KBUDDY_MAX_BLOCKS",
+				     max_blocks);
+	/* Every constraint checked once, as for a run of the smallest block. */
+	ret = contig_prepare(pool, max_t(u64, con->align, PAGE_SIZE), con, gfp, &cs);
+	if (ret)
+		return ret;
+	if (!size || size > (u64)pool->nr_pages << PAGE_SHIFT)
+		return contig_refuse(pool, "size 0 or larger than the pool", size);
+	min_pages = max_t(unsigned long, con->align >> PAGE_SHIFT, 1);
+	min_order = ilog2(min_pages);
+	left = round_up(PAGE_ALIGN(size) >> PAGE_SHIFT, min_pages);
+	top = pool->max_order - 1;
+	if (con->boundary)
+		top = min_t(unsigned int, top, ilog2(con->boundary >> PAGE_SHIFT));
+	/* The fewest blocks it can take: the largest, then the bits left. */
+	if ((left >> top) + hweight_long(left & ((1UL << top) - 1)) > max_blocks)
+		return contig_refuse(pool, "size needs more blocks than max_blocks", size);
+	one = (struct kbuddy_constraint){ .start = con->start, .end = con->end,
+					  .flags = con->flags };
+	order = top;
+	while (left) {
+		order = min_t(unsigned int, order, __fls(left));
+		ret = -ENOSPC;
+		if (n == max_blocks)
+			goto undo;
+		ret = contig_prepare(pool, PAGE_SIZE << order, &one, gfp, &cs);
+		if (!ret)
+			ret = contig_search(pool, cs, gfp, &r, &pfn);
+		if (ret == -ENOMEM && order > min_order) {
+			order--;
+			continue;
+		}
+		if (ret == -ENOMEM && !reclaimed && kbuddy_reclaim(pool, gfp)) {
+			reclaimed = true;
+			order = top;
+			continue;
+		}
+		if (ret)
+			goto undo;
+		contig_hand_out(pool, r, pfn, 1UL << order, gfp, &blocks[n++]);
+		left -= 1UL << order;
+	}
+	if (reclaimed)
+		kbuddy_count(pool, KBUDDY_RECLAIMS);
+	*nr_blocks = n;
+	return 0;
+
+undo:
+	blocks_undo(pool, blocks, n);
+	if (ret == -ENOMEM)
+		kbuddy_count_fail(pool, min_order);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(kbuddy_alloc_blocks);
+
+/**
+ * kbuddy_free_blocks() - free the blocks of kbuddy_alloc_blocks()
+ * @pool: the pool they came from
+ * @blocks: the blocks, as kbuddy_alloc_blocks() filled them in; NULL with
+ *	@nr_blocks 0 is a no-op
+ * @nr_blocks: how many, at most KBUDDY_MAX_BLOCKS
+ *
+ * Every block is checked before any is freed: a list with a block that is
+ * not allocated as it says (freed already, listed twice, outside the pool)
+ * is refused whole, as kbuddy_free_contig() refuses a run, nothing freed.
+ * A block freed by someone else between the check and its free (two racing
+ * frees of one list) is refused then, and the rest still freed.
+ *
+ * Context: As kbuddy_alloc_contig().
+ * Return: 0, or -EINVAL for a refused list or block.
+ */
+int kbuddy_free_blocks(struct kbuddy_pool *pool, const struct kbuddy_contig *blocks,
+		       unsigned int nr_blocks)
+{
+	enum kbuddy_counter bad = KBUDDY_NR_COUNTERS;
+	unsigned long flags, pfn;
+	struct kbuddy_region *r;
+	unsigned int i, j;
+	int ret = 0;
+	void *addr;
+
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
+		return -EINVAL;
+	if (!nr_blocks)
+		return 0;
+	if (!blocks || nr_blocks > KBUDDY_MAX_BLOCKS)
+		return contig_refuse(pool, "free of no blocks, or of more than KBUDDY_MAX_BLOCKS",
+				     nr_blocks);
+	for (i = 0; i < nr_blocks && bad == KBUDDY_NR_COUNTERS; i++) {
+		spin_lock_irqsave(&pool->lock, flags);
+		bad = contig_check(pool, &blocks[i], &r, &pfn, &addr);
+		spin_unlock_irqrestore(&pool->lock, flags);
+		for (j = 0; j < i && bad == KBUDDY_NR_COUNTERS; j++)
+			if (blocks[j].phys == blocks[i].phys)
+				bad = KBUDDY_BAD_FREE_DOUBLE;
+		cond_resched();
+	}
+	if (bad != KBUDDY_NR_COUNTERS)
+		return contig_refuse_free(pool, &blocks[i - 1], bad, _RET_IP_);
+	for (i = 0; i < nr_blocks; i++)
+		if (contig_free_run(pool, &blocks[i], _RET_IP_))
+			ret = -EINVAL;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(kbuddy_free_blocks);
 
 /**
  * kbuddy_contig_iomem() - the __iomem address of a run of an I/O pool

@@ -116,6 +116,15 @@ int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 int kbuddy_free_contig(struct kbuddy_pool *pool, const struct kbuddy_contig *c);
 int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
 		       size_t new_size);
+/* The most blocks kbuddy_alloc_blocks() hands out in one list. */
+#define KBUDDY_MAX_BLOCKS	256
+
+int kbuddy_alloc_blocks(struct kbuddy_pool *pool, size_t size,
+			const struct kbuddy_constraint *con, gfp_t gfp,
+			struct kbuddy_contig *blocks, unsigned int max_blocks,
+			unsigned int *nr_blocks);
+int kbuddy_free_blocks(struct kbuddy_pool *pool, const struct kbuddy_contig *blocks,
+		       unsigned int nr_blocks);
 void __iomem *kbuddy_contig_iomem(struct kbuddy_pool *pool,
 				  const struct kbuddy_contig *c);
 

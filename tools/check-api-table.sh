@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every EXPORT_SYMBOL_GPL of kbuddy (kernel/*.c but the benchmark module,
 # kernel/bench.c) must have rows in kunit/api_kunit.c: an
-# API_EXPORT(name, ...) entry in its table api_exports[], and a KUnit case
+# API_EXPORT(name, ...) (or API_EXPORT_THEN()) entry in its table
+# api_exports[], and a KUnit case
 # that runs them, API_CASE(name) in kbuddy_api_cases[]. Exit status 1,
 # naming each export without one.
 set -eu
@@ -10,7 +11,7 @@ cd "$top"
 
 table=kunit/api_kunit.c
 entries=$(sed -n '/^static const struct api_export api_exports\[\] = {$/,/^};$/p' "$table" |
-	sed -n 's/^[[:space:]]*API_EXPORT(\([A-Za-z0-9_]*\),.*/\1/p')
+	sed -n 's/^[[:space:]]*API_EXPORT\(_THEN\)\{0,1\}(\([A-Za-z0-9_]*\),.*/\2/p')
 if [ -z "$entries" ]; then
 	echo "api table: no api_exports[] table with API_EXPORT() entries in $table"
 	exit 1
