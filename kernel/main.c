@@ -263,4 +263,7 @@ static void __exit kbuddy_exit(void)
 module_init(kbuddy_init);
 module_exit(kbuddy_exit);
 MODULE_DESCRIPTION("Buddy page allocator over reserved physical memory");
+MODULE_AUTHOR("The kbuddy developers");
 MODULE_LICENSE("GPL");
+/* The release, the one place it is written: dkms.conf reads it from here. */
+MODULE_VERSION("0.1.0");

@@ -10,6 +10,8 @@
 #   check.sh kunit       make kunit: only the KUnit part, per series of
 #                        KERNELS, or on KUNIT_KDIR=<kernel build tree> (one
 #                        built by kunit.py with kunit/.kunitconfig, say).
+#   check.sh install     only make install and dkms on the host
+#                        (tools/install-test.sh: temporary trees, no VM).
 #   check.sh stress      make stress: the long runs on each Debian kernel of
 #                        KERNELS, one boot each: the debugfs fuzzer with
 #                        10^6 inputs, 100 insmod/rmmod cycles, the
@@ -161,6 +163,28 @@ run_userspace() {
 	[ "$us_rc" -eq 0 ] || [ "$nfail" -gt "$us_fail" ] ||
 		record fail "userspace: run.sh" "exit status $us_rc; see $out/userspace.log"
 	timer userspace
+}
+
+# make install and dkms against Debian's headers, on the host, into
+# temporary trees (tools/install-test.sh): its "ok NAME" and "FAIL NAME: WHY"
+# lines counted.
+run_install() {
+	echo "== make install (INSTALL_MOD_PATH=) and dkms add/build/install/remove (private trees), modinfo"
+	timer_start
+	host "$top/tools/install-test.sh" >"$out/install.log" 2>&1
+	it_rc=$?
+	it_fail=$nfail
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) record pass "${line#ok }";;
+		"FAIL "*) line=${line#FAIL }; record fail "${line%%: *}" "${line#*: }";;
+		esac
+	done <"$out/install.log"
+	[ "$it_rc" -eq 0 ] || [ "$nfail" -gt "$it_fail" ] ||
+		record fail "install-test.sh" "exit status $it_rc; see $out/install.log"
+	grep -q '^ok ' "$out/install.log" || [ "$nfail" -gt "$it_fail" ] ||
+		record fail "install-test.sh" "no result; see $out/install.log"
+	timer install
 }
 
 run_debian() { # run_debian SERIES
@@ -419,6 +443,7 @@ mode=${1:-check}
 # long KUnit parts (longest first), then the Debian parts.
 case $mode in
 unit) add_job userspace run_userspace;;
+install) add_job install run_install;;
 kunit)
 	if [ -n "${KUNIT_KDIR:-}" ]; then
 		add_job kunit-custom kunit_custom
@@ -430,6 +455,7 @@ kunit)
 check)
 	add_job userspace run_userspace
 	add_job style run_style
+	add_job install run_install
 	series=""
 	for k in $KERNELS; do
 		case $k in
@@ -459,12 +485,12 @@ stress)
 		*) record fail "kernel $k" "unknown series; KERNELS takes 6.1, 6.12, 6.1-rt and 6.12-rt";;
 		esac
 	done;;
-*) echo "usage: check.sh [unit|kunit|stress]" >&2; exit 2;;
+*) echo "usage: check.sh [unit|kunit|install|stress]" >&2; exit 2;;
 esac
 # make kunit KUNIT_KDIR=TREE: the suites on a kernel build tree of one's own.
 kunit_custom() { kunit_tree custom "$KUNIT_KDIR"; }
 case $mode in
-unit) jobs=1 KERNELS="" KUNIT_KERNELS="";;
+unit|install) jobs=1 KERNELS="" KUNIT_KERNELS="";;
 kunit) KERNELS="";;
 stress) KUNIT_KERNELS="";;
 esac
