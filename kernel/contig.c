@@ -762,7 +762,7 @@ int kbuddy_alloc_blocks(struct kbuddy_pool *pool, size_t size,
 	if (!con)
 		con = &none;
 	if (!blocks || !nr_blocks || !max_blocks || max_blocks > KBUDDY_MAX_BLOCKS)
-		return contig_refuse(pool, "no array for the blocks, or room for 0 or more than KBUDDY_MAX_BLOCKS",
+		return contig_refuse(pool, "no array, or room for 0 or over KBUDDY_MAX_BLOCKS",
 				     max_blocks);
 	/* Every constraint checked once, as for a run of the smallest block. */
 	ret = contig_prepare(pool, max_t(u64, con->align, PAGE_SIZE), con, gfp, &cs);

@@ -904,6 +904,99 @@ static long call_free_contig(struct kunit *test, struct api_fx *fx,
 	return ret;
 }
 
+/*
+ * kbuddy_alloc_blocks(row->a bytes, blocks of at least row->b, row->c
+ * blocks at most): the blocks hold the pages asked for, each aligned to its
+ * size and of the pool's kind, and are freed. A failure keeps no memory.
+ */
+static long call_alloc_blocks(struct kunit *test, struct api_fx *fx,
+			      const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	struct kbuddy_constraint con = { .align = row->b };
+	struct kbuddy_contig *b = kunit_kcalloc(test, KBUDDY_MAX_BLOCKS + 1, sizeof(*b),
+						GFP_KERNEL);
+	unsigned long free, pages = 0;
+	unsigned int i, n = 0;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* Nothing parked: a failure is seen to keep no page. */
+	kbuddy_caches_reclaim(pool);
+	kbuddy_pool_drain(pool);
+	free = kbuddy_pool_free_pages(pool);
+	ret = kbuddy_alloc_blocks(pool, row->a, &con, row->gfp, b, row->c, &n);
+	if (ret) {
+		EXPECT_ROW(test, kbuddy_pool_free_pages(pool) == free, row, "no page kept");
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		EXPECT_ROW(test, is_power_of_2(b[i].size) && IS_ALIGNED(b[i].phys, b[i].size) &&
+			   b[i].size >= max_t(u64, row->b, PAGE_SIZE), row, "a buddy block");
+		EXPECT_ROW(test, !b[i].addr == (api_pools[row->pool].kind != KBUDDY_POOL_RAM),
+			   row, "a kernel address in a ram pool only");
+		if (b[i].addr && (row->gfp & __GFP_ZERO))
+			EXPECT_ROW(test, all_bytes(b[i].addr, 0, b[i].size), row, "zeroed");
+		pages += b[i].size >> PAGE_SHIFT;
+	}
+	EXPECT_ROW(test, pages == round_up(PAGE_ALIGN(row->a), max_t(u64, row->b, PAGE_SIZE)) >>
+		   PAGE_SHIFT, row, "the pages asked for");
+	EXPECT_ROW(test, kbuddy_free_blocks(pool, b, n) == 0, row, "freed");
+	return n;
+}
+
+/*
+ * Three blocks of the row's pool (a 5-page request), passed to
+ * kbuddy_free_blocks() as row->a says: 0 as they are, 1 the first listed
+ * twice, 2 the second freed before, 3 NULL and 0 blocks, 4 one more than
+ * KBUDDY_MAX_BLOCKS, 5 NULL and one block. A refused list frees nothing;
+ * every block is freed for real afterwards.
+ */
+static long call_free_blocks(struct kunit *test, struct api_fx *fx,
+			     const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	struct kbuddy_contig *b = kunit_kcalloc(test, KBUDDY_MAX_BLOCKS + 1, sizeof(*b),
+						GFP_KERNEL);
+	unsigned int n, i;
+	unsigned long free;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (kbuddy_alloc_blocks(pool, 5 * PAGE_SIZE, NULL, GFP_KERNEL, b, 4, &n))
+		return -ENOMEM;
+	EXPECT_ROW(test, n == 2, row, "5 pages in 2 blocks");
+	if (row->a == 2)
+		EXPECT_ROW(test, kbuddy_free_contig(pool, &b[1]) == 0, row, "second freed");
+	free = kbuddy_pool_free_pages(pool);
+	switch (row->a) {
+	case 1:
+		b[2] = b[0];
+		ret = kbuddy_free_blocks(pool, b, 3);
+		break;
+	case 3:
+		ret = kbuddy_free_blocks(pool, NULL, 0);
+		break;
+	case 4:
+		ret = kbuddy_free_blocks(pool, b, KBUDDY_MAX_BLOCKS + 1);
+		break;
+	case 5:
+		ret = kbuddy_free_blocks(pool, NULL, 1);
+		break;
+	default:
+		ret = kbuddy_free_blocks(pool, b, n);
+	}
+	if (ret)
+		EXPECT_ROW(test, kbuddy_pool_free_pages(pool) == free, row,
+			   "a refused list frees nothing");
+	if (ret || row->a == 3)
+		for (i = 0; i < n; i++)
+			if (row->a != 2 || i != 1)
+				EXPECT_ROW(test, !kbuddy_free_contig(pool, &b[i]), row,
+					   "the blocks freed after");
+	return ret;
+}
+
 /* An 8-page run of the row's pool, trimmed to row->a bytes, then freed. */
 static long call_trim_contig(struct kunit *test, struct api_fx *fx,
 			     const struct api_row *row)
@@ -1579,6 +1672,52 @@ static const struct api_row kbuddy_free_contig_rows[] = {
 	  .bump = { POOL_CTR(PA, BAD_FREE_DOUBLE) } },
 };
 
+static const struct api_row kbuddy_alloc_blocks_rows[] = {
+	{ "5 pages", .pool = PA, .a = 5 * PAGE_SIZE, .c = 8, .gfp = GFP_KERNEL,
+	  .want = W_EQ, .val = 2 },
+	{ "5 pages less a byte, blocks of 2 pages, __GFP_ZERO", .pool = PA,
+	  .a = 5 * PAGE_SIZE - 1, .b = 2 * PAGE_SIZE, .c = 8,
+	  .gfp = GFP_KERNEL | __GFP_ZERO, .want = W_EQ, .val = 2 },
+	{ "the largest block and a page", .pool = PA, .a = API_LARGEST + PAGE_SIZE, .c = 2,
+	  .gfp = GFP_KERNEL, .want = W_EQ, .val = 2 },
+	{ "a page, KBUDDY_MAX_BLOCKS", .pool = PA, .a = PAGE_SIZE, .c = KBUDDY_MAX_BLOCKS,
+	  .gfp = GFP_ATOMIC, .want = W_EQ, .val = 1 },
+	{ "nomap: 9 MiB", .pool = PN, .a = 9 * SZ_1M, .c = 8, .gfp = GFP_KERNEL,
+	  .want = W_EQ, .val = 3 },
+	{ "iomem: 3 pages", .pool = PI, .a = 3 * PAGE_SIZE, .c = 8, .gfp = GFP_KERNEL,
+	  .want = W_EQ, .val = 2 },
+	{ "more than the free pages", .pool = PB, .a = API_B_SIZE - PAGE_SIZE, .c = 64,
+	  .gfp = GFP_KERNEL, .want = W_EQ, .val = -ENOMEM },
+	{ "nomap: __GFP_ZERO", .pool = PN, .a = PAGE_SIZE, .c = 8,
+	  .gfp = GFP_KERNEL | __GFP_ZERO, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "size 0", .pool = PA, .a = 0, .c = 8, .gfp = GFP_KERNEL, .want = W_EQ,
+	  .val = -EINVAL, .same = U_ALL },
+	{ "size -1", .pool = PA, .a = SIZE_MAX, .c = 8, .gfp = GFP_KERNEL, .want = W_EQ,
+	  .val = -EINVAL, .same = U_ALL },
+	{ "max_blocks 0", .pool = PA, .a = PAGE_SIZE, .c = 0, .gfp = GFP_KERNEL,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "max_blocks KBUDDY_MAX_BLOCKS + 1", .pool = PA, .a = PAGE_SIZE,
+	  .c = KBUDDY_MAX_BLOCKS + 1, .gfp = GFP_KERNEL, .want = W_EQ, .val = -EINVAL,
+	  .same = U_ALL },
+	{ "7 pages in at most 2 blocks", .pool = PA, .a = 7 * PAGE_SIZE, .c = 2,
+	  .gfp = GFP_KERNEL, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "blocks of 3 pages", .pool = PA, .a = 6 * PAGE_SIZE, .b = 3 * PAGE_SIZE, .c = 8,
+	  .gfp = GFP_KERNEL, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "a pool without memory", .pool = PE, .a = PAGE_SIZE, .c = 8, .gfp = GFP_KERNEL,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+};
+
+static const struct api_row kbuddy_free_blocks_rows[] = {
+	{ "the blocks", .pool = PA, .a = 0, .want = W_EQ, .val = 0 },
+	{ "a block listed twice", .pool = PA, .a = 1, .want = W_EQ, .val = -EINVAL },
+	{ "a block freed before", .pool = PA, .a = 2, .want = W_EQ, .val = -EINVAL },
+	{ "NULL, 0 blocks", .pool = PA, .a = 3, .want = W_EQ, .val = 0 },
+	{ "KBUDDY_MAX_BLOCKS + 1", .pool = PA, .a = 4, .want = W_EQ, .val = -EINVAL },
+	{ "NULL, 1 block", .pool = PA, .a = 5, .want = W_EQ, .val = -EINVAL },
+	{ "nomap: the blocks", .pool = PN, .a = 0, .want = W_EQ, .val = 0 },
+	{ "nomap: a block freed before", .pool = PN, .a = 2, .want = W_EQ, .val = -EINVAL },
+};
+
 static const struct api_row kbuddy_trim_contig_rows[] = {
 	{ "nomap: to 3 pages", .pool = PN, .a = 3 * PAGE_SIZE, .want = W_EQ, .val = 0 },
 	{ "iomem: to 3 pages", .pool = PI, .a = 3 * PAGE_SIZE, .want = W_EQ, .val = 0 },
@@ -2098,6 +2237,7 @@ struct api_export {
 	.name = #fn, .call = call_fn, .then = then_fn, .rows = fn##_rows,	\
 	.nr = ARRAY_SIZE(fn##_rows) + BUILD_BUG_ON_ZERO(!ARRAY_SIZE(fn##_rows)) \
 }
+
 #define API_EXPORT(fn, call_fn) API_EXPORT_THEN(fn, call_fn, NULL)
 
 static const struct api_export api_exports[] = {
@@ -2106,6 +2246,8 @@ static const struct api_export api_exports[] = {
 	API_EXPORT(kbuddy_pool_add_range, call_pool_add_range),
 	API_EXPORT(kbuddy_pool_add_iomem, call_pool_add_iomem),
 	API_EXPORT(kbuddy_contig_iomem, call_contig_iomem),
+	API_EXPORT(kbuddy_alloc_blocks, call_alloc_blocks),
+	API_EXPORT(kbuddy_free_blocks, call_free_blocks),
 	API_EXPORT(kbuddy_pool_kind, call_pool_kind),
 	API_EXPORT(kbuddy_pool_add_phys, call_pool_add_phys),
 	API_EXPORT(kbuddy_pool_add_mem, call_pool_add_mem),
@@ -2245,6 +2387,8 @@ static struct kunit_case kbuddy_api_cases[] = {
 	API_CASE(kbuddy_alloc_contig),
 	API_CASE(kbuddy_free_contig),
 	API_CASE(kbuddy_trim_contig),
+	API_CASE(kbuddy_alloc_blocks),
+	API_CASE(kbuddy_free_blocks),
 	API_CASE(kbuddy_virt_to_phys),
 	API_CASE(kbuddy_phys_to_virt),
 	API_CASE(kbuddy_pool_validate),

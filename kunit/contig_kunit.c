@@ -532,6 +532,162 @@ static void kbuddy_contig_random_vs_brute_force(struct kunit *test)
 	check(test, s->pool);
 }
 
+/* Blocks of one list: none overlaps another, and they hold @pages pages. */
+static void expect_blocks(struct kunit *test, const struct kbuddy_contig *b,
+			  unsigned int n, unsigned long pages)
+{
+	unsigned long total = 0;
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_TRUE(test, is_power_of_2(b[i].size));
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED(b[i].phys, b[i].size));
+		if (i)
+			KUNIT_EXPECT_LE(test, b[i].size, b[i - 1].size);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_TRUE(test, b[i].phys + b[i].size <= b[j].phys ||
+					  b[j].phys + b[j].size <= b[i].phys);
+		total += b[i].size >> PAGE_SHIFT;
+	}
+	KUNIT_EXPECT_EQ(test, total, pages);
+}
+
+/*
+ * A list of blocks from a pool whose free memory is every other page: no
+ * run of two is free, yet 20 pages are served as 20 blocks, all or none.
+ */
+static void kbuddy_blocks_fragmented(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 64);
+	struct kbt_snapshot *pristine = kbt_snap_alloc(test, pool);
+	struct kbuddy_contig *one = kunit_kcalloc(test, 64, sizeof(*one), GFP_KERNEL);
+	struct kbuddy_contig *b = kunit_kcalloc(test, KBUDDY_MAX_BLOCKS, sizeof(*b),
+						GFP_KERNEL);
+	struct kbt_snapshot *before;
+	struct kbuddy_contig dup[2];
+	unsigned int i, n;
+
+	KUNIT_ASSERT_TRUE(test, one && b);
+
+	for (i = 0; i < 64; i++)
+		KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGE_SIZE, NULL, GFP_KERNEL,
+							  &one[i]), 0);
+	for (i = 0; i < 64; i += 2)
+		KUNIT_ASSERT_EQ(test, kbuddy_free_contig(pool, &one[i]), 0);
+	check(test, pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_contig(pool, PAGES(2), NULL, GFP_KERNEL, &b[0]),
+			-ENOMEM);
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_blocks(pool, PAGES(20) - 1, NULL, GFP_KERNEL, b,
+						  KBUDDY_MAX_BLOCKS, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 20U);
+	expect_blocks(test, b, n, 20);
+	KUNIT_EXPECT_EQ(test, pool_free(pool), 12UL);
+	check(test, pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_blocks(pool, b, n), 0);
+	check(test, pool);
+
+	/* Too fragmented for 10 blocks, more than free, a block too large: nothing kept. */
+	before = kbt_snap_alloc(test, pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_blocks(pool, PAGES(20), NULL, GFP_KERNEL, b, 10,
+						  &n), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_blocks(pool, PAGES(33), NULL, GFP_KERNEL, b,
+						  KBUDDY_MAX_BLOCKS, &n), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_blocks(pool, PAGES(2), &(struct kbuddy_constraint){
+						  .align = PAGES(2) }, GFP_KERNEL, b,
+						  KBUDDY_MAX_BLOCKS, &n), -ENOMEM);
+	expect_same(test, pool, before);
+	check(test, pool);
+
+	/* A list with a block listed twice, or freed, is refused whole. */
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_blocks(pool, PAGES(2), NULL, GFP_KERNEL, b,
+						  KBUDDY_MAX_BLOCKS, &n), 0);
+	KUNIT_ASSERT_EQ(test, n, 2U);
+	dup[0] = b[0];
+	dup[1] = b[0];
+	before = kbt_snap_alloc(test, pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_blocks(pool, dup, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &b[1]), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_blocks(pool, b, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pool_free(pool), before->free + 1);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_blocks(pool, b, 1), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_blocks(pool, NULL, 0), 0);
+	check(test, pool);
+
+	for (i = 1; i < 64; i += 2)
+		KUNIT_ASSERT_EQ(test, kbuddy_free_contig(pool, &one[i]), 0);
+	expect_same(test, pool, pristine);
+}
+
+/* Largest blocks first; the smallest block, a range, a boundary, top-down. */
+static void kbuddy_blocks_constraints(struct kunit *test)
+{
+	struct kbuddy_pool *pool = kbt_simple_pool(test, 6, PAGES(256));
+	struct kbt_snapshot *pristine = kbt_snap_alloc(test, pool);
+	struct kbuddy_contig *b = kunit_kcalloc(test, KBUDDY_MAX_BLOCKS, sizeof(*b),
+						GFP_KERNEL);
+	struct kbuddy_constraint con = { 0 };
+	unsigned int i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+
+	/* 100 pages of a pool whose largest block is 32: 32+32+32+4. */
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_blocks(pool, PAGES(100), NULL,
+						  GFP_KERNEL | __GFP_ZERO, b,
+						  KBUDDY_MAX_BLOCKS, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 4U);
+	expect_blocks(test, b, n, 100);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(b[i].addr, 0, b[i].size));
+	check(test, pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_blocks(pool, b, n), 0);
+
+	/* At least 8 pages per block: 20 pages are 24, in two blocks. */
+	con.align = PAGES(8);
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_blocks(pool, PAGES(20), &con, GFP_KERNEL, b,
+						  KBUDDY_MAX_BLOCKS, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 2U);
+	expect_blocks(test, b, n, 24);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_blocks(pool, b, n), 0);
+
+	/* Inside [64, 128) pages, no block crossing 16 pages, from the top. */
+	con = (struct kbuddy_constraint){ .start = KBT_PHYS + PAGES(64),
+		.end = KBT_PHYS + PAGES(128), .boundary = PAGES(16),
+		.flags = KBUDDY_CONTIG_TOPDOWN };
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_blocks(pool, PAGES(40), &con, GFP_KERNEL, b,
+						  KBUDDY_MAX_BLOCKS, &n), 0);
+	KUNIT_EXPECT_EQ(test, n, 3U);
+	expect_blocks(test, b, n, 40);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_GE(test, b[i].phys, con.start);
+		KUNIT_EXPECT_LE(test, b[i].phys + b[i].size, con.end);
+		KUNIT_EXPECT_LE(test, b[i].size, PAGES(16));
+	}
+	KUNIT_EXPECT_EQ(test, b[0].phys, KBT_PHYS + PAGES(112));
+	check(test, pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_blocks(pool, b, n), 0);
+
+	/* Refused whole, nothing taken. */
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_blocks(pool, 0, NULL, GFP_KERNEL, b, 8, &n),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_blocks(pool, PAGES(257), NULL, GFP_KERNEL, b, 8,
+						  &n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_blocks(pool, PAGE_SIZE, NULL, GFP_KERNEL, NULL, 8,
+						  &n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_blocks(pool, PAGE_SIZE, NULL, GFP_KERNEL, b, 0,
+						  &n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_blocks(pool, PAGE_SIZE, NULL, GFP_KERNEL, b,
+						  KBUDDY_MAX_BLOCKS + 1, &n), -EINVAL);
+	/* 7 pages need at least 3 blocks. */
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_blocks(pool, PAGES(7), NULL, GFP_KERNEL, b, 2,
+						  &n), -EINVAL);
+	con = (struct kbuddy_constraint){ .align = PAGES(3) };
+	KUNIT_EXPECT_EQ(test, kbuddy_alloc_blocks(pool, PAGE_SIZE, &con, GFP_KERNEL, b, 8,
+						  &n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_blocks(pool, b, KBUDDY_MAX_BLOCKS + 1), -EINVAL);
+	expect_same(test, pool, pristine);
+	check(test, pool);
+}
+
 static struct kunit_case kbuddy_contig_cases[] = {
 	KUNIT_CASE(kbuddy_contig_sizes),
 	KUNIT_CASE(kbuddy_contig_align_and_boundary),
@@ -544,6 +700,8 @@ static struct kunit_case kbuddy_contig_cases[] = {
 	KUNIT_CASE(kbuddy_contig_zero),
 	KUNIT_CASE(kbuddy_contig_poisoned),
 	KUNIT_CASE(kbuddy_contig_random_vs_brute_force),
+	KUNIT_CASE(kbuddy_blocks_fragmented),
+	KUNIT_CASE(kbuddy_blocks_constraints),
 	{}
 };
 

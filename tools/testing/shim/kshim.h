@@ -573,9 +573,9 @@ void kshim_set_race_hook(kshim_race_hook_fn fn, void *arg);
 /* ==== One thread, one CPU: locks, interrupts, IPIs and RCU are no-ops ==== */
 #define NR_CPUS 1
 #define nr_cpu_ids 1
-#define WARN_ON(c) (!!(c))
-#define WARN_ON_ONCE(c) (!!(c))
-#define WARN_ONCE(c, fmt, ...) (!!(c))
+#define WARN_ON(c) ({ bool __w = !!(c); if (__w) fprintf(stderr, "kshim: BUG: WARN_ON(%s) at %s:%d\n", #c, __FILE__, __LINE__); __w; })
+#define WARN_ON_ONCE(c) WARN_ON(c)
+#define WARN_ONCE(c, fmt, ...) WARN_ON(c)
 #define BUG_ON(c) do { if (c) abort(); } while (0)
 #define smp_processor_id() 0
 #define raw_smp_processor_id() 0
