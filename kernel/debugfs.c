@@ -10,8 +10,11 @@
  * extfrag/	unusable_index and extfrag_index, as the kernel's extfrag files
  * blocks	blocks and objects held through debugfs; writes allocate and
  *		free them
+ * map		every block of every region: its order and state
  * fault/	fault injection at the pool's allocation sites (fault.c); the
  *		same directory at the top for pool creation
+ *
+ * and /sys/kernel/debug/kbuddy/pools, one line per pool.
  */
 
 #include <linux/ctype.h>
@@ -35,6 +38,7 @@ static struct dentry *kbuddy_debugfs_root;
 /* A block (or, with a size, a kbuddy_malloc() object) held by debugfs. */
 struct kbuddy_dbg_block {
 	struct list_head node;
+	unsigned long id;
 	void *addr;
 	phys_addr_t phys;
 	unsigned int order;
@@ -45,9 +49,10 @@ struct kbuddy_dbg_block {
  * struct kbuddy_dbg_pool - debugfs state of one pool
  * @pool: the pool
  * @dir: its directory
- * @lock: protects @blocks and @nr_blocks
+ * @lock: protects @blocks, @nr_blocks and @next_id
  * @blocks: blocks allocated through the blocks file, oldest first
  * @nr_blocks: entries on @blocks
+ * @next_id: the id the next block on @blocks gets (ids are never reused)
  * @refused: writes refused by the pool's files (blocks, fault/)
  */
 struct kbuddy_dbg_pool {
@@ -56,6 +61,7 @@ struct kbuddy_dbg_pool {
 	struct mutex lock; /* see above */
 	struct list_head blocks;
 	unsigned long nr_blocks;
+	unsigned long next_id;
 	atomic_long_t refused;
 };
 
@@ -411,6 +417,198 @@ static int owners_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(owners);
 
+/* ==== The map file and the pools file ==================================== */
+
+/* Blocks a step of the map examines under the pool's lock, at most. */
+#define MAP_CHUNK	256
+
+/**
+ * struct map_iter - a reader of a pool's map, one step of records at a time
+ * @pool: the pool
+ * @cur: where the step after the one in @rec starts
+ * @pos: the seq_file position of the step in @rec, or -1 before the first
+ * @region: the region of the step in @rec
+ * @header: what the step in @rec starts with: MAP_POOL_HEADER at the
+ *	start of the map, MAP_REGION_HEADER at a region's first page
+ * @nr: records in @rec; a step past the last region has none
+ * @rec: the step's records
+ *
+ * seq_file may show a position again (its buffer was too small) or go on
+ * from it: the step at @pos is kept until the next one is taken.
+ */
+struct map_iter {
+	struct kbuddy_pool *pool;
+	struct kbuddy_map_cursor cur;
+	loff_t pos;
+	unsigned int region;
+	unsigned int header;
+	unsigned int nr;
+	struct kbuddy_map_rec rec[MAP_CHUNK];
+};
+
+#define MAP_POOL_HEADER		BIT(0)
+#define MAP_REGION_HEADER	BIT(1)
+
+/* Take the next step into it. Return: false past the end of the map. */
+static bool map_next_step(struct map_iter *it)
+{
+	/* Pairs with kbuddy_region_publish(): the regions counted are whole. */
+	unsigned int regions = smp_load_acquire(&it->pool->nr_regions);
+
+	it->header = it->pos < 0 ? MAP_POOL_HEADER : 0;
+	it->pos++;
+	if (it->cur.region >= regions) {
+		it->nr = 0;
+		/* The pool header alone, for a pool without regions. */
+		return it->header;
+	}
+	if (!it->cur.page)
+		it->header |= MAP_REGION_HEADER;
+	it->region = it->cur.region;
+	it->nr = kbuddy_map_step(it->pool, &it->cur, it->rec, MAP_CHUNK);
+	return true;
+}
+
+/* The step at @pos, taken afresh from the start if it is not at hand. */
+static void *map_seek(struct map_iter *it, loff_t pos)
+{
+	if (pos == it->pos)
+		return it;
+	if (pos < it->pos || it->pos < 0) {
+		it->pos = -1;
+		it->cur.region = 0;
+		it->cur.page = 0;
+	}
+	while (it->pos < pos)
+		if (!map_next_step(it))
+			return NULL;
+	return it;
+}
+
+/* One line of the map into @buf (at least 96 bytes). Return: its length. */
+static int map_line(char *buf, size_t size, const struct kbuddy_map_rec *rec)
+{
+	return scnprintf(buf, size, "%lu %u %s %lu%s%s\n", rec->page, rec->order,
+			 kbuddy_map_state_name(rec->state), rec->count,
+			 rec->cache[0] ? " " : "", rec->cache);
+}
+
+/* The header lines of the step in @it into @buf. Return: their length. */
+static int map_header(char *buf, size_t size, const struct map_iter *it)
+{
+	const struct kbuddy_pool *pool = it->pool;
+	const struct kbuddy_region *r;
+	phys_addr_t end;
+	int len = 0;
+
+	if (it->header & MAP_POOL_HEADER)
+		len += scnprintf(buf, size, "pool %s kind=%s max_order=%u regions=%u\n",
+				 pool->name, kbuddy_pool_kind_name(pool),
+				 pool->max_order, READ_ONCE(pool->nr_regions));
+	if (it->header & MAP_REGION_HEADER) {
+		/* Published whole before it was counted; never changes. */
+		r = &pool->regions[it->region];
+		end = r->phys + ((phys_addr_t)r->nr_pages << PAGE_SHIFT);
+		len += scnprintf(buf + len, size - len, "region %u %pa-%pa pages=%lu\n",
+				 it->region, &r->phys, &end, r->nr_pages);
+	}
+	return len;
+}
+
+static void *map_start(struct seq_file *m, loff_t *pos)
+{
+	return map_seek(m->private, *pos);
+}
+
+static void *map_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return map_seek(m->private, *pos);
+}
+
+static void map_stop(struct seq_file *m, void *v)
+{
+}
+
+static int map_show(struct seq_file *m, void *v)
+{
+	struct map_iter *it = v;
+	char line[160];
+	unsigned int i;
+
+	seq_write(m, line, map_header(line, sizeof(line), it));
+	for (i = 0; i < it->nr; i++)
+		seq_write(m, line, map_line(line, sizeof(line), &it->rec[i]));
+	return 0;
+}
+
+static const struct seq_operations map_sops = {
+	.start	= map_start,
+	.next	= map_next,
+	.stop	= map_stop,
+	.show	= map_show,
+};
+
+static int map_open(struct inode *inode, struct file *file)
+{
+	struct map_iter *it;
+
+	it = __seq_open_private(file, &map_sops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->pool = inode->i_private;
+	it->pos = -1;
+	return 0;
+}
+
+static const struct file_operations map_fops = {
+	.owner		= THIS_MODULE,
+	.open		= map_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= seq_release_private,
+};
+
+struct pools_ctx {
+	struct seq_file *m;
+	struct kbuddy_pool_stats ps;
+};
+
+/* One line of the pools file. */
+static void pools_line(struct kbuddy_pool *pool, void *arg)
+{
+	struct pools_ctx *ctx = arg;
+	struct kbuddy_pool_stats *ps = &ctx->ps;
+	struct seq_file *m = ctx->m;
+	phys_addr_t phys, end;
+	unsigned int i;
+	u64 size;
+
+	kbuddy_pool_stats(pool, ps);
+	seq_printf(m, "%s kind=%s max_order=%u pages=%lu free=%lu cached=%lu used=%lu regions=",
+		   pool->name, kbuddy_pool_kind_name(pool), pool->max_order,
+		   ps->nr_pages, ps->nr_free, ps->pcp_pages,
+		   ps->nr_pages - ps->nr_free - ps->pcp_pages);
+	for (i = 0; !kbuddy_pool_region(pool, i, &phys, &size); i++) {
+		end = phys + size;
+		seq_printf(m, "%s%pa-%pa", i ? "," : "", &phys, &end);
+	}
+	seq_puts(m, i ? "\n" : "-\n");
+}
+
+static int pools_show(struct seq_file *m, void *v)
+{
+	struct pools_ctx *ctx = kmalloc(sizeof(*ctx), GFP_KERNEL);
+
+	if (!ctx)
+		return -ENOMEM;
+	ctx->m = m;
+	kbuddy_pools_walk(pools_line, ctx);
+	kfree(ctx);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pools);
+
 /* ==== The blocks file ==================================================== */
 
 static int blocks_show(struct seq_file *m, void *v)
@@ -421,9 +619,11 @@ static int blocks_show(struct seq_file *m, void *v)
 	mutex_lock(&dp->lock);
 	list_for_each_entry(b, &dp->blocks, node) {
 		if (b->size)
-			seq_printf(m, "%pa malloc %zu\n", &b->phys, b->size);
+			seq_printf(m, "%lu %pa malloc %zu\n", b->id, &b->phys,
+				   b->size);
 		else
-			seq_printf(m, "%pa %u\n", &b->phys, b->order);
+			seq_printf(m, "%lu %pa pages %u\n", b->id, &b->phys,
+				   b->order);
 	}
 	mutex_unlock(&dp->lock);
 	return 0;
@@ -435,8 +635,8 @@ static int blocks_open(struct inode *inode, struct file *file)
 }
 
 enum blocks_cmd {
-	BLOCKS_ALLOC, BLOCKS_MALLOC, BLOCKS_FREE, BLOCKS_FREE_ALL, BLOCKS_DRAIN,
-	BLOCKS_SHRINK,
+	BLOCKS_ALLOC, BLOCKS_MALLOC, BLOCKS_FREE, BLOCKS_FREE_ID, BLOCKS_FREE_ALL,
+	BLOCKS_DRAIN, BLOCKS_SHRINK,
 };
 
 struct blocks_req {
@@ -445,10 +645,11 @@ struct blocks_req {
 	unsigned long count;
 	size_t size;
 	phys_addr_t phys;
+	unsigned long id;
 };
 
 static const char blocks_usage[] =
-	"usage: alloc ORDER [COUNT] | malloc SIZE [COUNT] | free PHYS | free all | drain | shrink";
+	"usage: alloc ORDER [COUNT] | malloc SIZE [COUNT] | free PHYS|id ID|all | drain | shrink";
 
 /*
  * Parse the whole write before anything changes. Numbers take a 0x prefix
@@ -489,8 +690,14 @@ static const char *blocks_parse(char *buf, struct blocks_req *req)
 		return NULL;
 	}
 	if (!strcmp(args[0], "free")) {
+		if (n == 3 && !strcmp(args[1], "id")) {
+			req->cmd = BLOCKS_FREE_ID;
+			if (kstrtoul(args[2], 10, &req->id))
+				return "ID is not a decimal number below 2^64";
+			return NULL;
+		}
 		if (n != 2)
-			return "takes PHYS or all";
+			return "takes PHYS, id ID or all";
 		if (!strcmp(args[1], "all")) {
 			req->cmd = BLOCKS_FREE_ALL;
 			return NULL;
@@ -564,11 +771,13 @@ static const char *blocks_alloc(struct kbuddy_dbg_pool *dp,
 			goto undo;
 		}
 		b->phys = kbuddy_virt_to_phys(pool, b->addr);
+		b->id = dp->next_id + i;
 		list_add_tail(&b->node, &new);
 		cond_resched();
 	}
 	list_splice_tail(&new, &dp->blocks);
 	dp->nr_blocks += req->count;
+	dp->next_id += req->count;
 	*err = 0;
 	return NULL;
 undo:
@@ -577,13 +786,14 @@ undo:
 	return "out of memory (or a failure injected); nothing allocated";
 }
 
-static const char *blocks_free(struct kbuddy_dbg_pool *dp, phys_addr_t phys,
-			       int *err)
+/* Free the block held here at @phys, or (@by_id) the one numbered @id. */
+static const char *blocks_free(struct kbuddy_dbg_pool *dp, bool by_id,
+			       phys_addr_t phys, unsigned long id, int *err)
 {
 	struct kbuddy_dbg_block *b;
 
 	list_for_each_entry(b, &dp->blocks, node) {
-		if (b->phys != phys)
+		if (by_id ? b->id != id : b->phys != phys)
 			continue;
 		if (b->size ? kbuddy_free(dp->pool, b->addr) :
 			      kbuddy_free_pages(dp->pool, b->addr, b->order)) {
@@ -597,7 +807,8 @@ static const char *blocks_free(struct kbuddy_dbg_pool *dp, phys_addr_t phys,
 		return NULL;
 	}
 	*err = -EINVAL;
-	return "PHYS is not a block held here";
+	return by_id ? "ID is not a block held here" :
+		       "PHYS is not a block held here";
 }
 
 /* Apply a parsed command. Return: NULL, or why not (*@err the errno). */
@@ -614,7 +825,9 @@ static const char *blocks_apply(struct kbuddy_dbg_pool *dp,
 		why = blocks_alloc(dp, req, err);
 		break;
 	case BLOCKS_FREE:
-		why = blocks_free(dp, req->phys, err);
+	case BLOCKS_FREE_ID:
+		why = blocks_free(dp, req->cmd == BLOCKS_FREE_ID, req->phys,
+				  req->id, err);
 		break;
 	case BLOCKS_FREE_ALL:
 		blocks_free_list(dp, &dp->blocks);
@@ -931,6 +1144,7 @@ void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
 	dp->pool = pool;
 	mutex_init(&dp->lock);
 	INIT_LIST_HEAD(&dp->blocks);
+	dp->next_id = 1;
 	dp->dir = debugfs_create_dir(pool->name, kbuddy_debugfs_root);
 	debugfs_create_file("buddyinfo", 0400, dp->dir, pool, &buddyinfo_fops);
 	debugfs_create_file("stats", 0400, dp->dir, pool, &stats_fops);
@@ -943,6 +1157,7 @@ void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
 	debugfs_create_file("extfrag_index", 0400, extfrag, pool,
 			    &extfrag_index_fops);
 	debugfs_create_file("blocks", 0600, dp->dir, dp, &blocks_fops);
+	debugfs_create_file("map", 0400, dp->dir, pool, &map_fops);
 	fault_debugfs_add(dp->dir, &pool->fault);
 	pool->debugfs = dp;
 }
@@ -981,6 +1196,8 @@ int kbuddy_debugfs_init(void)
 	kbuddy_debugfs_root = debugfs_create_dir("kbuddy", NULL);
 	if (IS_ERR_OR_NULL(kbuddy_debugfs_root))
 		return 0;
+	debugfs_create_file("pools", 0400, kbuddy_debugfs_root, NULL,
+			    &pools_fops);
 	fault = fault_debugfs_add(kbuddy_debugfs_root, &kbuddy_fault_global);
 	if (!IS_ERR(fault))
 		debugfs_create_file("refused", 0400, fault, NULL,
@@ -1093,3 +1310,52 @@ ssize_t kbuddy_debugfs_fault_write(struct kbuddy_fault *f,
 	return fault_command(f, knob, buf, count, 0);
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_debugfs_fault_write, KBUDDY_INTERNAL);
+
+/**
+ * kbuddy_debugfs_map_text() - what reading a pool's map file gives
+ * @pool: the pool
+ * @buf: where to write the text; NUL-terminated
+ * @size: room at @buf
+ *
+ * The same steps, lines and headers as a read of the map file, for tests
+ * that compare the map with the pool's other views.
+ *
+ * Context: Process context; may sleep.
+ * Return: the length of the text, -ENOSPC if it did not fit in @size, or
+ * -ENOMEM.
+ */
+ssize_t kbuddy_debugfs_map_text(struct kbuddy_pool *pool, char *buf,
+				size_t size)
+{
+	struct map_iter *it = kzalloc(sizeof(*it), GFP_KERNEL);
+	char line[160];
+	size_t len = 0;
+	ssize_t ret;
+	unsigned int i;
+	int n;
+
+	if (!it)
+		return -ENOMEM;
+	it->pool = pool;
+	it->pos = -1;
+	for (ret = 0; !ret && map_seek(it, it->pos + 1); cond_resched()) {
+		n = map_header(line, sizeof(line), it);
+		for (i = 0; ; i++) {
+			if (len + n >= size) {
+				ret = -ENOSPC;
+				break;
+			}
+			memcpy(buf + len, line, n);
+			len += n;
+			if (i == it->nr)
+				break;
+			n = map_line(line, sizeof(line), &it->rec[i]);
+		}
+	}
+	kfree(it);
+	if (ret)
+		return ret;
+	buf[len] = '\0';
+	return len;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_debugfs_map_text, KBUDDY_INTERNAL);

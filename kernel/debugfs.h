@@ -20,5 +20,7 @@ ssize_t kbuddy_debugfs_blocks_write(struct kbuddy_pool *pool, const char *buf,
 ssize_t kbuddy_debugfs_fault_write(struct kbuddy_fault *f,
 				   enum kbuddy_fault_knob knob,
 				   const char *buf, size_t count);
+ssize_t kbuddy_debugfs_map_text(struct kbuddy_pool *pool, char *buf,
+				size_t size);
 
 #endif /* _KBUDDY_DEBUGFS_H */

@@ -9,11 +9,12 @@
 #include <linux/bits.h>
 #include <linux/cpumask.h>
 #include <linux/list.h>
+/* Before local_lock.h, whose PREEMPT_RT guards use spin_lock(). */
+#include <linux/spinlock.h>
 #include <linux/local_lock.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/reciprocal_div.h>
-#include <linux/spinlock.h>
 #include <linux/stdarg.h>
 #include <linux/types.h>
 
@@ -539,6 +540,53 @@ struct kbuddy_pool {
 	void *debugfs;
 	char name[KBUDDY_NAME_LEN + 1];
 };
+
+/* ==== The map of a pool (map.c) ========================================== */
+
+/* What a block is, as the map file names it (kbuddy_map_state_name()). */
+enum kbuddy_map_state {
+	KBUDDY_MAP_FREE,	/* in the free lists */
+	KBUDDY_MAP_PCP,		/* free, parked in a CPU's page cache */
+	KBUDDY_MAP_PAGES,	/* a kbuddy_alloc_pages() block */
+	KBUDDY_MAP_MALLOC,	/* a kbuddy_malloc() whole block */
+	KBUDDY_MAP_CONTIG,	/* a block of a contig run or a block list */
+	KBUDDY_MAP_SLAB,	/* a slab of a cache */
+	KBUDDY_MAP_UNKNOWN,	/* a page no block head accounts for */
+	KBUDDY_NR_MAP_STATES,
+};
+
+/**
+ * struct kbuddy_map_rec - @count consecutive blocks of one order and state
+ * @page: the first block's page, counted from its region's first page
+ * @count: blocks
+ * @order: each block's order
+ * @state: an enum kbuddy_map_state
+ * @cache: for KBUDDY_MAP_SLAB, the cache's name; else empty
+ */
+struct kbuddy_map_rec {
+	unsigned long page;
+	unsigned long count;
+	u8 order;
+	u8 state;
+	char cache[KBUDDY_NAME_LEN + 1];
+};
+
+/**
+ * struct kbuddy_map_cursor - where kbuddy_map_step() goes on
+ * @region: the region's index
+ * @page: the page in it, from 0
+ */
+struct kbuddy_map_cursor {
+	unsigned int region;
+	unsigned long page;
+};
+
+typedef void (*kbuddy_pool_fn)(struct kbuddy_pool *pool, void *ctx);
+void kbuddy_pools_walk(kbuddy_pool_fn fn, void *ctx);
+const char *kbuddy_map_state_name(unsigned int state);
+unsigned int kbuddy_map_step(struct kbuddy_pool *pool,
+			     struct kbuddy_map_cursor *cur,
+			     struct kbuddy_map_rec *rec, unsigned int max);
 
 /* ==== Slab caches: slabs (slab.c) and magazines (magazine.c) ============= */
 

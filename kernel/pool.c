@@ -184,6 +184,24 @@ int kbuddy_cpu_dead(unsigned int cpu)
 	return 0;
 }
 
+/**
+ * kbuddy_pools_walk() - call a function on every pool, oldest first
+ * @fn: called with each pool and @ctx, under kbuddy_pools_mutex: it may
+ *	sleep but not create, destroy or grow a pool
+ * @ctx: passed to @fn
+ *
+ * Context: Process context; may sleep.
+ */
+void kbuddy_pools_walk(kbuddy_pool_fn fn, void *ctx)
+{
+	struct kbuddy_pool *pool;
+
+	mutex_lock(&kbuddy_pools_mutex);
+	list_for_each_entry(pool, &kbuddy_pools, node)
+		fn(pool, ctx);
+	mutex_unlock(&kbuddy_pools_mutex);
+}
+
 /* One work item per CPU, for kbuddy_run_on_cpus(). */
 struct kbuddy_cpu_work {
 	struct work_struct work;

@@ -184,10 +184,13 @@ static size_t valid_input(const struct file *f, char *buf)
 	return n;
 }
 
-/* "free PHYS" of a block held right now (read from the blocks file). */
+/*
+ * "free PHYS" or "free id ID" of a block held right now (read from the
+ * blocks file, whose lines are "ID PHYS KIND ORDER|SIZE").
+ */
 static size_t held_free(const struct file *f, char *buf)
 {
-	char list[4096], *line, *save = NULL;
+	char list[4096], *line, *phys, *save = NULL;
 	unsigned int pick, nr = 0;
 	ssize_t got;
 	int fd = open(f->path, O_RDONLY);
@@ -207,8 +210,13 @@ static size_t held_free(const struct file *f, char *buf)
 		pick--;
 	if (!line)
 		return 0;
-	*strchrnul(line, ' ') = '\0';
-	return sprintf(buf, "free %s", line);
+	phys = strchrnul(line, ' ');
+	if (*phys)
+		*phys++ = '\0';
+	*strchrnul(phys, ' ') = '\0';
+	if (below(2))
+		return sprintf(buf, "free id %s", line);
+	return sprintf(buf, "free %s", phys);
 }
 
 static size_t mutate(char *buf, size_t len)

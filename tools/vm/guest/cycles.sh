@@ -59,7 +59,7 @@ t_cycles() {
 	# pool gave it back (so it can fail). The chunk is one order-10 block
 	# of the kernel's, aligned to its size: a page's address, rounded down.
 	load size=4M && echo "alloc 0 1" >"$D/blocks" || { echo "insmod size=4M failed"; return 1; }
-	page=$(awk 'NR == 1 { print $1 }' "$D/blocks")
+	page=$(awk 'NR == 1 { print $2 }' "$D/blocks")
 	chunk=$((page / 4194304 * 4194304))
 	[ -z "$(chunk_free 4194304 "$chunk")" ] || { unload; echo "chunk at $page free while the pool holds it"; return 1; }
 	unload || return 1

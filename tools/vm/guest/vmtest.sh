@@ -58,10 +58,74 @@ t_split_merge() {
 	expect "$(bi 10)" 15 "order 10 after split" &&
 	expect "$(st splits)" 10 splits && expect "$(st alloc_order_0)" 1 alloc &&
 	expect "$(st pages_used)" 1 used && expect "$(cat $D/validate)" ok validate || return 1
-	phys=$(awk '{ print $1 }' "$D/blocks")
+	phys=$(awk '{ print $2 }' "$D/blocks")
 	[ $((phys)) -ge $((0x10000000)) ] && [ $((phys)) -lt $((0x14000000)) ] ||
 		{ echo "block at $phys outside the region"; return 1; }
 	echo "free $phys" >"$D/blocks" && expect "$(st merges)" 10 merges && pristine
+}
+# The map, checked whole: its records tile the region in address order,
+# and its free blocks per order, used pages, and slabs per cache are
+# printed as "free F0 .. F10 used U slab NAME:N ..." to compare.
+map_summary() {
+	awk '
+	/^pool / { next }
+	/^region / { split($3, r, "-"); pages = substr($4, 7); at = 0; next }
+	{
+		if ($1 != at) { print "gap or overlap at page " $1 ", expected " at; exit 1 }
+		n = $4 * (2 ^ $2); at = $1 + n
+		if ($1 % (2 ^ $2)) { print "misaligned record at " $1; exit 1 }
+		if ($3 == "free") free[$2] += $4; else used += n
+		if ($3 == "slab") slab[$5] += $4
+	}
+	END {
+		if (at != pages) { print "records cover " at " of " pages " pages"; exit 1 }
+		printf "free"; for (o = 0; o < 11; o++) printf " %d", free[o]; printf " used %d slab", used
+		for (c in slab) printf " %s:%d", c, slab[c]; print ""
+	}' "$D/map"
+}
+bi_free() { printf "free"; for o in 0 1 2 3 4 5 6 7 8 9 10; do printf " %s" "$(bi $o)"; done; }
+t_map() {
+	[ "$(stat -c %a $D/map)" = 400 ] || return 1
+	expect "$(head -n 3 $D/map)" "pool default kind=ram max_order=11 regions=1
+region 0 0x0000000010000000-0x0000000014000000 pages=16384
+0 10 free 16" pristine || return 1
+	expect "$(wc -l <$D/map)" 3 "pristine map lines" &&
+	echo "alloc 0" >"$D/blocks" && echo "malloc 64" >"$D/blocks" && echo "alloc 4 3" >"$D/blocks" || return 1
+	expect "$(map_summary)" "$(bi_free) used $(st pages_used) slab kmalloc-64:1" "map after splits" &&
+	expect "$(grep -c ' pages ' $D/map)" 2 "page-block records (order 0, order 4 x3)" &&
+	expect "$(awk '$3 == "pages" { n += $4 } END { print n }' $D/map)" 4 "page blocks" || return 1
+	awk '$3 == "pages" && $2 == 0 { print $1 }' $D/map >/tmp/p0
+	id=$(awk '$4 == 0 && $3 == "pages" { print $1 }' $D/blocks)
+	phys=$(awk '$4 == 0 && $3 == "pages" { print $2 }' $D/blocks)
+	expect "$(( (phys - 0x10000000) / 4096 ))" "$(cat /tmp/p0)" "the order-0 block where blocks says" &&
+	echo "free id $id" >"$D/blocks" && echo "free all" >"$D/blocks" || return 1
+	expect "$(map_summary)" "$(bi_free) used $(st pages_used) slab kmalloc-64:1" "map after merges" &&
+	echo shrink >"$D/blocks" && pristine && expect "$(wc -l <$D/map)" 3 "pristine map again"
+}
+# pools: one line per pool, its numbers those of stats.
+t_pools() {
+	P=/sys/kernel/debug/kbuddy/pools
+	[ "$(stat -c %a $P)" = 400 ] || return 1
+	expect "$(cat $P)" "default kind=ram max_order=11 pages=16384 free=16384 cached=0 used=0 regions=0x0000000010000000-0x0000000014000000" pristine &&
+	echo "alloc 3 2" >"$D/blocks" || return 1
+	expect "$(cat $P)" "default kind=ram max_order=11 pages=16384 free=$(st pages_free) cached=0 used=16 regions=0x0000000010000000-0x0000000014000000" "two order-3 blocks" &&
+	echo "free all" >"$D/blocks" && pristine
+}
+# blocks lists ids and kinds and frees by id; a refused id changes nothing.
+t_blocks_ids() {
+	echo "alloc 2 2" >"$D/blocks" && echo "malloc 100" >"$D/blocks" || return 1
+	expect "$(awk '{ print $3, $4 }' $D/blocks | tr '\n' ,)" "pages 2,pages 2,malloc 100," kinds || return 1
+	ids=$(awk '{ print $1 }' $D/blocks | tr '\n' ' ')
+	set -- $ids
+	[ "$2" -eq $(($1 + 1)) ] && [ "$3" -eq $(($1 + 2)) ] || { echo "ids $ids"; return 1; }
+	before=$(cat $D/blocks)
+	! echo "free id $(($3 + 1))" >"$D/blocks" 2>/dev/null && ! echo "free id x" >"$D/blocks" 2>/dev/null &&
+		! echo "free id" >"$D/blocks" 2>/dev/null && ! echo "free id 1 2" >"$D/blocks" 2>/dev/null ||
+		{ echo "a bad id accepted"; return 1; }
+	expect "$(cat $D/blocks)" "$before" "refused ids changed nothing" &&
+	echo "free id $2" >"$D/blocks" && expect "$(awk '{ print $1 }' $D/blocks | tr '\n' ' ')" "$1 $3 " "id $2 freed" &&
+	echo "alloc 0" >"$D/blocks" && expect "$(awk 'END { print $1 }' $D/blocks)" $(($3 + 1)) "ids not reused" &&
+	echo "free all" >"$D/blocks" && echo shrink >"$D/blocks" && pristine
 }
 # Every refusal counted once (debugfs_writes_refused), nothing else changed.
 stats_but_refusals() { grep -v '^debugfs_writes_refused ' "$D/stats"; }
@@ -143,7 +207,7 @@ t_extfrag() {
 	expect "$(cat $D/extfrag/extfrag_index)" "Pool default, region  0 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 " extfrag || return 1
 	# Hold every other page of the first 4 MiB block: 512 single free pages.
 	echo "alloc 0 16384" >"$D/blocks" || return 1
-	awk 'NR % 2 == 0 && NR <= 1024 { print $1 }' "$D/blocks" | while read -r p; do echo "free $p" >"$D/blocks"; done
+	awk 'NR % 2 == 0 && NR <= 1024 { print $2 }' "$D/blocks" | while read -r p; do echo "free $p" >"$D/blocks"; done
 	# 512 free pages, all order 0: order 1 and up are unusable, fragmentation 1 - (1 + 512 / 2^j) / 512.
 	expect "$(awk '{ print $5, $6, $15 }' $D/extfrag/unusable_index)" "0.000 1.000 1.000" "unusable, fragmented" &&
 	expect "$(awk '{ print $5, $6, $7, $15 }' $D/extfrag/extfrag_index)" "-1.000 0.499 0.749 0.998" "extfrag, fragmented" &&
@@ -156,7 +220,7 @@ t_mixed() {
 	expect "$(st pages_used)" $((100 + 20 * 8 + 2 * 1024 + 7 * 32)) used &&
 	expect "$(cat $D/validate)" ok "validate while held" || return 1
 	# Free every other held block, then the rest.
-	awk 'NR % 2 { print $1 }' "$D/blocks" | while read -r p; do echo "free $p" >"$D/blocks"; done
+	awk 'NR % 2 { print $2 }' "$D/blocks" | while read -r p; do echo "free $p" >"$D/blocks"; done
 	expect "$(cat $D/validate)" ok "validate half freed" || return 1
 	echo "free all" >"$D/blocks" && pristine
 }
@@ -421,6 +485,9 @@ t stats_format t_stats_format
 t validate_ok t_validate
 t iomem_claimed t_iomem
 t split_then_merge t_split_merge
+t map_file t_map
+t pools_file t_pools
+t blocks_ids t_blocks_ids
 t stats_use t_stats_use
 t bad_writes_change_nothing t_bad_writes
 t fault_files t_fault_files
