@@ -5,7 +5,8 @@
 #   check.sh             style, userspace tests, and per kernel series the
 #                        Debian part and the KUnit part (below)
 #   check.sh unit        make unit: only the userspace tests (tools/testing,
-#                        no VM, well under a minute), counted and summed up
+#                        no VM, well under a minute) and kbuddy-stat's
+#                        (tools/kbuddy-stat/test.sh), counted and summed up
 #                        the same way.
 #   check.sh kunit       make kunit: only the KUnit part, per series of
 #                        KERNELS, or on KUNIT_KDIR=<kernel build tree> (one
@@ -163,6 +164,27 @@ run_userspace() {
 	[ "$us_rc" -eq 0 ] || [ "$nfail" -gt "$us_fail" ] ||
 		record fail "userspace: run.sh" "exit status $us_rc; see $out/userspace.log"
 	timer userspace
+}
+
+# tools/kbuddy-stat/test.sh: the debugfs reader over captured trees; its
+# "PASS NAME" and "FAIL NAME: WHY" lines counted.
+run_kbuddy_stat() {
+	echo "== kbuddy-stat (tools/kbuddy-stat): parsers, captured trees, options, valgrind"
+	timer_start
+	host "$top/tools/kbuddy-stat/test.sh" >"$out/kbuddy-stat.log" 2>&1
+	ks_rc=$?
+	ks_fail=$nfail
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) record pass "kbuddy-stat: ${line#PASS }";;
+		"FAIL "*) line=${line#FAIL }; record fail "kbuddy-stat: ${line%%: *}" "${line#*: }";;
+		esac
+	done <"$out/kbuddy-stat.log"
+	[ "$ks_rc" -eq 0 ] || [ "$nfail" -gt "$ks_fail" ] ||
+		record fail "kbuddy-stat: test.sh" "exit status $ks_rc; see $out/kbuddy-stat.log"
+	grep -q '^PASS ' "$out/kbuddy-stat.log" || [ "$nfail" -gt "$ks_fail" ] ||
+		record fail "kbuddy-stat: test.sh" "no result; see $out/kbuddy-stat.log"
+	timer kbuddy-stat
 }
 
 # make install and dkms against Debian's headers, on the host, into
@@ -442,7 +464,9 @@ mode=${1:-check}
 # Start order is print order: the short jobs first for early news, then the
 # long KUnit parts (longest first), then the Debian parts.
 case $mode in
-unit) add_job userspace run_userspace;;
+unit)
+	add_job userspace run_userspace
+	add_job kbuddy-stat run_kbuddy_stat;;
 install) add_job install run_install;;
 kunit)
 	if [ -n "${KUNIT_KDIR:-}" ]; then
@@ -454,6 +478,7 @@ kunit)
 	fi;;
 check)
 	add_job userspace run_userspace
+	add_job kbuddy-stat run_kbuddy_stat
 	add_job style run_style
 	add_job install run_install
 	series=""
