@@ -7,6 +7,8 @@
 #   check.sh unit        make unit: only the userspace tests (tools/testing,
 #                        no VM, well under a minute), counted and summed up
 #                        the same way.
+#                        This and plain check.sh also run the map
+#                        renderer's tests (tools/render/test.sh, host only).
 #   check.sh kunit       make kunit: only the KUnit part, per series of
 #                        KERNELS, or on KUNIT_KDIR=<kernel build tree> (one
 #                        built by kunit.py with kunit/.kunitconfig, say).
@@ -163,6 +165,27 @@ run_userspace() {
 	[ "$us_rc" -eq 0 ] || [ "$nfail" -gt "$us_fail" ] ||
 		record fail "userspace: run.sh" "exit status $us_rc; see $out/userspace.log"
 	timer userspace
+}
+
+# The map renderer and make demo's console extraction (tools/render/test.sh):
+# its "PASS NAME" and "FAIL NAME: WHY" lines counted.
+run_render() {
+	echo "== the map renderer (tools/render): --check verdicts, PNGs, 1 GiB in seconds, demo extraction"
+	timer_start
+	host "$top/tools/render/test.sh" >"$out/render.log" 2>&1
+	rt_rc=$?
+	rt_fail=$nfail
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) record pass "render: ${line#PASS }";;
+		"FAIL "*) line=${line#FAIL }; record fail "render: ${line%%: *}" "${line#*: }";;
+		esac
+	done <"$out/render.log"
+	grep -q '^PASS ' "$out/render.log" || [ "$nfail" -gt "$rt_fail" ] ||
+		record fail "render: test.sh" "no result; see $out/render.log"
+	[ "$rt_rc" -eq 0 ] || [ "$nfail" -gt "$rt_fail" ] ||
+		record fail "render: test.sh" "exit status $rt_rc; see $out/render.log"
+	timer render
 }
 
 # make install and dkms against Debian's headers, on the host, into
@@ -442,7 +465,9 @@ mode=${1:-check}
 # Start order is print order: the short jobs first for early news, then the
 # long KUnit parts (longest first), then the Debian parts.
 case $mode in
-unit) add_job userspace run_userspace;;
+unit)
+	add_job userspace run_userspace
+	add_job render run_render;;
 install) add_job install run_install;;
 kunit)
 	if [ -n "${KUNIT_KDIR:-}" ]; then
@@ -454,6 +479,7 @@ kunit)
 	fi;;
 check)
 	add_job userspace run_userspace
+	add_job render run_render
 	add_job style run_style
 	add_job install run_install
 	series=""
