@@ -8,6 +8,8 @@
 #                        no VM, well under a minute) and kbuddy-stat's
 #                        (tools/kbuddy-stat/test.sh), counted and summed up
 #                        the same way.
+#                        This and plain check.sh also run the map
+#                        renderer's tests (tools/render/test.sh, host only).
 #   check.sh kunit       make kunit: only the KUnit part, per series of
 #                        KERNELS, or on KUNIT_KDIR=<kernel build tree> (one
 #                        built by kunit.py with kunit/.kunitconfig, say).
@@ -166,46 +168,48 @@ run_userspace() {
 	timer userspace
 }
 
-# tools/kbuddy-stat/test.sh: the debugfs reader over captured trees; its
-# "PASS NAME" and "FAIL NAME: WHY" lines counted.
+# Run a host test script and count its lines "PASS NAME" (or WORD NAME) and
+# "FAIL NAME: WHY", each under PREFIX; a script that exits non-zero or says
+# nothing is a failure of its own.
+host_counted() { # host_counted LOG PREFIX WORD SCRIPT
+	hc_log=$out/$1.log
+	host "$4" >"$hc_log" 2>&1
+	hc_rc=$?
+	hc_fail=$nfail
+	while IFS= read -r line; do
+		case $line in
+		"$3 "*) record pass "$2${line#"$3" }";;
+		"FAIL "*) line=${line#FAIL }; record fail "$2${line%%: *}" "${line#*: }";;
+		esac
+	done <"$hc_log"
+	[ "$hc_rc" -eq 0 ] || [ "$nfail" -gt "$hc_fail" ] ||
+		record fail "$2$(basename "$4")" "exit status $hc_rc; see $hc_log"
+	grep -q "^$3 " "$hc_log" || [ "$nfail" -gt "$hc_fail" ] ||
+		record fail "$2$(basename "$4")" "no result; see $hc_log"
+}
+
+# tools/kbuddy-stat/test.sh: the debugfs reader over captured trees.
 run_kbuddy_stat() {
 	echo "== kbuddy-stat (tools/kbuddy-stat): parsers, captured trees, options, valgrind"
 	timer_start
-	host "$top/tools/kbuddy-stat/test.sh" >"$out/kbuddy-stat.log" 2>&1
-	ks_rc=$?
-	ks_fail=$nfail
-	while IFS= read -r line; do
-		case $line in
-		"PASS "*) record pass "kbuddy-stat: ${line#PASS }";;
-		"FAIL "*) line=${line#FAIL }; record fail "kbuddy-stat: ${line%%: *}" "${line#*: }";;
-		esac
-	done <"$out/kbuddy-stat.log"
-	[ "$ks_rc" -eq 0 ] || [ "$nfail" -gt "$ks_fail" ] ||
-		record fail "kbuddy-stat: test.sh" "exit status $ks_rc; see $out/kbuddy-stat.log"
-	grep -q '^PASS ' "$out/kbuddy-stat.log" || [ "$nfail" -gt "$ks_fail" ] ||
-		record fail "kbuddy-stat: test.sh" "no result; see $out/kbuddy-stat.log"
+	host_counted kbuddy-stat "kbuddy-stat: " PASS "$top/tools/kbuddy-stat/test.sh"
 	timer kbuddy-stat
 }
 
+# The map renderer and make demo's console extraction (tools/render/test.sh).
+run_render() {
+	echo "== the map renderer (tools/render): --check verdicts, PNGs, 1 GiB in seconds, demo extraction"
+	timer_start
+	host_counted render "render: " PASS "$top/tools/render/test.sh"
+	timer render
+}
+
 # make install and dkms against Debian's headers, on the host, into
-# temporary trees (tools/install-test.sh): its "ok NAME" and "FAIL NAME: WHY"
-# lines counted.
+# temporary trees (tools/install-test.sh): its "ok NAME" lines counted.
 run_install() {
 	echo "== make install (INSTALL_MOD_PATH=) and dkms add/build/install/remove (private trees), modinfo"
 	timer_start
-	host "$top/tools/install-test.sh" >"$out/install.log" 2>&1
-	it_rc=$?
-	it_fail=$nfail
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) record pass "${line#ok }";;
-		"FAIL "*) line=${line#FAIL }; record fail "${line%%: *}" "${line#*: }";;
-		esac
-	done <"$out/install.log"
-	[ "$it_rc" -eq 0 ] || [ "$nfail" -gt "$it_fail" ] ||
-		record fail "install-test.sh" "exit status $it_rc; see $out/install.log"
-	grep -q '^ok ' "$out/install.log" || [ "$nfail" -gt "$it_fail" ] ||
-		record fail "install-test.sh" "no result; see $out/install.log"
+	host_counted install "" ok "$top/tools/install-test.sh"
 	timer install
 }
 
@@ -466,7 +470,8 @@ mode=${1:-check}
 case $mode in
 unit)
 	add_job userspace run_userspace
-	add_job kbuddy-stat run_kbuddy_stat;;
+	add_job kbuddy-stat run_kbuddy_stat
+	add_job render run_render;;
 install) add_job install run_install;;
 kunit)
 	if [ -n "${KUNIT_KDIR:-}" ]; then
@@ -479,6 +484,7 @@ kunit)
 check)
 	add_job userspace run_userspace
 	add_job kbuddy-stat run_kbuddy_stat
+	add_job render run_render
 	add_job style run_style
 	add_job install run_install
 	series=""

@@ -5,12 +5,13 @@ set -eu
 # Both of Debian 12's LTS kernels: 6.1 (the default flavour) and 6.12, each
 # also in its PREEMPT_RT flavour (the 6.1-rt and 6.12-rt series of make check).
 # dkms: make check builds and installs kbuddy with it (tools/install-test.sh).
+# python3-matplotlib: make demo's pictures and their tests (tools/render).
 pkgs="make gcc linux-headers-amd64 linux-image-amd64 linux-source-6.1
 linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-source-6.12
 linux-headers-rt-amd64 linux-image-rt-amd64
 linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64 qemu-system-x86
 busybox-static cpio gzip xz-utils bc bison flex libelf-dev libssl-dev dwarves python3
-kmod perl sparse valgrind dkms"
+kmod perl sparse valgrind dkms python3-matplotlib"
 
 missing=""
 for p in $pkgs; do

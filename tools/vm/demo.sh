@@ -1,7 +1,9 @@
 #!/bin/sh
 # make demo: build kbuddy for the newest installed Debian kernel (the plain
 # flavour; FLAVOUR=rt for the PREEMPT_RT one), boot it in
-# QEMU with memmap=64M$0x10000000 and show kbuddy working over that region.
+# QEMU with memmap=64M$0x10000000 and show kbuddy working over that region;
+# end with two pictures of the pool (tools/render/demo-pictures.sh): PNGs of
+# its map fragmented and after everything was freed, their paths last.
 set -eu
 . "$(dirname "$0")/../lib.sh"
 
@@ -15,4 +17,8 @@ if ! "$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$out/initramfs.cpio.gz" d
 	"$out/console.log" 300; then
 	exit 1
 fi
-sed -n '/^KBUDDY-GUEST-START/,/^KBUDDY-GUEST-RC/p' "$out/console.log" | sed '1d;$d'
+# The guest's output (its dumps folded into a line each), then the dumps cut
+# out into $out/dumps/STAGE/ and drawn: the pool fragmented, then freed.
+"$top/tools/render/demo-pictures.sh" --show "$out/console.log"
+echo "== the pictures: the dumps in $out/dumps/<stage>/, drawn by tools/render/kbuddy-map.py"
+"$top/tools/render/demo-pictures.sh" "$out/console.log" "$out"
