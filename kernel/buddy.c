@@ -33,13 +33,14 @@
 /* ==== Internals ========================================================== */
 
 void kbuddy_add_free_block(struct kbuddy_region *r, unsigned long pfn,
-			   unsigned int order)
+			   unsigned int order, bool clear)
 {
 	struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn);
 	struct kbuddy_free_area *area = &r->free_area[order];
 
 	page->order = order;
 	page->state = KBUDDY_PAGE_FREE;
+	page->clear = clear;
 	kbuddy_block_hand(page, KBUDDY_TAG(KBUDDY_KIND_FREE, order));
 	list_add(&page->lru, &area->free_list);
 	area->nr_free++;
@@ -63,13 +64,14 @@ void kbuddy_del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
 /*
  * Put the block of @order at @pfn, which is not on any list, back into the
  * free areas of @r, merging it with its buddy for as long as the buddy is
- * free. Pool-wide accounting is the caller's. The caller holds the pool's
- * lock or owns a region nobody else sees yet.
+ * free; @clear if its bytes are all zero (a merged block is clear if both
+ * halves were). Pool-wide accounting is the caller's. The caller holds the
+ * pool's lock or owns a region nobody else sees yet.
  * Return: the number of merges.
  */
 unsigned int kbuddy_free_one_block(unsigned int max_order,
 				   struct kbuddy_region *r, unsigned long pfn,
-				   unsigned int order)
+				   unsigned int order, bool clear)
 {
 	unsigned int merges = 0;
 
@@ -89,6 +91,7 @@ unsigned int kbuddy_free_one_block(unsigned int max_order,
 		if (!__test_and_change_bit(kbuddy_pair_bit(r, pfn, order), area->map))
 			break;
 		buddy = kbuddy_pfn_desc(r, pfn ^ (1UL << order));
+		clear = clear && buddy->clear;
 		list_del(&buddy->lru);
 		area->nr_free--;
 		buddy->state = KBUDDY_PAGE_NONE;
@@ -100,6 +103,7 @@ unsigned int kbuddy_free_one_block(unsigned int max_order,
 	/* At the top order there is no map: its blocks never merge. */
 	kbuddy_pfn_desc(r, pfn)->order = order;
 	kbuddy_pfn_desc(r, pfn)->state = KBUDDY_PAGE_FREE;
+	kbuddy_pfn_desc(r, pfn)->clear = clear;
 	kbuddy_block_hand(kbuddy_pfn_desc(r, pfn), KBUDDY_TAG(KBUDDY_KIND_FREE, order));
 	list_add(&kbuddy_pfn_desc(r, pfn)->lru, &r->free_area[order].free_list);
 	r->free_area[order].nr_free++;
@@ -136,9 +140,11 @@ static unsigned long alloc_from_region(struct kbuddy_pool *pool,
 				struct kbuddy_page, lru);
 	pfn = r->base_pfn + (page - r->pages);
 	kbuddy_del_free_block(r, page, pfn, current_order);
+	/* The halves split off keep the block's clear state; so does @page. */
 	while (current_order > order) {
 		current_order--;
-		kbuddy_add_free_block(r, pfn + (1UL << current_order), current_order);
+		kbuddy_add_free_block(r, pfn + (1UL << current_order), current_order,
+				      page->clear);
 		pool->stats.counter[KBUDDY_SPLITS]++;
 	}
 	page->order = order;
@@ -226,7 +232,7 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 		order = min_t(unsigned int, top, ilog2(end - pfn));
 		if (pfn)
 			order = min_t(unsigned int, order, __ffs(pfn));
-		kbuddy_free_one_block(pool->max_order, r, pfn, order);
+		kbuddy_free_one_block(pool->max_order, r, pfn, order, false);
 	}
 	return 0;
 
@@ -381,6 +387,7 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_stats_snapshot, KBUDDY_INTERNAL);
 void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
 			 gfp_t gfp, unsigned long tag)
 {
+	bool zero = (gfp & __GFP_ZERO) || want_init_on_alloc(gfp);
 	struct kbuddy_region *r;
 	unsigned long flags, pfn;
 	unsigned int from;
@@ -397,11 +404,16 @@ void *kbuddy_block_alloc(struct kbuddy_pool *pool, unsigned int order,
 		pfn = alloc_from_region(pool, r, from, order, tag);
 		addr = kbuddy_pfn_virt(r, pfn);
 		pool->stats.alloc[order]++;
+		/* Known to be zero already: no need to write it. */
+		if (zero && kbuddy_pfn_desc(r, pfn)->clear) {
+			pool->stats.counter[KBUDDY_CLEAR_REUSED] += 1UL << order;
+			zero = false;
+		}
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 
 	kbuddy_block_checked(pool, addr, order);
-	if (addr && ((gfp & __GFP_ZERO) || want_init_on_alloc(gfp)))
+	if (addr && zero)
 		memset(addr, 0, PAGE_SIZE << order);
 	return addr;
 }
@@ -464,7 +476,7 @@ void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
 		unsigned long pfn = r->base_pfn + (blocks[i].page - r->pages);
 
 		pool->stats.counter[KBUDDY_MERGES] +=
-			kbuddy_free_one_block(pool->max_order, r, pfn, order);
+			kbuddy_free_one_block(pool->max_order, r, pfn, order, false);
 		pool->nr_free += 1UL << order;
 	}
 	pool->seq++;
@@ -666,7 +678,7 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 		return 0;
 	}
 	pool->stats.counter[KBUDDY_MERGES] +=
-		kbuddy_free_one_block(pool->max_order, r, pfn, order);
+		kbuddy_free_one_block(pool->max_order, r, pfn, order, false);
 	pool->nr_free += 1UL << order;
 	pool->seq++;
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -786,7 +798,7 @@ int kbuddy_block_resize(struct kbuddy_pool *pool, void *addr,
 		for (k = new_order; k < order; k++) {
 			pool->stats.counter[KBUDDY_MERGES] +=
 				kbuddy_free_one_block(pool->max_order, r,
-						      pfn + (1UL << k), k);
+						      pfn + (1UL << k), k, false);
 			pool->stats.counter[KBUDDY_SPLITS]++;
 		}
 		pool->nr_free += (1UL << order) - (1UL << new_order);
@@ -869,6 +881,7 @@ unsigned int kbuddy_region_free_counts(struct kbuddy_pool *pool,
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return orders;
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_region_free_counts, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_pool_free_counts() - free blocks per order of a whole pool

@@ -50,6 +50,7 @@ struct contig_search {
 	unsigned long lo, hi;		/* pfns the run must lie in: [lo, hi) */
 	unsigned long boundary;		/* pages; 0: none */
 	bool topdown;
+	bool zero;			/* the run is to be zeroed */
 	unsigned int nr_regions;	/* when the search started */
 	unsigned int region;		/* in search order */
 	unsigned long pos;		/* next candidate in it, or ULONG_MAX */
@@ -187,31 +188,36 @@ static bool crosses(const struct contig_search *cs, unsigned long pos)
 
 /*
  * Take the free block of @order at @pfn out of the free block holding it,
- * splitting that block down to it (the other halves stay free), and make it
- * a head of KBUDDY_KIND_CONTIG. The caller holds the pool's lock and found
- * the page free.
+ * splitting that block down to it (the other halves stay free, clear if it
+ * was), and make it a head of KBUDDY_KIND_CONTIG, its clear state kept for
+ * contig_hand_out() (counted as reused if the run is to be zeroed: @cs).
+ * The caller holds the pool's lock and found the page free.
  */
-static void carve(struct kbuddy_pool *pool, struct kbuddy_region *r,
-		  unsigned long pfn, unsigned int order)
+static void carve(struct kbuddy_pool *pool, const struct contig_search *cs,
+		  struct kbuddy_region *r, unsigned long pfn, unsigned int order)
 {
 	unsigned long head;
 	struct kbuddy_page *page = block_at(pool, r, pfn, &head);
 	unsigned int o = page->order;
+	bool clear = page->clear;
 
 	kbuddy_del_free_block(r, page, head, o);
 	while (o > order) {
 		o--;
 		if (pfn >= head + (1UL << o)) {
-			kbuddy_add_free_block(r, head, o);
+			kbuddy_add_free_block(r, head, o, clear);
 			head += 1UL << o;
 		} else {
-			kbuddy_add_free_block(r, head + (1UL << o), o);
+			kbuddy_add_free_block(r, head + (1UL << o), o, clear);
 		}
 		pool->stats.counter[KBUDDY_SPLITS]++;
 	}
 	page = kbuddy_pfn_desc(r, pfn);
 	page->order = order;
 	page->state = KBUDDY_PAGE_ALLOC;
+	page->clear = clear;
+	if (clear && cs->zero)
+		pool->stats.counter[KBUDDY_CLEAR_REUSED] += 1UL << order;
 	page->run_pages = 0;
 	kbuddy_set_tag(r, pfn, order, KBUDDY_TAG(KBUDDY_KIND_CONTIG, order));
 	r->nr_free -= 1UL << order;
@@ -251,7 +257,7 @@ static int contig_search_step(struct kbuddy_pool *pool, struct contig_search *cs
 			if (run_free(pool, r, cs, cs->pos, &steps, &head, &end)) {
 				for (n = 0; n < cs->npages; n += 1UL << order) {
 					order = run_block_order(pool, cs->npages, n);
-					carve(pool, r, cs->pos + n, order);
+					carve(pool, cs, r, cs->pos + n, order);
 				}
 				/* The first head says how long the run is. */
 				kbuddy_pfn_desc(r, cs->pos)->run_pages = cs->npages;
@@ -359,6 +365,8 @@ static int contig_prepare(struct kbuddy_pool *pool, size_t size,
 	cs->hi = con->end ? PHYS_PFN(con->end) : ULONG_MAX;
 	cs->boundary = con->boundary >> PAGE_SHIFT;
 	cs->topdown = con->flags & KBUDDY_CONTIG_TOPDOWN;
+	cs->zero = (gfp & __GFP_ZERO) ||
+		   (pool->kind == KBUDDY_POOL_RAM && want_init_on_alloc(gfp));
 	return 0;
 }
 
@@ -374,22 +382,28 @@ static void contig_hand_out(struct kbuddy_pool *pool, struct kbuddy_region *r,
 	unsigned int order;
 	unsigned long n;
 
+	bool zero = (gfp & __GFP_ZERO) || (r->virt && want_init_on_alloc(gfp));
+	void __iomem *io;
+
 	out->addr = r->virt ? kbuddy_pfn_virt(r, pfn) : NULL;
 	out->phys = PFN_PHYS(pfn);
 	out->size = npages << PAGE_SHIFT;
-	if (!out->addr) {
-		/* An I/O pool zeroes on request only; a nomap pool refused it. */
-		if (gfp & __GFP_ZERO)
-			memset_io(kbuddy_contig_iomem(pool, out), 0, out->size);
-		return;
-	}
+	/* An I/O pool zeroes on request only; a nomap pool refused it. */
+	io = !out->addr && zero ? kbuddy_contig_iomem(pool, out) : NULL;
 	for (n = 0; n < npages; n += 1UL << order) {
 		order = run_block_order(pool, npages, n);
-		kbuddy_block_checked(pool, out->addr + (n << PAGE_SHIFT), order);
+		if (out->addr)
+			kbuddy_block_checked(pool, out->addr + (n << PAGE_SHIFT), order);
+		/* A block known to be zero (carve() kept its state) stays as it is. */
+		if (!zero || kbuddy_pfn_desc(r, pfn + n)->clear)
+			continue;
+		if (io)
+			memset_io(io + (n << PAGE_SHIFT), 0, PAGE_SIZE << order);
+		else if (out->addr)
+			memset(out->addr + (n << PAGE_SHIFT), 0, PAGE_SIZE << order);
 	}
-	if ((gfp & __GFP_ZERO) || want_init_on_alloc(gfp))
-		memset(out->addr, 0, out->size);
-	kbuddy_leak_alloc(pool, out->addr, out->size, gfp);
+	if (out->addr)
+		kbuddy_leak_alloc(pool, out->addr, out->size, gfp);
 }
 
 /**
@@ -501,12 +515,13 @@ static unsigned int tail_order(struct kbuddy_pool *pool, unsigned long pfn,
 
 /*
  * Give the pages [@pfn, @end) of @r, which the caller holds and which head
- * no block any more, back as the largest aligned blocks. A poisoning pool
- * holds them as cached blocks instead, for contig_free_held() to poison
- * and free once the lock is dropped. Under the pool's lock.
+ * no block any more, back as the largest aligned blocks, @clear if the
+ * caller promised they are all zero. A poisoning pool holds them as cached
+ * blocks instead, for contig_free_held() to poison and free once the lock
+ * is dropped (never clear). Under the pool's lock.
  */
 static void contig_give_back(struct kbuddy_pool *pool, struct kbuddy_region *r,
-			     unsigned long pfn, unsigned long end)
+			     unsigned long pfn, unsigned long end, bool clear)
 {
 	bool poison = kbuddy_poisons_blocks(pool);
 	unsigned int order;
@@ -521,7 +536,8 @@ static void contig_give_back(struct kbuddy_pool *pool, struct kbuddy_region *r,
 			kbuddy_block_hand(page, KBUDDY_TAG(KBUDDY_KIND_PCP, order));
 		} else {
 			pool->stats.counter[KBUDDY_MERGES] +=
-				kbuddy_free_one_block(pool->max_order, r, pfn, order);
+				kbuddy_free_one_block(pool->max_order, r, pfn, order,
+						      clear);
 			pool->nr_free += 1UL << order;
 		}
 	}
@@ -588,7 +604,7 @@ static int contig_refuse_free(struct kbuddy_pool *pool,
 
 /* Free the run @c, or refuse it naming @caller. Takes the pool's lock. */
 static int contig_free_run(struct kbuddy_pool *pool, const struct kbuddy_contig *c,
-			   unsigned long caller)
+			   unsigned long caller, bool clear)
 {
 	enum kbuddy_counter bad;
 	struct kbuddy_region *r;
@@ -604,7 +620,10 @@ static int contig_free_run(struct kbuddy_pool *pool, const struct kbuddy_contig 
 	}
 	kbuddy_leak_free(pool, addr);
 	contig_unmake(pool, r, pfn, npages);
-	contig_give_back(pool, r, pfn, pfn + npages);
+	clear = clear && !kbuddy_poisons_blocks(pool);
+	if (clear)
+		pool->stats.counter[KBUDDY_CLEAR_FREED] += npages;
+	contig_give_back(pool, r, pfn, pfn + npages, clear);
 	pool->seq++;
 	spin_unlock_irqrestore(&pool->lock, flags);
 	contig_free_held(pool, r, pfn, pfn + npages);
@@ -633,9 +652,45 @@ int kbuddy_free_contig(struct kbuddy_pool *pool, const struct kbuddy_contig *c)
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
 		return -EINVAL;
-	return contig_free_run(pool, c, _RET_IP_);
+	return contig_free_run(pool, c, _RET_IP_, false);
 }
 EXPORT_SYMBOL_GPL(kbuddy_free_contig);
+
+/**
+ * kbuddy_free_contig_flags() - free a run, saying what is known of its bytes
+ * @pool: the pool it came from
+ * @c: the run, or a block of kbuddy_alloc_blocks(); NULL is a no-op
+ * @flags: 0, or KBUDDY_FREE_CLEARED: the caller promises every byte of the
+ *	run is zero (its device cleared it, or it was never written since a
+ *	zeroing allocation), so that a later __GFP_ZERO (or init_on_alloc)
+ *	allocation of these pages does not clear them again
+ *
+ * As kbuddy_free_contig(), plus clear tracking as drm_buddy's: the free
+ * blocks remember the promise; a block split off keeps it, two buddies merge
+ * into a clear block only if both were clear, and a block freed any other
+ * way is not clear. A zeroing allocation then writes only the blocks that
+ * are not (clear_reused_pages in stats counts the pages it skipped;
+ * clear_freed_pages the pages freed with the promise). A pool that poisons
+ * its free memory (debug=P) ignores the promise. A false promise hands
+ * dirty memory to the next zeroing request: make it only when true.
+ *
+ * Context: As kbuddy_alloc_pages().
+ * Return: 0, or -EINVAL for a refused free or unknown @flags (nothing
+ * freed).
+ */
+int kbuddy_free_contig_flags(struct kbuddy_pool *pool, const struct kbuddy_contig *c,
+			     unsigned int flags)
+{
+	if (flags & ~KBUDDY_FREE_CLEARED)
+		return contig_refuse(pool, "unknown free flags", flags);
+	if (!c)
+		return 0;
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: free from atomic context on PREEMPT_RT\n"))
+		return -EINVAL;
+	return contig_free_run(pool, c, _RET_IP_, flags & KBUDDY_FREE_CLEARED);
+}
+EXPORT_SYMBOL_GPL(kbuddy_free_contig_flags);
 
 /**
  * kbuddy_trim_contig() - shrink a run in place, giving its tail back
@@ -694,7 +749,7 @@ int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
 	kbuddy_pfn_desc(r, pfn)->run_pages = keep;
 	/* kmemleak forgets the whole run before its tail can be reused. */
 	kbuddy_leak_free(pool, addr);
-	contig_give_back(pool, r, pfn + keep, pfn + npages);
+	contig_give_back(pool, r, pfn + keep, pfn + npages, false);
 	pool->seq++;
 	spin_unlock_irqrestore(&pool->lock, flags);
 	contig_free_held(pool, r, pfn + keep, pfn + npages);
@@ -709,7 +764,7 @@ static void blocks_undo(struct kbuddy_pool *pool, struct kbuddy_contig *blocks,
 			unsigned int n)
 {
 	while (n--)
-		WARN_ON_ONCE(contig_free_run(pool, &blocks[n], _RET_IP_));
+		WARN_ON_ONCE(contig_free_run(pool, &blocks[n], _RET_IP_, false));
 }
 
 /**
@@ -863,7 +918,7 @@ int kbuddy_free_blocks(struct kbuddy_pool *pool, const struct kbuddy_contig *blo
 	if (bad != KBUDDY_NR_COUNTERS)
 		return contig_refuse_free(pool, &blocks[i - 1], bad, _RET_IP_);
 	for (i = 0; i < nr_blocks; i++)
-		if (contig_free_run(pool, &blocks[i], _RET_IP_))
+		if (contig_free_run(pool, &blocks[i], _RET_IP_, false))
 			ret = -EINVAL;
 	return ret;
 }

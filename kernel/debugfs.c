@@ -419,9 +419,6 @@ DEFINE_SHOW_ATTRIBUTE(owners);
 
 /* ==== The map file and the pools file ==================================== */
 
-/* Blocks a step of the map examines under the pool's lock, at most. */
-#define MAP_CHUNK	256
-
 /**
  * struct map_iter - a reader of a pool's map, one step of records at a time
  * @pool: the pool
@@ -443,7 +440,7 @@ struct map_iter {
 	unsigned int region;
 	unsigned int header;
 	unsigned int nr;
-	struct kbuddy_map_rec rec[MAP_CHUNK];
+	struct kbuddy_map_rec rec[KBUDDY_MAP_STEP];
 };
 
 #define MAP_POOL_HEADER		BIT(0)
@@ -465,7 +462,7 @@ static bool map_next_step(struct map_iter *it)
 	if (!it->cur.page)
 		it->header |= MAP_REGION_HEADER;
 	it->region = it->cur.region;
-	it->nr = kbuddy_map_step(it->pool, &it->cur, it->rec, MAP_CHUNK);
+	it->nr = kbuddy_map_step(it->pool, &it->cur, it->rec, KBUDDY_MAP_STEP);
 	return true;
 }
 

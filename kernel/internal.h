@@ -170,6 +170,11 @@ static inline unsigned int kbuddy_tag_order(unsigned long tag)
  *	refused
  * @order: order of the block this page heads (FREE and ALLOC only)
  * @state: an enum kbuddy_page_state
+ * @clear: on a FREE head, true if every byte of the block is known to be
+ *	zero (its run was freed with KBUDDY_FREE_CLEARED, or it was split off
+ *	or merged only from such blocks); on the head of a block a contig
+ *	run or kbuddy_block_alloc() just took, whether it was, so that the
+ *	taker zeroes only what is not
  * @tag: who owns the block this page heads (see "Ownership" above); read
  *	locklessly, changed only by the transitions listed there
  *
@@ -177,7 +182,8 @@ static inline unsigned int kbuddy_tag_order(unsigned long tag)
  * allocated block cannot corrupt the allocator. Only block heads carry a
  * state: a split sets the head of the upper half, a merge clears the head of
  * the absorbed buddy, so finding a block never scans its pages.
- * @lru, @run_pages, @order and @state are protected by the pool's lock.
+ * @lru, @run_pages, @order, @state and @clear are protected by the pool's
+ * lock; a taken block's @clear is its taker's.
  */
 struct kbuddy_page {
 	union {
@@ -186,6 +192,7 @@ struct kbuddy_page {
 	};
 	u8 order;
 	u8 state;
+	u8 clear;
 	unsigned long tag;
 };
 
@@ -434,6 +441,8 @@ enum kbuddy_counter {
 	KBUDDY_BAD_FREE_WRONG_ORDER,
 	KBUDDY_BAD_FREE_WRONG_ALLOCATOR,
 	KBUDDY_PAGE_POISON_OVERWRITTEN,	/* free blocks written to (debug.c) */
+	KBUDDY_CLEAR_FREED,	/* pages freed with KBUDDY_FREE_CLEARED */
+	KBUDDY_CLEAR_REUSED,	/* pages a zeroing request found zero */
 	KBUDDY_NR_COUNTERS,
 };
 
@@ -570,6 +579,9 @@ struct kbuddy_map_rec {
 	u8 state;
 	char cache[KBUDDY_NAME_LEN + 1];
 };
+
+/* Blocks a read of the map file examines per hold of the pool's lock. */
+#define KBUDDY_MAP_STEP	256
 
 /**
  * struct kbuddy_map_cursor - where kbuddy_map_step() goes on
@@ -892,12 +904,12 @@ struct kbuddy_region *kbuddy_region_of_phys(struct kbuddy_pool *pool,
 					    phys_addr_t phys);
 /* The buddy core's steps, for contig.c; under the pool's lock. */
 void kbuddy_add_free_block(struct kbuddy_region *r, unsigned long pfn,
-			   unsigned int order);
+			   unsigned int order, bool clear);
 void kbuddy_del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
 			   unsigned long pfn, unsigned int order);
 unsigned int kbuddy_free_one_block(unsigned int max_order,
 				   struct kbuddy_region *r, unsigned long pfn,
-				   unsigned int order);
+				   unsigned int order, bool clear);
 void kbuddy_set_tag(struct kbuddy_region *r, unsigned long pfn,
 		    unsigned int order, unsigned long tag);
 enum kbuddy_counter kbuddy_check_block(struct kbuddy_pool *pool, void *addr,

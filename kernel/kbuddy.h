@@ -114,6 +114,10 @@ int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 			const struct kbuddy_constraint *con, gfp_t gfp,
 			struct kbuddy_contig *out);
 int kbuddy_free_contig(struct kbuddy_pool *pool, const struct kbuddy_contig *c);
+/* kbuddy_free_contig_flags(): every byte of the run is known to be zero. */
+#define KBUDDY_FREE_CLEARED	BIT(0)
+int kbuddy_free_contig_flags(struct kbuddy_pool *pool, const struct kbuddy_contig *c,
+			     unsigned int flags);
 int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
 		       size_t new_size);
 /* The most blocks kbuddy_alloc_blocks() hands out in one list. */

@@ -824,3 +824,4 @@ void kbuddy_pool_stats(struct kbuddy_pool *pool, struct kbuddy_pool_stats *ps)
 		ps->stats.free[order] += freed[order];
 	}
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_pool_stats, KBUDDY_INTERNAL);

@@ -30,6 +30,7 @@ const char *kbuddy_pool_kind_name(const struct kbuddy_pool *pool)
 {
 	return kbuddy_pool_kind_names[pool->kind];
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_pool_kind_name, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_region_publish() - make a ready region part of its pool

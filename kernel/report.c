@@ -47,6 +47,8 @@ const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
 	[KBUDDY_BAD_FREE_WRONG_ORDER]	= "bad_free_wrong_order",
 	[KBUDDY_BAD_FREE_WRONG_ALLOCATOR] = "bad_free_wrong_allocator",
 	[KBUDDY_PAGE_POISON_OVERWRITTEN] = "page_poison_overwritten",
+	[KBUDDY_CLEAR_FREED]		= "clear_freed_pages",
+	[KBUDDY_CLEAR_REUSED]		= "clear_reused_pages",
 };
 
 /* kbuddy's KUnit module uses these internals; no other module should. */

@@ -905,6 +905,29 @@ static long call_free_contig(struct kunit *test, struct api_fx *fx,
 }
 
 /*
+ * A 5-page run of the row's pool (zeroed by the caller where it has a
+ * mapping), freed with kbuddy_free_contig_flags(row->b); freed for real
+ * after a refusal.
+ */
+static long call_free_contig_flags(struct kunit *test, struct api_fx *fx,
+				   const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	struct kbuddy_contig c;
+	int ret;
+
+	if (kbuddy_alloc_contig(pool, 5 * PAGE_SIZE, NULL, GFP_KERNEL, &c))
+		return -ENOMEM;
+	if (c.addr)
+		memset(c.addr, 0, c.size);
+	ret = kbuddy_free_contig_flags(pool, &c, row->b);
+	if (ret)
+		EXPECT_ROW(test, kbuddy_free_contig(pool, &c) == 0, row,
+			   "the run freed after the refusal");
+	return ret;
+}
+
+/*
  * kbuddy_alloc_blocks(row->a bytes, blocks of at least row->b, row->c
  * blocks at most): the blocks hold the pages asked for, each aligned to its
  * size and of the pool's kind, and are freed. A failure keeps no memory.
@@ -1670,6 +1693,18 @@ static const struct api_row kbuddy_free_contig_rows[] = {
 	  .bump = { POOL_CTR(PA, BAD_FREE_DOUBLE) } },
 };
 
+static const struct api_row kbuddy_free_contig_flags_rows[] = {
+	{ "KBUDDY_FREE_CLEARED", .pool = PA, .b = KBUDDY_FREE_CLEARED, .want = W_EQ,
+	  .val = 0 },
+	{ "no flags", .pool = PA, .b = 0, .want = W_EQ, .val = 0 },
+	{ "nomap: KBUDDY_FREE_CLEARED", .pool = PN, .b = KBUDDY_FREE_CLEARED,
+	  .want = W_EQ, .val = 0 },
+	{ "iomem: KBUDDY_FREE_CLEARED", .pool = PI, .b = KBUDDY_FREE_CLEARED,
+	  .want = W_EQ, .val = 0 },
+	{ "an unknown flag", .pool = PA, .b = 2, .want = W_EQ, .val = -EINVAL },
+	{ "every flag bit", .pool = PA, .b = ~0U, .want = W_EQ, .val = -EINVAL },
+};
+
 static const struct api_row kbuddy_alloc_blocks_rows[] = {
 	{ "5 pages", .pool = PA, .a = 5 * PAGE_SIZE, .c = 8, .gfp = GFP_KERNEL,
 	  .want = W_EQ, .val = 2 },
@@ -2255,6 +2290,7 @@ static const struct api_export api_exports[] = {
 	API_EXPORT(kbuddy_free_pages, call_free_pages),
 	API_EXPORT(kbuddy_alloc_contig, call_alloc_contig),
 	API_EXPORT(kbuddy_free_contig, call_free_contig),
+	API_EXPORT(kbuddy_free_contig_flags, call_free_contig_flags),
 	API_EXPORT(kbuddy_trim_contig, call_trim_contig),
 	API_EXPORT(kbuddy_virt_to_phys, call_virt_to_phys),
 	API_EXPORT(kbuddy_phys_to_virt, call_phys_to_virt),
@@ -2384,6 +2420,7 @@ static struct kunit_case kbuddy_api_cases[] = {
 	API_CASE(kbuddy_free_pages),
 	API_CASE(kbuddy_alloc_contig),
 	API_CASE(kbuddy_free_contig),
+	API_CASE(kbuddy_free_contig_flags),
 	API_CASE(kbuddy_trim_contig),
 	API_CASE(kbuddy_alloc_blocks),
 	API_CASE(kbuddy_free_blocks),

@@ -688,6 +688,125 @@ static void kbuddy_blocks_constraints(struct kunit *test)
 	check(test, pool);
 }
 
+/* A counter of the pool's, read under its lock. */
+static unsigned long pool_counter(struct kbuddy_pool *pool, enum kbuddy_counter c)
+{
+	unsigned long flags, v;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	v = pool->stats.counter[c];
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return v;
+}
+
+static bool all_bytes_are(const void *p, u8 byte, size_t size)
+{
+	return !memchr_inv(p, byte, size);
+}
+
+/* A zeroing allocation of @n pages: where, and how many pages it skipped. */
+static unsigned long zero_alloc(struct kunit *test, struct kbuddy_pool *pool,
+				unsigned long n, struct kbuddy_contig *c)
+{
+	unsigned long before = pool_counter(pool, KBUDDY_CLEAR_REUSED);
+
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(n), NULL,
+						  GFP_KERNEL | __GFP_ZERO, c), 0);
+	check(test, pool);
+	return pool_counter(pool, KBUDDY_CLEAR_REUSED) - before;
+}
+
+static void free_cleared(struct kunit *test, struct kbuddy_pool *pool,
+			 struct kbuddy_contig *c)
+{
+	KUNIT_ASSERT_EQ(test, kbuddy_free_contig_flags(pool, c, KBUDDY_FREE_CLEARED), 0);
+	check(test, pool);
+}
+
+/*
+ * Clear tracking, drm_buddy's "clear" scenarios: a run freed with the
+ * promise that it is zero is handed to the next zeroing request without
+ * being written (a deliberate false promise shows it); a split keeps the
+ * state in both halves; a merge is clear only if both buddies were; a
+ * plain free or an unknown flag leaves nothing clear; the page allocator's
+ * zeroing takes it too.
+ */
+static void kbuddy_contig_clear(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 64);
+	struct kbuddy_contig a[4], x, y, z, h[3];
+	struct kbt_snapshot *before;
+	unsigned long freed;
+	void *page;
+	int i;
+
+	/* Four runs of 16 pages hold the pool: no free buddy to merge with. */
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(16), NULL, GFP_KERNEL,
+							  &a[i]), 0);
+	KUNIT_ASSERT_EQ(test, pool_free(pool), 0UL);
+	memset(a[0].addr, 0, a[0].size);
+	freed = pool_counter(pool, KBUDDY_CLEAR_FREED);
+	free_cleared(test, pool, &a[0]);
+	KUNIT_EXPECT_EQ(test, pool_counter(pool, KBUDDY_CLEAR_FREED), freed + 16);
+
+	/* Reused as it is: 16 pages not written, and zero. */
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 16, &x), 16UL);
+	KUNIT_EXPECT_EQ(test, x.phys, a[0].phys);
+	KUNIT_EXPECT_TRUE(test, all_bytes_are(x.addr, 0, x.size));
+
+	/* A false promise: the next zeroing request gets the bytes as they are. */
+	memset(x.addr, 0x5a, x.size);
+	free_cleared(test, pool, &x);
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 16, &y), 16UL);
+	KUNIT_EXPECT_TRUE(test, all_bytes_are(y.addr, 0x5a, y.size));
+
+	/* A plain free forgets: zeroed for real. */
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &y), 0);
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 16, &z), 0UL);
+	KUNIT_EXPECT_TRUE(test, all_bytes_are(z.addr, 0, z.size));
+
+	/* A split keeps it: 4, 4 and 8 pages of a clear 16, none written. */
+	free_cleared(test, pool, &z);
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 4, &h[0]), 4UL);
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 4, &h[1]), 4UL);
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 8, &h[2]), 8UL);
+
+	/* A merge of a clear block and one that is not: not clear. */
+	free_cleared(test, pool, &h[0]);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &h[1]), 0);
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 8, &h[0]), 0UL);
+	/* Two clear buddies: clear, and so on up (with a[1], 32 pages). */
+	free_cleared(test, pool, &h[0]);
+	free_cleared(test, pool, &h[2]);
+	memset(a[1].addr, 0, a[1].size);
+	free_cleared(test, pool, &a[1]);
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 32, &x), 32UL);
+	KUNIT_EXPECT_EQ(test, x.phys, a[0].phys);
+	KUNIT_EXPECT_TRUE(test, all_bytes_are(x.addr, 0, x.size));
+
+	/* kbuddy_alloc_pages(__GFP_ZERO) skips a clear block too. */
+	free_cleared(test, pool, &x);
+	freed = pool_counter(pool, KBUDDY_CLEAR_REUSED);
+	page = kbuddy_alloc_pages(pool, 2, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, pool_counter(pool, KBUDDY_CLEAR_REUSED), freed + 4);
+	KUNIT_EXPECT_TRUE(test, all_bytes_are(page, 0, PAGES(4)));
+	KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, page, 2), 0);
+	check(test, pool);
+
+	/* An unknown flag is refused, the run still held, nothing changed. */
+	before = kbt_snap_alloc(test, pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig_flags(pool, &a[2], 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig_flags(pool, &a[2], ~0U), -EINVAL);
+	KUNIT_EXPECT_EQ(test, memcmp(kbt_snap_alloc(test, pool), before, sizeof(*before)), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig_flags(pool, NULL, KBUDDY_FREE_CLEARED), 0);
+	for (i = 2; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &a[i]), 0);
+	check(test, pool);
+	KUNIT_EXPECT_EQ(test, pool_free(pool), 64UL);
+}
+
 static struct kunit_case kbuddy_contig_cases[] = {
 	KUNIT_CASE(kbuddy_contig_sizes),
 	KUNIT_CASE(kbuddy_contig_align_and_boundary),
@@ -698,6 +817,7 @@ static struct kunit_case kbuddy_contig_cases[] = {
 	KUNIT_CASE(kbuddy_contig_run_limit),
 	KUNIT_CASE(kbuddy_contig_bad_requests),
 	KUNIT_CASE(kbuddy_contig_zero),
+	KUNIT_CASE(kbuddy_contig_clear),
 	KUNIT_CASE(kbuddy_contig_poisoned),
 	KUNIT_CASE(kbuddy_contig_random_vs_brute_force),
 	KUNIT_CASE(kbuddy_blocks_fragmented),
