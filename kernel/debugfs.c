@@ -943,6 +943,7 @@ void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
 	debugfs_create_file("extfrag_index", 0400, extfrag, pool,
 			    &extfrag_index_fops);
 	debugfs_create_file("blocks", 0600, dp->dir, dp, &blocks_fops);
+	kbuddy_hist_debugfs(pool, dp->dir);
 	fault_debugfs_add(dp->dir, &pool->fault);
 	pool->debugfs = dp;
 }
