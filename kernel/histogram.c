@@ -31,6 +31,8 @@
 /* ==== Data =============================================================== */
 
 DEFINE_STATIC_KEY_FALSE(kbuddy_hist_key);
+/* For the KUnit suite kbuddy_hist, which checks that it goes off again. */
+EXPORT_SYMBOL_NS_GPL(kbuddy_hist_key, KBUDDY_INTERNAL);
 
 /*
  * Protects the creation of every pool's ->hist, each histogram's ->on and
