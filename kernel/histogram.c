@@ -239,10 +239,12 @@ static __printf(5, 6) int hist_refuse(struct kbuddy_pool *pool,
 int kbuddy_hist_show(struct seq_file *m, void *v)
 {
 	struct kbuddy_pool *pool = m->private;
-	struct kbuddy_hist *h = smp_load_acquire(&pool->hist);
 	struct kbuddy_hist_cpu *sum;
 	unsigned int i, op, path;
+	struct kbuddy_hist *h;
 
+	/* Pairs with the release in hist_apply(): a writer may make it now. */
+	h = smp_load_acquire(&pool->hist);
 	sum = kzalloc(sizeof(*sum), GFP_KERNEL);
 	if (!sum)
 		return -ENOMEM;

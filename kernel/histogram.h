@@ -97,7 +97,7 @@ static __always_inline struct kbuddy_hist *kbuddy_hist_on(struct kbuddy_pool *po
 
 	if (!static_branch_unlikely(&kbuddy_hist_key))
 		return NULL;
-	/* Pairs with the release in kbuddy_hist_command(). */
+	/* Pairs with the release in hist_apply() (histogram.c). */
 	h = smp_load_acquire(&pool->hist);
 	return h && READ_ONCE(h->on) ? h : NULL;
 }

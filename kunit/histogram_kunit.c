@@ -628,7 +628,7 @@ static const struct ht_input ht_refused[] = {
 };
 
 static const struct ht_input ht_accepted[] = {
-	HT_OK("on"), HT_OK("on\n"), HT_OK(" \ton \n"), HT_OK("off"),
+	HT_OK("on"), HT_OK("on\n"), HT_OK(" \ton\t "), HT_OK("\toff"),
 	HT_OK("off\n"), HT_OK("reset"),
 	/* 16 bytes, the most the file takes. */
 	HT_OK("   reset        "),
