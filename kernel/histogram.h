@@ -90,16 +90,21 @@ int kbuddy_hist_show(struct seq_file *m, void *v);
 ssize_t kbuddy_hist_command(struct kbuddy_pool *pool, const char *in,
 			    size_t count);
 
+/* @pool's histogram if it counts now, else NULL, once the key is on. */
+static __always_inline struct kbuddy_hist *kbuddy_hist_counting(struct kbuddy_pool *pool)
+{
+	/* Pairs with the release in hist_apply() (histogram.c). */
+	struct kbuddy_hist *h = smp_load_acquire(&pool->hist);
+
+	return h && READ_ONCE(h->on) ? h : NULL;
+}
+
 /* @pool's histogram if it counts now, else NULL; one NOP while none does. */
 static __always_inline struct kbuddy_hist *kbuddy_hist_on(struct kbuddy_pool *pool)
 {
-	struct kbuddy_hist *h;
-
 	if (!static_branch_unlikely(&kbuddy_hist_key))
 		return NULL;
-	/* Pairs with the release in hist_apply() (histogram.c). */
-	h = smp_load_acquire(&pool->hist);
-	return h && READ_ONCE(h->on) ? h : NULL;
+	return kbuddy_hist_counting(pool);
 }
 
 /* A kbuddy_alloc_pages() request of @order, below the pool's max_order. */
@@ -122,20 +127,25 @@ static __always_inline void kbuddy_hist_size(struct kbuddy_pool *pool,
 		this_cpu_inc(h->cpu->size[class]);
 }
 
-/*
- * An operation on @pool starts. Return: its start time, for
- * kbuddy_hist_end(); 0 if @pool's histogram is off, so that the operation
- * is not timed.
- */
-static __always_inline u64 kbuddy_hist_begin(struct kbuddy_pool *pool)
+/* kbuddy_hist_begin() once some pool's histogram is on. */
+static __always_inline u64 kbuddy_hist_start(struct kbuddy_pool *pool)
 {
 	u64 t0;
 
-	if (!kbuddy_hist_on(pool))
+	if (!kbuddy_hist_counting(pool))
 		return 0;
 	t0 = local_clock();
 	return t0 ? t0 : 1;
 }
+
+/*
+ * An operation on @pool starts. Return: its start time, for
+ * kbuddy_hist_end(); 0 if @pool's histogram is off, so that the operation
+ * is not timed. A macro, so that @pool (c->pool on the object paths) is
+ * not even loaded while the key is off.
+ */
+#define kbuddy_hist_begin(pool) \
+	(static_branch_unlikely(&kbuddy_hist_key) ? kbuddy_hist_start(pool) : 0)
 
 /*
  * The operation begun at @t0 ends, having gone along @path: count it in
