@@ -178,12 +178,17 @@ static unsigned long ht_total(const struct ht_counts *hc,
 /* Every count the file shows is 0. */
 static void ht_expect_zero(struct kunit *test, const struct ht_counts *hc)
 {
-	const unsigned long *c = hc->order;
-	size_t i, n = (sizeof(*hc) - offsetof(struct ht_counts, order)) /
-		      sizeof(unsigned long);
+	unsigned int i, op, path;
 
-	for (i = 0; i < n; i++)
-		KUNIT_EXPECT_EQ_MSG(test, c[i], 0UL, "counter %zu", i);
+	for (i = 0; i < ARRAY_SIZE(hc->order); i++)
+		KUNIT_EXPECT_EQ_MSG(test, hc->order[i], 0UL, "order %u", i);
+	for (i = 0; i < ARRAY_SIZE(hc->size); i++)
+		KUNIT_EXPECT_EQ_MSG(test, hc->size[i], 0UL, "size line %u", i);
+	for (op = 0; op < KBUDDY_HIST_NR_OPS; op++)
+		for (path = 0; path < KBUDDY_HIST_NR_PATHS; path++)
+			KUNIT_EXPECT_EQ_MSG(test, ht_total(hc, op, path), 0UL,
+					    "latency %s %s", ht_ops[op],
+					    ht_paths[path]);
 }
 
 static bool ht_key(void)
