@@ -17,7 +17,7 @@
 #include <linux/jump_label.h>
 #include <linux/log2.h>
 #include <linux/percpu.h>
-#include <linux/sched/clock.h>
+#include <linux/timekeeping.h>
 #include <linux/types.h>
 
 #include "internal.h"
@@ -134,7 +134,7 @@ static __always_inline u64 kbuddy_hist_start(struct kbuddy_pool *pool)
 
 	if (!kbuddy_hist_counting(pool))
 		return 0;
-	t0 = local_clock();
+	t0 = ktime_get_ns();
 	return t0 ? t0 : 1;
 }
 
@@ -149,24 +149,25 @@ static __always_inline u64 kbuddy_hist_start(struct kbuddy_pool *pool)
 
 /*
  * The operation begun at @t0 ends, having gone along @path: count it in
- * the bucket of its nanoseconds. The clock is per CPU: an operation that
- * moved to a CPU whose clock is behind counts as 0 ns.
+ * the bucket of its nanoseconds. ktime_get_ns(), not local_clock(): where
+ * the TSC is not trusted, sched_clock() ticks in jiffies even when an HPET
+ * or the ACPI PM timer gives nanoseconds.
  */
 static __always_inline void kbuddy_hist_end(struct kbuddy_pool *pool,
 					    enum kbuddy_hist_op op,
 					    enum kbuddy_hist_path path, u64 t0)
 {
 	struct kbuddy_hist *h;
-	s64 ns;
+	u64 ns;
 
 	if (!static_branch_unlikely(&kbuddy_hist_key) || !t0)
 		return;
 	/* Non-NULL: kbuddy_hist_begin() saw it, and it lives with the pool. */
 	h = READ_ONCE(pool->hist);
-	ns = local_clock() - t0;
+	ns = ktime_get_ns() - t0;
 	this_cpu_inc(h->cpu->latency[op][path]
-			[ns <= 0 ? 0 : min_t(unsigned int, ilog2((u64)ns),
-					     KBUDDY_HIST_BUCKETS - 1)]);
+			[ns ? min_t(unsigned int, ilog2(ns),
+				    KBUDDY_HIST_BUCKETS - 1) : 0]);
 }
 
 #endif /* _KBUDDY_HISTOGRAM_H */

@@ -773,9 +773,9 @@ struct static_key_false { atomic_t enabled; };
 #define static_branch_inc(k) atomic_inc(&(k)->enabled)
 #define static_branch_dec(k) atomic_dec(&(k)->enabled)
 
-/* include/linux/sched/clock.h: nanoseconds of a clock that goes forward. */
+/* include/linux/timekeeping.h: nanoseconds of CLOCK_MONOTONIC. */
 #include <time.h>
-static inline u64 local_clock(void)
+static inline u64 ktime_get_ns(void)
 {
 	struct timespec ts;
 
