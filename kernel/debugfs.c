@@ -1155,6 +1155,7 @@ void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
 			    &extfrag_index_fops);
 	debugfs_create_file("blocks", 0600, dp->dir, dp, &blocks_fops);
 	debugfs_create_file("map", 0400, dp->dir, pool, &map_fops);
+	kbuddy_hist_debugfs(pool, dp->dir);
 	fault_debugfs_add(dp->dir, &pool->fault);
 	pool->debugfs = dp;
 }

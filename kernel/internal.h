@@ -22,6 +22,7 @@
 #include "kbuddy_bench.h"
 
 struct dentry;
+struct kbuddy_hist;
 struct page;
 struct resource;
 struct kbuddy_track;
@@ -106,7 +107,9 @@ struct kbuddy_track;
  * Lock order: the CPU hotplug lock, kbuddy_pools_mutex, a pool's
  * caches_lock, kbuddy_cpu_work_mutex (kbuddy_run_on_cpus()), a per-CPU
  * local_lock (page cache or magazines), a cache's lock, a pool's lock, a
- * check's problem sink lock (report.h).
+ * check's problem sink lock (report.h). histogram.c's kbuddy_hist_mutex is
+ * taken with none of them held, before the CPU hotplug lock (a static key's
+ * change takes it).
  */
 
 /* What a page descriptor says about its place in the buddy structure. */
@@ -522,6 +525,9 @@ struct kbuddy_pool_stats {
  *	its free memory poisoned (debug=P); set at creation
  * @node: on the list of all pools, under kbuddy_pools_mutex
  * @debugfs: debugfs.c's state for this pool, or NULL
+ * @hist: the request and latency histogram (histogram.h), or NULL until
+ *	it is first turned on; set once under histogram.c's
+ *	kbuddy_hist_mutex, read locklessly, freed with the pool
  * @name: the pool's name, as in /sys/kernel/debug/kbuddy/<name>/
  */
 struct kbuddy_pool {
@@ -547,6 +553,7 @@ struct kbuddy_pool {
 
 	struct list_head node;
 	void *debugfs;
+	struct kbuddy_hist *hist;
 	char name[KBUDDY_NAME_LEN + 1];
 };
 
@@ -942,6 +949,10 @@ int kbuddy_debugfs_init(void);
 void kbuddy_debugfs_exit(void);
 void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool);
 void kbuddy_debugfs_remove_pool(struct kbuddy_pool *pool);
+
+/* histogram.c: a pool's histogram file and its end (the hooks: histogram.h) */
+void kbuddy_hist_debugfs(struct kbuddy_pool *pool, struct dentry *dir);
+void kbuddy_hist_fini(struct kbuddy_pool *pool);
 
 /* pcp.c: the page interface, through the per-CPU page caches. */
 void *kbuddy_alloc_kind(struct kbuddy_pool *pool, unsigned int order,

@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "histogram.h"
 #include "internal.h"
 #include "leak.h"
 #include "magazine.h"
@@ -135,6 +136,7 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
 		return NULL;
 	if (size <= KBUDDY_KMALLOC_MAX_CACHE_SIZE) {
+		kbuddy_hist_size(pool, class_index(size));
 		c = pool->kmalloc[class_index(size)];
 		p = kbuddy_obj_alloc(c, gfp);
 		kbuddy_leak_alloc(pool, p, c->object_size, gfp);
@@ -142,6 +144,7 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 	}
 	if (size > PAGE_SIZE << (pool->max_order - 1))
 		return NULL;
+	kbuddy_hist_size(pool, KBUDDY_HIST_LARGE);
 	order = get_order(size);
 	p = kbuddy_alloc_kind(pool, order, gfp, KBUDDY_KIND_LARGE);
 	kbuddy_leak_alloc(pool, p, PAGE_SIZE << order, gfp);

@@ -16,6 +16,7 @@
 #include <linux/string.h>
 
 #include "compat.h"
+#include "histogram.h"
 #include "internal.h"
 #include "leak.h"
 
@@ -99,6 +100,7 @@ static inline void *mag_pop(struct kbuddy_magazine *mag)
 static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
 					      gfp_t gfp)
 {
+	u64 t0 = kbuddy_hist_begin(c->pool);
 	struct kbuddy_mag_cpu *cc;
 	struct kbuddy_round *r;
 	unsigned long top;
@@ -112,7 +114,10 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
 		top = READ_ONCE(cc->top);
 		if (unlikely(!kbuddy_mag_top_rounds(top))) {
 			mag_fast_end(c);
-			return kbuddy_cache_alloc_slow(c, gfp, _RET_IP_);
+			obj = kbuddy_cache_alloc_slow(c, gfp, _RET_IP_);
+			kbuddy_hist_end(c->pool, KBUDDY_HIST_ALLOC,
+					KBUDDY_HIST_SLAB_SLOW, t0);
+			return obj;
 		}
 		r = &cc->loaded->round[kbuddy_mag_top_rounds(top) - 1];
 		obj = READ_ONCE(r->obj);
@@ -128,6 +133,7 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
 	kbuddy_debug_alloc(c, obj, _RET_IP_);
 	if (unlikely(want_zero(c, gfp)))
 		memset(obj, 0, c->object_size);
+	kbuddy_hist_end(c->pool, KBUDDY_HIST_ALLOC, KBUDDY_HIST_SLAB_FAST, t0);
 	return obj;
 }
 
@@ -156,6 +162,7 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 					   struct kbuddy_slab *slab, void *obj,
 					   unsigned long caller)
 {
+	u64 t0 = kbuddy_hist_begin(c->pool);
 	struct kbuddy_mag_cpu *cc;
 	struct kbuddy_round *r;
 	unsigned long top;
@@ -187,6 +194,8 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 	if (unlikely(READ_ONCE(cc->pushing))) {
 		mag_fast_end(c);
 		kbuddy_cache_free_nocpu(c, slab, obj, state);
+		kbuddy_hist_end(c->pool, KBUDDY_HIST_FREE,
+				KBUDDY_HIST_SLAB_SLOW, t0);
 		return 0;
 	}
 	WRITE_ONCE(cc->pushing, 1);
@@ -198,6 +207,8 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 			WRITE_ONCE(cc->pushing, 0);
 			mag_fast_end(c);
 			kbuddy_cache_free_slow(c, obj, slab, state);
+			kbuddy_hist_end(c->pool, KBUDDY_HIST_FREE,
+					KBUDDY_HIST_SLAB_SLOW, t0);
 			return 0;
 		}
 		r = &cc->loaded->round[kbuddy_mag_top_rounds(top)];
@@ -216,6 +227,7 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 	WRITE_ONCE(cc->pushing, 0);
 	this_cpu_inc(c->cpu->count[KBUDDY_MAG_FREE_FAST]);
 	mag_fast_end(c);
+	kbuddy_hist_end(c->pool, KBUDDY_HIST_FREE, KBUDDY_HIST_SLAB_FAST, t0);
 	return 0;
 bad:
 	return kbuddy_cache_bad_free(c, obj, caller);

@@ -32,6 +32,7 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 
+#include "histogram.h"
 #include "internal.h"
 #include "leak.h"
 #include "report.h"
@@ -522,12 +523,16 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 	struct kbuddy_pcp_block *b;
 	struct kbuddy_page *page;
 	struct kbuddy_pcp *pcp;
+	u64 t0 = kbuddy_hist_begin(pool);
 	unsigned long top;
 	void *addr;
 
-	if (order >= READ_ONCE(pool->pcp_orders) || !pool->pcp)
-		return kbuddy_alloc_reclaim(pool, order, gfp,
+	if (order >= READ_ONCE(pool->pcp_orders) || !pool->pcp) {
+		addr = kbuddy_alloc_reclaim(pool, order, gfp,
 					    KBUDDY_TAG(kind, order));
+		kbuddy_hist_end(pool, KBUDDY_HIST_ALLOC, KBUDDY_HIST_POOL, t0);
+		return addr;
+	}
 	might_sleep_if(gfpflags_allow_blocking(gfp));
 
 	pcp_fast_begin(pool);
@@ -536,7 +541,10 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 		top = READ_ONCE(pcp->top[order]);
 		if (unlikely(!kbuddy_mag_top_rounds(top))) {
 			pcp_fast_end(pool);
-			return pcp_alloc_slow(pool, order, gfp, kind);
+			addr = pcp_alloc_slow(pool, order, gfp, kind);
+			kbuddy_hist_end(pool, KBUDDY_HIST_ALLOC,
+					KBUDDY_HIST_POOL, t0);
+			return addr;
 		}
 		b = &pcp->block[order][kbuddy_mag_top_rounds(top) - 1];
 		addr = READ_ONCE(b->addr);
@@ -549,7 +557,9 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 	kbuddy_leak_forget_pcp(b, addr);
 	this_cpu_inc(pool->pcp->alloc[order]);
 	pcp_fast_end(pool);
-	return pcp_handed(pool, addr, order, gfp);
+	addr = pcp_handed(pool, addr, order, gfp);
+	kbuddy_hist_end(pool, KBUDDY_HIST_ALLOC, KBUDDY_HIST_PCP, t0);
+	return addr;
 }
 
 /*
@@ -605,11 +615,13 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 				     unsigned long caller)
 {
 	unsigned long tag = KBUDDY_TAG(kind, order);
+	u64 t0 = kbuddy_hist_begin(pool);
 	struct kbuddy_pcp_block *b;
 	struct kbuddy_region *r;
 	struct kbuddy_page *page;
 	struct kbuddy_pcp *pcp;
 	unsigned long top, off;
+	int ret;
 
 	/* A poisoning pool poisons the block outside every lock. */
 	if (order >= READ_ONCE(pool->pcp_orders) || !pool->pcp ||
@@ -644,6 +656,8 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 			WRITE_ONCE(pcp->pushing, 0);
 			pcp_fast_end(pool);
 			pcp_free_slow(pool, order, addr, page);
+			kbuddy_hist_end(pool, KBUDDY_HIST_FREE,
+					KBUDDY_HIST_POOL, t0);
 			return 0;
 		}
 		b = &pcp->block[order][kbuddy_mag_top_rounds(top)];
@@ -661,10 +675,15 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 	WRITE_ONCE(pcp->pushing, 0);
 	this_cpu_inc(pool->pcp->free[order]);
 	pcp_fast_end(pool);
+	kbuddy_hist_end(pool, KBUDDY_HIST_FREE, KBUDDY_HIST_PCP, t0);
 	return 0;
 
 slow:
-	return kbuddy_block_free(pool, addr, order, tag, caller);
+	ret = kbuddy_block_free(pool, addr, order, tag, caller);
+	/* A refused free is no operation. */
+	if (!ret)
+		kbuddy_hist_end(pool, KBUDDY_HIST_FREE, KBUDDY_HIST_POOL, t0);
+	return ret;
 }
 
 /**
@@ -733,6 +752,7 @@ void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
 		return NULL;
+	kbuddy_hist_order(pool, order);
 	addr = alloc_kind(pool, order, gfp, KBUDDY_KIND_PAGES);
 	kbuddy_leak_alloc(pool, addr, PAGE_SIZE << order, gfp);
 	kbuddy_debug_block_alloc(pool, addr, _RET_IP_);

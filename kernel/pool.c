@@ -760,6 +760,7 @@ int kbuddy_pool_destroy(struct kbuddy_pool *pool)
 		if (!pool_release_region(pool, &pool->regions[i]))
 			ret = -EBUSY;
 	kbuddy_debug_pool_fini(pool);
+	kbuddy_hist_fini(pool);
 	mutex_destroy(&pool->caches_lock);
 	kbuddy_fault_fini(&pool->fault);
 	kfree(pool);

@@ -22,6 +22,9 @@
 #   BENCH_DEBUG=PZU       the debug= letters of a last, short run (object
 #       pairs and page pairs of orders 0-6, init_on_alloc=0) that shows what
 #       the debug checks cost when on; BENCH_DEBUG= skips it
+#   BENCH_HIST=1          a last, short run (object and page pairs,
+#       init_on_alloc=0) with the default pool's histogram on, which shows
+#       what its hooks cost when on; BENCH_HIST=0 skips it
 #   BENCH_ONLY=pair-      only the one-CPU patterns starting with this (a
 #       quick look at one family; no two-CPU, fragmentation, irqsoff or
 #       trace replay runs)
@@ -80,6 +83,23 @@ if [ -n "$dbg" ]; then
 			grep -E '^ratio pair-([0-9]+ |order[0-6] kbuddy_pages vs alloc_pages)|^bench: NOT|^noise'
 	else
 		echo "bench: the debug run failed"
+	fi
+fi
+
+# The histogram on (Documentation/admin-guide.rst, "histogram"): the same
+# short run as the debug one, the default pool counting every operation.
+if [ "${BENCH_HIST:-1}" = 1 ]; then
+	echo "bench: histogram on (default pool), object and page pairs only"
+	log=$out/console-hist.log
+	mkdir -p "$out/hist-on"
+	if "$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$out/initramfs.cpio.gz" bench \
+		"$log" 1800 1G "init_on_alloc=0 kbhist=1 $args kbench.only=pair- kbench.max_rounds=7"; then
+		python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE_NOISE:-25}" \
+			"$out/hist-on" "$log" |
+			grep -E '^ratio pair-([0-9]+ |order[0-6] kbuddy_pages vs alloc_pages)|^bench: NOT|^noise'
+		grep -a '^KBENCH-HIST latency' "$log" | tr -d '\r' | sed 's/^KBENCH-HIST /hist: /'
+	else
+		echo "bench: the histogram run failed"
 	fi
 fi
 

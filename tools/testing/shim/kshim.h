@@ -773,6 +773,16 @@ struct static_key_false { atomic_t enabled; };
 #define static_branch_inc(k) atomic_inc(&(k)->enabled)
 #define static_branch_dec(k) atomic_dec(&(k)->enabled)
 
+/* include/linux/timekeeping.h: nanoseconds of CLOCK_MONOTONIC. */
+#include <time.h>
+static inline u64 ktime_get_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static inline int atomic_dec_if_positive(atomic_t *a)
 {
 	int c = atomic_read(a);
