@@ -86,6 +86,18 @@ struct kbuddy_hist {
 /* On while any pool's histogram is: one count per such pool. */
 DECLARE_STATIC_KEY_FALSE(kbuddy_hist_key);
 
+/*
+ * Is any pool's histogram on? A patched jump in the kernel. The userspace
+ * build of the core (tools/testing, -DKBUDDY_HIST_OFF) cannot patch code
+ * and never switches a histogram on: there the hooks compile away, so that
+ * its instruction counts stay the allocator's own.
+ */
+#ifdef KBUDDY_HIST_OFF
+#define kbuddy_hist_enabled()	false
+#else
+#define kbuddy_hist_enabled()	static_branch_unlikely(&kbuddy_hist_key)
+#endif
+
 int kbuddy_hist_show(struct seq_file *m, void *v);
 ssize_t kbuddy_hist_command(struct kbuddy_pool *pool, const char *in,
 			    size_t count);
@@ -102,7 +114,7 @@ static __always_inline struct kbuddy_hist *kbuddy_hist_counting(struct kbuddy_po
 /* @pool's histogram if it counts now, else NULL; one NOP while none does. */
 static __always_inline struct kbuddy_hist *kbuddy_hist_on(struct kbuddy_pool *pool)
 {
-	if (!static_branch_unlikely(&kbuddy_hist_key))
+	if (!kbuddy_hist_enabled())
 		return NULL;
 	return kbuddy_hist_counting(pool);
 }
@@ -145,7 +157,7 @@ static __always_inline u64 kbuddy_hist_start(struct kbuddy_pool *pool)
  * not even loaded while the key is off.
  */
 #define kbuddy_hist_begin(pool) \
-	(static_branch_unlikely(&kbuddy_hist_key) ? kbuddy_hist_start(pool) : 0)
+	(kbuddy_hist_enabled() ? kbuddy_hist_start(pool) : 0)
 
 /*
  * The operation begun at @t0 ends, having gone along @path: count it in
@@ -160,7 +172,7 @@ static __always_inline void kbuddy_hist_end(struct kbuddy_pool *pool,
 	struct kbuddy_hist *h;
 	u64 ns;
 
-	if (!static_branch_unlikely(&kbuddy_hist_key) || !t0)
+	if (!kbuddy_hist_enabled() || !t0)
 		return;
 	/* Non-NULL: kbuddy_hist_begin() saw it, and it lives with the pool. */
 	h = READ_ONCE(pool->hist);

@@ -11,14 +11,6 @@
 
 unsigned long kshim_messages;
 
-/*
- * kernel/histogram.c's key, which the hooks in pcp.c, magazine.h and
- * kmalloc.c test; histogram.c (debugfs) is not built here, so the key stays
- * off and the hooks do nothing, as in a kernel where no pool's histogram
- * is on.
- */
-DEFINE_STATIC_KEY_FALSE(kbuddy_hist_key);
-
 struct kbuddy_pool *harness_pool(unsigned long bytes, bool pcp)
 {
 	struct kbuddy_pool *pool = calloc(1, sizeof(*pool));
