@@ -17,8 +17,11 @@
  * range of the empty loop or of a key ratio exceeds @noise percent, up to
  * @max_rounds rounds and @max_seconds seconds, and says why it stopped in
  * "kbench-noise:" lines. The fragmentation workloads, in bench_frag.c,
- * print "kbench-frag:" lines. Nothing here is a test: no figure passes or
- * fails.
+ * print "kbench-frag:" lines. The constrained patterns (power-of-two blocks,
+ * contiguous runs of any size, a range, top-down, aligned) set kbuddy's
+ * kbuddy_alloc_blocks() and kbuddy_alloc_contig() against drm's buddy
+ * allocator (bench_drm.h) and gen_pool_first_fit_align. Nothing here is a
+ * test: no figure passes or fails.
  */
 
 #include <linux/atomic.h>
@@ -27,6 +30,8 @@
 #include <linux/genalloc.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
+#include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
@@ -38,6 +43,7 @@
 #include <linux/timekeeping.h>
 
 #include "bench.h"
+#include "bench_drm.h"
 
 static unsigned int rounds = 7;
 module_param(rounds, uint, 0444);
@@ -74,12 +80,25 @@ MODULE_PARM_DESC(frag, "Run the fragmentation workloads too (default on)");
 
 static char *only;
 module_param(only, charp, 0444);
-MODULE_PARM_DESC(only, "Only the one-CPU patterns starting with this (e.g. pair-), for a quick look: no two-CPU or fragmentation runs, and rounds stop at the first count unless a key series it measures is noisy");
+MODULE_PARM_DESC(only, "Only the one-CPU patterns starting with this, or with one of a comma list (e.g. pair- or blocks-,contig-), for a quick look: no two-CPU or fragmentation runs, and rounds stop at the first count unless a key series it measures is noisy");
 
 /* Whether @pattern is measured: every pattern unless only= narrows them. */
 static bool wanted(const char *pattern)
 {
-	return !only || !*only || strstarts(pattern, only);
+	const char *p = only;
+	size_t len;
+
+	if (!p || !*p)
+		return true;
+	while (*p) {
+		len = strcspn(p, ",");
+		if (len && !strncmp(pattern, p, len))
+			return true;
+		p += len;
+		if (*p)
+			p++;
+	}
+	return false;
 }
 
 #define CHUNK		4096
@@ -104,9 +123,35 @@ static const struct bench_key {
 	{ "random4096-64", "kbuddy_cache", "kmem_cache" },
 };
 
+/* drm's buddy allocator and its next request (bench_drm.h). */
+struct bench_drm {
+	struct kbench_drm_mm mm;
+	struct list_head blocks;
+	struct list_head fill;
+	u64 start;
+	u64 end;
+	u64 size;
+	u64 min_block;
+	unsigned long flags;
+};
+
+/* The most blocks one kbuddy_alloc_blocks() of the benchmark takes. */
+#define KB_BLOCKS_MAX	8
+
 /* Everything a measurement needs, set up once. */
 struct bench {
 	struct kbuddy_pool *kpool;
+	/* The constrained patterns: kbuddy's pool and request, drm_buddy. */
+	struct kbuddy_pool *cpool;
+	struct kbuddy_constraint con;
+	size_t csize;
+	struct kbuddy_contig contig;
+	struct kbuddy_contig kblocks[KB_BLOCKS_MAX];
+	unsigned int nr_kblocks;
+	struct genpool_data_align gp_align;
+	struct bench_drm *drm;
+	/* Time chunks with preemption on: drm_buddy allocates with GFP_KERNEL. */
+	bool preemptible;
 	struct gen_pool *gp_pages;
 	struct gen_pool *gp_objs;
 	struct kbuddy_cache *kc;
@@ -158,17 +203,19 @@ static inline unsigned long chunk_end(unsigned long i, unsigned long n)
 	return min_t(unsigned long, n, i + CHUNK);
 }
 
-static inline u64 chunk_start(void)
+static inline u64 chunk_start(const struct bench *b)
 {
-	preempt_disable();
+	if (!b->preemptible)
+		preempt_disable();
 	return ktime_get_ns();
 }
 
-static inline u64 chunk_stop(u64 start)
+static inline u64 chunk_stop(const struct bench *b, u64 start)
 {
 	u64 ns = ktime_get_ns() - start;
 
-	preempt_enable();
+	if (!b->preemptible)
+		preempt_enable();
 	cond_resched();
 	return ns;
 }
@@ -202,10 +249,10 @@ static u64 name##_pair(struct bench *b, unsigned long n)		\
 									\
 	while (i < n) {							\
 		end = chunk_end(i, n);					\
-		start = chunk_start();					\
+		start = chunk_start(b);					\
 		for (; i < end; i++)					\
 			name##_free(b, name##_alloc(b, i));		\
-		ns += chunk_stop(start);				\
+		ns += chunk_stop(b, start);				\
 	}								\
 	return ns;							\
 }									\
@@ -217,14 +264,14 @@ static __maybe_unused u64 name##_batch(struct bench *b, unsigned long N,	\
 	u64 ns = 0, start;						\
 									\
 	for (r = 0; r < reps; r++) {					\
-		start = chunk_start();					\
+		start = chunk_start(b);					\
 		for (i = 0; i < N; i++)					\
 			b->ptrs[i] = name##_alloc(b, i);		\
-		ns += chunk_stop(start);				\
-		start = chunk_start();					\
+		ns += chunk_stop(b, start);				\
+		start = chunk_start(b);					\
 		for (i = 0; i < N; i++)					\
 			name##_free(b, b->ptrs[random ? b->perm[i] : i]); \
-		ns += chunk_stop(start);				\
+		ns += chunk_stop(b, start);				\
 	}								\
 	return ns;							\
 }
@@ -245,6 +292,21 @@ static __maybe_unused u64 name##_batch(struct bench *b, unsigned long N,	\
 #define K_MALLOC_FREE(p) kfree(p)
 #define GP_OBJS_ALLOC	((void *)gen_pool_alloc(b->gp_objs, b->size))
 #define GP_OBJS_FREE(p)	gen_pool_free(b->gp_objs, (unsigned long)(p), b->size)
+#define KB_BLOCKS_ALLOC	(kbuddy_alloc_blocks(b->cpool, b->csize, &b->con, KBENCH_NOWAIT,	\
+					     b->kblocks, KB_BLOCKS_MAX, &b->nr_kblocks) ?	\
+			 NULL : b->kblocks)
+#define KB_BLOCKS_FREE(p) kbuddy_free_blocks(b->cpool, p, b->nr_kblocks)
+#define KB_CONTIG_ALLOC	(kbuddy_alloc_contig(b->cpool, b->csize, &b->con, KBENCH_NOWAIT,	\
+					     &b->contig) ? NULL : &b->contig)
+#define KB_CONTIG_FREE(p) kbuddy_free_contig(b->cpool, p)
+#define DRM_ALLOC	(kbench_drm_alloc_blocks(&b->drm->mm, b->drm->start, b->drm->end,	\
+						 b->drm->size, b->drm->min_block,	\
+						 &b->drm->blocks, b->drm->flags) ?	\
+			 NULL : &b->drm->blocks)
+#define DRM_FREE(p)	kbench_drm_free_list(&b->drm->mm, p)
+#define GP_ALIGN_ALLOC	((void *)gen_pool_alloc_algo(b->gp_pages, b->csize,		\
+						     gen_pool_first_fit_align, &b->gp_align))
+#define GP_ALIGN_FREE(p) gen_pool_free(b->gp_pages, (unsigned long)(p), b->csize)
 /* The loop alone: a value the compiler cannot see through, no call. */
 #define EMPTY_ALLOC	((void *)(i | 1))
 #define EMPTY_FREE(p)	barrier_data(p)
@@ -257,6 +319,10 @@ DEFINE_BACKEND(k_cache, K_CACHE_ALLOC, K_CACHE_FREE)
 DEFINE_BACKEND(kb_malloc, KB_MALLOC_ALLOC, KB_MALLOC_FREE)
 DEFINE_BACKEND(k_malloc, K_MALLOC_ALLOC, K_MALLOC_FREE)
 DEFINE_BACKEND(gp_objs, GP_OBJS_ALLOC, GP_OBJS_FREE)
+DEFINE_BACKEND(kb_blocks, KB_BLOCKS_ALLOC, KB_BLOCKS_FREE)
+DEFINE_BACKEND(kb_contig, KB_CONTIG_ALLOC, KB_CONTIG_FREE)
+DEFINE_BACKEND(drm_blocks, DRM_ALLOC, DRM_FREE)
+DEFINE_BACKEND(gp_align, GP_ALIGN_ALLOC, GP_ALIGN_FREE)
 DEFINE_BACKEND(empty, EMPTY_ALLOC, EMPTY_FREE)
 
 /* Measure and report; the call through @fn is outside the timed loops. */
@@ -312,6 +378,182 @@ static unsigned long kb_fill_half(struct bench *b, void **held,
 static const unsigned int obj_sizes[] = { 8, 64, 256, 1024, 4096 };
 
 #define GP_BASE		((unsigned long)SZ_1G << 4)
+
+/* ==== Constrained allocations: kbuddy, drm_buddy, gen_pool ================ */
+
+/*
+ * kbuddy's side runs on a pool of its own, KBUDDY_POOL_NOMAP, of the default
+ * pool's size at CON_BASE: an address space kbuddy never maps or writes, as
+ * drm_buddy manages a device's memory by offset, so neither side zeroes
+ * anything, with init_on_alloc or without. drm_buddy manages the same size
+ * from offset 0 in PAGE_SIZE chunks. Every side is timed with preemption on:
+ * drm_buddy allocates its block headers with GFP_KERNEL. Drivers call
+ * drm_buddy under a mutex of their own, which is not taken here: its figures
+ * leave that out, kbuddy's include kbuddy's own lock.
+ */
+#define CON_BASE	GP_BASE
+/* The range-restricted and top-down runs. */
+#define CON_PAGES	16
+/* The aligned runs: 4 pages at a multiple of 64 KiB. */
+#define CON_ALIGNED_PAGES 4
+#define CON_ALIGN	SZ_64K
+
+static u64 con_total(struct bench *b)
+{
+	return (u64)kbuddy_pool_total_pages(b->cpool) << PAGE_SHIFT;
+}
+
+/*
+ * drm_buddy's next request: @size bytes in [@start, @end) of blocks of at
+ * least @min_block. @contiguous with DRM_BUDDY_CONTIGUOUS_ALLOCATION, or
+ * where the kernel lacks it as drivers asked before it existed: one block
+ * of the size rounded up to a power of two.
+ */
+static void drm_request(struct bench *b, u64 start, u64 end, u64 size,
+			u64 min_block, unsigned long flags, bool contiguous)
+{
+	struct bench_drm *d = b->drm;
+
+	if (!d)
+		return;
+	if (contiguous && KBENCH_DRM_CONTIGUOUS) {
+		flags |= KBENCH_DRM_CONTIGUOUS;
+	} else if (contiguous) {
+		size = roundup_pow_of_two(size);
+		min_block = size;
+	}
+	d->start = start;
+	d->end = end;
+	d->size = size;
+	d->min_block = min_block;
+	d->flags = flags;
+}
+
+static void run_drm(struct bench *b, const char *pattern, unsigned long n)
+{
+	if (b->drm)
+		run_pair(b, pattern, "drm_buddy", drm_blocks_pair, n);
+}
+
+/* Power-of-two blocks of orders 0, 4 and 9, placed anywhere. */
+static void con_blocks(struct bench *b, const char *prefix, unsigned long n)
+{
+	static const unsigned int orders[] = { 0, 4, 9 };
+	char pattern[32];
+	unsigned int i;
+
+	b->con = (struct kbuddy_constraint){};
+	for (i = 0; i < ARRAY_SIZE(orders); i++) {
+		b->csize = PAGE_SIZE << orders[i];
+		drm_request(b, 0, con_total(b), b->csize, PAGE_SIZE, 0, false);
+		snprintf(pattern, sizeof(pattern), "%sorder%u", prefix, orders[i]);
+		run_pair(b, pattern, "kbuddy_blocks", kb_blocks_pair, n);
+		run_drm(b, pattern, n);
+	}
+}
+
+/*
+ * Fill half of both pools with single pages: kbuddy's lower half, page by
+ * page (each at the start of what is left, so that filling is not itself a
+ * first-fit search), and drm_buddy's where its free lists put them. Return
+ * how many kbuddy pages @held has.
+ */
+static unsigned long con_fill_half(struct bench *b, struct kbuddy_contig *held)
+{
+	unsigned long half = kbuddy_pool_total_pages(b->cpool) / 2, n, i;
+	struct kbuddy_constraint con = {};
+
+	for (n = 0; n < half; n++) {
+		con.start = CON_BASE + ((u64)n << PAGE_SHIFT);
+		if (kbuddy_alloc_contig(b->cpool, PAGE_SIZE, &con, KBENCH_NOWAIT,
+					&held[n]))
+			break;
+	}
+	for (i = 0; b->drm && i < half; i++)
+		if (kbench_drm_alloc_blocks(&b->drm->mm, 0, con_total(b), PAGE_SIZE,
+					    PAGE_SIZE, &b->drm->fill, 0))
+			break;
+	return n;
+}
+
+static void con_empty(struct bench *b, struct kbuddy_contig *held,
+		      unsigned long n)
+{
+	while (n)
+		kbuddy_free_contig(b->cpool, &held[--n]);
+	if (b->drm)
+		kbench_drm_free_list(&b->drm->mm, &b->drm->fill);
+}
+
+static void constrained_round(struct bench *b)
+{
+	static const unsigned int run_pages[] = { 3, 5, 100, 1000 };
+	u64 total = con_total(b);
+	struct kbuddy_contig *held;
+	unsigned long nr_held;
+	char pattern[32];
+	unsigned int i;
+
+	if (!b->cpool)
+		return;
+	b->preemptible = true;
+
+	con_blocks(b, "blocks-", ops);
+	/*
+	 * Half full: kbuddy's first fit walks the filled half, a block per
+	 * step, for every order-0 request: fewer operations.
+	 */
+	held = kvmalloc_array(kbuddy_pool_total_pages(b->cpool) / 2, sizeof(*held),
+			      GFP_KERNEL);
+	if (held && wanted("blocks-fill50-")) {
+		nr_held = con_fill_half(b, held);
+		con_blocks(b, "blocks-fill50-", max(ops / 32, 16U));
+		con_empty(b, held, nr_held);
+	}
+	kvfree(held);
+
+	/* Contiguous runs of sizes that are not powers of two. */
+	b->con = (struct kbuddy_constraint){};
+	for (i = 0; i < ARRAY_SIZE(run_pages); i++) {
+		b->csize = run_pages[i] * PAGE_SIZE;
+		drm_request(b, 0, total, b->csize, PAGE_SIZE, 0, true);
+		snprintf(pattern, sizeof(pattern), "contig-%up", run_pages[i]);
+		run_pair(b, pattern, "kbuddy_contig", kb_contig_pair, ops);
+		run_drm(b, pattern, ops);
+	}
+
+	/* A run restricted to [5/8, 7/8) of the pool, in its upper half. */
+	b->csize = CON_PAGES * PAGE_SIZE;
+	b->con = (struct kbuddy_constraint){ .start = CON_BASE + total / 8 * 5,
+					     .end = CON_BASE + total / 8 * 7 };
+	drm_request(b, total / 8 * 5, total / 8 * 7, b->csize, PAGE_SIZE,
+		    KBENCH_DRM_RANGE, true);
+	run_pair(b, "contig-range", "kbuddy_contig", kb_contig_pair, ops);
+	run_drm(b, "contig-range", ops);
+
+	/* The highest place that fits. */
+	b->con = (struct kbuddy_constraint){ .flags = KBUDDY_CONTIG_TOPDOWN };
+	drm_request(b, 0, total, b->csize, PAGE_SIZE, KBENCH_DRM_TOPDOWN, true);
+	run_pair(b, "contig-topdown", "kbuddy_contig", kb_contig_pair, ops);
+	run_drm(b, "contig-topdown", ops);
+
+	/*
+	 * 4 pages at a multiple of 64 KiB: drm_buddy's min_block_size is the
+	 * alignment, so it takes 64 KiB (its size must be a multiple of it on
+	 * 6.1); gen_pool_first_fit_align over the page gen_pool.
+	 */
+	b->csize = CON_ALIGNED_PAGES * PAGE_SIZE;
+	b->con = (struct kbuddy_constraint){ .align = CON_ALIGN };
+	b->gp_align.align = CON_ALIGN;
+	drm_request(b, 0, total, CON_ALIGN, CON_ALIGN, 0, false);
+	run_pair(b, "contig-align64k", "kbuddy_contig", kb_contig_pair, ops);
+	run_drm(b, "contig-align64k", ops);
+	run_pair(b, "contig-align64k", "gen_pool", gp_align_pair, ops);
+
+	b->preemptible = false;
+}
+
+/* ==== One round: every one-CPU pattern =================================== */
 
 static void one_round(struct bench *b)
 {
@@ -415,6 +657,8 @@ next:
 		b->kc = NULL;
 		b->kmc = NULL;
 	}
+
+	constrained_round(b);
 }
 
 /* ==== Two CPUs ============================================================ */
@@ -707,6 +951,62 @@ static void noise_rule(unsigned int first, unsigned int last)
 
 /* ==== Setup ============================================================== */
 
+/*
+ * The constrained patterns' pools: kbuddy's own pool of @total bytes, and
+ * drm_buddy's where the kernel has it. Say which drm_buddy it is, and how
+ * contiguous runs are asked of it.
+ */
+static void con_setup(struct bench *b, u64 total)
+{
+	unsigned int max_order = min(ilog2(total >> PAGE_SHIFT) + 1,
+				     KBUDDY_MAX_ORDER_LIMIT);
+	struct kbuddy_pool *pool;
+	int err;
+
+	pool = kbuddy_pool_create_kind("kbench-contig", max_order,
+				       KBUDDY_POOL_NOMAP, 0);
+	if (IS_ERR(pool)) {
+		pr_err("kbench: constrained patterns: no pool: %ld\n", PTR_ERR(pool));
+		return;
+	}
+	err = kbuddy_pool_add_range(pool, CON_BASE, total);
+	if (err) {
+		pr_err("kbench: constrained patterns: no range: %d\n", err);
+		kbuddy_pool_destroy(pool);
+		return;
+	}
+	b->cpool = pool;
+	if (!KBENCH_DRM_BUDDY) {
+		pr_info("kbench: drm_buddy: not available on this kernel\n");
+		return;
+	}
+	b->drm = kzalloc(sizeof(*b->drm), GFP_KERNEL);
+	if (!b->drm)
+		return;
+	INIT_LIST_HEAD(&b->drm->blocks);
+	INIT_LIST_HEAD(&b->drm->fill);
+	err = kbench_drm_init(&b->drm->mm, total, PAGE_SIZE);
+	if (err) {
+		pr_err("kbench: drm_buddy: init failed: %d\n", err);
+		kfree(b->drm);
+		b->drm = NULL;
+		return;
+	}
+	pr_info("kbench: drm_buddy: %s, contiguous runs %s\n", KBENCH_DRM_NAME,
+		KBENCH_DRM_CONTIGUOUS ? "by its contiguous flag" :
+		"emulated (no contiguous flag on this kernel): one block of the size rounded up to a power of two, min_block_size the same, as drivers did before");
+}
+
+static void con_teardown(struct bench *b)
+{
+	if (b->drm) {
+		kbench_drm_fini(&b->drm->mm);
+		kfree(b->drm);
+	}
+	if (b->cpool)
+		kbuddy_pool_destroy(b->cpool);
+}
+
 static DECLARE_COMPLETION(bench_done);
 
 static int bench_fn(void *data)
@@ -805,6 +1105,7 @@ static int __init kbuddy_bench_init(void)
 
 	pr_info("kbench: start rounds %u ops %u pool %lu bytes\n", rounds, ops,
 		total_bytes);
+	con_setup(b, total_bytes);
 	t = kthread_create(bench_fn, b, "kbench");
 	if (IS_ERR(t)) {
 		err = PTR_ERR(t);
@@ -815,6 +1116,7 @@ static int __init kbuddy_bench_init(void)
 	wait_for_completion(&bench_done);
 	err = 0;
 out:
+	con_teardown(b);
 	if (b->gp_pages)
 		gen_pool_destroy(b->gp_pages);
 	if (b->gp_objs)

@@ -35,7 +35,15 @@ COMPARISONS = [
     (r"random4096-64", "kbuddy_cache", "kmem_cache"),
     (r"random4096-64", "kbuddy_malloc", "kmalloc"),
     (r"fill50-\d+", "kbuddy_cache", "gen_pool_objs"),
+    (r"blocks-(fill50-)?order\d+", "kbuddy_blocks", "drm_buddy"),
+    (r"contig-\w+", "kbuddy_contig", "drm_buddy"),
+    (r"contig-align64k", "kbuddy_contig", "gen_pool"),
 ]
+
+# Issue 13's goal: every constrained pattern (a contiguous run of any size,
+# in a range, top-down, aligned) at or under this ratio against drm_buddy.
+CONSTRAINED = r"contig-\w+"
+DRM_GOAL = 0.5
 
 # At most this share of a run's lines may be NOISY in a trustworthy run.
 NOISY_SHARE = 0.10
@@ -140,7 +148,8 @@ def parse(path):
             continue
         if line.startswith("kbench-frag:"):
             frag.append(line[len("kbench-frag: "):])
-        elif line.startswith("kbench: done") or line.startswith("KBENCH-VALIDATE"):
+        elif (line.startswith("kbench: done") or line.startswith("kbench: drm_buddy:")
+              or line.startswith("KBENCH-VALIDATE")):
             other.append(line)
     return env, data, smp, frag, other, noise
 
@@ -180,6 +189,7 @@ def main():
                 rows.append([label, pattern, op, r, ps / 1000])
         if noise["empty"]:
             nz.line("empty loop ns/op", [ps / 1000 for ps in noise["empty"]], key=True)
+        constrained = {}
         for regex, kb, base in COMPARISONS:
             patterns = sorted({p for (p, o) in data if re.fullmatch(regex, p) and o == kb},
                               key=lambda p: [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", p)])
@@ -189,6 +199,13 @@ def main():
                 if not ratios:
                     continue
                 nz.line(f"ratio {p} {kb} vs {base}", ratios, key=(p, kb, base) in keys)
+                if base == "drm_buddy" and re.fullmatch(CONSTRAINED, p):
+                    constrained[p] = quartiles(ratios)[1]
+        if constrained:
+            over = [f"{p} {fmt(m)}" for p, m in sorted(constrained.items()) if m > DRM_GOAL]
+            print(f"goal [{label}]: constrained patterns at or under {DRM_GOAL}x drm_buddy: "
+                  f"{len(constrained) - len(over)} of {len(constrained)}"
+                  + (f" (over: {', '.join(over)})" if over else ""))
         for (kind, op), pairs in sorted(smp.items()):
             # Only rounds in which both CPUs ran together for most of the
             # longer part (SMP_OVERLAP) measure two CPUs at all.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # make bench: boot the newest installed Debian kernel (plain flavour unless
-# FLAVOUR=rt) with 2 vCPUs and
+# FLAVOUR=rt; BENCH_KERNEL=6.1 the newest of that series) with 2 vCPUs and
 # memmap=64M$0x10000000, load kbuddy over the region and kbuddy_bench.ko,
 # and report the ratios against the kernel's allocators measured in the same
 # run. Two runs: init_on_alloc=0 (neither side zeroes) and the kernel's
@@ -25,21 +25,59 @@
 #   BENCH_HIST=1          a last, short run (object and page pairs,
 #       init_on_alloc=0) with the default pool's histogram on, which shows
 #       what its hooks cost when on; BENCH_HIST=0 skips it
-#   BENCH_ONLY=pair-      only the one-CPU patterns starting with this (a
-#       quick look at one family; no two-CPU, fragmentation, irqsoff or
-#       trace replay runs)
+#   BENCH_ONLY=pair-      only the one-CPU patterns starting with this, or
+#       with one of a comma list (BENCH_ONLY=blocks-,contig- : the drm_buddy
+#       comparison) (a quick look at one family; no two-CPU, fragmentation,
+#       irqsoff or trace replay runs)
+#   BENCH_KERNEL=6.1      the Debian kernel series to run on (default: the
+#       newest installed)
 #
 # The last line says whether the run can be trusted ("bench: trustworthy
 # (...)" or "bench: NOT trustworthy: ...").
 set -eu
 . "$(dirname "$0")/../lib.sh"
 
-kdir=$(debian_kdirs | tail -n 1)
+kdir=$(debian_kdirs | grep -- "linux-headers-${BENCH_KERNEL:+$BENCH_KERNEL\.[0-9]}" | tail -n 1)
+if [ -z "$kdir" ]; then
+	echo "bench: no Debian kernel headers${BENCH_KERNEL:+ of series $BENCH_KERNEL} (make deps)"
+	exit 1
+fi
 rel=$(kdir_release "$kdir")
 out=$build/bench-$rel
 echo "bench: Debian kernel $rel${FLAVOUR:+ (flavour $FLAVOUR)}, headers $kdir, QEMU software emulation (TCG), 2 vCPUs"
 build_modules "$kdir" "$out"
-"$top/tools/vm/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$out/kbuddy.ko" "$out/kbuddy_bench.ko"
+
+# The kernel's own modules MODULE.ko needs, other than kbuddy, deepest first
+# (on 6.1 kbuddy_bench.ko needs drm_buddy.ko, which needs drm.ko; 6.12 has
+# the same allocator built in as gpu_buddy).
+module_deps() { # module_deps MODULE.ko REL
+	local dep file
+	for dep in $(modinfo -F depends "$1" | tr , ' '); do
+		[ "$dep" = kbuddy ] && continue
+		file=$(find "/lib/modules/$2/kernel" -name "$dep.ko" -o -name "$dep.ko.xz" | head -n 1)
+		if [ -z "$file" ]; then
+			echo "bench: $dep.ko, which $(basename "$1") needs, is not in /lib/modules/$2" >&2
+			return 1
+		fi
+		module_deps "$file" "$2"
+		echo "$file"
+	done
+}
+# Into the initramfs as dep-N-NAME.ko, uncompressed (busybox's insmod), for
+# bench.sh to load in that order before kbuddy_bench.ko.
+deps=$(module_deps "$out/kbuddy_bench.ko" "$rel" | awk '!seen[$0]++')
+n=0
+for file in $deps; do
+	n=$((n + 1))
+	name=$(basename "$file" .xz)
+	case $file in
+	*.xz) xz -dc "$file" >"$out/dep-$n-$name";;
+	*) cp "$file" "$out/dep-$n-$name";;
+	esac
+done
+# shellcheck disable=SC2046
+"$top/tools/vm/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$out/kbuddy.ko" "$out/kbuddy_bench.ko" \
+	$(ls "$out"/dep-*.ko 2>/dev/null)
 noise=${BENCH_NOISE:-15}
 args="kbench.rounds=${BENCH_ROUNDS:-7} kbench.ops=${BENCH_OPS:-8192}"
 args="$args kbench.max_rounds=${BENCH_MAX_ROUNDS:-25} kbench.max_seconds=${BENCH_MAX_SECONDS:-600}"

@@ -12,6 +12,10 @@ if tr ' ' '\n' </proc/cmdline | grep -qx 'kbhist=1'; then
 	echo on >"$D/histogram" || echo "KBENCH-ERROR histogram on failed"
 fi
 dmesg -c >/dev/null
+# What kbuddy_bench.ko needs of the kernel's modules (drm_buddy.ko on 6.1).
+for m in "$M"/dep-*.ko; do
+	[ -e "$m" ] && { insmod "$m" || echo "KBENCH-ERROR insmod $m failed"; }
+done
 insmod "$M/kbuddy_bench.ko" $(cat /proc/cmdline | tr ' ' '\n' | sed -n 's/^kbench\.//p') || echo "KBENCH-ERROR insmod kbuddy_bench failed"
 dmesg | grep -E 'kbench(-frag|-noise)?:' | sed 's/^\[[^]]*\] *//'
 echo "KBENCH-VALIDATE $(cat $D/validate)"
