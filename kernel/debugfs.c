@@ -85,6 +85,8 @@ static DEFINE_RATELIMIT_STATE(blocks_refusals, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
 static DEFINE_RATELIMIT_STATE(fault_refusals, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
+static DEFINE_RATELIMIT_STATE(other_refusals, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
 
 /* Bytes of a refused input the log shows. */
 #define REFUSED_SHOWN	32
@@ -111,23 +113,24 @@ static void shown_escape(char *what, const char *in, size_t len)
 }
 
 /*
- * Refuse a write: count it (for @dp's pool, or for the global files if @dp
- * is NULL), and say in one log line (ratelimited by @rs) which file, what
- * input and why. @in, the input (@len bytes, NULs and all), is shown without its
- * surrounding white space, escaped (shown_escape()) so that no byte of it
- * can start a log line of its own; with @in NULL, only its length.
+ * Refuse a write: count it in @refused (if not NULL), and say in one log
+ * line (ratelimited by @rs) which file, what input and why. @in, the input
+ * (@len bytes, NULs and all), is shown without its surrounding white space,
+ * escaped (shown_escape()) so that no byte of it can start a log line of
+ * its own; with @in NULL, only its length.
  * Return: @err.
  */
-static __printf(7, 8) int refuse(struct kbuddy_dbg_pool *dp,
-				 struct ratelimit_state *rs, const char *path,
-				 const char *in, size_t len, int err,
-				 const char *fmt, ...)
+static __printf(7, 0) int vrefuse(atomic_long_t *refused,
+				  struct ratelimit_state *rs, const char *path,
+				  const char *in, size_t len, int err,
+				  const char *fmt, va_list args)
 {
 	char what[4 * REFUSED_SHOWN + 8];
 	struct va_format vaf;
-	va_list args;
+	va_list aq;
 
-	atomic_long_inc(dp ? &dp->refused : &kbuddy_debugfs_refused_global);
+	if (refused)
+		atomic_long_inc(refused);
 	if (in) {
 		while (len && isspace(*in)) {
 			in++;
@@ -139,11 +142,57 @@ static __printf(7, 8) int refuse(struct kbuddy_dbg_pool *dp,
 	} else {
 		snprintf(what, sizeof(what), "%zu bytes", len);
 	}
-	va_start(args, fmt);
+	va_copy(aq, args);
 	vaf.fmt = fmt;
-	vaf.va = &args;
+	vaf.va = &aq;
 	if (__ratelimit(rs))
 		pr_warn("%s: refused %s: %pV\n", path, what, &vaf);
+	va_end(aq);
+	return err;
+}
+
+/* vrefuse(), counted for @dp's pool, or for the global files if @dp is NULL. */
+static __printf(7, 8) int refuse(struct kbuddy_dbg_pool *dp,
+				 struct ratelimit_state *rs, const char *path,
+				 const char *in, size_t len, int err,
+				 const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	err = vrefuse(dp ? &dp->refused : &kbuddy_debugfs_refused_global, rs,
+		      path, in, len, err, fmt, args);
+	va_end(args);
+	return err;
+}
+
+/**
+ * kbuddy_debugfs_refuse() - refuse a write to another file of a pool's
+ * @pool: the pool
+ * @file: the file's name in the pool's directory
+ * @in: the input (@len bytes, NULs and all), or NULL to show its length only
+ * @len: its length
+ * @err: the errno to return
+ * @fmt: why, and the file's usage
+ *
+ * As the pool's blocks file refuses a write: counted with its refusals
+ * (debugfs_writes_refused in stats) and logged in one line (ratelimited),
+ * the input escaped.
+ *
+ * Context: Any context.
+ * Return: @err.
+ */
+int kbuddy_debugfs_refuse(struct kbuddy_pool *pool, const char *file,
+			  const char *in, size_t len, int err, const char *fmt, ...)
+{
+	struct kbuddy_dbg_pool *dp = pool->debugfs;
+	char path[KBUDDY_NAME_LEN + 32];
+	va_list args;
+
+	snprintf(path, sizeof(path), "%s/%s", pool->name, file);
+	va_start(args, fmt);
+	err = vrefuse(dp ? &dp->refused : NULL, &other_refusals, path, in, len,
+		      err, fmt, args);
 	va_end(args);
 	return err;
 }

@@ -20,6 +20,9 @@ ssize_t kbuddy_debugfs_blocks_write(struct kbuddy_pool *pool, const char *buf,
 ssize_t kbuddy_debugfs_fault_write(struct kbuddy_fault *f,
 				   enum kbuddy_fault_knob knob,
 				   const char *buf, size_t count);
+__printf(6, 7) int kbuddy_debugfs_refuse(struct kbuddy_pool *pool, const char *file,
+					 const char *in, size_t len, int err,
+					 const char *fmt, ...);
 ssize_t kbuddy_debugfs_map_text(struct kbuddy_pool *pool, char *buf,
 				size_t size);
 

@@ -12,19 +12,18 @@
  * static branch each.
  */
 
-#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/jump_label.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
-#include <linux/ratelimit.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "debugfs.h"
 #include "histogram.h"
 #include "internal.h"
 
@@ -36,7 +35,7 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_hist_key, KBUDDY_INTERNAL);
 
 /*
  * Protects the creation of every pool's ->hist, each histogram's ->on and
- * so the count of kbuddy_hist_key, and resets. Taken with no kbuddy lock
+ * ->keyed and so the count of kbuddy_hist_key, and resets. Taken with no kbuddy lock
  * held: a static key's change takes the CPU hotplug lock inside it.
  */
 static DEFINE_MUTEX(kbuddy_hist_mutex);
@@ -67,9 +66,9 @@ static_assert(sizeof(struct kbuddy_hist_cpu) % sizeof(unsigned long) == 0);
 
 static const char hist_usage[] = "usage: on | off | reset";
 
-/* Refusals' log lines: a budget of their own, as debugfs.c's files have. */
-static DEFINE_RATELIMIT_STATE(hist_refusals, DEFAULT_RATELIMIT_INTERVAL,
-			      DEFAULT_RATELIMIT_BURST);
+/* A refused write, counted and logged as the pool's other files' are. */
+#define refuse(pool, in, len, err, fmt, ...) \
+	kbuddy_debugfs_refuse(pool, "histogram", in, len, err, fmt, ##__VA_ARGS__)
 
 /* ==== Internals ========================================================== */
 
@@ -141,16 +140,15 @@ static int hist_apply(struct kbuddy_pool *pool, enum hist_cmd cmd)
 			/* Pairs with the acquire in kbuddy_hist_on(). */
 			smp_store_release(&pool->hist, h);
 		}
-		if (!h->on) {
-			WRITE_ONCE(h->on, true);
+		WRITE_ONCE(h->on, true);
+		if (!h->keyed) {
+			h->keyed = true;
 			static_branch_inc(&kbuddy_hist_key);
 		}
 		break;
 	case HIST_OFF:
-		if (h && h->on) {
+		if (h)
 			WRITE_ONCE(h->on, false);
-			static_branch_dec(&kbuddy_hist_key);
-		}
 		break;
 	case HIST_RESET:
 		/* Increments racing with this may survive it. */
@@ -161,61 +159,6 @@ static int hist_apply(struct kbuddy_pool *pool, enum hist_cmd cmd)
 		break;
 	}
 	mutex_unlock(&kbuddy_hist_mutex);
-	return err;
-}
-
-/*
- * "@in", without the white space around it, its bytes in printable ASCII:
- * any other byte, a quote and a backslash as \xHH, so that no byte of it
- * can start a log line of its own (as debugfs.c shows refused inputs).
- */
-static void hist_shown(char *what, const char *in, size_t len)
-{
-	char *p = what;
-	size_t i;
-
-	while (len && isspace(*in)) {
-		in++;
-		len--;
-	}
-	while (len && isspace(in[len - 1]))
-		len--;
-	*p++ = '"';
-	for (i = 0; i < len; i++) {
-		unsigned char c = in[i];
-
-		if (c >= ' ' && c < 0x7f && c != '"' && c != '\\')
-			*p++ = c;
-		else
-			p += sprintf(p, "\\x%02x", c);
-	}
-	strcpy(p, "\"");
-}
-
-/*
- * Refuse a write to @pool's file: one log line (ratelimited) saying what
- * input (@in, @len bytes; with @in NULL only its length) and why.
- * Return: @err.
- */
-static __printf(5, 6) int hist_refuse(struct kbuddy_pool *pool,
-				      const char *in, size_t len, int err,
-				      const char *fmt, ...)
-{
-	char what[4 * HIST_WRITE_MAX + 8];
-	struct va_format vaf;
-	va_list args;
-
-	if (in)
-		hist_shown(what, in, len);
-	else
-		snprintf(what, sizeof(what), "%zu bytes", len);
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	if (__ratelimit(&hist_refusals))
-		pr_warn("%s/histogram: refused %s: %pV\n", pool->name, what,
-			&vaf);
-	va_end(args);
 	return err;
 }
 
@@ -297,24 +240,19 @@ ssize_t kbuddy_hist_command(struct kbuddy_pool *pool, const char *in,
 	const char *why;
 
 	if (count > HIST_WRITE_MAX)
-		return hist_refuse(pool, NULL, count, -EINVAL,
-				   "longer than %d bytes; %s", HIST_WRITE_MAX,
-				   hist_usage);
+		return refuse(pool, NULL, count, -EINVAL, "longer than %d bytes; %s",
+			      HIST_WRITE_MAX, hist_usage);
 	if (!in)
-		return hist_refuse(pool, NULL, count, -EFAULT,
-				   "the buffer is not readable");
+		return refuse(pool, NULL, count, -EFAULT, "the buffer is not readable");
 	memcpy(buf, in, count);
 	buf[count] = '\0';
 	if (memchr(buf, '\0', count))
-		return hist_refuse(pool, in, count, -EINVAL,
-				   "a NUL byte inside; %s", hist_usage);
+		return refuse(pool, in, count, -EINVAL, "a NUL byte inside; %s", hist_usage);
 	why = hist_parse(buf, &cmd);
 	if (why)
-		return hist_refuse(pool, in, count, -EINVAL, "%s; %s", why,
-				   hist_usage);
+		return refuse(pool, in, count, -EINVAL, "%s; %s", why, hist_usage);
 	if (hist_apply(pool, cmd))
-		return hist_refuse(pool, in, count, -ENOMEM,
-				   "no memory for the histogram");
+		return refuse(pool, in, count, -ENOMEM, "no memory for the histogram");
 	return count;
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_hist_command, KBUDDY_INTERNAL);
@@ -376,7 +314,7 @@ void kbuddy_hist_fini(struct kbuddy_pool *pool)
 	mutex_lock(&kbuddy_hist_mutex);
 	h = pool->hist;
 	pool->hist = NULL;
-	if (h && h->on)
+	if (h && h->keyed)
 		static_branch_dec(&kbuddy_hist_key);
 	mutex_unlock(&kbuddy_hist_mutex);
 	if (!h)

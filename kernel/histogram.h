@@ -72,6 +72,10 @@ struct kbuddy_hist_cpu {
  * struct kbuddy_hist - a pool's histogram, made when it is first turned on
  * @on: whether the hooks count for this pool; written under
  *	kbuddy_hist_mutex (histogram.c), read locklessly by the hooks
+ * @keyed: whether this pool counts in kbuddy_hist_key: from its first
+ *	``on`` until it is destroyed (``off`` leaves the key as it is, so that
+ *	switching on and off does not patch every hook's code each time);
+ *	under kbuddy_hist_mutex
  * @cpu: the counts; set at creation and freed with the pool
  *
  * Published once in pool->hist (under kbuddy_hist_mutex, with release
@@ -80,6 +84,7 @@ struct kbuddy_hist_cpu {
  */
 struct kbuddy_hist {
 	bool on;
+	bool keyed;
 	struct kbuddy_hist_cpu __percpu *cpu;
 };
 

@@ -9,7 +9,7 @@
  *   kbuddy-fuzz [-n INPUTS] [-j WRITERS] [-s SEED] [ROOT]
  *
  * ROOT (default /sys/kernel/debug/kbuddy) is searched for the files kbuddy
- * parses itself: <pool>/blocks and the fault/ knobs probability, interval,
+ * parses itself: <pool>/blocks, <pool>/histogram and the fault/ knobs probability, interval,
  * times, nth and sites (on a kernel with fault_attr files, probability,
  * interval and times are the kernel's: run this on Debian's kernels).
  *
@@ -47,7 +47,7 @@
 #define MAX_FILES	64
 #define INPUT_MAX	65536
 
-enum kind { BLOCKS, NUMBER, SITES };
+enum kind { BLOCKS, NUMBER, SITES, HISTOGRAM };
 enum result { RES_OK, RES_EINVAL, RES_ENOSPC, RES_ENOMEM, RES_EFAULT, RES_OTHER, NR_RES };
 static const char *const result_names[NR_RES] = {
 	"accepted", "EINVAL", "ENOSPC", "ENOMEM", "EFAULT", "other",
@@ -84,7 +84,8 @@ static const char *const words[] = {
 	"alloc", "malloc", "free", "all", "drain", "shrink", "none",
 	"block", "pcp_refill", "slab", "slab_desc", "magazine", "realloc",
 	"cache_create", "region", "pool_create", "0x", "-", "+", "ALLOC",
-	"free all", "alloc 0", "malloc 64", "-1", "0", "1",
+	"free all", "alloc 0", "malloc 64", "-1", "0", "1", "on", "off", "reset",
+	"free id", "id",
 };
 
 static const char *const seps[] = { " ", " ", " ", "\t", "\n", ",", "", "  " };
@@ -170,6 +171,9 @@ static size_t valid_input(const struct file *f, char *buf)
 			n = sprintf(buf, "%d", (int)below(6) - 1);
 		else
 			n = sprintf(buf, "%u", below(10));
+		break;
+	case HISTOGRAM:
+		n = sprintf(buf, "%s", below(3) ? (below(2) ? "on" : "off") : "reset");
 		break;
 	case SITES:
 		if (!below(3))
@@ -417,6 +421,8 @@ static void find_files(const char *dir, int depth)
 			continue;
 		if (!strcmp(n, "blocks"))
 			files[nr_files].kind = BLOCKS;
+		else if (!strcmp(n, "histogram"))
+			files[nr_files].kind = HISTOGRAM;
 		else if (!strcmp(n, "sites"))
 			files[nr_files].kind = SITES;
 		else if (!strcmp(n, "probability") || !strcmp(n, "interval") ||

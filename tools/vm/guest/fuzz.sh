@@ -12,11 +12,15 @@ G=/sys/kernel/debug/kbuddy/fault
 KNOBS="probability interval times nth sites"
 
 # The state a refused write must not change, after the pool is settled.
-settle() { echo "free all" >"$D/blocks" && echo drain >"$D/blocks" && echo shrink >"$D/blocks"; }
+settle() {
+	echo "free all" >"$D/blocks" && echo drain >"$D/blocks" && echo shrink >"$D/blocks" &&
+	echo off >"$D/histogram"
+}
 state() {
 	echo "== buddyinfo"; cat "$D/buddyinfo"
 	echo "== slabinfo"; cat "$D/slabinfo"
 	echo "== blocks"; cat "$D/blocks"
+	echo "== histogram"; head -n 1 "$D/histogram"
 	echo "== stats"
 	grep -E '^(max_order|regions|pages_[a-z]*|slab_(caches|slabs|objects[a-z_]*)|bytes_handed_out|parked_[a-z_]*|waste_[a-z_]*) ' "$D/stats"
 	for d in "$D/fault" "$G"; do

@@ -66,7 +66,7 @@ t_kbuddy_stat() {
 	expect "$(sed -n 's/.*"validate": "\([^"]*\)".*/\1/p' /tmp/stat.json)" ok "JSON validate" || return 1
 	# The files kbuddy has had all along are read (pools, map and histogram
 	# come with issue 14's kernel side).
-	for f in pools map buddyinfo stats slabinfo extfrag/unusable_index extfrag/extfrag_index validate; do
+	for f in pools map histogram buddyinfo stats slabinfo extfrag/unusable_index extfrag/extfrag_index validate; do
 		! grep -q "\"$f: " /tmp/stat.json || { echo "--json: $f not read: $(grep -o "\"$f: [^\"]*\"" /tmp/stat.json)"; return 1; }
 	done
 

@@ -129,6 +129,35 @@ t_blocks_ids() {
 	echo "alloc 0" >"$D/blocks" && expect "$(awk 'END { print $1 }' $D/blocks)" $(($3 + 1)) "ids not reused" &&
 	echo "free all" >"$D/blocks" && echo shrink >"$D/blocks" && pristine
 }
+# The histogram: off by default and counting nothing; on, the requests by
+# order and size class and one latency sample per operation on its path; a
+# refused write counted and changing nothing; reset and off.
+hsum() { awk -v op="$1" -v re="$2" '$1 == "latency" && $2 == op && $3 ~ re { for (i = 4; i <= NF; i++) n += $i } END { print n + 0 }' "$D/histogram"; }
+t_histogram() {
+	H=$D/histogram
+	[ "$(stat -c %a $H)" = 600 ] && expect "$(head -n 1 $H)" "enabled 0" "off by default" || return 1
+	echo "alloc 2 3" >"$D/blocks" && echo "free all" >"$D/blocks" || return 1
+	expect "$(awk '$1 == "order" && $2 == 2 { print $3 }' $H)" 0 "nothing counted while off" &&
+	echo on >$H && echo "alloc 2 3" >"$D/blocks" && echo "malloc 64 5" >"$D/blocks" &&
+	echo "free all" >"$D/blocks" || return 1
+	expect "$(head -n 1 $H)" "enabled 1" on &&
+	expect "$(awk '$1 == "order" && $2 == 2 { print $3 }' $H)" 3 "order-2 requests" &&
+	expect "$(awk '$1 == "size" && $2 == 64 { print $3 }' $H)" 5 "64-byte requests" &&
+	expect "$(hsum alloc '^(pcp|pool)$')" 3 "page allocations timed" &&
+	expect "$(hsum free '^(pcp|pool)$')" 3 "page frees timed" &&
+	expect "$(hsum alloc '^slab_')" 5 "object allocations timed" &&
+	expect "$(hsum free '^slab_')" 5 "object frees timed" &&
+	expect "$(grep -c '^latency ' $H)" 8 "latency lines" &&
+	expect "$(awk '$1 == "latency" && NF != 35' $H | wc -l)" 0 "32 buckets a line" || return 1
+	before=$(cat $H); ref=$(st debugfs_writes_refused)
+	! echo enable >$H 2>/dev/null && ! echo "on off" >$H 2>/dev/null || { echo "a bad command accepted"; return 1; }
+	expect "$(cat $H)" "$before" "refused writes changed nothing" &&
+	expect "$(st debugfs_writes_refused)" $((ref + 2)) "refusals counted" &&
+	echo reset >$H && expect "$(hsum alloc .)" 0 "reset" &&
+	echo off >$H && echo "alloc 0" >"$D/blocks" && expect "$(hsum alloc .)" 0 "off counts nothing" &&
+	expect "$(head -n 1 $H)" "enabled 0" off &&
+	echo "free all" >"$D/blocks" && echo drain >"$D/blocks" && echo shrink >"$D/blocks" && pristine
+}
 # Every refusal counted once (debugfs_writes_refused), nothing else changed.
 stats_but_refusals() { grep -v '^debugfs_writes_refused ' "$D/stats"; }
 t_bad_writes() {
@@ -490,6 +519,7 @@ t split_then_merge t_split_merge
 t map_file t_map
 t pools_file t_pools
 t blocks_ids t_blocks_ids
+t histogram_file t_histogram
 t stats_use t_stats_use
 t bad_writes_change_nothing t_bad_writes
 t fault_files t_fault_files
