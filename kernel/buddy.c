@@ -180,6 +180,38 @@ static struct kbuddy_region *pick_region(struct kbuddy_pool *pool,
 	return NULL;
 }
 
+/**
+ * kbuddy_block_take() - take a free block of @order, as the page path does
+ * @pool: the pool, its lock held by the caller
+ * @order: the block's order, below max_order
+ * @tag: its owner's tag (see "Ownership" in internal.h)
+ * @pfnp: where to store its first pfn
+ *
+ * A free block of exactly @order if any region has one, else one split off
+ * the smallest larger free block: no search of the address space, so
+ * constant time whatever the pool's fill. The head keeps the clear state of
+ * the block it came from (kbuddy_page.clear), for the caller to read.
+ *
+ * Context: Under the pool's lock.
+ * Return: the block's region, or NULL if no block of @order or above is
+ * free.
+ */
+struct kbuddy_region *kbuddy_block_take(struct kbuddy_pool *pool,
+					unsigned int order, unsigned long tag,
+					unsigned long *pfnp)
+{
+	struct kbuddy_region *r;
+	unsigned int from;
+
+	lockdep_assert_held(&pool->lock);
+	r = pick_region(pool, order, &from);
+	if (!r)
+		return NULL;
+	*pfnp = alloc_from_region(pool, r, from, order, tag);
+	pool->stats.alloc[order]++;
+	return r;
+}
+
 /* ==== Regions ============================================================ */
 
 /**

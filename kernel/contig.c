@@ -277,6 +277,36 @@ static int contig_search_step(struct kbuddy_pool *pool, struct contig_search *cs
 }
 
 /*
+ * A block of 2^@order pages of a list with no placement constraint (no
+ * range, not top-down; a boundary is never crossed by a block no larger
+ * than it): any free block will do, so it is taken from the free lists as
+ * kbuddy_alloc_pages() takes one, in constant time, instead of searched
+ * for in address order.
+ * Return: 0 with the block's region and pfn set, or -ENOMEM.
+ */
+static int contig_take_block(struct kbuddy_pool *pool,
+			     const struct contig_search *cs, unsigned int order,
+			     struct kbuddy_region **rp, unsigned long *pfnp)
+{
+	struct kbuddy_region *r;
+	struct kbuddy_page *page;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	r = kbuddy_block_take(pool, order, KBUDDY_TAG(KBUDDY_KIND_CONTIG, order), pfnp);
+	if (r) {
+		page = kbuddy_pfn_desc(r, *pfnp);
+		/* A one-block run: its first head says how long it is. */
+		page->run_pages = 1UL << order;
+		if (page->clear && cs->zero)
+			pool->stats.counter[KBUDDY_CLEAR_REUSED] += 1UL << order;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	*rp = r;
+	return r ? 0 : -ENOMEM;
+}
+
+/*
  * Run a whole search, one lock hold per CONTIG_STEPS blocks, over the
  * regions the pool had when it started (one added meanwhile is not
  * searched), letting others run between holds if @gfp may sleep.
@@ -843,7 +873,9 @@ int kbuddy_alloc_blocks(struct kbuddy_pool *pool, size_t size,
 		if (n == max_blocks)
 			goto undo;
 		ret = contig_prepare(pool, PAGE_SIZE << order, &one, gfp, &cs);
-		if (!ret)
+		if (!ret && !one.start && !one.end && !cs.topdown)
+			ret = contig_take_block(pool, &cs, order, &r, &pfn);
+		else if (!ret)
 			ret = contig_search(pool, cs, gfp, &r, &pfn);
 		if (ret == -ENOMEM && order > min_order) {
 			order--;

@@ -917,6 +917,9 @@ void kbuddy_del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
 unsigned int kbuddy_free_one_block(unsigned int max_order,
 				   struct kbuddy_region *r, unsigned long pfn,
 				   unsigned int order, bool clear);
+struct kbuddy_region *kbuddy_block_take(struct kbuddy_pool *pool,
+					unsigned int order, unsigned long tag,
+					unsigned long *pfnp);
 void kbuddy_set_tag(struct kbuddy_region *r, unsigned long pfn,
 		    unsigned int order, unsigned long tag);
 enum kbuddy_counter kbuddy_check_block(struct kbuddy_pool *pool, void *addr,
