@@ -711,8 +711,11 @@ EXPORT_SYMBOL_GPL(kbuddy_free_contig);
 int kbuddy_free_contig_flags(struct kbuddy_pool *pool, const struct kbuddy_contig *c,
 			     unsigned int flags)
 {
-	if (flags & ~KBUDDY_FREE_CLEARED)
-		return contig_refuse(pool, "unknown free flags", flags);
+	if (flags & ~KBUDDY_FREE_CLEARED) {
+		pr_warn_ratelimited("pool %s: free refused: unknown flags (%#x)\n",
+				    pool->name, flags);
+		return -EINVAL;
+	}
 	if (!c)
 		return 0;
 	if (WARN_ONCE(kbuddy_context_refused(),
@@ -815,9 +818,12 @@ static void blocks_undo(struct kbuddy_pool *pool, struct kbuddy_contig *blocks,
  *
  * As drm_buddy_alloc_blocks() without DRM_BUDDY_CONTIGUOUS_ALLOCATION: the
  * largest blocks that fit what is left are taken first, smaller ones when no
- * larger is free, so a fragmented pool still serves the request. Each block
- * is a search as kbuddy_alloc_contig()'s (first fit in address order, or last
- * fit top-down). All or nothing: on failure every block taken is given back.
+ * larger is free, so a fragmented pool still serves the request. With
+ * @con->start, @con->end or KBUDDY_CONTIG_TOPDOWN each block is a search as
+ * kbuddy_alloc_contig()'s (first fit in address order, or last fit
+ * top-down); without them any free block will do, and each is taken from
+ * the free lists as kbuddy_alloc_pages() takes one, in constant time. All or
+ * nothing: on failure every block taken is given back.
  *
  * Context: As kbuddy_alloc_contig().
  * Return: 0; -EINVAL for a request that cannot be met (a line in the log says

@@ -498,12 +498,12 @@ struct map_iter {
 /* Take the next step into it. Return: false past the end of the map. */
 static bool map_next_step(struct map_iter *it)
 {
-	/* Pairs with kbuddy_region_publish(): the regions counted are whole. */
-	unsigned int regions = smp_load_acquire(&it->pool->nr_regions);
+	phys_addr_t phys;
+	u64 size;
 
 	it->header = it->pos < 0 ? MAP_POOL_HEADER : 0;
 	it->pos++;
-	if (it->cur.region >= regions) {
+	if (kbuddy_pool_region(it->pool, it->cur.region, &phys, &size)) {
 		it->nr = 0;
 		/* The pool header alone, for a pool without regions. */
 		return it->header;
@@ -542,21 +542,24 @@ static int map_line(char *buf, size_t size, const struct kbuddy_map_rec *rec)
 /* The header lines of the step in @it into @buf. Return: their length. */
 static int map_header(char *buf, size_t size, const struct map_iter *it)
 {
-	const struct kbuddy_pool *pool = it->pool;
-	const struct kbuddy_region *r;
-	phys_addr_t end;
+	struct kbuddy_pool *pool = it->pool;
+	phys_addr_t phys, end;
+	unsigned int regions;
 	int len = 0;
+	u64 bytes;
 
-	if (it->header & MAP_POOL_HEADER)
+	if (it->header & MAP_POOL_HEADER) {
+		for (regions = 0; !kbuddy_pool_region(pool, regions, &phys, &bytes);)
+			regions++;
 		len += scnprintf(buf, size, "pool %s kind=%s max_order=%u regions=%u\n",
 				 pool->name, kbuddy_pool_kind_name(pool),
-				 pool->max_order, READ_ONCE(pool->nr_regions));
-	if (it->header & MAP_REGION_HEADER) {
-		/* Published whole before it was counted; never changes. */
-		r = &pool->regions[it->region];
-		end = r->phys + ((phys_addr_t)r->nr_pages << PAGE_SHIFT);
-		len += scnprintf(buf + len, size - len, "region %u %pa-%pa pages=%lu\n",
-				 it->region, &r->phys, &end, r->nr_pages);
+				 kbuddy_pool_max_order(pool), regions);
+	}
+	if ((it->header & MAP_REGION_HEADER) &&
+	    !kbuddy_pool_region(pool, it->region, &phys, &bytes)) {
+		end = phys + bytes;
+		len += scnprintf(buf + len, size - len, "region %u %pa-%pa pages=%llu\n",
+				 it->region, &phys, &end, bytes >> PAGE_SHIFT);
 	}
 	return len;
 }
@@ -595,16 +598,29 @@ static const struct seq_operations map_sops = {
 	.show	= map_show,
 };
 
+/* A reader's steps take 14 KiB: kvzalloc()ed, not a high-order kzalloc(). */
 static int map_open(struct inode *inode, struct file *file)
 {
-	struct map_iter *it;
+	struct map_iter *it = kvzalloc(sizeof(*it), GFP_KERNEL);
+	int err;
 
-	it = __seq_open_private(file, &map_sops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
+	err = seq_open(file, &map_sops);
+	if (err) {
+		kvfree(it);
+		return err;
+	}
 	it->pool = inode->i_private;
 	it->pos = -1;
+	((struct seq_file *)file->private_data)->private = it;
 	return 0;
+}
+
+static int map_release(struct inode *inode, struct file *file)
+{
+	kvfree(((struct seq_file *)file->private_data)->private);
+	return seq_release(inode, file);
 }
 
 static const struct file_operations map_fops = {
@@ -612,7 +628,7 @@ static const struct file_operations map_fops = {
 	.open		= map_open,
 	.read		= seq_read,
 	.llseek		= seq_lseek,
-	.release	= seq_release_private,
+	.release	= map_release,
 };
 
 struct pools_ctx {
@@ -736,6 +752,8 @@ static const char *blocks_parse(char *buf, struct blocks_req *req)
 		return NULL;
 	}
 	if (!strcmp(args[0], "free")) {
+		if (n == 2 && !strcmp(args[1], "id"))
+			return "no ID";
 		if (n == 3 && !strcmp(args[1], "id")) {
 			req->cmd = BLOCKS_FREE_ID;
 			if (kstrtoul(args[2], 10, &req->id))
@@ -1192,6 +1210,8 @@ void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
 	INIT_LIST_HEAD(&dp->blocks);
 	dp->next_id = 1;
 	dp->dir = debugfs_create_dir(pool->name, kbuddy_debugfs_root);
+	/* Before the files: a refused write is counted from the first one. */
+	pool->debugfs = dp;
 	debugfs_create_file("buddyinfo", 0400, dp->dir, pool, &buddyinfo_fops);
 	debugfs_create_file("stats", 0400, dp->dir, pool, &stats_fops);
 	debugfs_create_file("validate", 0400, dp->dir, pool, &validate_fops);
@@ -1206,7 +1226,6 @@ void kbuddy_debugfs_add_pool(struct kbuddy_pool *pool)
 	debugfs_create_file("map", 0400, dp->dir, pool, &map_fops);
 	kbuddy_hist_debugfs(pool, dp->dir);
 	fault_debugfs_add(dp->dir, &pool->fault);
-	pool->debugfs = dp;
 }
 
 /**
@@ -1374,7 +1393,7 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_debugfs_fault_write, KBUDDY_INTERNAL);
 ssize_t kbuddy_debugfs_map_text(struct kbuddy_pool *pool, char *buf,
 				size_t size)
 {
-	struct map_iter *it = kzalloc(sizeof(*it), GFP_KERNEL);
+	struct map_iter *it = kvzalloc(sizeof(*it), GFP_KERNEL);
 	char line[160];
 	size_t len = 0;
 	ssize_t ret;
@@ -1399,7 +1418,7 @@ ssize_t kbuddy_debugfs_map_text(struct kbuddy_pool *pool, char *buf,
 			n = map_line(line, sizeof(line), &it->rec[i]);
 		}
 	}
-	kfree(it);
+	kvfree(it);
 	if (ret)
 		return ret;
 	buf[len] = '\0';

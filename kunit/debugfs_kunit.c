@@ -212,6 +212,16 @@ static const struct dt_input dt_blocks_refused[] = {
 	DT_NO("free 18446744073709551615", -EINVAL),
 	DT_NO("free 0x10000000000000000", -EINVAL),
 	DT_NO("free 0x700000000 0x700000000", -EINVAL),
+	/* Ids: missing, not decimal, not held, out of range, too many words. */
+	DT_NO("free id", -EINVAL),
+	DT_NO("free id x", -EINVAL),
+	DT_NO("free id 0x1", -EINVAL),
+	DT_NO("free id -1", -EINVAL),
+	DT_NO("free id 0", -EINVAL),
+	DT_NO("free id 999999", -EINVAL),
+	DT_NO("free id 18446744073709551616", -EINVAL),
+	DT_NO("free id 1 2", -EINVAL),
+	DT_NO("free ID 1", -EINVAL),
 	/* Oversized: refused unread. */
 	DT_NO("alloc 0                          \t"
 	      "                              1", -EINVAL),
