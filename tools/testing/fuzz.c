@@ -24,6 +24,13 @@
  * above still holding after every step. A request refused in a step that
  * injected a failure is not put to the oracle.
  *
+ * Contiguous runs and block lists (kbuddy_alloc_contig(), _alloc_blocks())
+ * under random constraints are checked against them (aligned, in range,
+ * inside the boundary, zeroed when asked); about half the frees promise the
+ * run is zero (KBUDDY_FREE_CLEARED), made true by zeroing it first, so that
+ * clear tracking's skipped zeroing is checked by every later __GFP_ZERO
+ * request.
+ *
  * With --poison every pool poisons its free memory and every cache its free
  * objects, has red zones and records its owners, and the pool its blocks'
  * (debug=PZU): after every step no pool or cache may have found a free
@@ -54,7 +61,7 @@ const char *__asan_default_options(void)
 #define CTOR_BYTE	0xc7
 #define LARGE_MIN	(PAGE_SIZE + 1)
 
-enum kind { PAGES, MALLOC, OBJ };
+enum kind { PAGES, MALLOC, OBJ, CONTIG };
 
 /* A live allocation in the model. */
 struct ent {
@@ -221,8 +228,13 @@ static void add(struct ent e, const char *what)
 
 		if (e.kind == OBJ && caches[e.cache].ctor)
 			memset(e.p, CTOR_BYTE, 8);
+		struct kbuddy_contig c = {
+			.addr = e.p, .phys = kbuddy_virt_to_phys(pool, e.p), .size = e.req,
+		};
+
 		ret = e.kind == PAGES ? kbuddy_free_pages(pool, e.p, e.order) :
 			  e.kind == MALLOC ? kbuddy_free(pool, e.p) :
+			  e.kind == CONTIG ? kbuddy_free_contig(pool, &c) :
 			  kbuddy_cache_free(caches[e.cache].c, e.p);
 
 		if (ret)
@@ -439,6 +451,8 @@ static bool satisfiable(unsigned int order, gfp_t gfp)
 			mark_used(used, x->p, PAGE_SIZE << x->order);
 		} else if (x->kind == MALLOC && x->block) {
 			mark_used(used, x->p, x->usable);
+		} else if (x->kind == CONTIG) {
+			mark_used(used, x->p, x->req);
 		} else {
 			slab = kbuddy_page_slab(pool, x->p);
 			if (slab)
@@ -599,6 +613,173 @@ static void op_free_pages(bool bad)
 	} else if (live < 0) {
 		same_snap(&s, "kbuddy_free_pages");
 	}
+}
+
+/* ==== Contiguous runs and block lists =================================== */
+
+/* A run of the model as the contig interface names it. */
+static struct kbuddy_contig ent_run(const struct ent *e)
+{
+	return (struct kbuddy_contig){
+		.addr = e->p, .phys = kbuddy_virt_to_phys(pool, e->p), .size = e->req,
+	};
+}
+
+/* Random constraints a run of @npages can meet (when there is room). */
+static struct kbuddy_constraint rnd_con(unsigned long npages)
+{
+	phys_addr_t lo = kbuddy_virt_to_phys(pool, pool_lo);
+	phys_addr_t hi = lo + (pool_hi - pool_lo);
+	struct kbuddy_constraint con = { 0 };
+
+	if (!rnd(3))
+		con.align = PAGE_SIZE << rnd(6);
+	if (!rnd(3))
+		con.boundary = (npages > 1 ? 2ULL << ilog2(npages - 1) : 1ULL) <<
+			       (PAGE_SHIFT + rnd(3));
+	if (!rnd(3)) {
+		con.start = lo + ((u64)rnd((hi - lo) >> PAGE_SHIFT) << PAGE_SHIFT);
+		if (rnd(2))
+			con.end = con.start + ((u64)(npages + rnd(512)) << PAGE_SHIFT);
+	}
+	if (!rnd(3))
+		con.flags = KBUDDY_CONTIG_TOPDOWN;
+	return con;
+}
+
+/* Does the run at @phys of @size meet @con? */
+static bool meets(const struct kbuddy_constraint *con, phys_addr_t phys, size_t size)
+{
+	return (!con->align || !(phys & (con->align - 1))) && phys >= con->start &&
+	       (!con->end || phys + size <= con->end) &&
+	       (!con->boundary || phys / con->boundary == (phys + size - 1) / con->boundary);
+}
+
+static void op_alloc_contig(void)
+{
+	unsigned long npages = 1 + rnd(rnd(4) ? 8 : 40);
+	size_t size = (npages << PAGE_SHIFT) - rnd(PAGE_SIZE);
+	struct kbuddy_constraint con = rnd_con(npages);
+	gfp_t gfp = rnd_gfp();
+	struct kbuddy_contig c;
+	int ret;
+
+	ret = kbuddy_alloc_contig(pool, size, &con, gfp, &c);
+	if (ret) {
+		if (ret != -ENOMEM)
+			finding("alloc_contig of a possible run refused", "%zu bytes: %d", size, ret);
+		return;
+	}
+	if (c.size != npages << PAGE_SHIFT || !meets(&con, c.phys, c.size) ||
+	    kbuddy_virt_to_phys(pool, c.addr) != c.phys)
+		finding("alloc_contig run breaks its request",
+			"%zu bytes, align %#llx, [%#llx, %#llx), boundary %#llx: %#llx+%zu",
+			size, con.align, (u64)con.start, (u64)con.end, con.boundary,
+			(u64)c.phys, c.size);
+	if ((gfp & __GFP_ZERO) && !zeroed(c.addr, c.size))
+		finding("alloc_contig(__GFP_ZERO) not zeroed", "%zu bytes", c.size);
+	add((struct ent){ .p = c.addr, .req = c.size, .kind = CONTIG }, "alloc_contig");
+}
+
+static void op_alloc_blocks(void)
+{
+	unsigned long npages = 1 + rnd(64), min_pages, left;
+	unsigned int top = pool->max_order - 1, max = 1 + rnd(16), n = 0, i, fewest;
+	struct kbuddy_constraint con = rnd_con(1);
+	struct kbuddy_contig b[16];
+	gfp_t gfp = rnd_gfp();
+	int ret;
+
+	con.boundary = 0;
+	con.align = rnd(2) ? 0 : PAGE_SIZE << rnd(3);
+	min_pages = max_t(unsigned long, con.align >> PAGE_SHIFT, 1);
+	left = round_up(npages, min_pages);
+	fewest = (left >> top) + hweight_long(left & ((1UL << top) - 1));
+	ret = kbuddy_alloc_blocks(pool, npages << PAGE_SHIFT, &con, gfp, b, max, &n);
+	if (ret) {
+		if (ret == -EINVAL ? fewest <= max : ret != -ENOMEM && ret != -ENOSPC)
+			finding("alloc_blocks refused wrongly", "%lu pages in %u: %d", npages,
+				max, ret);
+		return;
+	}
+	if (fewest > max)
+		finding("alloc_blocks served more blocks than allowed", "%lu pages, max %u",
+			npages, max);
+	for (i = 0, left = 0; i < n; i++) {
+		left += b[i].size >> PAGE_SHIFT;
+		if (!is_power_of_2(b[i].size) || b[i].size < min_pages << PAGE_SHIFT ||
+		    (b[i].phys & (b[i].size - 1)) || !meets(&con, b[i].phys, b[i].size))
+			finding("alloc_blocks block breaks its request", "%#llx+%zu",
+				(u64)b[i].phys, b[i].size);
+		if ((gfp & __GFP_ZERO) && !zeroed(b[i].addr, b[i].size))
+			finding("alloc_blocks(__GFP_ZERO) not zeroed", "%zu bytes", b[i].size);
+		add((struct ent){ .p = b[i].addr, .req = b[i].size, .kind = CONTIG },
+		    "alloc_blocks");
+	}
+	if (left != round_up(npages, min_pages))
+		finding("alloc_blocks took the wrong number of pages", "%lu for %lu", left,
+			npages);
+}
+
+/*
+ * Free a live run: plainly, or zeroed first and promised clear. Or a bad
+ * one (a page short, a page off, one freed before), refused unchanged.
+ */
+static void op_free_contig(bool bad)
+{
+	int i = pick(CONTIG), ret;
+	struct kbuddy_contig c;
+	const char *what = "live run";
+	struct snap s;
+
+	if (i < 0)
+		return;
+	c = ent_run(&ents[i]);
+	if (bad) {
+		switch (rnd(3)) {
+		case 0:
+			if (c.size == PAGE_SIZE)
+				return;
+			c.size -= PAGE_SIZE;
+			what = "a page short";
+			break;
+		case 1:
+			c.phys += PAGE_SIZE;
+			what = "a page off";
+			break;
+		default:
+			if (!ngrave)
+				return;
+			c.addr = grave[rnd(min_t(unsigned int, ngrave, GRAVE))];
+			if (c.addr < (void *)pool_lo || c.addr >= (void *)pool_hi)
+				return;
+			c.phys = kbuddy_virt_to_phys(pool, c.addr);
+			c.size = PAGE_SIZE;
+			what = "a freed address";
+			if (find_exact(c.addr) >= 0)
+				return;
+		}
+		/* A run that happens to be live as described is not a bad one. */
+		if (find_exact(kbuddy_phys_to_virt(pool, c.phys)) >= 0 &&
+		    ents[find_exact(kbuddy_phys_to_virt(pool, c.phys))].kind == CONTIG &&
+		    ents[find_exact(kbuddy_phys_to_virt(pool, c.phys))].req == c.size)
+			return;
+		take_snap(&s);
+		ret = kbuddy_free_contig_flags(pool, &c, rnd(2) ? KBUDDY_FREE_CLEARED : 0);
+		if (check_free("kbuddy_free_contig", what, ret, -1))
+			return;
+		same_snap(&s, "kbuddy_free_contig");
+		return;
+	}
+	check_tag(&ents[i], "free_contig");
+	if (rnd(2)) {
+		memset(c.addr, 0, c.size);
+		ret = kbuddy_free_contig_flags(pool, &c, KBUDDY_FREE_CLEARED);
+	} else {
+		ret = kbuddy_free_contig(pool, &c);
+	}
+	if (check_free("kbuddy_free_contig", what, ret, i))
+		drop(i);
 }
 
 /* What kbuddy_malloc(@size) hands out: its usable size and alignment. */
@@ -1135,6 +1316,8 @@ static void check_all(bool tags)
 			check_tag(e, "periodic check");
 		if (e->kind == PAGES)
 			pages += 1UL << e->order;
+		else if (e->kind == CONTIG)
+			pages += e->req >> PAGE_SHIFT;
 		else if (e->kind == MALLOC && e->block)
 			pages += e->usable >> PAGE_SHIFT;
 		else if (e->kind == MALLOC)
@@ -1206,7 +1389,7 @@ static void pressure_step(void)
 
 static void one_step(void)
 {
-	unsigned int op = rnd(100);
+	unsigned int op = rnd(112);
 
 	if (pressure) {
 		pressure_step();
@@ -1247,8 +1430,16 @@ static void one_step(void)
 		op_cache_destroy();
 	else if (op < 93)
 		op_drain();
-	else
+	else if (op < 100)
 		kshim_set_cpu(rnd(NR_CPUS));
+	else if (op < 103)
+		op_alloc_contig();
+	else if (op < 105)
+		op_alloc_blocks();
+	else if (op < 110)
+		op_free_contig(false);
+	else
+		op_free_contig(true);
 }
 
 static void run_seed(unsigned long s, unsigned long steps)
