@@ -106,35 +106,34 @@ python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE
 [ "${BENCH_SMP_ONLY:-0}" = 1 ] && exit 0
 [ -n "${BENCH_ONLY:-}" ] && exit 0
 
+# A last, short run (object and page pairs, 7 rounds, init_on_alloc=0) with
+# kernel command line ARGS added, reported in $out/NAME-on, its pair ratios
+# printed; not part of the verdict above. Return: non-zero if the VM failed.
+short_run() { # short_run NAME ARGS
+	log=$out/console-$1.log
+	mkdir -p "$out/$1-on"
+	"$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$out/initramfs.cpio.gz" bench \
+		"$log" 1800 1G "init_on_alloc=0 $2 $args kbench.only=pair- kbench.max_rounds=7" ||
+		return 1
+	python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE_NOISE:-25}" \
+		"$out/$1-on" "$log" |
+		grep -E '^ratio pair-([0-9]+ |order[0-6] kbuddy_pages vs alloc_pages)|^bench: NOT|^noise'
+}
+
 # The debug checks on: the object patterns again with kbuddy loaded with
-# debug= (every cache, the size classes too, gets the checks). Not part of
-# the verdict above; compare with its init_on_alloc=0 ratios.
+# debug= (every cache, the size classes too, gets the checks); compare with
+# the init_on_alloc=0 ratios above.
 dbg=${BENCH_DEBUG-PZU}
 if [ -n "$dbg" ]; then
 	echo "bench: debug checks on (kbuddy debug=$dbg), object and page pairs only"
-	log=$out/console-debug.log
-	mkdir -p "$out/debug-on"
-	if "$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$out/initramfs.cpio.gz" bench \
-		"$log" 1800 1G "init_on_alloc=0 kbuddy.debug=$dbg $args kbench.only=pair- kbench.max_rounds=7"; then
-		python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE_NOISE:-25}" \
-			"$out/debug-on" "$log" |
-			grep -E '^ratio pair-([0-9]+ |order[0-6] kbuddy_pages vs alloc_pages)|^bench: NOT|^noise'
-	else
-		echo "bench: the debug run failed"
-	fi
+	short_run debug "kbuddy.debug=$dbg" || echo "bench: the debug run failed"
 fi
 
-# The histogram on (Documentation/admin-guide.rst, "histogram"): the same
-# short run as the debug one, the default pool counting every operation.
+# The histogram on (Documentation/admin-guide.rst, "histogram"): the default
+# pool counting every operation; then the latencies it collected.
 if [ "${BENCH_HIST:-1}" = 1 ]; then
 	echo "bench: histogram on (default pool), object and page pairs only"
-	log=$out/console-hist.log
-	mkdir -p "$out/hist-on"
-	if "$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" "$out/initramfs.cpio.gz" bench \
-		"$log" 1800 1G "init_on_alloc=0 kbhist=1 $args kbench.only=pair- kbench.max_rounds=7"; then
-		python3 "$top/tools/bench/report.py" --noise "$noise" --line-noise "${BENCH_LINE_NOISE:-25}" \
-			"$out/hist-on" "$log" |
-			grep -E '^ratio pair-([0-9]+ |order[0-6] kbuddy_pages vs alloc_pages)|^bench: NOT|^noise'
+	if short_run hist kbhist=1; then
 		grep -a '^KBENCH-HIST latency' "$log" | tr -d '\r' | sed 's/^KBENCH-HIST /hist: /'
 	else
 		echo "bench: the histogram run failed"
