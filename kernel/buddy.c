@@ -640,18 +640,20 @@ void kbuddy_refuse_free(struct kbuddy_pool *pool, void *addr,
 }
 
 /*
- * Fill the block of @order at @addr with poison and give it to the free
- * lists. The caller holds it tagged cached and on no list, so the memset,
- * however long, runs without the pool's lock (a slab's block, at most
+ * Fill the block of @order at @addr with poison (if @poison) and give it to
+ * the free lists. The caller holds it tagged cached and on no list, so the
+ * memset, however long, runs without the pool's lock (a slab's block, at most
  * order KBUDDY_SLAB_MAX_ORDER, may be freed under its cache's lock).
  */
 static void free_poisoned(struct kbuddy_pool *pool, void *addr,
-			  struct kbuddy_page *page, unsigned int order)
+			  struct kbuddy_page *page, unsigned int order,
+			  bool poison)
 {
 	struct kbuddy_pcp_block b = { .addr = addr, .page = page };
 
 	kbuddy_race_hook("pages_free_poison");
-	memset(addr, KBUDDY_POISON_FREE, PAGE_SIZE << order);
+	if (poison)
+		memset(addr, KBUDDY_POISON_FREE, PAGE_SIZE << order);
 	kbuddy_free_batch(pool, order, &b, 1);
 }
 
@@ -675,6 +677,9 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 {
 	unsigned long cached = KBUDDY_TAG(KBUDDY_KIND_PCP, order);
 	bool poison = kbuddy_poisons_blocks(pool);
+	bool zone = !kbuddy_tag_is_slab(tag) &&
+		    kbuddy_tag_kind(tag) == KBUDDY_KIND_LARGE &&
+		    kbuddy_large_red_zones(pool);
 	enum kbuddy_counter bad;
 	struct kbuddy_region *r;
 	struct kbuddy_page *page;
@@ -686,10 +691,11 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 		page = kbuddy_pfn_desc(r, pfn);
 		/*
 		 * A poisoning pool holds the block cached, on no list, while
-		 * it writes the poison outside the lock: a second free of it
+		 * it writes the poison outside the lock (and a pool with red
+		 * zones while it checks a malloc block's): a second free of it
 		 * meanwhile is refused as a double free, as it should be.
 		 */
-		if (!kbuddy_block_claim(page, tag, poison ? cached : 0))
+		if (!kbuddy_block_claim(page, tag, poison || zone ? cached : 0))
 			bad = KBUDDY_BAD_FREE_DOUBLE;	/* a lockless free won */
 	}
 	if (bad != KBUDDY_NR_COUNTERS) {
@@ -703,10 +709,12 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 	else if (kbuddy_tag_kind(tag) != KBUDDY_KIND_PCP)
 		kbuddy_leak_free(pool, addr);	/* a page block or malloc block */
 	pool->stats.free[order]++;
-	if (poison) {
+	if (poison || zone) {
 		pool->seq++;
 		spin_unlock_irqrestore(&pool->lock, flags);
-		free_poisoned(pool, addr, page, order);
+		if (zone)
+			kbuddy_debug_large_check(pool, addr, page, order);
+		free_poisoned(pool, addr, page, order, poison);
 		return 0;
 	}
 	pool->stats.counter[KBUDDY_MERGES] +=
@@ -850,7 +858,8 @@ out:
 		return err;
 	if (new_order < order) {
 		for (k = new_order; k < order; k++)
-			free_poisoned(pool, addr + (PAGE_SIZE << k), page + (1UL << k), k);
+			free_poisoned(pool, addr + (PAGE_SIZE << k), page + (1UL << k), k,
+				      true);
 	} else {
 		/* The buddies taken were free: their poison must be whole. */
 		kbuddy_race_hook("large_grow_check");

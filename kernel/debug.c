@@ -292,16 +292,18 @@ void kbuddy_debug_obj_owner(struct kbuddy_cache *c, void *obj)
  *
  * With debug=U the pool records who allocated each of its page and malloc
  * blocks, in the regions it gets after this; with debug=P it keeps its
- * free memory poisoned (kbuddy_poisons_blocks()). A pool that is not
- * KBUDDY_POOL_RAM gets neither.
+ * free memory poisoned (kbuddy_poisons_blocks()); with debug=Z its malloc
+ * whole blocks get red zones (kbuddy_large_red_zones()). A pool that is not
+ * KBUDDY_POOL_RAM gets none of these.
  *
  * Context: Process context; may sleep.
  * Return: 0, or -ENOMEM if the stack depot could not be set up.
  */
 int kbuddy_debug_pool_init(struct kbuddy_pool *pool)
 {
-	pool->debug = kbuddy_debug_default &
-		      (KBUDDY_CACHE_STORE_USER | KBUDDY_CACHE_POISON);
+	pool->debug = kbuddy_debug_default & (KBUDDY_CACHE_STORE_USER |
+					      KBUDDY_CACHE_POISON |
+					      KBUDDY_CACHE_RED_ZONE);
 	/* Poison is written into the memory, owners found by its address. */
 	if (pool->kind != KBUDDY_POOL_RAM)
 		pool->debug = 0;
@@ -851,4 +853,157 @@ void kbuddy_debug_block_check(struct kbuddy_pool *pool, void *addr,
 	snprintf(what, sizeof(what), "Block %#llx of order %u", phys, order);
 	report_bytes(pool->name, "pages", what, addr, phys, &d,
 		     log_block_owner, &o);
+}
+
+/* ==== Red zones of malloc whole blocks =================================== */
+
+/* The head's descriptor of the block at @addr, or NULL. */
+static struct kbuddy_page *large_desc(struct kbuddy_pool *pool,
+				      const void *addr)
+{
+	struct kbuddy_region *r = kbuddy_find_region(pool, addr);
+
+	if (!r || !PAGE_ALIGNED(addr - r->virt))
+		return NULL;
+	return &r->pages[(addr - r->virt) >> PAGE_SHIFT];
+}
+
+/*
+ * The bytes asked for of a block of @order whose head is @page, as
+ * recorded: a malloc block is larger than half its block and at most the
+ * block. Anything else (nothing recorded) means no red zone.
+ */
+static size_t large_req(const struct kbuddy_page *page, unsigned int order)
+{
+	size_t req = READ_ONCE(page->req_bytes), bytes = PAGE_SIZE << order;
+
+	return req > bytes / 2 && req <= bytes ? req : bytes;
+}
+
+/**
+ * kbuddy_debug_large_alloc() - give a malloc whole block its red zone
+ * @pool: the pool, with kbuddy_large_red_zones()
+ * @addr: the block, just handed out by kbuddy_malloc()
+ * @size: the bytes asked for
+ *
+ * The bytes from @size to the block's end are filled with KBUDDY_RED_ZONE
+ * and @size is recorded in the head's descriptor (its owner's now). A size
+ * that fills its block leaves no red zone, as a large kmalloc() of SLUB
+ * has none.
+ *
+ * Context: Any context the allocation is in.
+ */
+void kbuddy_debug_large_alloc(struct kbuddy_pool *pool, void *addr,
+			      size_t size)
+{
+	struct kbuddy_page *page = large_desc(pool, addr);
+	unsigned int order;
+
+	if (WARN_ON_ONCE(!page))
+		return;
+	/* The caller owns the block: its head's tag holds still. */
+	order = kbuddy_tag_order(READ_ONCE(page->tag));
+	memset(addr + size, KBUDDY_RED_ZONE, (PAGE_SIZE << order) - size);
+	WRITE_ONCE(page->req_bytes, size);
+}
+
+/**
+ * kbuddy_debug_large_size() - the usable bytes of a malloc whole block
+ * @pool: the pool, with kbuddy_large_red_zones()
+ * @addr: the block, held by the caller
+ * @order: its order
+ *
+ * Context: Any context.
+ * Return: the bytes asked for when it was allocated (or reallocated in
+ * place): what is past them is its red zone.
+ */
+size_t kbuddy_debug_large_size(struct kbuddy_pool *pool, const void *addr,
+			       unsigned int order)
+{
+	struct kbuddy_page *page = large_desc(pool, addr);
+
+	return page ? large_req(page, order) : PAGE_SIZE << order;
+}
+
+/* Report and repair a damaged red zone of the malloc block at @addr. */
+static void large_check(struct kbuddy_pool *pool, void *addr, size_t req,
+			unsigned int order)
+{
+	struct damage d = {
+		.bug = "Right Redzone overwritten",
+		.how = "written past its end (red zone)",
+		.fix = "Redzone", .row = "Redzone",
+	};
+	struct block_owner o;
+	unsigned long flags;
+	char what[64];
+	u64 phys;
+
+	if (likely(!find_damage(addr, req, PAGE_SIZE << order, KBUDDY_RED_ZONE,
+				&d)))
+		return;
+	o.r = kbuddy_find_region(pool, addr);
+	if (WARN_ON_ONCE(!o.r))
+		return;
+	o.pfn = o.r->base_pfn + ((addr - o.r->virt) >> PAGE_SHIFT);
+	o.max_order = pool->max_order;
+	phys = o.r->phys + (addr - o.r->virt);
+	spin_lock_irqsave(&pool->lock, flags);
+	pool->stats.counter[KBUDDY_RED_ZONE_OVERWRITTEN]++;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	snprintf(what, sizeof(what), "Block %#llx of %zu bytes (order %u)", phys,
+		 req, order);
+	report_bytes(pool->name, "malloc", what, addr, phys, &d,
+		     log_block_owner, &o);
+}
+
+/**
+ * kbuddy_debug_large_check() - check the red zone of a malloc block freed
+ * @pool: the pool, with kbuddy_large_red_zones()
+ * @addr: the block, claimed by the free and held cached on no list
+ * @page: its head's descriptor
+ * @order: its order
+ *
+ * Every byte past the size asked for must still be KBUDDY_RED_ZONE: if
+ * not, something wrote past the end of what it asked for. Reported in
+ * SLUB's shape (unless a KUnit test counts it), counted (red_zone_overwritten
+ * in stats), the kernel tainted and the zone restored. Called outside the
+ * pool's lock: the check is as long as the block.
+ *
+ * Context: Any context the free is in.
+ */
+void kbuddy_debug_large_check(struct kbuddy_pool *pool, void *addr,
+			      struct kbuddy_page *page, unsigned int order)
+{
+	large_check(pool, addr, large_req(page, order), order);
+}
+
+/**
+ * kbuddy_debug_large_resize() - a malloc block reallocated in its block
+ * @pool: the pool, with kbuddy_large_red_zones()
+ * @addr: the block, of the caller (a realloc that stays in the block)
+ * @order: its order, which does not change
+ * @size: the new size asked for, in the block's upper half
+ * @gfp: the realloc's flags: with __GFP_ZERO what the block grows by is
+ *	zeroed
+ *
+ * The old red zone is checked (a write past the old size is reported
+ * before it becomes usable), then the new one written and recorded.
+ *
+ * Context: Any context the realloc is in.
+ */
+void kbuddy_debug_large_resize(struct kbuddy_pool *pool, void *addr,
+			       unsigned int order, size_t size, gfp_t gfp)
+{
+	struct kbuddy_page *page = large_desc(pool, addr);
+	size_t old;
+
+	if (WARN_ON_ONCE(!page))
+		return;
+	old = large_req(page, order);
+	large_check(pool, addr, old, order);
+	if (size > old && (gfp & __GFP_ZERO))
+		memset(addr + old, 0, size - old);
+	memset(addr + size, KBUDDY_RED_ZONE, (PAGE_SIZE << order) - size);
+	WRITE_ONCE(page->req_bytes, size);
 }

@@ -76,6 +76,14 @@ void kbuddy_debug_block_track(struct kbuddy_pool *pool, void *addr,
 void kbuddy_debug_block_check(struct kbuddy_pool *pool, void *addr,
 			      unsigned long from, unsigned long to,
 			      unsigned int order);
+void kbuddy_debug_large_alloc(struct kbuddy_pool *pool, void *addr,
+			      size_t size);
+size_t kbuddy_debug_large_size(struct kbuddy_pool *pool, const void *addr,
+			       unsigned int order);
+void kbuddy_debug_large_check(struct kbuddy_pool *pool, void *addr,
+			      struct kbuddy_page *page, unsigned int order);
+void kbuddy_debug_large_resize(struct kbuddy_pool *pool, void *addr,
+			       unsigned int order, size_t size, gfp_t gfp);
 void kbuddy_debug_report_track(kbuddy_report_fn report, void *ctx,
 			       const char *what, const struct kbuddy_track *t);
 void kbuddy_debug_obj_owner(struct kbuddy_cache *c, void *obj);
@@ -145,6 +153,26 @@ static __always_inline void kbuddy_block_checked(struct kbuddy_pool *pool,
 	if (kbuddy_poisons_blocks(pool) && addr)
 		kbuddy_debug_block_check(pool, addr, 0, PAGE_SIZE << order,
 					 order);
+}
+
+/*
+ * Whether @pool's malloc whole blocks have red zones (debug=Z when it was
+ * created): the bytes of the block past the size asked for are filled with
+ * KBUDDY_RED_ZONE when it is handed out and checked when it is freed or
+ * reallocated (kbuddy_debug_large_check()).
+ */
+static __always_inline bool kbuddy_large_red_zones(const struct kbuddy_pool *pool)
+{
+	return static_branch_unlikely(&kbuddy_debug_key) &&
+	       (pool->debug & KBUDDY_CACHE_RED_ZONE);
+}
+
+/* A malloc whole block of @size bytes asked for was handed out at @addr. */
+static __always_inline void kbuddy_large_red_zone_init(struct kbuddy_pool *pool,
+						       void *addr, size_t size)
+{
+	if (kbuddy_large_red_zones(pool) && addr)
+		kbuddy_debug_large_alloc(pool, addr, size);
 }
 
 /* A block was handed out by kbuddy_alloc_pages() or kbuddy_malloc(). */

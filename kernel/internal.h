@@ -171,6 +171,9 @@ static inline unsigned int kbuddy_tag_order(unsigned long tag)
  * @run_pages: the first head of a kbuddy_alloc_contig() run: its length in
  *	pages (0 on the run's other heads), so that a free of part of a run is
  *	refused
+ * @req_bytes: the head of a kbuddy_malloc() whole block in a pool with red
+ *	zones (debug=Z): the bytes asked for; the rest of the block is its red
+ *	zone (debug.c)
  * @order: order of the block this page heads (FREE and ALLOC only)
  * @state: an enum kbuddy_page_state
  * @clear: on a FREE head, true if every byte of the block is known to be
@@ -186,12 +189,14 @@ static inline unsigned int kbuddy_tag_order(unsigned long tag)
  * state: a split sets the head of the upper half, a merge clears the head of
  * the absorbed buddy, so finding a block never scans its pages.
  * @lru, @run_pages, @order, @state and @clear are protected by the pool's
- * lock; a taken block's @clear is its taker's.
+ * lock; a taken block's @clear is its taker's, a malloc block's @req_bytes
+ * its owner's (set when handed out, read by the free that claimed it).
  */
 struct kbuddy_page {
 	union {
 		struct list_head lru;
 		unsigned long run_pages;
+		unsigned long req_bytes;
 	};
 	u8 order;
 	u8 state;
@@ -446,6 +451,7 @@ enum kbuddy_counter {
 	KBUDDY_PAGE_POISON_OVERWRITTEN,	/* free blocks written to (debug.c) */
 	KBUDDY_CLEAR_FREED,	/* pages freed with KBUDDY_FREE_CLEARED */
 	KBUDDY_CLEAR_REUSED,	/* pages a zeroing request found zero */
+	KBUDDY_RED_ZONE_OVERWRITTEN,	/* malloc blocks' red zones (debug.c) */
 	KBUDDY_NR_COUNTERS,
 };
 

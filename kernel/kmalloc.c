@@ -149,6 +149,7 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 	p = kbuddy_alloc_kind(pool, order, gfp, KBUDDY_KIND_LARGE);
 	kbuddy_leak_alloc(pool, p, PAGE_SIZE << order, gfp);
 	kbuddy_debug_block_alloc(pool, p, _RET_IP_);
+	kbuddy_large_red_zone_init(pool, p, size);
 	return p;
 }
 EXPORT_SYMBOL_GPL(kbuddy_malloc);
@@ -251,7 +252,9 @@ EXPORT_SYMBOL_GPL(kbuddy_free);
  * @ptr: the memory
  *
  * Context: Any context.
- * Return: the bytes usable at @ptr (the size class, or the whole block), 0
+ * Return: the bytes usable at @ptr (the size class, or the whole block;
+ * in a pool with red zones, debug=Z, the bytes a whole block was asked
+ * for, the rest being its red zone), 0
  * for NULL, ZERO_SIZE_PTR or a pointer the malloc family did not hand out.
  */
 size_t kbuddy_ksize(struct kbuddy_pool *pool, const void *ptr)
@@ -271,7 +274,12 @@ size_t kbuddy_ksize(struct kbuddy_pool *pool, const void *ptr)
 	if (c)
 		return size;
 	order = kbuddy_block_order(pool, ptr, KBUDDY_KIND_LARGE);
-	return order < 0 ? 0 : PAGE_SIZE << order;
+	if (order < 0)
+		return 0;
+	/* With a red zone, the bytes asked for. */
+	if (kbuddy_large_red_zones(pool))
+		return kbuddy_debug_large_size(pool, ptr, order);
+	return PAGE_SIZE << order;
 }
 EXPORT_SYMBOL_GPL(kbuddy_ksize);
 
@@ -295,11 +303,13 @@ static void refuse_realloc(struct kbuddy_pool *pool, const void *ptr,
  *
  * Works in place whenever it can: if @size still fits, @ptr is returned; a
  * whole block that shrinks is split and its tail freed; a whole block that
- * grows takes its free buddies. Otherwise the data moves to a new
- * allocation and @ptr is freed. Each of these claims @ptr from the state it
- * was seen in, so two racing reallocs or frees of one pointer never both
- * succeed; the loser gets NULL. (A realloc that returns @ptr unchanged
- * claims nothing: like krealloc(), it cannot detect a free racing with it.)
+ * grows takes its free buddies (in a pool with red zones, debug=Z, a whole
+ * block that changes order moves instead, so that its free checks its red
+ * zone). Otherwise the data moves to a new allocation and @ptr is freed.
+ * Each of these claims @ptr from the state it was seen in, so two racing
+ * reallocs or frees of one pointer never both succeed; the loser gets NULL.
+ * (A realloc that returns @ptr unchanged claims nothing: like krealloc(),
+ * it cannot detect a free racing with it.)
  *
  * Context: As kbuddy_malloc().
  * Return: the memory, ZERO_SIZE_PTR for @size 0, or NULL if there is no
@@ -309,6 +319,7 @@ static void refuse_realloc(struct kbuddy_pool *pool, const void *ptr,
 void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 		     gfp_t gfp)
 {
+	bool zone;
 	size_t ks;
 	int order;
 	void *p;
@@ -332,6 +343,9 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 	 */
 	order = kbuddy_block_order(pool, ptr, KBUDDY_KIND_LARGE);
 	ks = order >= 0 ? PAGE_SIZE << order : kbuddy_ksize(pool, ptr);
+	zone = order >= 0 && kbuddy_large_red_zones(pool);
+	if (zone)
+		ks = kbuddy_debug_large_size(pool, ptr, order);
 	kbuddy_race_hook("realloc_after_ksize");
 	if (!ks) {
 		refuse_realloc(pool, ptr, "not from kbuddy_malloc()", _RET_IP_);
@@ -345,7 +359,17 @@ void *kbuddy_realloc(struct kbuddy_pool *pool, void *ptr, size_t size,
 		unsigned int new_order = get_order(size);
 		int err = 0;
 
-		if (new_order != order)
+		/*
+		 * With a red zone: a new zone in the same block, or a move
+		 * (whose free checks the old zone), never a resize.
+		 */
+		if (zone && new_order == order) {
+			kbuddy_debug_large_resize(pool, ptr, order, size, gfp);
+			return ptr;
+		}
+		if (zone)
+			err = -ENOMEM;
+		else if (new_order != order)
 			err = kbuddy_block_resize(pool, ptr, order, new_order);
 		if (!err) {
 			size_t now = PAGE_SIZE << new_order;

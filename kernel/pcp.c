@@ -623,9 +623,13 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 	unsigned long top, off;
 	int ret;
 
-	/* A poisoning pool poisons the block outside every lock. */
+	/*
+	 * A poisoning pool poisons the block outside every lock; one with
+	 * red zones checks a malloc block's there.
+	 */
 	if (order >= READ_ONCE(pool->pcp_orders) || !pool->pcp ||
-	    kbuddy_poisons_blocks(pool))
+	    kbuddy_poisons_blocks(pool) ||
+	    (kind == KBUDDY_KIND_LARGE && kbuddy_large_red_zones(pool)))
 		goto slow;
 	r = kbuddy_find_region(pool, addr);
 	if (unlikely(!r))

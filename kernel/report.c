@@ -49,6 +49,7 @@ const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS] = {
 	[KBUDDY_PAGE_POISON_OVERWRITTEN] = "page_poison_overwritten",
 	[KBUDDY_CLEAR_FREED]		= "clear_freed_pages",
 	[KBUDDY_CLEAR_REUSED]		= "clear_reused_pages",
+	[KBUDDY_RED_ZONE_OVERWRITTEN]	= "malloc_red_zone_overwritten",
 };
 
 /* kbuddy's KUnit module uses these internals; no other module should. */

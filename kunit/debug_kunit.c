@@ -309,6 +309,85 @@ static void kbuddy_red_zone_malloc(struct kunit *test)
 	kbt_expect_pool_ok(test, pool);
 }
 
+static unsigned long large_zone_count(struct kbuddy_pool *pool)
+{
+	return READ_ONCE(pool->stats.counter[KBUDDY_RED_ZONE_OVERWRITTEN]);
+}
+
+/*
+ * debug=Z gives malloc's whole blocks a red zone from the size asked for
+ * to the block's end: a write past it is found on free and on a realloc
+ * in the block, counted, restored; a realloc to another order moves the
+ * data and the zone.
+ */
+static void kbuddy_red_zone_malloc_large(struct kunit *test)
+{
+	unsigned long saved = kbuddy_debug_default;
+	struct kbuddy_pool *pool;
+	int *reports = dbg_reports(test);
+	u8 *p, *q, *r;
+
+	kbuddy_debug_default = KBUDDY_CACHE_RED_ZONE;
+	pool = kbt_simple_pool(test, 0, SZ_4M);
+	kbuddy_debug_default = saved;
+	p = kbuddy_malloc(pool, 5000, GFP_KERNEL);
+	q = kbuddy_malloc(pool, 2 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, kbuddy_ksize(pool, p), (size_t)5000);
+	KUNIT_EXPECT_EQ(test, kbuddy_ksize(pool, q), 2 * PAGE_SIZE);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p + 5000, KBUDDY_RED_ZONE,
+					   2 * PAGE_SIZE - 5000));
+	memset(p, 0x11, 5000);
+	memset(q, 0x22, 2 * PAGE_SIZE);
+	kbt_expect_pool_ok(test, pool);
+	p[5000] = 0x41;
+	p[5003] = 0x42;
+	KUNIT_EXPECT_EQ(test, kbuddy_free(pool, p), 0);
+	KUNIT_EXPECT_EQ(test, *reports, 1);
+	KUNIT_EXPECT_EQ(test, large_zone_count(pool), 1UL);
+	/* Restored before the block went back. */
+	KUNIT_EXPECT_NULL(test, memchr_inv(p + 5000, KBUDDY_RED_ZONE, 4));
+	/* A block used to its last byte has no zone to damage. */
+	KUNIT_EXPECT_EQ(test, kbuddy_free(pool, q), 0);
+	KUNIT_EXPECT_EQ(test, *reports, 1);
+	kbt_expect_pool_ok(test, pool);
+
+	/* In its block the zone moves; a write past the old size is found. */
+	p = kbuddy_malloc(pool, 5000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	memset(p, 0x33, 5000);
+	r = kbuddy_realloc(pool, p, 7000, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_EXPECT_PTR_EQ(test, r, p);
+	KUNIT_EXPECT_EQ(test, kbuddy_ksize(pool, r), (size_t)7000);
+	KUNIT_EXPECT_NULL(test, memchr_inv(r + 5000, 0, 2000));
+	KUNIT_EXPECT_NULL(test, memchr_inv(r + 7000, KBUDDY_RED_ZONE,
+					   2 * PAGE_SIZE - 7000));
+	KUNIT_EXPECT_EQ(test, *reports, 1);
+	r[7100] = 0x44;
+	q = kbuddy_realloc(pool, r, 6000, GFP_KERNEL);
+	KUNIT_EXPECT_PTR_EQ(test, q, r);
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+	KUNIT_EXPECT_EQ(test, large_zone_count(pool), 2UL);
+	KUNIT_EXPECT_NULL(test, memchr_inv(q + 6000, KBUDDY_RED_ZONE,
+					   2 * PAGE_SIZE - 6000));
+	kbt_expect_pool_ok(test, pool);
+	/* Another order: moved, the data and a new zone with it. */
+	r = kbuddy_realloc(pool, q, 20000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_PTR_NE(test, r, q);
+	KUNIT_EXPECT_EQ(test, kbuddy_ksize(pool, r), (size_t)20000);
+	KUNIT_EXPECT_NULL(test, memchr_inv(r, 0x33, 5000));
+	KUNIT_EXPECT_NULL(test, memchr_inv(r + 20000, KBUDDY_RED_ZONE,
+					   8 * PAGE_SIZE - 20000));
+	KUNIT_EXPECT_EQ(test, *reports, 2);
+	KUNIT_EXPECT_EQ(test, kbuddy_free(pool, r), 0);
+	/* A double free is refused (and reported), the zone not rechecked. */
+	KUNIT_EXPECT_EQ(test, kbuddy_free(pool, r), -EINVAL);
+	KUNIT_EXPECT_EQ(test, large_zone_count(pool), 2UL);
+	kbt_expect_pool_ok(test, pool);
+}
+
 /* Without the flag the layout is the plain one, and nothing is checked. */
 static void kbuddy_red_zone_off_by_default(struct kunit *test)
 {
@@ -751,6 +830,7 @@ static struct kunit_case kbuddy_debug_cases[] = {
 	KUNIT_CASE(kbuddy_red_zone_overflow_found_on_free),
 	KUNIT_CASE(kbuddy_red_zone_overflow_found_by_validate),
 	KUNIT_CASE(kbuddy_red_zone_malloc),
+	KUNIT_CASE(kbuddy_red_zone_malloc_large),
 	KUNIT_CASE(kbuddy_red_zone_off_by_default),
 	KUNIT_CASE(kbuddy_owner_tracks_alloc_and_free),
 	KUNIT_CASE(kbuddy_owners_groups_by_stack),

@@ -276,6 +276,61 @@ static void block_poison_checks(void)
 }
 
 /*
+ * A malloc whole block in a pool with red zones: what is past the size asked
+ * for is its red zone, checked when it is freed or reallocated.
+ */
+static void red_zone_large_checks(struct kbuddy_pool *pool)
+{
+	unsigned long *found = &pool->stats.counter[KBUDDY_RED_ZONE_OVERWRITTEN];
+	u8 *p, *q, *r;
+
+	p = kbuddy_malloc(pool, 5000, GFP_KERNEL);
+	q = kbuddy_malloc(pool, 8192, GFP_KERNEL);
+	result("red-zone-large-layout",
+	       p && q && kbuddy_ksize(pool, p) == 5000 && kbuddy_ksize(pool, q) == 8192 &&
+	       !memchr_inv(p + 5000, KBUDDY_RED_ZONE, 8192 - 5000),
+	       "ksize is the size asked for; the rest of the block is red zone");
+	if (!p || !q)
+		return;
+	memset(p, 0x11, 5000);
+	memset(q, 0x22, 8192);
+	p[5000] = 0x41;
+	p[5003] = 0x42;
+	fprintf(stderr, "checks: red-zone-large-overflow: the report follows\n");
+	kbuddy_free(pool, p);
+	result("red-zone-large-overflow",
+	       *found == 1 && !memchr_inv(p + 5000, KBUDDY_RED_ZONE, 4) &&
+	       !kbuddy_free(pool, q) && *found == 1,
+	       "a write past malloc(5000) found on free, counted, restored; a full block has none");
+
+	/* In place in the block: the zone moves; a write past the old size is found. */
+	p = kbuddy_malloc(pool, 5000, GFP_KERNEL);
+	memset(p, 0x33, 5000);
+	r = kbuddy_realloc(pool, p, 7000, GFP_KERNEL | __GFP_ZERO);
+	result("red-zone-large-realloc-in-block",
+	       r == p && *found == 1 && kbuddy_ksize(pool, r) == 7000 &&
+	       !memchr_inv(r + 5000, 0, 2000) &&
+	       !memchr_inv(r + 7000, KBUDDY_RED_ZONE, 8192 - 7000),
+	       "grown in its block: zeroed, the zone after the new size");
+	r[7100] = 0x44;
+	fprintf(stderr, "checks: red-zone-large-realloc: the report follows\n");
+	q = kbuddy_realloc(pool, r, 6000, GFP_KERNEL);
+	result("red-zone-large-realloc-checked",
+	       q == r && *found == 2 && !memchr_inv(q + 6000, KBUDDY_RED_ZONE, 8192 - 6000),
+	       "a write past the old size found by the realloc");
+	r = kbuddy_realloc(pool, q, 20000, GFP_KERNEL);
+	result("red-zone-large-realloc-moves",
+	       r && r != q && *found == 2 && kbuddy_ksize(pool, r) == 20000 &&
+	       !memchr_inv(r, 0x33, 5000) &&
+	       !memchr_inv(r + 20000, KBUDDY_RED_ZONE, 32768 - 20000),
+	       "a change of order moves, the data and a new zone with it");
+	result("red-zone-large-clean",
+	       r && !kbuddy_free(pool, r) && *found == 2 && !kbuddy_free(pool, NULL) &&
+	       kbuddy_free(pool, r) == -EINVAL && !harness_validate_kmalloc(pool),
+	       "freed clean; a double free refused; the pool valid");
+}
+
+/*
  * Red zones: a write past an object's end is found on free and by
  * validate, restored; debug=Z gives the malloc family's size classes theirs.
  */
@@ -335,6 +390,7 @@ static void red_zone_checks(void)
 	result("red-zone-malloc-overflow",
 	       info.count[KBUDDY_CACHE_RED_ZONE_OVERWRITTEN] == 1 &&
 	       !harness_validate_kmalloc(mpool), "a write past malloc(4096) is found on free");
+	red_zone_large_checks(mpool);
 	kshim_rcu_quiescent();
 }
 

@@ -831,6 +831,9 @@ static void add_malloc(char *p, size_t size, const char *call)
 	if ((unsigned long)p % (size > PAGE_SIZE ? PAGE_SIZE : align) ||
 	    (size > PAGE_SIZE && !block_aligned(p, order)))
 		finding("malloc memory misaligned", "%s(%zu) = %p", call, size, p);
+	/* With red zones (debug=Z), a whole block's usable bytes are those asked for. */
+	if (size > PAGE_SIZE && (pool->debug & KBUDDY_CACHE_RED_ZONE))
+		usable = size;
 	ks = kbuddy_ksize(pool, p);
 	if (ks != usable)
 		finding("ksize of a fresh allocation wrong", "%s(%zu): ksize %zu, want %zu",
@@ -1028,7 +1031,13 @@ static void op_realloc(bool array)
 		size_t ks = kbuddy_ksize(pool, q);
 
 		/* A block stays a block, even shrunk to one page. */
-		if (e.block) {
+		if (e.block && (pool->debug & KBUDDY_CACHE_RED_ZONE)) {
+			/* A red zone moves in its block; another order moves the block. */
+			if (get_order(max_t(size_t, bytes, 1)) != e.order)
+				finding("realloc resized a red-zoned block in place",
+					"order %u, %zu bytes", e.order, bytes);
+			e.usable = bytes;
+		} else if (e.block) {
 			e.order = get_order(max_t(size_t, bytes, 1));
 			e.usable = PAGE_SIZE << e.order;
 		} else if (bytes > e.usable) {
@@ -1319,7 +1328,7 @@ static void check_all(bool tags)
 		else if (e->kind == CONTIG)
 			pages += e->req >> PAGE_SHIFT;
 		else if (e->kind == MALLOC && e->block)
-			pages += e->usable >> PAGE_SHIFT;
+			pages += 1UL << e->order;
 		else if (e->kind == MALLOC)
 			klive[class_idx(e->usable)]++;
 	}
@@ -1348,6 +1357,9 @@ static void check_all(bool tags)
 	if (pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN])
 		finding("a free block's poison was overwritten", "%lu times",
 			pool->stats.counter[KBUDDY_PAGE_POISON_OVERWRITTEN]);
+	if (pool->stats.counter[KBUDDY_RED_ZONE_OVERWRITTEN])
+		finding("a malloc block's red zone was overwritten", "%lu times",
+			pool->stats.counter[KBUDDY_RED_ZONE_OVERWRITTEN]);
 	if (pages + s.nr_free + s.held != pool->nr_pages)
 		finding("pool pages do not add up",
 			"allocated %lu + free %lu + cached %lu != %lu", pages, s.nr_free,
