@@ -546,6 +546,8 @@ static int contig_search(struct kbuddy_pool *pool, struct contig_search cs,
 		spin_unlock_irqrestore(&pool->lock, flags);
 		if (ret)
 			break;
+		if (cs.scanned)
+			kbuddy_race_hook("contig_picked");
 		if (gfpflags_allow_blocking(gfp))
 			cond_resched();
 	}
