@@ -431,7 +431,9 @@ static bool model_place(struct kbuddy_pool *pool, bool *const *used, unsigned in
 					continue;
 				if (boundary && s / boundary != (s + npages - 1) / boundary)
 					continue;
-				if (policy == KBUDDY_CONTIG_NEXT_FIT && (pass ? s >= cursor : s < cursor))
+				/* Next fit: at or above the cursor, then below it. */
+				if (policy == KBUDDY_CONTIG_NEXT_FIT &&
+				    (pass ? s >= cursor : s < cursor))
 					continue;
 				for (j = 0; j < npages && !used[i][idx + j]; j++)
 					;
