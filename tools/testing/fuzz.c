@@ -720,7 +720,8 @@ static bool model_place(const unsigned char *fr, unsigned long npages,
 				;
 			for (b = idx + npages; b < nr && fr[b] && base + b < hi; b++)
 				;
-			if (found && (policy == KBUDDY_CONTIG_BEST_FIT ? b - a >= best : b - a <= best))
+			if (found && (policy == KBUDDY_CONTIG_BEST_FIT ? b - a >= best :
+						      b - a <= best))
 				continue;
 			found = true;
 			best = b - a;
