@@ -8,8 +8,10 @@
  * with the per-order free counts (nr_free) and the largest free block once
  * it is done: the adversarial fill (every other page freed), random orders
  * with exponential lifetimes (the fill at which an order-k request first
- * fails), and malloc sizes with Pareto lifetimes (peak footprint over peak
- * live bytes, internal waste). Figures after Documentation/performance.rst.
+ * fails), malloc sizes with Pareto lifetimes (peak footprint over peak
+ * live bytes, internal waste), and contiguous runs of sizes that are no
+ * power of two with exponential lifetimes, once per placement policy (peak
+ * utilization). Figures after Documentation/performance.rst.
  */
 
 #include <linux/kernel.h>
@@ -94,6 +96,7 @@ struct live {
 	unsigned long die;
 	unsigned int order;
 	size_t size;
+	phys_addr_t phys;
 };
 
 /* Live objects in a binary min-heap on their time of death. */
@@ -240,6 +243,107 @@ static void frag_pareto(struct kbuddy_pool *pool)
 	kvfree(h.v);
 }
 
+/*
+ * The contiguous-run trace: requests, and the mean lifetime in requests
+ * that the last ones get (it grows from 1 with each request).
+ */
+#define CONTIG_TRACE_STEPS	20000
+#define CONTIG_TRACE_LIFE	250
+
+static void contig_trace_free(struct kbuddy_pool *pool, struct live x)
+{
+	struct kbuddy_contig c = { .addr = x.p, .phys = x.phys, .size = x.size };
+
+	WARN_ON_ONCE(kbuddy_free_contig(pool, &c));
+}
+
+/*
+ * Contiguous runs of 3 to 96 pages (mean 49), none a power of two, one per
+ * step, with exponential lifetimes whose mean grows from 1 to
+ * CONTIG_TRACE_LIFE steps over the trace: the load rises slowly, so the
+ * pool churns (and fragments) long before it fills - the demand reaches the
+ * pool's 4096 pages about a third of the way through and three times it at
+ * the end. Placed by @policy; the same seed for every policy, and the
+ * random numbers drawn whatever the outcome, so that every policy sees the
+ * same requests. Prints peak_util: the most pages live at once before the
+ * first failed request (over the whole trace if none failed), per mille of
+ * the pool's pages; fails: failed requests of the trace (it goes on after a
+ * failure, the pool full); fill_at_fail: pages live when the first request
+ * failed, per mille; peak_util_all: the most pages live at once over the
+ * whole trace, per mille.
+ */
+static void frag_contig_policy(struct kbuddy_pool *pool, const char *name,
+			       unsigned int policy)
+{
+	struct kbuddy_constraint con = { .flags = policy };
+	unsigned long total = kbuddy_pool_total_pages(pool), live = 0, peak = 0;
+	unsigned long peak_all = 0, at_fail = 0, fails = 0, t;
+	struct heap h = { .max = 4096 };
+	struct rnd_state rnd;
+
+	h.v = kvmalloc_array(h.max, sizeof(*h.v), GFP_KERNEL);
+	if (!h.v)
+		return;
+	if (kbuddy_pool_free_pages(pool) != total)
+		pr_info("kbench-frag: contig policy %s: pool not empty at the start (%lu of %lu free)\n",
+			name, kbuddy_pool_free_pages(pool), total);
+	prandom_seed_state(&rnd, 1013);
+	for (t = 0; t < CONTIG_TRACE_STEPS; t++) {
+		unsigned long npages = 3 + prandom_u32_state(&rnd) % 94;
+		unsigned long mean = 1 + CONTIG_TRACE_LIFE * t / CONTIG_TRACE_STEPS;
+		unsigned long die = t + 1 + exp_sample(&rnd, mean);
+		struct kbuddy_contig c;
+
+		if (is_power_of_2(npages))
+			npages++;
+		while (h.n && h.v[0].die <= t) {
+			struct live x = heap_pop(&h);
+
+			contig_trace_free(pool, x);
+			live -= x.size >> PAGE_SHIFT;
+		}
+		if (h.n == h.max)
+			continue;
+		if (kbuddy_alloc_contig(pool, npages << PAGE_SHIFT, &con, KBENCH_NOWAIT, &c)) {
+			if (!fails++)
+				at_fail = live;
+			continue;
+		}
+		live += npages;
+		if (!fails)
+			peak = max(peak, live);
+		peak_all = max(peak_all, live);
+		heap_push(&h, (struct live){
+			.p = c.addr, .die = die, .size = c.size, .phys = c.phys,
+		});
+		if (!(t % 256))
+			cond_resched();
+	}
+	pr_info("kbench-frag: contig policy %s peak_util %lu/1000 fails %lu requests %lu fill_at_fail %lu/1000 peak_util_all %lu/1000\n",
+		name, peak * 1000 / total, fails, t, at_fail * 1000 / total,
+		peak_all * 1000 / total);
+	while (h.n)
+		contig_trace_free(pool, heap_pop(&h));
+	kvfree(h.v);
+}
+
+static void frag_contig_policies(struct kbuddy_pool *pool)
+{
+	static const struct {
+		const char *name;
+		unsigned int flags;
+	} policies[] = {
+		{ "first_fit", KBUDDY_CONTIG_FIRST_FIT },
+		{ "next_fit", KBUDDY_CONTIG_NEXT_FIT },
+		{ "best_fit", KBUDDY_CONTIG_BEST_FIT },
+		{ "worst_fit", KBUDDY_CONTIG_WORST_FIT },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(policies); i++)
+		frag_contig_policy(pool, policies[i].name, policies[i].flags);
+}
+
 /**
  * kbuddy_bench_frag() - run the fragmentation workloads and print them
  *
@@ -268,6 +372,7 @@ void kbuddy_bench_frag(void)
 	frag_pareto(pool);
 	kbuddy_kmalloc_shrink(pool);
 	kbuddy_pool_drain(pool);
+	frag_contig_policies(pool);
 	pr_info("kbench-frag: validate %s\n", kbuddy_pool_validate(pool) ? "FAILED" : "ok");
 out:
 	kbuddy_pool_destroy(pool);

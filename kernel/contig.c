@@ -21,6 +21,13 @@
  * the lock is dropped in between so that interrupts come back, and a place
  * is taken only in the same hold that found its run free, so a free or an
  * allocation in between cannot make it take memory that is not free.
+ *
+ * That walk is first fit (last fit top-down). Next fit is the same walk
+ * from the pool's cursor, then from the range's start up to the cursor.
+ * Best and worst fit scan every block of the range instead, measuring the
+ * maximal free extents, in the same bounded holds; the place chosen is
+ * checked again, block by block, in the hold that takes it, and the scan
+ * redone if it was taken meanwhile (CONTIG_TRIES times, then first fit).
  */
 
 #include <linux/bitops.h>
@@ -43,6 +50,13 @@
  */
 #define CONTIG_STEPS	64
 
+/*
+ * Scans of best or worst fit whose place was taken before it could be
+ * taken; after that many, the search falls back to first fit, which takes
+ * the place in the hold that finds it.
+ */
+#define CONTIG_TRIES	4
+
 /* A search for a free run of @npages pages, resumable between lock holds. */
 struct contig_search {
 	unsigned long npages;
@@ -51,9 +65,20 @@ struct contig_search {
 	unsigned long boundary;		/* pages; 0: none */
 	bool topdown;
 	bool zero;			/* the run is to be zeroed */
+	unsigned int policy;		/* KBUDDY_CONTIG_*_FIT */
 	unsigned int nr_regions;	/* when the search started */
 	unsigned int region;		/* in search order */
 	unsigned long pos;		/* next candidate in it, or ULONG_MAX */
+	/* Next fit: the range asked for, the cursor, the second pass. */
+	unsigned long lo_asked, hi_asked;
+	unsigned long cursor;
+	bool cursor_read, wrapped;
+	/* Best and worst fit: the free extent being measured, and the pick. */
+	unsigned long ext;		/* its first pfn, or ULONG_MAX: none */
+	bool scanned, picked;
+	unsigned int tries;
+	unsigned int pick_region;
+	unsigned long pick_pos, pick_size;
 };
 
 /*
@@ -226,16 +251,49 @@ static void carve(struct kbuddy_pool *pool, const struct contig_search *cs,
 }
 
 /*
- * Search on from where @cs stopped, for at most CONTIG_STEPS blocks, and
- * take the run if found. Under the pool's lock.
+ * Take the run of @cs->npages at @pfn of @r, which the caller found free in
+ * this hold of the pool's lock.
+ */
+static void contig_take(struct kbuddy_pool *pool, const struct contig_search *cs,
+			struct kbuddy_region *r, unsigned long pfn)
+{
+	unsigned int order;
+	unsigned long n;
+
+	for (n = 0; n < cs->npages; n += 1UL << order) {
+		order = run_block_order(pool, cs->npages, n);
+		carve(pool, cs, r, pfn + n, order);
+	}
+	/* The first head says how long the run is. */
+	kbuddy_pfn_desc(r, pfn)->run_pages = cs->npages;
+	pool->stats.held_peak = max(pool->stats.held_peak,
+				    pool->nr_pages - pool->nr_free);
+	pool->seq++;
+	if (cs->policy == KBUDDY_CONTIG_NEXT_FIT)
+		pool->contig_cursor = pfn + cs->npages;
+}
+
+/* Start the walk or the scan again from the first region. */
+static void contig_restart(struct contig_search *cs)
+{
+	cs->region = 0;
+	cs->pos = ULONG_MAX - 1;
+	cs->ext = ULONG_MAX;
+	cs->scanned = false;
+	cs->picked = false;
+}
+
+/*
+ * First fit (and next fit's passes): walk on from where @cs stopped, for at
+ * most CONTIG_STEPS blocks, and take the run if found. Under the pool's lock.
  * Return: 1 with the run's region and first pfn set, 0 if the search must go
  * on in another hold, -ENOMEM if there is no place.
  */
-static int contig_search_step(struct kbuddy_pool *pool, struct contig_search *cs,
-			      struct kbuddy_region **rp, unsigned long *pfnp)
+static int contig_walk_step(struct kbuddy_pool *pool, struct contig_search *cs,
+			    struct kbuddy_region **rp, unsigned long *pfnp)
 {
-	unsigned int steps = 0, nr = cs->nr_regions, order;
-	unsigned long head, end, n;
+	unsigned int steps = 0, nr = cs->nr_regions;
+	unsigned long head, end;
 
 	while (cs->region < nr) {
 		struct kbuddy_region *r =
@@ -255,15 +313,7 @@ static int contig_search_step(struct kbuddy_pool *pool, struct contig_search *cs
 				continue;
 			}
 			if (run_free(pool, r, cs, cs->pos, &steps, &head, &end)) {
-				for (n = 0; n < cs->npages; n += 1UL << order) {
-					order = run_block_order(pool, cs->npages, n);
-					carve(pool, cs, r, cs->pos + n, order);
-				}
-				/* The first head says how long the run is. */
-				kbuddy_pfn_desc(r, cs->pos)->run_pages = cs->npages;
-				pool->stats.held_peak = max(pool->stats.held_peak,
-							    pool->nr_pages - pool->nr_free);
-				pool->seq++;
+				contig_take(pool, cs, r, cs->pos);
 				*rp = r;
 				*pfnp = cs->pos;
 				return 1;
@@ -274,6 +324,175 @@ static int contig_search_step(struct kbuddy_pool *pool, struct contig_search *cs
 		cs->pos = ULONG_MAX - 1;
 	}
 	return -ENOMEM;
+}
+
+/*
+ * The place for the run in the free extent [@es, @ee) (clipped to the
+ * range already): the lowest that meets the alignment and the boundary
+ * (the highest top-down), or ULONG_MAX if none does. A run no longer than
+ * the boundary that crosses a multiple of it fits next to that multiple.
+ */
+static unsigned long place_in(const struct contig_search *cs, unsigned long es,
+			      unsigned long ee)
+{
+	unsigned long s, b;
+
+	if (ee - es < cs->npages)
+		return ULONG_MAX;
+	if (!cs->topdown) {
+		s = round_up(es, cs->step);
+		if (s >= es && crosses(cs, s))
+			s = round_up(s + 1, cs->boundary);
+		return s >= es && s <= ee - cs->npages ? s : ULONG_MAX;
+	}
+	s = round_down(ee - cs->npages, cs->step);
+	if (crosses(cs, s)) {
+		b = round_down(s + cs->npages - 1, cs->boundary);
+		s = round_down(b - cs->npages, cs->step);
+	}
+	return s >= es && s <= ee - cs->npages ? s : ULONG_MAX;
+}
+
+/*
+ * Best or worst fit: the free extent [@es, @ee) of region @ri, clipped to
+ * the range, is over. Pick it if it holds the run and is smaller (best) or
+ * larger (worst) than the pick so far; on a tie the first in search order
+ * wins: the lowest, or top-down the highest (the scan goes up, so the last).
+ */
+static void contig_consider(struct contig_search *cs, unsigned int ri,
+			    unsigned long es, unsigned long ee)
+{
+	unsigned long pos = place_in(cs, es, ee), size = ee - es;
+	bool better;
+
+	if (pos == ULONG_MAX)
+		return;
+	if (!cs->picked)
+		better = true;
+	else if (size == cs->pick_size)
+		better = cs->topdown;
+	else if (cs->policy == KBUDDY_CONTIG_BEST_FIT)
+		better = size < cs->pick_size;
+	else
+		better = size > cs->pick_size;
+	if (!better)
+		return;
+	cs->picked = true;
+	cs->pick_region = ri;
+	cs->pick_pos = pos;
+	cs->pick_size = size;
+}
+
+/*
+ * Best or worst fit: scan on from where @cs stopped, for at most
+ * CONTIG_STEPS blocks, every block of the range in address order, region by
+ * region, measuring the maximal free extents. An extent that spans two
+ * holds is measured as the blocks were when the scan passed them. Under the
+ * pool's lock. Return: true when the scan is over.
+ */
+static bool contig_scan_step(struct kbuddy_pool *pool, struct contig_search *cs)
+{
+	unsigned int steps = 0;
+	unsigned long head, end, lo, hi;
+
+	for (; cs->region < cs->nr_regions; cs->region++, cs->pos = ULONG_MAX - 1) {
+		struct kbuddy_region *r = &pool->regions[cs->region];
+
+		lo = max(cs->lo, r->base_pfn);
+		hi = min(cs->hi, kbuddy_region_end_pfn(r));
+		if (cs->pos == ULONG_MAX - 1) {
+			cs->pos = lo;
+			cs->ext = ULONG_MAX;
+		}
+		while (cs->pos < hi) {
+			struct kbuddy_page *page;
+
+			if (steps++ >= CONTIG_STEPS)
+				return false;
+			page = block_at(pool, r, cs->pos, &head);
+			/* Past the head after the first: each block is one step. */
+			end = page ? min(head + (1UL << page->order), hi) : cs->pos + 1;
+			if (page && page->state == KBUDDY_PAGE_FREE) {
+				if (cs->ext == ULONG_MAX)
+					cs->ext = cs->pos;
+			} else if (cs->ext != ULONG_MAX) {
+				contig_consider(cs, cs->region, cs->ext, cs->pos);
+				cs->ext = ULONG_MAX;
+			}
+			cs->pos = end;
+		}
+		if (cs->ext != ULONG_MAX && lo < hi)
+			contig_consider(cs, cs->region, cs->ext, hi);
+		cs->ext = ULONG_MAX;
+	}
+	return true;
+}
+
+/*
+ * Best or worst fit, one hold: scan, or once the scan is over take the
+ * place it picked if that is still free, else scan again (at most
+ * CONTIG_TRIES times, then first fit). Under the pool's lock.
+ * Return: as contig_walk_step().
+ */
+static int contig_pick_step(struct kbuddy_pool *pool, struct contig_search *cs,
+			    struct kbuddy_region **rp, unsigned long *pfnp)
+{
+	unsigned long head, end;
+	unsigned int steps = 0;
+	struct kbuddy_region *r;
+
+	if (!cs->scanned) {
+		cs->scanned = contig_scan_step(pool, cs);
+		return 0;
+	}
+	if (!cs->picked)
+		return -ENOMEM;
+	r = &pool->regions[cs->pick_region];
+	if (run_free(pool, r, cs, cs->pick_pos, &steps, &head, &end)) {
+		contig_take(pool, cs, r, cs->pick_pos);
+		*rp = r;
+		*pfnp = cs->pick_pos;
+		return 1;
+	}
+	/* Taken since the scan saw it free. */
+	if (++cs->tries >= CONTIG_TRIES)
+		cs->policy = KBUDDY_CONTIG_FIRST_FIT;
+	contig_restart(cs);
+	return 0;
+}
+
+/*
+ * One hold of the search @cs, whatever its policy. Under the pool's lock.
+ * Return: as contig_walk_step().
+ */
+static int contig_search_step(struct kbuddy_pool *pool, struct contig_search *cs,
+			      struct kbuddy_region **rp, unsigned long *pfnp)
+{
+	int ret;
+
+	switch (cs->policy) {
+	case KBUDDY_CONTIG_BEST_FIT:
+	case KBUDDY_CONTIG_WORST_FIT:
+		return contig_pick_step(pool, cs, rp, pfnp);
+	case KBUDDY_CONTIG_NEXT_FIT:
+		if (!cs->cursor_read) {
+			/* From the cursor up; then below it (wrapped). */
+			cs->cursor = pool->contig_cursor;
+			cs->lo = max(cs->lo_asked, cs->cursor);
+			cs->cursor_read = true;
+		}
+		ret = contig_walk_step(pool, cs, rp, pfnp);
+		if (ret != -ENOMEM || cs->wrapped)
+			return ret;
+		/* Every place starting below the cursor: the run ends before cursor + npages. */
+		cs->wrapped = true;
+		cs->lo = cs->lo_asked;
+		cs->hi = min(cs->hi_asked, cs->cursor + cs->npages - 1);
+		contig_restart(cs);
+		return 0;
+	default:
+		return contig_walk_step(pool, cs, rp, pfnp);
+	}
 }
 
 /*
@@ -318,8 +537,7 @@ static int contig_search(struct kbuddy_pool *pool, struct contig_search cs,
 	unsigned long flags;
 	int ret;
 
-	cs.region = 0;
-	cs.pos = ULONG_MAX - 1;
+	contig_restart(&cs);
 	/* Pairs with the release that publishes a region (pool.c). */
 	cs.nr_regions = smp_load_acquire(&pool->nr_regions);
 	for (;;) {
@@ -328,6 +546,8 @@ static int contig_search(struct kbuddy_pool *pool, struct contig_search cs,
 		spin_unlock_irqrestore(&pool->lock, flags);
 		if (ret)
 			break;
+		if (cs.scanned)
+			kbuddy_race_hook("contig_picked");
 		if (gfpflags_allow_blocking(gfp))
 			cond_resched();
 	}
@@ -366,8 +586,13 @@ static int contig_prepare(struct kbuddy_pool *pool, size_t size,
 				     (__force u64)gfp);
 	if (!size || size > (u64)pool->nr_pages << PAGE_SHIFT)
 		return contig_refuse(pool, "size 0 or larger than the pool", size);
-	if (con->flags & ~KBUDDY_CONTIG_TOPDOWN)
+	if (con->flags & ~(KBUDDY_CONTIG_TOPDOWN | KBUDDY_CONTIG_POLICY))
 		return contig_refuse(pool, "unknown flags", con->flags);
+	if (hweight_long(con->flags & KBUDDY_CONTIG_POLICY) > 1)
+		return contig_refuse(pool, "more than one placement policy", con->flags);
+	if ((con->flags & KBUDDY_CONTIG_NEXT_FIT) && (con->flags & KBUDDY_CONTIG_TOPDOWN))
+		return contig_refuse(pool, "next fit is bottom-up only, not with TOPDOWN",
+				     con->flags);
 	if (con->align && (!is_power_of_2(con->align) || con->align < PAGE_SIZE))
 		return contig_refuse(pool, "alignment not a power of two of at least a page",
 				     con->align);
@@ -395,6 +620,9 @@ static int contig_prepare(struct kbuddy_pool *pool, size_t size,
 	cs->hi = con->end ? PHYS_PFN(con->end) : ULONG_MAX;
 	cs->boundary = con->boundary >> PAGE_SHIFT;
 	cs->topdown = con->flags & KBUDDY_CONTIG_TOPDOWN;
+	cs->policy = con->flags & KBUDDY_CONTIG_POLICY;
+	cs->lo_asked = cs->lo;
+	cs->hi_asked = cs->hi;
 	cs->zero = (gfp & __GFP_ZERO) ||
 		   (pool->kind == KBUDDY_POOL_RAM && want_init_on_alloc(gfp));
 	return 0;
@@ -450,14 +678,33 @@ static void contig_hand_out(struct kbuddy_pool *pool, struct kbuddy_region *r,
  *
  * The run starts at a multiple of the largest power of two of pages not
  * above its size (and of @con->align), so that it is held as naturally
- * aligned buddy blocks; it takes exactly its pages. The search is first fit
- * in address order (last fit with KBUDDY_CONTIG_TOPDOWN): it costs a walk of
- * the blocks between the range's start and the place found, at most 64
- * per hold of the pool's lock.
+ * aligned buddy blocks; it takes exactly its pages. Where, the placement
+ * policy in @con->flags says; each search looks at blocks under the pool's
+ * lock, at most 64 per hold, and costs:
+ *
+ * KBUDDY_CONTIG_FIRST_FIT (default): the lowest place that fits (the
+ * highest with KBUDDY_CONTIG_TOPDOWN); a walk of the blocks between the
+ * range's start and the place found, jumping past each block in the way.
+ *
+ * KBUDDY_CONTIG_NEXT_FIT: the first place at or above the pool's cursor
+ * (the end of the last next-fit run), else the first below it; the same
+ * walk from the cursor, wrapping once: at most the blocks of the range.
+ * Not with KBUDDY_CONTIG_TOPDOWN.
+ *
+ * KBUDDY_CONTIG_BEST_FIT, KBUDDY_CONTIG_WORST_FIT: a place in the smallest
+ * (largest) maximal free extent of the range - free pages side by side, cut
+ * at the range's ends and at regions' - that holds the run under the
+ * alignment and the boundary, at its lowest place (highest top-down); a
+ * tie goes to the lowest extent (highest top-down). Every block of the range
+ * is scanned, found or not: O(blocks in the range). The place is checked
+ * again in the hold that takes it; if it was taken meanwhile the scan is
+ * redone, up to 4 times, then the run is placed by first fit.
  *
  * Context: As kbuddy_alloc_pages().
  * Return: 0; -EINVAL for a request that cannot be met (a line in the log
- * says why); -ENOMEM if no place in the pool fits.
+ * says why: bad constraints, unknown flags, two policies, next fit with
+ * KBUDDY_CONTIG_TOPDOWN), nothing changed; -ENOMEM if no place in the pool
+ * fits.
  */
 int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 			const struct kbuddy_constraint *con, gfp_t gfp,
@@ -804,7 +1051,8 @@ static void blocks_undo(struct kbuddy_pool *pool, struct kbuddy_contig *blocks,
  * kbuddy_alloc_blocks() - allocate memory that need not be contiguous
  * @pool: the pool
  * @size: bytes, rounded up to whole pages (and to @con->align)
- * @con: where the blocks may lie, or NULL for anywhere: @con->align is the
+ * @con: where the blocks may lie, or NULL for anywhere (no placement policy
+ *	flag: they are for kbuddy_alloc_contig()): @con->align is the
  *	smallest block (drm_buddy's min_block_size: every block is at least
  *	that large and aligned to it); @con->start, @con->end and
  *	KBUDDY_CONTIG_TOPDOWN place every block; no block crosses a multiple
@@ -855,6 +1103,9 @@ int kbuddy_alloc_blocks(struct kbuddy_pool *pool, size_t size,
 	if (!blocks || !nr_blocks || !max_blocks || max_blocks > KBUDDY_MAX_BLOCKS)
 		return contig_refuse(pool, "no array, or room for 0 or over KBUDDY_MAX_BLOCKS",
 				     max_blocks);
+	if (con->flags & KBUDDY_CONTIG_POLICY)
+		return contig_refuse(pool, "a placement policy for a block list",
+				     con->flags);
 	/* Every constraint checked once, as for a run of the smallest block. */
 	ret = contig_prepare(pool, max_t(u64, con->align, PAGE_SIZE), con, gfp, &cs);
 	if (ret)

@@ -500,9 +500,9 @@ struct kbuddy_pool_stats {
 
 /**
  * struct kbuddy_pool - a buddy allocator over one or more regions
- * @lock: protects @nr_pages, @nr_free, @seq, @stats, the free areas, nr_free
- *	and descriptors' order and state of every region, and the growth of
- *	@nr_regions; taken with irqsave. Block tags follow "Ownership" above.
+ * @lock: protects @nr_pages, @nr_free, @seq, @stats, @contig_cursor, the free
+ *	areas, nr_free and descriptors' order and state of every region, and the
+ *	growth of @nr_regions; taken with irqsave. Block tags follow "Ownership" above.
  * @max_order: blocks have orders 0 .. @max_order - 1; fixed at creation
  * @page_orders: @max_order for a KBUDDY_POOL_RAM pool, else 0: the orders
  *	kbuddy_alloc_pages() and the malloc family serve, so that one compare
@@ -516,6 +516,8 @@ struct kbuddy_pool_stats {
  * @seq: bumped by every change to the free areas, so that a check done in
  *	chunks (validate) knows whether the pool changed between two chunks
  * @stats: counters
+ * @contig_cursor: the pfn just past the last run KBUDDY_CONTIG_NEXT_FIT
+ *	placed, where the next next-fit search starts (contig.c); 0 at first
  * @pcp: per-CPU caches of small free blocks, or NULL when disabled; set
  *	before the pool is visible and never changed after
  * @pcp_orders: orders below this are cached per CPU
@@ -547,6 +549,7 @@ struct kbuddy_pool {
 	unsigned long nr_free;
 	unsigned long seq;
 	struct kbuddy_stats stats;
+	unsigned long contig_cursor;
 	struct kbuddy_pcp __percpu *pcp;
 	unsigned int pcp_orders;
 

@@ -85,7 +85,12 @@ int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
  * @boundary: 0, or a power of two of at least PAGE_SIZE: the run does not
  *	cross a multiple of it (a DMA engine that cannot cross 64 KiB)
  * @flags: KBUDDY_CONTIG_TOPDOWN: the highest place that fits, not the
- *	lowest
+ *	lowest; and at most one placement policy (kbuddy_alloc_contig() only):
+ *	KBUDDY_CONTIG_FIRST_FIT (0, the default) the first place that fits,
+ *	KBUDDY_CONTIG_NEXT_FIT the first at or after the end of the pool's last
+ *	next-fit run, wrapping once (not with KBUDDY_CONTIG_TOPDOWN),
+ *	KBUDDY_CONTIG_BEST_FIT a place in the smallest free extent that holds
+ *	the run, KBUDDY_CONTIG_WORST_FIT in the largest
  */
 struct kbuddy_constraint {
 	u64 align;
@@ -96,6 +101,16 @@ struct kbuddy_constraint {
 };
 
 #define KBUDDY_CONTIG_TOPDOWN	BIT(0)
+/*
+ * Placement policies: one bit each, so that two ORed together are refused
+ * (-EINVAL) rather than read as a third. Costs: Documentation/device-memory.rst.
+ */
+#define KBUDDY_CONTIG_FIRST_FIT	0U
+#define KBUDDY_CONTIG_NEXT_FIT	BIT(1)
+#define KBUDDY_CONTIG_BEST_FIT	BIT(2)
+#define KBUDDY_CONTIG_WORST_FIT	BIT(3)
+#define KBUDDY_CONTIG_POLICY	(KBUDDY_CONTIG_NEXT_FIT | KBUDDY_CONTIG_BEST_FIT | \
+				 KBUDDY_CONTIG_WORST_FIT)
 
 /**
  * struct kbuddy_contig - a run kbuddy_alloc_contig() handed out

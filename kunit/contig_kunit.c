@@ -5,9 +5,9 @@
  * sizes that are no power of two, ranges and range bias, top-down, try
  * harder across free blocks, trim; drivers/gpu/drm/tests/drm_buddy_test.c)
  * plus alignment, boundaries and refused requests and frees, with the
- * invariant checker after every step. The random case compares every
- * placement with a brute-force search over a page map: first fit, or last
- * fit top-down, exactly.
+ * invariant checker after every step. The random case and the placement
+ * policy cases compare every placement with a brute-force search over a
+ * page map: first, next, best or worst fit, bottom-up or top-down, exactly.
  */
 
 #include <kunit/test.h>
@@ -381,35 +381,91 @@ struct contig_rnd {
 	unsigned int nr;
 };
 
-/* The place the request must get, by brute force: a region and pfn. */
-static bool oracle(struct contig_rnd *st, unsigned long npages, unsigned long step,
-		   unsigned long lo, unsigned long hi, unsigned long boundary,
-		   bool topdown, phys_addr_t *phys)
+/*
+ * The free extent around the free run of @npages at page @idx of @used (a
+ * region's page map from @base): free pages side by side, cut at [@lo, @hi).
+ */
+static unsigned long extent_size(const bool *used, unsigned long nr, unsigned long base,
+				 unsigned long idx, unsigned long npages,
+				 unsigned long lo, unsigned long hi)
 {
-	int i, k;
+	unsigned long a = idx, b = idx + npages;
 
-	for (k = 0; k < 2; k++) {
-		struct kbuddy_region *r = &st->pool->regions[topdown ? 1 - k : k];
-		unsigned long base = r->base_pfn, s, j;
-		long idx, first = 0, last = RND_PAGES - (long)npages;
+	while (a > 0 && !used[a - 1] && base + a - 1 >= lo)
+		a--;
+	while (b < nr && !used[b] && base + b < hi)
+		b++;
+	return b - a;
+}
 
-		i = topdown ? 1 - k : k;
-		for (idx = topdown ? last : first; idx >= first && idx <= last;
-		     idx += topdown ? -1 : 1) {
-			s = base + idx;
-			if (s % step || s < lo || s + npages > hi)
-				continue;
-			if (boundary && s / boundary != (s + npages - 1) / boundary)
-				continue;
-			for (j = 0; j < npages && !st->used[i][idx + j]; j++)
-				;
-			if (j == npages) {
+/*
+ * The place a request must get, by brute force over page maps (@used[i]
+ * the map of region i of @pool, @nr pages each): every candidate in search
+ * order (regions in order, each from its bottom; all reversed top-down);
+ * first fit takes the first that is free, next fit the first at or above
+ * @cursor and else the first below it, best (worst) fit the first whose
+ * free extent is smaller (larger) than every other's.
+ */
+static bool model_place(struct kbuddy_pool *pool, bool *const *used, unsigned int nregions,
+			unsigned long nr, unsigned long npages, unsigned long step,
+			unsigned long lo, unsigned long hi, unsigned long boundary,
+			unsigned int flags, unsigned long cursor, phys_addr_t *phys)
+{
+	unsigned int policy = flags & KBUDDY_CONTIG_POLICY;
+	bool topdown = flags & KBUDDY_CONTIG_TOPDOWN, found = false;
+	unsigned long best_size = 0;
+	int pass, k;
+
+	for (pass = 0; pass < 2 && !found; pass++) {
+		if (pass && policy != KBUDDY_CONTIG_NEXT_FIT)
+			break;
+		for (k = 0; k < nregions; k++) {
+			unsigned int i = topdown ? nregions - 1 - k : k;
+			unsigned long base = pool->regions[i].base_pfn, s, j, size;
+			long idx, last = (long)nr - (long)npages;
+
+			for (idx = topdown ? last : 0; idx >= 0 && idx <= last;
+			     idx += topdown ? -1 : 1) {
+				s = base + idx;
+				if (s % step || s < lo || s + npages > hi)
+					continue;
+				if (boundary && s / boundary != (s + npages - 1) / boundary)
+					continue;
+				/* Next fit: at or above the cursor, then below it. */
+				if (policy == KBUDDY_CONTIG_NEXT_FIT &&
+				    (pass ? s >= cursor : s < cursor))
+					continue;
+				for (j = 0; j < npages && !used[i][idx + j]; j++)
+					;
+				if (j < npages)
+					continue;
+				if (policy != KBUDDY_CONTIG_BEST_FIT &&
+				    policy != KBUDDY_CONTIG_WORST_FIT) {
+					*phys = PFN_PHYS(s);
+					return true;
+				}
+				size = extent_size(used[i], nr, base, idx, npages, lo, hi);
+				if (found && (policy == KBUDDY_CONTIG_BEST_FIT ?
+					      size >= best_size : size <= best_size))
+					continue;
+				found = true;
+				best_size = size;
 				*phys = PFN_PHYS(s);
-				return true;
 			}
 		}
 	}
-	return false;
+	return found;
+}
+
+/* The place the request must get, by brute force: a region and pfn. */
+static bool oracle(struct contig_rnd *st, unsigned long npages, unsigned long step,
+		   unsigned long lo, unsigned long hi, unsigned long boundary,
+		   unsigned int flags, unsigned long cursor, phys_addr_t *phys)
+{
+	bool *maps[2] = { st->used[0], st->used[1] };
+
+	return model_place(st->pool, maps, 2, RND_PAGES, npages, step, lo, hi, boundary,
+			   flags, cursor, phys);
 }
 
 static void mark(struct contig_rnd *st, phys_addr_t phys, size_t size, bool used)
@@ -438,11 +494,16 @@ static unsigned long oracle_free(struct contig_rnd *st)
 	return n;
 }
 
+static const unsigned int policies[] = {
+	KBUDDY_CONTIG_FIRST_FIT, KBUDDY_CONTIG_NEXT_FIT, KBUDDY_CONTIG_BEST_FIT,
+	KBUDDY_CONTIG_WORST_FIT,
+};
+
 /*
  * 3000 random allocations (sizes up to 40 pages, alignments, ranges,
- * boundaries, top-down), trims and frees: each placement is exactly the
- * brute-force one, -ENOMEM exactly when it finds none, and the pool checks
- * out after every step.
+ * boundaries, top-down, every placement policy), trims and frees: each
+ * placement is exactly the brute-force one, -ENOMEM exactly when it finds
+ * none, and the pool checks out after every step.
  */
 static void kbuddy_contig_random_vs_brute_force(struct kunit *test)
 {
@@ -464,7 +525,7 @@ static void kbuddy_contig_random_vs_brute_force(struct kunit *test)
 		if (op < 55 && s->nr < RND_RUNS) {
 			unsigned long npages = 1 + x % (x & 0x100000 ? 40 : 6);
 			struct kbuddy_constraint con = {};
-			unsigned long lo = 0, hi = ULONG_MAX, bnd = 0, stp;
+			unsigned long lo = 0, hi = ULONG_MAX, bnd = 0, stp, cursor;
 			phys_addr_t want;
 			bool fits;
 			int ret;
@@ -486,6 +547,10 @@ static void kbuddy_contig_random_vs_brute_force(struct kunit *test)
 			}
 			if (x & 0x4000)
 				con.flags = KBUDDY_CONTIG_TOPDOWN;
+			con.flags |= policies[(x >> 24) % ARRAY_SIZE(policies)];
+			if (con.flags == (KBUDDY_CONTIG_TOPDOWN | KBUDDY_CONTIG_NEXT_FIT))
+				con.flags = KBUDDY_CONTIG_NEXT_FIT;
+			cursor = s->pool->contig_cursor;
 			ret = kbuddy_alloc_contig(s->pool, PAGES(npages) - (x & 0xff), &con,
 						  GFP_KERNEL, &s->run[s->nr]);
 			if (bnd && npages > bnd) {
@@ -493,14 +558,14 @@ static void kbuddy_contig_random_vs_brute_force(struct kunit *test)
 				continue;
 			}
 			stp = max(1UL << __fls(npages), (unsigned long)(con.align >> PAGE_SHIFT));
-			fits = oracle(s, npages, stp, lo, hi, bnd, con.flags, &want);
+			fits = oracle(s, npages, stp, lo, hi, bnd, con.flags, cursor, &want);
 			KUNIT_ASSERT_EQ_MSG(test, ret, fits ? 0 : -ENOMEM,
-					    "step %d: %lu pages align %llx range [%lx, %lx) boundary %lu topdown %u",
+					    "step %d: %lu pages align %llx range [%lx, %lx) boundary %lu flags %#x",
 					    step, npages, con.align, lo, hi, bnd, con.flags);
 			if (ret)
 				continue;
 			KUNIT_ASSERT_EQ_MSG(test, s->run[s->nr].phys, want,
-					    "step %d: %lu pages align %llx range [%lx, %lx) boundary %lu topdown %u",
+					    "step %d: %lu pages align %llx range [%lx, %lx) boundary %lu flags %#x",
 					    step, npages, con.align, lo, hi, bnd, con.flags);
 			mark(s, want, PAGES(npages), true);
 			s->nr++;
@@ -530,6 +595,327 @@ static void kbuddy_contig_random_vs_brute_force(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(s->pool), 2UL * RND_PAGES);
 	check(test, s->pool);
+}
+
+/* ==== Placement policies against the model ============================== */
+
+#define POL_PAGES	256
+
+/*
+ * Region 0 of @pool page by page, read from its page descriptors under the
+ * pool's lock: true where no free block covers the page.
+ */
+static void pool_used_map(struct kbuddy_pool *pool, bool *used)
+{
+	struct kbuddy_region *r = &pool->regions[0];
+	unsigned long i = 0, j, n, flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	while (i < r->nr_pages) {
+		struct kbuddy_page *page = kbuddy_pfn_desc(r, r->base_pfn + i);
+
+		n = page->state == KBUDDY_PAGE_NONE ? 1 : 1UL << page->order;
+		for (j = 0; j < n && i + j < r->nr_pages; j++)
+			used[i + j] = page->state != KBUDDY_PAGE_FREE;
+		i += n;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+}
+
+/* Free extents (in pages of a 256-page pool) the policy cases start from. */
+static const struct { unsigned int start, end; } pol_extents[] = {
+	{ 10, 15 }, { 20, 32 }, { 40, 47 }, { 64, 94 }, { 100, 112 },
+	{ 128, 144 }, { 150, 153 }, { 160, 210 }, { 220, 226 }, { 240, 252 },
+};
+
+/* Every page taken as a one-page run, then the extents above freed. */
+static struct kbuddy_pool *policy_pool(struct kunit *test, struct kbuddy_contig *one)
+{
+	struct kbuddy_pool *pool = contig_pool(test, POL_PAGES);
+	unsigned int i, p;
+
+	for (p = 0; p < POL_PAGES; p++) {
+		KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGE_SIZE, NULL, GFP_KERNEL,
+							  &one[p]), 0);
+		KUNIT_ASSERT_EQ(test, one[p].phys, KBT_PHYS + PAGES(p));
+	}
+	for (i = 0; i < ARRAY_SIZE(pol_extents); i++)
+		for (p = pol_extents[i].start; p < pol_extents[i].end; p++)
+			KUNIT_ASSERT_EQ(test, kbuddy_free_contig(pool, &one[p]), 0);
+	check(test, pool);
+	return pool;
+}
+
+/*
+ * Allocate @npages under @con from @pool (one region) and expect the place the model
+ * computes from the pool's pages as they are (or -ENOMEM when it finds
+ * none); @expect, unless negative, is that place in pages from the pool's start.
+ * Return: whether a run was allocated into @c.
+ */
+static bool expect_model(struct kunit *test, struct kbuddy_pool *pool, unsigned long npages,
+			 const struct kbuddy_constraint *con, long expect,
+			 struct kbuddy_contig *c)
+{
+	unsigned long step, lo, hi, bnd, cursor = pool->contig_cursor;
+	unsigned long nr = pool->regions[0].nr_pages;
+	bool *used = kunit_kcalloc(test, nr, sizeof(*used), GFP_KERNEL);
+	phys_addr_t want = 0;
+	bool fits;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, used);
+	pool_used_map(pool, used);
+	step = max(1UL << __fls(npages), (unsigned long)(con->align >> PAGE_SHIFT));
+	lo = PHYS_PFN(con->start + PAGE_SIZE - 1);
+	hi = con->end ? PHYS_PFN(con->end) : ULONG_MAX;
+	bnd = con->boundary >> PAGE_SHIFT;
+	fits = model_place(pool, &used, 1, nr, npages, step, lo, hi, bnd,
+			   con->flags, cursor, &want);
+	ret = kbuddy_alloc_contig(pool, PAGES(npages), con, GFP_KERNEL, c);
+	KUNIT_EXPECT_EQ_MSG(test, ret, fits ? 0 : -ENOMEM, "%lu pages flags %#x",
+			    npages, con->flags);
+	if (ret) {
+		KUNIT_EXPECT_EQ(test, pool->contig_cursor, cursor);
+		check(test, pool);
+		return false;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, c->phys, want, "%lu pages flags %#x align %llx boundary %llx",
+			    npages, con->flags, con->align, con->boundary);
+	if (expect >= 0)
+		KUNIT_EXPECT_EQ_MSG(test, c->phys, KBT_PHYS + PAGES(expect),
+				    "%lu pages flags %#x", npages, con->flags);
+	/* The constraints hold whatever the policy. */
+	KUNIT_EXPECT_EQ(test, c->phys & (PAGES(step) - 1), 0ULL);
+	KUNIT_EXPECT_GE(test, c->phys, con->start);
+	if (con->end)
+		KUNIT_EXPECT_LE(test, c->phys + c->size, con->end);
+	if (con->boundary)
+		KUNIT_EXPECT_EQ(test, c->phys / con->boundary,
+				(c->phys + c->size - 1) / con->boundary);
+	if ((con->flags & KBUDDY_CONTIG_POLICY) == KBUDDY_CONTIG_NEXT_FIT)
+		KUNIT_EXPECT_EQ(test, pool->contig_cursor, PHYS_PFN(c->phys) + npages);
+	else
+		KUNIT_EXPECT_EQ(test, pool->contig_cursor, cursor);
+	check(test, pool);
+	return true;
+}
+
+/*
+ * Places worked out by hand on the extents above: best fit's 3 pages in
+ * the 3-page extent, worst fit's in the 50-page one; 10 pages (at a
+ * multiple of 8) fit neither [20, 32) nor [100, 109), so best fit takes
+ * [240, 252); 5 pages (a multiple of 4) do not fit [10, 15) and best fit
+ * prefers [220, 226) to [40, 47); 8 pages (a multiple of 8) fit three
+ * extents of 12 pages best: [20, 32), [100, 112) and [240, 252).
+ */
+static void kbuddy_contig_policy_places(struct kunit *test)
+{
+	struct kbuddy_contig *one = kunit_kcalloc(test, POL_PAGES, sizeof(*one), GFP_KERNEL);
+	static const struct {
+		unsigned long npages;
+		unsigned int flags;
+		long page;
+	} want[] = {
+		{ 3, KBUDDY_CONTIG_FIRST_FIT, 10 },
+		{ 3, KBUDDY_CONTIG_BEST_FIT, 150 },
+		{ 3, KBUDDY_CONTIG_WORST_FIT, 160 },
+		{ 3, KBUDDY_CONTIG_WORST_FIT | KBUDDY_CONTIG_TOPDOWN, 206 },
+		{ 10, KBUDDY_CONTIG_FIRST_FIT, 64 },
+		{ 10, KBUDDY_CONTIG_BEST_FIT, 240 },
+		{ 10, KBUDDY_CONTIG_BEST_FIT | KBUDDY_CONTIG_TOPDOWN, 240 },
+		{ 10, KBUDDY_CONTIG_WORST_FIT, 160 },
+		{ 10, KBUDDY_CONTIG_WORST_FIT | KBUDDY_CONTIG_TOPDOWN, 200 },
+		{ 5, KBUDDY_CONTIG_BEST_FIT, 220 },
+		{ 12, KBUDDY_CONTIG_BEST_FIT, 240 },
+		/* In the extent: its lowest place, or top-down its highest. */
+		{ 1, KBUDDY_CONTIG_BEST_FIT, 150 },
+		{ 1, KBUDDY_CONTIG_BEST_FIT | KBUDDY_CONTIG_TOPDOWN, 152 },
+		/* A tie of three 12-page extents: the lowest, or the highest. */
+		{ 8, KBUDDY_CONTIG_BEST_FIT, 24 },
+		{ 8, KBUDDY_CONTIG_BEST_FIT | KBUDDY_CONTIG_TOPDOWN, 240 },
+	};
+	struct kbuddy_pool *pool;
+	struct kbuddy_contig c;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, one);
+	pool = policy_pool(test, one);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		struct kbuddy_constraint con = { .flags = want[i].flags };
+
+		if (expect_model(test, pool, want[i].npages, &con, want[i].page, &c))
+			KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &c), 0);
+		check(test, pool);
+	}
+}
+
+/*
+ * Every size from 1 to 40 pages under every policy, bottom-up and
+ * top-down, plain and under an alignment, a boundary and a range: each
+ * place is the model's, each run freed again.
+ */
+static void kbuddy_contig_policy_vs_model(struct kunit *test)
+{
+	struct kbuddy_contig *one = kunit_kcalloc(test, POL_PAGES, sizeof(*one), GFP_KERNEL);
+	const struct kbuddy_constraint cons[] = {
+		{},
+		{ .align = PAGES(16) },
+		{ .boundary = PAGES(32) },
+		{ .start = KBT_PHYS + PAGES(30), .end = KBT_PHYS + PAGES(200) },
+		{ .start = KBT_PHYS + PAGES(66), .end = KBT_PHYS + PAGES(150),
+		  .boundary = PAGES(16), .align = PAGES(2) },
+	};
+	struct kbt_snapshot *pattern;
+	struct kbuddy_pool *pool;
+	unsigned int p, k, td;
+	unsigned long n;
+	struct kbuddy_contig c;
+
+	KUNIT_ASSERT_NOT_NULL(test, one);
+	pool = policy_pool(test, one);
+	pattern = kbt_snap_alloc(test, pool);
+	for (k = 0; k < ARRAY_SIZE(cons); k++) {
+		for (p = 0; p < ARRAY_SIZE(policies); p++) {
+			for (td = 0; td < 2; td++) {
+				struct kbuddy_constraint con = cons[k];
+
+				if (td && policies[p] == KBUDDY_CONTIG_NEXT_FIT)
+					continue;
+				con.flags = policies[p] | (td ? KBUDDY_CONTIG_TOPDOWN : 0);
+				for (n = 1; n <= 40; n++) {
+					if (con.boundary && PAGES(n) > con.boundary)
+						break;
+					if (!expect_model(test, pool, n, &con, -1, &c))
+						continue;
+					KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &c), 0);
+					check(test, pool);
+				}
+				expect_same(test, pool, pattern);
+			}
+		}
+	}
+}
+
+/*
+ * Next fit goes on from the end of its last run, not from the start, and
+ * wraps once to the start when nothing above fits; -ENOMEM when nothing
+ * does, the cursor left where it was.
+ */
+static void kbuddy_contig_next_fit_wraps(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 64);
+	struct kbuddy_constraint nf = { .flags = KBUDDY_CONTIG_NEXT_FIT };
+	struct kbuddy_contig a, b, r[7], w, x, y, z;
+	struct kbt_snapshot *before;
+	int i;
+
+	KUNIT_EXPECT_EQ(test, pool->contig_cursor, 0UL);
+	KUNIT_ASSERT_TRUE(test, expect_model(test, pool, 3, &nf, 0, &a));
+	KUNIT_EXPECT_EQ(test, pool->contig_cursor, PHYS_PFN(KBT_PHYS) + 3);
+	KUNIT_ASSERT_EQ(test, kbuddy_free_contig(pool, &a), 0);
+	/* First fit would take page 0 again; next fit goes on at 4 (3 pages at a multiple of 2). */
+	KUNIT_ASSERT_TRUE(test, expect_model(test, pool, 3, &nf, 4, &b));
+	/* Eight pages at a multiple of 8, from 8 up to the end. */
+	for (i = 0; i < 7; i++)
+		KUNIT_ASSERT_TRUE(test, expect_model(test, pool, 8, &nf, 8 + 8 * i, &r[i]));
+	KUNIT_EXPECT_EQ(test, pool->contig_cursor, PHYS_PFN(KBT_PHYS) + 64);
+	/* Nothing at or above the cursor: wrapped to the start. */
+	KUNIT_ASSERT_TRUE(test, expect_model(test, pool, 3, &nf, 0, &w));
+	KUNIT_ASSERT_TRUE(test, expect_model(test, pool, 1, &nf, 3, &x));
+	KUNIT_ASSERT_TRUE(test, expect_model(test, pool, 1, &nf, 7, &y));
+	/* Full: refused for want of room, nothing changed, the cursor kept. */
+	before = kbt_snap_alloc(test, pool);
+	KUNIT_EXPECT_FALSE(test, expect_model(test, pool, 1, &nf, -1, &z));
+	expect_same(test, pool, before);
+	KUNIT_EXPECT_EQ(test, pool->contig_cursor, PHYS_PFN(KBT_PHYS) + 8);
+	/* A hole below the cursor is found by wrapping. */
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &x), 0);
+	KUNIT_ASSERT_TRUE(test, expect_model(test, pool, 1, &nf, 3, &x));
+	for (i = 0; i < 7; i++)
+		KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &r[i]), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &b), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &w), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &x), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &y), 0);
+	KUNIT_EXPECT_EQ(test, pool_free(pool), 64UL);
+	check(test, pool);
+}
+
+/*
+ * Wrapped, next fit looks at every place starting below the cursor, also
+ * one that ends above it: pages [6, 8) free, the cursor at 7, 2 pages.
+ */
+static void kbuddy_contig_next_fit_straddles(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 16);
+	struct kbuddy_constraint nf = { .flags = KBUDDY_CONTIG_NEXT_FIT };
+	struct kbuddy_contig one[16], run;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		KUNIT_ASSERT_TRUE(test, expect_model(test, pool, 1, i < 7 ? &nf :
+						     &(struct kbuddy_constraint){}, i, &one[i]));
+	KUNIT_EXPECT_EQ(test, pool->contig_cursor, PHYS_PFN(KBT_PHYS) + 7);
+	KUNIT_ASSERT_EQ(test, kbuddy_free_contig(pool, &one[6]), 0);
+	KUNIT_ASSERT_EQ(test, kbuddy_free_contig(pool, &one[7]), 0);
+	KUNIT_ASSERT_TRUE(test, expect_model(test, pool, 2, &nf, 6, &run));
+	KUNIT_EXPECT_EQ(test, pool->contig_cursor, PHYS_PFN(KBT_PHYS) + 8);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &run), 0);
+	for (i = 0; i < 16; i++)
+		if (i != 6 && i != 7)
+			KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &one[i]), 0);
+	KUNIT_EXPECT_EQ(test, pool_free(pool), 16UL);
+	check(test, pool);
+}
+
+/*
+ * Unknown flags, two policies at once, next fit top-down, a policy for a
+ * block list: -EINVAL, the pool and the cursor exactly as they were.
+ */
+static void kbuddy_contig_policy_bad_flags(struct kunit *test)
+{
+	static const unsigned int bad[] = {
+		KBUDDY_CONTIG_NEXT_FIT | KBUDDY_CONTIG_BEST_FIT,
+		KBUDDY_CONTIG_BEST_FIT | KBUDDY_CONTIG_WORST_FIT,
+		KBUDDY_CONTIG_NEXT_FIT | KBUDDY_CONTIG_WORST_FIT,
+		KBUDDY_CONTIG_POLICY,
+		KBUDDY_CONTIG_NEXT_FIT | KBUDDY_CONTIG_TOPDOWN,
+		BIT(4),
+		KBUDDY_CONTIG_BEST_FIT | BIT(9),
+		~0U,
+	};
+	struct kbuddy_pool *pool = contig_pool(test, 64);
+	struct kbuddy_constraint nf = { .flags = KBUDDY_CONTIG_NEXT_FIT };
+	struct kbuddy_contig held, c, b[4];
+	struct kbt_snapshot *before, *after;
+	unsigned long cursor;
+	unsigned int i, n;
+
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(5), &nf, GFP_KERNEL, &held), 0);
+	cursor = pool->contig_cursor;
+	KUNIT_EXPECT_NE(test, cursor, 0UL);
+	before = kbt_snap_alloc(test, pool);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct kbuddy_constraint con = { .flags = bad[i] };
+
+		KUNIT_EXPECT_EQ_MSG(test, kbuddy_alloc_contig(pool, PAGES(3), &con, GFP_KERNEL,
+							      &c), -EINVAL, "flags %#x", bad[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(policies); i++) {
+		struct kbuddy_constraint con = { .flags = policies[i] };
+
+		if (!policies[i])
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, kbuddy_alloc_blocks(pool, PAGES(3), &con, GFP_KERNEL,
+							      b, 4, &n), -EINVAL,
+				    "flags %#x", policies[i]);
+	}
+	after = kbt_snap_alloc(test, pool);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(*before)), 0);
+	KUNIT_EXPECT_EQ(test, pool->contig_cursor, cursor);
+	check(test, pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &held), 0);
+	check(test, pool);
 }
 
 /* Blocks of one list: none overlaps another, and they hold @pages pages. */
@@ -820,6 +1206,11 @@ static struct kunit_case kbuddy_contig_cases[] = {
 	KUNIT_CASE(kbuddy_contig_clear),
 	KUNIT_CASE(kbuddy_contig_poisoned),
 	KUNIT_CASE(kbuddy_contig_random_vs_brute_force),
+	KUNIT_CASE(kbuddy_contig_policy_places),
+	KUNIT_CASE(kbuddy_contig_policy_vs_model),
+	KUNIT_CASE(kbuddy_contig_next_fit_wraps),
+	KUNIT_CASE(kbuddy_contig_next_fit_straddles),
+	KUNIT_CASE(kbuddy_contig_policy_bad_flags),
 	KUNIT_CASE(kbuddy_blocks_fragmented),
 	KUNIT_CASE(kbuddy_blocks_constraints),
 	{}

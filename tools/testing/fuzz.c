@@ -26,7 +26,10 @@
  *
  * Contiguous runs and block lists (kbuddy_alloc_contig(), _alloc_blocks())
  * under random constraints are checked against them (aligned, in range,
- * inside the boundary, zeroed when asked); about half the frees promise the
+ * inside the boundary, zeroed when asked); each run under a random placement
+ * policy lands exactly where a brute-force placement oracle over the pool's
+ * free pages puts it (first, next, best or worst fit), and fails only when
+ * the oracle finds no place; conflicting policies are refused; about half the frees promise the
  * run is zero (KBUDDY_FREE_CLEARED), made true by zeroing it first, so that
  * clear tracking's skipped zeroing is checked by every later __GFP_ZERO
  * request.
@@ -647,6 +650,87 @@ static struct kbuddy_constraint rnd_con(unsigned long npages)
 	return con;
 }
 
+static const unsigned int policies[] = {
+	KBUDDY_CONTIG_FIRST_FIT, KBUDDY_CONTIG_NEXT_FIT, KBUDDY_CONTIG_BEST_FIT,
+	KBUDDY_CONTIG_WORST_FIT,
+};
+
+/* The pages of region 0, 1 where a free block (in the free lists) holds one. */
+static unsigned char *free_map(void)
+{
+	struct kbuddy_region *r = &pool->regions[0];
+	unsigned char *fr = calloc(r->nr_pages, 1);
+	unsigned long i = 0, j, n, flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	while (i < r->nr_pages) {
+		struct kbuddy_page *page = kbuddy_pfn_desc(r, r->base_pfn + i);
+
+		n = page->state == KBUDDY_PAGE_NONE ? 1 : 1UL << page->order;
+		for (j = 0; j < n && i + j < r->nr_pages; j++)
+			fr[i + j] = page->state == KBUDDY_PAGE_FREE;
+		i += n;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return fr;
+}
+
+/*
+ * The placement oracle: where the policy in @con must put a run of @npages
+ * in region 0 whose free pages are @fr, by brute force over every candidate
+ * in search order (from the bottom; from the top with TOPDOWN). First fit
+ * takes the first free one; next fit the first at or above @cursor, else
+ * the first below it; best (worst) fit the first whose maximal free extent,
+ * cut at the range, is smaller (larger) than every other's.
+ * Return: true with the place in *@phys, false if nothing fits.
+ */
+static bool model_place(const unsigned char *fr, unsigned long npages,
+			const struct kbuddy_constraint *con, unsigned long cursor,
+			phys_addr_t *phys)
+{
+	struct kbuddy_region *r = &pool->regions[0];
+	unsigned long nr = r->nr_pages, base = r->base_pfn, step, lo, hi, bnd;
+	unsigned int policy = con->flags & KBUDDY_CONTIG_POLICY;
+	bool topdown = con->flags & KBUDDY_CONTIG_TOPDOWN, found = false;
+	unsigned long best = 0, s, j, a, b;
+	long idx, last = (long)nr - (long)npages;
+	int pass;
+
+	step = max(1UL << ilog2(npages), (unsigned long)(con->align >> PAGE_SHIFT));
+	lo = (con->start + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	hi = con->end ? con->end >> PAGE_SHIFT : ULONG_MAX;
+	bnd = con->boundary >> PAGE_SHIFT;
+	for (pass = 0; pass < (policy == KBUDDY_CONTIG_NEXT_FIT ? 2 : 1) && !found; pass++) {
+		for (idx = topdown ? last : 0; idx >= 0 && idx <= last; idx += topdown ? -1 : 1) {
+			s = base + idx;
+			if (s % step || s < lo || s + npages > hi ||
+			    (bnd && s / bnd != (s + npages - 1) / bnd))
+				continue;
+			if (policy == KBUDDY_CONTIG_NEXT_FIT && (pass ? s >= cursor : s < cursor))
+				continue;
+			for (j = 0; j < npages && fr[idx + j]; j++)
+				;
+			if (j < npages)
+				continue;
+			if (policy != KBUDDY_CONTIG_BEST_FIT && policy != KBUDDY_CONTIG_WORST_FIT) {
+				*phys = (phys_addr_t)s << PAGE_SHIFT;
+				return true;
+			}
+			for (a = idx; a > 0 && fr[a - 1] && base + a - 1 >= lo; a--)
+				;
+			for (b = idx + npages; b < nr && fr[b] && base + b < hi; b++)
+				;
+			if (found && (policy == KBUDDY_CONTIG_BEST_FIT ? b - a >= best :
+						      b - a <= best))
+				continue;
+			found = true;
+			best = b - a;
+			*phys = (phys_addr_t)s << PAGE_SHIFT;
+		}
+	}
+	return found;
+}
+
 /* Does the run at @phys of @size meet @con? */
 static bool meets(const struct kbuddy_constraint *con, phys_addr_t phys, size_t size)
 {
@@ -655,21 +739,88 @@ static bool meets(const struct kbuddy_constraint *con, phys_addr_t phys, size_t 
 	       (!con->boundary || phys / con->boundary == (phys + size - 1) / con->boundary);
 }
 
+/*
+ * A run under random constraints and a random placement policy (now and
+ * then two policies, or next fit top-down: refused, nothing changed). The
+ * place is the placement oracle's, worked out from the pool's free pages
+ * after the call with the run's own given back (what the search saw; one
+ * thread), and -ENOMEM only when the oracle finds no place either.
+ */
 static void op_alloc_contig(void)
 {
-	unsigned long npages = 1 + rnd(rnd(4) ? 8 : 40);
+	unsigned long npages = 1 + rnd(rnd(4) ? 8 : 40), cursor, flags;
 	size_t size = (npages << PAGE_SHIFT) - rnd(PAGE_SIZE);
 	struct kbuddy_constraint con = rnd_con(npages);
+	unsigned int policy = policies[rnd(ARRAY_SIZE(policies))];
 	gfp_t gfp = rnd_gfp();
 	struct kbuddy_contig c;
+	struct snap s;
+	phys_addr_t want = 0;
+	unsigned char *fr;
+	bool fits;
 	int ret;
 
+	if (!rnd(50)) {
+		unsigned int i = 1 + rnd(3), j = 1 + (i + rnd(2)) % 3;
+
+		switch (rnd(3)) {
+		case 0:
+			con.flags |= KBUDDY_CONTIG_NEXT_FIT | KBUDDY_CONTIG_TOPDOWN;
+			break;
+		case 1:	/* two different policies */
+			con.flags |= policies[i] | policies[j];
+			break;
+		default:
+			con.flags |= policy | BIT(4 + rnd(28));
+		}
+		spin_lock_irqsave(&pool->lock, flags);
+		cursor = pool->contig_cursor;
+		spin_unlock_irqrestore(&pool->lock, flags);
+		take_snap(&s);
+		ret = kbuddy_alloc_contig(pool, size, &con, gfp, &c);
+		if (ret != -EINVAL)
+			finding("alloc_contig with conflicting policies not refused",
+				"flags %#x: %d", con.flags, ret);
+		else
+			same_snap(&s, "alloc_contig(conflicting policies)");
+		if (ret == 0)
+			add((struct ent){ .p = c.addr, .req = c.size, .kind = CONTIG },
+			    "alloc_contig");
+		if (pool->contig_cursor != cursor)
+			finding("refused alloc_contig moved the next-fit cursor", "flags %#x",
+				con.flags);
+		return;
+	}
+	con.flags |= policy;
+	if (policy == KBUDDY_CONTIG_NEXT_FIT)
+		con.flags &= ~KBUDDY_CONTIG_TOPDOWN;
+	spin_lock_irqsave(&pool->lock, flags);
+	cursor = pool->contig_cursor;
+	spin_unlock_irqrestore(&pool->lock, flags);
 	ret = kbuddy_alloc_contig(pool, size, &con, gfp, &c);
+	fr = pool->nr_regions == 1 ? free_map() : NULL;
+	if (fr && !ret)
+		memset(fr + ((c.phys >> PAGE_SHIFT) - pool->regions[0].base_pfn), 1, npages);
+	fits = fr && model_place(fr, npages, &con, cursor, &want);
+	free(fr);
 	if (ret) {
 		if (ret != -ENOMEM)
 			finding("alloc_contig of a possible run refused", "%zu bytes: %d", size, ret);
+		else if (fits)
+			finding("alloc_contig refused a run that fits",
+				"%lu pages, flags %#x: the oracle has %#llx", npages, con.flags,
+				(u64)want);
 		return;
 	}
+	if (fr && c.phys != want)
+		finding("alloc_contig placed a run where its policy would not",
+			"%lu pages, align %#llx, [%#llx, %#llx), boundary %#llx, flags %#x: %#llx, oracle %#llx",
+			npages, con.align, (u64)con.start, (u64)con.end, con.boundary, con.flags,
+			(u64)c.phys, fits ? (u64)want : 0ULL);
+	if (policy == KBUDDY_CONTIG_NEXT_FIT &&
+	    pool->contig_cursor != (c.phys >> PAGE_SHIFT) + npages)
+		finding("next fit's cursor is not the end of its run", "%#lx",
+			pool->contig_cursor);
 	if (c.size != npages << PAGE_SHIFT || !meets(&con, c.phys, c.size) ||
 	    kbuddy_virt_to_phys(pool, c.addr) != c.phys)
 		finding("alloc_contig run breaks its request",
@@ -688,8 +839,24 @@ static void op_alloc_blocks(void)
 	struct kbuddy_constraint con = rnd_con(1);
 	struct kbuddy_contig b[16];
 	gfp_t gfp = rnd_gfp();
+	struct snap s;
 	int ret;
 
+	if (!rnd(40)) {
+		/* A placement policy is for runs only: refused, nothing changed. */
+		con.flags |= policies[1 + rnd(3)];
+		take_snap(&s);
+		ret = kbuddy_alloc_blocks(pool, npages << PAGE_SHIFT, &con, gfp, b, max, &n);
+		if (ret != -EINVAL)
+			finding("alloc_blocks with a placement policy not refused", "flags %#x: %d",
+				con.flags, ret);
+		else
+			same_snap(&s, "alloc_blocks(policy)");
+		while (!ret && n--)
+			add((struct ent){ .p = b[n].addr, .req = b[n].size, .kind = CONTIG },
+			    "alloc_blocks");
+		return;
+	}
 	con.boundary = 0;
 	con.align = rnd(2) ? 0 : PAGE_SIZE << rnd(3);
 	min_pages = max_t(unsigned long, con.align >> PAGE_SHIFT, 1);

@@ -1140,6 +1140,53 @@ static int r6_irq_slow_push(const char *name)
 	return r6_irq_slow(name, "pcp_push", op_page_free_a, false);
 }
 
+/* ==== C1: a best-fit pick taken before it is taken ====================== */
+
+static long op_best_fit_3(struct race *r, void **got)
+{
+	struct kbuddy_constraint con = { .flags = KBUDDY_CONTIG_BEST_FIT };
+	struct kbuddy_contig c;
+	long ret = kbuddy_alloc_contig(r->pool, 3 * PAGE_SIZE, &con, GFP_KERNEL, &c);
+
+	*got = ret ? NULL : c.addr;
+	return ret;
+}
+
+static long op_best_fit_a(struct race *r)
+{
+	return op_best_fit_3(r, &r->got_a);
+}
+
+static long op_best_fit_b(struct race *r)
+{
+	return op_best_fit_3(r, &r->got_b);
+}
+
+/*
+ * C1: A's best-fit scan has picked pages [0, 3) of a fresh pool and A stops
+ * between lock holds; B makes the same request and takes them. A must find
+ * its pick gone where it takes it, scan again and take [4, 7): both served,
+ * nothing handed out twice.
+ */
+static int c1_best_fit_pick_taken(const char *name)
+{
+	struct race r = { .hook = "contig_picked", .op_a = op_best_fit_a,
+			  .op_b = op_best_fit_b };
+	char *base;
+	bool hooked;
+
+	r.pool = new_pool();
+	base = r.pool->regions[0].virt;
+	hooked = run_race(&r);
+	if (r.ret_a || r.ret_b)
+		fail("best fit returned %ld (A) and %ld (B): want both 0", r.ret_a, r.ret_b);
+	else if (r.got_b != base || r.got_a != base + 4 * PAGE_SIZE)
+		fail("B got page %ld, A page %ld: want 0 and 4 (A's pick taken, A scanned again)",
+		     ((char *)r.got_b - base) / (long)PAGE_SIZE,
+		     ((char *)r.got_a - base) / (long)PAGE_SIZE);
+	return finish(name, &r, hooked, NULL, 0);
+}
+
 /* ==== Driver ============================================================= */
 
 static const struct {
@@ -1173,6 +1220,7 @@ static const struct {
 	{ "R6-pcp-irq-slow-paths-in-pop", r6_irq_slow_pop },
 	{ "R6-pcp-irq-slow-paths-in-push-words", r6_irq_slow_push_words },
 	{ "R6-pcp-irq-slow-paths-in-push", r6_irq_slow_push },
+	{ "C1-best-fit-pick-taken", c1_best_fit_pick_taken },
 	{ "hammer-slab-double-free", hammer_slab },
 	{ "hammer-pages-double-free-drain", hammer_pages },
 };
