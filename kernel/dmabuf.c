@@ -388,7 +388,7 @@ static_assert(KBUDDY_POOL_KIND_NOMAP == KBUDDY_POOL_NOMAP);
 static_assert(KBUDDY_POOL_KIND_IOMEM == KBUDDY_POOL_IOMEM);
 static_assert(sizeof(struct kbuddy_pool_info) == 96);
 static_assert(sizeof(struct kbuddy_buf_alloc) == 80);
-static_assert(KBUDDY_NAME_LEN < sizeof(((struct kbuddy_pool_info *)0)->name));
+static_assert(sizeof_field(struct kbuddy_pool_info, name) > KBUDDY_NAME_LEN);
 
 static long dev_get_info(struct kbuddy_dev_file *df,
 			 struct kbuddy_buf_info __user *uarg)

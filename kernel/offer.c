@@ -63,7 +63,7 @@ int kbuddy_pool_offer(struct kbuddy_pool *pool, struct module *owner)
 	int err;
 
 	if (IS_ERR_OR_NULL(pool)) {
-		pr_err("kbuddy_pool_offer(): no pool\n");
+		pr_err("%s(): no pool\n", __func__);
 		return -EINVAL;
 	}
 	if (pool->kind == KBUDDY_POOL_NOMAP) {
@@ -153,6 +153,7 @@ u32 kbuddy_pool_offer_id(struct kbuddy_pool *pool)
 {
 	return READ_ONCE(pool->offer_id);
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_pool_offer_id, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_offer_get() - the offered pool of an id, held for a new buffer
@@ -182,6 +183,7 @@ struct kbuddy_pool *kbuddy_offer_get(u64 id, struct module **owner)
 	xa_unlock(&kbuddy_offers);
 	return pool ?: ERR_PTR(-ENOENT);
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_offer_get, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_offer_put() - drop what kbuddy_offer_get() took
@@ -202,11 +204,12 @@ void kbuddy_offer_put(struct kbuddy_pool *pool, struct module *owner)
 	/* Last: the pool may have been over the owner's memory. */
 	module_put(owner);
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_offer_put, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_offer_find() - describe an offered pool
- * @id: the id; with @after, the pool with the next larger id (0 for the
- *	first)
+ * @id: the id (0 for the default pool); with @after, the pool with the
+ *	next larger id (0 for the first)
  * @after: look for the next id rather than @id itself
  * @out: filled in
  *
@@ -218,6 +221,8 @@ int kbuddy_offer_find(u64 id, bool after, struct kbuddy_offered *out)
 	unsigned long index = id;
 	struct kbuddy_pool *pool;
 
+	if (!id && !after)
+		index = KBUDDY_OFFER_DEFAULT_ID;
 	if (id > INT_MAX)
 		return -ENOENT;
 	xa_lock(&kbuddy_offers);
@@ -235,6 +240,7 @@ int kbuddy_offer_find(u64 id, bool after, struct kbuddy_offered *out)
 	xa_unlock(&kbuddy_offers);
 	return pool ? 0 : -ENOENT;
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_offer_find, KBUDDY_INTERNAL);
 
 /**
  * kbuddy_offer_destroy() - take a pool being destroyed out of the table

@@ -85,8 +85,9 @@ struct kbuddy_buf_info {
 
 /**
  * struct kbuddy_pool_info - KBUDDY_IOC_POOL: an offered pool
- * @id: in: the pool's id, or with KBUDDY_POOL_NEXT the id after which to
- *	look (0 for the first pool); out: the pool's id
+ * @id: in: the pool's id (0 for the default pool), or with
+ *	KBUDDY_POOL_NEXT the id after which to look (0 for the first pool);
+ *	out: the pool's id
  * @flags: in: KBUDDY_POOL_NEXT
  * @kind: out: KBUDDY_POOL_KIND_*
  * @caps: out: KBUDDY_POOL_CAP_*
