@@ -366,8 +366,7 @@ static long dev_get_pool(struct kbuddy_pool_info __user *uarg)
 	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
 		if (info.reserved[i])
 			return -EINVAL;
-	if (info.flags & ~KBUDDY_POOL_NEXT || info.kind || info.caps ||
-	    info.total_bytes || info.free_bytes || memchr_inv(info.name, 0, sizeof(info.name)))
+	if (info.flags & ~KBUDDY_POOL_NEXT)
 		return -EINVAL;
 	err = kbuddy_offer_find(info.id, info.flags & KBUDDY_POOL_NEXT, &o);
 	if (err)
