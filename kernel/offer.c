@@ -17,6 +17,12 @@
  * buffers of it exist, and changes nothing; of a pool not offered (any
  * more), it drops the pool's own reference and the last buffer frees the
  * pool (kbuddy_offer_put()).
+ *
+ * Every look-up is under the id table's lock, never lockless: a pool is
+ * erased from the table under that lock before its last reference can go,
+ * so no reader can hold a pool being freed and no grace period is needed.
+ * debugfs reads @offer_id only under kbuddy_pools_mutex, which the free
+ * takes to unlist the pool.
  */
 
 #include <linux/module.h>
