@@ -636,6 +636,30 @@ t_offer_withdraw_destroy() {
 	rmmod kbuddy_offer_test || { unload; return 1; }
 	unload
 }
+# Allocations by id racing a withdraw: each either gets a buffer or ENOENT;
+# once the withdraw returned no allocation succeeds; the destroy that
+# follows frees the pool with the last buffer (KASAN-free, log clean).
+t_offer_withdraw_race() {
+	load_offer || return 1
+	id=$(cat $OT/id)
+	for n in 1 2 3; do
+		( while kbuddy-buf --pool $id roundtrip 8K >/dev/null 2>/tmp/race.$n.err; do :; done ) &
+		eval "p$n=\$!"
+	done
+	sleep 2
+	echo 1 >$OT/withdraw || { kill $p1 $p2 $p3; unload_offer; return 1; }
+	# The loops end by themselves: no allocation succeeds any more.
+	wait $p1 $p2 $p3
+	for n in 1 2 3; do
+		grep -q "No such file or directory" /tmp/race.$n.err || { cat /tmp/race.$n.err; unload_offer; return 1; }
+	done
+	! kbuddy-buf --pool $id roundtrip 4096 2>/dev/null || { unload_offer; echo "allocated after the withdraw"; return 1; }
+	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
+	expect "$(awk '$1 == "offer-test" { print $7 }' $PF)" "used=0" "nothing held" || { cat $PF; unload_offer; return 1; }
+	echo 1 >$OT/destroy || { unload_offer; return 1; }
+	! grep -q '^offer-test ' $PF || { cat $PF; unload_offer; return 1; }
+	unload_offer
+}
 
 t load t_load
 t debugfs_modes t_files
@@ -691,4 +715,5 @@ t offer_refused_unchanged t_offer_refused
 t offer_nomap_refused t_offer_nomap_refused
 t offer_owner_pinned_destroy_ebusy t_offer_owner_pinned
 t offer_withdraw_then_destroy t_offer_withdraw_destroy
+t offer_withdraw_race t_offer_withdraw_race
 t insmod_rmmod_cycles t_cycles
