@@ -655,7 +655,11 @@ static void pools_line(struct kbuddy_pool *pool, void *arg)
 		end = phys + size;
 		seq_printf(m, "%s%pa-%pa", i ? "," : "", &phys, &end);
 	}
-	seq_puts(m, i ? "\n" : "-\n");
+	if (!i)
+		seq_putc(m, '-');
+	if (kbuddy_pool_offer_id(pool))
+		seq_printf(m, " offer=%u", kbuddy_pool_offer_id(pool));
+	seq_putc(m, '\n');
 }
 
 static int pools_show(struct seq_file *m, void *v)

@@ -1,24 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kbuddy - /dev/kbuddy: buffers of the default pool for userspace, as
+ * kbuddy - /dev/kbuddy: buffers of the pools offered to userspace, as
  * dma-buf file descriptors (include/uapi/kbuddy.h).
  *
- * KBUDDY_IOC_ALLOC takes a size and kbuddy_alloc_contig()'s constraints and
- * returns a dma-buf of a zeroed run of the default pool. The buffer can be
- * mmap()ed (MAP_SHARED, cached: the pool's RAM is mapped write-back in the
- * kernel, so KBUDDY_BUF_WC is refused with EOPNOTSUPP), passed to other
- * processes, and attached by devices (their DMA address through the DMA
- * API); it is freed when its last reference goes, whoever holds it and
- * however the holder ends. Each open of the device may hold at most
- * dev_limit bytes of buffers, counted until each buffer is gone (a buffer
- * outlives the open that made it if its fd was passed on). Who may open
- * the device is its node's business: 0600 root by default (dev_mode=), a
- * group by a udev rule (Documentation/device-memory.rst).
+ * KBUDDY_IOC_ALLOC takes a pool's id (offer.c; 0 for the default pool), a
+ * size and kbuddy_alloc_contig()'s constraints and returns a dma-buf of a
+ * zeroed run of that pool; KBUDDY_IOC_POOL describes the offered pools. The
+ * buffer can be mmap()ed (MAP_SHARED), passed to other processes, and
+ * attached by devices (their DMA address through the DMA API); it is freed
+ * when its last reference goes, whoever holds it and however the holder
+ * ends. Each open of the device may hold at most dev_limit bytes of
+ * buffers, counted until each buffer is gone (a buffer outlives the open
+ * that made it if its fd was passed on). Who may open the device is its
+ * node's business: 0600 root by default (dev_mode=), a group by a udev rule
+ * (Documentation/device-memory.rst).
  *
- * Only the default pool is offered, and only over memory kbuddy mapped
- * itself (a memmap= range or pages from the kernel's page allocator): its
- * physical addresses are real RAM. A buffer holds a reference to this
- * module (the dma-buf's owner), so kbuddy cannot be unloaded under it.
+ * How a buffer is mapped follows its pool's kind, so that userspace never
+ * maps memory with another caching type than the kernel's mapping of it:
+ *  - a RAM pool's memory kbuddy mapped itself (a memmap= range, memremap()ed
+ *    write-back, or the kernel's own pages in the linear map) is mapped
+ *    cached. KBUDDY_BUF_WC is refused with EOPNOTSUPP: a write-combined
+ *    alias of write-back RAM needs the kernel's mapping changed too
+ *    (set_memory_wc()), which kbuddy does not do. A run in memory a module
+ *    added with kbuddy_pool_add_mem() is refused with ENODEV: that memory
+ *    may be vmalloc()ed or at a bus address, not RAM at its physical one.
+ *  - an iomem pool's memory is mapped uncached, or write-combined with
+ *    KBUDDY_BUF_WC, and zeroed with memset_io(); the offering module has
+ *    promised (kbuddy_pool_offer()) that its physical addresses are the
+ *    CPU's. On x86 the PAT keeps the types consistent: a request that
+ *    conflicts with the owner's ioremap() gets the owner's type.
+ *  - a nomap pool cannot be offered.
+ *
+ * A buffer holds a reference to this module (the dma-buf's owner), to its
+ * pool and to the module that offered the pool (offer.c), so that none of
+ * them goes away under it.
  */
 
 #include <linux/dma-buf.h>
@@ -55,12 +70,23 @@ struct kbuddy_dev_file {
 	atomic64_t used;
 };
 
-/* One buffer: a run of the default pool, exported once. */
+/*
+ * One buffer: a run of an offered pool, exported once. It holds @pool and
+ * @pool_owner (kbuddy_offer_get()) until it is freed.
+ */
 struct kbuddy_buf {
 	struct kbuddy_pool *pool;
+	struct module *pool_owner;
 	struct kbuddy_contig run;
 	struct kbuddy_dev_file *owner;
+	bool wc;
 };
+
+/* Is @buf I/O memory (no struct pages to use, uncached or WC)? */
+static bool buf_is_iomem(const struct kbuddy_buf *buf)
+{
+	return kbuddy_pool_kind(buf->pool) == KBUDDY_POOL_IOMEM;
+}
 
 static void dev_file_release(struct kref *ref)
 {
@@ -90,7 +116,7 @@ static struct sg_table *buf_map(struct dma_buf_attachment *at,
 	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
 	if (!sgt)
 		return ERR_PTR(-ENOMEM);
-	if (pfn_valid(PHYS_PFN(buf->run.phys))) {
+	if (!buf_is_iomem(buf) && pfn_valid(PHYS_PFN(buf->run.phys))) {
 		/* Segments no longer than the device takes. */
 		seg = max_t(unsigned int, seg & PAGE_MASK, PAGE_SIZE);
 		err = sg_alloc_table(sgt, DIV_ROUND_UP(buf->run.size, seg), GFP_KERNEL);
@@ -134,7 +160,7 @@ static void buf_unmap(struct dma_buf_attachment *at, struct sg_table *sgt,
 {
 	struct kbuddy_buf *buf = at->dmabuf->priv;
 
-	if (pfn_valid(PHYS_PFN(buf->run.phys)))
+	if (!buf_is_iomem(buf) && pfn_valid(PHYS_PFN(buf->run.phys)))
 		dma_unmap_sgtable(at->dev, sgt, dir, 0);
 	else
 		dma_unmap_resource(at->dev, sg_dma_address(sgt->sgl),
@@ -152,6 +178,7 @@ static void buf_release(struct dma_buf *dmabuf)
 	if (kbuddy_free_contig(buf->pool, &buf->run))
 		pr_err("dma-buf of %zu bytes at %pa: its run was refused when freed\n",
 		       buf->run.size, &buf->run.phys);
+	kbuddy_offer_put(buf->pool, buf->pool_owner);
 	kfree(buf);
 }
 
@@ -167,9 +194,15 @@ static int buf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	/* A private mapping's writes would never reach the buffer. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	return remap_pfn_range(vma, vma->vm_start,
-			       PHYS_PFN(buf->run.phys) + vma->vm_pgoff, len,
-			       vma->vm_page_prot);
+	if (!buf_is_iomem(buf))
+		return remap_pfn_range(vma, vma->vm_start,
+				       PHYS_PFN(buf->run.phys) + vma->vm_pgoff,
+				       len, vma->vm_page_prot);
+	vma->vm_page_prot = buf->wc ? pgprot_writecombine(vma->vm_page_prot) :
+				      pgprot_noncached(vma->vm_page_prot);
+	return io_remap_pfn_range(vma, vma->vm_start,
+				  PHYS_PFN(buf->run.phys) + vma->vm_pgoff, len,
+				  vma->vm_page_prot);
 }
 
 static const struct dma_buf_ops kbuddy_buf_ops = {
@@ -200,22 +233,28 @@ static int dev_release(struct inode *inode, struct file *file)
 }
 
 /*
- * Is @c memory kbuddy mapped itself (a memmap= range or the kernel's
- * pages), which may be mapped to userspace? Checked on the run itself: a
- * module may add its own memory to the default pool at any time.
+ * May @c be mapped to userspace at its physical address? In an iomem pool,
+ * yes (the offer promised it). In a RAM pool, only memory kbuddy mapped
+ * itself (a memmap= range or the kernel's pages): memory a module added
+ * with kbuddy_pool_add_mem() may be vmalloc()ed or at a bus address.
+ * Checked on the run itself: memory may be added to a pool at any time.
  */
-static bool run_is_ram(struct kbuddy_pool *pool, const struct kbuddy_contig *c)
+static bool run_mappable(struct kbuddy_pool *pool, const struct kbuddy_contig *c)
 {
 	struct kbuddy_region *r = kbuddy_region_of_phys(pool, c->phys);
 
-	return r && r->kind != KBUDDY_REGION_MEM;
+	if (!r)
+		return false;
+	return r->kind == KBUDDY_REGION_PHYS || r->kind == KBUDDY_REGION_PAGES ||
+	       r->kind == KBUDDY_REGION_IOMEM;
 }
 
 static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 			  struct kbuddy_buf_alloc __user *uarg)
 {
-	struct kbuddy_pool *pool = kbuddy_default_pool();
 	DEFINE_DMA_BUF_EXPORT_INFO(exp);
+	struct module *pool_owner;
+	struct kbuddy_pool *pool;
 	struct kbuddy_constraint con;
 	struct kbuddy_buf_alloc arg;
 	struct dma_buf *dmabuf;
@@ -233,12 +272,18 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 			return -EINVAL;
 	if (arg.flags & ~KBUDDY_BUF_FLAGS || !arg.size || arg.size > SIZE_MAX - PAGE_SIZE)
 		return -EINVAL;
-	if (arg.flags & KBUDDY_BUF_WC)
-		return -EOPNOTSUPP;
-	if (!pool)
-		return -ENODEV;
-	if (PAGE_ALIGN(arg.size) > dev_limit)
-		return -EDQUOT;
+	/* Held from here: a withdraw or a destroy cannot take it away. */
+	pool = kbuddy_offer_get(arg.pool, &pool_owner);
+	if (IS_ERR(pool))
+		return PTR_ERR(pool);
+	if (arg.flags & KBUDDY_BUF_WC && kbuddy_pool_kind(pool) != KBUDDY_POOL_IOMEM) {
+		err = -EOPNOTSUPP;
+		goto err_pool;
+	}
+	if (PAGE_ALIGN(arg.size) > dev_limit) {
+		err = -EDQUOT;
+		goto err_pool;
+	}
 	/* Count it first, so that two racing requests cannot both pass. */
 	if (atomic64_add_return(PAGE_ALIGN(arg.size), &df->used) > dev_limit) {
 		err = -EDQUOT;
@@ -260,7 +305,9 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 	if (err)
 		goto err_buf;
 	buf->pool = pool;
-	if (!run_is_ram(pool, &buf->run)) {
+	buf->pool_owner = pool_owner;
+	buf->wc = arg.flags & KBUDDY_BUF_WC;
+	if (!run_mappable(pool, &buf->run)) {
 		err = -ENODEV;
 		goto err_run;
 	}
@@ -302,8 +349,45 @@ err_buf:
 	kfree(buf);
 err_count:
 	atomic64_sub(PAGE_ALIGN(arg.size), &df->used);
+err_pool:
+	kbuddy_offer_put(pool, pool_owner);
 	return err;
 }
+
+static long dev_get_pool(struct kbuddy_pool_info __user *uarg)
+{
+	struct kbuddy_pool_info info;
+	struct kbuddy_offered o;
+	unsigned int i;
+	int err;
+
+	if (copy_from_user(&info, uarg, sizeof(info)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
+		if (info.reserved[i])
+			return -EINVAL;
+	if (info.flags & ~KBUDDY_POOL_NEXT)
+		return -EINVAL;
+	err = kbuddy_offer_find(info.id, info.flags & KBUDDY_POOL_NEXT, &o);
+	if (err)
+		return err;
+	memset(&info, 0, sizeof(info));
+	info.id = o.id;
+	/* The uAPI's kind numbers are enum kbuddy_pool_kind's (static_assert). */
+	info.kind = o.kind;
+	info.caps = o.kind == KBUDDY_POOL_IOMEM ? KBUDDY_POOL_CAP_WC : 0;
+	info.total_bytes = (u64)o.nr_pages << PAGE_SHIFT;
+	info.free_bytes = (u64)o.nr_free << PAGE_SHIFT;
+	strscpy(info.name, o.name, sizeof(info.name));
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static_assert(KBUDDY_POOL_KIND_RAM == KBUDDY_POOL_RAM);
+static_assert(KBUDDY_POOL_KIND_NOMAP == KBUDDY_POOL_NOMAP);
+static_assert(KBUDDY_POOL_KIND_IOMEM == KBUDDY_POOL_IOMEM);
+static_assert(sizeof(struct kbuddy_pool_info) == 96);
+static_assert(sizeof(struct kbuddy_buf_alloc) == 80);
+static_assert(sizeof_field(struct kbuddy_pool_info, name) > KBUDDY_NAME_LEN);
 
 static long dev_get_info(struct kbuddy_dev_file *df,
 			 struct kbuddy_buf_info __user *uarg)
@@ -332,6 +416,8 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return dev_alloc_buf(file, df, (void __user *)arg);
 	case KBUDDY_IOC_INFO:
 		return dev_get_info(df, (void __user *)arg);
+	case KBUDDY_IOC_POOL:
+		return dev_get_pool((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

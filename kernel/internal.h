@@ -15,11 +15,14 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/reciprocal_div.h>
+#include <linux/refcount.h>
 #include <linux/stdarg.h>
 #include <linux/types.h>
 
 #include "kbuddy.h"
 #include "kbuddy_bench.h"
+
+struct module;
 
 struct dentry;
 struct kbuddy_hist;
@@ -537,6 +540,15 @@ struct kbuddy_pool_stats {
  *	it is first turned on; set once under histogram.c's
  *	kbuddy_hist_mutex, read locklessly, freed with the pool
  * @name: the pool's name, as in /sys/kernel/debug/kbuddy/<name>/
+ * @offer_id: the id /dev/kbuddy knows the pool by (offer.c), 0 while it
+ *	is not offered; written under offer.c's kbuddy_offer_mutex and the
+ *	lock of its id table together, read under either, or locklessly
+ *	(READ_ONCE) as a snapshot by debugfs
+ * @offer_owner: the module kbuddy_pool_offer() was given, pinned by each
+ *	buffer of the pool; written and read as @offer_id
+ * @users: 1 for the pool itself until kbuddy_pool_destroy(), plus 1 per
+ *	/dev/kbuddy buffer of it (offer.c); taken only under the id table's
+ *	lock while the pool is offered; the pool is freed when it drops to 0
  */
 struct kbuddy_pool {
 	spinlock_t lock; /* see above */
@@ -564,6 +576,9 @@ struct kbuddy_pool {
 	void *debugfs;
 	struct kbuddy_hist *hist;
 	char name[KBUDDY_NAME_LEN + 1];
+	u32 offer_id;
+	struct module *offer_owner;
+	refcount_t users;
 };
 
 /* ==== The map of a pool (map.c) ========================================== */
@@ -956,6 +971,33 @@ static inline int kbuddy_dev_init(void) { return 0; }
 static inline void kbuddy_dev_exit(void) { }
 #endif
 
+/* offer.c: pools offered to userspace by id */
+
+/**
+ * struct kbuddy_offered - what /dev/kbuddy tells of an offered pool
+ * @id: its id
+ * @kind: its enum kbuddy_pool_kind
+ * @nr_pages: pages in it
+ * @nr_free: free pages in it (not counting the CPUs' caches)
+ * @name: its name
+ */
+struct kbuddy_offered {
+	u32 id;
+	enum kbuddy_pool_kind kind;
+	unsigned long nr_pages;
+	unsigned long nr_free;
+	char name[KBUDDY_NAME_LEN + 1];
+};
+
+/* The default pool's id: offered first, at load. */
+#define KBUDDY_OFFER_DEFAULT_ID	1
+
+struct kbuddy_pool *kbuddy_offer_get(u64 id, struct module **owner);
+void kbuddy_offer_put(struct kbuddy_pool *pool, struct module *owner);
+int kbuddy_offer_find(u64 id, bool after, struct kbuddy_offered *out);
+int kbuddy_offer_destroy(struct kbuddy_pool *pool);
+u32 kbuddy_pool_offer_id(struct kbuddy_pool *pool);
+
 /* debugfs.c */
 int kbuddy_debugfs_init(void);
 void kbuddy_debugfs_exit(void);
@@ -1248,6 +1290,7 @@ long kbuddy_pool_check(struct kbuddy_pool *pool, kbuddy_report_fn report,
 		       void *ctx);
 u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size);
 u64 kbuddy_kernel_pages_max(void);
+int kbuddy_pool_free(struct kbuddy_pool *pool);
 
 #include "debug.h"
 

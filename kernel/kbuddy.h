@@ -71,6 +71,11 @@ int kbuddy_pool_add_iomem(struct kbuddy_pool *pool, void __iomem *addr,
 int kbuddy_pool_destroy(struct kbuddy_pool *pool);
 struct kbuddy_pool *kbuddy_default_pool(void);
 
+struct module;
+/* Pools offered to userspace through /dev/kbuddy, by id (offer.c). */
+int kbuddy_pool_offer(struct kbuddy_pool *pool, struct module *owner);
+void kbuddy_pool_withdraw(struct kbuddy_pool *pool);
+
 void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 			 gfp_t gfp);
 int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,

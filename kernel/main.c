@@ -230,6 +230,12 @@ static int __init kbuddy_init(void)
 	if (err)
 		goto err_pool;
 	kbuddy_default = pool;
+	/* The first offer: the default pool is pool 1 of /dev/kbuddy. */
+	err = kbuddy_pool_offer(pool, THIS_MODULE);
+	if (err < 0) {
+		kbuddy_default = NULL;
+		goto err_pool;
+	}
 	err = kbuddy_dev_init();
 	if (err) {
 		kbuddy_default = NULL;

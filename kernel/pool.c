@@ -100,6 +100,7 @@ struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	kbuddy_pool_init(pool, name, max_order, kind);
+	refcount_set(&pool->users, 1);
 	if (kbuddy_debug_pool_init(pool)) {
 		kfree(pool);
 		return ERR_PTR(-ENOMEM);
@@ -720,27 +721,17 @@ static bool pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 }
 
 /**
- * kbuddy_pool_destroy() - destroy a pool and give its memory back
- * @pool: the pool; NULL or an ERR_PTR() is ignored
+ * kbuddy_pool_free() - destroy a pool nobody holds any more
+ * @pool: the pool, its last reference (pool->users) dropped
  *
- * Destroys the pool's caches (the malloc size classes, and any the caller
- * left, with a warning). Objects and blocks still allocated are reported
- * with their addresses; a region that holds any is left mapped and claimed
- * (leaked) rather than handed back under its users. Memory from
- * kbuddy_pool_add_mem() stays the caller's.
- *
- * Context: Process context; may sleep. No allocation may race with it.
- * Return: 0, or -EBUSY if blocks were still allocated, so that their
- * regions were left as they were (a region of kbuddy_pool_add_mem() is then
- * still in use by whoever holds those blocks: do not free it).
+ * Context: Process context; may sleep.
+ * Return: as kbuddy_pool_destroy().
  */
-int kbuddy_pool_destroy(struct kbuddy_pool *pool)
+int kbuddy_pool_free(struct kbuddy_pool *pool)
 {
 	unsigned int i;
 	int ret = 0;
 
-	if (IS_ERR_OR_NULL(pool))
-		return 0;
 	kbuddy_debugfs_remove_pool(pool);
 	mutex_lock(&kbuddy_pools_mutex);
 	list_del(&pool->node);
@@ -765,6 +756,48 @@ int kbuddy_pool_destroy(struct kbuddy_pool *pool)
 	kbuddy_fault_fini(&pool->fault);
 	kfree(pool);
 	return ret;
+}
+
+/**
+ * kbuddy_pool_destroy() - destroy a pool and give its memory back
+ * @pool: the pool; NULL or an ERR_PTR() is ignored
+ *
+ * Destroys the pool's caches (the malloc size classes, and any the caller
+ * left, with a warning). Objects and blocks still allocated are reported
+ * with their addresses; a region that holds any is left mapped and claimed
+ * (leaked) rather than handed back under its users. Memory from
+ * kbuddy_pool_add_mem() stays the caller's.
+ *
+ * A pool offered to userspace (kbuddy_pool_offer()) is withdrawn first if
+ * no buffer of it exists; while buffers exist it is refused (-EBUSY, with
+ * a message, nothing changed). A pool withdrawn while buffers of it exist
+ * is destroyed when its last buffer goes: this returns 0 and the pool
+ * stays (in debugfs too) until then; the memory under it must stay valid
+ * until then, which the buffers' pin on the pool's owner gives a caller
+ * that frees it at module exit.
+ *
+ * Context: Process context; may sleep. No allocation may race with it.
+ * Return: 0; -EBUSY if the pool is offered with buffers outstanding
+ * (nothing changed), or if blocks were still allocated, so that their
+ * regions were left as they were (a region of kbuddy_pool_add_mem() is then
+ * still in use by whoever holds those blocks: do not free it).
+ */
+int kbuddy_pool_destroy(struct kbuddy_pool *pool)
+{
+	int err;
+
+	if (IS_ERR_OR_NULL(pool))
+		return 0;
+	err = kbuddy_offer_destroy(pool);
+	if (err)
+		return err;
+	/* Buffers of a withdrawn pool hold it: the last one frees it. */
+	if (!refcount_dec_and_test(&pool->users)) {
+		pr_info("pool %s: destroyed with buffers of /dev/kbuddy outstanding: freed with the last\n",
+			pool->name);
+		return 0;
+	}
+	return kbuddy_pool_free(pool);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_destroy);
 

@@ -787,6 +787,50 @@ static long call_pool_destroy(struct kunit *test, struct api_fx *fx,
 	return 0;
 }
 
+/* Offered, found by its id, offered again (refused), withdrawn: 1. */
+static long call_pool_offer(struct kunit *test, struct api_fx *fx,
+			    const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	struct kbuddy_offered o;
+	int id = kbuddy_pool_offer(pool, THIS_MODULE);
+
+	if (id <= 0)
+		return id;
+	EXPECT_ROW(test, kbuddy_pool_offer_id(pool) == id, row, "the pool knows its id");
+	EXPECT_ROW(test, !kbuddy_offer_find(id, false, &o) && o.id == id &&
+		   !strcmp(o.name, pool->name) && o.kind == pool->kind &&
+		   o.nr_pages == kbuddy_pool_total_pages(pool), row, "found by its id");
+	EXPECT_ROW(test, kbuddy_pool_offer(pool, THIS_MODULE) == -EEXIST, row,
+		   "a second offer refused with -EEXIST");
+	EXPECT_ROW(test, kbuddy_pool_offer_id(pool) == id, row, "the id kept");
+	kbuddy_pool_withdraw(pool);
+	EXPECT_ROW(test, !kbuddy_pool_offer_id(pool) &&
+		   kbuddy_offer_find(id, false, &o) == -ENOENT, row, "withdrawn");
+	return 1;
+}
+
+/* With .c set, the pool is offered first; either way not offered after. */
+static long call_pool_withdraw(struct kunit *test, struct api_fx *fx,
+			       const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	struct module *owner;
+	int id = 0;
+
+	if (row->c) {
+		id = kbuddy_pool_offer(pool, THIS_MODULE);
+		EXPECT_ROW(test, id > 0, row, "offered");
+	}
+	kbuddy_pool_withdraw(pool);
+	if (id > 0)
+		EXPECT_ROW(test, kbuddy_offer_get(id, &owner) == ERR_PTR(-ENOENT), row,
+			   "its id finds nothing");
+	if (!IS_ERR_OR_NULL(pool))
+		EXPECT_ROW(test, !kbuddy_pool_offer_id(pool), row, "not offered");
+	return 0;
+}
+
 static long call_default_pool(struct kunit *test, struct api_fx *fx,
 			      const struct api_row *row)
 {
@@ -1553,6 +1597,21 @@ static const struct api_row kbuddy_pool_destroy_rows[] = {
 	{ "a pool without memory, a cache left", .pool = PE, .want = W_EQ, .val = 0 },
 };
 
+static const struct api_row kbuddy_pool_offer_rows[] = {
+	{ "NULL", .pool = P_NULL, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "ERR_PTR(-EINVAL)", .pool = P_ERR, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "a nomap pool", .pool = PN, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "a RAM pool", .pool = PF, .want = W_EQ, .val = 1, .same = U_ALL },
+	{ "an iomem pool", .pool = PI, .want = W_EQ, .val = 1, .same = U_ALL },
+};
+
+static const struct api_row kbuddy_pool_withdraw_rows[] = {
+	{ "NULL", .pool = P_NULL, .want = W_EQ, .val = 0, .same = U_ALL },
+	{ "ERR_PTR(-EINVAL)", .pool = P_ERR, .want = W_EQ, .val = 0, .same = U_ALL },
+	{ "a pool not offered", .pool = PF, .want = W_EQ, .val = 0, .same = U_ALL },
+	{ "an offered pool", .pool = PI, .c = 1, .want = W_EQ, .val = 0, .same = U_ALL },
+};
+
 static const struct api_row kbuddy_default_pool_rows[] = {
 	{ "the default pool", .want = W_PTR, .same = U_ALL },
 };
@@ -2286,6 +2345,8 @@ static const struct api_export api_exports[] = {
 	API_EXPORT(kbuddy_pool_add_mem, call_pool_add_mem),
 	API_EXPORT(kbuddy_pool_destroy, call_pool_destroy),
 	API_EXPORT(kbuddy_default_pool, call_default_pool),
+	API_EXPORT(kbuddy_pool_offer, call_pool_offer),
+	API_EXPORT(kbuddy_pool_withdraw, call_pool_withdraw),
 	API_EXPORT(kbuddy_alloc_pages, call_alloc_pages),
 	API_EXPORT(kbuddy_free_pages, call_free_pages),
 	API_EXPORT(kbuddy_alloc_contig, call_alloc_contig),
@@ -2403,6 +2464,82 @@ static void kbuddy_api_export_case(struct kunit *test)
 	run_export_n(test, test->name, len - 5);
 }
 
+/*
+ * A buffer's references on an offered pool (what /dev/kbuddy takes for
+ * each buffer): destroy refused while it is offered with a buffer out,
+ * nothing changed; withdraw stops look-ups at once; destroyed withdrawn,
+ * the pool lives until the last reference goes (KASAN and kmemleak watch
+ * the free). Ids are not reused; bad ids and bad pools are refused.
+ */
+static void kbuddy_api_offer_lifetime(struct kunit *test)
+{
+	struct kbuddy_pool *pool, *got, *other;
+	struct kbuddy_offered o;
+	struct module *owner;
+	unsigned long free;
+	void *mem;
+	int id, id2;
+
+	mem = vzalloc(SZ_256K);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	pool = kbuddy_pool_create("kunit-offer", 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
+	KUNIT_ASSERT_EQ(test, kbuddy_pool_add_mem(pool, mem, 0x7f000000, SZ_256K), 0);
+	id = kbuddy_pool_offer(pool, THIS_MODULE);
+	KUNIT_ASSERT_GT(test, id, 0);
+	free = kbuddy_pool_free_pages(pool);
+
+	got = kbuddy_offer_get(id, &owner);
+	KUNIT_ASSERT_PTR_EQ(test, got, pool);
+	KUNIT_EXPECT_PTR_EQ(test, owner, THIS_MODULE);
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 2U);
+
+	/* Offered with a "buffer" out: refused, nothing changed. */
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_offer_id(pool), (u32)id);
+	KUNIT_EXPECT_EQ(test, kbuddy_offer_find(id, false, &o), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), free);
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 2U);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_validate(pool), 0);
+
+	/* Bad input: refused, the offer as it was. */
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_offer(pool, THIS_MODULE), -EEXIST);
+	KUNIT_EXPECT_PTR_EQ(test, kbuddy_offer_get(0x80000000ULL, &owner), ERR_PTR(-ENOENT));
+	KUNIT_EXPECT_PTR_EQ(test, kbuddy_offer_get(U64_MAX, &owner), ERR_PTR(-ENOENT));
+	KUNIT_EXPECT_EQ(test, kbuddy_offer_find(U64_MAX, true, &o), -ENOENT);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_offer_id(pool), (u32)id);
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 2U);
+
+	/* Listed after every smaller id. */
+	KUNIT_EXPECT_EQ(test, kbuddy_offer_find(id - 1, true, &o), 0);
+	KUNIT_EXPECT_EQ(test, o.id, (u32)id);
+	KUNIT_EXPECT_STREQ(test, o.name, "kunit-offer");
+
+	/* Withdrawn: no look-up finds it; the buffer still holds it. */
+	kbuddy_pool_withdraw(pool);
+	KUNIT_EXPECT_PTR_EQ(test, kbuddy_offer_get(id, &owner), ERR_PTR(-ENOENT));
+	KUNIT_EXPECT_EQ(test, kbuddy_offer_find(id, false, &o), -ENOENT);
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 2U);
+
+	/* Ids are not reused soon. */
+	other = kbuddy_pool_create("kunit-offer2", 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
+	id2 = kbuddy_pool_offer(other, NULL);
+	KUNIT_EXPECT_GT(test, id2, id);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(other), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_offer_find(id2, false, &o), -ENOENT);
+
+	/* Destroyed withdrawn with the buffer out: it goes with the buffer. */
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), 0);
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 1U);
+	kbuddy_offer_put(got, owner);
+	/* The name is free again: the pool is gone. */
+	pool = kbuddy_pool_create("kunit-offer", 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(pool));
+	kbuddy_pool_destroy(pool);
+	vfree(mem);
+}
+
 #define API_CASE(fn) { .run_case = kbuddy_api_export_case, .name = #fn "_args" }
 
 static struct kunit_case kbuddy_api_cases[] = {
@@ -2416,6 +2553,9 @@ static struct kunit_case kbuddy_api_cases[] = {
 	API_CASE(kbuddy_pool_add_mem),
 	API_CASE(kbuddy_pool_destroy),
 	API_CASE(kbuddy_default_pool),
+	API_CASE(kbuddy_pool_offer),
+	API_CASE(kbuddy_pool_withdraw),
+	KUNIT_CASE(kbuddy_api_offer_lifetime),
 	API_CASE(kbuddy_alloc_pages),
 	API_CASE(kbuddy_free_pages),
 	API_CASE(kbuddy_alloc_contig),

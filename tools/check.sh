@@ -240,7 +240,7 @@ run_debian() { # run_debian SERIES
 	fi
 	timer "debian-$1 build"
 	"$top/tools/vm/mkinitramfs.sh" "$dir/initramfs.cpio.gz" "$dir/kbuddy.ko" \
-		"$dir/kbuddy_stress.ko"
+		"$dir/kbuddy_stress.ko" "$dir/kbuddy_offer_test.ko"
 	vm_slot "debian-$1"
 	if msg=$(KBUDDY_SMP=4 "$top/tools/vm/run-qemu.sh" "/boot/vmlinuz-$rel" \
 		"$dir/initramfs.cpio.gz" "$debian_runs" "$dir/console.log" 1800 1G \

@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kbuddy-buf - buffers of kbuddy's default pool from userspace, through
+ * kbuddy-buf - buffers of kbuddy's pools from userspace, through
  * /dev/kbuddy and dma-bufs (include/uapi/kbuddy.h). Built static, so that
  * it runs in the test VM's busybox initramfs.
  *
  *   kbuddy-buf info
+ *   kbuddy-buf pools                list the offered pools (KBUDDY_IOC_POOL)
  *   kbuddy-buf roundtrip SIZE [--topdown] [--align A] [--boundary B]
  *                             [--range START:END]
- *   kbuddy-buf hold SIZE N          allocate N buffers, map and fill them, wait
+ *   kbuddy-buf hold SIZE N [...]    allocate N buffers (roundtrip's options),
+ *                                   map and fill them, wait
  *   kbuddy-buf refused              every bad request: its errno, nothing held
  *   kbuddy-buf limit                allocate to the per-open limit and past it
+ *
+ * Options for every command: --pool ID allocates from the pool offered as
+ * ID (default 0, the default pool); --wc maps roundtrip's and hold's
+ * buffers write-combined (KBUDDY_BUF_WC: iomem pools only).
  *
  * roundtrip: allocate, check the buffer is zeroed, write a pattern, pass
  * the fd to another process over a socket (SCM_RIGHTS), which maps it,
@@ -33,6 +39,9 @@
 #include "../../include/uapi/kbuddy.h"
 
 static const char *dev_path = "/dev/kbuddy";
+/* --pool and --wc */
+static uint64_t opt_pool;
+static int opt_wc;
 
 static void die(const char *fmt, const char *arg)
 {
@@ -45,9 +54,11 @@ static void die(const char *fmt, const char *arg)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: kbuddy-buf info\n"
+		"usage: kbuddy-buf [--pool ID] [--wc] COMMAND ...\n"
+		"       kbuddy-buf info\n"
+		"       kbuddy-buf pools\n"
 		"       kbuddy-buf roundtrip SIZE [--topdown] [--align A] [--boundary B] [--range START:END]\n"
-		"       kbuddy-buf hold SIZE N\n"
+		"       kbuddy-buf hold SIZE N [--topdown] [--align A] [--boundary B] [--range START:END]\n"
 		"       kbuddy-buf refused\n"
 		"       kbuddy-buf limit\n");
 	exit(2);
@@ -88,10 +99,61 @@ static void info(int dev, struct kbuddy_buf_info *in)
 		die("KBUDDY_IOC_INFO%s", "");
 }
 
-/* Allocate: the dma-buf fd, or -errno. */
+/* Allocate (from --pool unless @a names a pool): the dma-buf fd, or -errno. */
 static int alloc_buf(int dev, struct kbuddy_buf_alloc *a)
 {
+	if (!a->pool)
+		a->pool = opt_pool;
 	return ioctl(dev, KBUDDY_IOC_ALLOC, a) ? -errno : a->fd;
+}
+
+/* KBUDDY_IOC_POOL: 0 or -errno. */
+static int pool_info(int dev, uint32_t id, uint32_t flags, struct kbuddy_pool_info *pi)
+{
+	memset(pi, 0, sizeof(*pi));
+	pi->id = id;
+	pi->flags = flags;
+	return ioctl(dev, KBUDDY_IOC_POOL, pi) ? -errno : 0;
+}
+
+/* The --pool pool: it must exist. */
+static void this_pool(int dev, struct kbuddy_pool_info *pi)
+{
+	int err = pool_info(dev, opt_pool ? opt_pool : 1, 0, pi);
+
+	if (err) {
+		errno = -err;
+		die("KBUDDY_IOC_POOL of the pool%s", "");
+	}
+}
+
+static const char *kind_name(uint32_t kind)
+{
+	return kind == KBUDDY_POOL_KIND_RAM ? "ram" :
+	       kind == KBUDDY_POOL_KIND_IOMEM ? "iomem" :
+	       kind == KBUDDY_POOL_KIND_NOMAP ? "nomap" : "unknown";
+}
+
+/* Every offered pool, one line each. */
+static int pools(void)
+{
+	struct kbuddy_pool_info pi;
+	int dev = open_dev(), err;
+	uint32_t id = 0;
+
+	while (!(err = pool_info(dev, id, KBUDDY_POOL_NEXT, &pi))) {
+		printf("%u %s kind=%s total_bytes=%llu free_bytes=%llu wc=%d\n", pi.id,
+		       pi.name, kind_name(pi.kind), (unsigned long long)pi.total_bytes,
+		       (unsigned long long)pi.free_bytes, !!(pi.caps & KBUDDY_POOL_CAP_WC));
+		if (pi.id <= id)
+			die("KBUDDY_IOC_POOL: the listing went backwards%s", "");
+		id = pi.id;
+	}
+	if (err != -ENOENT) {
+		errno = -err;
+		die("KBUDDY_IOC_POOL%s", "");
+	}
+	return 0;
 }
 
 static unsigned char pattern(size_t i, unsigned int seed)
@@ -172,11 +234,40 @@ static int peer(int sock, size_t size)
 	return write(sock, &r, 1) == 1 && r == 'y' ? 0 : 1;
 }
 
+/* roundtrip's and hold's options from argv[from]: into @a. */
+static void alloc_opts(int argc, char **argv, int from, struct kbuddy_buf_alloc *a)
+{
+	int i;
+
+	if (opt_wc)
+		a->flags |= KBUDDY_BUF_WC;
+	for (i = from; i < argc; i++) {
+		if (!strcmp(argv[i], "--topdown"))
+			a->flags |= KBUDDY_BUF_TOPDOWN;
+		else if (!strcmp(argv[i], "--align") && i + 1 < argc)
+			a->align = parse_size(argv[++i]);
+		else if (!strcmp(argv[i], "--boundary") && i + 1 < argc)
+			a->boundary = parse_size(argv[++i]);
+		else if (!strcmp(argv[i], "--range") && i + 1 < argc) {
+			char *colon = strchr(argv[++i], ':');
+
+			if (!colon)
+				usage();
+			*colon = 0;
+			a->start = parse_size(argv[i]);
+			a->end = parse_size(colon + 1);
+			*colon = ':';
+		} else {
+			usage();
+		}
+	}
+}
+
 static int roundtrip(int argc, char **argv)
 {
 	struct kbuddy_buf_alloc a = { 0 };
 	struct kbuddy_buf_info before, after;
-	int dev, fd, sv[2], status, i;
+	int dev, fd, sv[2], status;
 	size_t size, bad, j;
 	char r = 0;
 	uint8_t *p;
@@ -185,25 +276,7 @@ static int roundtrip(int argc, char **argv)
 	if (argc < 1)
 		usage();
 	a.size = parse_size(argv[0]);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--topdown"))
-			a.flags |= KBUDDY_BUF_TOPDOWN;
-		else if (!strcmp(argv[i], "--align") && i + 1 < argc)
-			a.align = parse_size(argv[++i]);
-		else if (!strcmp(argv[i], "--boundary") && i + 1 < argc)
-			a.boundary = parse_size(argv[++i]);
-		else if (!strcmp(argv[i], "--range") && i + 1 < argc) {
-			char *colon = strchr(argv[++i], ':');
-
-			if (!colon)
-				usage();
-			*colon = 0;
-			a.start = parse_size(argv[i]);
-			a.end = parse_size(colon + 1);
-		} else {
-			usage();
-		}
-	}
+	alloc_opts(argc, argv, 1, &a);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		die("socketpair%s", "");
 	dev = open_dev();
@@ -253,8 +326,9 @@ static int roundtrip(int argc, char **argv)
 	info(dev, &after);
 	if (after.used_bytes)
 		die("bytes still counted after the close%s", "");
-	printf("ok roundtrip %zu bytes%s\n", size,
-	       a.flags & KBUDDY_BUF_TOPDOWN ? " topdown" : "");
+	printf("ok roundtrip %zu bytes%s%s\n", size,
+	       a.flags & KBUDDY_BUF_TOPDOWN ? " topdown" : "",
+	       a.flags & KBUDDY_BUF_WC ? " write-combined" : "");
 	return 0;
 }
 
@@ -264,7 +338,7 @@ static int hold(int argc, char **argv)
 	uint64_t size;
 	int dev, n, i;
 
-	if (argc != 2)
+	if (argc < 2)
 		usage();
 	size = parse_size(argv[0]);
 	n = atoi(argv[1]);
@@ -275,6 +349,7 @@ static int hold(int argc, char **argv)
 
 		memset(&a, 0, sizeof(a));
 		a.size = size;
+		alloc_opts(argc, argv, 2, &a);
 		fd = alloc_buf(dev, &a);
 		if (fd < 0) {
 			errno = -fd;
@@ -296,8 +371,29 @@ struct bad_case {
 	int err;
 };
 
+/* Every bad KBUDDY_IOC_POOL: its errno. */
+static void pool_refused(int dev)
+{
+	struct kbuddy_pool_info pi;
+
+	if (pool_info(dev, 0x7fffffff, 0, &pi) != -ENOENT)
+		die("KBUDDY_IOC_POOL of an unknown id: not ENOENT%s", "");
+	if (pool_info(dev, 0, 0, &pi) || pi.id != 1)
+		die("KBUDDY_IOC_POOL of id 0: not the default pool, 1%s", "");
+	memset(&pi, 0, sizeof(pi));
+	pi.id = 1;
+	pi.reserved[3] = 1;
+	if (ioctl(dev, KBUDDY_IOC_POOL, &pi) != -1 || errno != EINVAL)
+		die("KBUDDY_IOC_POOL with a reserved word set: not EINVAL%s", "");
+	if (pool_info(dev, 1, 1U << 7, &pi) != -EINVAL)
+		die("KBUDDY_IOC_POOL with an unknown flag: not EINVAL%s", "");
+	if (ioctl(dev, KBUDDY_IOC_POOL, (void *)16) != -1 || errno != EFAULT)
+		die("KBUDDY_IOC_POOL with a bad pointer: not EFAULT%s", "");
+}
+
 static int refused(void)
 {
+	struct kbuddy_pool_info pool, pnow;
 	struct kbuddy_buf_info in, now;
 	struct bad_case cases[] = {
 		{ "size 0", { .size = 0 }, EINVAL },
@@ -305,7 +401,9 @@ static int refused(void)
 		{ "size above the per-open limit", { .size = 1ULL << 40 }, EDQUOT },
 		{ "an unknown flag", { .size = 4096, .flags = 1U << 9 }, EINVAL },
 		{ "write-combined", { .size = 4096, .flags = KBUDDY_BUF_WC }, EOPNOTSUPP },
-		{ "a reserved word set", { .size = 4096, .reserved = { 0, 0, 1, 0 } }, EINVAL },
+		{ "a reserved word set", { .size = 4096, .reserved = { 0, 1, 0 } }, EINVAL },
+		{ "an unknown pool", { .size = 4096, .pool = 0x7fffffff }, ENOENT },
+		{ "a pool id above 32 bits", { .size = 4096, .pool = 1ULL << 40 }, ENOENT },
 		{ "alignment of 3 pages", { .size = 4096, .align = 3 * 4096 }, EINVAL },
 		{ "alignment of half a page", { .size = 4096, .align = 2048 }, EINVAL },
 		{ "boundary below the size", { .size = 3 * 4096, .boundary = 8192 }, EINVAL },
@@ -322,8 +420,13 @@ static int refused(void)
 	 * cache: do it once first, so that the free count is settled.
 	 */
 	alloc_buf(dev, &cases[sizeof(cases) / sizeof(cases[0]) - 1].a);
+	cases[sizeof(cases) / sizeof(cases[0]) - 1].a.pool = 0;
 	info(dev, &in);
+	this_pool(dev, &pool);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		/* An iomem pool maps write-combined: not a refusal there. */
+		if (cases[i].err == EOPNOTSUPP && pool.caps & KBUDDY_POOL_CAP_WC)
+			continue;
 		fd = alloc_buf(dev, &cases[i].a);
 		if (fd != -cases[i].err) {
 			fprintf(stderr, "kbuddy-buf: %s: got %s, want %s\n", cases[i].what,
@@ -331,11 +434,14 @@ static int refused(void)
 			return 1;
 		}
 		info(dev, &now);
-		if (now.free_bytes != in.free_bytes || now.used_bytes) {
+		this_pool(dev, &pnow);
+		if (now.free_bytes != in.free_bytes || now.used_bytes ||
+		    pnow.free_bytes != pool.free_bytes) {
 			fprintf(stderr, "kbuddy-buf: %s: the pool changed\n", cases[i].what);
 			return 1;
 		}
 	}
+	pool_refused(dev);
 	if (ioctl(dev, _IOWR(KBUDDY_IOC_MAGIC, 77, struct kbuddy_buf_alloc), &a) != -1 ||
 	    errno != ENOTTY)
 		die("an unknown ioctl was not refused with ENOTTY%s", "");
@@ -375,10 +481,12 @@ static int refused(void)
 		die("a private mapping was allowed%s", "");
 	close(fd);
 	info(dev, &now);
-	if (now.free_bytes != in.free_bytes || now.used_bytes)
+	this_pool(dev, &pnow);
+	if (now.free_bytes != in.free_bytes || now.used_bytes ||
+	    pnow.free_bytes != pool.free_bytes)
 		die("the pool did not come back%s", "");
-	printf("ok refused %zu requests, 3 ioctls, 3 mappings\n",
-	       sizeof(cases) / sizeof(cases[0]));
+	printf("ok refused %zu requests, 8 ioctls, 3 mappings (pool %u)\n",
+	       sizeof(cases) / sizeof(cases[0]), pool.id);
 	return 0;
 }
 
@@ -420,9 +528,21 @@ static int limit(void)
 int main(int argc, char **argv)
 {
 	struct kbuddy_buf_info in;
+	int i, j;
 
 	if (getenv("KBUDDY_DEV"))
 		dev_path = getenv("KBUDDY_DEV");
+	/* The options, anywhere: taken out of argv. */
+	for (i = j = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--pool") && i + 1 < argc)
+			opt_pool = parse_size(argv[++i]);
+		else if (!strcmp(argv[i], "--wc"))
+			opt_wc = 1;
+		else
+			argv[j++] = argv[i];
+	}
+	argc = j;
+	argv[argc] = NULL;
 	if (argc < 2)
 		usage();
 	if (!strcmp(argv[1], "info")) {
@@ -433,6 +553,8 @@ int main(int argc, char **argv)
 		       (unsigned long long)in.used_bytes);
 		return 0;
 	}
+	if (!strcmp(argv[1], "pools") && argc == 2)
+		return pools();
 	if (!strcmp(argv[1], "roundtrip"))
 		return roundtrip(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "hold"))

@@ -8,9 +8,11 @@
 # kernel error report; 1 otherwise, with the reason printed.
 #
 # The guest has 512 MiB of RAM (-m) and memmap=64M$0x10000000 reserves
-# 256-320 MiB of it: the range must lie inside the guest's RAM, or memmap=
-# would reserve a hole with no memory behind it, and above the first 16 MiB
-# where the kernel is loaded; QEMU puts the initramfs at the top of RAM.
+# 256-320 MiB of it, memmap=16M$0x15000000 336-352 MiB for a second pool
+# (kbuddy_offer_test.ko): the ranges must lie inside the guest's RAM, or
+# memmap= would reserve a hole with no memory behind it, and above the
+# first 16 MiB where the kernel is loaded; QEMU puts the initramfs at the
+# top of RAM.
 # KASLR avoids memmap= ranges, so it needs no disabling.
 #
 # Software emulation (TCG) by default: KVM hangs at boot on the machines
@@ -33,7 +35,7 @@ accel="-accel tcg -cpu max"
 bios=""
 [ -f /usr/share/qemu/qboot.rom ] && bios="-bios /usr/share/qemu/qboot.rom"
 
-append="console=ttyS0 quiet panic=-1 oops=panic memmap=64M\$0x10000000 kbuddy_run=$script $extra"
+append="console=ttyS0 quiet panic=-1 oops=panic memmap=64M\$0x10000000 memmap=16M\$0x15000000 kbuddy_run=$script $extra"
 
 : >"$log"
 rc=0

@@ -108,9 +108,9 @@ region 0 0x0000000010000000-0x0000000014000000 pages=16384
 t_pools() {
 	P=/sys/kernel/debug/kbuddy/pools
 	[ "$(stat -c %a $P)" = 400 ] && echo drain >"$D/blocks" && echo shrink >"$D/blocks" || return 1
-	expect "$(cat $P)" "default kind=ram max_order=11 pages=16384 free=16384 cached=0 used=0 regions=0x0000000010000000-0x0000000014000000" pristine &&
+	expect "$(cat $P)" "default kind=ram max_order=11 pages=16384 free=16384 cached=0 used=0 regions=0x0000000010000000-0x0000000014000000 offer=1" pristine &&
 	echo "alloc 3 2" >"$D/blocks" || return 1
-	expect "$(cat $P)" "default kind=ram max_order=11 pages=16384 free=$(st pages_free) cached=0 used=16 regions=0x0000000010000000-0x0000000014000000" "two order-3 blocks" &&
+	expect "$(cat $P)" "default kind=ram max_order=11 pages=16384 free=$(st pages_free) cached=0 used=16 regions=0x0000000010000000-0x0000000014000000 offer=1" "two order-3 blocks" &&
 	echo "free all" >"$D/blocks" && pristine
 }
 # blocks lists ids and kinds and frees by id; a refused id changes nothing.
@@ -456,7 +456,7 @@ t_dev_node() {
 	load region=$REGION || return 1
 	[ -c /dev/kbuddy ] || { unload; echo "no /dev/kbuddy"; return 1; }
 	expect "$(stat -c '%a %u' /dev/kbuddy)" "600 0" "mode and owner" || { unload; return 1; }
-	kbuddy-buf info | grep -qx "version 1" || { unload; echo "info: no version 1"; return 1; }
+	kbuddy-buf info | grep -qx "version 2" || { unload; echo "info: no version 2"; return 1; }
 	unload || return 1
 	load region=$REGION dev_mode=0660 || return 1
 	expect "$(stat -c '%a' /dev/kbuddy)" 660 "dev_mode=0660" || { unload; return 1; }
@@ -509,6 +509,158 @@ t_dmabuf_limit() {
 	! load region=$REGION dev_mode=0 2>/dev/null || { unload; echo "dev_mode=0 accepted"; return 1; }
 }
 
+# Pools offered by id: kbuddy_offer_test.ko offers the iomem pool
+# offer-test over memmap=16M$0x15000000 (which it maps write-combined).
+# Buffers of it by id, mapped uncached and write-combined; every bad
+# request refused with the pool as before; a nomap pool refused; the
+# offering module pinned by buffers, destroy refused with EBUSY while
+# offered; a withdrawn and destroyed pool freed with its last buffer.
+OT=/sys/module/kbuddy_offer_test/parameters
+PF=/sys/kernel/debug/kbuddy/pools
+load_offer() { load region=$REGION && { insmod $M/kbuddy_offer_test.ko || { unload; return 1; }; }; }
+unload_offer() { rmmod kbuddy_offer_test; unload; }
+# pool_free ID: the free bytes of pool ID from kbuddy-buf pools.
+pool_free() { kbuddy-buf pools | awk -v id="$1" '$1 == id { sub("free_bytes=", "", $5); print $5 }'; }
+# hold_bg N ARGS...: kbuddy-buf hold in the background, until it holds N.
+hold_bg() {
+	n=$1
+	shift
+	kbuddy-buf "$@" >/tmp/hold.out 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q "holding $n" /tmp/hold.out && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	grep -q "holding $n" /tmp/hold.out || { kill -9 $pid; cat /tmp/hold.out; return 1; }
+}
+kill_hold() { kill -9 $pid; wait $pid 2>/dev/null; }
+t_offer_list() {
+	load_offer || return 1
+	id=$(cat $OT/id)
+	expect "$(kbuddy-buf pools | grep -v '^1 ')" "$id offer-test kind=iomem total_bytes=16777216 free_bytes=16777216 wc=1" "kbuddy-buf pools" &&
+	kbuddy-buf pools | grep -q '^1 default kind=ram total_bytes=67108864 free_bytes=[0-9]* wc=0$' &&
+	grep -q "^offer-test kind=iomem .* offer=$id\$" $PF && grep -q '^default kind=ram .* offer=1$' $PF &&
+	dmesg | grep -q "pool offer-test: offered to userspace as pool $id" || { kbuddy-buf pools; cat $PF; unload_offer; return 1; }
+	unload_offer
+}
+t_offer_roundtrip() {
+	load_offer || return 1
+	id=$(cat $OT/id)
+	free=$(pool_free $id)
+	dfree=$(buf_free)
+	for args in 4096 40K "1028K --topdown" "64K --align 1M" "48K --boundary 64K" \
+		"12K --range 0x15400000:0x15500000"; do
+		# shellcheck disable=SC2086
+		kbuddy-buf --pool $id roundtrip $args || { unload_offer; echo "roundtrip $args failed"; return 1; }
+	done
+	# Only the offered pool's memory: a range outside it has none.
+	! kbuddy-buf --pool $id roundtrip 4096 --range 0x10000000:0x14000000 2>/dev/null ||
+		{ unload_offer; echo "pool $id served memory outside its range"; return 1; }
+	expect "$(pool_free $id)" "$free" "free bytes after the buffers closed" &&
+	expect "$(buf_free)" "$dfree" "the default pool untouched" &&
+	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
+	unload_offer
+}
+t_offer_wc() {
+	load_offer || return 1
+	id=$(cat $OT/id)
+	for args in 4096 1M "64K --topdown"; do
+		# shellcheck disable=SC2086
+		kbuddy-buf --pool $id --wc roundtrip $args | grep -q write-combined || { unload_offer; echo "wc roundtrip $args failed"; return 1; }
+	done
+	# The mapping is a write-combined PFN map of exactly the buffer.
+	hold_bg 1 --pool $id --wc hold 64K 1 --range 0x15800000:0x15810000 || { unload_offer; return 1; }
+	pat=/sys/kernel/debug/x86/pat_memtype_list
+	if [ -r $pat ]; then
+		grep -q '0x0*15800000-0x0*15810000\] write-combining' $pat || { grep 0x000000001 $pat; kill_hold; unload_offer; echo "no write-combining PAT entry"; return 1; }
+	else
+		echo "no $pat: mapping type not checked"
+	fi
+	kill_hold
+	# A RAM pool still refuses it.
+	! kbuddy-buf --wc roundtrip 4096 2>/tmp/wc.err && grep -q "Operation not supported" /tmp/wc.err || { cat /tmp/wc.err; unload_offer; return 1; }
+	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
+	unload_offer
+}
+t_offer_refused() {
+	load_offer || return 1
+	id=$(cat $OT/id)
+	kbuddy-buf --pool $id refused || { unload_offer; return 1; }
+	kbuddy-buf --pool 99 roundtrip 4096 2>/tmp/enoent.err && { unload_offer; echo "pool 99 served"; return 1; }
+	grep -q "No such file or directory" /tmp/enoent.err || { cat /tmp/enoent.err; unload_offer; return 1; }
+	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
+	unload_offer
+}
+t_offer_nomap_refused() {
+	load_offer || return 1
+	expect "$(cat $OT/nomap_refused)" Y "nomap_refused" &&
+	dmesg | grep -q 'pool offer-test-nomap: cannot be offered to userspace: a nomap pool' || { unload_offer; return 1; }
+	unload_offer
+}
+t_offer_owner_pinned() {
+	load_offer || return 1
+	id=$(cat $OT/id)
+	free=$(pool_free $id)
+	hold_bg 2 --pool $id hold 1M 2 || { unload_offer; return 1; }
+	expect "$(pool_free $id)" "$((free - 2 * 1048576))" "free bytes while held" || { kill_hold; unload_offer; return 1; }
+	! rmmod kbuddy_offer_test 2>/dev/null || { echo "kbuddy_offer_test unloaded under 2 buffers"; return 1; }
+	# Offered, with buffers: destroy refused, nothing changed.
+	! echo 1 2>/dev/null >$OT/destroy || { kill_hold; echo "destroy not refused"; return 1; }
+	dmesg | grep -q "pool offer-test: not destroyed: offered as pool $id with 2 buffers" &&
+	expect "$(pool_free $id)" "$((free - 2 * 1048576))" "free bytes after the refused destroy" &&
+	grep -q "^offer-test kind=iomem .* offer=$id\$" $PF || { kill_hold; unload_offer; return 1; }
+	kill_hold
+	i=0
+	while [ "$(pool_free $id)" != "$free" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	expect "$(pool_free $id)" "$free" "free bytes after the kill" &&
+	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
+	rmmod kbuddy_offer_test || { echo "rmmod refused after the buffers went"; unload; return 1; }
+	! grep -q '^offer-test ' $PF || { cat $PF; unload; return 1; }
+	unload
+}
+t_offer_withdraw_destroy() {
+	load_offer || return 1
+	id=$(cat $OT/id)
+	hold_bg 1 --pool $id hold 1M 1 || { unload_offer; return 1; }
+	echo 1 >$OT/withdraw || { kill_hold; unload_offer; return 1; }
+	# Withdrawn: no new buffer, not listed, no offer= in debugfs.
+	! kbuddy-buf --pool $id roundtrip 4096 2>/dev/null &&
+	! kbuddy-buf pools | grep -q "^$id " &&
+	grep -q '^offer-test kind=iomem .*regions=[-0-9a-fx,]*$' $PF || { cat $PF; kill_hold; unload_offer; return 1; }
+	# Destroyed with a buffer out: it goes with the buffer.
+	echo 1 >$OT/destroy || { kill_hold; unload_offer; return 1; }
+	grep -q '^offer-test ' $PF || { echo "the pool went under its buffer"; kill_hold; unload_offer; return 1; }
+	! rmmod kbuddy_offer_test 2>/dev/null || { echo "kbuddy_offer_test unloaded under a buffer"; return 1; }
+	kill_hold
+	i=0
+	while grep -q '^offer-test ' $PF && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	! grep -q '^offer-test ' $PF && dmesg | grep -q 'pool offer-test: its last buffer is gone: freeing the pool' || { cat $PF; unload_offer; return 1; }
+	rmmod kbuddy_offer_test || { unload; return 1; }
+	unload
+}
+# Allocations by id racing a withdraw: each either gets a buffer or ENOENT;
+# once the withdraw returned no allocation succeeds; the destroy that
+# follows frees the pool with the last buffer (KASAN-free, log clean).
+t_offer_withdraw_race() {
+	load_offer || return 1
+	id=$(cat $OT/id)
+	for n in 1 2 3; do
+		( while kbuddy-buf --pool $id roundtrip 8K >/dev/null 2>/tmp/race.$n.err; do :; done ) &
+		eval "p$n=\$!"
+	done
+	sleep 2
+	echo 1 >$OT/withdraw || { kill $p1 $p2 $p3; unload_offer; return 1; }
+	# The loops end by themselves: no allocation succeeds any more.
+	wait $p1 $p2 $p3
+	for n in 1 2 3; do
+		grep -q "No such file or directory" /tmp/race.$n.err || { cat /tmp/race.$n.err; unload_offer; return 1; }
+	done
+	! kbuddy-buf --pool $id roundtrip 4096 2>/dev/null || { unload_offer; echo "allocated after the withdraw"; return 1; }
+	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
+	expect "$(awk '$1 == "offer-test" { print $7 }' $PF)" "used=0" "nothing held" || { cat $PF; unload_offer; return 1; }
+	echo 1 >$OT/destroy || { unload_offer; return 1; }
+	! grep -q '^offer-test ' $PF || { cat $PF; unload_offer; return 1; }
+	unload_offer
+}
+
 t load t_load
 t debugfs_modes t_files
 t buddyinfo_format t_buddyinfo_format
@@ -556,4 +708,12 @@ t dmabuf_roundtrip t_dmabuf_roundtrip
 t dmabuf_refused t_dmabuf_refused
 t dmabuf_killed_holder t_dmabuf_killed_holder
 t dmabuf_limit t_dmabuf_limit
+t offer_pools_listed t_offer_list
+t offer_roundtrip_by_id t_offer_roundtrip
+t offer_iomem_write_combined t_offer_wc
+t offer_refused_unchanged t_offer_refused
+t offer_nomap_refused t_offer_nomap_refused
+t offer_owner_pinned_destroy_ebusy t_offer_owner_pinned
+t offer_withdraw_then_destroy t_offer_withdraw_destroy
+t offer_withdraw_race t_offer_withdraw_race
 t insmod_rmmod_cycles t_cycles

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbuddy - pools offered to userspace: the ids /dev/kbuddy knows pools by,
+ * and the references its buffers hold on a pool and on the pool's owner.
+ *
+ * kbuddy_pool_offer() gives a pool an id (the default pool is 1, offered at
+ * load); KBUDDY_IOC_ALLOC and KBUDDY_IOC_POOL find it by that id. A buffer
+ * holds a reference on its pool (pool->users) and on the module that
+ * offered it (try_module_get()), taken in one step with the look-up under
+ * the id table's lock, so that a withdraw or a destroy either sees the
+ * buffer counted or makes the look-up fail: there is no window in which a
+ * pool is found but not yet held.
+ *
+ * kbuddy_pool_withdraw() removes the id at once: no look-up finds the pool
+ * after it returns (an allocation that found it before goes on, counted).
+ * kbuddy_pool_destroy() of a pool still offered refuses with -EBUSY while
+ * buffers of it exist, and changes nothing; of a pool not offered (any
+ * more), it drops the pool's own reference and the last buffer frees the
+ * pool (kbuddy_offer_put()).
+ *
+ * Every look-up is under the id table's lock, never lockless: a pool is
+ * erased from the table under that lock before its last reference can go,
+ * so no reader can hold a pool being freed and no grace period is needed.
+ * debugfs reads @offer_id only under kbuddy_pools_mutex, which the free
+ * takes to unlist the pool.
+ */
+
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+
+#include "internal.h"
+
+/*
+ * Offered pools by id. Its lock (xa_lock) protects the look-up and the
+ * references a buffer takes, against a withdraw or a destroy, which erase
+ * under it; pools' @offer_id and @offer_owner change under it and under
+ * kbuddy_offer_mutex together.
+ */
+static DEFINE_XARRAY_ALLOC1(kbuddy_offers);
+/* Serializes offers and withdraws; protects kbuddy_offer_next. */
+static DEFINE_MUTEX(kbuddy_offer_mutex);
+/* The next id to try: ids are not reused soon, so a stale id misses. */
+static u32 kbuddy_offer_next = KBUDDY_OFFER_DEFAULT_ID;
+
+/**
+ * kbuddy_pool_offer() - offer a pool's memory to userspace (/dev/kbuddy)
+ * @pool: a KBUDDY_POOL_RAM or KBUDDY_POOL_IOMEM pool, not offered yet
+ * @owner: the module that owns @pool (THIS_MODULE), pinned while buffers
+ *	of @pool exist; NULL for code that is not a module
+ *
+ * Gives @pool an id by which KBUDDY_IOC_ALLOC allocates from it and
+ * KBUDDY_IOC_POOL reports it (Documentation/device-memory.rst). Offering a
+ * pool promises that its physical addresses are the CPU's: buffers are
+ * mapped to userspace by them (cached in a RAM pool, uncached or
+ * write-combined in an iomem pool). Whoever may open /dev/kbuddy may then
+ * take all of the pool's free memory.
+ *
+ * Context: Process context; may sleep.
+ * Return: the pool's id (1 or more); -EINVAL for a NULL pool or a
+ * KBUDDY_POOL_NOMAP one (userspace could not map its memory); -EEXIST if
+ * it is offered already; -ENOMEM; -EBUSY if every id is taken.
+ */
+int kbuddy_pool_offer(struct kbuddy_pool *pool, struct module *owner)
+{
+	u32 id;
+	int err;
+
+	if (IS_ERR_OR_NULL(pool)) {
+		pr_err("%s(): no pool\n", __func__);
+		return -EINVAL;
+	}
+	if (pool->kind == KBUDDY_POOL_NOMAP) {
+		pr_err("pool %s: cannot be offered to userspace: a nomap pool has no memory userspace could map\n",
+		       pool->name);
+		return -EINVAL;
+	}
+	mutex_lock(&kbuddy_offer_mutex);
+	if (pool->offer_id) {
+		pr_err("pool %s: already offered as %u\n", pool->name,
+		       pool->offer_id);
+		err = -EEXIST;
+		goto out;
+	}
+	/* The owner is set before a look-up can find the pool. */
+	xa_lock(&kbuddy_offers);
+	pool->offer_owner = owner;
+	xa_unlock(&kbuddy_offers);
+	err = xa_alloc_cyclic(&kbuddy_offers, &id, pool,
+			      XA_LIMIT(KBUDDY_OFFER_DEFAULT_ID, INT_MAX),
+			      &kbuddy_offer_next, GFP_KERNEL);
+	if (err < 0) {
+		xa_lock(&kbuddy_offers);
+		pool->offer_owner = NULL;
+		xa_unlock(&kbuddy_offers);
+		pr_err("pool %s: no id to offer it by (%d)\n", pool->name, err);
+		goto out;
+	}
+	xa_lock(&kbuddy_offers);
+	WRITE_ONCE(pool->offer_id, id);
+	xa_unlock(&kbuddy_offers);
+	err = id;
+	pr_info("pool %s: offered to userspace as pool %u\n", pool->name, id);
+out:
+	mutex_unlock(&kbuddy_offer_mutex);
+	return err;
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_offer);
+
+/* Take @pool out of the table; under kbuddy_offer_mutex and the xa_lock. */
+static void offer_erase_locked(struct kbuddy_pool *pool)
+{
+	__xa_erase(&kbuddy_offers, pool->offer_id);
+	WRITE_ONCE(pool->offer_id, 0);
+	pool->offer_owner = NULL;
+}
+
+/**
+ * kbuddy_pool_withdraw() - stop offering a pool to userspace
+ * @pool: the pool; NULL, an ERR_PTR() or a pool not offered is ignored
+ *
+ * Once this returns, no look-up by the pool's id finds it: new
+ * allocations from it are refused with ENOENT. Buffers already handed out
+ * stay valid, each still holding the pool and its owner, and an allocation
+ * that found the pool before the withdraw completes. The id is not
+ * reused soon.
+ *
+ * Context: Process context; may sleep.
+ */
+void kbuddy_pool_withdraw(struct kbuddy_pool *pool)
+{
+	u32 id;
+
+	if (IS_ERR_OR_NULL(pool))
+		return;
+	mutex_lock(&kbuddy_offer_mutex);
+	id = pool->offer_id;
+	if (id) {
+		xa_lock(&kbuddy_offers);
+		offer_erase_locked(pool);
+		xa_unlock(&kbuddy_offers);
+		pr_info("pool %s: withdrawn from userspace (was pool %u)\n",
+			pool->name, id);
+	}
+	mutex_unlock(&kbuddy_offer_mutex);
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_withdraw);
+
+/**
+ * kbuddy_pool_offer_id() - the id a pool is offered by
+ * @pool: the pool
+ *
+ * Context: Any context; a snapshot.
+ * Return: the id, or 0 if @pool is not offered.
+ */
+u32 kbuddy_pool_offer_id(struct kbuddy_pool *pool)
+{
+	return READ_ONCE(pool->offer_id);
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_pool_offer_id, KBUDDY_INTERNAL);
+
+/**
+ * kbuddy_offer_get() - the offered pool of an id, held for a new buffer
+ * @id: the id; 0 for the default pool
+ * @owner: set to the module to module_put() with kbuddy_offer_put()
+ *
+ * Context: Process context.
+ * Return: the pool, with a reference on it and on its owner; or
+ * ERR_PTR(-ENOENT) if no pool is offered by @id, or its owner is going.
+ */
+struct kbuddy_pool *kbuddy_offer_get(u64 id, struct module **owner)
+{
+	struct kbuddy_pool *pool;
+
+	if (!id)
+		id = KBUDDY_OFFER_DEFAULT_ID;
+	if (id > INT_MAX)
+		return ERR_PTR(-ENOENT);
+	xa_lock(&kbuddy_offers);
+	pool = xa_load(&kbuddy_offers, id);
+	if (pool && try_module_get(pool->offer_owner)) {
+		refcount_inc(&pool->users);
+		*owner = pool->offer_owner;
+	} else {
+		pool = NULL;
+	}
+	xa_unlock(&kbuddy_offers);
+	return pool ?: ERR_PTR(-ENOENT);
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_offer_get, KBUDDY_INTERNAL);
+
+/**
+ * kbuddy_offer_put() - drop what kbuddy_offer_get() took
+ * @pool: the pool
+ * @owner: the module kbuddy_offer_get() set
+ *
+ * The last reference of a pool destroyed meanwhile frees it.
+ *
+ * Context: Process context; may sleep (it may free the pool).
+ */
+void kbuddy_offer_put(struct kbuddy_pool *pool, struct module *owner)
+{
+	if (refcount_dec_and_test(&pool->users)) {
+		pr_info("pool %s: its last buffer is gone: freeing the pool\n",
+			pool->name);
+		kbuddy_pool_free(pool);
+	}
+	/* Last: the pool may have been over the owner's memory. */
+	module_put(owner);
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_offer_put, KBUDDY_INTERNAL);
+
+/**
+ * kbuddy_offer_find() - describe an offered pool
+ * @id: the id (0 for the default pool); with @after, the pool with the
+ *	next larger id (0 for the first)
+ * @after: look for the next id rather than @id itself
+ * @out: filled in
+ *
+ * Context: Process context.
+ * Return: 0, or -ENOENT if there is no such pool.
+ */
+int kbuddy_offer_find(u64 id, bool after, struct kbuddy_offered *out)
+{
+	unsigned long index = id;
+	struct kbuddy_pool *pool;
+
+	if (!id && !after)
+		index = KBUDDY_OFFER_DEFAULT_ID;
+	if (id > INT_MAX)
+		return -ENOENT;
+	xa_lock(&kbuddy_offers);
+	if (after)
+		pool = xa_find_after(&kbuddy_offers, &index, INT_MAX, XA_PRESENT);
+	else
+		pool = xa_load(&kbuddy_offers, index);
+	if (pool) {
+		out->id = index;
+		out->kind = pool->kind;
+		out->nr_pages = kbuddy_pool_total_pages(pool);
+		out->nr_free = kbuddy_pool_free_pages(pool);
+		strscpy(out->name, pool->name, sizeof(out->name));
+	}
+	xa_unlock(&kbuddy_offers);
+	return pool ? 0 : -ENOENT;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_offer_find, KBUDDY_INTERNAL);
+
+/**
+ * kbuddy_offer_destroy() - take a pool being destroyed out of the table
+ * @pool: the pool
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 if the pool may go (it is not offered now); -EBUSY, with a
+ * message and nothing changed, if it is offered and buffers of it exist.
+ */
+int kbuddy_offer_destroy(struct kbuddy_pool *pool)
+{
+	unsigned int bufs = 0;
+	u32 id;
+
+	mutex_lock(&kbuddy_offer_mutex);
+	id = pool->offer_id;
+	if (id) {
+		xa_lock(&kbuddy_offers);
+		bufs = refcount_read(&pool->users) - 1;
+		if (!bufs)
+			offer_erase_locked(pool);
+		xa_unlock(&kbuddy_offers);
+	}
+	mutex_unlock(&kbuddy_offer_mutex);
+	if (bufs) {
+		pr_err("pool %s: not destroyed: offered as pool %u with %u buffers of /dev/kbuddy outstanding; withdraw it first to have it freed with the last\n",
+		       pool->name, id, bufs);
+		return -EBUSY;
+	}
+	return 0;
+}

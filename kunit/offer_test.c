@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbuddy_offer_test.ko - an iomem pool over a reserved range, offered to
+ * userspace through /dev/kbuddy, for the VM tests of pools by id
+ * (tools/vm/guest/vmtest.sh). Public API only, as another driver would.
+ *
+ *   insmod kbuddy_offer_test.ko       base=0x15000000 size=16M by default:
+ *                                     memmap=16M$0x15000000 (run-qemu.sh)
+ *
+ * At load it claims the range, maps it write-combined (ioremap_wc(), as a
+ * driver maps a device's memory aperture), creates the iomem pool
+ * "offer-test" over it and offers it; it also checks that a nomap pool is
+ * refused (nomap_refused reads 1 then). Its parameters in
+ * /sys/module/kbuddy_offer_test/parameters/:
+ *   id             the pool's id (read-only)
+ *   nomap_refused  1 if offering a nomap pool was refused with -EINVAL
+ *   withdraw       write 1: kbuddy_pool_withdraw()
+ *   destroy        write 1: kbuddy_pool_destroy(); the write fails with
+ *                  its errno (EBUSY while the pool is offered and buffers of
+ *                  it exist)
+ * Buffers of the pool pin this module: rmmod fails while one exists.
+ */
+
+#include <linux/err.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/sizes.h>
+
+#include "kbuddy.h"
+
+static ulong base = 0x15000000;
+module_param(base, ulong, 0444);
+MODULE_PARM_DESC(base, "Physical address of the reserved range (default 0x15000000)");
+
+static ulong size = SZ_16M;
+module_param(size, ulong, 0444);
+MODULE_PARM_DESC(size, "Bytes of the reserved range (default 16 MiB)");
+
+static int id;
+module_param(id, int, 0444);
+MODULE_PARM_DESC(id, "The pool's id in /dev/kbuddy (read-only)");
+
+static bool nomap_refused;
+module_param(nomap_refused, bool, 0444);
+MODULE_PARM_DESC(nomap_refused, "Offering a nomap pool was refused with -EINVAL (read-only)");
+
+/* Protects pool: the parameter writes and exit. */
+static DEFINE_MUTEX(offer_test_mutex);
+static struct kbuddy_pool *pool;
+static void __iomem *io;
+static struct resource *res;
+
+static int withdraw_set(const char *val, const struct kernel_param *kp)
+{
+	bool yes;
+	int err = kstrtobool(val, &yes);
+
+	if (err || !yes)
+		return -EINVAL;
+	mutex_lock(&offer_test_mutex);
+	kbuddy_pool_withdraw(pool);
+	mutex_unlock(&offer_test_mutex);
+	return 0;
+}
+
+static int destroy_set(const char *val, const struct kernel_param *kp)
+{
+	bool yes;
+	int err = kstrtobool(val, &yes);
+
+	if (err || !yes)
+		return -EINVAL;
+	mutex_lock(&offer_test_mutex);
+	if (!pool) {
+		err = -ENOENT;
+	} else {
+		err = kbuddy_pool_destroy(pool);
+		pr_info("kbuddy_pool_destroy(): %d\n", err);
+		/* -EBUSY: offered with buffers, nothing changed. */
+		if (err != -EBUSY)
+			pool = NULL;
+	}
+	mutex_unlock(&offer_test_mutex);
+	return err;
+}
+
+static const struct kernel_param_ops withdraw_ops = { .set = withdraw_set };
+static const struct kernel_param_ops destroy_ops = { .set = destroy_set };
+module_param_cb(withdraw, &withdraw_ops, NULL, 0200);
+MODULE_PARM_DESC(withdraw, "Write 1 to withdraw the pool from userspace");
+module_param_cb(destroy, &destroy_ops, NULL, 0200);
+MODULE_PARM_DESC(destroy, "Write 1 to destroy the pool (EBUSY while offered with buffers)");
+
+/* A nomap pool has no memory userspace could map: it is not offered. */
+static void check_nomap(void)
+{
+	struct kbuddy_pool *nomap;
+	int err;
+
+	nomap = kbuddy_pool_create_kind("offer-test-nomap", 0, KBUDDY_POOL_NOMAP, 0);
+	if (IS_ERR(nomap))
+		return;
+	if (!kbuddy_pool_add_range(nomap, 0x400000000000ULL, SZ_16M)) {
+		err = kbuddy_pool_offer(nomap, THIS_MODULE);
+		nomap_refused = err == -EINVAL;
+		pr_info("offering a nomap pool: %d\n", err);
+		if (err > 0)
+			kbuddy_pool_withdraw(nomap);
+	}
+	kbuddy_pool_destroy(nomap);
+}
+
+static int __init offer_test_init(void)
+{
+	int err;
+
+	if (!size || !PAGE_ALIGNED(base) || !PAGE_ALIGNED(size) || base + size < base) {
+		pr_err("base=%#lx size=%#lx: page aligned, non-zero, not wrapping\n",
+		       base, size);
+		return -EINVAL;
+	}
+	check_nomap();
+	res = request_mem_region(base, size, "kbuddy_offer_test");
+	if (!res) {
+		pr_err("%#lx@%#lx is claimed already (memmap=%#lx$%#lx?)\n", size,
+		       base, size, base);
+		return -EBUSY;
+	}
+	io = ioremap_wc(base, size);
+	if (!io) {
+		err = -ENOMEM;
+		goto err_release;
+	}
+	pool = kbuddy_pool_create_kind("offer-test", 0, KBUDDY_POOL_IOMEM, 0);
+	if (IS_ERR(pool)) {
+		err = PTR_ERR(pool);
+		goto err_unmap;
+	}
+	err = kbuddy_pool_add_iomem(pool, io, base, size);
+	if (err)
+		goto err_pool;
+	err = kbuddy_pool_offer(pool, THIS_MODULE);
+	if (err < 0)
+		goto err_pool;
+	id = err;
+	pr_info("pool offer-test: %#lx@%#lx offered as pool %d\n", size, base, id);
+	return 0;
+
+err_pool:
+	kbuddy_pool_destroy(pool);
+	pool = NULL;
+err_unmap:
+	iounmap(io);
+err_release:
+	release_mem_region(base, size);
+	return err;
+}
+
+static void __exit offer_test_exit(void)
+{
+	/* No buffer of the pool is left: each pins this module. */
+	if (pool && kbuddy_pool_destroy(pool))
+		pr_err("pool offer-test: destroy at exit refused\n");
+	iounmap(io);
+	release_mem_region(base, size);
+}
+
+module_init(offer_test_init);
+module_exit(offer_test_exit);
+MODULE_DESCRIPTION("kbuddy: an iomem pool offered to userspace, for the VM tests");
+MODULE_LICENSE("GPL");
