@@ -682,6 +682,10 @@ static void contig_hand_out(struct kbuddy_pool *pool, struct kbuddy_region *r,
  * policy in @con->flags says; each search looks at blocks under the pool's
  * lock, at most 64 per hold, and costs:
  *
+ * "Lowest" and "first" below are in search order: the regions in the order
+ * they were added (the last first with KBUDDY_CONTIG_TOPDOWN), addresses
+ * ascending in each.
+ *
  * KBUDDY_CONTIG_FIRST_FIT (default): the lowest place that fits (the
  * highest with KBUDDY_CONTIG_TOPDOWN); a walk of the blocks between the
  * range's start and the place found, jumping past each block in the way.
@@ -698,7 +702,11 @@ static void contig_hand_out(struct kbuddy_pool *pool, struct kbuddy_region *r,
  * tie goes to the lowest extent (highest top-down). Every block of the range
  * is scanned, found or not: O(blocks in the range). The place is checked
  * again in the hold that takes it; if it was taken meanwhile the scan is
- * redone, up to 4 times, then the run is placed by first fit.
+ * redone, at most 4 scans in all, then the run is placed by first fit.
+ * Between holds only a @gfp that may sleep lets other tasks run: an atomic
+ * caller's whole scan is one non-preemptible stretch (interrupts on
+ * between holds), so best and worst fit on a large pool belong in
+ * sleepable context or under a @con range.
  *
  * Context: As kbuddy_alloc_pages().
  * Return: 0; -EINVAL for a request that cannot be met (a line in the log
