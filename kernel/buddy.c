@@ -677,9 +677,9 @@ int kbuddy_block_free(struct kbuddy_pool *pool, void *addr, unsigned int order,
 {
 	unsigned long cached = KBUDDY_TAG(KBUDDY_KIND_PCP, order);
 	bool poison = kbuddy_poisons_blocks(pool);
-	bool zone = !kbuddy_tag_is_slab(tag) &&
-		    kbuddy_tag_kind(tag) == KBUDDY_KIND_LARGE &&
-		    kbuddy_large_red_zones(pool);
+	/* The static key first: nothing else is looked at while it is off. */
+	bool zone = kbuddy_large_red_zones(pool) && !kbuddy_tag_is_slab(tag) &&
+		    kbuddy_tag_kind(tag) == KBUDDY_KIND_LARGE;
 	enum kbuddy_counter bad;
 	struct kbuddy_region *r;
 	struct kbuddy_page *page;

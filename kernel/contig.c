@@ -66,6 +66,7 @@ struct contig_search {
 	bool topdown;
 	bool zero;			/* the run is to be zeroed */
 	unsigned int policy;		/* KBUDDY_CONTIG_*_FIT */
+	unsigned int policy_asked;	/* policy falls back to first fit */
 	unsigned int nr_regions;	/* when the search started */
 	unsigned int region;		/* in search order */
 	unsigned long pos;		/* next candidate in it, or ULONG_MAX */
@@ -124,10 +125,12 @@ static struct kbuddy_page *block_at(struct kbuddy_pool *pool,
  * *@steps. Return: true, or false with a block that is not free and
  * overlaps the run in [*@stop_head, *@stop_end).
  */
-static bool run_free(struct kbuddy_pool *pool, struct kbuddy_region *r,
-		     const struct contig_search *cs, unsigned long pfn,
-		     unsigned int *steps, unsigned long *stop_head,
-		     unsigned long *stop_end)
+static __always_inline bool run_free(struct kbuddy_pool *pool,
+				     struct kbuddy_region *r,
+				     const struct contig_search *cs,
+				     unsigned long pfn, unsigned int *steps,
+				     unsigned long *stop_head,
+				     unsigned long *stop_end)
 {
 	unsigned long n, head, end;
 	unsigned int order;
@@ -254,8 +257,9 @@ static void carve(struct kbuddy_pool *pool, const struct contig_search *cs,
  * Take the run of @cs->npages at @pfn of @r, which the caller found free in
  * this hold of the pool's lock.
  */
-static void contig_take(struct kbuddy_pool *pool, const struct contig_search *cs,
-			struct kbuddy_region *r, unsigned long pfn)
+static __always_inline void contig_take(struct kbuddy_pool *pool,
+					const struct contig_search *cs,
+					struct kbuddy_region *r, unsigned long pfn)
 {
 	unsigned int order;
 	unsigned long n;
@@ -283,14 +287,28 @@ static void contig_restart(struct contig_search *cs)
 	cs->picked = false;
 }
 
+/* Set @cs back to the request contig_prepare() made of it. */
+static void contig_reset(struct contig_search *cs)
+{
+	cs->lo = cs->lo_asked;
+	cs->hi = cs->hi_asked;
+	cs->policy = cs->policy_asked;
+	cs->tries = 0;
+	cs->cursor_read = false;
+	cs->wrapped = false;
+	contig_restart(cs);
+}
+
 /*
  * First fit (and next fit's passes): walk on from where @cs stopped, for at
  * most CONTIG_STEPS blocks, and take the run if found. Under the pool's lock.
  * Return: 1 with the run's region and first pfn set, 0 if the search must go
  * on in another hold, -ENOMEM if there is no place.
  */
-static int contig_walk_step(struct kbuddy_pool *pool, struct contig_search *cs,
-			    struct kbuddy_region **rp, unsigned long *pfnp)
+static __always_inline int contig_walk_step(struct kbuddy_pool *pool,
+					    struct contig_search *cs,
+					    struct kbuddy_region **rp,
+					    unsigned long *pfnp)
 {
 	unsigned int steps = 0, nr = cs->nr_regions;
 	unsigned long head, end;
@@ -530,23 +548,23 @@ static int contig_take_block(struct kbuddy_pool *pool,
  * regions the pool had when it started (one added meanwhile is not
  * searched), letting others run between holds if @gfp may sleep.
  */
-static int contig_search(struct kbuddy_pool *pool, struct contig_search cs,
+static int contig_search(struct kbuddy_pool *pool, struct contig_search *cs,
 			 gfp_t gfp, struct kbuddy_region **rp,
 			 unsigned long *pfnp)
 {
 	unsigned long flags;
 	int ret;
 
-	contig_restart(&cs);
+	contig_reset(cs);
 	/* Pairs with the release that publishes a region (pool.c). */
-	cs.nr_regions = smp_load_acquire(&pool->nr_regions);
+	cs->nr_regions = smp_load_acquire(&pool->nr_regions);
 	for (;;) {
 		spin_lock_irqsave(&pool->lock, flags);
-		ret = contig_search_step(pool, &cs, rp, pfnp);
+		ret = contig_search_step(pool, cs, rp, pfnp);
 		spin_unlock_irqrestore(&pool->lock, flags);
 		if (ret)
 			break;
-		if (cs.scanned)
+		if (cs->scanned)
 			kbuddy_race_hook("contig_picked");
 		if (gfpflags_allow_blocking(gfp))
 			cond_resched();
@@ -588,7 +606,8 @@ static int contig_prepare(struct kbuddy_pool *pool, size_t size,
 		return contig_refuse(pool, "size 0 or larger than the pool", size);
 	if (con->flags & ~(KBUDDY_CONTIG_TOPDOWN | KBUDDY_CONTIG_POLICY))
 		return contig_refuse(pool, "unknown flags", con->flags);
-	if (hweight_long(con->flags & KBUDDY_CONTIG_POLICY) > 1)
+	/* More than one bit of the policy field. */
+	if ((con->flags & KBUDDY_CONTIG_POLICY) & ((con->flags & KBUDDY_CONTIG_POLICY) - 1))
 		return contig_refuse(pool, "more than one placement policy", con->flags);
 	if ((con->flags & KBUDDY_CONTIG_NEXT_FIT) && (con->flags & KBUDDY_CONTIG_TOPDOWN))
 		return contig_refuse(pool, "next fit is bottom-up only, not with TOPDOWN",
@@ -620,7 +639,7 @@ static int contig_prepare(struct kbuddy_pool *pool, size_t size,
 	cs->hi = con->end ? PHYS_PFN(con->end) : ULONG_MAX;
 	cs->boundary = con->boundary >> PAGE_SHIFT;
 	cs->topdown = con->flags & KBUDDY_CONTIG_TOPDOWN;
-	cs->policy = con->flags & KBUDDY_CONTIG_POLICY;
+	cs->policy_asked = con->flags & KBUDDY_CONTIG_POLICY;
 	cs->lo_asked = cs->lo;
 	cs->hi_asked = cs->hi;
 	cs->zero = (gfp & __GFP_ZERO) ||
@@ -730,9 +749,9 @@ int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 	ret = contig_prepare(pool, size, con, gfp, &cs);
 	if (ret)
 		return ret;
-	ret = contig_search(pool, cs, gfp, &r, &pfn);
+	ret = contig_search(pool, &cs, gfp, &r, &pfn);
 	if (ret && kbuddy_reclaim(pool, gfp)) {
-		ret = contig_search(pool, cs, gfp, &r, &pfn);
+		ret = contig_search(pool, &cs, gfp, &r, &pfn);
 		if (!ret)
 			kbuddy_count(pool, KBUDDY_RECLAIMS);
 	}
@@ -1141,7 +1160,7 @@ int kbuddy_alloc_blocks(struct kbuddy_pool *pool, size_t size,
 		if (!ret && !one.start && !one.end && !cs.topdown)
 			ret = contig_take_block(pool, &cs, order, &r, &pfn);
 		else if (!ret)
-			ret = contig_search(pool, cs, gfp, &r, &pfn);
+			ret = contig_search(pool, &cs, gfp, &r, &pfn);
 		if (ret == -ENOMEM && order > min_order) {
 			order--;
 			continue;

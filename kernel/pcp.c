@@ -629,7 +629,7 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 	 */
 	if (order >= READ_ONCE(pool->pcp_orders) || !pool->pcp ||
 	    kbuddy_poisons_blocks(pool) ||
-	    (kind == KBUDDY_KIND_LARGE && kbuddy_large_red_zones(pool)))
+	    (kbuddy_large_red_zones(pool) && kind == KBUDDY_KIND_LARGE))
 		goto slow;
 	r = kbuddy_find_region(pool, addr);
 	if (unlikely(!r))

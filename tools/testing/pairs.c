@@ -57,6 +57,30 @@ noinline void malloc4k_pairs(struct kbuddy_pool *pool, long n)
 		kbuddy_free(pool, kbuddy_malloc(pool, 4096, GFP_NOWAIT));
 }
 
+/* A contiguous run of 3 pages (no power of two), placed by first fit. */
+noinline void contig_pairs(struct kbuddy_pool *pool, long n)
+{
+	struct kbuddy_constraint con = { 0 };
+	struct kbuddy_contig run;
+
+	while (n--)
+		if (!kbuddy_alloc_contig(pool, 3 * PAGE_SIZE, &con, GFP_NOWAIT, &run))
+			kbuddy_free_contig(pool, &run);
+}
+
+/* 4 pages at a multiple of 64 KiB, top-down. */
+noinline void contig_topdown_pairs(struct kbuddy_pool *pool, long n)
+{
+	struct kbuddy_constraint con = {
+		.align = 64 << 10, .flags = KBUDDY_CONTIG_TOPDOWN,
+	};
+	struct kbuddy_contig run;
+
+	while (n--)
+		if (!kbuddy_alloc_contig(pool, 4 * PAGE_SIZE, &con, GFP_NOWAIT, &run))
+			kbuddy_free_contig(pool, &run);
+}
+
 #define BATCH 4096
 static void *batch[BATCH];
 static unsigned int perm[BATCH];
@@ -136,6 +160,8 @@ int main(int argc, char **argv)
 	slab_batch(c, BATCH);
 	slab_random(c, BATCH);
 	malloc_batch(pool, BATCH);
+	contig_pairs(plain, 100);
+	contig_topdown_pairs(plain, 100);
 	pages_pairs(pool, n);
 	buddy_pairs(plain, n);
 	slab_pairs(c, n);
@@ -145,6 +171,8 @@ int main(int argc, char **argv)
 	slab_batch(c, n);
 	slab_random(c, n);
 	malloc_batch(pool, n);
+	contig_pairs(plain, n);
+	contig_topdown_pairs(plain, n);
 	problems = harness_validate(pool, c) + harness_validate(plain, NULL);
 	printf("pairs: %ld of each, validate: %s, messages: %lu\n", n,
 	       problems ? "FAILED" : "ok", kshim_messages);
