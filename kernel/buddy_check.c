@@ -369,3 +369,57 @@ long kbuddy_regions_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_regions_validate, KBUDDY_INTERNAL);
 
+/**
+ * kbuddy_region_free_map() - which pages of a region the free lists hold
+ * @pool: the pool
+ * @idx: the region's index in @pool
+ * @map: one byte per page of the region: set to 1 where a block in the free
+ *	lists holds the page, 0 elsewhere (allocated, cached per CPU, a
+ *	hole)
+ *
+ * For the tests' placement models (kunit/contig_kunit.c,
+ * tools/testing/fuzz.c). A snapshot of one moment: the pool's lock is
+ * taken for at most KBUDDY_CHECK_CHUNK blocks at a time, and a walk the
+ * pool changed under starts again, up to KBUDDY_CHECK_TRIES times.
+ *
+ * Context: Process context.
+ * Return: 0; -EINVAL for a region the pool does not have; -EBUSY if the
+ * pool changed under every walk (@map then holds the last one).
+ */
+int kbuddy_region_free_map(struct kbuddy_pool *pool, unsigned int idx, u8 *map)
+{
+	struct kbuddy_region *r;
+	unsigned int tries, budget;
+	unsigned long i, j, n, seq, flags;
+	bool changed;
+
+	if (idx >= READ_ONCE(pool->nr_regions))
+		return -EINVAL;
+	r = &pool->regions[idx];
+	for (tries = 0; tries < KBUDDY_CHECK_TRIES; tries++) {
+		i = 0;
+		changed = false;
+		spin_lock_irqsave(&pool->lock, flags);
+		seq = pool->seq;
+		while (i < r->nr_pages && !changed) {
+			for (budget = KBUDDY_CHECK_CHUNK; budget && i < r->nr_pages; budget--) {
+				struct kbuddy_page *page = kbuddy_pfn_desc(r, r->base_pfn + i);
+				bool free = page->state == KBUDDY_PAGE_FREE;
+
+				n = page->state == KBUDDY_PAGE_NONE ? 1 : 1UL << page->order;
+				for (j = 0; j < n && i + j < r->nr_pages; j++)
+					map[i + j] = free;
+				i += n;
+			}
+			spin_unlock_irqrestore(&pool->lock, flags);
+			cond_resched();
+			spin_lock_irqsave(&pool->lock, flags);
+			changed = pool->seq != seq;
+		}
+		spin_unlock_irqrestore(&pool->lock, flags);
+		if (!changed)
+			return 0;
+	}
+	return -EBUSY;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_region_free_map, KBUDDY_INTERNAL);

@@ -24,11 +24,15 @@
  *    (set_memory_wc()), which kbuddy does not do. A run in memory a module
  *    added with kbuddy_pool_add_mem() is refused with ENODEV: that memory
  *    may be vmalloc()ed or at a bus address, not RAM at its physical one.
- *  - an iomem pool's memory is mapped uncached, or write-combined with
- *    KBUDDY_BUF_WC, and zeroed with memset_io(); the offering module has
- *    promised (kbuddy_pool_offer()) that its physical addresses are the
- *    CPU's. On x86 the PAT keeps the types consistent: a request that
- *    conflicts with the owner's ioremap() gets the owner's type.
+ *  - an iomem pool's memory is mapped with the type its owner maps it
+ *    with: write-combined in a pool created with KBUDDY_POOL_IOMEM_WC,
+ *    uncached otherwise, whatever the request says (a mismatched alias is
+ *    undefined on arm64, and x86's PAT would only override it); asking
+ *    for KBUDDY_BUF_WC from an uncached pool is refused with EOPNOTSUPP,
+ *    and KBUDDY_BUF_WC is set in the reply's flags when the buffer is
+ *    write-combined. The memory is zeroed with memset_io(); the offering
+ *    module has promised (kbuddy_pool_offer()) that its physical
+ *    addresses are the CPU's.
  *  - a nomap pool cannot be offered.
  *
  * A buffer holds a reference to this module (the dma-buf's owner), to its
@@ -276,7 +280,8 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 	pool = kbuddy_offer_get(arg.pool, &pool_owner);
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
-	if (arg.flags & KBUDDY_BUF_WC && kbuddy_pool_kind(pool) != KBUDDY_POOL_IOMEM) {
+	/* Userspace maps the memory as its owner does, or not at all. */
+	if (arg.flags & KBUDDY_BUF_WC && !pool->iomem_wc) {
 		err = -EOPNOTSUPP;
 		goto err_pool;
 	}
@@ -306,7 +311,7 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 		goto err_buf;
 	buf->pool = pool;
 	buf->pool_owner = pool_owner;
-	buf->wc = arg.flags & KBUDDY_BUF_WC;
+	buf->wc = pool->iomem_wc;
 	if (!run_mappable(pool, &buf->run)) {
 		err = -ENODEV;
 		goto err_run;
@@ -335,6 +340,8 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 	}
 	arg.size = buf->run.size;
 	arg.fd = fd;
+	if (buf->wc)
+		arg.flags |= KBUDDY_BUF_WC;
 	if (copy_to_user(uarg, &arg, sizeof(arg))) {
 		put_unused_fd(fd);
 		dma_buf_put(dmabuf);
@@ -375,7 +382,7 @@ static long dev_get_pool(struct kbuddy_pool_info __user *uarg)
 	info.id = o.id;
 	/* The uAPI's kind numbers are enum kbuddy_pool_kind's (static_assert). */
 	info.kind = o.kind;
-	info.caps = o.kind == KBUDDY_POOL_IOMEM ? KBUDDY_POOL_CAP_WC : 0;
+	info.caps = o.wc ? KBUDDY_POOL_CAP_WC : 0;
 	info.total_bytes = (u64)o.nr_pages << PAGE_SHIFT;
 	info.free_bytes = (u64)o.nr_free << PAGE_SHIFT;
 	strscpy(info.name, o.name, sizeof(info.name));

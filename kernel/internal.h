@@ -544,11 +544,14 @@ struct kbuddy_pool_stats {
  *	is not offered; written under offer.c's kbuddy_offer_mutex and the
  *	lock of its id table together, read under either, or locklessly
  *	(READ_ONCE) as a snapshot by debugfs
+ * @iomem_wc: KBUDDY_POOL_IOMEM_WC: the owner maps the memory write-combined;
+ *	set at creation, never changed
  * @offer_owner: the module kbuddy_pool_offer() was given, pinned by each
  *	buffer of the pool; written and read as @offer_id
- * @users: 1 for the pool itself until kbuddy_pool_destroy(), plus 1 per
- *	/dev/kbuddy buffer of it (offer.c); taken only under the id table's
- *	lock while the pool is offered; the pool is freed when it drops to 0
+ * @users: 1 for the pool itself, plus 1 per /dev/kbuddy buffer of it
+ *	(offer.c); taken only under the id table's lock while the pool is
+ *	offered; kbuddy_pool_destroy() refuses while it is above 1, so it never
+ *	drops to 0 but in the destroy
  */
 struct kbuddy_pool {
 	spinlock_t lock; /* see above */
@@ -577,6 +580,7 @@ struct kbuddy_pool {
 	struct kbuddy_hist *hist;
 	char name[KBUDDY_NAME_LEN + 1];
 	u32 offer_id;
+	bool iomem_wc;
 	struct module *offer_owner;
 	refcount_t users;
 };
@@ -909,6 +913,7 @@ unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
 					kbuddy_report_fn report, void *ctx);
 long kbuddy_regions_validate(struct kbuddy_pool *pool, kbuddy_report_fn report,
 			     void *ctx);
+int kbuddy_region_free_map(struct kbuddy_pool *pool, unsigned int idx, u8 *map);
 void kbuddy_pool_init(struct kbuddy_pool *pool, const char *name,
 		      unsigned int max_order, enum kbuddy_pool_kind kind);
 void *kbuddy_unmapped_refused(struct kbuddy_pool *pool, const char *what);
@@ -977,6 +982,7 @@ static inline void kbuddy_dev_exit(void) { }
  * struct kbuddy_offered - what /dev/kbuddy tells of an offered pool
  * @id: its id
  * @kind: its enum kbuddy_pool_kind
+ * @wc: its owner maps it write-combined (KBUDDY_POOL_IOMEM_WC)
  * @nr_pages: pages in it
  * @nr_free: free pages in it (not counting the CPUs' caches)
  * @name: its name
@@ -984,6 +990,7 @@ static inline void kbuddy_dev_exit(void) { }
 struct kbuddy_offered {
 	u32 id;
 	enum kbuddy_pool_kind kind;
+	bool wc;
 	unsigned long nr_pages;
 	unsigned long nr_free;
 	char name[KBUDDY_NAME_LEN + 1];
@@ -997,6 +1004,9 @@ void kbuddy_offer_put(struct kbuddy_pool *pool, struct module *owner);
 int kbuddy_offer_find(u64 id, bool after, struct kbuddy_offered *out);
 int kbuddy_offer_destroy(struct kbuddy_pool *pool);
 u32 kbuddy_pool_offer_id(struct kbuddy_pool *pool);
+void kbuddy_offer_module_going(struct module *owner);
+int kbuddy_offer_init(void);
+void kbuddy_offer_exit(void);
 
 /* debugfs.c */
 int kbuddy_debugfs_init(void);

@@ -41,7 +41,8 @@ struct kbuddy_cache;
  * @KBUDDY_POOL_IOMEM: memory written only with I/O accessors (device
  *	SRAM), added with kbuddy_pool_add_iomem(): runs by physical address
  *	(kbuddy_contig_iomem() gives the __iomem pointer), __GFP_ZERO
- *	zeroes with memset_io(), init_on_alloc not applied
+ *	zeroes with memset_io(), init_on_alloc not applied; mapped uncached
+ *	by its owner, or write-combined with KBUDDY_POOL_IOMEM_WC
  *
  * Only RAM pools have page blocks (kbuddy_alloc_pages()), slab caches,
  * the malloc family and per-CPU caches; the others refuse them with a
@@ -56,6 +57,12 @@ enum kbuddy_pool_kind {
 
 /* kbuddy_pool_create_kind() flags: no per-CPU page caches (RAM pools). */
 #define KBUDDY_POOL_NO_PCP	BIT(0)
+/*
+ * An iomem pool whose owner maps its memory write-combined (ioremap_wc());
+ * without it, an iomem pool's memory is taken to be mapped uncached
+ * (ioremap()). /dev/kbuddy maps buffers to userspace with the same type.
+ */
+#define KBUDDY_POOL_IOMEM_WC	BIT(1)
 
 struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order);
 struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,

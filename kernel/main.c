@@ -215,6 +215,9 @@ static int __init kbuddy_init(void)
 	if (err < 0)
 		return err;
 	kbuddy_hp_state = err;
+	err = kbuddy_offer_init();
+	if (err)
+		goto err_hp;
 	kbuddy_fault_module_init();
 	kbuddy_debugfs_init();
 	pool = kbuddy_pool_create_kind("default", max_order, KBUDDY_POOL_RAM,
@@ -251,6 +254,8 @@ err_pool:
 err_debugfs:
 	kbuddy_debugfs_exit();
 	kbuddy_fault_module_exit();
+	kbuddy_offer_exit();
+err_hp:
 	cpuhp_remove_state_nocalls(kbuddy_hp_state);
 	return err;
 }
@@ -261,6 +266,7 @@ static void __exit kbuddy_exit(void)
 	kbuddy_pool_destroy(kbuddy_default);
 	kbuddy_debugfs_exit();
 	kbuddy_fault_module_exit();
+	kbuddy_offer_exit();
 	cpuhp_remove_state_nocalls(kbuddy_hp_state);
 	/* Caches are freed by RCU callbacks that live in this module. */
 	rcu_barrier();

@@ -13,10 +13,18 @@
  *
  * kbuddy_pool_withdraw() removes the id at once: no look-up finds the pool
  * after it returns (an allocation that found it before goes on, counted).
- * kbuddy_pool_destroy() of a pool still offered refuses with -EBUSY while
- * buffers of it exist, and changes nothing; of a pool not offered (any
- * more), it drops the pool's own reference and the last buffer frees the
- * pool (kbuddy_offer_put()).
+ * kbuddy_pool_destroy() refuses with -EAGAIN while buffers of the pool
+ * exist, offered or withdrawn, and changes nothing: a buffer (and an
+ * allocation under way) uses the pool and the memory under it, which its
+ * owner may unmap once the destroy returned. A pool is therefore only ever
+ * freed by its owner's destroy, never by a buffer's release.
+ *
+ * An owner is held only once it is live: a module still in its init may
+ * fail it and be freed whatever its reference count, so a look-up refuses
+ * a pool whose owner is not MODULE_STATE_LIVE (yet). A module that goes
+ * with a pool still offered (a failed init, an exit without a destroy) has
+ * it withdrawn by kbuddy's module notifier, with a warning, so that no
+ * look-up can reach a pool or an owner that is gone.
  *
  * Every look-up is under the id table's lock, never lockless: a pool is
  * erased from the table under that lock before its last reference can go,
@@ -27,6 +35,7 @@
 
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/refcount.h>
 #include <linux/string.h>
 #include <linux/xarray.h>
@@ -54,9 +63,12 @@ static u32 kbuddy_offer_next = KBUDDY_OFFER_DEFAULT_ID;
  * Gives @pool an id by which KBUDDY_IOC_ALLOC allocates from it and
  * KBUDDY_IOC_POOL reports it (Documentation/device-memory.rst). Offering a
  * pool promises that its physical addresses are the CPU's: buffers are
- * mapped to userspace by them (cached in a RAM pool, uncached or
- * write-combined in an iomem pool). Whoever may open /dev/kbuddy may then
- * take all of the pool's free memory.
+ * mapped to userspace by them (cached in a RAM pool; in an iomem pool
+ * uncached, or write-combined if it was created KBUDDY_POOL_IOMEM_WC).
+ * Whoever may open /dev/kbuddy may then take all of the pool's free memory.
+ * The pool may only be destroyed while no buffer of it exists
+ * (kbuddy_pool_destroy() refuses with -EAGAIN), and @owner is refused as
+ * a buffer's owner until its init has returned.
  *
  * Context: Process context; may sleep.
  * Return: the pool's id (1 or more); -EINVAL for a NULL pool or a
@@ -161,6 +173,21 @@ u32 kbuddy_pool_offer_id(struct kbuddy_pool *pool)
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_pool_offer_id, KBUDDY_INTERNAL);
 
+/*
+ * Pin @owner for a buffer; under the id table's lock. A module in its init
+ * (MODULE_STATE_COMING) is refused: try_module_get() would succeed, but a
+ * failed init frees the module whatever its count. 6.1's module_is_live()
+ * is true while coming, so the state is read here.
+ */
+static bool offer_owner_get(struct module *owner)
+{
+#ifdef CONFIG_MODULES
+	if (owner && READ_ONCE(owner->state) != MODULE_STATE_LIVE)
+		return false;
+#endif
+	return try_module_get(owner);
+}
+
 /**
  * kbuddy_offer_get() - the offered pool of an id, held for a new buffer
  * @id: the id; 0 for the default pool
@@ -168,7 +195,8 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_pool_offer_id, KBUDDY_INTERNAL);
  *
  * Context: Process context.
  * Return: the pool, with a reference on it and on its owner; or
- * ERR_PTR(-ENOENT) if no pool is offered by @id, or its owner is going.
+ * ERR_PTR(-ENOENT) if no pool is offered by @id, or its owner is not live
+ * (still in its init, or going).
  */
 struct kbuddy_pool *kbuddy_offer_get(u64 id, struct module **owner)
 {
@@ -180,7 +208,7 @@ struct kbuddy_pool *kbuddy_offer_get(u64 id, struct module **owner)
 		return ERR_PTR(-ENOENT);
 	xa_lock(&kbuddy_offers);
 	pool = xa_load(&kbuddy_offers, id);
-	if (pool && try_module_get(pool->offer_owner)) {
+	if (pool && offer_owner_get(pool->offer_owner)) {
 		refcount_inc(&pool->users);
 		*owner = pool->offer_owner;
 	} else {
@@ -196,18 +224,15 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_offer_get, KBUDDY_INTERNAL);
  * @pool: the pool
  * @owner: the module kbuddy_offer_get() set
  *
- * The last reference of a pool destroyed meanwhile frees it.
+ * Never the last reference: the pool's own stays until its destroy, which
+ * is refused while a buffer holds it.
  *
- * Context: Process context; may sleep (it may free the pool).
+ * Context: Any context.
  */
 void kbuddy_offer_put(struct kbuddy_pool *pool, struct module *owner)
 {
-	if (refcount_dec_and_test(&pool->users)) {
-		pr_info("pool %s: its last buffer is gone: freeing the pool\n",
-			pool->name);
-		kbuddy_pool_free(pool);
-	}
-	/* Last: the pool may have been over the owner's memory. */
+	refcount_dec(&pool->users);
+	/* Last: the owner may destroy the pool once it may go. */
 	module_put(owner);
 }
 EXPORT_SYMBOL_NS_GPL(kbuddy_offer_put, KBUDDY_INTERNAL);
@@ -239,6 +264,7 @@ int kbuddy_offer_find(u64 id, bool after, struct kbuddy_offered *out)
 	if (pool) {
 		out->id = index;
 		out->kind = pool->kind;
+		out->wc = pool->iomem_wc;
 		out->nr_pages = kbuddy_pool_total_pages(pool);
 		out->nr_free = kbuddy_pool_free_pages(pool);
 		strscpy(out->name, pool->name, sizeof(out->name));
@@ -253,28 +279,97 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_offer_find, KBUDDY_INTERNAL);
  * @pool: the pool
  *
  * Context: Process context; may sleep.
- * Return: 0 if the pool may go (it is not offered now); -EBUSY, with a
- * message and nothing changed, if it is offered and buffers of it exist.
+ * Return: 0 if the pool may go: no buffer of it exists, and it is not
+ * offered now (nor can it be found and held any more); -EAGAIN, with a
+ * message and nothing changed, while buffers of it exist.
  */
 int kbuddy_offer_destroy(struct kbuddy_pool *pool)
 {
-	unsigned int bufs = 0;
+	unsigned int bufs;
 	u32 id;
 
 	mutex_lock(&kbuddy_offer_mutex);
+	/*
+	 * Under the table's lock: a look-up takes its reference under it, so
+	 * an offered pool is erased only with no buffer counted. A pool not
+	 * offered gains no reference, so its count only falls.
+	 */
+	xa_lock(&kbuddy_offers);
 	id = pool->offer_id;
-	if (id) {
-		xa_lock(&kbuddy_offers);
-		bufs = refcount_read(&pool->users) - 1;
-		if (!bufs)
-			offer_erase_locked(pool);
-		xa_unlock(&kbuddy_offers);
-	}
+	bufs = refcount_read(&pool->users) - 1;
+	if (!bufs && id)
+		offer_erase_locked(pool);
+	xa_unlock(&kbuddy_offers);
 	mutex_unlock(&kbuddy_offer_mutex);
 	if (bufs) {
-		pr_err("pool %s: not destroyed: offered as pool %u with %u buffers of /dev/kbuddy outstanding; withdraw it first to have it freed with the last\n",
-		       pool->name, id, bufs);
-		return -EBUSY;
+		pr_err("pool %s: not destroyed: %u buffers of /dev/kbuddy outstanding (%s); retry once they are gone\n",
+		       pool->name, bufs, id ? "offered" : "withdrawn");
+		return -EAGAIN;
 	}
 	return 0;
+}
+
+/* A module going with pools still offered: withdraw them, with a warning. */
+static int offer_module_notify(struct notifier_block *nb, unsigned long action,
+			       void *data)
+{
+	if (action == MODULE_STATE_GOING)
+		kbuddy_offer_module_going(data);
+	return NOTIFY_DONE;
+}
+
+/**
+ * kbuddy_offer_module_going() - withdraw the pools a going module offered
+ * @owner: the module
+ *
+ * Called by the module notifier (and by the tests): no buffer of such a
+ * pool exists (each pins @owner, and none is taken before @owner is
+ * live), so only the ids are left to take away.
+ *
+ * Context: Process context; may sleep.
+ */
+void kbuddy_offer_module_going(struct module *owner)
+{
+	struct kbuddy_pool *pool;
+	unsigned long id;
+
+	if (!owner)
+		return;
+	mutex_lock(&kbuddy_offer_mutex);
+	xa_lock(&kbuddy_offers);
+	xa_for_each(&kbuddy_offers, id, pool) {
+		if (pool->offer_owner != owner)
+			continue;
+		pr_warn("pool %s: its owner %s is going with the pool still offered as pool %lu: withdrawn\n",
+			pool->name, module_name(owner), id);
+		offer_erase_locked(pool);
+	}
+	xa_unlock(&kbuddy_offers);
+	mutex_unlock(&kbuddy_offer_mutex);
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_offer_module_going, KBUDDY_INTERNAL);
+
+static struct notifier_block offer_module_nb = {
+	.notifier_call = offer_module_notify,
+};
+
+/**
+ * kbuddy_offer_init() - watch modules going with offered pools
+ *
+ * Context: Process context, at load.
+ * Return: 0 or a negative errno.
+ */
+int kbuddy_offer_init(void)
+{
+	return register_module_notifier(&offer_module_nb);
+}
+
+/**
+ * kbuddy_offer_exit() - stop watching modules
+ *
+ * Context: Process context, at unload.
+ */
+void kbuddy_offer_exit(void)
+{
+	unregister_module_notifier(&offer_module_nb);
 }

@@ -55,7 +55,10 @@ static bool pool_name_ok(const char *name)
  * @kind: what its memory will be: an enum kbuddy_pool_kind
  * @flags: KBUDDY_POOL_NO_PCP: no per-CPU page caches, so that every block
  *	comes from and goes to the free lists under the pool's lock (pools
- *	that are not KBUDDY_POOL_RAM never have them)
+ *	that are not KBUDDY_POOL_RAM never have them); KBUDDY_POOL_IOMEM_WC
+ *	(iomem pools only): the owner maps the memory it adds write-combined
+ *	(ioremap_wc()), not uncached (ioremap()), so /dev/kbuddy maps
+ *	buffers of the pool to userspace write-combined, and only so
  *
  * The choices are made before the pool becomes visible (in the list of
  * pools that CPU hotplug walks, and in debugfs) and never change after.
@@ -65,7 +68,7 @@ static bool pool_name_ok(const char *name)
  *
  * Context: Process context; may sleep.
  * Return: as kbuddy_pool_create(); ERR_PTR(-EINVAL) also for an unknown
- * @kind or @flags.
+ * @kind or @flags, or KBUDDY_POOL_IOMEM_WC on a pool that is not iomem.
  */
 struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 					    unsigned int max_order,
@@ -88,9 +91,14 @@ struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 		return ERR_PTR(-EINVAL);
 	}
 	if ((unsigned int)kind > KBUDDY_POOL_IOMEM ||
-	    (flags & ~KBUDDY_POOL_NO_PCP)) {
-		pr_err("pool %s: unknown kind %u or flags %#x (kinds: 0 ram, 1 nomap, 2 iomem; flags: KBUDDY_POOL_NO_PCP)\n",
+	    (flags & ~(KBUDDY_POOL_NO_PCP | KBUDDY_POOL_IOMEM_WC))) {
+		pr_err("pool %s: unknown kind %u or flags %#x (kinds: 0 ram, 1 nomap, 2 iomem; flags: KBUDDY_POOL_NO_PCP, KBUDDY_POOL_IOMEM_WC)\n",
 		       name, kind, flags);
+		return ERR_PTR(-EINVAL);
+	}
+	if (flags & KBUDDY_POOL_IOMEM_WC && kind != KBUDDY_POOL_IOMEM) {
+		pr_err("pool %s: KBUDDY_POOL_IOMEM_WC is for iomem pools: kbuddy maps a ram pool's memory write-back itself, and a nomap pool's not at all\n",
+		       name);
 		return ERR_PTR(-EINVAL);
 	}
 	if (kbuddy_should_fail(&kbuddy_fault_global, KBUDDY_FAULT_POOL_CREATE,
@@ -100,6 +108,7 @@ struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	kbuddy_pool_init(pool, name, max_order, kind);
+	pool->iomem_wc = flags & KBUDDY_POOL_IOMEM_WC;
 	refcount_set(&pool->users, 1);
 	if (kbuddy_debug_pool_init(pool)) {
 		kfree(pool);
@@ -525,7 +534,8 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_add_range);
  * kbuddy_pool_add_iomem() - add I/O memory the caller has mapped
  * @pool: a KBUDDY_POOL_IOMEM pool
  * @addr: the caller's __iomem mapping of the memory (ioremap(),
- *	devm_ioremap_resource()), page aligned; it must outlive the pool
+ *	devm_ioremap_resource(); ioremap_wc() if the pool was created with
+ *	KBUDDY_POOL_IOMEM_WC), page aligned; it must outlive the pool
  * @phys: its physical (or bus) address, page aligned
  * @size: bytes, page aligned
  *
@@ -768,19 +778,20 @@ int kbuddy_pool_free(struct kbuddy_pool *pool)
  * (leaked) rather than handed back under its users. Memory from
  * kbuddy_pool_add_mem() stays the caller's.
  *
- * A pool offered to userspace (kbuddy_pool_offer()) is withdrawn first if
- * no buffer of it exists; while buffers exist it is refused (-EBUSY, with
- * a message, nothing changed). A pool withdrawn while buffers of it exist
- * is destroyed when its last buffer goes: this returns 0 and the pool
- * stays (in debugfs too) until then; the memory under it must stay valid
- * until then, which the buffers' pin on the pool's owner gives a caller
- * that frees it at module exit.
+ * A pool offered to userspace (kbuddy_pool_offer()) is withdrawn first.
+ * While buffers of /dev/kbuddy hold the pool, offered or withdrawn, it is
+ * refused (-EAGAIN, with a message, nothing changed): they use the memory
+ * under it. Each pins the pool's owner, so a destroy at module exit never
+ * meets one; a driver that destroys its pool earlier (remove()) must keep
+ * the memory valid while this refuses, and retry once the buffers are
+ * gone (kbuddy_pool_withdraw() first, so that no new one comes).
  *
  * Context: Process context; may sleep. No allocation may race with it.
- * Return: 0; -EBUSY if the pool is offered with buffers outstanding
- * (nothing changed), or if blocks were still allocated, so that their
- * regions were left as they were (a region of kbuddy_pool_add_mem() is then
- * still in use by whoever holds those blocks: do not free it).
+ * Return: 0; -EAGAIN if buffers of /dev/kbuddy hold the pool (nothing
+ * changed, the pool is still the caller's); -EBUSY if blocks were still
+ * allocated: the pool is freed, but their regions were left as they were
+ * (a region of kbuddy_pool_add_mem() is then still in use by whoever holds
+ * those blocks: do not free it).
  */
 int kbuddy_pool_destroy(struct kbuddy_pool *pool)
 {
@@ -791,12 +802,9 @@ int kbuddy_pool_destroy(struct kbuddy_pool *pool)
 	err = kbuddy_offer_destroy(pool);
 	if (err)
 		return err;
-	/* Buffers of a withdrawn pool hold it: the last one frees it. */
-	if (!refcount_dec_and_test(&pool->users)) {
-		pr_info("pool %s: destroyed with buffers of /dev/kbuddy outstanding: freed with the last\n",
-			pool->name);
-		return 0;
-	}
+	/* The pool's own reference, the only one left (offer.c). */
+	if (WARN_ON_ONCE(!refcount_dec_and_test(&pool->users)))
+		return -EAGAIN;
 	return kbuddy_pool_free(pool);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_destroy);

@@ -663,6 +663,8 @@ static long call_pool_create_kind(struct kunit *test, struct api_fx *fx,
 		   row, "page caches");
 	EXPECT_ROW(test, !p->kmalloc[0] == (row->a != KBUDDY_POOL_RAM), row,
 		   "malloc size classes");
+	EXPECT_ROW(test, p->iomem_wc == !!(row->c & KBUDDY_POOL_IOMEM_WC), row,
+		   "write-combined");
 	EXPECT_ROW(test, kbuddy_alloc_contig(p, PAGE_SIZE, NULL, GFP_KERNEL, &run) == -EINVAL,
 		   row, "an empty pool allocates nothing");
 	kbuddy_pool_destroy(p);
@@ -1457,7 +1459,13 @@ static const struct api_row kbuddy_pool_create_kind_rows[] = {
 	{ "kind 3", .str = "api-new", .a = 3, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
 	{ "kind -1", .str = "api-new", .a = UINT_MAX, .want = W_EQ, .val = -EINVAL,
 	  .same = U_ALL },
-	{ "flags BIT(1)", .str = "api-new", .c = BIT(1), .want = W_EQ, .val = -EINVAL,
+	{ "iomem, KBUDDY_POOL_IOMEM_WC", .str = "api-new", .a = KBUDDY_POOL_IOMEM,
+	  .c = KBUDDY_POOL_IOMEM_WC, .want = W_PTR },
+	{ "ram, KBUDDY_POOL_IOMEM_WC", .str = "api-new", .c = KBUDDY_POOL_IOMEM_WC,
+	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "nomap, KBUDDY_POOL_IOMEM_WC", .str = "api-new", .a = KBUDDY_POOL_NOMAP,
+	  .c = KBUDDY_POOL_IOMEM_WC, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "flags BIT(2)", .str = "api-new", .c = BIT(2), .want = W_EQ, .val = -EINVAL,
 	  .same = U_ALL },
 	{ "flags -1", .str = "api-new", .c = UINT_MAX, .want = W_EQ, .val = -EINVAL,
 	  .same = U_ALL },
@@ -2466,10 +2474,10 @@ static void kbuddy_api_export_case(struct kunit *test)
 
 /*
  * A buffer's references on an offered pool (what /dev/kbuddy takes for
- * each buffer): destroy refused while it is offered with a buffer out,
- * nothing changed; withdraw stops look-ups at once; destroyed withdrawn,
- * the pool lives until the last reference goes (KASAN and kmemleak watch
- * the free). Ids are not reused; bad ids and bad pools are refused.
+ * each buffer): destroy refused with -EAGAIN while a buffer is out, offered
+ * or withdrawn, nothing changed; withdraw stops look-ups at once; once the
+ * buffer is gone the destroy frees the pool (KASAN and kmemleak watch the
+ * free). Ids are not reused; bad ids and bad pools are refused.
  */
 static void kbuddy_api_offer_lifetime(struct kunit *test)
 {
@@ -2495,7 +2503,7 @@ static void kbuddy_api_offer_lifetime(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 2U);
 
 	/* Offered with a "buffer" out: refused, nothing changed. */
-	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_offer_id(pool), (u32)id);
 	KUNIT_EXPECT_EQ(test, kbuddy_offer_find(id, false, &o), 0);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), free);
@@ -2529,15 +2537,69 @@ static void kbuddy_api_offer_lifetime(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(other), 0);
 	KUNIT_EXPECT_EQ(test, kbuddy_offer_find(id2, false, &o), -ENOENT);
 
-	/* Destroyed withdrawn with the buffer out: it goes with the buffer. */
-	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), 0);
-	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 1U);
+	/* Withdrawn with the buffer out: still refused, nothing changed. */
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 2U);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), free);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_validate(pool), 0);
+	/* The buffer gone, the pool is its owner's again, and goes. */
 	kbuddy_offer_put(got, owner);
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 1U);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), 0);
 	/* The name is free again: the pool is gone. */
 	pool = kbuddy_pool_create("kunit-offer", 0);
 	KUNIT_EXPECT_FALSE(test, IS_ERR(pool));
 	kbuddy_pool_destroy(pool);
 	vfree(mem);
+}
+
+/*
+ * An owner that is not live: a module still in its init (it may yet fail
+ * it and be freed, held or not) or going. Its pool is listed but no
+ * buffer may hold it; a module going with its pool still offered has it
+ * withdrawn. A stand-in module whose state the test sets: no reference
+ * is ever taken on it.
+ */
+static void kbuddy_api_offer_owner_state(struct kunit *test)
+{
+	struct kbuddy_pool *pool, *other;
+	struct kbuddy_offered o;
+	struct module *fake, *owner;
+	int id, id2;
+
+	fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fake);
+	strscpy(fake->name, "kunit_fake_owner", sizeof(fake->name));
+	fake->state = MODULE_STATE_COMING;
+	pool = kbuddy_pool_create("kunit-owner", 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
+	other = kbuddy_pool_create("kunit-owner2", 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
+	id = kbuddy_pool_offer(pool, fake);
+	KUNIT_ASSERT_GT(test, id, 0);
+	id2 = kbuddy_pool_offer(other, THIS_MODULE);
+	KUNIT_ASSERT_GT(test, id2, 0);
+
+	/* Coming: listed, not held. */
+	KUNIT_EXPECT_EQ(test, kbuddy_offer_find(id, false, &o), 0);
+	KUNIT_EXPECT_PTR_EQ(test, kbuddy_offer_get(id, &owner), ERR_PTR(-ENOENT));
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 1U);
+	/* Going: the same. */
+	fake->state = MODULE_STATE_GOING;
+	KUNIT_EXPECT_PTR_EQ(test, kbuddy_offer_get(id, &owner), ERR_PTR(-ENOENT));
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 1U);
+
+	/* Gone with the pool offered: withdrawn; another owner's untouched. */
+	kbuddy_offer_module_going(fake);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_offer_id(pool), 0U);
+	KUNIT_EXPECT_EQ(test, kbuddy_offer_find(id, false, &o), -ENOENT);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_offer_id(other), (u32)id2);
+	kbuddy_offer_module_going(NULL);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_offer_id(other), (u32)id2);
+
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(other), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_offer_find(id2, false, &o), -ENOENT);
 }
 
 #define API_CASE(fn) { .run_case = kbuddy_api_export_case, .name = #fn "_args" }
@@ -2556,6 +2618,7 @@ static struct kunit_case kbuddy_api_cases[] = {
 	API_CASE(kbuddy_pool_offer),
 	API_CASE(kbuddy_pool_withdraw),
 	KUNIT_CASE(kbuddy_api_offer_lifetime),
+	KUNIT_CASE(kbuddy_api_offer_owner_state),
 	API_CASE(kbuddy_alloc_pages),
 	API_CASE(kbuddy_free_pages),
 	API_CASE(kbuddy_alloc_contig),

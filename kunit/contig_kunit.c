@@ -605,21 +605,16 @@ static void kbuddy_contig_random_vs_brute_force(struct kunit *test)
  * Region 0 of @pool page by page, read from its page descriptors under the
  * pool's lock: true where no free block covers the page.
  */
-static void pool_used_map(struct kbuddy_pool *pool, bool *used)
+static void pool_used_map(struct kunit *test, struct kbuddy_pool *pool, bool *used)
 {
-	struct kbuddy_region *r = &pool->regions[0];
-	unsigned long i = 0, j, n, flags;
+	unsigned long i, n = pool->regions[0].nr_pages;
+	u8 *free = kunit_kmalloc(test, n, GFP_KERNEL);
 
-	spin_lock_irqsave(&pool->lock, flags);
-	while (i < r->nr_pages) {
-		struct kbuddy_page *page = kbuddy_pfn_desc(r, r->base_pfn + i);
-
-		n = page->state == KBUDDY_PAGE_NONE ? 1 : 1UL << page->order;
-		for (j = 0; j < n && i + j < r->nr_pages; j++)
-			used[i + j] = page->state != KBUDDY_PAGE_FREE;
-		i += n;
-	}
-	spin_unlock_irqrestore(&pool->lock, flags);
+	KUNIT_ASSERT_NOT_NULL(test, free);
+	KUNIT_ASSERT_EQ(test, kbuddy_region_free_map(pool, 0, free), 0);
+	for (i = 0; i < n; i++)
+		used[i] = !free[i];
+	kunit_kfree(test, free);
 }
 
 /* Free extents (in pages of a 256-page pool) the policy cases start from. */
@@ -664,7 +659,7 @@ static bool expect_model(struct kunit *test, struct kbuddy_pool *pool, unsigned 
 	int ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, used);
-	pool_used_map(pool, used);
+	pool_used_map(test, pool, used);
 	step = max(1UL << __fls(npages), (unsigned long)(con->align >> PAGE_SHIFT));
 	lo = PHYS_PFN(con->start + PAGE_SIZE - 1);
 	hi = con->end ? PHYS_PFN(con->end) : ULONG_MAX;

@@ -8,19 +8,26 @@
  *                                     memmap=16M$0x15000000 (run-qemu.sh)
  *
  * At load it claims the range, maps it write-combined (ioremap_wc(), as a
- * driver maps a device's memory aperture), creates the iomem pool
- * "offer-test" over it and offers it; it also checks that a nomap pool is
+ * driver maps a device's memory aperture; uncached, ioremap(), with wc=0),
+ * creates the iomem pool "offer-test" over it (KBUDDY_POOL_IOMEM_WC with
+ * wc=1) and offers it; it also checks that a nomap pool is
  * refused (nomap_refused reads 1 then). Its parameters in
  * /sys/module/kbuddy_offer_test/parameters/:
  *   id             the pool's id (read-only)
  *   nomap_refused  1 if offering a nomap pool was refused with -EINVAL
  *   withdraw       write 1: kbuddy_pool_withdraw()
  *   destroy        write 1: kbuddy_pool_destroy(); the write fails with
- *                  its errno (EBUSY while the pool is offered and buffers of
- *                  it exist)
+ *                  its errno (EAGAIN while buffers of the pool exist,
+ *                  offered or withdrawn: nothing changed)
+ *   wc             1 (default): ioremap_wc() and KBUDDY_POOL_IOMEM_WC;
+ *                  0: ioremap(), an uncached pool
+ *   init_delay_ms  stay this long in init after the offer (a module whose
+ *                  init is still running: no buffer may pin it)
+ *   init_fail      then fail init, destroying the pool on the way out
  * Buffers of the pool pin this module: rmmod fails while one exists.
  */
 
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
@@ -39,6 +46,18 @@ MODULE_PARM_DESC(base, "Physical address of the reserved range (default 0x150000
 static ulong size = SZ_16M;
 module_param(size, ulong, 0444);
 MODULE_PARM_DESC(size, "Bytes of the reserved range (default 16 MiB)");
+
+static bool wc = true;
+module_param(wc, bool, 0444);
+MODULE_PARM_DESC(wc, "Map the range write-combined (default) or, with 0, uncached");
+
+static uint init_delay_ms;
+module_param(init_delay_ms, uint, 0444);
+MODULE_PARM_DESC(init_delay_ms, "Stay this long in init once the pool is offered (default 0)");
+
+static bool init_fail;
+module_param(init_fail, bool, 0444);
+MODULE_PARM_DESC(init_fail, "Fail init after the delay, destroying the offered pool");
 
 static int id;
 module_param(id, int, 0444);
@@ -80,8 +99,8 @@ static int destroy_set(const char *val, const struct kernel_param *kp)
 	} else {
 		err = kbuddy_pool_destroy(pool);
 		pr_info("kbuddy_pool_destroy(): %d\n", err);
-		/* -EBUSY: offered with buffers, nothing changed. */
-		if (err != -EBUSY)
+		/* -EAGAIN: buffers hold it, nothing changed; else it is gone. */
+		if (err != -EAGAIN)
 			pool = NULL;
 	}
 	mutex_unlock(&offer_test_mutex);
@@ -93,7 +112,7 @@ static const struct kernel_param_ops destroy_ops = { .set = destroy_set };
 module_param_cb(withdraw, &withdraw_ops, NULL, 0200);
 MODULE_PARM_DESC(withdraw, "Write 1 to withdraw the pool from userspace");
 module_param_cb(destroy, &destroy_ops, NULL, 0200);
-MODULE_PARM_DESC(destroy, "Write 1 to destroy the pool (EBUSY while offered with buffers)");
+MODULE_PARM_DESC(destroy, "Write 1 to destroy the pool (EAGAIN while buffers of it exist)");
 
 /* A nomap pool has no memory userspace could map: it is not offered. */
 static void check_nomap(void)
@@ -130,12 +149,13 @@ static int __init offer_test_init(void)
 		       base, size, base);
 		return -EBUSY;
 	}
-	io = ioremap_wc(base, size);
+	io = wc ? ioremap_wc(base, size) : ioremap(base, size);
 	if (!io) {
 		err = -ENOMEM;
 		goto err_release;
 	}
-	pool = kbuddy_pool_create_kind("offer-test", 0, KBUDDY_POOL_IOMEM, 0);
+	pool = kbuddy_pool_create_kind("offer-test", 0, KBUDDY_POOL_IOMEM,
+				       wc ? KBUDDY_POOL_IOMEM_WC : 0);
 	if (IS_ERR(pool)) {
 		err = PTR_ERR(pool);
 		goto err_unmap;
@@ -147,11 +167,21 @@ static int __init offer_test_init(void)
 	if (err < 0)
 		goto err_pool;
 	id = err;
-	pr_info("pool offer-test: %#lx@%#lx offered as pool %d\n", size, base, id);
+	if (init_delay_ms)
+		msleep(init_delay_ms);
+	if (init_fail) {
+		pr_info("pool offer-test: failing init as asked (init_fail=1)\n");
+		err = -ENODEV;
+		goto err_pool;
+	}
+	pr_info("pool offer-test: %#lx@%#lx (%s) offered as pool %d\n", size,
+		base, wc ? "write-combined" : "uncached", id);
 	return 0;
 
 err_pool:
-	kbuddy_pool_destroy(pool);
+	/* Nothing may hold it: no buffer pins a module in its init. */
+	if (kbuddy_pool_destroy(pool))
+		pr_err("pool offer-test: destroy in failed init refused\n");
 	pool = NULL;
 err_unmap:
 	iounmap(io);

@@ -10,6 +10,10 @@
  *
  * Version 2: struct kbuddy_buf_alloc's @pool (formerly reserved[0], so 0,
  * the default pool, for older binaries) and KBUDDY_IOC_POOL.
+ * Version 3: an iomem pool's buffers are mapped with the caching type its
+ * owner maps it with (KBUDDY_POOL_CAP_WC: write-combined, else uncached),
+ * reported in the reply's @flags; KBUDDY_BUF_WC from an uncached pool is
+ * refused.
  */
 #ifndef _UAPI_KBUDDY_H
 #define _UAPI_KBUDDY_H
@@ -17,13 +21,15 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KBUDDY_UAPI_VERSION	2
+#define KBUDDY_UAPI_VERSION	3
 
 /* struct kbuddy_buf_alloc flags */
 #define KBUDDY_BUF_TOPDOWN	(1U << 0)	/* the highest place that fits */
 /*
- * mmap write-combined rather than uncached: iomem pools only
- * (KBUDDY_POOL_CAP_WC); refused with EOPNOTSUPP elsewhere
+ * in: the buffer must be mapped write-combined: only from a pool whose
+ * owner maps it so (KBUDDY_POOL_CAP_WC), refused with EOPNOTSUPP elsewhere;
+ * out (version 3): set when the buffer is mapped write-combined, as every
+ * buffer of such a pool is, asked or not
  */
 #define KBUDDY_BUF_WC		(1U << 1)
 #define KBUDDY_BUF_FLAGS	(KBUDDY_BUF_TOPDOWN | KBUDDY_BUF_WC)
@@ -36,7 +42,8 @@
  * @end: one past the highest; 0 for no limit
  * @boundary: 0, or a power of two of at least the page size the buffer
  *	must not cross a multiple of
- * @flags: KBUDDY_BUF_*
+ * @flags: in: KBUDDY_BUF_*; out: KBUDDY_BUF_WC set if the buffer is
+ *	mapped write-combined
  * @fd: out: the dma-buf file descriptor (O_CLOEXEC, read-write)
  * @pool: the id of the pool to allocate from (KBUDDY_IOC_POOL); 0 for the
  *	default pool (version 2; reserved, so 0, in version 1)
@@ -78,7 +85,7 @@ struct kbuddy_buf_info {
 #define KBUDDY_POOL_KIND_RAM	0	/* RAM: buffers mapped cached */
 #define KBUDDY_POOL_KIND_NOMAP	1	/* never offered (no CPU mapping) */
 #define KBUDDY_POOL_KIND_IOMEM	2	/* I/O memory: uncached or WC */
-/* struct kbuddy_pool_info caps: KBUDDY_BUF_WC is possible */
+/* struct kbuddy_pool_info caps: buffers are mapped write-combined */
 #define KBUDDY_POOL_CAP_WC	(1U << 0)
 /* struct kbuddy_pool_info flags: the pool with the next larger id */
 #define KBUDDY_POOL_NEXT	(1U << 0)

@@ -14,8 +14,10 @@
  *   kbuddy-buf limit                allocate to the per-open limit and past it
  *
  * Options for every command: --pool ID allocates from the pool offered as
- * ID (default 0, the default pool); --wc maps roundtrip's and hold's
- * buffers write-combined (KBUDDY_BUF_WC: iomem pools only).
+ * ID (default 0, the default pool); --wc asks for roundtrip's and hold's
+ * buffers write-combined (KBUDDY_BUF_WC: only pools listed wc=1, whose
+ * buffers are write-combined asked or not). roundtrip says
+ * "write-combined" when the reply's flags say the buffer is.
  *
  * roundtrip: allocate, check the buffer is zeroed, write a pattern, pass
  * the fd to another process over a socket (SCM_RIGHTS), which maps it,

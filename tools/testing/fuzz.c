@@ -658,20 +658,12 @@ static const unsigned int policies[] = {
 /* The pages of region 0, 1 where a free block (in the free lists) holds one. */
 static unsigned char *free_map(void)
 {
-	struct kbuddy_region *r = &pool->regions[0];
-	unsigned char *fr = calloc(r->nr_pages, 1);
-	unsigned long i = 0, j, n, flags;
+	unsigned char *fr = calloc(pool->regions[0].nr_pages, 1);
 
-	spin_lock_irqsave(&pool->lock, flags);
-	while (i < r->nr_pages) {
-		struct kbuddy_page *page = kbuddy_pfn_desc(r, r->base_pfn + i);
-
-		n = page->state == KBUDDY_PAGE_NONE ? 1 : 1UL << page->order;
-		for (j = 0; j < n && i + j < r->nr_pages; j++)
-			fr[i + j] = page->state == KBUDDY_PAGE_FREE;
-		i += n;
+	if (!fr || kbuddy_region_free_map(pool, 0, fr)) {
+		free(fr);
+		return NULL;
 	}
-	spin_unlock_irqrestore(&pool->lock, flags);
 	return fr;
 }
 

@@ -456,7 +456,7 @@ t_dev_node() {
 	load region=$REGION || return 1
 	[ -c /dev/kbuddy ] || { unload; echo "no /dev/kbuddy"; return 1; }
 	expect "$(stat -c '%a %u' /dev/kbuddy)" "600 0" "mode and owner" || { unload; return 1; }
-	kbuddy-buf info | grep -qx "version 2" || { unload; echo "info: no version 2"; return 1; }
+	kbuddy-buf info | grep -qx "version 3" || { unload; echo "info: no version 3"; return 1; }
 	unload || return 1
 	load region=$REGION dev_mode=0660 || return 1
 	expect "$(stat -c '%a' /dev/kbuddy)" 660 "dev_mode=0660" || { unload; return 1; }
@@ -510,11 +510,12 @@ t_dmabuf_limit() {
 }
 
 # Pools offered by id: kbuddy_offer_test.ko offers the iomem pool
-# offer-test over memmap=16M$0x15000000 (which it maps write-combined).
-# Buffers of it by id, mapped uncached and write-combined; every bad
-# request refused with the pool as before; a nomap pool refused; the
-# offering module pinned by buffers, destroy refused with EBUSY while
-# offered; a withdrawn and destroyed pool freed with its last buffer.
+# offer-test over memmap=16M$0x15000000 (which it maps write-combined, or
+# uncached with wc=0). Buffers of it by id, mapped as the module maps the
+# memory; every bad request refused with the pool as before; a nomap pool
+# refused; the offering module pinned by buffers and not pinned while its
+# init runs; destroy refused with EAGAIN while buffers exist, offered or
+# withdrawn, and done once they are gone.
 OT=/sys/module/kbuddy_offer_test/parameters
 PF=/sys/kernel/debug/kbuddy/pools
 load_offer() { load region=$REGION && { insmod $M/kbuddy_offer_test.ko || { unload; return 1; }; }; }
@@ -566,6 +567,8 @@ t_offer_wc() {
 		# shellcheck disable=SC2086
 		kbuddy-buf --pool $id --wc roundtrip $args | grep -q write-combined || { unload_offer; echo "wc roundtrip $args failed"; return 1; }
 	done
+	# Not asked for: still write-combined, as the module maps it.
+	kbuddy-buf --pool $id roundtrip 8K | grep -q write-combined || { unload_offer; echo "a buffer of a WC pool not mapped WC"; return 1; }
 	# The mapping is a write-combined PFN map of exactly the buffer.
 	hold_bg 1 --pool $id --wc hold 64K 1 --range 0x15800000:0x15810000 || { unload_offer; return 1; }
 	pat=/sys/kernel/debug/x86/pat_memtype_list
@@ -578,6 +581,51 @@ t_offer_wc() {
 	# A RAM pool still refuses it.
 	! kbuddy-buf --wc roundtrip 4096 2>/tmp/wc.err && grep -q "Operation not supported" /tmp/wc.err || { cat /tmp/wc.err; unload_offer; return 1; }
 	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
+	unload_offer
+}
+# An uncached iomem pool (wc=0): its buffers are mapped uncached, and a
+# write-combined mapping of them is refused with EOPNOTSUPP.
+t_offer_uncached() {
+	load region=$REGION && { insmod $M/kbuddy_offer_test.ko wc=0 || { unload; return 1; }; } || return 1
+	id=$(cat $OT/id)
+	free=$(pool_free $id)
+	kbuddy-buf pools | grep -q "^$id offer-test kind=iomem .* wc=0\$" || { kbuddy-buf pools; unload_offer; return 1; }
+	out=$(kbuddy-buf --pool $id roundtrip 64K) && ! echo "$out" | grep -q write-combined || { echo "$out"; unload_offer; echo "uncached roundtrip failed"; return 1; }
+	! kbuddy-buf --pool $id --wc roundtrip 4096 2>/tmp/wc.err && grep -q "Operation not supported" /tmp/wc.err || { cat /tmp/wc.err; unload_offer; return 1; }
+	hold_bg 1 --pool $id hold 64K 1 --range 0x15800000:0x15810000 || { unload_offer; return 1; }
+	pat=/sys/kernel/debug/x86/pat_memtype_list
+	if [ -r $pat ]; then
+		grep -q '0x0*15800000-0x0*15810000\] uncached-minus' $pat || { grep 0x000000001 $pat; kill_hold; unload_offer; echo "no uncached PAT entry"; return 1; }
+	else
+		echo "no $pat: mapping type not checked"
+	fi
+	kill_hold
+	i=0
+	while [ "$(pool_free $id)" != "$free" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	expect "$(pool_free $id)" "$free" "free bytes after the buffers went" &&
+	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
+	unload_offer
+}
+# A pool offered by a module whose init is still running: listed, but no
+# buffer may pin the module (its init may yet fail, and then it is freed
+# whatever its count). init_fail=1: the init fails, destroying the pool;
+# nothing held it, nothing is left.
+t_offer_owner_coming() {
+	load region=$REGION || return 1
+	insmod $M/kbuddy_offer_test.ko init_delay_ms=3000 init_fail=1 2>/dev/null &
+	ins=$!
+	i=0
+	while ! kbuddy-buf pools 2>/dev/null | grep -q ' offer-test ' && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	id=$(kbuddy-buf pools | awk '$2 == "offer-test" { print $1 }')
+	[ -n "$id" ] || { wait $ins; unload; echo "offer-test not listed during init"; return 1; }
+	! kbuddy-buf --pool $id roundtrip 4096 2>/tmp/coming.err && grep -q "No such file or directory" /tmp/coming.err || { cat /tmp/coming.err; wait $ins; unload; echo "a buffer pinned a module in its init"; return 1; }
+	! wait $ins || { rmmod kbuddy_offer_test; unload; echo "init_fail=1 loaded"; return 1; }
+	dmesg | grep -q 'pool offer-test: failing init as asked' &&
+	! dmesg | grep -q 'destroy in failed init refused' &&
+	! grep -q '^offer-test ' $PF &&
+	! kbuddy-buf pools | grep -q ' offer-test ' || { cat $PF; unload; return 1; }
+	# The name and the range are free again: a normal load works.
+	insmod $M/kbuddy_offer_test.ko || { unload; return 1; }
 	unload_offer
 }
 t_offer_refused() {
@@ -603,8 +651,9 @@ t_offer_owner_pinned() {
 	expect "$(pool_free $id)" "$((free - 2 * 1048576))" "free bytes while held" || { kill_hold; unload_offer; return 1; }
 	! rmmod kbuddy_offer_test 2>/dev/null || { echo "kbuddy_offer_test unloaded under 2 buffers"; return 1; }
 	# Offered, with buffers: destroy refused, nothing changed.
-	! echo 1 2>/dev/null >$OT/destroy || { kill_hold; echo "destroy not refused"; return 1; }
-	dmesg | grep -q "pool offer-test: not destroyed: offered as pool $id with 2 buffers" &&
+	! echo 1 2>/tmp/destroy.err >$OT/destroy || { kill_hold; echo "destroy not refused"; return 1; }
+	grep -q "Resource temporarily unavailable\|Try again" /tmp/destroy.err &&
+	dmesg | grep -q "pool offer-test: not destroyed: 2 buffers of /dev/kbuddy outstanding (offered)" &&
 	expect "$(pool_free $id)" "$((free - 2 * 1048576))" "free bytes after the refused destroy" &&
 	grep -q "^offer-test kind=iomem .* offer=$id\$" $PF || { kill_hold; unload_offer; return 1; }
 	kill_hold
@@ -625,14 +674,17 @@ t_offer_withdraw_destroy() {
 	! kbuddy-buf --pool $id roundtrip 4096 2>/dev/null &&
 	! kbuddy-buf pools | grep -q "^$id " &&
 	grep -q '^offer-test kind=iomem .*regions=[-0-9a-fx,]*$' $PF || { cat $PF; kill_hold; unload_offer; return 1; }
-	# Destroyed with a buffer out: it goes with the buffer.
-	echo 1 >$OT/destroy || { kill_hold; unload_offer; return 1; }
+	# Withdrawn with a buffer out: destroy still refused (the buffer maps
+	# the memory the module would unmap), nothing changed.
+	! echo 1 2>/dev/null >$OT/destroy || { kill_hold; echo "destroy not refused"; return 1; }
+	dmesg | grep -q "pool offer-test: not destroyed: 1 buffers of /dev/kbuddy outstanding (withdrawn)" &&
 	grep -q '^offer-test ' $PF || { echo "the pool went under its buffer"; kill_hold; unload_offer; return 1; }
 	! rmmod kbuddy_offer_test 2>/dev/null || { echo "kbuddy_offer_test unloaded under a buffer"; return 1; }
 	kill_hold
+	# The buffer gone, the destroy goes through.
 	i=0
-	while grep -q '^offer-test ' $PF && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	! grep -q '^offer-test ' $PF && dmesg | grep -q 'pool offer-test: its last buffer is gone: freeing the pool' || { cat $PF; unload_offer; return 1; }
+	while ! echo 1 2>/dev/null >$OT/destroy && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	! grep -q '^offer-test ' $PF || { cat $PF; unload_offer; return 1; }
 	rmmod kbuddy_offer_test || { unload; return 1; }
 	unload
 }
@@ -711,9 +763,11 @@ t dmabuf_limit t_dmabuf_limit
 t offer_pools_listed t_offer_list
 t offer_roundtrip_by_id t_offer_roundtrip
 t offer_iomem_write_combined t_offer_wc
+t offer_iomem_uncached t_offer_uncached
+t offer_owner_coming_not_pinned t_offer_owner_coming
 t offer_refused_unchanged t_offer_refused
 t offer_nomap_refused t_offer_nomap_refused
-t offer_owner_pinned_destroy_ebusy t_offer_owner_pinned
+t offer_owner_pinned_destroy_eagain t_offer_owner_pinned
 t offer_withdraw_then_destroy t_offer_withdraw_destroy
 t offer_withdraw_race t_offer_withdraw_race
 t insmod_rmmod_cycles t_cycles
