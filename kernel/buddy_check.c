@@ -379,37 +379,47 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_regions_validate, KBUDDY_INTERNAL);
  *
  * For the tests' placement models (kunit/contig_kunit.c,
  * tools/testing/fuzz.c). A snapshot of one moment: the pool's lock is
- * taken for at most KBUDDY_CHECK_CHUNK blocks at a time, and a walk the
- * pool changed under starts again, up to KBUDDY_CHECK_TRIES times.
+ * taken for at most KBUDDY_CHECK_CHUNK pages at a time (a large block is
+ * filled in over several), and a walk the pool changed under starts
+ * again, up to KBUDDY_CHECK_TRIES times.
  *
  * Context: Process context.
  * Return: 0; -EINVAL for a region the pool does not have; -EBUSY if the
- * pool changed under every walk (@map then holds the last one).
+ * pool changed under every walk (@map then holds no one moment's state).
  */
 int kbuddy_region_free_map(struct kbuddy_pool *pool, unsigned int idx, u8 *map)
 {
+	unsigned long i, k, rem, budget, seq, flags;
 	struct kbuddy_region *r;
-	unsigned int tries, budget;
-	unsigned long i, j, n, seq, flags;
+	unsigned int tries;
 	bool changed;
+	u8 val = 0;
 
 	if (idx >= READ_ONCE(pool->nr_regions))
 		return -EINVAL;
 	r = &pool->regions[idx];
 	for (tries = 0; tries < KBUDDY_CHECK_TRIES; tries++) {
 		i = 0;
+		rem = 0;
 		changed = false;
 		spin_lock_irqsave(&pool->lock, flags);
 		seq = pool->seq;
 		while (i < r->nr_pages && !changed) {
-			for (budget = KBUDDY_CHECK_CHUNK; budget && i < r->nr_pages; budget--) {
-				struct kbuddy_page *page = kbuddy_pfn_desc(r, r->base_pfn + i);
-				bool free = page->state == KBUDDY_PAGE_FREE;
+			/* @rem pages of the block at hand are left to fill. */
+			for (budget = KBUDDY_CHECK_CHUNK; budget && i < r->nr_pages;
+			     budget -= k) {
+				if (!rem) {
+					struct kbuddy_page *page =
+						kbuddy_pfn_desc(r, r->base_pfn + i);
 
-				n = page->state == KBUDDY_PAGE_NONE ? 1 : 1UL << page->order;
-				for (j = 0; j < n && i + j < r->nr_pages; j++)
-					map[i + j] = free;
-				i += n;
+					val = page->state == KBUDDY_PAGE_FREE;
+					rem = page->state == KBUDDY_PAGE_NONE ?
+					      1 : 1UL << page->order;
+				}
+				k = min3(rem, budget, r->nr_pages - i);
+				memset(map + i, val, k);
+				i += k;
+				rem -= k;
 			}
 			spin_unlock_irqrestore(&pool->lock, flags);
 			cond_resched();

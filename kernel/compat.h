@@ -35,4 +35,13 @@
 #define kbuddy_releases_local_lock(lock)
 #endif
 
+/* vm_flags became read-only behind vm_flags_set() in 6.3. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#include <linux/mm_types.h>
+static inline void vm_flags_set(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->vm_flags |= flags;
+}
+#endif
+
 #endif /* _KBUDDY_COMPAT_H */

@@ -26,18 +26,27 @@
  *    may be vmalloc()ed or at a bus address, not RAM at its physical one.
  *  - an iomem pool's memory is mapped with the type its owner maps it
  *    with: write-combined in a pool created with KBUDDY_POOL_IOMEM_WC,
- *    uncached otherwise, whatever the request says (a mismatched alias is
- *    undefined on arm64, and x86's PAT would only override it); asking
- *    for KBUDDY_BUF_WC from an uncached pool is refused with EOPNOTSUPP,
- *    and KBUDDY_BUF_WC is set in the reply's flags when the buffer is
- *    write-combined. The memory is zeroed with memset_io(); the offering
- *    module has promised (kbuddy_pool_offer()) that its physical
- *    addresses are the CPU's.
+ *    as ioremap() does otherwise (pgprot_device()), whatever the request
+ *    says (a mismatched alias is unpredictable on arm64, and x86's PAT
+ *    would only override it); the reply's flags have KBUDDY_BUF_WC set
+ *    exactly when the buffer is write-combined. The memory is zeroed with
+ *    memset_io(); the offering module has promised (kbuddy_pool_offer())
+ *    that its physical addresses are the CPU's.
  *  - a nomap pool cannot be offered.
  *
  * A buffer holds a reference to this module (the dma-buf's owner), to its
  * pool and to the module that offered the pool (offer.c), so that none of
- * them goes away under it.
+ * them goes away under it - until kbuddy_pool_revoke() takes its memory
+ * away: its mappings are zapped, a fault or a new mmap() of it then fails
+ * (SIGBUS, ENODEV), its run goes back to the pool, and it lets go of the
+ * pool and the owner. The fd stays valid, and empty, until it is closed.
+ * Userspace mappings are therefore filled by faults, not at mmap(): a
+ * fault checks the buffer under kbuddy_bufs_mutex, so a page is mapped
+ * only while the buffer is not revoked, and the revoke's zap reaches every
+ * page mapped before (a mapping filled in mmap() could still be joining
+ * the file's mappings, out of the zap's sight). A device attachment mapped
+ * when the revoke comes cannot be taken back from the device: the revoke
+ * is then refused.
  */
 
 #include <linux/dma-buf.h>
@@ -51,6 +60,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "internal.h"
 #include "uapi/kbuddy.h"
 
@@ -75,21 +85,39 @@ struct kbuddy_dev_file {
 };
 
 /*
+ * Every buffer that exists (kbuddy_bufs), for kbuddy_pool_revoke(). The
+ * mutex protects the list and each buffer's @node, @revoked and @nr_maps;
+ * taken after mmap_lock (faults, mmap()) and after a dma-buf's reservation
+ * lock (attachments), never before either.
+ */
+static DEFINE_MUTEX(kbuddy_bufs_mutex);
+static LIST_HEAD(kbuddy_bufs);
+
+/*
  * One buffer: a run of an offered pool, exported once. It holds @pool and
- * @pool_owner (kbuddy_offer_get()) until it is freed.
+ * @pool_owner (kbuddy_offer_get()) until it is freed or revoked; @iomem and
+ * @wc are fixed at creation. @inode is the dma-buf's file's inode, whose
+ * mapping every userspace mapping of the buffer is in, held from before
+ * the buffer is listed until it is freed: the file itself may be gone
+ * before the release that unlists the buffer (then nothing maps it).
  */
 struct kbuddy_buf {
 	struct kbuddy_pool *pool;
 	struct module *pool_owner;
 	struct kbuddy_contig run;
 	struct kbuddy_dev_file *owner;
+	struct inode *inode;
+	struct list_head node;
+	unsigned int nr_maps;
+	bool revoked;
+	bool iomem;
 	bool wc;
 };
 
 /* Is @buf I/O memory (no struct pages to use, uncached or WC)? */
 static bool buf_is_iomem(const struct kbuddy_buf *buf)
 {
-	return kbuddy_pool_kind(buf->pool) == KBUDDY_POOL_IOMEM;
+	return buf->iomem;
 }
 
 static void dev_file_release(struct kref *ref)
@@ -117,9 +145,19 @@ static struct sg_table *buf_map(struct dma_buf_attachment *at,
 	unsigned long off;
 	struct scatterlist *sg;
 
+	/* Counted first: a revoke from here on is refused. */
+	mutex_lock(&kbuddy_bufs_mutex);
+	if (buf->revoked) {
+		mutex_unlock(&kbuddy_bufs_mutex);
+		return ERR_PTR(-ENODEV);
+	}
+	buf->nr_maps++;
+	mutex_unlock(&kbuddy_bufs_mutex);
 	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
-	if (!sgt)
-		return ERR_PTR(-ENOMEM);
+	if (!sgt) {
+		err = -ENOMEM;
+		goto err_count;
+	}
 	if (!buf_is_iomem(buf) && pfn_valid(PHYS_PFN(buf->run.phys))) {
 		/* Segments no longer than the device takes. */
 		seg = max_t(unsigned int, seg & PAGE_MASK, PAGE_SIZE);
@@ -156,6 +194,10 @@ err_table:
 	sg_free_table(sgt);
 err_free:
 	kfree(sgt);
+err_count:
+	mutex_lock(&kbuddy_bufs_mutex);
+	buf->nr_maps--;
+	mutex_unlock(&kbuddy_bufs_mutex);
 	return ERR_PTR(err);
 }
 
@@ -171,6 +213,20 @@ static void buf_unmap(struct dma_buf_attachment *at, struct sg_table *sgt,
 				   buf->run.size, dir, 0);
 	sg_free_table(sgt);
 	kfree(sgt);
+	mutex_lock(&kbuddy_bufs_mutex);
+	buf->nr_maps--;
+	mutex_unlock(&kbuddy_bufs_mutex);
+}
+
+/* Give @buf's run back and let go of its pool; under kbuddy_bufs_mutex. */
+static void buf_put_run(struct kbuddy_buf *buf)
+{
+	if (kbuddy_free_contig(buf->pool, &buf->run))
+		pr_err("dma-buf of %zu bytes at %pa: its run was refused when freed\n",
+		       buf->run.size, &buf->run.phys);
+	kbuddy_offer_put(buf->pool, buf->pool_owner);
+	buf->pool = NULL;
+	buf->pool_owner = NULL;
 }
 
 static void buf_release(struct dma_buf *dmabuf)
@@ -179,18 +235,46 @@ static void buf_release(struct dma_buf *dmabuf)
 
 	atomic64_sub(buf->run.size, &buf->owner->used);
 	dev_file_put(buf->owner);
-	if (kbuddy_free_contig(buf->pool, &buf->run))
-		pr_err("dma-buf of %zu bytes at %pa: its run was refused when freed\n",
-		       buf->run.size, &buf->run.phys);
-	kbuddy_offer_put(buf->pool, buf->pool_owner);
+	mutex_lock(&kbuddy_bufs_mutex);
+	list_del(&buf->node);
+	/* A revoked buffer gave its run and its pool back already. */
+	if (!buf->revoked)
+		buf_put_run(buf);
+	mutex_unlock(&kbuddy_bufs_mutex);
+	iput(buf->inode);
 	kfree(buf);
 }
+
+/*
+ * A page of a mapping of @buf, mapped on first touch: only while @buf is
+ * not revoked, under the mutex the revoke sets @revoked under before it
+ * zaps. The vma holds the dma-buf's file, so @buf outlives it.
+ */
+static vm_fault_t buf_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct kbuddy_buf *buf = vma->vm_private_data;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	mutex_lock(&kbuddy_bufs_mutex);
+	if (!buf->revoked && vmf->pgoff < buf->run.size >> PAGE_SHIFT)
+		ret = vmf_insert_pfn_prot(vma, vmf->address,
+					  PHYS_PFN(buf->run.phys) + vmf->pgoff,
+					  vma->vm_page_prot);
+	mutex_unlock(&kbuddy_bufs_mutex);
+	return ret;
+}
+
+static const struct vm_operations_struct buf_vm_ops = {
+	.fault = buf_fault,
+};
 
 static int buf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct kbuddy_buf *buf = dmabuf->priv;
 	unsigned long len = vma->vm_end - vma->vm_start;
 	unsigned long pages = buf->run.size >> PAGE_SHIFT;
+	bool revoked;
 
 	/* dma_buf_mmap_internal() checked the range against the size. */
 	if (vma->vm_pgoff >= pages || len >> PAGE_SHIFT > pages - vma->vm_pgoff)
@@ -198,15 +282,20 @@ static int buf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	/* A private mapping's writes would never reach the buffer. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	if (!buf_is_iomem(buf))
-		return remap_pfn_range(vma, vma->vm_start,
-				       PHYS_PFN(buf->run.phys) + vma->vm_pgoff,
-				       len, vma->vm_page_prot);
-	vma->vm_page_prot = buf->wc ? pgprot_writecombine(vma->vm_page_prot) :
-				      pgprot_noncached(vma->vm_page_prot);
-	return io_remap_pfn_range(vma, vma->vm_start,
-				  PHYS_PFN(buf->run.phys) + vma->vm_pgoff, len,
-				  vma->vm_page_prot);
+	/* A hint only: a revoke after this is the fault's to see. */
+	mutex_lock(&kbuddy_bufs_mutex);
+	revoked = buf->revoked;
+	mutex_unlock(&kbuddy_bufs_mutex);
+	if (revoked)
+		return -ENODEV;
+	if (buf_is_iomem(buf))
+		vma->vm_page_prot = buf->wc ? pgprot_writecombine(vma->vm_page_prot) :
+					      pgprot_device(vma->vm_page_prot);
+	/* PFNs without struct page refcounting, never copied or grown. */
+	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &buf_vm_ops;
+	vma->vm_private_data = buf;
+	return 0;
 }
 
 static const struct dma_buf_ops kbuddy_buf_ops = {
@@ -215,6 +304,46 @@ static const struct dma_buf_ops kbuddy_buf_ops = {
 	.release = buf_release,
 	.mmap = buf_mmap,
 };
+
+/**
+ * kbuddy_dev_revoke() - take the memory of a pool's buffers away
+ * @pool: the pool
+ *
+ * Every buffer of @pool listed now: marked revoked, its userspace
+ * mappings zapped, its run freed and its references on the pool and its
+ * owner dropped. Refused, with nothing changed, while a device has any of
+ * them mapped (dma_buf_map_attachment()): its DMA could still reach the
+ * memory.
+ *
+ * Context: Process context; may sleep.
+ * Return: the number of buffers revoked, or -EBUSY.
+ */
+int kbuddy_dev_revoke(struct kbuddy_pool *pool)
+{
+	struct kbuddy_buf *buf;
+	int n = 0;
+
+	mutex_lock(&kbuddy_bufs_mutex);
+	list_for_each_entry(buf, &kbuddy_bufs, node) {
+		if (buf->revoked || buf->pool != pool || !buf->nr_maps)
+			continue;
+		mutex_unlock(&kbuddy_bufs_mutex);
+		pr_err("pool %s: not revoked: a device has a buffer of %zu bytes at %pa mapped\n",
+		       pool->name, buf->run.size, &buf->run.phys);
+		return -EBUSY;
+	}
+	list_for_each_entry(buf, &kbuddy_bufs, node) {
+		if (buf->revoked || buf->pool != pool)
+			continue;
+		buf->revoked = true;
+		/* No fault maps a page of it from here; zap those mapped. */
+		unmap_mapping_range(buf->inode->i_mapping, 0, 0, 1);
+		buf_put_run(buf);
+		n++;
+	}
+	mutex_unlock(&kbuddy_bufs_mutex);
+	return n;
+}
 
 /* ==== The device ========================================================= */
 
@@ -280,8 +409,12 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 	pool = kbuddy_offer_get(arg.pool, &pool_owner);
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
-	/* Userspace maps the memory as its owner does, or not at all. */
-	if (arg.flags & KBUDDY_BUF_WC && !pool->iomem_wc) {
+	/*
+	 * Userspace maps the memory as its owner does: an iomem pool's
+	 * buffers in its type, whatever was asked (the reply's flags tell);
+	 * RAM is never write-combined.
+	 */
+	if (arg.flags & KBUDDY_BUF_WC && kbuddy_pool_kind(pool) != KBUDDY_POOL_IOMEM) {
 		err = -EOPNOTSUPP;
 		goto err_pool;
 	}
@@ -311,6 +444,7 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 		goto err_buf;
 	buf->pool = pool;
 	buf->pool_owner = pool_owner;
+	buf->iomem = kbuddy_pool_kind(pool) == KBUDDY_POOL_IOMEM;
 	buf->wc = pool->iomem_wc;
 	if (!run_mappable(pool, &buf->run)) {
 		err = -ENODEV;
@@ -329,6 +463,12 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 		dev_file_put(df);
 		goto err_run;
 	}
+	/* Listed: a revoke of its pool from here on takes it too. */
+	buf->inode = file_inode(dmabuf->file);
+	ihold(buf->inode);
+	mutex_lock(&kbuddy_bufs_mutex);
+	list_add_tail(&buf->node, &kbuddy_bufs);
+	mutex_unlock(&kbuddy_bufs_mutex);
 	/*
 	 * The dma-buf owns the buffer from here: dma_buf_put() frees it. The
 	 * fd goes into the table last, once the caller has its number.
@@ -340,8 +480,7 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 	}
 	arg.size = buf->run.size;
 	arg.fd = fd;
-	if (buf->wc)
-		arg.flags |= KBUDDY_BUF_WC;
+	arg.flags = (arg.flags & ~KBUDDY_BUF_WC) | (buf->wc ? KBUDDY_BUF_WC : 0);
 	if (copy_to_user(uarg, &arg, sizeof(arg))) {
 		put_unused_fd(fd);
 		dma_buf_put(dmabuf);

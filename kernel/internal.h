@@ -971,9 +971,11 @@ unsigned int kbuddy_region_free_counts(struct kbuddy_pool *pool,
 #if IS_ENABLED(CONFIG_DMA_SHARED_BUFFER)
 int kbuddy_dev_init(void);
 void kbuddy_dev_exit(void);
+int kbuddy_dev_revoke(struct kbuddy_pool *pool);
 #else
 static inline int kbuddy_dev_init(void) { return 0; }
 static inline void kbuddy_dev_exit(void) { }
+static inline int kbuddy_dev_revoke(struct kbuddy_pool *pool) { return 0; }
 #endif
 
 /* offer.c: pools offered to userspace by id */

@@ -82,6 +82,7 @@ struct module;
 /* Pools offered to userspace through /dev/kbuddy, by id (offer.c). */
 int kbuddy_pool_offer(struct kbuddy_pool *pool, struct module *owner);
 void kbuddy_pool_withdraw(struct kbuddy_pool *pool);
+int kbuddy_pool_revoke(struct kbuddy_pool *pool);
 
 void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 			 gfp_t gfp);

@@ -18,6 +18,8 @@
  * allocation under way) uses the pool and the memory under it, which its
  * owner may unmap once the destroy returned. A pool is therefore only ever
  * freed by its owner's destroy, never by a buffer's release.
+ * kbuddy_pool_revoke() takes the memory back from the buffers (dmabuf.c)
+ * so that the destroy can go on.
  *
  * An owner is held only once it is live: a module still in its init may
  * fail it and be freed whatever its reference count, so a look-up refuses
@@ -33,6 +35,7 @@
  * takes to unlist the pool.
  */
 
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
@@ -161,6 +164,54 @@ void kbuddy_pool_withdraw(struct kbuddy_pool *pool)
 EXPORT_SYMBOL_GPL(kbuddy_pool_withdraw);
 
 /**
+ * kbuddy_pool_revoke() - take a pool's memory back from its buffers
+ * @pool: the pool; NULL or an ERR_PTR() is ignored
+ *
+ * For a driver whose memory goes away before its module does (remove() on
+ * an unbind or a hot-unplug): withdraws @pool, waits for allocations from
+ * it under way to finish, then revokes every buffer of it. A revoked
+ * buffer's mappings are zapped - a process that touches one gets SIGBUS,
+ * a new mmap() of it fails with ENODEV - its run goes back to the pool,
+ * and it no longer holds the pool or pins the owner; its fd stays valid,
+ * empty, until closed. Afterwards kbuddy_pool_destroy() succeeds and the
+ * memory may go.
+ *
+ * A buffer a device has mapped (dma_buf_map_attachment()) cannot be taken
+ * back from the device: then this refuses with -EBUSY and a message; the
+ * pool stays withdrawn, and buffers revoked before the refusal stay so.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, or -EBUSY.
+ */
+int kbuddy_pool_revoke(struct kbuddy_pool *pool)
+{
+	unsigned int revoked = 0;
+	int n;
+
+	if (IS_ERR_OR_NULL(pool))
+		return 0;
+	kbuddy_pool_withdraw(pool);
+	/*
+	 * Withdrawn: @users only falls. What is above the pool's own
+	 * reference is buffers, listed or about to be (an allocation under
+	 * way lists its buffer or gives its reference back).
+	 */
+	while (refcount_read(&pool->users) > 1) {
+		n = kbuddy_dev_revoke(pool);
+		if (n < 0)
+			return n;
+		revoked += n;
+		if (!n && refcount_read(&pool->users) > 1)
+			usleep_range(500, 1000);
+	}
+	if (revoked)
+		pr_info("pool %s: %u buffers of /dev/kbuddy revoked\n", pool->name,
+			revoked);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kbuddy_pool_revoke);
+
+/**
  * kbuddy_pool_offer_id() - the id a pool is offered by
  * @pool: the pool
  *
@@ -176,8 +227,8 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_pool_offer_id, KBUDDY_INTERNAL);
 /*
  * Pin @owner for a buffer; under the id table's lock. A module in its init
  * (MODULE_STATE_COMING) is refused: try_module_get() would succeed, but a
- * failed init frees the module whatever its count. 6.1's module_is_live()
- * is true while coming, so the state is read here.
+ * failed init frees the module whatever its count. module_is_live() is
+ * true while coming (on 6.1 and 6.12 alike), so the state is read here.
  */
 static bool offer_owner_get(struct module *owner)
 {
@@ -324,7 +375,8 @@ static int offer_module_notify(struct notifier_block *nb, unsigned long action,
  *
  * Called by the module notifier (and by the tests): no buffer of such a
  * pool exists (each pins @owner, and none is taken before @owner is
- * live), so only the ids are left to take away.
+ * live; a forced unload, rmmod -f, breaks every such promise), so only
+ * the ids are left to take away.
  *
  * Context: Process context; may sleep.
  */

@@ -781,10 +781,11 @@ int kbuddy_pool_free(struct kbuddy_pool *pool)
  * A pool offered to userspace (kbuddy_pool_offer()) is withdrawn first.
  * While buffers of /dev/kbuddy hold the pool, offered or withdrawn, it is
  * refused (-EAGAIN, with a message, nothing changed): they use the memory
- * under it. Each pins the pool's owner, so a destroy at module exit never
- * meets one; a driver that destroys its pool earlier (remove()) must keep
- * the memory valid while this refuses, and retry once the buffers are
- * gone (kbuddy_pool_withdraw() first, so that no new one comes).
+ * under it. Each pins the module the pool was offered with, so a destroy
+ * in that module's exit never meets one. A driver that destroys its pool
+ * earlier (remove()) revokes the buffers first (kbuddy_pool_revoke()), or
+ * keeps the memory valid while this refuses and retries once they are
+ * gone.
  *
  * Context: Process context; may sleep. No allocation may race with it.
  * Return: 0; -EAGAIN if buffers of /dev/kbuddy hold the pool (nothing
@@ -802,8 +803,11 @@ int kbuddy_pool_destroy(struct kbuddy_pool *pool)
 	err = kbuddy_offer_destroy(pool);
 	if (err)
 		return err;
-	/* The pool's own reference, the only one left (offer.c). */
-	if (WARN_ON_ONCE(!refcount_dec_and_test(&pool->users)))
+	/*
+	 * The pool's own reference, the only one left (offer.c) unless the
+	 * caller offered it again meanwhile, against the rules: then keep it.
+	 */
+	if (WARN_ON_ONCE(!refcount_dec_if_one(&pool->users)))
 		return -EAGAIN;
 	return kbuddy_pool_free(pool);
 }

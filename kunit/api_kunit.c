@@ -27,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "helpers.h"
 
@@ -833,6 +834,59 @@ static long call_pool_withdraw(struct kunit *test, struct api_fx *fx,
 	return 0;
 }
 
+/*
+ * With .c set, the pool is offered first, and with .c 2 a "buffer" (an
+ * allocation under way, as /dev/kbuddy holds one between its look-up and
+ * listing its buffer) is given back after a while from a work item: the
+ * revoke waits for it. Either way the pool is withdrawn after and only
+ * its own reference is left.
+ */
+struct revoke_put_work {
+	struct delayed_work work;
+	struct kbuddy_pool *pool;
+	struct module *owner;
+};
+
+static void revoke_put_fn(struct work_struct *w)
+{
+	struct revoke_put_work *rp = container_of(to_delayed_work(w),
+						  struct revoke_put_work, work);
+
+	kbuddy_offer_put(rp->pool, rp->owner);
+}
+
+static long call_pool_revoke(struct kunit *test, struct api_fx *fx,
+			     const struct api_row *row)
+{
+	struct kbuddy_pool *pool = arg_pool(fx, row->pool);
+	struct revoke_put_work rp = { .pool = pool };
+	struct kbuddy_offered o;
+	int id = 0, ret;
+
+	if (row->c) {
+		id = kbuddy_pool_offer(pool, THIS_MODULE);
+		EXPECT_ROW(test, id > 0, row, "offered");
+	}
+	if (row->c == 2) {
+		EXPECT_ROW(test, kbuddy_offer_get(id, &rp.owner) == pool, row, "held");
+		INIT_DELAYED_WORK(&rp.work, revoke_put_fn);
+		schedule_delayed_work(&rp.work, msecs_to_jiffies(20));
+	}
+	ret = kbuddy_pool_revoke(pool);
+	if (row->c == 2) {
+		/* Not before the reference it waited for was given back. */
+		EXPECT_ROW(test, !delayed_work_pending(&rp.work), row, "waited");
+		flush_delayed_work(&rp.work);
+	}
+	if (id > 0)
+		EXPECT_ROW(test, kbuddy_offer_find(id, false, &o) == -ENOENT, row,
+			   "its id finds nothing");
+	if (!IS_ERR_OR_NULL(pool))
+		EXPECT_ROW(test, !kbuddy_pool_offer_id(pool) &&
+			   refcount_read(&pool->users) == 1, row, "withdrawn, not held");
+	return ret;
+}
+
 static long call_default_pool(struct kunit *test, struct api_fx *fx,
 			      const struct api_row *row)
 {
@@ -1620,6 +1674,16 @@ static const struct api_row kbuddy_pool_withdraw_rows[] = {
 	{ "an offered pool", .pool = PI, .c = 1, .want = W_EQ, .val = 0, .same = U_ALL },
 };
 
+static const struct api_row kbuddy_pool_revoke_rows[] = {
+	{ "NULL", .pool = P_NULL, .want = W_EQ, .val = 0, .same = U_ALL },
+	{ "ERR_PTR(-EINVAL)", .pool = P_ERR, .want = W_EQ, .val = 0, .same = U_ALL },
+	{ "a pool not offered", .pool = PF, .want = W_EQ, .val = 0, .same = U_ALL },
+	{ "an offered pool, no buffer", .pool = PI, .c = 1, .want = W_EQ, .val = 0,
+	  .same = U_ALL },
+	{ "an offered pool, an allocation under way", .pool = PI, .c = 2, .want = W_EQ,
+	  .val = 0, .same = U_ALL },
+};
+
 static const struct api_row kbuddy_default_pool_rows[] = {
 	{ "the default pool", .want = W_PTR, .same = U_ALL },
 };
@@ -2355,6 +2419,7 @@ static const struct api_export api_exports[] = {
 	API_EXPORT(kbuddy_default_pool, call_default_pool),
 	API_EXPORT(kbuddy_pool_offer, call_pool_offer),
 	API_EXPORT(kbuddy_pool_withdraw, call_pool_withdraw),
+	API_EXPORT(kbuddy_pool_revoke, call_pool_revoke),
 	API_EXPORT(kbuddy_alloc_pages, call_alloc_pages),
 	API_EXPORT(kbuddy_free_pages, call_free_pages),
 	API_EXPORT(kbuddy_alloc_contig, call_alloc_contig),
@@ -2617,6 +2682,7 @@ static struct kunit_case kbuddy_api_cases[] = {
 	API_CASE(kbuddy_default_pool),
 	API_CASE(kbuddy_pool_offer),
 	API_CASE(kbuddy_pool_withdraw),
+	API_CASE(kbuddy_pool_revoke),
 	KUNIT_CASE(kbuddy_api_offer_lifetime),
 	KUNIT_CASE(kbuddy_api_offer_owner_state),
 	API_CASE(kbuddy_alloc_pages),

@@ -16,6 +16,8 @@
  *   id             the pool's id (read-only)
  *   nomap_refused  1 if offering a nomap pool was refused with -EINVAL
  *   withdraw       write 1: kbuddy_pool_withdraw()
+ *   revoke         write 1: kbuddy_pool_revoke(); the write fails with its
+ *                  errno (EBUSY while a device maps a buffer)
  *   destroy        write 1: kbuddy_pool_destroy(); the write fails with
  *                  its errno (EAGAIN while buffers of the pool exist,
  *                  offered or withdrawn: nothing changed)
@@ -81,9 +83,26 @@ static int withdraw_set(const char *val, const struct kernel_param *kp)
 	if (err || !yes)
 		return -EINVAL;
 	mutex_lock(&offer_test_mutex);
-	kbuddy_pool_withdraw(pool);
+	if (pool)
+		kbuddy_pool_withdraw(pool);
+	else
+		err = -ENOENT;
 	mutex_unlock(&offer_test_mutex);
-	return 0;
+	return err;
+}
+
+static int revoke_set(const char *val, const struct kernel_param *kp)
+{
+	bool yes;
+	int err = kstrtobool(val, &yes);
+
+	if (err || !yes)
+		return -EINVAL;
+	mutex_lock(&offer_test_mutex);
+	err = pool ? kbuddy_pool_revoke(pool) : -ENOENT;
+	pr_info("kbuddy_pool_revoke(): %d\n", err);
+	mutex_unlock(&offer_test_mutex);
+	return err;
 }
 
 static int destroy_set(const char *val, const struct kernel_param *kp)
@@ -109,6 +128,9 @@ static int destroy_set(const char *val, const struct kernel_param *kp)
 
 static const struct kernel_param_ops withdraw_ops = { .set = withdraw_set };
 static const struct kernel_param_ops destroy_ops = { .set = destroy_set };
+static const struct kernel_param_ops revoke_ops = { .set = revoke_set };
+module_param_cb(revoke, &revoke_ops, NULL, 0200);
+MODULE_PARM_DESC(revoke, "Write 1 to revoke the pool's buffers (and withdraw it)");
 module_param_cb(withdraw, &withdraw_ops, NULL, 0200);
 MODULE_PARM_DESC(withdraw, "Write 1 to withdraw the pool from userspace");
 module_param_cb(destroy, &destroy_ops, NULL, 0200);
@@ -135,6 +157,7 @@ static void check_nomap(void)
 
 static int __init offer_test_init(void)
 {
+	struct kbuddy_pool *p;
 	int err;
 
 	if (!size || !PAGE_ALIGNED(base) || !PAGE_ALIGNED(size) || base + size < base) {
@@ -154,16 +177,16 @@ static int __init offer_test_init(void)
 		err = -ENOMEM;
 		goto err_release;
 	}
-	pool = kbuddy_pool_create_kind("offer-test", 0, KBUDDY_POOL_IOMEM,
-				       wc ? KBUDDY_POOL_IOMEM_WC : 0);
-	if (IS_ERR(pool)) {
-		err = PTR_ERR(pool);
+	p = kbuddy_pool_create_kind("offer-test", 0, KBUDDY_POOL_IOMEM,
+				    wc ? KBUDDY_POOL_IOMEM_WC : 0);
+	if (IS_ERR(p)) {
+		err = PTR_ERR(p);
 		goto err_unmap;
 	}
-	err = kbuddy_pool_add_iomem(pool, io, base, size);
+	err = kbuddy_pool_add_iomem(p, io, base, size);
 	if (err)
 		goto err_pool;
-	err = kbuddy_pool_offer(pool, THIS_MODULE);
+	err = kbuddy_pool_offer(p, THIS_MODULE);
 	if (err < 0)
 		goto err_pool;
 	id = err;
@@ -174,15 +197,18 @@ static int __init offer_test_init(void)
 		err = -ENODEV;
 		goto err_pool;
 	}
+	/* The parameters' writes see the pool from here (ENOENT before). */
+	mutex_lock(&offer_test_mutex);
+	pool = p;
+	mutex_unlock(&offer_test_mutex);
 	pr_info("pool offer-test: %#lx@%#lx (%s) offered as pool %d\n", size,
 		base, wc ? "write-combined" : "uncached", id);
 	return 0;
 
 err_pool:
 	/* Nothing may hold it: no buffer pins a module in its init. */
-	if (kbuddy_pool_destroy(pool))
+	if (kbuddy_pool_destroy(p))
 		pr_err("pool offer-test: destroy in failed init refused\n");
-	pool = NULL;
 err_unmap:
 	iounmap(io);
 err_release:

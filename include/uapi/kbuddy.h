@@ -12,8 +12,7 @@
  * the default pool, for older binaries) and KBUDDY_IOC_POOL.
  * Version 3: an iomem pool's buffers are mapped with the caching type its
  * owner maps it with (KBUDDY_POOL_CAP_WC: write-combined, else uncached),
- * reported in the reply's @flags; KBUDDY_BUF_WC from an uncached pool is
- * refused.
+ * whatever KBUDDY_BUF_WC says, and the reply's @flags tell which.
  */
 #ifndef _UAPI_KBUDDY_H
 #define _UAPI_KBUDDY_H
@@ -26,10 +25,11 @@
 /* struct kbuddy_buf_alloc flags */
 #define KBUDDY_BUF_TOPDOWN	(1U << 0)	/* the highest place that fits */
 /*
- * in: the buffer must be mapped write-combined: only from a pool whose
- * owner maps it so (KBUDDY_POOL_CAP_WC), refused with EOPNOTSUPP elsewhere;
- * out (version 3): set when the buffer is mapped write-combined, as every
- * buffer of such a pool is, asked or not
+ * in: write-combined rather than uncached, from an iomem pool (refused
+ * with EOPNOTSUPP from a RAM pool); since version 3 an iomem pool's
+ * buffers are mapped as its owner maps the memory, write-combined where
+ * KBUDDY_POOL_CAP_WC says so and uncached elsewhere, asked or not;
+ * out (version 3): set exactly when the buffer is write-combined
  */
 #define KBUDDY_BUF_WC		(1U << 1)
 #define KBUDDY_BUF_FLAGS	(KBUDDY_BUF_TOPDOWN | KBUDDY_BUF_WC)

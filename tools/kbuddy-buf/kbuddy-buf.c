@@ -10,6 +10,10 @@
  *                             [--range START:END]
  *   kbuddy-buf hold SIZE N [...]    allocate N buffers (roundtrip's options),
  *                                   map and fill them, wait
+ *   kbuddy-buf revoked SIZE N [...] as hold, then on SIGUSR1 check that
+ *                                   every buffer was revoked (its mapping
+ *                                   faults with SIGBUS, a new mmap() fails
+ *                                   with ENODEV): exit 0 if all were
  *   kbuddy-buf refused              every bad request: its errno, nothing held
  *   kbuddy-buf limit                allocate to the per-open limit and past it
  *
@@ -28,6 +32,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +67,7 @@ static void usage(void)
 		"       kbuddy-buf pools\n"
 		"       kbuddy-buf roundtrip SIZE [--topdown] [--align A] [--boundary B] [--range START:END]\n"
 		"       kbuddy-buf hold SIZE N [--topdown] [--align A] [--boundary B] [--range START:END]\n"
+		"       kbuddy-buf revoked SIZE N [--topdown] [--align A] [--boundary B] [--range START:END]\n"
 		"       kbuddy-buf refused\n"
 		"       kbuddy-buf limit\n");
 	exit(2);
@@ -334,6 +341,86 @@ static int roundtrip(int argc, char **argv)
 	return 0;
 }
 
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(bus_jmp, 1);
+}
+
+/* Does reading @p fault with SIGBUS (a revoked buffer's mapping)? */
+static int faults(volatile const uint8_t *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	int bus = 0;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(bus_jmp, 1))
+		bus = 1;
+	else
+		(void)p[0];
+	sigaction(SIGBUS, &old, NULL);
+	return bus;
+}
+
+/*
+ * Hold N mapped buffers until SIGUSR1, then check each was revoked
+ * (kbuddy_pool_revoke()): its mapping faults, a new mmap() fails with
+ * ENODEV, and the fd is still a valid dma-buf to close.
+ */
+static int revoked(int argc, char **argv)
+{
+	struct kbuddy_buf_alloc a;
+	int dev, n, i, sig, bus = 0, nodev = 0;
+	uint8_t **p;
+	int *fds;
+	sigset_t set;
+
+	if (argc < 2)
+		usage();
+	n = atoi(argv[1]);
+	if (n < 1)
+		usage();
+	p = calloc(n, sizeof(*p));
+	fds = calloc(n, sizeof(*fds));
+	if (!p || !fds)
+		die("calloc%s", "");
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	dev = open_dev();
+	for (i = 0; i < n; i++) {
+		memset(&a, 0, sizeof(a));
+		a.size = parse_size(argv[0]);
+		alloc_opts(argc, argv, 2, &a);
+		fds[i] = alloc_buf(dev, &a);
+		if (fds[i] < 0) {
+			errno = -fds[i];
+			die("KBUDDY_IOC_ALLOC%s", "");
+		}
+		p[i] = map(fds[i], a.size);
+		memset(p[i], 0x5a, a.size);
+	}
+	printf("holding %d\n", n);
+	fflush(stdout);
+	sigwait(&set, &sig);
+	for (i = 0; i < n; i++) {
+		void *q = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fds[i], 0);
+
+		bus += faults(p[i]);
+		if (q == MAP_FAILED && errno == ENODEV)
+			nodev++;
+		else if (q != MAP_FAILED)
+			munmap(q, 4096);
+		if (close(fds[i]))
+			die("close of a revoked dma-buf%s", "");
+	}
+	printf("revoked %d: sigbus %d, mmap enodev %d\n", n, bus, nodev);
+	return bus == n && nodev == n ? 0 : 1;
+}
+
 static int hold(int argc, char **argv)
 {
 	struct kbuddy_buf_alloc a = { 0 };
@@ -561,6 +648,8 @@ int main(int argc, char **argv)
 		return roundtrip(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "hold"))
 		return hold(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "revoked"))
+		return revoked(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "refused") && argc == 2)
 		return refused();
 	if (!strcmp(argv[1], "limit") && argc == 2)
