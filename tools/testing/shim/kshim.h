@@ -73,6 +73,7 @@ typedef long long loff_t_unused;
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define container_of(p, t, m) ((t *)((char *)(p) - offsetof(t, m)))
 #define min(a, b) ((a) < (b) ? (a) : (b))
+#define min3(a, b, c) min(min(a, b), c)
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
