@@ -18,14 +18,16 @@
  * How a buffer is mapped follows its pool's kind, so that userspace never
  * maps memory with another caching type than the kernel's mapping of it:
  *  - a RAM pool's memory kbuddy mapped itself (a memmap= range, memremap()ed
- *    write-back, or the kernel's own pages in the linear map) is mapped
- *    cached. KBUDDY_BUF_WC is refused with EOPNOTSUPP: a write-combined
- *    alias of write-back RAM needs the kernel's mapping changed too
- *    (set_memory_wc()), which kbuddy does not do. A run in memory a module
- *    added with kbuddy_pool_add_mem() is refused with ENODEV: that memory
- *    may be vmalloc()ed or at a bus address, not RAM at its physical one.
+ *    write-back, or the kernel's pages in the linear map) is mapped
+ *    cached; KBUDDY_BUF_WC is refused with EOPNOTSUPP: a write-combined
+ *    alias of write-back RAM needs the kernel's mapping changed too. A
+ *    pool created with KBUDDY_POOL_WC has its memmap= ranges memremap()ed
+ *    write-combined instead, and its buffers are mapped write-combined. A
+ *    run in memory a module added with kbuddy_pool_add_mem() is refused
+ *    with ENODEV: that memory may be vmalloc()ed or at a bus address, not
+ *    RAM at its physical one.
  *  - an iomem pool's memory is mapped with the type its owner maps it
- *    with: write-combined in a pool created with KBUDDY_POOL_IOMEM_WC,
+ *    with: write-combined in a pool created with KBUDDY_POOL_WC,
  *    as ioremap() does otherwise (pgprot_device()), whatever the request
  *    says (a mismatched alias is unpredictable on arm64, and x86's PAT
  *    would only override it); the reply's flags have KBUDDY_BUF_WC set
@@ -57,7 +59,9 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/uaccess.h>
 
 #include "compat.h"
@@ -86,27 +90,42 @@ struct kbuddy_dev_file {
 
 /*
  * Every buffer that exists (kbuddy_bufs), for kbuddy_pool_revoke(). The
- * mutex protects the list and each buffer's @node, @revoked and @nr_maps;
- * taken after mmap_lock (faults, mmap()) and after a dma-buf's reservation
- * lock (attachments), never before either.
+ * mutex protects the list and each buffer's @node, @held, @revoked and
+ * @nr_maps; taken after a dma-buf's reservation lock (attachments), never
+ * before it, and never held while waiting for anything but allocations.
+ * Faults read @revoked under kbuddy_bufs_srcu, which a revoke waits for
+ * between marking buffers revoked and zapping their mappings.
  */
 static DEFINE_MUTEX(kbuddy_bufs_mutex);
 static LIST_HEAD(kbuddy_bufs);
+DEFINE_STATIC_SRCU(kbuddy_bufs_srcu);
 
 /*
- * One buffer: a run of an offered pool, exported once. It holds @pool and
- * @pool_owner (kbuddy_offer_get()) until it is freed or revoked; @iomem and
- * @wc are fixed at creation. @inode is the dma-buf's file's inode, whose
- * mapping every userspace mapping of the buffer is in, held from before
- * the buffer is listed until it is freed: the file itself may be gone
- * before the release that unlists the buffer (then nothing maps it).
+ * What a buffer holds until it is freed or revoked: its run, its pool and
+ * the pool's owner (kbuddy_offer_get()), and the inode of its dma-buf's
+ * file, whose mapping every userspace mapping of it is in (held because
+ * the file may be gone before the release that unlists the buffer: then
+ * nothing maps it). Whoever takes it from the buffer, under the mutex,
+ * gives it all back: the release, or a revoke.
  */
-struct kbuddy_buf {
+struct kbuddy_buf_held {
+	struct list_head node;
 	struct kbuddy_pool *pool;
 	struct module *pool_owner;
 	struct kbuddy_contig run;
-	struct kbuddy_dev_file *owner;
 	struct inode *inode;
+};
+
+/*
+ * One buffer: a run of an offered pool, exported once. @run, @iomem and
+ * @wc are fixed at creation (faults and attachments read them; @run stays
+ * as it was after a revoke, no longer the buffer's); @held is NULL once
+ * revoked.
+ */
+struct kbuddy_buf {
+	struct kbuddy_buf_held *held;
+	struct kbuddy_contig run;
+	struct kbuddy_dev_file *owner;
 	struct list_head node;
 	unsigned int nr_maps;
 	bool revoked;
@@ -218,50 +237,76 @@ static void buf_unmap(struct dma_buf_attachment *at, struct sg_table *sgt,
 	mutex_unlock(&kbuddy_bufs_mutex);
 }
 
-/* Give @buf's run back and let go of its pool; under kbuddy_bufs_mutex. */
-static void buf_put_run(struct kbuddy_buf *buf)
+/* Give back what a buffer held (a release's or a revoke's). */
+static void buf_held_put(struct kbuddy_buf_held *held)
 {
-	if (kbuddy_free_contig(buf->pool, &buf->run))
+	if (kbuddy_free_contig(held->pool, &held->run))
 		pr_err("dma-buf of %zu bytes at %pa: its run was refused when freed\n",
-		       buf->run.size, &buf->run.phys);
-	kbuddy_offer_put(buf->pool, buf->pool_owner);
-	buf->pool = NULL;
-	buf->pool_owner = NULL;
+		       held->run.size, &held->run.phys);
+	kbuddy_offer_put(held->pool, held->pool_owner);
+	iput(held->inode);
+	kfree(held);
 }
 
 static void buf_release(struct dma_buf *dmabuf)
 {
 	struct kbuddy_buf *buf = dmabuf->priv;
+	struct kbuddy_buf_held *held;
 
 	atomic64_sub(buf->run.size, &buf->owner->used);
 	dev_file_put(buf->owner);
 	mutex_lock(&kbuddy_bufs_mutex);
 	list_del(&buf->node);
-	/* A revoked buffer gave its run and its pool back already. */
-	if (!buf->revoked)
-		buf_put_run(buf);
+	/* NULL if a revoke took it (and gives it back). */
+	held = buf->held;
+	buf->held = NULL;
 	mutex_unlock(&kbuddy_bufs_mutex);
-	iput(buf->inode);
+	if (held)
+		buf_held_put(held);
 	kfree(buf);
 }
 
+/* Pages one fault maps: the 2 MiB around it, within the vma. */
+#define BUF_FAULT_AROUND	SZ_2M
+
 /*
- * A page of a mapping of @buf, mapped on first touch: only while @buf is
- * not revoked, under the mutex the revoke sets @revoked under before it
- * zaps. The vma holds the dma-buf's file, so @buf outlives it.
+ * A fault on a mapping of @buf: its page, and those around it not yet
+ * mapped, only while @buf is not revoked, in an SRCU read section that a
+ * revoke waits for after marking the buffer revoked and before zapping
+ * its mappings: every page mapped here is zapped, or was never mapped.
+ * The vma holds the dma-buf's file, so @buf outlives it.
  */
 static vm_fault_t buf_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct kbuddy_buf *buf = vma->vm_private_data;
+	unsigned long pages = buf->run.size >> PAGE_SHIFT;
+	unsigned long pfn = PHYS_PFN(buf->run.phys);
+	unsigned long addr, start, end;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
+	int idx;
 
-	mutex_lock(&kbuddy_bufs_mutex);
-	if (!buf->revoked && vmf->pgoff < buf->run.size >> PAGE_SHIFT)
-		ret = vmf_insert_pfn_prot(vma, vmf->address,
-					  PHYS_PFN(buf->run.phys) + vmf->pgoff,
-					  vma->vm_page_prot);
-	mutex_unlock(&kbuddy_bufs_mutex);
+	idx = srcu_read_lock(&kbuddy_bufs_srcu);
+	if (READ_ONCE(buf->revoked) || vmf->pgoff >= pages)
+		goto out;
+	ret = vmf_insert_pfn_prot(vma, vmf->address, pfn + vmf->pgoff,
+				  vma->vm_page_prot);
+	if (ret & VM_FAULT_ERROR)
+		goto out;
+	start = max(vma->vm_start, ALIGN_DOWN(vmf->address, BUF_FAULT_AROUND));
+	end = min(vma->vm_end, start + BUF_FAULT_AROUND);
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		unsigned long off = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+
+		/* A page mapped already is left as it is (VM_FAULT_NOPAGE). */
+		if (addr == vmf->address || off >= pages)
+			continue;
+		if (vmf_insert_pfn_prot(vma, addr, pfn + off, vma->vm_page_prot) &
+		    VM_FAULT_ERROR)
+			break;
+	}
+out:
+	srcu_read_unlock(&kbuddy_bufs_srcu, idx);
 	return ret;
 }
 
@@ -274,7 +319,6 @@ static int buf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	struct kbuddy_buf *buf = dmabuf->priv;
 	unsigned long len = vma->vm_end - vma->vm_start;
 	unsigned long pages = buf->run.size >> PAGE_SHIFT;
-	bool revoked;
 
 	/* dma_buf_mmap_internal() checked the range against the size. */
 	if (vma->vm_pgoff >= pages || len >> PAGE_SHIFT > pages - vma->vm_pgoff)
@@ -283,14 +327,12 @@ static int buf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	/* A hint only: a revoke after this is the fault's to see. */
-	mutex_lock(&kbuddy_bufs_mutex);
-	revoked = buf->revoked;
-	mutex_unlock(&kbuddy_bufs_mutex);
-	if (revoked)
+	if (READ_ONCE(buf->revoked))
 		return -ENODEV;
-	if (buf_is_iomem(buf))
-		vma->vm_page_prot = buf->wc ? pgprot_writecombine(vma->vm_page_prot) :
-					      pgprot_device(vma->vm_page_prot);
+	if (buf->wc)
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	else if (buf_is_iomem(buf))
+		vma->vm_page_prot = pgprot_device(vma->vm_page_prot);
 	/* PFNs without struct page refcounting, never copied or grown. */
 	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &buf_vm_ops;
@@ -309,39 +351,51 @@ static const struct dma_buf_ops kbuddy_buf_ops = {
  * kbuddy_dev_revoke() - take the memory of a pool's buffers away
  * @pool: the pool
  *
- * Every buffer of @pool listed now: marked revoked, its userspace
- * mappings zapped, its run freed and its references on the pool and its
- * owner dropped. Refused, with nothing changed, while a device has any of
- * them mapped (dma_buf_map_attachment()): its DMA could still reach the
- * memory.
+ * Every buffer of @pool listed now: marked revoked, and what it held taken
+ * from it; then, once no fault that saw it unrevoked is still mapping
+ * pages (synchronize_srcu()), its userspace mappings zapped, its run freed
+ * and its references on the pool and its owner dropped. Refused, with
+ * nothing changed, while a device has any of them mapped
+ * (dma_buf_map_attachment()): its DMA could still reach the memory.
  *
  * Context: Process context; may sleep.
  * Return: the number of buffers revoked, or -EBUSY.
  */
 int kbuddy_dev_revoke(struct kbuddy_pool *pool)
 {
+	struct kbuddy_buf_held *held, *tmp;
 	struct kbuddy_buf *buf;
+	LIST_HEAD(taken);
+	phys_addr_t phys;
+	size_t size;
 	int n = 0;
 
 	mutex_lock(&kbuddy_bufs_mutex);
 	list_for_each_entry(buf, &kbuddy_bufs, node) {
-		if (buf->revoked || buf->pool != pool || !buf->nr_maps)
+		if (!buf->held || buf->held->pool != pool || !buf->nr_maps)
 			continue;
+		phys = buf->run.phys;
+		size = buf->run.size;
 		mutex_unlock(&kbuddy_bufs_mutex);
 		pr_err("pool %s: not revoked: a device has a buffer of %zu bytes at %pa mapped\n",
-		       pool->name, buf->run.size, &buf->run.phys);
+		       pool->name, size, &phys);
 		return -EBUSY;
 	}
 	list_for_each_entry(buf, &kbuddy_bufs, node) {
-		if (buf->revoked || buf->pool != pool)
+		if (!buf->held || buf->held->pool != pool)
 			continue;
-		buf->revoked = true;
-		/* No fault maps a page of it from here; zap those mapped. */
-		unmap_mapping_range(buf->inode->i_mapping, 0, 0, 1);
-		buf_put_run(buf);
+		WRITE_ONCE(buf->revoked, true);
+		list_add_tail(&buf->held->node, &taken);
+		buf->held = NULL;
 		n++;
 	}
 	mutex_unlock(&kbuddy_bufs_mutex);
+	/* No fault maps a page of them from here: zap those mapped. */
+	synchronize_srcu(&kbuddy_bufs_srcu);
+	list_for_each_entry_safe(held, tmp, &taken, node) {
+		unmap_mapping_range(held->inode->i_mapping, 0, 0, 1);
+		buf_held_put(held);
+	}
 	return n;
 }
 
@@ -390,6 +444,7 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 	struct kbuddy_pool *pool;
 	struct kbuddy_constraint con;
 	struct kbuddy_buf_alloc arg;
+	struct kbuddy_buf_held *held;
 	struct dma_buf *dmabuf;
 	struct kbuddy_buf *buf;
 	unsigned int i;
@@ -410,11 +465,13 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
 	/*
-	 * Userspace maps the memory as its owner does: an iomem pool's
-	 * buffers in its type, whatever was asked (the reply's flags tell);
-	 * RAM is never write-combined.
+	 * Userspace maps the memory as the kernel does: an iomem pool's
+	 * buffers in its owner's type, whatever was asked (the reply's flags
+	 * tell); a RAM pool's write-back, or write-combined in a pool that
+	 * kbuddy maps so (KBUDDY_POOL_WC).
 	 */
-	if (arg.flags & KBUDDY_BUF_WC && kbuddy_pool_kind(pool) != KBUDDY_POOL_IOMEM) {
+	if (arg.flags & KBUDDY_BUF_WC && kbuddy_pool_kind(pool) != KBUDDY_POOL_IOMEM &&
+	    !pool->wc) {
 		err = -EOPNOTSUPP;
 		goto err_pool;
 	}
@@ -428,9 +485,10 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 		goto err_count;
 	}
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
-	if (!buf) {
+	held = kzalloc(sizeof(*held), GFP_KERNEL);
+	if (!buf || !held) {
 		err = -ENOMEM;
-		goto err_count;
+		goto err_buf;
 	}
 	con = (struct kbuddy_constraint){
 		.align = arg.align, .start = arg.start, .end = arg.end,
@@ -442,10 +500,11 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 				  &buf->run);
 	if (err)
 		goto err_buf;
-	buf->pool = pool;
-	buf->pool_owner = pool_owner;
+	held->pool = pool;
+	held->pool_owner = pool_owner;
+	held->run = buf->run;
 	buf->iomem = kbuddy_pool_kind(pool) == KBUDDY_POOL_IOMEM;
-	buf->wc = pool->iomem_wc;
+	buf->wc = pool->wc;
 	if (!run_mappable(pool, &buf->run)) {
 		err = -ENODEV;
 		goto err_run;
@@ -464,8 +523,9 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 		goto err_run;
 	}
 	/* Listed: a revoke of its pool from here on takes it too. */
-	buf->inode = file_inode(dmabuf->file);
-	ihold(buf->inode);
+	held->inode = file_inode(dmabuf->file);
+	ihold(held->inode);
+	buf->held = held;
 	mutex_lock(&kbuddy_bufs_mutex);
 	list_add_tail(&buf->node, &kbuddy_bufs);
 	mutex_unlock(&kbuddy_bufs_mutex);
@@ -492,6 +552,7 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 err_run:
 	kbuddy_free_contig(pool, &buf->run);
 err_buf:
+	kfree(held);
 	kfree(buf);
 err_count:
 	atomic64_sub(PAGE_ALIGN(arg.size), &df->used);

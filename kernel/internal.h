@@ -544,7 +544,8 @@ struct kbuddy_pool_stats {
  *	is not offered; written under offer.c's kbuddy_offer_mutex and the
  *	lock of its id table together, read under either, or locklessly
  *	(READ_ONCE) as a snapshot by debugfs
- * @iomem_wc: KBUDDY_POOL_IOMEM_WC: the owner maps the memory write-combined;
+ * @wc: KBUDDY_POOL_WC: the memory is mapped write-combined (an iomem
+ *	pool's by its owner, a RAM pool's by kbuddy);
  *	set at creation, never changed
  * @offer_owner: the module kbuddy_pool_offer() was given, pinned by each
  *	buffer of the pool; written and read as @offer_id
@@ -580,7 +581,7 @@ struct kbuddy_pool {
 	struct kbuddy_hist *hist;
 	char name[KBUDDY_NAME_LEN + 1];
 	u32 offer_id;
-	bool iomem_wc;
+	bool wc;
 	struct module *offer_owner;
 	refcount_t users;
 };
@@ -984,7 +985,7 @@ static inline int kbuddy_dev_revoke(struct kbuddy_pool *pool) { return 0; }
  * struct kbuddy_offered - what /dev/kbuddy tells of an offered pool
  * @id: its id
  * @kind: its enum kbuddy_pool_kind
- * @wc: its owner maps it write-combined (KBUDDY_POOL_IOMEM_WC)
+ * @wc: its memory is mapped write-combined (KBUDDY_POOL_WC)
  * @nr_pages: pages in it
  * @nr_free: free pages in it (not counting the CPUs' caches)
  * @name: its name

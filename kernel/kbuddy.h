@@ -42,11 +42,12 @@ struct kbuddy_cache;
  *	SRAM), added with kbuddy_pool_add_iomem(): runs by physical address
  *	(kbuddy_contig_iomem() gives the __iomem pointer), __GFP_ZERO
  *	zeroes with memset_io(), init_on_alloc not applied; mapped uncached
- *	by its owner, or write-combined with KBUDDY_POOL_IOMEM_WC
+ *	by its owner, or write-combined with KBUDDY_POOL_WC
  *
  * Only RAM pools have page blocks (kbuddy_alloc_pages()), slab caches,
  * the malloc family and per-CPU caches; the others refuse them with a
- * message. No pool keeps anything in its memory: the free lists, block
+ * message, as a write-combined RAM pool (KBUDDY_POOL_WC) refuses slab
+ * caches and the malloc family. No pool keeps anything in its memory: the free lists, block
  * states and every other record are outside it.
  */
 enum kbuddy_pool_kind {
@@ -58,11 +59,15 @@ enum kbuddy_pool_kind {
 /* kbuddy_pool_create_kind() flags: no per-CPU page caches (RAM pools). */
 #define KBUDDY_POOL_NO_PCP	BIT(0)
 /*
- * An iomem pool whose owner maps its memory write-combined (ioremap_wc());
- * without it, an iomem pool's memory is taken to be mapped uncached
- * (ioremap()). /dev/kbuddy maps buffers to userspace with the same type.
+ * The pool's memory is mapped write-combined, and /dev/kbuddy maps its
+ * buffers to userspace so: an iomem pool's by its owner (ioremap_wc(); an
+ * iomem pool without it is taken to be mapped as ioremap() maps), a RAM
+ * pool's reserved ranges by kbuddy (memremap(MEMREMAP_WC)). A RAM pool
+ * with it takes memory only from kbuddy_pool_add_phys() and has no slab
+ * caches or malloc family (their atomics and free pointers would live in
+ * write-combined memory). Not for nomap pools.
  */
-#define KBUDDY_POOL_IOMEM_WC	BIT(1)
+#define KBUDDY_POOL_WC		BIT(1)
 
 struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order);
 struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,

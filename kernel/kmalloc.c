@@ -104,6 +104,15 @@ void kbuddy_kmalloc_fini(struct kbuddy_pool *pool)
 	}
 }
 
+/* Say why a pool without size classes refuses the malloc family. */
+static noinline void *kbuddy_malloc_refused(struct kbuddy_pool *pool, const char *what)
+{
+	if (pool->kind == KBUDDY_POOL_RAM)
+		pr_err_ratelimited("pool %s: %s() refused: the pool's memory is write-combined (KBUDDY_POOL_WC); allocate blocks with kbuddy_alloc_pages() or runs with kbuddy_alloc_contig()\n",
+				   pool->name, what);
+	return kbuddy_unmapped_refused(pool, what);
+}
+
 /**
  * kbuddy_malloc() - allocate memory from a pool
  * @pool: the pool
@@ -126,8 +135,9 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 	unsigned int order;
 	void *p;
 
-	if (unlikely(!pool->page_orders))
-		return kbuddy_unmapped_refused(pool, __func__);
+	/* No size classes: not a RAM pool, or a write-combined one. */
+	if (unlikely(!pool->kmalloc[0]))
+		return kbuddy_malloc_refused(pool, __func__);
 	if (!size)
 		return ZERO_SIZE_PTR;
 	if (kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_MALLOC, size))

@@ -67,7 +67,7 @@ static u32 kbuddy_offer_next = KBUDDY_OFFER_DEFAULT_ID;
  * KBUDDY_IOC_POOL reports it (Documentation/device-memory.rst). Offering a
  * pool promises that its physical addresses are the CPU's: buffers are
  * mapped to userspace by them (cached in a RAM pool; in an iomem pool
- * uncached, or write-combined if it was created KBUDDY_POOL_IOMEM_WC).
+ * uncached, or write-combined if it was created KBUDDY_POOL_WC).
  * Whoever may open /dev/kbuddy may then take all of the pool's free memory.
  * The pool may only be destroyed while no buffer of it exists
  * (kbuddy_pool_destroy() refuses with -EAGAIN), and @owner is refused as
@@ -315,7 +315,7 @@ int kbuddy_offer_find(u64 id, bool after, struct kbuddy_offered *out)
 	if (pool) {
 		out->id = index;
 		out->kind = pool->kind;
-		out->wc = pool->iomem_wc;
+		out->wc = pool->wc;
 		out->nr_pages = kbuddy_pool_total_pages(pool);
 		out->nr_free = kbuddy_pool_free_pages(pool);
 		strscpy(out->name, pool->name, sizeof(out->name));

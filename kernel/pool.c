@@ -55,10 +55,12 @@ static bool pool_name_ok(const char *name)
  * @kind: what its memory will be: an enum kbuddy_pool_kind
  * @flags: KBUDDY_POOL_NO_PCP: no per-CPU page caches, so that every block
  *	comes from and goes to the free lists under the pool's lock (pools
- *	that are not KBUDDY_POOL_RAM never have them); KBUDDY_POOL_IOMEM_WC
- *	(iomem pools only): the owner maps the memory it adds write-combined
- *	(ioremap_wc()), not uncached (ioremap()), so /dev/kbuddy maps
- *	buffers of the pool to userspace write-combined, and only so
+ *	that are not KBUDDY_POOL_RAM never have them); KBUDDY_POOL_WC: the
+ *	memory is mapped write-combined - an iomem pool's by its owner
+ *	(ioremap_wc(), not ioremap()), a RAM pool's by kbuddy
+ *	(kbuddy_pool_add_phys() only; no slab caches or malloc family) - so
+ *	/dev/kbuddy maps buffers of the pool to userspace write-combined,
+ *	and only so
  *
  * The choices are made before the pool becomes visible (in the list of
  * pools that CPU hotplug walks, and in debugfs) and never change after.
@@ -68,7 +70,7 @@ static bool pool_name_ok(const char *name)
  *
  * Context: Process context; may sleep.
  * Return: as kbuddy_pool_create(); ERR_PTR(-EINVAL) also for an unknown
- * @kind or @flags, or KBUDDY_POOL_IOMEM_WC on a pool that is not iomem.
+ * @kind or @flags, or KBUDDY_POOL_WC on a nomap pool.
  */
 struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 					    unsigned int max_order,
@@ -91,13 +93,13 @@ struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 		return ERR_PTR(-EINVAL);
 	}
 	if ((unsigned int)kind > KBUDDY_POOL_IOMEM ||
-	    (flags & ~(KBUDDY_POOL_NO_PCP | KBUDDY_POOL_IOMEM_WC))) {
-		pr_err("pool %s: unknown kind %u or flags %#x (kinds: 0 ram, 1 nomap, 2 iomem; flags: KBUDDY_POOL_NO_PCP, KBUDDY_POOL_IOMEM_WC)\n",
+	    (flags & ~(KBUDDY_POOL_NO_PCP | KBUDDY_POOL_WC))) {
+		pr_err("pool %s: unknown kind %u or flags %#x (kinds: 0 ram, 1 nomap, 2 iomem; flags: KBUDDY_POOL_NO_PCP, KBUDDY_POOL_WC)\n",
 		       name, kind, flags);
 		return ERR_PTR(-EINVAL);
 	}
-	if (flags & KBUDDY_POOL_IOMEM_WC && kind != KBUDDY_POOL_IOMEM) {
-		pr_err("pool %s: KBUDDY_POOL_IOMEM_WC is for iomem pools: kbuddy maps a ram pool's memory write-back itself, and a nomap pool's not at all\n",
+	if (flags & KBUDDY_POOL_WC && kind == KBUDDY_POOL_NOMAP) {
+		pr_err("pool %s: KBUDDY_POOL_WC is for ram and iomem pools: a nomap pool's memory is not mapped at all\n",
 		       name);
 		return ERR_PTR(-EINVAL);
 	}
@@ -108,7 +110,7 @@ struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	kbuddy_pool_init(pool, name, max_order, kind);
-	pool->iomem_wc = flags & KBUDDY_POOL_IOMEM_WC;
+	pool->wc = flags & KBUDDY_POOL_WC;
 	refcount_set(&pool->users, 1);
 	if (kbuddy_debug_pool_init(pool)) {
 		kfree(pool);
@@ -119,7 +121,8 @@ struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 		kfree(pool);
 		return ERR_PTR(-ENOMEM);
 	}
-	if (ram && kbuddy_kmalloc_init(pool)) {
+	/* No objects in write-combined memory: no size classes. */
+	if (ram && !pool->wc && kbuddy_kmalloc_init(pool)) {
 		kbuddy_pcp_fini(pool);
 		kbuddy_debug_pool_fini(pool);
 		kfree(pool);
@@ -327,6 +330,19 @@ out:
 	return err;
 }
 
+/*
+ * A write-combined RAM pool maps its memory itself (kbuddy_pool_add_phys()):
+ * memory another mapping already covers write-back is refused.
+ */
+static int check_not_wc(struct kbuddy_pool *pool, const char *fn)
+{
+	if (!pool->wc)
+		return 0;
+	pr_err("pool %s: %s() refused: a write-combined pool (KBUDDY_POOL_WC) maps its memory itself; add reserved ranges with kbuddy_pool_add_phys()\n",
+	       pool->name, fn);
+	return -EINVAL;
+}
+
 /* Is @pool of @kind, as the function adding memory to it needs? */
 static int check_kind(struct kbuddy_pool *pool, enum kbuddy_pool_kind kind,
 		      const char *fn)
@@ -375,8 +391,9 @@ static int sum_covered(struct resource *res, void *arg)
  * The range must be disjoint from System RAM and covered by reserved ranges
  * (memmap=SIZE$BASE on the kernel command line, or a reserved-memory node).
  * kbuddy claims it with request_mem_region_exclusive(), so it shows as
- * "kbuddy" in /proc/iomem, and maps it write-back with memremap(). For device
- * memory the caller maps itself, use kbuddy_pool_add_mem().
+ * "kbuddy" in /proc/iomem, and maps it with memremap(): write-back, or
+ * write-combined in a pool created with KBUDDY_POOL_WC. For device memory
+ * the caller maps itself, use kbuddy_pool_add_mem().
  *
  * Context: Process context; may sleep.
  * Return: 0; -EINVAL for a misaligned or wrapping range, one that overlaps
@@ -423,7 +440,7 @@ int kbuddy_pool_add_phys(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 		kfree(name);
 		return -EBUSY;
 	}
-	r.virt = memremap(base, size, MEMREMAP_WB);
+	r.virt = memremap(base, size, pool->wc ? MEMREMAP_WC : MEMREMAP_WB);
 	if (!r.virt) {
 		pr_err("pool %s: cannot map region %#llx@%pa\n", pool->name,
 		       size, &base);
@@ -481,6 +498,7 @@ int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 	int err;
 
 	err = check_kind(pool, KBUDDY_POOL_RAM, __func__) ?:
+	      check_not_wc(pool, __func__) ?:
 	      check_range(pool, phys, size);
 	if (err)
 		return err;
@@ -535,7 +553,7 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_add_range);
  * @pool: a KBUDDY_POOL_IOMEM pool
  * @addr: the caller's __iomem mapping of the memory (ioremap(),
  *	devm_ioremap_resource(); ioremap_wc() if the pool was created with
- *	KBUDDY_POOL_IOMEM_WC), page aligned; it must outlive the pool
+ *	KBUDDY_POOL_WC), page aligned; it must outlive the pool
  * @phys: its physical (or bus) address, page aligned
  * @size: bytes, page aligned
  *
@@ -607,7 +625,8 @@ u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size)
 	unsigned int order = KBUDDY_PAGE_ALLOC_TOP_ORDER;
 	u64 added = 0, max = kbuddy_kernel_pages_max();
 
-	if (check_kind(pool, KBUDDY_POOL_RAM, __func__))
+	if (check_kind(pool, KBUDDY_POOL_RAM, __func__) ||
+	    check_not_wc(pool, __func__))
 		return 0;
 	if (size > max) {
 		pr_err("pool %s: %llu bytes from the page allocator refused: more than half of the %llu bytes it has available\n",

@@ -646,6 +646,11 @@ struct kbuddy_cache *kbuddy_cache_create_flags(struct kbuddy_pool *pool,
 		       pool->name, name ? name : "(null)", kbuddy_pool_kind_name(pool));
 		return ERR_PTR(-EINVAL);
 	}
+	if (pool->wc) {
+		pr_err("pool %s: cache %s refused: the pool's memory is write-combined (KBUDDY_POOL_WC), no place for objects' free pointers and atomics\n",
+		       pool->name, name ? name : "(null)");
+		return ERR_PTR(-EINVAL);
+	}
 	top = min_t(unsigned int, KBUDDY_SLAB_MAX_ORDER, pool->max_order - 1);
 	if (!name || !cache_name_ok(name) || !size ||
 	    (align && (!is_power_of_2(align) || align > PAGE_SIZE)) ||

@@ -662,10 +662,23 @@ static long call_pool_create_kind(struct kunit *test, struct api_fx *fx,
 	EXPECT_ROW(test, kbuddy_pool_kind(p) == row->a, row, "kind");
 	EXPECT_ROW(test, !p->pcp == (row->a != KBUDDY_POOL_RAM || (row->c & KBUDDY_POOL_NO_PCP)),
 		   row, "page caches");
-	EXPECT_ROW(test, !p->kmalloc[0] == (row->a != KBUDDY_POOL_RAM), row,
+	EXPECT_ROW(test, !p->kmalloc[0] == (row->a != KBUDDY_POOL_RAM ||
+					    (row->c & KBUDDY_POOL_WC)), row,
 		   "malloc size classes");
-	EXPECT_ROW(test, p->iomem_wc == !!(row->c & KBUDDY_POOL_IOMEM_WC), row,
+	EXPECT_ROW(test, p->wc == !!(row->c & KBUDDY_POOL_WC), row,
 		   "write-combined");
+	if (row->a == KBUDDY_POOL_RAM && row->c & KBUDDY_POOL_WC) {
+		void *mem = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+		/* Objects and memory kbuddy did not map: refused, with a message. */
+		EXPECT_ROW(test, !kbuddy_malloc(p, 64, GFP_KERNEL), row, "malloc refused");
+		EXPECT_ROW(test, IS_ERR(kbuddy_cache_create(p, "api-wc", 64, 0, 0, NULL)), row,
+			   "a cache refused");
+		EXPECT_ROW(test, mem && kbuddy_pool_add_mem(p, mem, virt_to_phys(mem),
+							    PAGE_SIZE) == -EINVAL,
+			   row, "memory of the caller's refused");
+		EXPECT_ROW(test, !p->nr_regions, row, "nothing added");
+	}
 	EXPECT_ROW(test, kbuddy_alloc_contig(p, PAGE_SIZE, NULL, GFP_KERNEL, &run) == -EINVAL,
 		   row, "an empty pool allocates nothing");
 	kbuddy_pool_destroy(p);
@@ -1513,12 +1526,11 @@ static const struct api_row kbuddy_pool_create_kind_rows[] = {
 	{ "kind 3", .str = "api-new", .a = 3, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
 	{ "kind -1", .str = "api-new", .a = UINT_MAX, .want = W_EQ, .val = -EINVAL,
 	  .same = U_ALL },
-	{ "iomem, KBUDDY_POOL_IOMEM_WC", .str = "api-new", .a = KBUDDY_POOL_IOMEM,
-	  .c = KBUDDY_POOL_IOMEM_WC, .want = W_PTR },
-	{ "ram, KBUDDY_POOL_IOMEM_WC", .str = "api-new", .c = KBUDDY_POOL_IOMEM_WC,
-	  .want = W_EQ, .val = -EINVAL, .same = U_ALL },
-	{ "nomap, KBUDDY_POOL_IOMEM_WC", .str = "api-new", .a = KBUDDY_POOL_NOMAP,
-	  .c = KBUDDY_POOL_IOMEM_WC, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
+	{ "iomem, KBUDDY_POOL_WC", .str = "api-new", .a = KBUDDY_POOL_IOMEM,
+	  .c = KBUDDY_POOL_WC, .want = W_PTR },
+	{ "ram, KBUDDY_POOL_WC", .str = "api-new", .c = KBUDDY_POOL_WC, .want = W_PTR },
+	{ "nomap, KBUDDY_POOL_WC", .str = "api-new", .a = KBUDDY_POOL_NOMAP,
+	  .c = KBUDDY_POOL_WC, .want = W_EQ, .val = -EINVAL, .same = U_ALL },
 	{ "flags BIT(2)", .str = "api-new", .c = BIT(2), .want = W_EQ, .val = -EINVAL,
 	  .same = U_ALL },
 	{ "flags -1", .str = "api-new", .c = UINT_MAX, .want = W_EQ, .val = -EINVAL,

@@ -9,7 +9,7 @@
  *
  * At load it claims the range, maps it write-combined (ioremap_wc(), as a
  * driver maps a device's memory aperture; uncached, ioremap(), with wc=0),
- * creates the iomem pool "offer-test" over it (KBUDDY_POOL_IOMEM_WC with
+ * creates the iomem pool "offer-test" over it (KBUDDY_POOL_WC with
  * wc=1) and offers it; it also checks that a nomap pool is
  * refused (nomap_refused reads 1 then). Its parameters in
  * /sys/module/kbuddy_offer_test/parameters/:
@@ -21,8 +21,11 @@
  *   destroy        write 1: kbuddy_pool_destroy(); the write fails with
  *                  its errno (EAGAIN while buffers of the pool exist,
  *                  offered or withdrawn: nothing changed)
- *   wc             1 (default): ioremap_wc() and KBUDDY_POOL_IOMEM_WC;
+ *   wc             1 (default): ioremap_wc() and KBUDDY_POOL_WC;
  *                  0: ioremap(), an uncached pool
+ *   ram            1: a RAM pool instead, kbuddy_pool_add_phys() of the
+ *                  range, which kbuddy maps itself (write-combined with
+ *                  wc=1: KBUDDY_POOL_WC); 0 (default): the iomem pool
  *   init_delay_ms  stay this long in init after the offer (a module whose
  *                  init is still running: no buffer may pin it)
  *   init_fail      then fail init, destroying the pool on the way out
@@ -52,6 +55,10 @@ MODULE_PARM_DESC(size, "Bytes of the reserved range (default 16 MiB)");
 static bool wc = true;
 module_param(wc, bool, 0444);
 MODULE_PARM_DESC(wc, "Map the range write-combined (default) or, with 0, uncached");
+
+static bool ram;
+module_param(ram, bool, 0444);
+MODULE_PARM_DESC(ram, "A RAM pool over the range (kbuddy_pool_add_phys()), not an iomem one");
 
 static uint init_delay_ms;
 module_param(init_delay_ms, uint, 0444);
@@ -166,26 +173,37 @@ static int __init offer_test_init(void)
 		return -EINVAL;
 	}
 	check_nomap();
-	res = request_mem_region(base, size, "kbuddy_offer_test");
-	if (!res) {
-		pr_err("%#lx@%#lx is claimed already (memmap=%#lx$%#lx?)\n", size,
-		       base, size, base);
-		return -EBUSY;
+	if (ram) {
+		/* kbuddy claims and maps the range itself. */
+		p = kbuddy_pool_create_kind("offer-test", 0, KBUDDY_POOL_RAM,
+					    wc ? KBUDDY_POOL_WC : 0);
+		if (IS_ERR(p))
+			return PTR_ERR(p);
+		err = kbuddy_pool_add_phys(p, base, size);
+		if (err)
+			goto err_pool;
+	} else {
+		res = request_mem_region(base, size, "kbuddy_offer_test");
+		if (!res) {
+			pr_err("%#lx@%#lx is claimed already (memmap=%#lx$%#lx?)\n", size,
+			       base, size, base);
+			return -EBUSY;
+		}
+		io = wc ? ioremap_wc(base, size) : ioremap(base, size);
+		if (!io) {
+			err = -ENOMEM;
+			goto err_release;
+		}
+		p = kbuddy_pool_create_kind("offer-test", 0, KBUDDY_POOL_IOMEM,
+					    wc ? KBUDDY_POOL_WC : 0);
+		if (IS_ERR(p)) {
+			err = PTR_ERR(p);
+			goto err_unmap;
+		}
+		err = kbuddy_pool_add_iomem(p, io, base, size);
+		if (err)
+			goto err_pool;
 	}
-	io = wc ? ioremap_wc(base, size) : ioremap(base, size);
-	if (!io) {
-		err = -ENOMEM;
-		goto err_release;
-	}
-	p = kbuddy_pool_create_kind("offer-test", 0, KBUDDY_POOL_IOMEM,
-				    wc ? KBUDDY_POOL_IOMEM_WC : 0);
-	if (IS_ERR(p)) {
-		err = PTR_ERR(p);
-		goto err_unmap;
-	}
-	err = kbuddy_pool_add_iomem(p, io, base, size);
-	if (err)
-		goto err_pool;
 	err = kbuddy_pool_offer(p, THIS_MODULE);
 	if (err < 0)
 		goto err_pool;
@@ -201,8 +219,9 @@ static int __init offer_test_init(void)
 	mutex_lock(&offer_test_mutex);
 	pool = p;
 	mutex_unlock(&offer_test_mutex);
-	pr_info("pool offer-test: %#lx@%#lx (%s) offered as pool %d\n", size,
-		base, wc ? "write-combined" : "uncached", id);
+	pr_info("pool offer-test: %#lx@%#lx (%s %s) offered as pool %d\n", size,
+		base, ram ? "ram" : "iomem", wc ? "write-combined" :
+		ram ? "write-back" : "uncached", id);
 	return 0;
 
 err_pool:
@@ -210,9 +229,11 @@ err_pool:
 	if (kbuddy_pool_destroy(p))
 		pr_err("pool offer-test: destroy in failed init refused\n");
 err_unmap:
-	iounmap(io);
+	if (io)
+		iounmap(io);
 err_release:
-	release_mem_region(base, size);
+	if (res)
+		release_mem_region(base, size);
 	return err;
 }
 
@@ -221,8 +242,10 @@ static void __exit offer_test_exit(void)
 	/* No buffer of the pool is left: each pins this module. */
 	if (pool && kbuddy_pool_destroy(pool))
 		pr_err("pool offer-test: destroy at exit refused\n");
-	iounmap(io);
-	release_mem_region(base, size);
+	if (io)
+		iounmap(io);
+	if (res)
+		release_mem_region(base, size);
 }
 
 module_init(offer_test_init);

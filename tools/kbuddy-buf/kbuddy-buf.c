@@ -365,18 +365,33 @@ static int faults(volatile const uint8_t *p)
 	return bus;
 }
 
+/* Does every mapping of the @n buffers fault, first and last page? */
+static int all_fault(uint8_t **p, uint8_t **tail, size_t size, int n)
+{
+	int i, bus = 0;
+
+	for (i = 0; i < n; i++)
+		bus += faults(p[i]) && faults(p[i] + size - 1) && faults(tail[i]);
+	return bus;
+}
+
 /*
  * Hold N mapped buffers until SIGUSR1, then check each was revoked
- * (kbuddy_pool_revoke()): its mapping faults, a new mmap() fails with
- * ENODEV, and the fd is still a valid dma-buf to close.
+ * (kbuddy_pool_revoke()): its mapping faults with SIGBUS on its first and
+ * last page, and so does a mapping of its last page alone, in this process
+ * and in a child forked while they were mapped (copied page tables); a new
+ * mmap() fails with ENODEV; the fd is still a valid dma-buf to close.
  */
 static int revoked(int argc, char **argv)
 {
 	struct kbuddy_buf_alloc a;
-	int dev, n, i, sig, bus = 0, nodev = 0;
-	uint8_t **p;
-	int *fds;
+	int dev, n, i, sig, bus, nodev = 0, status, pipefd[2];
+	uint8_t **p, **tail;
+	size_t size = 0;
 	sigset_t set;
+	pid_t child;
+	int *fds;
+	char c;
 
 	if (argc < 2)
 		usage();
@@ -384,8 +399,9 @@ static int revoked(int argc, char **argv)
 	if (n < 1)
 		usage();
 	p = calloc(n, sizeof(*p));
+	tail = calloc(n, sizeof(*tail));
 	fds = calloc(n, sizeof(*fds));
-	if (!p || !fds)
+	if (!p || !tail || !fds)
 		die("calloc%s", "");
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
@@ -400,16 +416,33 @@ static int revoked(int argc, char **argv)
 			errno = -fds[i];
 			die("KBUDDY_IOC_ALLOC%s", "");
 		}
-		p[i] = map(fds[i], a.size);
-		memset(p[i], 0x5a, a.size);
+		size = a.size;
+		p[i] = map(fds[i], size);
+		memset(p[i], 0x5a, size);
+		tail[i] = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fds[i], size - 4096);
+		if (tail[i] == MAP_FAILED || tail[i][0] != 0x5a)
+			die("a mapping of the last page alone%s", "");
+	}
+	if (pipe(pipefd))
+		die("pipe%s", "");
+	child = fork();
+	if (child < 0)
+		die("fork%s", "");
+	if (!child) {
+		/* The parent's mappings, page tables copied: after the revoke. */
+		if (read(pipefd[0], &c, 1) != 1)
+			_exit(2);
+		_exit(all_fault(p, tail, size, n) == n ? 0 : 1);
 	}
 	printf("holding %d\n", n);
 	fflush(stdout);
 	sigwait(&set, &sig);
+	bus = all_fault(p, tail, size, n);
+	if (write(pipefd[1], "x", 1) != 1 || waitpid(child, &status, 0) != child)
+		die("the child%s", "");
 	for (i = 0; i < n; i++) {
 		void *q = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fds[i], 0);
 
-		bus += faults(p[i]);
 		if (q == MAP_FAILED && errno == ENODEV)
 			nodev++;
 		else if (q != MAP_FAILED)
@@ -417,8 +450,9 @@ static int revoked(int argc, char **argv)
 		if (close(fds[i]))
 			die("close of a revoked dma-buf%s", "");
 	}
-	printf("revoked %d: sigbus %d, mmap enodev %d\n", n, bus, nodev);
-	return bus == n && nodev == n ? 0 : 1;
+	printf("revoked %d: sigbus %d, mmap enodev %d, child %s\n", n, bus, nodev,
+	       WIFEXITED(status) && !WEXITSTATUS(status) ? "sigbus" : "mapped");
+	return bus == n && nodev == n && WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
 }
 
 static int hold(int argc, char **argv)

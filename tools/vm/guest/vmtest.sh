@@ -607,6 +607,34 @@ t_offer_uncached() {
 	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
 	unload_offer
 }
+# A write-combined RAM pool (ram=1 wc=1): kbuddy maps the reserved range
+# write-combined itself, and its buffers are mapped write-combined; the
+# same range as a write-back RAM pool (ram=1 wc=0) refuses --wc.
+t_offer_ram_wc() {
+	load region=$REGION && { insmod $M/kbuddy_offer_test.ko ram=1 || { unload; return 1; }; } || return 1
+	id=$(cat $OT/id)
+	free=$(pool_free $id)
+	kbuddy-buf pools | grep -q "^$id offer-test kind=ram total_bytes=16777216 .* wc=1\$" || { kbuddy-buf pools; unload_offer; return 1; }
+	for args in 4096 "1M --topdown" "64K --wc"; do
+		# shellcheck disable=SC2086
+		kbuddy-buf --pool $id roundtrip $args | grep -q write-combined || { unload_offer; echo "roundtrip $args not write-combined"; return 1; }
+	done
+	pat=/sys/kernel/debug/x86/pat_memtype_list
+	if [ -r $pat ]; then
+		grep -q '0x0*15000000-0x0*16000000\] write-combining' $pat || { grep 0x000000001 $pat; unload_offer; echo "no write-combining PAT entry"; return 1; }
+	else
+		echo "no $pat: mapping type not checked"
+	fi
+	expect "$(pool_free $id)" "$free" "free bytes after the buffers went" &&
+	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
+	rmmod kbuddy_offer_test || { unload; return 1; }
+	insmod $M/kbuddy_offer_test.ko ram=1 wc=0 || { unload; return 1; }
+	id=$(cat $OT/id)
+	kbuddy-buf pools | grep -q "^$id offer-test kind=ram .* wc=0\$" &&
+	kbuddy-buf --pool $id roundtrip 8K >/dev/null &&
+	! kbuddy-buf --pool $id --wc roundtrip 4096 2>/tmp/wc.err && grep -q "Operation not supported" /tmp/wc.err || { cat /tmp/wc.err; kbuddy-buf pools; unload_offer; return 1; }
+	unload_offer
+}
 # A pool offered by a module whose init is still running: listed, but no
 # buffer may pin the module (its init may yet fail, and then it is freed
 # whatever its count). init_fail=1: the init fails, destroying the pool;
@@ -692,8 +720,10 @@ t_offer_withdraw_destroy() {
 # A driver's remove(): the pool revoked under a process that holds two
 # mapped buffers. The destroy refused before, done after, and the module
 # unloaded (its memory unmapped) while the process still holds the fds;
-# then the process's mappings fault with SIGBUS and a new mmap() of them
-# fails with ENODEV, and closing them is clean.
+# then the process's mappings (first and last page, and a mapping of the
+# last page alone), and those of a child it forked while they were mapped,
+# fault with SIGBUS, a new mmap() of them fails with ENODEV, and closing
+# them is clean.
 t_offer_revoke() {
 	load_offer || return 1
 	id=$(cat $OT/id)
@@ -712,7 +742,7 @@ t_offer_revoke() {
 	rmmod kbuddy_offer_test || { kill -9 $rp; unload; echo "rmmod after the revoke refused"; return 1; }
 	kill -USR1 $rp
 	wait $rp || { cat /tmp/revoke.out; unload; return 1; }
-	grep -q "revoked 2: sigbus 2, mmap enodev 2" /tmp/revoke.out || { cat /tmp/revoke.out; unload; return 1; }
+	grep -q "revoked 2: sigbus 2, mmap enodev 2, child sigbus" /tmp/revoke.out || { cat /tmp/revoke.out; unload; return 1; }
 	unload
 }
 # Allocations by id racing a withdraw: each either gets a buffer or ENOENT;
@@ -791,6 +821,7 @@ t offer_pools_listed t_offer_list
 t offer_roundtrip_by_id t_offer_roundtrip
 t offer_iomem_write_combined t_offer_wc
 t offer_iomem_uncached t_offer_uncached
+t offer_ram_write_combined t_offer_ram_wc
 t offer_owner_coming_not_pinned t_offer_owner_coming
 t offer_refused_unchanged t_offer_refused
 t offer_nomap_refused t_offer_nomap_refused
