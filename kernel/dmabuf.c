@@ -436,51 +436,44 @@ static bool run_mappable(struct kbuddy_pool *pool, const struct kbuddy_contig *c
 	       r->kind == KBUDDY_REGION_IOMEM;
 }
 
-static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
-			  struct kbuddy_buf_alloc __user *uarg)
+/*
+ * The buffer of a checked request: a zeroed run of the pool @arg->pool as
+ * a listed dma-buf, counted against @df. @arg->size and @arg->flags are
+ * set as the reply gives them.
+ */
+static struct dma_buf *buf_create(struct kbuddy_dev_file *df,
+				  struct kbuddy_buf_alloc *arg)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp);
 	struct module *pool_owner;
 	struct kbuddy_pool *pool;
 	struct kbuddy_constraint con;
-	struct kbuddy_buf_alloc arg;
 	struct kbuddy_buf_held *held;
 	struct dma_buf *dmabuf;
 	struct kbuddy_buf *buf;
-	unsigned int i;
-	int err, fd;
+	int err;
 
-	/* Buffers are writable: so must the device's open be. */
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EPERM;
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	for (i = 0; i < ARRAY_SIZE(arg.reserved); i++)
-		if (arg.reserved[i])
-			return -EINVAL;
-	if (arg.flags & ~KBUDDY_BUF_FLAGS || !arg.size || arg.size > SIZE_MAX - PAGE_SIZE)
-		return -EINVAL;
 	/* Held from here: a withdraw or a destroy cannot take it away. */
-	pool = kbuddy_offer_get(arg.pool, &pool_owner);
+	pool = kbuddy_offer_get(arg->pool, &pool_owner);
 	if (IS_ERR(pool))
-		return PTR_ERR(pool);
+		return ERR_CAST(pool);
 	/*
 	 * Userspace maps the memory as the kernel does: an iomem pool's
 	 * buffers in its owner's type, whatever was asked (the reply's flags
 	 * tell); a RAM pool's write-back, or write-combined in a pool that
 	 * kbuddy maps so (KBUDDY_POOL_WC).
 	 */
-	if (arg.flags & KBUDDY_BUF_WC && kbuddy_pool_kind(pool) != KBUDDY_POOL_IOMEM &&
+	if (arg->flags & KBUDDY_BUF_WC && kbuddy_pool_kind(pool) != KBUDDY_POOL_IOMEM &&
 	    !pool->wc) {
 		err = -EOPNOTSUPP;
 		goto err_pool;
 	}
-	if (PAGE_ALIGN(arg.size) > dev_limit) {
+	if (PAGE_ALIGN(arg->size) > dev_limit) {
 		err = -EDQUOT;
 		goto err_pool;
 	}
 	/* Count it first, so that two racing requests cannot both pass. */
-	if (atomic64_add_return(PAGE_ALIGN(arg.size), &df->used) > dev_limit) {
+	if (atomic64_add_return(PAGE_ALIGN(arg->size), &df->used) > dev_limit) {
 		err = -EDQUOT;
 		goto err_count;
 	}
@@ -491,12 +484,12 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 		goto err_buf;
 	}
 	con = (struct kbuddy_constraint){
-		.align = arg.align, .start = arg.start, .end = arg.end,
-		.boundary = arg.boundary,
-		.flags = arg.flags & KBUDDY_BUF_TOPDOWN ? KBUDDY_CONTIG_TOPDOWN : 0,
+		.align = arg->align, .start = arg->start, .end = arg->end,
+		.boundary = arg->boundary,
+		.flags = arg->flags & KBUDDY_BUF_TOPDOWN ? KBUDDY_CONTIG_TOPDOWN : 0,
 	};
 	/* Zeroed: the pool's memory held another user's data before. */
-	err = kbuddy_alloc_contig(pool, arg.size, &con, GFP_KERNEL | __GFP_ZERO,
+	err = kbuddy_alloc_contig(pool, arg->size, &con, GFP_KERNEL | __GFP_ZERO,
 				  &buf->run);
 	if (err)
 		goto err_buf;
@@ -529,6 +522,43 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 	mutex_lock(&kbuddy_bufs_mutex);
 	list_add_tail(&buf->node, &kbuddy_bufs);
 	mutex_unlock(&kbuddy_bufs_mutex);
+	arg->size = buf->run.size;
+	arg->flags = (arg->flags & ~KBUDDY_BUF_WC) | (buf->wc ? KBUDDY_BUF_WC : 0);
+	return dmabuf;
+
+err_run:
+	kbuddy_free_contig(pool, &buf->run);
+err_buf:
+	kfree(held);
+	kfree(buf);
+err_count:
+	atomic64_sub(PAGE_ALIGN(arg->size), &df->used);
+err_pool:
+	kbuddy_offer_put(pool, pool_owner);
+	return ERR_PTR(err);
+}
+
+static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
+			  struct kbuddy_buf_alloc __user *uarg)
+{
+	struct kbuddy_buf_alloc arg;
+	struct dma_buf *dmabuf;
+	unsigned int i;
+	int fd;
+
+	/* Buffers are writable: so must the device's open be. */
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EPERM;
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(arg.reserved); i++)
+		if (arg.reserved[i])
+			return -EINVAL;
+	if (arg.flags & ~KBUDDY_BUF_FLAGS || !arg.size || arg.size > SIZE_MAX - PAGE_SIZE)
+		return -EINVAL;
+	dmabuf = buf_create(df, &arg);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
 	/*
 	 * The dma-buf owns the buffer from here: dma_buf_put() frees it. The
 	 * fd goes into the table last, once the caller has its number.
@@ -538,9 +568,7 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 		dma_buf_put(dmabuf);
 		return fd;
 	}
-	arg.size = buf->run.size;
 	arg.fd = fd;
-	arg.flags = (arg.flags & ~KBUDDY_BUF_WC) | (buf->wc ? KBUDDY_BUF_WC : 0);
 	if (copy_to_user(uarg, &arg, sizeof(arg))) {
 		put_unused_fd(fd);
 		dma_buf_put(dmabuf);
@@ -548,18 +576,38 @@ static long dev_alloc_buf(struct file *file, struct kbuddy_dev_file *df,
 	}
 	fd_install(fd, dmabuf->file);
 	return 0;
-
-err_run:
-	kbuddy_free_contig(pool, &buf->run);
-err_buf:
-	kfree(held);
-	kfree(buf);
-err_count:
-	atomic64_sub(PAGE_ALIGN(arg.size), &df->used);
-err_pool:
-	kbuddy_offer_put(pool, pool_owner);
-	return err;
 }
+
+/**
+ * kbuddy_dev_export() - a buffer as KBUDDY_IOC_ALLOC makes one, in the kernel
+ * @pool_id: the id of an offered pool (0: the default pool)
+ * @size: bytes
+ *
+ * For the tests (kunit/api_kunit.c): the same buffer, counted against an
+ * open of the device of its own, without an fd.
+ *
+ * Context: Process context; may sleep.
+ * Return: the dma-buf (dma_buf_put() frees it), or an ERR_PTR() as the
+ * ioctl's errno.
+ */
+struct dma_buf *kbuddy_dev_export(u64 pool_id, u64 size)
+{
+	struct kbuddy_buf_alloc arg = { .pool = pool_id, .size = size };
+	struct kbuddy_dev_file *df;
+	struct dma_buf *dmabuf;
+
+	if (!size || size > SIZE_MAX - PAGE_SIZE)
+		return ERR_PTR(-EINVAL);
+	df = kzalloc(sizeof(*df), GFP_KERNEL);
+	if (!df)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&df->ref);
+	atomic64_set(&df->used, 0);
+	dmabuf = buf_create(df, &arg);
+	dev_file_put(df);
+	return dmabuf;
+}
+EXPORT_SYMBOL_NS_GPL(kbuddy_dev_export, KBUDDY_INTERNAL);
 
 static long dev_get_pool(struct kbuddy_pool_info __user *uarg)
 {

@@ -973,6 +973,7 @@ unsigned int kbuddy_region_free_counts(struct kbuddy_pool *pool,
 int kbuddy_dev_init(void);
 void kbuddy_dev_exit(void);
 int kbuddy_dev_revoke(struct kbuddy_pool *pool);
+struct dma_buf *kbuddy_dev_export(u64 pool_id, u64 size);
 #else
 static inline int kbuddy_dev_init(void) { return 0; }
 static inline void kbuddy_dev_exit(void) { }

@@ -19,6 +19,9 @@
  */
 
 #include <linux/align.h>
+#include <linux/device.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
@@ -2679,6 +2682,91 @@ static void kbuddy_api_offer_owner_state(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kbuddy_offer_find(id2, false, &o), -ENOENT);
 }
 
+/* The iomem pool of the dma-buf case: at 65 TiB, where no memory is. */
+#define API_DMABUF_PHYS	0x410000000000ULL
+
+/*
+ * A /dev/kbuddy buffer attached and mapped by a device (a root device with
+ * a 64-bit mask, dma-direct; the pool's physical range has no memory, so
+ * nothing is ever transferred): a revoke is refused while the device maps
+ * it - the buffer, its run and the pool's references as they were - and
+ * succeeds once it unmapped: the run back, the pool held by nobody, a new
+ * device mapping refused with -ENODEV, the buffer's release after it
+ * giving nothing back twice. Under lockdep and KASAN on the debug kernels.
+ */
+static void kbuddy_api_dmabuf_revoke(struct kunit *test)
+{
+#if IS_ENABLED(CONFIG_DMA_SHARED_BUFFER)
+	struct dma_buf_attachment *at;
+	struct kbuddy_pool *pool;
+	struct sg_table *sgt;
+	struct dma_buf *d;
+	struct device *dev;
+	unsigned long free;
+	void *mem;
+	int id;
+
+	mem = vzalloc(SZ_1M);
+	KUNIT_ASSERT_NOT_NULL(test, mem);
+	pool = kbuddy_pool_create_kind("kunit-dmabuf", 0, KBUDDY_POOL_IOMEM, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
+	KUNIT_ASSERT_EQ(test, kbuddy_pool_add_iomem(pool, (void __force __iomem *)mem,
+						    API_DMABUF_PHYS, SZ_1M), 0);
+	id = kbuddy_pool_offer(pool, THIS_MODULE);
+	KUNIT_ASSERT_GT(test, id, 0);
+	free = kbuddy_pool_free_pages(pool);
+
+	d = kbuddy_dev_export(id, SZ_64K);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(d));
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 2U);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), free - (SZ_64K >> PAGE_SHIFT));
+
+	dev = root_device_register("kbuddy_kunit_dma");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	dev->coherent_dma_mask = DMA_BIT_MASK(64);
+	dev->dma_mask = &dev->coherent_dma_mask;
+	at = dma_buf_attach(d, dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(at));
+	sgt = dma_buf_map_attachment_unlocked(at, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sgt));
+	KUNIT_EXPECT_EQ(test, sgt->nents, 1U);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(sgt->sgl), (unsigned int)SZ_64K);
+	KUNIT_EXPECT_GE(test, (u64)sg_dma_address(sgt->sgl), API_DMABUF_PHYS);
+	KUNIT_EXPECT_LT(test, (u64)sg_dma_address(sgt->sgl), API_DMABUF_PHYS + SZ_1M);
+
+	/* A device maps it: refused, the buffer and the pool as they were. */
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_revoke(pool), -EBUSY);
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 2U);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), free - (SZ_64K >> PAGE_SHIFT));
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_validate(pool), 0);
+	/* Withdrawn, as documented: no new buffer meanwhile. */
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_offer_id(pool), 0U);
+	KUNIT_EXPECT_PTR_EQ(test, kbuddy_dev_export(id, SZ_4K), ERR_PTR(-ENOENT));
+
+	/* Unmapped: revoked, the run back, no new device mapping. */
+	dma_buf_unmap_attachment_unlocked(at, sgt, DMA_BIDIRECTIONAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_revoke(pool), 0);
+	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 1U);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), free);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_validate(pool), 0);
+	sgt = dma_buf_map_attachment_unlocked(at, DMA_BIDIRECTIONAL);
+	KUNIT_EXPECT_PTR_EQ(test, sgt, ERR_PTR(-ENODEV));
+	if (!IS_ERR(sgt))
+		dma_buf_unmap_attachment_unlocked(at, sgt, DMA_BIDIRECTIONAL);
+	/* A second revoke finds nothing; the destroy goes through. */
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_revoke(pool), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), 0);
+	/* The buffer outlives its pool, empty: its release touches neither. */
+	dma_buf_detach(d, at);
+	root_device_unregister(dev);
+	dma_buf_put(d);
+	vfree(mem);
+#else
+	kunit_skip(test, "no dma-bufs in this kernel (CONFIG_DMA_SHARED_BUFFER)");
+#endif
+}
+
 #define API_CASE(fn) { .run_case = kbuddy_api_export_case, .name = #fn "_args" }
 
 static struct kunit_case kbuddy_api_cases[] = {
@@ -2697,6 +2785,7 @@ static struct kunit_case kbuddy_api_cases[] = {
 	API_CASE(kbuddy_pool_revoke),
 	KUNIT_CASE(kbuddy_api_offer_lifetime),
 	KUNIT_CASE(kbuddy_api_offer_owner_state),
+	KUNIT_CASE(kbuddy_api_dmabuf_revoke),
 	API_CASE(kbuddy_alloc_pages),
 	API_CASE(kbuddy_free_pages),
 	API_CASE(kbuddy_alloc_contig),
@@ -2737,3 +2826,4 @@ static struct kunit_suite kbuddy_api_suite = {
 };
 
 kunit_test_suite(kbuddy_api_suite);
+MODULE_IMPORT_NS(DMA_BUF);
