@@ -26,6 +26,7 @@
 #include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/platform_device.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -851,6 +852,14 @@ static long call_pool_withdraw(struct kunit *test, struct api_fx *fx,
 }
 
 /*
+ * The owner of the pools these tests hold buffers of: none. A module's
+ * suites run from its init on 6.1 (after it, when it is live, on 6.12), and
+ * no buffer may pin a module in its init (offer.c): THIS_MODULE would be
+ * refused there. Pinning a real owner is the VM tests' (offer_owner_pinned).
+ */
+#define API_OWNER	NULL
+
+/*
  * With .c set, the pool is offered first, and with .c 2 a "buffer" (an
  * allocation under way, as /dev/kbuddy holds one between its look-up and
  * listing its buffer) is given back after a while from a work item: the
@@ -880,11 +889,12 @@ static long call_pool_revoke(struct kunit *test, struct api_fx *fx,
 	int id = 0, ret;
 
 	if (row->c) {
-		id = kbuddy_pool_offer(pool, THIS_MODULE);
+		id = kbuddy_pool_offer(pool, API_OWNER);
 		EXPECT_ROW(test, id > 0, row, "offered");
 	}
 	if (row->c == 2) {
-		EXPECT_ROW(test, kbuddy_offer_get(id, &rp.owner) == pool, row, "held");
+		/* Given back by the work only if taken. */
+		KUNIT_ASSERT_PTR_EQ(test, kbuddy_offer_get(id, &rp.owner), pool);
 		INIT_DELAYED_WORK(&rp.work, revoke_put_fn);
 		schedule_delayed_work(&rp.work, msecs_to_jiffies(20));
 	}
@@ -2573,13 +2583,13 @@ static void kbuddy_api_offer_lifetime(struct kunit *test)
 	pool = kbuddy_pool_create("kunit-offer", 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
 	KUNIT_ASSERT_EQ(test, kbuddy_pool_add_mem(pool, mem, 0x7f000000, SZ_256K), 0);
-	id = kbuddy_pool_offer(pool, THIS_MODULE);
+	id = kbuddy_pool_offer(pool, API_OWNER);
 	KUNIT_ASSERT_GT(test, id, 0);
 	free = kbuddy_pool_free_pages(pool);
 
 	got = kbuddy_offer_get(id, &owner);
 	KUNIT_ASSERT_PTR_EQ(test, got, pool);
-	KUNIT_EXPECT_PTR_EQ(test, owner, THIS_MODULE);
+	KUNIT_EXPECT_PTR_EQ(test, owner, API_OWNER);
 	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 2U);
 
 	/* Offered with a "buffer" out: refused, nothing changed. */
@@ -2686,8 +2696,8 @@ static void kbuddy_api_offer_owner_state(struct kunit *test)
 #define API_DMABUF_PHYS	0x410000000000ULL
 
 /*
- * A /dev/kbuddy buffer attached and mapped by a device (a root device with
- * a 64-bit mask, dma-direct; the pool's physical range has no memory, so
+ * A /dev/kbuddy buffer attached and mapped by a device (a platform device
+ * with a 64-bit mask, dma-direct; the pool's physical range has no memory, so
  * nothing is ever transferred): a revoke is refused while the device maps
  * it - the buffer, its run and the pool's references as they were - and
  * succeeds once it unmapped: the run back, the pool held by nobody, a new
@@ -2697,6 +2707,7 @@ static void kbuddy_api_offer_owner_state(struct kunit *test)
 static void kbuddy_api_dmabuf_revoke(struct kunit *test)
 {
 #if IS_ENABLED(CONFIG_DMA_SHARED_BUFFER)
+	struct platform_device *pdev;
 	struct dma_buf_attachment *at;
 	struct kbuddy_pool *pool;
 	struct sg_table *sgt;
@@ -2706,13 +2717,22 @@ static void kbuddy_api_dmabuf_revoke(struct kunit *test)
 	void *mem;
 	int id;
 
+	pdev = platform_device_register_simple("kbuddy_kunit_dma", PLATFORM_DEVID_NONE,
+					       NULL, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pdev));
+	dev = &pdev->dev;
+	if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64))) {
+		platform_device_unregister(pdev);
+		KUNIT_FAIL(test, "no 64-bit DMA mask");
+		return;
+	}
 	mem = vzalloc(SZ_1M);
 	KUNIT_ASSERT_NOT_NULL(test, mem);
 	pool = kbuddy_pool_create_kind("kunit-dmabuf", 0, KBUDDY_POOL_IOMEM, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
 	KUNIT_ASSERT_EQ(test, kbuddy_pool_add_iomem(pool, (void __force __iomem *)mem,
 						    API_DMABUF_PHYS, SZ_1M), 0);
-	id = kbuddy_pool_offer(pool, THIS_MODULE);
+	id = kbuddy_pool_offer(pool, API_OWNER);
 	KUNIT_ASSERT_GT(test, id, 0);
 	free = kbuddy_pool_free_pages(pool);
 
@@ -2721,10 +2741,6 @@ static void kbuddy_api_dmabuf_revoke(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&pool->users), 2U);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), free - (SZ_64K >> PAGE_SHIFT));
 
-	dev = root_device_register("kbuddy_kunit_dma");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
-	dev->coherent_dma_mask = DMA_BIT_MASK(64);
-	dev->dma_mask = &dev->coherent_dma_mask;
 	at = dma_buf_attach(d, dev);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(at));
 	sgt = dma_buf_map_attachment_unlocked(at, DMA_BIDIRECTIONAL);
@@ -2759,7 +2775,7 @@ static void kbuddy_api_dmabuf_revoke(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), 0);
 	/* The buffer outlives its pool, empty: its release touches neither. */
 	dma_buf_detach(d, at);
-	root_device_unregister(dev);
+	platform_device_unregister(pdev);
 	dma_buf_put(d);
 	vfree(mem);
 #else
