@@ -66,8 +66,9 @@ static u32 kbuddy_offer_next = KBUDDY_OFFER_DEFAULT_ID;
  * Gives @pool an id by which KBUDDY_IOC_ALLOC allocates from it and
  * KBUDDY_IOC_POOL reports it (Documentation/device-memory.rst). Offering a
  * pool promises that its physical addresses are the CPU's: buffers are
- * mapped to userspace by them (cached in a RAM pool; in an iomem pool
- * uncached, or write-combined if it was created KBUDDY_POOL_WC).
+ * mapped to userspace by them, with the pool's caching type (a RAM pool's
+ * cached, or write-combined if created KBUDDY_POOL_WC; an iomem pool's as
+ * its owner maps it: write-combined with KBUDDY_POOL_WC, else uncached).
  * Whoever may open /dev/kbuddy may then take all of the pool's free memory.
  * The pool may only be destroyed while no buffer of it exists
  * (kbuddy_pool_destroy() refuses with -EAGAIN), and @owner is refused as
@@ -179,6 +180,7 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_withdraw);
  * A buffer a device has mapped (dma_buf_map_attachment()) cannot be taken
  * back from the device: then this refuses with -EBUSY and a message; the
  * pool stays withdrawn, and buffers revoked before the refusal stay so.
+ * The caller owns @pool: no offer or destroy of it may run meanwhile.
  *
  * Context: Process context; may sleep.
  * Return: 0, or -EBUSY.
@@ -198,8 +200,11 @@ int kbuddy_pool_revoke(struct kbuddy_pool *pool)
 	 */
 	while (refcount_read(&pool->users) > 1) {
 		n = kbuddy_dev_revoke(pool);
-		if (n < 0)
+		if (n < 0) {
+			pr_err("pool %s: %u buffers of /dev/kbuddy revoked before the refusal\n",
+			       pool->name, revoked);
 			return n;
+		}
 		revoked += n;
 		if (!n && refcount_read(&pool->users) > 1)
 			usleep_range(500, 1000);
