@@ -333,7 +333,11 @@ static int buf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	else if (buf_is_iomem(buf))
 		vma->vm_page_prot = pgprot_device(vma->vm_page_prot);
-	/* PFNs without struct page refcounting, never copied or grown. */
+	/*
+	 * PFNs without struct page refcounting, out of GUP's reach; never
+	 * grown, never dumped. A fork copies the page table entries, which
+	 * the revoke's zap reaches as the parent's.
+	 */
 	vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &buf_vm_ops;
 	vma->vm_private_data = buf;

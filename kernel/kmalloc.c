@@ -135,8 +135,8 @@ void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 	unsigned int order;
 	void *p;
 
-	/* No size classes: not a RAM pool, or a write-combined one. */
-	if (unlikely(!pool->kmalloc[0]))
+	/* Not a RAM pool, or a write-combined one. */
+	if (unlikely(!pool->page_orders || pool->wc))
 		return kbuddy_malloc_refused(pool, __func__);
 	if (!size)
 		return ZERO_SIZE_PTR;
