@@ -1304,7 +1304,6 @@ long kbuddy_pool_check(struct kbuddy_pool *pool, kbuddy_report_fn report,
 		       void *ctx);
 u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size);
 u64 kbuddy_kernel_pages_max(void);
-int kbuddy_pool_free(struct kbuddy_pool *pool);
 
 #include "debug.h"
 

@@ -756,7 +756,7 @@ static bool pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
  * Context: Process context; may sleep.
  * Return: as kbuddy_pool_destroy().
  */
-int kbuddy_pool_free(struct kbuddy_pool *pool)
+static int kbuddy_pool_free(struct kbuddy_pool *pool)
 {
 	unsigned int i;
 	int ret = 0;

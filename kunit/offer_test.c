@@ -82,65 +82,61 @@ static struct kbuddy_pool *pool;
 static void __iomem *io;
 static struct resource *res;
 
-static int withdraw_set(const char *val, const struct kernel_param *kp)
+/* The writable parameters' actions: each runs under offer_test_mutex on the pool. */
+static int do_withdraw(void)
 {
-	bool yes;
-	int err = kstrtobool(val, &yes);
-
-	if (err || !yes)
-		return -EINVAL;
-	mutex_lock(&offer_test_mutex);
-	if (pool)
-		kbuddy_pool_withdraw(pool);
-	else
-		err = -ENOENT;
-	mutex_unlock(&offer_test_mutex);
-	return err;
+	kbuddy_pool_withdraw(pool);
+	return 0;
 }
 
-static int revoke_set(const char *val, const struct kernel_param *kp)
+static int do_revoke(void)
 {
-	bool yes;
-	int err = kstrtobool(val, &yes);
+	int err = kbuddy_pool_revoke(pool);
 
-	if (err || !yes)
-		return -EINVAL;
-	mutex_lock(&offer_test_mutex);
-	err = pool ? kbuddy_pool_revoke(pool) : -ENOENT;
 	pr_info("kbuddy_pool_revoke(): %d\n", err);
-	mutex_unlock(&offer_test_mutex);
 	return err;
 }
 
-static int destroy_set(const char *val, const struct kernel_param *kp)
+static int do_destroy(void)
 {
+	int err = kbuddy_pool_destroy(pool);
+
+	pr_info("kbuddy_pool_destroy(): %d\n", err);
+	/* -EAGAIN: buffers hold it, nothing changed; else it is gone. */
+	if (err != -EAGAIN)
+		pool = NULL;
+	return err;
+}
+
+struct offer_action {
+	int (*fn)(void);
+};
+
+static struct offer_action withdraw_action = { do_withdraw };
+static struct offer_action revoke_action = { do_revoke };
+static struct offer_action destroy_action = { do_destroy };
+
+/* Write 1: the parameter's action; ENOENT before init published the pool. */
+static int action_set(const char *val, const struct kernel_param *kp)
+{
+	const struct offer_action *act = kp->arg;
 	bool yes;
 	int err = kstrtobool(val, &yes);
 
 	if (err || !yes)
 		return -EINVAL;
 	mutex_lock(&offer_test_mutex);
-	if (!pool) {
-		err = -ENOENT;
-	} else {
-		err = kbuddy_pool_destroy(pool);
-		pr_info("kbuddy_pool_destroy(): %d\n", err);
-		/* -EAGAIN: buffers hold it, nothing changed; else it is gone. */
-		if (err != -EAGAIN)
-			pool = NULL;
-	}
+	err = pool ? act->fn() : -ENOENT;
 	mutex_unlock(&offer_test_mutex);
 	return err;
 }
 
-static const struct kernel_param_ops withdraw_ops = { .set = withdraw_set };
-static const struct kernel_param_ops destroy_ops = { .set = destroy_set };
-static const struct kernel_param_ops revoke_ops = { .set = revoke_set };
-module_param_cb(revoke, &revoke_ops, NULL, 0200);
-MODULE_PARM_DESC(revoke, "Write 1 to revoke the pool's buffers (and withdraw it)");
-module_param_cb(withdraw, &withdraw_ops, NULL, 0200);
+static const struct kernel_param_ops action_ops = { .set = action_set };
+module_param_cb(withdraw, &action_ops, &withdraw_action, 0200);
 MODULE_PARM_DESC(withdraw, "Write 1 to withdraw the pool from userspace");
-module_param_cb(destroy, &destroy_ops, NULL, 0200);
+module_param_cb(revoke, &action_ops, &revoke_action, 0200);
+MODULE_PARM_DESC(revoke, "Write 1 to revoke the pool's buffers (and withdraw it)");
+module_param_cb(destroy, &action_ops, &destroy_action, 0200);
 MODULE_PARM_DESC(destroy, "Write 1 to destroy the pool (EAGAIN while buffers of it exist)");
 
 /* A nomap pool has no memory userspace could map: it is not offered. */
