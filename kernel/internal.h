@@ -555,33 +555,40 @@ struct kbuddy_pool_stats {
  *	drops to 0 but in the destroy
  */
 struct kbuddy_pool {
-	spinlock_t lock; /* see above */
+	/*
+	 * Read by every fast path and written rarely: first, in a few cache
+	 * lines (and, under emulation, one page) with the first regions,
+	 * away from the lock and the pool's counters written under it (a
+	 * region's own nr_free still sits among the regions).
+	 */
 	unsigned int max_order;
 	unsigned int page_orders;
-	enum kbuddy_pool_kind kind;
+	unsigned int pcp_orders;
 	unsigned int nr_regions;
+	struct kbuddy_pcp __percpu *pcp;
+	unsigned long debug;
+	enum kbuddy_pool_kind kind;
+	bool wc;
+	struct kbuddy_cache *kmalloc[KBUDDY_NR_KMALLOC];
 	struct kbuddy_region regions[KBUDDY_MAX_REGIONS];
+
+	spinlock_t lock; /* see above */
 	unsigned long nr_pages;
 	unsigned long nr_free;
 	unsigned long seq;
 	struct kbuddy_stats stats;
 	unsigned long contig_cursor;
-	struct kbuddy_pcp __percpu *pcp;
-	unsigned int pcp_orders;
 
 	struct mutex caches_lock; /* see above */
 	struct list_head caches;
-	struct kbuddy_cache *kmalloc[KBUDDY_NR_KMALLOC];
 
 	struct kbuddy_fault fault;
-	unsigned long debug;
 
 	struct list_head node;
 	void *debugfs;
 	struct kbuddy_hist *hist;
 	char name[KBUDDY_NAME_LEN + 1];
 	u32 offer_id;
-	bool wc;
 	struct module *offer_owner;
 	refcount_t users;
 };
@@ -1130,9 +1137,13 @@ static inline struct kbuddy_region *kbuddy_find_region(struct kbuddy_pool *pool,
 {
 	/* Pairs with the release in kbuddy_region_publish(). */
 	unsigned int nr = smp_load_acquire(&pool->nr_regions);
-	struct kbuddy_region *r = pool->regions, *end = r + nr;
+	struct kbuddy_region *r = pool->regions, *end;
 
-	for (; r < end; r++)
+	/* Most pools have one region: it is tried before the loop is set up. */
+	if (likely(nr) &&
+	    (unsigned long)addr - (unsigned long)r->virt < r->bytes)
+		return r;
+	for (end = r + nr, r++; r < end; r++)
 		if ((unsigned long)addr - (unsigned long)r->virt < r->bytes)
 			return r;
 	return NULL;

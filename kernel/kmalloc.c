@@ -51,7 +51,7 @@ static const u8 small_class[24] = {
 /* The smallest class for @size, 1 .. KBUDDY_KMALLOC_MAX_CACHE_SIZE. */
 static inline unsigned int class_index(size_t size)
 {
-	if (size <= 192)
+	if (likely(size <= 192))
 		return small_class[(size - 1) / 8];
 	return fls(size - 1) - 1;
 }
@@ -113,6 +113,48 @@ static noinline void *kbuddy_malloc_refused(struct kbuddy_pool *pool, const char
 	return kbuddy_unmapped_refused(pool, what);
 }
 
+/*
+ * kbuddy_malloc() but for its fast path: the refusals, size 0, fault
+ * injection, whole blocks; @caller for the debug checks' owner record.
+ */
+static noinline void *malloc_slow(struct kbuddy_pool *pool, size_t size,
+				  gfp_t gfp, unsigned long caller)
+{
+	struct kbuddy_cache *c;
+	unsigned int order;
+	void *p;
+
+	/* Not a RAM pool, or a write-combined one. */
+	if (unlikely(!pool->page_orders || pool->wc))
+		return kbuddy_malloc_refused(pool, "kbuddy_malloc");
+	if (!size)
+		return ZERO_SIZE_PTR;
+	if (kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_MALLOC, size))
+		return NULL;
+	if (WARN_ONCE(kbuddy_context_refused(),
+		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
+		return NULL;
+	if (size <= KBUDDY_KMALLOC_MAX_CACHE_SIZE) {
+		c = pool->kmalloc[class_index(size)];
+		/* Only a pool made without them (the userspace harness's). */
+		if (unlikely(!c))
+			return NULL;
+		kbuddy_hist_size(pool, class_index(size));
+		p = kbuddy_obj_alloc(c, gfp, caller);
+		kbuddy_leak_alloc(pool, p, c->object_size, gfp);
+		return p;
+	}
+	if (size > PAGE_SIZE << (pool->max_order - 1))
+		return NULL;
+	kbuddy_hist_size(pool, KBUDDY_HIST_LARGE);
+	order = get_order(size);
+	p = kbuddy_alloc_kind(pool, order, gfp, KBUDDY_KIND_LARGE);
+	kbuddy_leak_alloc(pool, p, PAGE_SIZE << order, gfp);
+	kbuddy_debug_block_alloc(pool, p, caller);
+	kbuddy_large_red_zone_init(pool, p, size);
+	return p;
+}
+
 /**
  * kbuddy_malloc() - allocate memory from a pool
  * @pool: the pool
@@ -132,35 +174,26 @@ static noinline void *kbuddy_malloc_refused(struct kbuddy_pool *pool, const char
 void *kbuddy_malloc(struct kbuddy_pool *pool, size_t size, gfp_t gfp)
 {
 	struct kbuddy_cache *c;
-	unsigned int order;
 	void *p;
 
-	/* Not a RAM pool, or a write-combined one. */
-	if (unlikely(!pool->page_orders || pool->wc))
-		return kbuddy_malloc_refused(pool, __func__);
-	if (!size)
-		return ZERO_SIZE_PTR;
-	if (kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_MALLOC, size))
-		return NULL;
-	if (WARN_ONCE(kbuddy_context_refused(),
-		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
-		return NULL;
-	if (size <= KBUDDY_KMALLOC_MAX_CACHE_SIZE) {
-		kbuddy_hist_size(pool, class_index(size));
+	/*
+	 * The fast path: a size class, straight through. kbuddy_pool_create()
+	 * gives every RAM pool that is not write-combined its size classes,
+	 * and no other pool any, so a pool that malloc_slow() refuses has a
+	 * NULL class; size 0, an armed fault site and a refused context go
+	 * there too.
+	 */
+	if (likely(size - 1 < KBUDDY_KMALLOC_MAX_CACHE_SIZE)) {
 		c = pool->kmalloc[class_index(size)];
-		p = kbuddy_obj_alloc(c, gfp);
-		kbuddy_leak_alloc(pool, p, c->object_size, gfp);
-		return p;
+		if (likely(c) && !static_branch_unlikely(&kbuddy_fault_key) &&
+		    !kbuddy_context_refused()) {
+			kbuddy_hist_size(pool, class_index(size));
+			p = kbuddy_obj_alloc(c, gfp, _RET_IP_);
+			kbuddy_leak_alloc(pool, p, c->object_size, gfp);
+			return p;
+		}
 	}
-	if (size > PAGE_SIZE << (pool->max_order - 1))
-		return NULL;
-	kbuddy_hist_size(pool, KBUDDY_HIST_LARGE);
-	order = get_order(size);
-	p = kbuddy_alloc_kind(pool, order, gfp, KBUDDY_KIND_LARGE);
-	kbuddy_leak_alloc(pool, p, PAGE_SIZE << order, gfp);
-	kbuddy_debug_block_alloc(pool, p, _RET_IP_);
-	kbuddy_large_red_zone_init(pool, p, size);
-	return p;
+	return malloc_slow(pool, size, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kbuddy_malloc);
 

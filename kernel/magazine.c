@@ -291,7 +291,7 @@ void *kbuddy_cache_alloc(struct kbuddy_cache *c, gfp_t gfp)
 	if (WARN_ONCE(kbuddy_context_refused(),
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
 		return NULL;
-	obj = kbuddy_obj_alloc(c, gfp);
+	obj = kbuddy_obj_alloc(c, gfp, _RET_IP_);
 	kbuddy_leak_alloc(c->pool, obj, c->object_size, gfp);
 	return obj;
 }

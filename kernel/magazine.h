@@ -50,6 +50,25 @@ static __always_inline void mag_fast_end(struct kbuddy_cache *c)
 		preempt_enable();
 }
 
+/*
+ * The free's section: a free runs inside kbuddy_lookup_begin(), which on a
+ * kernel without PREEMPT_RT already disabled preemption - all that
+ * mag_fast_begin() would add - so only PREEMPT_RT takes the local_lock.
+ */
+static __always_inline void mag_free_begin(struct kbuddy_cache *c)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_lock(&c->cpu->lock);
+	else
+		lockdep_assert_preemption_disabled();
+}
+
+static __always_inline void mag_free_end(struct kbuddy_cache *c)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		local_unlock(&c->cpu->lock);
+}
+
 /* Whether an object of @c handed out for @gfp is zeroed first. */
 static inline bool want_zero(struct kbuddy_cache *c, gfp_t gfp)
 {
@@ -85,6 +104,8 @@ static inline void *mag_pop(struct kbuddy_magazine *mag)
  * kbuddy_obj_alloc() - kbuddy_cache_alloc() once the context is allowed
  * @c: the cache
  * @gfp: allocation flags
+ * @caller: the allocating function's caller, for the debug checks' owner
+ *	record
  *
  * Served from this CPU's loaded magazine when it holds an object, without
  * a lock and with interrupts on, as SLUB's fast path: read the CPU's top
@@ -98,7 +119,7 @@ static inline void *mag_pop(struct kbuddy_magazine *mag)
  * Return: the object, or NULL.
  */
 static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
-					      gfp_t gfp)
+					      gfp_t gfp, unsigned long caller)
 {
 	u64 t0 = kbuddy_hist_begin(c->pool);
 	struct kbuddy_mag_cpu *cc;
@@ -114,7 +135,7 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
 		top = READ_ONCE(cc->top);
 		if (unlikely(!kbuddy_mag_top_rounds(top))) {
 			mag_fast_end(c);
-			obj = kbuddy_cache_alloc_slow(c, gfp, _RET_IP_);
+			obj = kbuddy_cache_alloc_slow(c, gfp, caller);
 			kbuddy_hist_end(c->pool, KBUDDY_HIST_ALLOC,
 					KBUDDY_HIST_SLAB_SLOW, t0);
 			return obj;
@@ -130,7 +151,7 @@ static __always_inline void *kbuddy_obj_alloc(struct kbuddy_cache *c,
 	kbuddy_leak_forget_round(r, obj);
 	this_cpu_inc(c->cpu->count[KBUDDY_MAG_ALLOC_FAST]);
 	mag_fast_end(c);
-	kbuddy_debug_alloc(c, obj, _RET_IP_);
+	kbuddy_debug_alloc(c, obj, caller);
 	if (unlikely(want_zero(c, gfp)))
 		memset(obj, 0, c->object_size);
 	kbuddy_hist_end(c->pool, KBUDDY_HIST_ALLOC, KBUDDY_HIST_SLAB_FAST, t0);
@@ -189,10 +210,10 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 	 * context changes which magazine is loaded (kbuddy_cache_free_slow()),
 	 * never while this section runs.
 	 */
-	mag_fast_begin(c);
+	mag_free_begin(c);
 	cc = this_cpu_ptr(c->cpu);
 	if (unlikely(READ_ONCE(cc->pushing))) {
-		mag_fast_end(c);
+		mag_free_end(c);
 		kbuddy_cache_free_nocpu(c, slab, obj, state);
 		kbuddy_hist_end(c->pool, KBUDDY_HIST_FREE,
 				KBUDDY_HIST_SLAB_SLOW, t0);
@@ -205,7 +226,7 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 		if (unlikely(kbuddy_mag_top_rounds(top) == c->mag_size)) {
 			barrier();
 			WRITE_ONCE(cc->pushing, 0);
-			mag_fast_end(c);
+			mag_free_end(c);
 			kbuddy_cache_free_slow(c, obj, slab, state);
 			kbuddy_hist_end(c->pool, KBUDDY_HIST_FREE,
 					KBUDDY_HIST_SLAB_SLOW, t0);
@@ -226,7 +247,7 @@ static __always_inline int kbuddy_obj_free(struct kbuddy_cache *c,
 	barrier();
 	WRITE_ONCE(cc->pushing, 0);
 	this_cpu_inc(c->cpu->count[KBUDDY_MAG_FREE_FAST]);
-	mag_fast_end(c);
+	mag_free_end(c);
 	kbuddy_hist_end(c->pool, KBUDDY_HIST_FREE, KBUDDY_HIST_SLAB_FAST, t0);
 	return 0;
 bad:

@@ -513,26 +513,28 @@ static noinline void *pcp_alloc_slow(struct kbuddy_pool *pool,
  * in between changed the id: read again. The slot read is this call's once
  * the cmpxchg succeeds. An empty cache: pcp_alloc_slow() refills it.
  *
+ * Untimed (@path NULL, constant), every way out but the fast one is a tail
+ * call, so the fast path saves no registers; alloc_kind_timed() times it.
+ *
  * Context: Any context allowed by kbuddy_context_refused().
- * Return: the block, or NULL.
+ * Return: the block, or NULL; @path, if not NULL, says which layer served.
  */
 static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 					unsigned int order, gfp_t gfp,
-					unsigned int kind)
+					unsigned int kind,
+					enum kbuddy_hist_path *path)
 {
 	struct kbuddy_pcp_block *b;
 	struct kbuddy_page *page;
 	struct kbuddy_pcp *pcp;
-	u64 t0 = kbuddy_hist_begin(pool);
 	unsigned long top;
 	void *addr;
 
-	if (order >= READ_ONCE(pool->pcp_orders) || !pool->pcp) {
-		addr = kbuddy_alloc_reclaim(pool, order, gfp,
+	if (path)
+		*path = KBUDDY_HIST_POOL;
+	if (order >= READ_ONCE(pool->pcp_orders) || !pool->pcp)
+		return kbuddy_alloc_reclaim(pool, order, gfp,
 					    KBUDDY_TAG(kind, order));
-		kbuddy_hist_end(pool, KBUDDY_HIST_ALLOC, KBUDDY_HIST_POOL, t0);
-		return addr;
-	}
 	might_sleep_if(gfpflags_allow_blocking(gfp));
 
 	pcp_fast_begin(pool);
@@ -541,10 +543,7 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 		top = READ_ONCE(pcp->top[order]);
 		if (unlikely(!kbuddy_mag_top_rounds(top))) {
 			pcp_fast_end(pool);
-			addr = pcp_alloc_slow(pool, order, gfp, kind);
-			kbuddy_hist_end(pool, KBUDDY_HIST_ALLOC,
-					KBUDDY_HIST_POOL, t0);
-			return addr;
+			return pcp_alloc_slow(pool, order, gfp, kind);
 		}
 		b = &pcp->block[order][kbuddy_mag_top_rounds(top) - 1];
 		addr = READ_ONCE(b->addr);
@@ -557,17 +556,42 @@ static __always_inline void *alloc_kind(struct kbuddy_pool *pool,
 	kbuddy_leak_forget_pcp(b, addr);
 	this_cpu_inc(pool->pcp->alloc[order]);
 	pcp_fast_end(pool);
-	addr = pcp_handed(pool, addr, order, gfp);
-	kbuddy_hist_end(pool, KBUDDY_HIST_ALLOC, KBUDDY_HIST_PCP, t0);
+	if (path)
+		*path = KBUDDY_HIST_PCP;
+	return pcp_handed(pool, addr, order, gfp);
+}
+
+/* alloc_kind() timed for the histogram, once some pool's is on. */
+static noinline void *alloc_kind_timed(struct kbuddy_pool *pool,
+				       unsigned int order, gfp_t gfp,
+				       unsigned int kind)
+{
+	u64 t0 = kbuddy_hist_start(pool);
+	enum kbuddy_hist_path path;
+	void *addr;
+
+	addr = alloc_kind(pool, order, gfp, kind, &path);
+	kbuddy_hist_end(pool, KBUDDY_HIST_ALLOC, path, t0);
 	return addr;
+}
+
+/* alloc_kind(), timed only while a histogram is on (a static key). */
+static __always_inline void *alloc_kind_hist(struct kbuddy_pool *pool,
+					     unsigned int order, gfp_t gfp,
+					     unsigned int kind)
+{
+	if (kbuddy_hist_enabled())
+		return alloc_kind_timed(pool, order, gfp, kind);
+	return alloc_kind(pool, order, gfp, kind, NULL);
 }
 
 /*
  * This CPU's cache of @order was full: give its oldest batch back and push
  * @addr, which the caller claimed to cached, under the cache's lock.
+ * Return: 0, for the fast path's tail call.
  */
-static noinline void pcp_free_slow(struct kbuddy_pool *pool, unsigned int order,
-				   void *addr, struct kbuddy_page *page)
+static noinline int pcp_free_slow(struct kbuddy_pool *pool, unsigned int order,
+				  void *addr, struct kbuddy_page *page)
 {
 	struct kbuddy_pcp_block *b;
 	struct kbuddy_pcp *pcp;
@@ -585,6 +609,7 @@ static noinline void pcp_free_slow(struct kbuddy_pool *pool, unsigned int order,
 	pcp_set_count(pcp, order, n + 1);
 	pcp->free[order]++;
 	local_unlock_irqrestore(&pool->pcp->lock, flags);
+	return 0;
 }
 
 /*
@@ -605,23 +630,24 @@ static noinline void pcp_free_slow(struct kbuddy_pool *pool, unsigned int order,
  * writes them, so @pushing sends such an interrupt's free to the pool. A
  * block the fast path cannot claim goes to kbuddy_block_free(), which frees
  * it under the pool's lock - claiming it the same way - or classifies and
- * refuses it.
+ * refuses it. Untimed (@path NULL), as alloc_kind(): every way out but the
+ * fast one is a tail call.
  *
  * Context: Any context allowed by kbuddy_context_refused().
- * Return: 0, or -EINVAL for a refused free (the pool unchanged).
+ * Return: 0, or -EINVAL for a refused free (the pool unchanged); @path, if
+ * not NULL, says which layer took the block.
  */
 static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 				     unsigned int order, unsigned int kind,
-				     unsigned long caller)
+				     unsigned long caller,
+				     enum kbuddy_hist_path *path)
 {
 	unsigned long tag = KBUDDY_TAG(kind, order);
-	u64 t0 = kbuddy_hist_begin(pool);
 	struct kbuddy_pcp_block *b;
 	struct kbuddy_region *r;
 	struct kbuddy_page *page;
 	struct kbuddy_pcp *pcp;
 	unsigned long top, off;
-	int ret;
 
 	/*
 	 * A poisoning pool poisons the block outside every lock; one with
@@ -659,10 +685,9 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 			barrier();
 			WRITE_ONCE(pcp->pushing, 0);
 			pcp_fast_end(pool);
-			pcp_free_slow(pool, order, addr, page);
-			kbuddy_hist_end(pool, KBUDDY_HIST_FREE,
-					KBUDDY_HIST_POOL, t0);
-			return 0;
+			if (path)
+				*path = KBUDDY_HIST_POOL;
+			return pcp_free_slow(pool, order, addr, page);
 		}
 		b = &pcp->block[order][kbuddy_mag_top_rounds(top)];
 		WRITE_ONCE(b->addr, addr);
@@ -679,15 +704,40 @@ static __always_inline int free_kind(struct kbuddy_pool *pool, void *addr,
 	WRITE_ONCE(pcp->pushing, 0);
 	this_cpu_inc(pool->pcp->free[order]);
 	pcp_fast_end(pool);
-	kbuddy_hist_end(pool, KBUDDY_HIST_FREE, KBUDDY_HIST_PCP, t0);
+	if (path)
+		*path = KBUDDY_HIST_PCP;
 	return 0;
 
 slow:
-	ret = kbuddy_block_free(pool, addr, order, tag, caller);
+	if (path)
+		*path = KBUDDY_HIST_POOL;
+	return kbuddy_block_free(pool, addr, order, tag, caller);
+}
+
+/* free_kind() timed for the histogram, once some pool's is on. */
+static noinline int free_kind_timed(struct kbuddy_pool *pool, void *addr,
+				    unsigned int order, unsigned int kind,
+				    unsigned long caller)
+{
+	u64 t0 = kbuddy_hist_start(pool);
+	enum kbuddy_hist_path path;
+	int ret;
+
+	ret = free_kind(pool, addr, order, kind, caller, &path);
 	/* A refused free is no operation. */
 	if (!ret)
-		kbuddy_hist_end(pool, KBUDDY_HIST_FREE, KBUDDY_HIST_POOL, t0);
+		kbuddy_hist_end(pool, KBUDDY_HIST_FREE, path, t0);
 	return ret;
+}
+
+/* free_kind(), timed only while a histogram is on (a static key). */
+static __always_inline int free_kind_hist(struct kbuddy_pool *pool, void *addr,
+					  unsigned int order, unsigned int kind,
+					  unsigned long caller)
+{
+	if (kbuddy_hist_enabled())
+		return free_kind_timed(pool, addr, order, kind, caller);
+	return free_kind(pool, addr, order, kind, caller, NULL);
 }
 
 /**
@@ -703,7 +753,7 @@ slow:
 void *kbuddy_alloc_kind(struct kbuddy_pool *pool, unsigned int order,
 			gfp_t gfp, unsigned int kind)
 {
-	return alloc_kind(pool, order, gfp, kind);
+	return alloc_kind_hist(pool, order, gfp, kind);
 }
 
 /**
@@ -720,7 +770,7 @@ void *kbuddy_alloc_kind(struct kbuddy_pool *pool, unsigned int order,
 int kbuddy_free_kind(struct kbuddy_pool *pool, void *addr, unsigned int order,
 		     unsigned int kind, unsigned long caller)
 {
-	return free_kind(pool, addr, order, kind, caller);
+	return free_kind_hist(pool, addr, order, kind, caller);
 }
 
 /**
@@ -757,7 +807,7 @@ void *kbuddy_alloc_pages(struct kbuddy_pool *pool, unsigned int order,
 		      "kbuddy: allocation from atomic context on PREEMPT_RT\n"))
 		return NULL;
 	kbuddy_hist_order(pool, order);
-	addr = alloc_kind(pool, order, gfp, KBUDDY_KIND_PAGES);
+	addr = alloc_kind_hist(pool, order, gfp, KBUDDY_KIND_PAGES);
 	kbuddy_leak_alloc(pool, addr, PAGE_SIZE << order, gfp);
 	kbuddy_debug_block_alloc(pool, addr, _RET_IP_);
 	return addr;
@@ -794,7 +844,7 @@ int kbuddy_free_pages(struct kbuddy_pool *pool, void *addr,
 		return kbuddy_block_free(pool, addr, order,
 					 KBUDDY_TAG(KBUDDY_KIND_PAGES, 0),
 					 _RET_IP_);
-	return free_kind(pool, addr, order, KBUDDY_KIND_PAGES, _RET_IP_);
+	return free_kind_hist(pool, addr, order, KBUDDY_KIND_PAGES, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(kbuddy_free_pages);
 

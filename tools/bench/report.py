@@ -45,6 +45,26 @@ COMPARISONS = [
 CONSTRAINED = r"contig-\w+"
 DRM_GOAL = 0.5
 
+# Issue 11's table (the speed goals, init_on_alloc=0): (row, pattern regex,
+# kbuddy op, baseline op, "<=" or ">=", goal). A row is met when the median
+# of every pattern it covers is on the goal's side; "keep" rows have the
+# first speed round's bound. smp-own and smp-remote rows are the two-CPU
+# lines (throughput 2 CPUs / 1, remote free / local pair).
+SPEED_GOALS = [
+    ("order-0 pair / alloc_pages (keep)", r"pair-order0", "kbuddy_pages", "alloc_pages", "<=", 0.2),
+    ("slab pair 8..4096 / kmem_cache (keep)", r"pair-\d+", "kbuddy_cache", "kmem_cache", "<=", 1.0),
+    ("batch of 4096 objects / kmem_cache", r"batch4096-64", "kbuddy_cache", "kmem_cache", "<=", 1.0),
+    ("4096 objects freed in random order", r"random4096-64", "kbuddy_cache", "kmem_cache", "<=", 1.0),
+    ("kbuddy_malloc pair 8..1024 / kmalloc", r"pair-(8|64|256|1024)", "kbuddy_malloc", "kmalloc", "<=", 1.0),
+    ("kbuddy_malloc pair 4096 / kmalloc", r"pair-4096", "kbuddy_malloc", "kmalloc", "<=", 1.0),
+    ("malloc batch / random 4096 x 64 B", r"(batch|random)4096-64", "kbuddy_malloc", "kmalloc", "<=", 1.0),
+    ("order-4..6 pair / gen_pool", r"pair-order[456]", "kbuddy_pages", "gen_pool_pages", "<=", 0.2),
+    ("order-4, pool half full / gen_pool", r"fill50-order4", "kbuddy_pages", "gen_pool_pages", "<=", 0.2),
+    ("objects, 2 CPUs / 1", "smp-own", "kbuddy_cache", None, ">=", 1.8),
+    ("pages, 2 CPUs / 1", "smp-own", "kbuddy_pages", None, ">=", 1.8),
+    ("remote free / local", "smp-remote", "kbuddy_cache", None, "<=", 1.5),
+]
+
 # At most this share of a run's lines may be NOISY in a trustworthy run.
 NOISY_SHARE = 0.10
 
@@ -96,6 +116,7 @@ class Noise:
             self.keys.append((text, rel))
         print(f"{text}: median {fmt(med)} iqr {fmt(lo)}-{fmt(hi)} "
               f"({100 * rel:.0f}%{', key' if key else ''}) [{self.label}]{mark}")
+        return bool(mark)
 
     def unmeasured(self, text):
         """A line with too few valid rounds: counted as NOISY."""
@@ -190,6 +211,7 @@ def main():
         if noise["empty"]:
             nz.line("empty loop ns/op", [ps / 1000 for ps in noise["empty"]], key=True)
         constrained = {}
+        medians = {}
         for regex, kb, base in COMPARISONS:
             patterns = sorted({p for (p, o) in data if re.fullmatch(regex, p) and o == kb},
                               key=lambda p: [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", p)])
@@ -198,7 +220,8 @@ def main():
                 ratios = [a[r] / b[r] for r in a if r in b and b[r] > 0]
                 if not ratios:
                     continue
-                nz.line(f"ratio {p} {kb} vs {base}", ratios, key=(p, kb, base) in keys)
+                noisy = nz.line(f"ratio {p} {kb} vs {base}", ratios, key=(p, kb, base) in keys)
+                medians[(p, kb, base)] = (quartiles(ratios)[1], noisy)
                 if base == "drm_buddy" and re.fullmatch(CONSTRAINED, p):
                     constrained[p] = quartiles(ratios)[1]
         if constrained:
@@ -221,10 +244,13 @@ def main():
                 xs = [two / one for one, two in kept if one]
                 text = f"smp {op} remote-free/local time"
             if len(xs) >= SMP_MIN_ROUNDS:
-                nz.line(f"{text}, {dropped}", xs)
+                noisy = nz.line(f"{text}, {dropped}", xs)
+                medians[(kind, op, None)] = (quartiles(xs)[1], noisy)
             else:
                 nz.unmeasured(f"{text}: not measured: {dropped} "
                               f"(at least {SMP_MIN_ROUNDS} needed)")
+        if label == "init_on_alloc=0":
+            speed_goals(label, medians)
         for line in frag:
             if " nr_free " not in line:
                 print(f"frag {line} [{label}]")
@@ -241,6 +267,35 @@ def main():
     print(verdict)
     with open(os.path.join(outdir, "verdict"), "w") as f:
         f.write(verdict + "\n")
+
+
+def speed_goals(label, medians):
+    """Issue 11's rows: one line each, then how many are met.
+
+    A row is judged on the patterns of it that were measured (their count
+    is printed) and says "noisy" when one of their lines was NOISY.
+    """
+    met = missed = unmeasured = 0
+    for row, regex, kb, base, side, goal in SPEED_GOALS:
+        if base is None:
+            got = {regex: medians[(regex, kb, None)]} if (regex, kb, None) in medians else {}
+        else:
+            got = {p: m for (p, k, b), m in medians.items()
+                   if k == kb and b == base and re.fullmatch(regex, p)}
+        if not got:
+            unmeasured += 1
+            print(f"goal [{label}]: {row}: not measured (goal {side} {goal})")
+            continue
+        values = [m for m, _ in got.values()]
+        ok = all(m <= goal if side == "<=" else m >= goal for m in values)
+        worst = (max if side == "<=" else min)(values)
+        shown = side if ok else {"<=": ">", ">=": "<"}[side]
+        noisy = ", noisy" if any(n for _, n in got.values()) else ""
+        met, missed = met + ok, missed + (not ok)
+        print(f"goal [{label}]: {row}: {fmt(worst)} {shown} {goal}: "
+              f"{'met' if ok else 'missed'} ({len(got)} pattern{'s' if len(got) > 1 else ''}{noisy})")
+    print(f"goal [{label}]: speed rows (issue 11): {met} met, {missed} missed, "
+          f"{unmeasured} not measured, of {len(SPEED_GOALS)}")
 
 
 def judge(nz, noise, limit_pct):

@@ -404,6 +404,7 @@ void kshim_preempt_enable(void);
 #define migrate_enable() kshim_preempt_enable()
 #define preemptible() (!irqs_disabled() && !kshim_self.preempt)
 #define in_atomic() (irqs_disabled() || kshim_self.preempt)
+#define lockdep_assert_preemption_disabled() WARN_ON(!in_atomic())
 void kshim_might_sleep(const char *file, int line);
 #define might_sleep() kshim_might_sleep(__FILE__, __LINE__)
 #define might_sleep_if(c) do { if (c) might_sleep(); } while (0)
@@ -620,6 +621,7 @@ typedef struct { int unused; } local_lock_t;
 #define lockdep_assert_not_held(l) do { } while (0)
 #define lockdep_assert_irqs_disabled() do { } while (0)
 #define lockdep_assert_irqs_enabled() do { } while (0)
+#define lockdep_assert_preemption_disabled() do { } while (0)
 #define lockdep_assert_cpus_held() do { } while (0)
 #define lockdep_assert_held_this_cpu(l) do { } while (0)
 #define mutex_init(m) do { } while (0)
