@@ -663,7 +663,11 @@ next:
 
 /* ==== Two CPUs ============================================================ */
 
-enum smp_mode { SMP_KB_CACHE, SMP_K_CACHE, SMP_KB_PAGES, SMP_K_PAGES };
+/*
+ * SMP_RING: the remote-free ring alone, a constant pointer passed and
+ * nothing allocated or freed: what any allocator's remote free pays on top.
+ */
+enum smp_mode { SMP_KB_CACHE, SMP_K_CACHE, SMP_KB_PAGES, SMP_K_PAGES, SMP_RING };
 
 struct smp_run {
 	struct bench *b;
@@ -702,21 +706,29 @@ static u64 smp_pairs(struct smp_run *run, unsigned long n)
 		return kb_pages_pair(b, n);
 	case SMP_K_PAGES:
 		return k_pages_pair(b, n);
+	case SMP_RING:
+		break;
 	}
 	return ns;
 }
 
 static void *smp_alloc(struct smp_run *run)
 {
-	return run->mode == SMP_KB_CACHE ? kbuddy_cache_alloc(run->b->kc, KBENCH_NOWAIT) :
-					   kmem_cache_alloc(run->b->kmc, KBENCH_NOWAIT);
+	switch (run->mode) {
+	case SMP_KB_CACHE:
+		return kbuddy_cache_alloc(run->b->kc, KBENCH_NOWAIT);
+	case SMP_RING:
+		return run;
+	default:
+		return kmem_cache_alloc(run->b->kmc, KBENCH_NOWAIT);
+	}
 }
 
 static void smp_free(struct smp_run *run, void *p)
 {
 	if (run->mode == SMP_KB_CACHE)
 		kbuddy_cache_free(run->b->kc, p);
-	else
+	else if (run->mode != SMP_RING)
 		kmem_cache_free(run->b->kmc, p);
 }
 
@@ -818,6 +830,7 @@ static void smp_round(struct bench *b)
 					     "kbuddy_pages", "alloc_pages" };
 	struct smp_run *run;
 	unsigned int mode;
+	u64 kb_one = 0;
 
 	if (num_online_cpus() < 2 || !cpu_online(1)) {
 		pr_info("kbench: %u smp skipped: needs CPUs 0 and 1\n", b->round);
@@ -844,6 +857,8 @@ static void smp_round(struct bench *b)
 		run->mode = mode;
 		run->remote = false;
 		one = smp_pairs(run, run->n);
+		if (mode == SMP_KB_CACHE)
+			kb_one = one;
 		two = smp_both(run);
 		if (!two)
 			continue;
@@ -861,6 +876,14 @@ static void smp_round(struct bench *b)
 			div64_u64(one * 1000, run->n), div64_u64(two * 1000, run->n),
 			smp_overlap(run));
 	}
+	/* The ring alone, over kbuddy's local pair: remote free's floor. */
+	run->mode = SMP_RING;
+	run->remote = true;
+	if (kb_one && smp_both(run))
+		pr_info("kbench: %u smp-ring kbuddy_cache %llu %llu %llu\n", b->round,
+			div64_u64(kb_one * 1000, run->n),
+			div64_u64(max(run->ns[0], run->ns[1]) * 1000, run->n),
+			smp_overlap(run));
 out:
 	if (!IS_ERR_OR_NULL(b->kc))
 		kbuddy_cache_destroy(b->kc);

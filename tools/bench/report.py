@@ -238,11 +238,17 @@ def main():
                 # Throughput on 2 CPUs over 1: 2 * t1 / t2.
                 xs = [2 * one / two for one, two in kept if two]
                 text = f"smp {op} 2-cpu/1-cpu throughput (own objects)"
-            else:
+            elif kind == "smp-remote":
                 # Remote free: time per object with a producer and a consumer
                 # over a local alloc+free pair.
                 xs = [two / one for one, two in kept if one]
                 text = f"smp {op} remote-free/local time"
+            else:
+                # The producer-consumer ring alone (nothing allocated) over
+                # OP's local pair: the part of remote-free/local that is
+                # not the allocator's.
+                xs = [two / one for one, two in kept if one]
+                text = f"smp ring alone (no allocator) / {op} local pair time"
             if len(xs) >= SMP_MIN_ROUNDS:
                 noisy = nz.line(f"{text}, {dropped}", xs)
                 medians[(kind, op, None)] = (quartiles(xs)[1], noisy)
@@ -296,6 +302,10 @@ def speed_goals(label, medians):
               f"{'met' if ok else 'missed'} ({len(got)} pattern{'s' if len(got) > 1 else ''}{noisy})")
     print(f"goal [{label}]: speed rows (issue 11): {met} met, {missed} missed, "
           f"{unmeasured} not measured, of {len(SPEED_GOALS)}")
+    ring = medians.get(("smp-ring", "kbuddy_cache", None))
+    if ring:
+        print(f"goal [{label}]: remote free's floor: the ring alone takes {fmt(ring[0])} "
+              f"of kbuddy_cache's local pair time{' (noisy)' if ring[1] else ''}")
 
 
 def judge(nz, noise, limit_pct):
