@@ -657,6 +657,8 @@ static void pools_line(struct kbuddy_pool *pool, void *arg)
 	}
 	if (!i)
 		seq_putc(m, '-');
+	if (pool->wc)
+		seq_puts(m, " wc=1");
 	if (kbuddy_pool_offer_id(pool))
 		seq_printf(m, " offer=%u", kbuddy_pool_offer_id(pool));
 	seq_putc(m, '\n');

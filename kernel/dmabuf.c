@@ -22,10 +22,12 @@
  *    cached; KBUDDY_BUF_WC is refused with EOPNOTSUPP: a write-combined
  *    alias of write-back RAM needs the kernel's mapping changed too. A
  *    pool created with KBUDDY_POOL_WC has its memmap= ranges memremap()ed
- *    write-combined instead, and its buffers are mapped write-combined. A
- *    run in memory a module added with kbuddy_pool_add_mem() is refused
- *    with ENODEV: that memory may be vmalloc()ed or at a bus address, not
- *    RAM at its physical one.
+ *    write-combined instead, and its linear-map pages switched with
+ *    set_memory_wc() (pool.c), and its buffers are mapped write-combined.
+ *    A run in memory a module added with kbuddy_pool_add_mem() to a pool
+ *    without KBUDDY_POOL_WC is refused with ENODEV: that memory may be
+ *    vmalloc()ed or at a bus address, not RAM at its physical one (a
+ *    write-combined pool takes only the linear map's RAM).
  *  - an iomem pool's memory is mapped with the type its owner maps it
  *    with: write-combined in a pool created with KBUDDY_POOL_WC,
  *    as ioremap() does otherwise (pgprot_device()), whatever the request
@@ -436,8 +438,13 @@ static bool run_mappable(struct kbuddy_pool *pool, const struct kbuddy_contig *c
 
 	if (!r)
 		return false;
+	/*
+	 * A write-combined pool took memory of kbuddy_pool_add_mem() only if
+	 * it was System RAM in the linear map at its physical address.
+	 */
 	return r->kind == KBUDDY_REGION_PHYS || r->kind == KBUDDY_REGION_PAGES ||
-	       r->kind == KBUDDY_REGION_IOMEM;
+	       r->kind == KBUDDY_REGION_IOMEM ||
+	       (r->kind == KBUDDY_REGION_MEM && pool->wc);
 }
 
 /*

@@ -545,7 +545,8 @@ struct kbuddy_pool_stats {
  *	lock of its id table together, read under either, or locklessly
  *	(READ_ONCE) as a snapshot by debugfs
  * @wc: KBUDDY_POOL_WC: the memory is mapped write-combined (an iomem
- *	pool's by its owner, a RAM pool's by kbuddy);
+ *	pool's by its owner, a RAM pool's by kbuddy: memremap() of reserved
+ *	ranges, set_memory_wc() of the linear map's pages);
  *	set at creation, never changed
  * @offer_owner: the module kbuddy_pool_offer() was given, pinned by each
  *	buffer of the pool; written and read as @offer_id

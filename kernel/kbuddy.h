@@ -62,10 +62,12 @@ enum kbuddy_pool_kind {
  * The pool's memory is mapped write-combined, and /dev/kbuddy maps its
  * buffers to userspace so: an iomem pool's by its owner (ioremap_wc(); an
  * iomem pool without it is taken to be mapped as ioremap() maps), a RAM
- * pool's reserved ranges by kbuddy (memremap(MEMREMAP_WC)). A RAM pool
- * with it takes memory only from kbuddy_pool_add_phys() and has no slab
- * caches or malloc family (their atomics and free pointers would live in
- * write-combined memory). Not for nomap pools.
+ * pool's memory by kbuddy: reserved ranges with memremap(MEMREMAP_WC),
+ * pages of the kernel's linear map (kbuddy_pool_add_mem() of alloc_pages()
+ * memory, the module's size=) switched with set_memory_wc() on x86 and
+ * back with set_memory_wb() when they leave the pool. A RAM pool with it
+ * has no slab caches or malloc family (their atomics and free pointers
+ * would live in write-combined memory). Not for nomap pools.
  */
 #define KBUDDY_POOL_WC		BIT(1)
 

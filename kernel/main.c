@@ -4,6 +4,7 @@
  *
  *   insmod kbuddy.ko region=64M@0x10000000      reserved with memmap=64M$0x10000000
  *   insmod kbuddy.ko size=32M                   memory from the page allocator
+ *   insmod kbuddy.ko size=32M wc=1              the same, write-combined (x86)
  */
 
 #include <linux/cpuhotplug.h>
@@ -39,6 +40,11 @@ static bool pcp = true;
 module_param(pcp, bool, 0444);
 MODULE_PARM_DESC(pcp,
 		 "Per-CPU caches of free blocks of orders 0-3, and 4-6 as the pool's size allows, for the default pool (default on)");
+
+static bool wc;
+module_param(wc, bool, 0444);
+MODULE_PARM_DESC(wc,
+		 "The default pool's memory write-combined (KBUDDY_POOL_WC): region= ranges memremap()ed so, size= pages switched with set_memory_wc() (x86); /dev/kbuddy maps its buffers write-combined, and it has no slab caches or malloc family (default off)");
 
 static char *debug;
 module_param(debug, charp, 0444);
@@ -221,7 +227,8 @@ static int __init kbuddy_init(void)
 	kbuddy_fault_module_init();
 	kbuddy_debugfs_init();
 	pool = kbuddy_pool_create_kind("default", max_order, KBUDDY_POOL_RAM,
-				       pcp ? 0 : KBUDDY_POOL_NO_PCP);
+				       (pcp ? 0 : KBUDDY_POOL_NO_PCP) |
+				       (wc ? KBUDDY_POOL_WC : 0));
 	if (IS_ERR(pool)) {
 		err = PTR_ERR(pool);
 		goto err_debugfs;
@@ -244,9 +251,10 @@ static int __init kbuddy_init(void)
 		kbuddy_default = NULL;
 		goto err_pool;
 	}
-	pr_info("pool %s: %u regions, %lu pages, max_order %u, pcp %s\n",
+	pr_info("pool %s: %u regions, %lu pages, max_order %u, pcp %s%s\n",
 		pool->name, pool->nr_regions, kbuddy_pool_total_pages(pool),
-		pool->max_order, pcp ? "on" : "off");
+		pool->max_order, pcp ? "on" : "off",
+		wc ? ", write-combined" : "");
 	return 0;
 
 err_pool:

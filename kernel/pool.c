@@ -19,6 +19,10 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
+#ifdef CONFIG_X86
+#include <asm/set_memory.h>
+#endif
+
 #include "compat.h"
 #include "internal.h"
 
@@ -58,7 +62,8 @@ static bool pool_name_ok(const char *name)
  *	that are not KBUDDY_POOL_RAM never have them); KBUDDY_POOL_WC: the
  *	memory is mapped write-combined - an iomem pool's by its owner
  *	(ioremap_wc(), not ioremap()), a RAM pool's by kbuddy
- *	(kbuddy_pool_add_phys() only; no slab caches or malloc family) - so
+ *	(memremap(MEMREMAP_WC) of reserved ranges, set_memory_wc() of the
+ *	linear map's pages on x86; no slab caches or malloc family) - so
  *	/dev/kbuddy maps buffers of the pool to userspace write-combined,
  *	and only so
  *
@@ -331,16 +336,73 @@ out:
 }
 
 /*
- * A write-combined RAM pool maps its memory itself (kbuddy_pool_add_phys()):
- * memory another mapping already covers write-back is refused.
+ * Pages of the kernel's linear map that a write-combined RAM pool takes
+ * (kbuddy_pool_add_kernel_pages(), kbuddy_pool_add_mem()) are switched to
+ * write-combined with set_memory_wc(), which records the type in the PAT's
+ * tracking of the pages too, so that every later mapping of them (a
+ * /dev/kbuddy buffer's userspace mapping) gets the same type; and back to
+ * write-back with set_memory_wb() before they leave the pool. Only x86 has
+ * both: elsewhere such memory is refused.
  */
-static int check_not_wc(struct kbuddy_pool *pool, const char *fn)
+#ifdef CONFIG_X86
+static int region_set_wc(struct kbuddy_pool *pool, void *virt,
+			 unsigned long pages)
 {
-	if (!pool->wc)
-		return 0;
-	pr_err("pool %s: %s() refused: a write-combined pool (KBUDDY_POOL_WC) maps its memory itself; add reserved ranges with kbuddy_pool_add_phys()\n",
-	       pool->name, fn);
-	return -EINVAL;
+	int err = set_memory_wc((unsigned long)virt, pages);
+
+	if (err)
+		pr_err("pool %s: set_memory_wc() of %lu pages at %p failed: %d\n",
+		       pool->name, pages, virt, err);
+	return err;
+}
+
+static int region_set_wb(struct kbuddy_pool *pool, void *virt,
+			 unsigned long pages)
+{
+	int err = set_memory_wb((unsigned long)virt, pages);
+
+	if (err)
+		pr_err("pool %s: set_memory_wb() of %lu pages at %p failed: %d; leaving them write-combined and out of the kernel's hands (leaked)\n",
+		       pool->name, pages, virt, err);
+	return err;
+}
+#else
+static int region_set_wc(struct kbuddy_pool *pool, void *virt,
+			 unsigned long pages)
+{
+	pr_err("pool %s: a write-combined pool takes memory of the kernel's linear map only on x86 (set_memory_wc()); add reserved ranges with kbuddy_pool_add_phys()\n",
+	       pool->name);
+	return -EOPNOTSUPP;
+}
+
+static int region_set_wb(struct kbuddy_pool *pool, void *virt,
+			 unsigned long pages)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+/*
+ * Is [@addr, @addr + @size) the kernel's linear map of System RAM at @phys,
+ * as set_memory_wc() needs? Not a vmalloc() or kernel image alias, not
+ * another physical address, no hole.
+ */
+static bool linear_ram(void *addr, phys_addr_t phys, u64 size)
+{
+	unsigned long first = PHYS_PFN(phys), last = PHYS_PFN(phys + size - 1);
+
+	return pfn_valid(first) && pfn_valid(last) &&
+	       page_address(pfn_to_page(first)) == addr &&
+	       page_address(pfn_to_page(last)) == addr + (size - PAGE_SIZE) &&
+	       region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
+				 IORES_DESC_NONE) == REGION_INTERSECTS;
+}
+
+/* Does @r's memory go back to write-back when it leaves the pool? */
+static bool region_wc_set(struct kbuddy_pool *pool, struct kbuddy_region *r)
+{
+	return pool->wc && (r->kind == KBUDDY_REGION_PAGES ||
+			    r->kind == KBUDDY_REGION_MEM);
 }
 
 /* Is @pool of @kind, as the function adding memory to it needs? */
@@ -484,9 +546,20 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_add_phys);
  * side effects) needs a pool used only through kbuddy_alloc_pages() without
  * __GFP_ZERO, with init_on_alloc off and without debug=P.
  *
+ * A pool created with KBUDDY_POOL_WC takes only System RAM in the kernel's
+ * linear map at its own physical address (alloc_pages() memory and its
+ * page_address()), and only on x86: kbuddy switches the pages to
+ * write-combined with set_memory_wc() (splitting the linear map's large
+ * pages that cover them) and back to write-back with set_memory_wb() in
+ * kbuddy_pool_destroy(); a destroy that reports leaked blocks leaves them
+ * write-combined, and the caller must then not free them. Any other
+ * mapping the caller makes of them must be write-combined too.
+ *
  * Context: Process context; may sleep.
- * Return: 0; -EINVAL for a misaligned or wrapping range, or a pool that is
- * not KBUDDY_POOL_RAM; -E2BIG for a range of KBUDDY_REGION_MAX_PAGES pages
+ * Return: 0; -EINVAL for a misaligned or wrapping range, a pool that is
+ * not KBUDDY_POOL_RAM, or memory a KBUDDY_POOL_WC pool cannot take;
+ * -EOPNOTSUPP for the latter on an architecture without set_memory_wc();
+ * the error of set_memory_wc(); -E2BIG for a range of KBUDDY_REGION_MAX_PAGES pages
  * or more (its descriptors would not fit one kvmalloc(); add it as several
  * regions); -EBUSY if it overlaps a region of the pool; -ENOMEM; -ENOSPC if
  * the pool is full.
@@ -498,7 +571,6 @@ int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 	int err;
 
 	err = check_kind(pool, KBUDDY_POOL_RAM, __func__) ?:
-	      check_not_wc(pool, __func__) ?:
 	      check_range(pool, phys, size);
 	if (err)
 		return err;
@@ -511,7 +583,20 @@ int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 	r.virt = addr;
 	r.phys = phys;
 	r.nr_pages = size >> PAGE_SHIFT;
-	return pool_add_region(pool, &r);
+	if (!pool->wc)
+		return pool_add_region(pool, &r);
+	if (!linear_ram(addr, phys, size)) {
+		pr_err("pool %s: %s() refused: a write-combined pool takes only System RAM in the kernel's linear map (alloc_pages(), page_address()) at its physical address, which it remaps write-combined; %#llx bytes at %p, %pa are not\n",
+		       pool->name, __func__, size, addr, &phys);
+		return -EINVAL;
+	}
+	err = region_set_wc(pool, addr, r.nr_pages);
+	if (err)
+		return err;
+	err = pool_add_region(pool, &r);
+	if (err)
+		region_set_wb(pool, addr, r.nr_pages);
+	return err;
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_add_mem);
 
@@ -613,7 +698,9 @@ u64 kbuddy_kernel_pages_max(void)
  * region per chunk, so that a pool works on a machine without reserved
  * memory. Stops early when the pool's regions run out. A @size above
  * kbuddy_kernel_pages_max() (half the memory available) is refused whole,
- * with a message.
+ * with a message. In a KBUDDY_POOL_WC pool each chunk is switched to
+ * write-combined (set_memory_wc(), x86 only) before it is added, and back
+ * before it is freed (pool_release_region()).
  *
  * Context: Process context; may sleep.
  * Return: bytes added; 0 if not even one page could be had or @size was
@@ -625,8 +712,7 @@ u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size)
 	unsigned int order = KBUDDY_PAGE_ALLOC_TOP_ORDER;
 	u64 added = 0, max = kbuddy_kernel_pages_max();
 
-	if (check_kind(pool, KBUDDY_POOL_RAM, __func__) ||
-	    check_not_wc(pool, __func__))
+	if (check_kind(pool, KBUDDY_POOL_RAM, __func__))
 		return 0;
 	if (size > max) {
 		pr_err("pool %s: %llu bytes from the page allocator refused: more than half of the %llu bytes it has available\n",
@@ -650,8 +736,14 @@ u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size)
 		r.virt = page_address(r.chunk);
 		r.phys = page_to_phys(r.chunk);
 		r.nr_pages = 1UL << order;
-		if (pool_add_region(pool, &r)) {
+		if (pool->wc && region_set_wc(pool, r.virt, r.nr_pages)) {
 			__free_pages(r.chunk, order);
+			break;
+		}
+		if (pool_add_region(pool, &r)) {
+			/* Not freed if it cannot be made write-back again. */
+			if (!pool->wc || !region_set_wb(pool, r.virt, r.nr_pages))
+				__free_pages(r.chunk, order);
 			break;
 		}
 		left -= 1UL << order;
@@ -714,10 +806,11 @@ static bool pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 		 * hand it to another user under their feet. Leave it mapped
 		 * and claimed, and say so.
 		 */
-		pr_warn("pool %s: destroyed with %lu blocks still allocated in region %#llx@%pa%s\n",
+		pr_warn("pool %s: destroyed with %lu blocks still allocated in region %#llx@%pa%s%s\n",
 			pool->name, used, bytes, &r->phys,
 			r->kind == KBUDDY_REGION_PHYS || r->kind == KBUDDY_REGION_PAGES ?
-			"; leaving its memory mapped and claimed (leaked)" : "");
+			"; leaving its memory mapped and claimed (leaked)" : "",
+			region_wc_set(pool, r) ? ", write-combined" : "");
 		kbuddy_region_report_used(pool, r, report_leak, &lr);
 		if (lr.named > KBUDDY_LEAK_REPORT_MAX)
 			pr_warn("pool %s: and %lu more blocks still allocated in region %#llx@%pa\n",
@@ -729,6 +822,9 @@ static bool pool_release_region(struct kbuddy_pool *pool, struct kbuddy_region *
 	}
 	kbuddy_debug_region_fini(r);
 	kbuddy_region_fini(pool, r);
+	/* Memory that stays write-combined cannot go back to the kernel. */
+	if (region_wc_set(pool, r) && region_set_wb(pool, r->virt, r->nr_pages))
+		return false;
 	switch (r->kind) {
 	case KBUDDY_REGION_PHYS: {
 		const char *name = r->res->name;

@@ -672,16 +672,21 @@ static long call_pool_create_kind(struct kunit *test, struct api_fx *fx,
 	EXPECT_ROW(test, p->wc == !!(row->c & KBUDDY_POOL_WC), row,
 		   "write-combined");
 	if (row->a == KBUDDY_POOL_RAM && row->c & KBUDDY_POOL_WC) {
-		void *mem = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+		void *mem = vmalloc(PAGE_SIZE);
 
-		/* Objects and memory kbuddy did not map: refused, with a message. */
+		/*
+		 * Objects, and memory outside the linear map (which kbuddy
+		 * could not remap write-combined): refused, with a message.
+		 */
 		EXPECT_ROW(test, !kbuddy_malloc(p, 64, GFP_KERNEL), row, "malloc refused");
 		EXPECT_ROW(test, IS_ERR(kbuddy_cache_create(p, "api-wc", 64, 0, 0, NULL)), row,
 			   "a cache refused");
-		EXPECT_ROW(test, mem && kbuddy_pool_add_mem(p, mem, virt_to_phys(mem),
+		EXPECT_ROW(test, mem && kbuddy_pool_add_mem(p, mem,
+							    page_to_phys(vmalloc_to_page(mem)),
 							    PAGE_SIZE) == -EINVAL,
-			   row, "memory of the caller's refused");
+			   row, "vmalloc() memory refused");
 		EXPECT_ROW(test, !p->nr_regions, row, "nothing added");
+		vfree(mem);
 	}
 	EXPECT_ROW(test, kbuddy_alloc_contig(p, PAGE_SIZE, NULL, GFP_KERNEL, &run) == -EINVAL,
 		   row, "an empty pool allocates nothing");

@@ -223,6 +223,106 @@ static void kbuddy_add_mem_rejects_bad_ranges(struct kunit *test)
 	check_pool(test, pool);
 }
 
+#ifdef CONFIG_X86
+#include <asm/pgtable.h>
+
+/* The cache-type bits of the linear map's entry for @addr, in 4K form. */
+static unsigned long linear_cache_bits(void *addr)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)addr, &level);
+	pgprot_t prot;
+
+	if (!pte)
+		return ~0UL;
+	prot = pte_pgprot(*pte);
+	if (level != PG_LEVEL_4K)
+		prot = pgprot_large_2_4k(prot);
+	return pgprot_val(prot) & _PAGE_CACHE_MASK;
+}
+
+static void expect_linear_cache(struct kunit *test, void *addr,
+				unsigned long pages, unsigned long bits)
+{
+	unsigned long i;
+
+	for (i = 0; i < pages; i++)
+		KUNIT_EXPECT_EQ_MSG(test, linear_cache_bits(addr + i * PAGE_SIZE), bits,
+				    "page %lu of %lu", i, pages);
+}
+
+/*
+ * A write-combined RAM pool takes pages of the kernel's linear map and
+ * switches their mapping to write-combined (set_memory_wc(); without PAT
+ * that is UC-, which cachemode2protval() says too), and back to write-back
+ * when the pool is destroyed. Memory that is not the linear map's RAM at
+ * the physical address given is refused with nothing changed.
+ */
+static void kbuddy_wc_pool_remaps_linear_map(struct kunit *test)
+{
+	const unsigned long wc = cachemode2protval(_PAGE_CACHE_MODE_WC);
+	const unsigned long wb = cachemode2protval(_PAGE_CACHE_MODE_WB);
+	struct kbt_ctx *c = test->priv;
+	struct kbuddy_pool *pool;
+	struct kbt_snapshot *before;
+	struct page *pages;
+	void *mem, *vmem, *a;
+	phys_addr_t phys;
+
+	KUNIT_ASSERT_NE(test, wc, wb);
+	vmem = vmalloc(SZ_16K);
+	KUNIT_ASSERT_NOT_NULL(test, vmem);
+	c->mem[c->nr_mem++] = vmem;
+	pages = alloc_pages(GFP_KERNEL, 2);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	mem = page_address(pages);
+	phys = page_to_phys(pages);
+	pool = kbuddy_pool_create_kind("kbt-wc", 3, KBUDDY_POOL_RAM, KBUDDY_POOL_WC);
+	if (IS_ERR(pool)) {
+		__free_pages(pages, 2);
+		KUNIT_FAIL(test, "pool not created: %ld", PTR_ERR(pool));
+		return;
+	}
+	before = kbt_snap_alloc(test, pool);
+	expect_linear_cache(test, mem, 4, wb);
+
+	/* A vmalloc() alias, another physical address, a hole: refused. */
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, vmem,
+						  page_to_phys(vmalloc_to_page(vmem)),
+						  PAGE_SIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, phys + PAGE_SIZE, SZ_8K),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, KBT_PHYS * 64, SZ_16K),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, pool->nr_regions, 0U);
+	expect_free_areas(test, pool, before);
+	expect_linear_cache(test, mem, 4, wb);
+
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, phys, SZ_16K), 0);
+	KUNIT_EXPECT_EQ(test, pool->nr_regions, 1U);
+	expect_linear_cache(test, mem, 4, wc);
+	check_pool(test, pool);
+
+	/* The pool's blocks are the pages given, zeroed through the new type. */
+	memset(mem, 0xa5, SZ_16K);
+	a = take(test, pool, 2);
+	KUNIT_EXPECT_PTR_EQ(test, a, mem);
+	check_pool(test, pool);
+	give_all(test);
+	a = kbuddy_alloc_pages(pool, 1, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_EXPECT_NOT_NULL(test, a);
+	if (a) {
+		KUNIT_EXPECT_NULL(test, memchr_inv(a, 0, SZ_8K));
+		KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, a, 1), 0);
+	}
+	check_pool(test, pool);
+
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), 0);
+	expect_linear_cache(test, mem, 4, wb);
+	__free_pages(pages, 2);
+}
+#endif
+
 static void kbuddy_alloc_free_every_order(struct kunit *test)
 {
 	struct kbuddy_pool *pool = kbt_simple_pool(test, 11, SZ_8M);
@@ -574,6 +674,9 @@ static struct kunit_case kbuddy_buddy_cases[] = {
 	KUNIT_CASE(kbuddy_empty_pool_allocates_nothing),
 	KUNIT_CASE(kbuddy_pool_create_rejects_bad_arguments),
 	KUNIT_CASE(kbuddy_add_mem_rejects_bad_ranges),
+#ifdef CONFIG_X86
+	KUNIT_CASE(kbuddy_wc_pool_remaps_linear_map),
+#endif
 	KUNIT_CASE(kbuddy_alloc_free_every_order),
 	KUNIT_CASE(kbuddy_exhaust_and_refill_every_order),
 	KUNIT_CASE(kbuddy_split_then_merge_to_pristine),

@@ -26,6 +26,12 @@
  *   ram            1: a RAM pool instead, kbuddy_pool_add_phys() of the
  *                  range, which kbuddy maps itself (write-combined with
  *                  wc=1: KBUDDY_POOL_WC); 0 (default): the iomem pool
+ *   mem            with ram=1: the pool's memory from alloc_pages() instead
+ *                  of the range (at most 4 MiB, size= rounded up to a
+ *                  power of two of pages, base= unused), given with
+ *                  kbuddy_pool_add_mem() - which switches it to
+ *                  write-combined with wc=1 - and freed once the pool is
+ *                  destroyed
  *   init_delay_ms  stay this long in init after the offer (a module whose
  *                  init is still running: no buffer may pin it)
  *   init_fail      then fail init, destroying the pool on the way out
@@ -59,6 +65,20 @@ MODULE_PARM_DESC(wc, "Map the range write-combined (default) or, with 0, uncache
 static bool ram;
 module_param(ram, bool, 0444);
 MODULE_PARM_DESC(ram, "A RAM pool over the range (kbuddy_pool_add_phys()), not an iomem one");
+
+static bool mem;
+module_param(mem, bool, 0444);
+MODULE_PARM_DESC(mem, "With ram=1: the pool's memory from alloc_pages() (kbuddy_pool_add_mem()), not the range");
+
+/* mem=1: the pages the pool was given, freed only once it is gone. */
+static struct page *pages;
+
+static void free_pool_pages(void)
+{
+	if (pages)
+		__free_pages(pages, get_order(size));
+	pages = NULL;
+}
 
 static uint init_delay_ms;
 module_param(init_delay_ms, uint, 0444);
@@ -105,6 +125,11 @@ static int do_destroy(void)
 	/* -EAGAIN: buffers hold it, nothing changed; else it is gone. */
 	if (err != -EAGAIN)
 		pool = NULL;
+	/* -EBUSY: blocks leaked, and with them the pages (never freed). */
+	if (!err)
+		free_pool_pages();
+	else if (err != -EAGAIN)
+		pages = NULL;
 	return err;
 }
 
@@ -169,7 +194,27 @@ static int __init offer_test_init(void)
 		return -EINVAL;
 	}
 	check_nomap();
-	if (ram) {
+	if (ram && mem) {
+		/* Pages of the linear map, as a driver's allocation. */
+		if (size > SZ_4M) {
+			pr_err("size=%#lx: mem=1 takes one alloc_pages() chunk, at most 4 MiB\n",
+			       size);
+			return -EINVAL;
+		}
+		pages = alloc_pages(GFP_KERNEL, get_order(size));
+		if (!pages)
+			return -ENOMEM;
+		p = kbuddy_pool_create_kind("offer-test", 0, KBUDDY_POOL_RAM,
+					    wc ? KBUDDY_POOL_WC : 0);
+		if (IS_ERR(p)) {
+			free_pool_pages();
+			return PTR_ERR(p);
+		}
+		err = kbuddy_pool_add_mem(p, page_address(pages), page_to_phys(pages),
+					  PAGE_SIZE << get_order(size));
+		if (err)
+			goto err_pool;
+	} else if (ram) {
 		/* kbuddy claims and maps the range itself. */
 		p = kbuddy_pool_create_kind("offer-test", 0, KBUDDY_POOL_RAM,
 					    wc ? KBUDDY_POOL_WC : 0);
@@ -215,8 +260,9 @@ static int __init offer_test_init(void)
 	mutex_lock(&offer_test_mutex);
 	pool = p;
 	mutex_unlock(&offer_test_mutex);
-	pr_info("pool offer-test: %#lx@%#lx (%s %s) offered as pool %d\n", size,
-		base, ram ? "ram" : "iomem", wc ? "write-combined" :
+	pr_info("pool offer-test: %#lx@%#llx (%s %s) offered as pool %d\n", size,
+		pages ? (u64)page_to_phys(pages) : (u64)base,
+		ram ? "ram" : "iomem", wc ? "write-combined" :
 		ram ? "write-back" : "uncached", id);
 	return 0;
 
@@ -224,6 +270,8 @@ err_pool:
 	/* Nothing may hold it: no buffer pins a module in its init. */
 	if (kbuddy_pool_destroy(p))
 		pr_err("pool offer-test: destroy in failed init refused\n");
+	else
+		free_pool_pages();
 err_unmap:
 	if (io)
 		iounmap(io);
@@ -238,6 +286,8 @@ static void __exit offer_test_exit(void)
 	/* No buffer of the pool is left: each pins this module. */
 	if (pool && kbuddy_pool_destroy(pool))
 		pr_err("pool offer-test: destroy at exit refused\n");
+	else
+		free_pool_pages();
 	if (io)
 		iounmap(io);
 	if (res)

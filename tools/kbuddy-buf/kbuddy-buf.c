@@ -16,6 +16,10 @@
  *                                   with ENODEV): exit 0 if all were
  *   kbuddy-buf refused              every bad request: its errno, nothing held
  *   kbuddy-buf limit                allocate to the per-open limit and past it
+ *   kbuddy-buf memtype PHYS SIZE    the memory type x86's PAT tracks for each
+ *                                   page of RAM in [PHYS, PHYS + SIZE), from
+ *                                   /proc/kpageflags (root): prints
+ *                                   "wb=N wc=N other=N" (pages)
  *
  * Options for every command: --pool ID allocates from the pool offered as
  * ID (default 0, the default pool); --wc asks for roundtrip's and hold's
@@ -69,7 +73,8 @@ static void usage(void)
 		"       kbuddy-buf hold SIZE N [--topdown] [--align A] [--boundary B] [--range START:END]\n"
 		"       kbuddy-buf revoked SIZE N [--topdown] [--align A] [--boundary B] [--range START:END]\n"
 		"       kbuddy-buf refused\n"
-		"       kbuddy-buf limit\n");
+		"       kbuddy-buf limit\n"
+		"       kbuddy-buf memtype PHYS SIZE\n");
 	exit(2);
 }
 
@@ -648,6 +653,65 @@ static int limit(void)
 	return 0;
 }
 
+/*
+ * The PAT keeps a page's memory type in page flags (arch/x86/mm/pat/
+ * memtype.c): none for write-back, PG_arch_1 alone for write-combined,
+ * PG_uncached (6.1) or PG_arch_2 (6.12) for UC- and, with PG_arch_1, WT.
+ * /proc/kpageflags shows them as these bits (include/uapi/linux/
+ * kernel-page-flags.h).
+ */
+#define KPF_ARCH	38
+#define KPF_UNCACHED	39
+#define KPF_ARCH_2	41
+
+static int memtype(int argc, char **argv)
+{
+	const uint64_t type_bits = 1ULL << KPF_ARCH | 1ULL << KPF_UNCACHED |
+				   1ULL << KPF_ARCH_2;
+	uint64_t phys, size, pfn, flags[512], n_wb = 0, n_wc = 0, n_other = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	int fd;
+
+	if (argc != 2)
+		usage();
+	phys = parse_size(argv[0]);
+	size = parse_size(argv[1]);
+	if (!size || phys % page || size % page || phys + size < phys) {
+		fprintf(stderr, "kbuddy-buf: memtype: PHYS and SIZE page aligned, SIZE non-zero, not wrapping\n");
+		usage();
+	}
+	fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("cannot open %s", "/proc/kpageflags");
+	for (pfn = phys / page; pfn < (phys + size) / page;) {
+		uint64_t want = (phys + size) / page - pfn, i;
+		ssize_t got;
+
+		if (want > 512)
+			want = 512;
+		got = pread(fd, flags, want * 8, pfn * 8);
+		if (got <= 0 || got % 8) {
+			errno = got < 0 ? errno : EIO;
+			die("cannot read %s", "/proc/kpageflags");
+		}
+		for (i = 0; i < (uint64_t)got / 8; i++) {
+			uint64_t t = flags[i] & type_bits;
+
+			if (!t)
+				n_wb++;
+			else if (t == 1ULL << KPF_ARCH)
+				n_wc++;
+			else
+				n_other++;
+		}
+		pfn += got / 8;
+	}
+	close(fd);
+	printf("wb=%llu wc=%llu other=%llu\n", (unsigned long long)n_wb,
+	       (unsigned long long)n_wc, (unsigned long long)n_other);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct kbuddy_buf_info in;
@@ -688,6 +752,8 @@ int main(int argc, char **argv)
 		return refused();
 	if (!strcmp(argv[1], "limit") && argc == 2)
 		return limit();
+	if (!strcmp(argv[1], "memtype"))
+		return memtype(argc - 2, argv + 2);
 	usage();
 	return 2;
 }

@@ -631,6 +631,74 @@ t_offer_ram_wc() {
 	! kbuddy-buf --pool $id --wc roundtrip 4096 2>/tmp/wc.err && grep -q "Operation not supported" /tmp/wc.err || { cat /tmp/wc.err; kbuddy-buf pools; unload_offer; return 1; }
 	unload_offer
 }
+# memtype_all START-END TYPE: every page of the range has the memory type
+# TYPE (wb or wc) in the PAT's page flags (kbuddy-buf memtype).
+memtype_all() {
+	start=${1%-*}
+	end=${1#*-}
+	n=$(((end - start) / 4096))
+	case $2 in
+	wb) want="wb=$n wc=0 other=0" ;;
+	wc) want="wb=0 wc=$n other=0" ;;
+	esac
+	expect "$(kbuddy-buf memtype "$start" $((end - start)))" "$want" "memory type of $1"
+}
+# pool_regions NAME: the regions of pool NAME in the pools file, one per word.
+pool_regions() { awk -v n="$1" '$1 == n { for (i = 2; i <= NF; i++) if ($i ~ /^regions=/) print substr($i, 9) }' $PF | tr ',' ' '; }
+# The module's own pool write-combined (size= wc=1): the page allocator's
+# pages it takes are switched to write-combined (set_memory_wc(): the PAT's
+# type in their page flags), its buffers are mapped so, and at rmmod the
+# pages are write-back again before they go back to the kernel.
+t_wc_default_pool() {
+	load size=16M wc=1 || return 1
+	dmesg | grep -q 'pool default: .*, write-combined$' &&
+	grep -q '^default kind=ram .* wc=1 offer=1$' $PF &&
+	kbuddy-buf pools | grep -q '^1 default kind=ram total_bytes=16777216 .* wc=1$' || { cat $PF; kbuddy-buf pools; unload; return 1; }
+	regions=$(pool_regions default)
+	[ -n "$regions" ] || { cat $PF; unload; return 1; }
+	for r in $regions; do memtype_all "$r" wc || { unload; return 1; }; done
+	free=$(buf_free)
+	for args in 4096 "1M --topdown" "64K --wc"; do
+		# shellcheck disable=SC2086
+		kbuddy-buf roundtrip $args | grep -q write-combined || { unload; echo "roundtrip $args not write-combined"; return 1; }
+	done
+	# No malloc family in write-combined memory: refused, nothing changed.
+	! echo "malloc 64" >"$D/blocks" 2>/dev/null || { unload; echo "malloc in a write-combined pool"; return 1; }
+	expect "$(buf_free)" "$free" "free bytes after the buffers went" &&
+	expect "$(cat $D/validate)" ok validate || { unload; return 1; }
+	unload || return 1
+	for r in $regions; do memtype_all "$r" wb || return 1; done
+}
+# A driver's own alloc_pages() memory given to a write-combined RAM pool
+# (kbuddy_pool_add_mem(); offer test ram=1 mem=1): switched to
+# write-combined while the pool has it, buffers mapped so, write-back after
+# the pool is destroyed; in a write-back pool (wc=0) its buffers cannot be
+# mapped (ENODEV); a size no one chunk holds is refused at load.
+t_offer_mem_wc() {
+	load region=$REGION && { insmod $M/kbuddy_offer_test.ko ram=1 mem=1 size=0x400000 || { unload; return 1; }; } || return 1
+	id=$(cat $OT/id)
+	free=$(pool_free $id)
+	kbuddy-buf pools | grep -q "^$id offer-test kind=ram total_bytes=4194304 .* wc=1\$" || { kbuddy-buf pools; unload_offer; return 1; }
+	r=$(pool_regions offer-test)
+	memtype_all "$r" wc || { cat $PF; unload_offer; return 1; }
+	for args in 4096 "1M --topdown" "64K --wc"; do
+		# shellcheck disable=SC2086
+		kbuddy-buf --pool $id roundtrip $args | grep -q write-combined || { unload_offer; echo "roundtrip $args not write-combined"; return 1; }
+	done
+	expect "$(pool_free $id)" "$free" "free bytes after the buffers went" &&
+	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
+	rmmod kbuddy_offer_test || { unload; return 1; }
+	memtype_all "$r" wb || { unload; return 1; }
+	insmod $M/kbuddy_offer_test.ko ram=1 mem=1 wc=0 size=0x400000 || { unload; return 1; }
+	id=$(cat $OT/id)
+	kbuddy-buf pools | grep -q "^$id offer-test kind=ram .* wc=0\$" &&
+	memtype_all "$(pool_regions offer-test)" wb &&
+	! kbuddy-buf --pool $id roundtrip 8K 2>/tmp/mem.err && grep -q "No such device" /tmp/mem.err || { cat /tmp/mem.err; kbuddy-buf pools; unload_offer; return 1; }
+	rmmod kbuddy_offer_test || { unload; return 1; }
+	! insmod $M/kbuddy_offer_test.ko ram=1 mem=1 size=0x800000 2>/dev/null &&
+	dmesg | grep -q 'size=0x800000: mem=1 takes one alloc_pages() chunk' || { rmmod kbuddy_offer_test; unload; return 1; }
+	unload
+}
 # A pool offered by a module whose init is still running: listed, but no
 # buffer may pin the module (its init may yet fail, and then it is freed
 # whatever its count). init_fail=1: the init fails, destroying the pool;
@@ -818,6 +886,8 @@ t offer_roundtrip_by_id t_offer_roundtrip
 t offer_iomem_write_combined t_offer_wc
 t offer_iomem_uncached t_offer_uncached
 t offer_ram_write_combined t_offer_ram_wc
+t offer_mem_write_combined t_offer_mem_wc
+t wc_default_pool t_wc_default_pool
 t offer_owner_coming_not_pinned t_offer_owner_coming
 t offer_refused_unchanged t_offer_refused
 t offer_nomap_refused t_offer_nomap_refused
