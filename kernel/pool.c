@@ -385,17 +385,31 @@ static int region_set_wb(struct kbuddy_pool *pool, void *virt,
 /*
  * Is [@addr, @addr + @size) the kernel's linear map of System RAM at @phys,
  * as set_memory_wc() needs? Not a vmalloc() or kernel image alias, not
- * another physical address, no hole.
+ * another physical address, no hole; and pages a caller can own whole: not
+ * reserved (the kernel image, firmware's), not a slab's (other objects
+ * share them), not free in the page allocator.
  */
 static bool linear_ram(void *addr, phys_addr_t phys, u64 size)
 {
 	unsigned long first = PHYS_PFN(phys), last = PHYS_PFN(phys + size - 1);
+	unsigned long pfn;
 
-	return pfn_valid(first) && pfn_valid(last) &&
-	       page_address(pfn_to_page(first)) == addr &&
-	       page_address(pfn_to_page(last)) == addr + (size - PAGE_SIZE) &&
-	       region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
-				 IORES_DESC_NONE) == REGION_INTERSECTS;
+	if (!pfn_valid(first) || !pfn_valid(last) ||
+	    page_address(pfn_to_page(first)) != addr ||
+	    page_address(pfn_to_page(last)) != addr + (size - PAGE_SIZE) ||
+	    region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_INTERSECTS)
+		return false;
+	for (pfn = first; pfn <= last; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		if ((!PageCompound(page) && PageReserved(page)) ||
+		    PageSlab(page) || PageBuddy(page))
+			return false;
+		if (!((pfn - first + 1) % 4096))
+			cond_resched();
+	}
+	return true;
 }
 
 /* Does @r's memory go back to write-back when it leaves the pool? */
@@ -586,7 +600,7 @@ int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 	if (!pool->wc)
 		return pool_add_region(pool, &r);
 	if (!linear_ram(addr, phys, size)) {
-		pr_err("pool %s: %s() refused: a write-combined pool takes only System RAM in the kernel's linear map (alloc_pages(), page_address()) at its physical address, which it remaps write-combined; %#llx bytes at %p, %pa are not\n",
+		pr_err("pool %s: %s() refused: a write-combined pool takes only System RAM in the kernel's linear map (alloc_pages(), page_address()) at its physical address, not reserved, slab or free pages, which it remaps write-combined; %#llx bytes at %p, %pa are not\n",
 		       pool->name, __func__, size, addr, &phys);
 		return -EINVAL;
 	}

@@ -265,8 +265,8 @@ static void kbuddy_wc_pool_remaps_linear_map(struct kunit *test)
 	struct kbt_ctx *c = test->priv;
 	struct kbuddy_pool *pool;
 	struct kbt_snapshot *before;
-	struct page *pages;
-	void *mem, *vmem, *a;
+	struct page *pages, *free;
+	void *mem, *vmem, *a, *slab;
 	phys_addr_t phys;
 
 	KUNIT_ASSERT_NE(test, wc, wb);
@@ -294,6 +294,27 @@ static void kbuddy_wc_pool_remaps_linear_map(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, KBT_PHYS * 64, SZ_16K),
 			-EINVAL);
+	/* Pages the caller cannot own whole: a slab's, a free one. */
+	slab = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, slab);
+	if (slab) {
+		KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, slab, virt_to_phys(slab),
+							  PAGE_SIZE), -EINVAL);
+		expect_linear_cache(test, slab, 1, wb);
+		kfree(slab);
+	}
+	/* Order 10: freed straight to the free lists, no per-CPU cache. */
+	free = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 10);
+	if (free) {
+		void *va = page_address(free);
+
+		__free_pages(free, 10);
+		if (PageBuddy(virt_to_page(va)))
+			KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, va, virt_to_phys(va),
+								  PAGE_SIZE), -EINVAL);
+		else
+			kunit_info(test, "the freed block was taken again: not tried\n");
+	}
 	KUNIT_EXPECT_EQ(test, pool->nr_regions, 0U);
 	expect_free_areas(test, pool, before);
 	expect_linear_cache(test, mem, 4, wb);
