@@ -427,10 +427,12 @@ static int dev_release(struct inode *inode, struct file *file)
 
 /*
  * May @c be mapped to userspace at its physical address? In an iomem pool,
- * yes (the offer promised it). In a RAM pool, only memory kbuddy mapped
- * itself (a memmap= range or the kernel's pages): memory a module added
- * with kbuddy_pool_add_mem() may be vmalloc()ed or at a bus address.
- * Checked on the run itself: memory may be added to a pool at any time.
+ * yes (the offer promised it). In a RAM pool, memory kbuddy mapped itself
+ * (a memmap= range or the kernel's pages), and memory a module added with
+ * kbuddy_pool_add_mem() only in a write-combined pool (which checked it is
+ * RAM at its physical address); elsewhere it may be vmalloc()ed or at a
+ * bus address. Checked on the run itself: memory may be added to a pool at
+ * any time.
  */
 static bool run_mappable(struct kbuddy_pool *pool, const struct kbuddy_contig *c)
 {

@@ -11,6 +11,7 @@
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -276,9 +277,104 @@ static bool ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
 }
 
 /*
+ * Pages of the kernel's linear map that a write-combined RAM pool takes
+ * (kbuddy_pool_add_kernel_pages(), kbuddy_pool_add_mem()) are switched to
+ * write-combined with set_memory_wc(), which records the type in the PAT's
+ * tracking of the pages too, so that every later PFN mapping of them (a
+ * /dev/kbuddy buffer's userspace mapping) gets the same type; and back to
+ * write-back with set_memory_wb() before they leave the pool. Only x86 has
+ * both: elsewhere such memory is refused.
+ */
+#ifdef CONFIG_X86
+static int region_set_wb(struct kbuddy_pool *pool, void *virt,
+			 unsigned long pages)
+{
+	int err = set_memory_wb((unsigned long)virt, pages);
+
+	if (err)
+		pr_err("pool %s: set_memory_wb() of %lu pages at %p failed: %d; leaving them write-combined and out of the kernel's hands (leaked)\n",
+		       pool->name, pages, virt, err);
+	return err;
+}
+
+/*
+ * Return: 0; the error of set_memory_wc(), the pages write-back again
+ * (set_memory_wc() may have changed part of the range before it failed);
+ * -EIO if even that failed: the pages are lost to the kernel.
+ */
+static int region_set_wc(struct kbuddy_pool *pool, void *virt,
+			 unsigned long pages)
+{
+	int err = set_memory_wc((unsigned long)virt, pages);
+
+	if (!err)
+		return 0;
+	pr_err("pool %s: set_memory_wc() of %lu pages at %p failed: %d\n",
+	       pool->name, pages, virt, err);
+	return region_set_wb(pool, virt, pages) ? -EIO : err;
+}
+#else
+static int region_set_wc(struct kbuddy_pool *pool, void *virt,
+			 unsigned long pages)
+{
+	pr_err("pool %s: a write-combined pool takes memory of the kernel's linear map only on x86 (set_memory_wc()); add reserved ranges with kbuddy_pool_add_phys()\n",
+	       pool->name);
+	return -EOPNOTSUPP;
+}
+
+static int region_set_wb(struct kbuddy_pool *pool, void *virt,
+			 unsigned long pages)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+/*
+ * Is [@addr, @addr + @size) the kernel's linear map of System RAM at @phys,
+ * as set_memory_wc() needs? Not a vmalloc() or kernel image alias, not
+ * another physical address, no hole, every page online; and, as far as
+ * can be told without the page allocator's locks, pages a caller can own
+ * whole: not reserved (the kernel image, firmware's), not a slab's (other
+ * objects share them), not the head of a free block of the page allocator.
+ */
+static bool linear_ram(void *addr, phys_addr_t phys, u64 size)
+{
+	unsigned long first = PHYS_PFN(phys), last = PHYS_PFN(phys + size - 1);
+	unsigned long pfn;
+
+	if (region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_INTERSECTS)
+		return false;
+	for (pfn = first; pfn <= last; pfn++) {
+		/* Online memory only: an offline section's memmap is garbage. */
+		struct page *page = pfn_to_online_page(pfn);
+
+		if (!page || page_address(page) != addr + ((pfn - first) << PAGE_SHIFT) ||
+		    (!PageCompound(page) && PageReserved(page)) ||
+		    PageSlab(page) || PageBuddy(page))
+			return false;
+		if (!((pfn - first + 1) % 4096))
+			cond_resched();
+	}
+	return true;
+}
+
+/* Does @r's memory go back to write-back when it leaves the pool? */
+static bool region_wc_set(struct kbuddy_pool *pool, struct kbuddy_region *r)
+{
+	return pool->wc && (r->kind == KBUDDY_REGION_PAGES ||
+			    r->kind == KBUDDY_REGION_MEM);
+}
+
+/*
  * Give @r (virt, phys, nr_pages and the ownership fields set) its metadata
- * and publish it in @pool. On failure nothing of @r is kept but what the
- * caller owns.
+ * and publish it in @pool; in a write-combined pool, linear-map memory is
+ * switched to write-combined first (region_wc_set()), once the range is
+ * known to fit and not to overlap a region of the pool, under the mutex, so
+ * that no refused or racing add ever changes the type of another region's
+ * pages. On failure nothing of @r is kept but what the caller owns, at its
+ * type as before - or, with -EIO, left write-combined: the caller must not
+ * free it.
  */
 static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 {
@@ -314,6 +410,12 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 			goto out;
 		}
 	}
+	/* After the checks: a refused range's type is never touched. */
+	if (region_wc_set(pool, r)) {
+		err = region_set_wc(pool, r->virt, r->nr_pages);
+		if (err)
+			goto out;
+	}
 	if (kbuddy_should_fail(&pool->fault, KBUDDY_FAULT_REGION, r->nr_pages))
 		err = -ENOMEM;
 	else
@@ -326,6 +428,9 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	if (err) {
 		pr_err("pool %s: no memory for the metadata of %lu pages\n",
 		       pool->name, r->nr_pages);
+		if (region_wc_set(pool, r) &&
+		    region_set_wb(pool, r->virt, r->nr_pages))
+			err = -EIO;
 		goto out;
 	}
 
@@ -333,90 +438,6 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 out:
 	mutex_unlock(&kbuddy_pools_mutex);
 	return err;
-}
-
-/*
- * Pages of the kernel's linear map that a write-combined RAM pool takes
- * (kbuddy_pool_add_kernel_pages(), kbuddy_pool_add_mem()) are switched to
- * write-combined with set_memory_wc(), which records the type in the PAT's
- * tracking of the pages too, so that every later mapping of them (a
- * /dev/kbuddy buffer's userspace mapping) gets the same type; and back to
- * write-back with set_memory_wb() before they leave the pool. Only x86 has
- * both: elsewhere such memory is refused.
- */
-#ifdef CONFIG_X86
-static int region_set_wc(struct kbuddy_pool *pool, void *virt,
-			 unsigned long pages)
-{
-	int err = set_memory_wc((unsigned long)virt, pages);
-
-	if (err)
-		pr_err("pool %s: set_memory_wc() of %lu pages at %p failed: %d\n",
-		       pool->name, pages, virt, err);
-	return err;
-}
-
-static int region_set_wb(struct kbuddy_pool *pool, void *virt,
-			 unsigned long pages)
-{
-	int err = set_memory_wb((unsigned long)virt, pages);
-
-	if (err)
-		pr_err("pool %s: set_memory_wb() of %lu pages at %p failed: %d; leaving them write-combined and out of the kernel's hands (leaked)\n",
-		       pool->name, pages, virt, err);
-	return err;
-}
-#else
-static int region_set_wc(struct kbuddy_pool *pool, void *virt,
-			 unsigned long pages)
-{
-	pr_err("pool %s: a write-combined pool takes memory of the kernel's linear map only on x86 (set_memory_wc()); add reserved ranges with kbuddy_pool_add_phys()\n",
-	       pool->name);
-	return -EOPNOTSUPP;
-}
-
-static int region_set_wb(struct kbuddy_pool *pool, void *virt,
-			 unsigned long pages)
-{
-	return -EOPNOTSUPP;
-}
-#endif
-
-/*
- * Is [@addr, @addr + @size) the kernel's linear map of System RAM at @phys,
- * as set_memory_wc() needs? Not a vmalloc() or kernel image alias, not
- * another physical address, no hole; and pages a caller can own whole: not
- * reserved (the kernel image, firmware's), not a slab's (other objects
- * share them), not free in the page allocator.
- */
-static bool linear_ram(void *addr, phys_addr_t phys, u64 size)
-{
-	unsigned long first = PHYS_PFN(phys), last = PHYS_PFN(phys + size - 1);
-	unsigned long pfn;
-
-	if (!pfn_valid(first) || !pfn_valid(last) ||
-	    page_address(pfn_to_page(first)) != addr ||
-	    page_address(pfn_to_page(last)) != addr + (size - PAGE_SIZE) ||
-	    region_intersects(phys, size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_INTERSECTS)
-		return false;
-	for (pfn = first; pfn <= last; pfn++) {
-		struct page *page = pfn_to_page(pfn);
-
-		if ((!PageCompound(page) && PageReserved(page)) ||
-		    PageSlab(page) || PageBuddy(page))
-			return false;
-		if (!((pfn - first + 1) % 4096))
-			cond_resched();
-	}
-	return true;
-}
-
-/* Does @r's memory go back to write-back when it leaves the pool? */
-static bool region_wc_set(struct kbuddy_pool *pool, struct kbuddy_region *r)
-{
-	return pool->wc && (r->kind == KBUDDY_REGION_PAGES ||
-			    r->kind == KBUDDY_REGION_MEM);
 }
 
 /* Is @pool of @kind, as the function adding memory to it needs? */
@@ -573,10 +594,13 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_add_phys);
  * Return: 0; -EINVAL for a misaligned or wrapping range, a pool that is
  * not KBUDDY_POOL_RAM, or memory a KBUDDY_POOL_WC pool cannot take;
  * -EOPNOTSUPP for the latter on an architecture without set_memory_wc();
- * the error of set_memory_wc(); -E2BIG for a range of KBUDDY_REGION_MAX_PAGES pages
- * or more (its descriptors would not fit one kvmalloc(); add it as several
- * regions); -EBUSY if it overlaps a region of the pool; -ENOMEM; -ENOSPC if
- * the pool is full.
+ * the error of set_memory_wc(); -E2BIG for a range of
+ * KBUDDY_REGION_MAX_PAGES pages or more (its descriptors would not fit one
+ * kvmalloc(); add it as several regions); -EBUSY if it overlaps a region of
+ * the pool; -ENOMEM; -ENOSPC if the pool is full. On each of these the
+ * memory is the caller's again, as it was. -EIO (KBUDDY_POOL_WC only): the
+ * add failed and the memory could not be made write-back again; it stays
+ * write-combined, and the caller must never free it.
  */
 int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 			u64 size)
@@ -597,20 +621,12 @@ int kbuddy_pool_add_mem(struct kbuddy_pool *pool, void *addr, phys_addr_t phys,
 	r.virt = addr;
 	r.phys = phys;
 	r.nr_pages = size >> PAGE_SHIFT;
-	if (!pool->wc)
-		return pool_add_region(pool, &r);
-	if (!linear_ram(addr, phys, size)) {
+	if (pool->wc && !linear_ram(addr, phys, size)) {
 		pr_err("pool %s: %s() refused: a write-combined pool takes only System RAM in the kernel's linear map (alloc_pages(), page_address()) at its physical address, not reserved, slab or free pages, which it remaps write-combined; %#llx bytes at %p, %pa are not\n",
 		       pool->name, __func__, size, addr, &phys);
 		return -EINVAL;
 	}
-	err = region_set_wc(pool, addr, r.nr_pages);
-	if (err)
-		return err;
-	err = pool_add_region(pool, &r);
-	if (err)
-		region_set_wb(pool, addr, r.nr_pages);
-	return err;
+	return pool_add_region(pool, &r);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_add_mem);
 
@@ -725,6 +741,7 @@ u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size)
 	unsigned long left = size >> PAGE_SHIFT;
 	unsigned int order = KBUDDY_PAGE_ALLOC_TOP_ORDER;
 	u64 added = 0, max = kbuddy_kernel_pages_max();
+	int err;
 
 	if (check_kind(pool, KBUDDY_POOL_RAM, __func__))
 		return 0;
@@ -750,13 +767,10 @@ u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size)
 		r.virt = page_address(r.chunk);
 		r.phys = page_to_phys(r.chunk);
 		r.nr_pages = 1UL << order;
-		if (pool->wc && region_set_wc(pool, r.virt, r.nr_pages)) {
-			__free_pages(r.chunk, order);
-			break;
-		}
-		if (pool_add_region(pool, &r)) {
-			/* Not freed if it cannot be made write-back again. */
-			if (!pool->wc || !region_set_wb(pool, r.virt, r.nr_pages))
+		err = pool_add_region(pool, &r);
+		if (err) {
+			/* -EIO: left write-combined, never to be freed. */
+			if (err != -EIO)
 				__free_pages(r.chunk, order);
 			break;
 		}
@@ -765,6 +779,7 @@ u64 kbuddy_pool_add_kernel_pages(struct kbuddy_pool *pool, u64 size)
 	}
 	return added;
 }
+EXPORT_SYMBOL_NS_GPL(kbuddy_pool_add_kernel_pages, KBUDDY_INTERNAL);
 
 /* Log a problem of @ctx's pool: leaks as warnings, inconsistencies as errors. */
 static void pool_vlog(struct kbuddy_pool *pool, bool err, const char *fmt,
@@ -919,9 +934,10 @@ static int kbuddy_pool_free(struct kbuddy_pool *pool)
  * Context: Process context; may sleep. No allocation may race with it.
  * Return: 0; -EAGAIN if buffers of /dev/kbuddy hold the pool (nothing
  * changed, the pool is still the caller's); -EBUSY if blocks were still
- * allocated: the pool is freed, but their regions were left as they were
- * (a region of kbuddy_pool_add_mem() is then still in use by whoever holds
- * those blocks: do not free it).
+ * allocated, or (KBUDDY_POOL_WC) memory of kbuddy_pool_add_mem() could not
+ * be made write-back again: the pool is freed, but those regions were left
+ * as they were (a region of kbuddy_pool_add_mem() is then still in use by
+ * whoever holds those blocks, or still write-combined: do not free it).
  */
 int kbuddy_pool_destroy(struct kbuddy_pool *pool)
 {

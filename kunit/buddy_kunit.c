@@ -13,6 +13,7 @@
 
 #include <kunit/test.h>
 #include <linux/bitmap.h>
+#include <linux/io.h>
 #include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/prandom.h>
@@ -265,7 +266,7 @@ static void kbuddy_wc_pool_remaps_linear_map(struct kunit *test)
 	struct kbt_ctx *c = test->priv;
 	struct kbuddy_pool *pool;
 	struct kbt_snapshot *before;
-	struct page *pages, *free;
+	struct page *pages;
 	void *mem, *vmem, *a, *slab;
 	phys_addr_t phys;
 
@@ -277,7 +278,9 @@ static void kbuddy_wc_pool_remaps_linear_map(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, pages);
 	mem = page_address(pages);
 	phys = page_to_phys(pages);
-	pool = kbuddy_pool_create_kind("kbt-wc", 3, KBUDDY_POOL_RAM, KBUDDY_POOL_WC);
+	/* No per-CPU caches: check_pool() sees every free block. */
+	pool = kbuddy_pool_create_kind("kbt-wc", 3, KBUDDY_POOL_RAM,
+				       KBUDDY_POOL_WC | KBUDDY_POOL_NO_PCP);
 	if (IS_ERR(pool)) {
 		__free_pages(pages, 2);
 		KUNIT_FAIL(test, "pool not created: %ld", PTR_ERR(pool));
@@ -286,7 +289,7 @@ static void kbuddy_wc_pool_remaps_linear_map(struct kunit *test)
 	before = kbt_snap_alloc(test, pool);
 	expect_linear_cache(test, mem, 4, wb);
 
-	/* A vmalloc() alias, another physical address, a hole: refused. */
+	/* A vmalloc() alias, another physical address, no memory: refused. */
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, vmem,
 						  page_to_phys(vmalloc_to_page(vmem)),
 						  PAGE_SIZE), -EINVAL);
@@ -294,7 +297,7 @@ static void kbuddy_wc_pool_remaps_linear_map(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, mem, KBT_PHYS * 64, SZ_16K),
 			-EINVAL);
-	/* Pages the caller cannot own whole: a slab's, a free one. */
+	/* A page the caller cannot own whole: a slab's. */
 	slab = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	KUNIT_EXPECT_NOT_NULL(test, slab);
 	if (slab) {
@@ -302,18 +305,6 @@ static void kbuddy_wc_pool_remaps_linear_map(struct kunit *test)
 							  PAGE_SIZE), -EINVAL);
 		expect_linear_cache(test, slab, 1, wb);
 		kfree(slab);
-	}
-	/* Order 10: freed straight to the free lists, no per-CPU cache. */
-	free = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 10);
-	if (free) {
-		void *va = page_address(free);
-
-		__free_pages(free, 10);
-		if (PageBuddy(virt_to_page(va)))
-			KUNIT_EXPECT_EQ(test, kbuddy_pool_add_mem(pool, va, virt_to_phys(va),
-								  PAGE_SIZE), -EINVAL);
-		else
-			kunit_info(test, "the freed block was taken again: not tried\n");
 	}
 	KUNIT_EXPECT_EQ(test, pool->nr_regions, 0U);
 	expect_free_areas(test, pool, before);
@@ -338,9 +329,56 @@ static void kbuddy_wc_pool_remaps_linear_map(struct kunit *test)
 	}
 	check_pool(test, pool);
 
-	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), 0);
+	/* Write-back again before the caller may free them. */
+	if (kbuddy_pool_destroy(pool)) {
+		KUNIT_FAIL(test, "destroy refused: the pages are leaked");
+		return;
+	}
 	expect_linear_cache(test, mem, 4, wb);
 	__free_pages(pages, 2);
+}
+
+/*
+ * The page allocator's pages of a write-combined pool (the module's size=
+ * with wc=1): write-combined while the pool has them, write-back when the
+ * destroy gives them back - checked right after it, when the freed pages'
+ * linear-map entries are still those set_memory_wb() left.
+ */
+static void kbuddy_wc_pool_kernel_pages(struct kunit *test)
+{
+	const unsigned long wc = cachemode2protval(_PAGE_CACHE_MODE_WC);
+	const unsigned long wb = cachemode2protval(_PAGE_CACHE_MODE_WB);
+	struct { void *virt; unsigned long pages; } *was;
+	struct kbuddy_pool *pool;
+	unsigned int i, n;
+	void *a;
+
+	was = kunit_kcalloc(test, KBUDDY_MAX_REGIONS, sizeof(*was), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, was);
+
+	pool = kbuddy_pool_create_kind("kbt-wc-pages", 11, KBUDDY_POOL_RAM,
+				       KBUDDY_POOL_WC | KBUDDY_POOL_NO_PCP);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_kernel_pages(pool, SZ_1M + SZ_64K),
+			(u64)(SZ_1M + SZ_64K));
+	n = pool->nr_regions;
+	KUNIT_EXPECT_GE(test, n, 2U);
+	for (i = 0; i < n; i++) {
+		was[i].virt = pool->regions[i].virt;
+		was[i].pages = pool->regions[i].nr_pages;
+		expect_linear_cache(test, was[i].virt, was[i].pages, wc);
+	}
+	check_pool(test, pool);
+	a = kbuddy_alloc_pages(pool, 4, GFP_KERNEL | __GFP_ZERO);
+	KUNIT_EXPECT_NOT_NULL(test, a);
+	if (a) {
+		KUNIT_EXPECT_NULL(test, memchr_inv(a, 0, PAGE_SIZE << 4));
+		KUNIT_EXPECT_EQ(test, kbuddy_free_pages(pool, a, 4), 0);
+	}
+	check_pool(test, pool);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_destroy(pool), 0);
+	for (i = 0; i < n; i++)
+		expect_linear_cache(test, was[i].virt, was[i].pages, wb);
 }
 #endif
 
@@ -697,6 +735,7 @@ static struct kunit_case kbuddy_buddy_cases[] = {
 	KUNIT_CASE(kbuddy_add_mem_rejects_bad_ranges),
 #ifdef CONFIG_X86
 	KUNIT_CASE(kbuddy_wc_pool_remaps_linear_map),
+	KUNIT_CASE(kbuddy_wc_pool_kernel_pages),
 #endif
 	KUNIT_CASE(kbuddy_alloc_free_every_order),
 	KUNIT_CASE(kbuddy_exhaust_and_refill_every_order),

@@ -30,8 +30,8 @@
  *                  of the range (at most 4 MiB, size= rounded up to a
  *                  power of two of pages, base= unused), given with
  *                  kbuddy_pool_add_mem() - which switches it to
- *                  write-combined with wc=1 - and freed once the pool is
- *                  destroyed
+ *                  write-combined with wc=1 - and freed at exit, after
+ *                  the destroy
  *   init_delay_ms  stay this long in init after the offer (a module whose
  *                  init is still running: no buffer may pin it)
  *   init_fail      then fail init, destroying the pool on the way out
@@ -125,10 +125,12 @@ static int do_destroy(void)
 	/* -EAGAIN: buffers hold it, nothing changed; else it is gone. */
 	if (err != -EAGAIN)
 		pool = NULL;
-	/* -EBUSY: blocks leaked, and with them the pages (never freed). */
-	if (!err)
-		free_pool_pages();
-	else if (err != -EAGAIN)
+	/*
+	 * mem=1: the pages are freed at exit, so that the VM test sees their
+	 * type after the destroy; -EBUSY: leaked with the blocks (never
+	 * freed).
+	 */
+	if (err && err != -EAGAIN)
 		pages = NULL;
 	return err;
 }
@@ -193,6 +195,10 @@ static int __init offer_test_init(void)
 		       base, size);
 		return -EINVAL;
 	}
+	if (mem && !ram) {
+		pr_err("mem=1 needs ram=1: alloc_pages() memory makes a RAM pool\n");
+		return -EINVAL;
+	}
 	check_nomap();
 	if (ram && mem) {
 		/* Pages of the linear map, as a driver's allocation. */
@@ -212,6 +218,9 @@ static int __init offer_test_init(void)
 		}
 		err = kbuddy_pool_add_mem(p, page_address(pages), page_to_phys(pages),
 					  PAGE_SIZE << get_order(size));
+		/* -EIO: still write-combined, never to be freed. */
+		if (err == -EIO)
+			pages = NULL;
 		if (err)
 			goto err_pool;
 	} else if (ram) {

@@ -19,7 +19,8 @@
  *   kbuddy-buf memtype PHYS SIZE    the memory type x86's PAT tracks for each
  *                                   page of RAM in [PHYS, PHYS + SIZE), from
  *                                   /proc/kpageflags (root): prints
- *                                   "wb=N wc=N other=N" (pages)
+ *                                   "wb=N wc=N other=N" (pages; a
+ *                                   hole with no struct page is other)
  *
  * Options for every command: --pool ID allocates from the pool offered as
  * ID (default 0, the default pool); --wc asks for roundtrip's and hold's
@@ -660,6 +661,7 @@ static int limit(void)
  * /proc/kpageflags shows them as these bits (include/uapi/linux/
  * kernel-page-flags.h).
  */
+#define KPF_NOPAGE	20
 #define KPF_ARCH	38
 #define KPF_UNCACHED	39
 #define KPF_ARCH_2	41
@@ -667,7 +669,7 @@ static int limit(void)
 static int memtype(int argc, char **argv)
 {
 	const uint64_t type_bits = 1ULL << KPF_ARCH | 1ULL << KPF_UNCACHED |
-				   1ULL << KPF_ARCH_2;
+				   1ULL << KPF_ARCH_2 | 1ULL << KPF_NOPAGE;
 	uint64_t phys, size, pfn, flags[512], n_wb = 0, n_wc = 0, n_other = 0;
 	long page = sysconf(_SC_PAGESIZE);
 	int fd;
