@@ -190,8 +190,8 @@ static int __init kbuddy_add_fallback(struct kbuddy_pool *pool)
 	}
 	got = kbuddy_pool_add_kernel_pages(pool, want);
 	if (!got) {
-		pr_err("size=%s: the page allocator has no memory to give\n",
-		       size);
+		pr_err("size=%s: the page allocator has no memory to give%s\n",
+		       size, wc ? ", or none could be made write-combined (see above)" : "");
 		return -ENOMEM;
 	}
 	if (got < want)
