@@ -689,6 +689,14 @@ t_offer_mem_wc() {
 	done
 	expect "$(pool_free $id)" "$free" "free bytes after the buffers went" &&
 	expect "$(cat /sys/kernel/debug/kbuddy/offer-test/validate)" ok validate || { unload_offer; return 1; }
+	# A buffer mapped in a process: the destroy refused, the pages still
+	# write-combined under the mapping; once it is gone, the destroy.
+	hold_bg 1 --pool $id hold 1M 1 || { unload_offer; return 1; }
+	! echo 1 2>/dev/null >$OT/destroy || { kill_hold; echo "destroy not refused under a buffer"; return 1; }
+	memtype_all "$r" wc || { kill_hold; unload_offer; return 1; }
+	kill_hold
+	i=0
+	while [ "$(pool_free $id)" != "$free" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	echo 1 >$OT/destroy || { unload_offer; return 1; }
 	memtype_all "$r" wb || { unload_offer; return 1; }
 	rmmod kbuddy_offer_test || { unload; return 1; }
