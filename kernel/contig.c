@@ -140,8 +140,12 @@ static __always_inline bool run_free(struct kbuddy_pool *pool,
 
 		order = run_block_order(pool, cs->npages, n);
 		(*steps)++;
-		if (page && page->state == KBUDDY_PAGE_FREE && page->order >= order)
+		if (page && page->state == KBUDDY_PAGE_FREE && page->order >= order) {
+			/* A free block holding the rest of the run: all free. */
+			if (head + (1UL << page->order) >= pfn + cs->npages)
+				return true;
 			continue;
+		}
 		/*
 		 * Not all free: find a block in it that is not free, walking
 		 * from here while the budget lasts (else give the next place).
@@ -215,6 +219,30 @@ static bool crosses(const struct contig_search *cs, unsigned long pos)
 }
 
 /*
+ * Make the block of @order at @pfn, out of the free lists, a head of
+ * KBUDDY_KIND_CONTIG, @clear as the free block it came from. The caller
+ * holds the pool's lock.
+ */
+static __always_inline void carve_head(struct kbuddy_pool *pool,
+				       const struct contig_search *cs,
+				       struct kbuddy_region *r, unsigned long pfn,
+				       unsigned int order, bool clear)
+{
+	struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn);
+
+	page->order = order;
+	page->state = KBUDDY_PAGE_ALLOC;
+	page->clear = clear;
+	if (clear && cs->zero)
+		pool->stats.counter[KBUDDY_CLEAR_REUSED] += 1UL << order;
+	page->run_pages = 0;
+	kbuddy_set_tag(r, pfn, order, KBUDDY_TAG(KBUDDY_KIND_CONTIG, order));
+	r->nr_free -= 1UL << order;
+	pool->nr_free -= 1UL << order;
+	pool->stats.alloc[order]++;
+}
+
+/*
  * Take the free block of @order at @pfn out of the free block holding it,
  * splitting that block down to it (the other halves stay free, clear if it
  * was), and make it a head of KBUDDY_KIND_CONTIG, its clear state kept for
@@ -240,17 +268,44 @@ static void carve(struct kbuddy_pool *pool, const struct contig_search *cs,
 		}
 		pool->stats.counter[KBUDDY_SPLITS]++;
 	}
-	page = kbuddy_pfn_desc(r, pfn);
-	page->order = order;
-	page->state = KBUDDY_PAGE_ALLOC;
-	page->clear = clear;
-	if (clear && cs->zero)
-		pool->stats.counter[KBUDDY_CLEAR_REUSED] += 1UL << order;
-	page->run_pages = 0;
-	kbuddy_set_tag(r, pfn, order, KBUDDY_TAG(KBUDDY_KIND_CONTIG, order));
-	r->nr_free -= 1UL << order;
-	pool->nr_free -= 1UL << order;
-	pool->stats.alloc[order]++;
+	carve_head(pool, cs, r, pfn, order, clear);
+}
+
+/*
+ * Take the run of @cs->npages at @pfn out of the free block of order @o at
+ * @head that holds all of it, in one go: the block off its list, the parts
+ * below and above the run back on the lists as the blocks that carve() run
+ * by run would leave - and in the order it would add them, so that the
+ * lists end the same: each part in maximal aligned blocks, those below the
+ * run (carve()'s first descent), then those above from the largest down -
+ * without the blocks it adds and takes again. As many splits are counted:
+ * each block left, run or free, but the first came of one.
+ */
+static void carve_run(struct kbuddy_pool *pool, const struct contig_search *cs,
+		      struct kbuddy_region *r, unsigned long pfn,
+		      unsigned long head, struct kbuddy_page *page)
+{
+	unsigned long end = pfn + cs->npages, top, x, n;
+	unsigned int o = page->order, k, blocks = 0;
+	bool clear = page->clear;
+
+	top = head + (1UL << o);
+	kbuddy_del_free_block(r, page, head, o);
+	/* Below the run: from @head up, the largest aligned block that fits. */
+	for (x = head; x < pfn; x += 1UL << k, blocks++) {
+		k = min_t(unsigned int, __ffs(x | (1UL << o)), __fls(pfn - x));
+		kbuddy_add_free_block(r, x, k, clear);
+	}
+	/* Above it: from @top down, the largest aligned block that fits. */
+	for (x = top; x > end; x -= 1UL << k, blocks++) {
+		k = min_t(unsigned int, __ffs(x | (1UL << o)), __fls(x - end));
+		kbuddy_add_free_block(r, x - (1UL << k), k, clear);
+	}
+	for (n = 0; n < cs->npages; n += 1UL << k, blocks++) {
+		k = run_block_order(pool, cs->npages, n);
+		carve_head(pool, cs, r, pfn + n, k, clear);
+	}
+	pool->stats.counter[KBUDDY_SPLITS] += blocks - 1;
 }
 
 /*
@@ -261,12 +316,23 @@ static __always_inline void contig_take(struct kbuddy_pool *pool,
 					const struct contig_search *cs,
 					struct kbuddy_region *r, unsigned long pfn)
 {
+	struct kbuddy_page *page = NULL;
+	unsigned long n, head;
 	unsigned int order;
-	unsigned long n;
 
-	for (n = 0; n < cs->npages; n += 1UL << order) {
-		order = run_block_order(pool, cs->npages, n);
-		carve(pool, cs, r, pfn + n, order);
+	/*
+	 * run_free() found it free: in one free block, or in several. A run
+	 * of one block is carve()'s alone.
+	 */
+	if (!is_power_of_2(cs->npages))
+		page = block_at(pool, r, pfn, &head);
+	if (page && head + (1UL << page->order) >= pfn + cs->npages) {
+		carve_run(pool, cs, r, pfn, head, page);
+	} else {
+		for (n = 0; n < cs->npages; n += 1UL << order) {
+			order = run_block_order(pool, cs->npages, n);
+			carve(pool, cs, r, pfn + n, order);
+		}
 	}
 	/* The first head says how long the run is. */
 	kbuddy_pfn_desc(r, pfn)->run_pages = cs->npages;

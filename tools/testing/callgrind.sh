@@ -12,7 +12,7 @@ make -s -C "$here" pairs
 cd "$here"
 "$here/pairs" "$n"
 for fn in pages_pairs buddy_pairs slab_pairs malloc_pairs order4_pairs malloc4k_pairs \
-	slab_batch slab_random malloc_batch contig_pairs contig_topdown_pairs; do
+	slab_batch slab_random malloc_batch contig_pairs contig_topdown_pairs contig1000_pairs; do
 	out=$(mktemp)
 	valgrind --tool=callgrind --toggle-collect="$fn" --callgrind-out-file="$out" \
 		"$here/pairs" "$n" >/dev/null 2>&1
@@ -31,6 +31,7 @@ for fn in pages_pairs buddy_pairs slab_pairs malloc_pairs order4_pairs malloc4k_
 	malloc_batch) what="malloc+free, batches of 4096 (64 bytes)";;
 	contig_pairs) what="kbuddy_alloc_contig+free pair (3 pages, first fit, no per-CPU cache)";;
 	contig_topdown_pairs) what="kbuddy_alloc_contig+free pair (4 pages, 64 KiB aligned, top-down)";;
+	contig1000_pairs) what="kbuddy_alloc_contig+free pair (1000 pages, first fit)";;
 	esac
 	echo "instructions $fn: $((total / n)) per $what"
 	eval "count_$fn=$((total / n))"

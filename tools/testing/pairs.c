@@ -81,6 +81,17 @@ noinline void contig_topdown_pairs(struct kbuddy_pool *pool, long n)
 			kbuddy_free_contig(pool, &run);
 }
 
+/* 1000 pages: six blocks (512 + 256 + ... + 8), out of one free block. */
+noinline void contig1000_pairs(struct kbuddy_pool *pool, long n)
+{
+	struct kbuddy_constraint con = { 0 };
+	struct kbuddy_contig run;
+
+	while (n--)
+		if (!kbuddy_alloc_contig(pool, 1000 * PAGE_SIZE, &con, GFP_NOWAIT, &run))
+			kbuddy_free_contig(pool, &run);
+}
+
 #define BATCH 4096
 static void *batch[BATCH];
 static unsigned int perm[BATCH];
@@ -162,6 +173,7 @@ int main(int argc, char **argv)
 	malloc_batch(pool, BATCH);
 	contig_pairs(plain, 100);
 	contig_topdown_pairs(plain, 100);
+	contig1000_pairs(plain, 100);
 	pages_pairs(pool, n);
 	buddy_pairs(plain, n);
 	slab_pairs(c, n);
@@ -173,6 +185,7 @@ int main(int argc, char **argv)
 	malloc_batch(pool, n);
 	contig_pairs(plain, n);
 	contig_topdown_pairs(plain, n);
+	contig1000_pairs(plain, n);
 	problems = harness_validate(pool, c) + harness_validate(plain, NULL);
 	printf("pairs: %ld of each, validate: %s, messages: %lu\n", n,
 	       problems ? "FAILED" : "ok", kshim_messages);
