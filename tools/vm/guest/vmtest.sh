@@ -779,7 +779,7 @@ t_offer_withdraw_destroy() {
 	# Withdrawn: no new buffer, not listed, no offer= in debugfs.
 	! kbuddy-buf --pool $id roundtrip 4096 2>/dev/null &&
 	! kbuddy-buf pools | grep -q "^$id " &&
-	grep -q '^offer-test kind=iomem .*regions=[-0-9a-fx,]*$' $PF || { cat $PF; kill_hold; unload_offer; return 1; }
+	grep -q '^offer-test kind=iomem .*regions=[-0-9a-fx,]* wc=1$' $PF || { cat $PF; kill_hold; unload_offer; return 1; }
 	# Withdrawn with a buffer out: destroy still refused (the buffer maps
 	# the memory the module would unmap), nothing changed.
 	! echo 1 2>/dev/null >$OT/destroy || { kill_hold; echo "destroy not refused"; return 1; }
