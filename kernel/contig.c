@@ -275,11 +275,13 @@ static void carve(struct kbuddy_pool *pool, const struct contig_search *cs,
  * Take the run of @cs->npages at @pfn out of the free block of order @o at
  * @head that holds all of it, in one go: the block off its list, the parts
  * below and above the run back on the lists as the blocks that carve() run
- * by run would leave - and in the order it would add them, so that the
- * lists end the same: each part in maximal aligned blocks, those below the
- * run (carve()'s first descent), then those above from the largest down -
- * without the blocks it adds and takes again. As many splits are counted:
- * each block left, run or free, but the first came of one.
+ * by run would leave, without the blocks it adds and takes again. Each part
+ * is the binary digits of its length, at most one block per order, in
+ * maximal aligned blocks. The lists end as carve() leaves them (list_add()
+ * puts a block first) because, of two blocks of one order, carve() adds the
+ * one below the run first: its first descent adds every block below. As
+ * many splits are counted: each block left, run or free, but the first
+ * came of one.
  */
 static void carve_run(struct kbuddy_pool *pool, const struct contig_search *cs,
 		      struct kbuddy_region *r, unsigned long pfn,
@@ -296,7 +298,7 @@ static void carve_run(struct kbuddy_pool *pool, const struct contig_search *cs,
 		k = min_t(unsigned int, __ffs(x | (1UL << o)), __fls(pfn - x));
 		kbuddy_add_free_block(r, x, k, clear);
 	}
-	/* Above it: from @top down, the largest aligned block that fits. */
+	/* Above it, after them: from @top down, the largest aligned block. */
 	for (x = top; x > end; x -= 1UL << k, blocks++) {
 		k = min_t(unsigned int, __ffs(x | (1UL << o)), __fls(x - end));
 		kbuddy_add_free_block(r, x - (1UL << k), k, clear);
@@ -317,7 +319,7 @@ static __always_inline void contig_take(struct kbuddy_pool *pool,
 					struct kbuddy_region *r, unsigned long pfn)
 {
 	struct kbuddy_page *page = NULL;
-	unsigned long n, head;
+	unsigned long n, head = 0;
 	unsigned int order;
 
 	/*
@@ -326,7 +328,8 @@ static __always_inline void contig_take(struct kbuddy_pool *pool,
 	 */
 	if (!is_power_of_2(cs->npages))
 		page = block_at(pool, r, pfn, &head);
-	if (page && head + (1UL << page->order) >= pfn + cs->npages) {
+	if (page && page->state == KBUDDY_PAGE_FREE &&
+	    head + (1UL << page->order) >= pfn + cs->npages) {
 		carve_run(pool, cs, r, pfn, head, page);
 	} else {
 		for (n = 0; n < cs->npages; n += 1UL << order) {

@@ -585,6 +585,71 @@ static void rt_checks(void)
 	kshim_rcu_quiescent();
 }
 
+/*
+ * A run taken in one go out of one free block (contig.c's carve_run())
+ * leaves the lists, in order, and the split count as carving it block by
+ * block does. 300 pages (256 + 32 + 8 + 4) at page 256 of a free 1024-page
+ * block: below it 256@0; above it, added after, 256@768, 128@640, 64@576,
+ * 16@560, 4@556; nine splits. Of the two order-8 blocks the one above was
+ * added last, so it comes first.
+ */
+static void contig_run_checks(void)
+{
+	static const struct { unsigned int order; unsigned long pfn[2]; } want[] = {
+		{ 8, { 768, 0 } }, { 7, { 640 } }, { 6, { 576 } }, { 4, { 560 } },
+		{ 2, { 556 } },
+	};
+	struct kbuddy_pool *pool = harness_pool(4 << 20, false);
+	struct kbuddy_constraint con = { 0 };
+	unsigned long splits, before[KBUDDY_MAX_ORDER_LIMIT];
+	struct kbuddy_contig run;
+	struct kbuddy_region *r;
+	bool ok = true;
+	unsigned int i, o;
+
+	if (!pool) {
+		result("contig_run_in_one_go", false, "no pool");
+		return;
+	}
+	r = &pool->regions[0];
+	con.start = r->phys + 256 * PAGE_SIZE;
+	con.end = r->phys + 1024 * PAGE_SIZE;
+	splits = pool->stats.counter[KBUDDY_SPLITS];
+	for (o = 0; o < pool->max_order; o++)
+		before[o] = r->free_area[o].nr_free;
+	if (kbuddy_alloc_contig(pool, 300 * PAGE_SIZE, &con, GFP_NOWAIT, &run) ||
+	    run.phys != con.start) {
+		result("contig_run_in_one_go", false, "the run is not at page 256");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		struct kbuddy_free_area *a = &r->free_area[want[i].order];
+		struct kbuddy_page *page;
+		unsigned int n = 0;
+
+		list_for_each_entry(page, &a->free_list, lru) {
+			if (n >= 2 || (unsigned long)(page - r->pages) != want[i].pfn[n])
+				ok = false;
+			n++;
+		}
+		if (n != (want[i].order == 8 ? 2U : 1U))
+			ok = false;
+	}
+	/* The other three 1024-page blocks untouched, no other order used. */
+	for (o = 0; o < pool->max_order; o++)
+		if (o != 8 && o != 7 && o != 6 && o != 4 && o != 2 &&
+		    r->free_area[o].nr_free != before[o] - (o == 10))
+			ok = false;
+	result("contig_run_in_one_go", ok &&
+	       pool->stats.counter[KBUDDY_SPLITS] - splits == 9 &&
+	       !pages_problems(pool),
+	       "lists, in order, or split count not as carving block by block leaves them");
+	result("contig_run_in_one_go_freed",
+	       !kbuddy_free_contig(pool, &run) && !pages_problems(pool) &&
+	       r->free_area[10].nr_free == before[10] && r->nr_free == r->nr_pages,
+	       "the run's free did not merge everything back");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -600,5 +665,6 @@ int main(void)
 	red_zone_checks();
 	owner_checks();
 	pcp_checks();
+	contig_run_checks();
 	return failed;
 }
