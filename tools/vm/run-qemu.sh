@@ -99,6 +99,12 @@ bad=$(grep -nE 'BUG:|kbuddy: BUG |WARNING:|Kernel panic|KASAN:|UBSAN:|kmemleak:.
 if [ -n "$bad" ]; then
 	echo "run-qemu: $script: the kernel reported a problem (full log: $log):"
 	echo "$bad"
+	# What ran last, and the report itself, so that a CI log whose guest
+	# console is gone still shows the trace.
+	first=${bad%%:*}
+	echo "last test verdict before it: $(head -n "$first" "$log" | grep '^KTEST ' | tail -n 1)"
+	echo "the report (lines $((first > 10 ? first - 10 : 1))-$((first + 60))):"
+	sed -n "$((first > 10 ? first - 10 : 1)),$((first + 60))p" "$log"
 	exit 1
 fi
 if ! grep -q '^KBUDDY-GUEST-END' "$log"; then
