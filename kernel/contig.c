@@ -887,6 +887,79 @@ static unsigned int tail_order(struct kbuddy_pool *pool, unsigned long pfn,
 }
 
 /*
+ * Are the pages [@pfn, @end) of @r free as their largest aligned blocks
+ * (which is how free pages around a held range lie: buddies merge)? AND
+ * their clear state into *@clear.
+ */
+static bool rest_free(struct kbuddy_pool *pool, struct kbuddy_region *r,
+		      unsigned long pfn, unsigned long end, bool *clear)
+{
+	unsigned int order;
+
+	for (; pfn < end; pfn += 1UL << order) {
+		order = tail_order(pool, pfn, end);
+		if (!kbuddy_is_free_head(r, pfn, order))
+			return false;
+		*clear = *clear && kbuddy_pfn_desc(r, pfn)->clear;
+	}
+	return true;
+}
+
+/* Take the free blocks rest_free() found in [@pfn, @end) off their lists. */
+static void rest_take(struct kbuddy_pool *pool, struct kbuddy_region *r,
+		      unsigned long pfn, unsigned long end)
+{
+	unsigned int order;
+
+	for (; pfn < end; pfn += 1UL << order) {
+		order = tail_order(pool, pfn, end);
+		kbuddy_del_free_block(r, kbuddy_pfn_desc(r, pfn), pfn, order);
+		r->nr_free -= 1UL << order;
+	}
+}
+
+/*
+ * contig_give_back() of [@pfn, @end) in one free when the rest of the
+ * smallest aligned block holding it is free: the rest's blocks come off
+ * their lists and the block is freed whole. That leaves the lists (in
+ * order), maps and counters exactly as freeing the range block by block
+ * would - every block of the range and of the rest merges into that block
+ * either way, one merge fewer than there are blocks - for one free and its
+ * merges above, instead of one free per block with a list insertion and
+ * removal per merge. The caller leaves a range of fewer than 8 pages to
+ * its loop, which frees its few blocks as cheaply.
+ *
+ * The block of order c holding [@pfn, @end), @end - @pfn < 2^c, has its
+ * middle m inside the range; the largest aligned blocks of [@pfn, m) are
+ * the set bits of m - @pfn, those of [m, @end) the set bits of @end - m,
+ * and likewise for the rest on either side: the counts need no walk.
+ * Return: false, nothing changed, if the rest is not all free.
+ */
+static bool give_back_whole(struct kbuddy_pool *pool, struct kbuddy_region *r,
+			    unsigned long pfn, unsigned long end, bool clear)
+{
+	unsigned int order = end - pfn > 1 ? __fls(pfn ^ (end - 1)) + 1 : 0;
+	unsigned long start = pfn & ~((1UL << order) - 1);
+	unsigned long stop = start + (1UL << order), mid, blocks;
+
+	if (order >= pool->max_order ||
+	    (pfn == start && end == stop) ||
+	    start < r->base_pfn || stop > kbuddy_region_end_pfn(r) ||
+	    !rest_free(pool, r, start, pfn, &clear) ||
+	    !rest_free(pool, r, end, stop, &clear))
+		return false;
+	rest_take(pool, r, start, pfn);
+	rest_take(pool, r, end, stop);
+	mid = start + (1UL << (order - 1));
+	blocks = hweight_long(pfn - start) + hweight_long(mid - pfn) +
+		 hweight_long(end - mid) + hweight_long(stop - end);
+	pool->stats.counter[KBUDDY_MERGES] += blocks - 1 +
+		kbuddy_free_one_block(pool->max_order, r, start, order, clear);
+	pool->nr_free += end - pfn;
+	return true;
+}
+
+/*
  * Give the pages [@pfn, @end) of @r, which the caller holds and which head
  * no block any more, back as the largest aligned blocks, @clear if the
  * caller promised they are all zero. A poisoning pool holds them as cached
@@ -899,6 +972,8 @@ static void contig_give_back(struct kbuddy_pool *pool, struct kbuddy_region *r,
 	bool poison = kbuddy_poisons_blocks(pool);
 	unsigned int order;
 
+	if (!poison && end - pfn >= 8 && give_back_whole(pool, r, pfn, end, clear))
+		return;
 	for (; pfn < end; pfn += 1UL << order) {
 		order = tail_order(pool, pfn, end);
 		if (poison) {

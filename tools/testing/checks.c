@@ -600,9 +600,9 @@ static void contig_run_checks(void)
 		{ 2, { 556 } },
 	};
 	struct kbuddy_pool *pool = harness_pool(4 << 20, false);
-	struct kbuddy_constraint con = { 0 };
-	unsigned long splits, before[KBUDDY_MAX_ORDER_LIMIT];
-	struct kbuddy_contig run;
+	struct kbuddy_constraint con = { 0 }, page_con = { 0 };
+	unsigned long splits, merges, before[KBUDDY_MAX_ORDER_LIMIT];
+	struct kbuddy_contig run, page;
 	struct kbuddy_region *r;
 	bool ok = true;
 	unsigned int i, o;
@@ -644,10 +644,30 @@ static void contig_run_checks(void)
 	       pool->stats.counter[KBUDDY_SPLITS] - splits == 9 &&
 	       !pages_problems(pool),
 	       "lists, in order, or split count not as carving block by block leaves them");
+	/*
+	 * The rest of the 1024-page block is free, so the free takes its five
+	 * blocks off their lists and frees the block whole (contig.c's
+	 * give_back_whole()): nine merges counted, as freeing the run's four
+	 * blocks one by one into the rest's five would make.
+	 */
+	merges = pool->stats.counter[KBUDDY_MERGES];
 	result("contig_run_in_one_go_freed",
 	       !kbuddy_free_contig(pool, &run) && !pages_problems(pool) &&
-	       r->free_area[10].nr_free == before[10] && r->nr_free == r->nr_pages,
-	       "the run's free did not merge everything back");
+	       r->free_area[10].nr_free == before[10] && r->nr_free == r->nr_pages &&
+	       pool->stats.counter[KBUDDY_MERGES] - merges == 9,
+	       "the run's free did not merge everything back, nine merges");
+	/* A page held in the rest: the run goes back block by block. */
+	page_con.start = r->phys + 1000 * PAGE_SIZE;
+	page_con.end = page_con.start + PAGE_SIZE;
+	ok = !kbuddy_alloc_contig(pool, 300 * PAGE_SIZE, &con, GFP_NOWAIT, &run) &&
+	     run.phys == con.start &&
+	     !kbuddy_alloc_contig(pool, PAGE_SIZE, &page_con, GFP_NOWAIT, &page) &&
+	     !kbuddy_free_contig(pool, &run) && !pages_problems(pool) &&
+	     r->nr_free == r->nr_pages - 1 && r->free_area[10].nr_free == before[10] - 1;
+	ok = ok && !kbuddy_free_contig(pool, &page) && !pages_problems(pool) &&
+	     r->free_area[10].nr_free == before[10] && r->nr_free == r->nr_pages;
+	result("contig_run_freed_beside_a_held_page", ok,
+	       "a run freed beside a held page, or that page, left the pool wrong");
 }
 
 int main(void)
