@@ -132,6 +132,7 @@ struct bench_drm {
 	u64 end;
 	u64 size;
 	u64 min_block;
+	u64 trim;	/* 0, or the size to trim the block to */
 	unsigned long flags;
 };
 
@@ -299,10 +300,7 @@ static __maybe_unused u64 name##_batch(struct bench *b, unsigned long N,	\
 #define KB_CONTIG_ALLOC	(kbuddy_alloc_contig(b->cpool, b->csize, &b->con, KBENCH_NOWAIT,	\
 					     &b->contig) ? NULL : &b->contig)
 #define KB_CONTIG_FREE(p) kbuddy_free_contig(b->cpool, p)
-#define DRM_ALLOC	(kbench_drm_alloc_blocks(&b->drm->mm, b->drm->start, b->drm->end,	\
-						 b->drm->size, b->drm->min_block,	\
-						 &b->drm->blocks, b->drm->flags) ?	\
-			 NULL : &b->drm->blocks)
+#define DRM_ALLOC	drm_alloc(b->drm)
 #define DRM_FREE(p)	kbench_drm_free_list(&b->drm->mm, p)
 #define GP_ALIGN_ALLOC	((void *)gen_pool_alloc_algo(b->gp_pages, b->csize,		\
 						     gen_pool_first_fit_align, &b->gp_align))
@@ -310,6 +308,23 @@ static __maybe_unused u64 name##_batch(struct bench *b, unsigned long N,	\
 /* The loop alone: a value the compiler cannot see through, no call. */
 #define EMPTY_ALLOC	((void *)(i | 1))
 #define EMPTY_FREE(p)	barrier_data(p)
+
+/*
+ * drm_buddy's request; a rounded-up contiguous block is trimmed to the size
+ * asked for, as a driver would (see drm_request()), so that both sides end
+ * up holding the same pages.
+ */
+static __always_inline struct list_head *drm_alloc(struct bench_drm *d)
+{
+	if (kbench_drm_alloc_blocks(&d->mm, d->start, d->end, d->size,
+				    d->min_block, &d->blocks, d->flags))
+		return NULL;
+	if (d->trim && kbench_drm_block_trim(&d->mm, d->trim, &d->blocks)) {
+		kbench_drm_free_list(&d->mm, &d->blocks);
+		return NULL;
+	}
+	return &d->blocks;
+}
 
 DEFINE_BACKEND(kb_pages, KB_PAGES_ALLOC, KB_PAGES_FREE)
 DEFINE_BACKEND(k_pages, K_PAGES_ALLOC, K_PAGES_FREE)
@@ -407,7 +422,8 @@ static u64 con_total(struct bench *b)
  * drm_buddy's next request: @size bytes in [@start, @end) of blocks of at
  * least @min_block. @contiguous with DRM_BUDDY_CONTIGUOUS_ALLOCATION, or
  * where the kernel lacks it as drivers asked before it existed: one block
- * of the size rounded up to a power of two.
+ * of the size rounded up to a power of two, trimmed back to @size with
+ * drm_buddy_block_trim() (amdgpu_vram_mgr_new() on 6.1).
  */
 static void drm_request(struct bench *b, u64 start, u64 end, u64 size,
 			u64 min_block, unsigned long flags, bool contiguous)
@@ -416,10 +432,14 @@ static void drm_request(struct bench *b, u64 start, u64 end, u64 size,
 
 	if (!d)
 		return;
+	d->trim = 0;
 	if (contiguous && KBENCH_DRM_CONTIGUOUS) {
 		flags |= KBENCH_DRM_CONTIGUOUS;
-	} else if (contiguous) {
+	} else if (contiguous && !is_power_of_2(size)) {
+		d->trim = size;
 		size = roundup_pow_of_two(size);
+		min_block = size;
+	} else if (contiguous) {
 		min_block = size;
 	}
 	d->start = start;
@@ -1017,7 +1037,7 @@ static void con_setup(struct bench *b, u64 total)
 	}
 	pr_info("kbench: drm_buddy: %s, contiguous runs %s\n", KBENCH_DRM_NAME,
 		KBENCH_DRM_CONTIGUOUS ? "by its contiguous flag" :
-		"emulated (no contiguous flag on this kernel): one block of the size rounded up to a power of two, min_block_size the same, as drivers did before");
+		"emulated (no contiguous flag on this kernel): one block of the size rounded up to a power of two, min_block_size the same, trimmed back to the size with drm_buddy_block_trim(), as drivers did before");
 }
 
 static void con_teardown(struct bench *b)

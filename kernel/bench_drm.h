@@ -36,6 +36,7 @@
 #define KBENCH_DRM_RANGE		GPU_BUDDY_RANGE_ALLOCATION
 #define KBENCH_DRM_TOPDOWN		GPU_BUDDY_TOPDOWN_ALLOCATION
 #define KBENCH_DRM_CONTIGUOUS		GPU_BUDDY_CONTIGUOUS_ALLOCATION
+#define kbench_drm_block_trim(mm, size, list)	(-EOPNOTSUPP)
 
 #elif IS_REACHABLE(CONFIG_DRM_BUDDY)
 #include <drm/drm_buddy.h>
@@ -55,12 +56,16 @@
 #define KBENCH_DRM_TOPDOWN		DRM_BUDDY_TOPDOWN_ALLOCATION
 /*
  * 0: no contiguous allocation; the benchmark asks for one block of the
- * size rounded up to a power of two, as drivers did before it existed.
+ * size rounded up to a power of two and trims it to the size, as drivers
+ * did before it existed (amdgpu_vram_mgr_new() on 6.1:
+ * drm_buddy_block_trim()).
  */
 #ifdef DRM_BUDDY_CONTIGUOUS_ALLOCATION
 #define KBENCH_DRM_CONTIGUOUS		DRM_BUDDY_CONTIGUOUS_ALLOCATION
+#define kbench_drm_block_trim(mm, size, list)	(-EOPNOTSUPP)
 #else
 #define KBENCH_DRM_CONTIGUOUS		0
+#define kbench_drm_block_trim		drm_buddy_block_trim
 #endif
 
 #else
@@ -95,6 +100,12 @@ static inline int kbench_drm_alloc_blocks(struct kbench_drm_mm *mm, u64 start,
 static inline void kbench_drm_free_list(struct kbench_drm_mm *mm,
 					struct list_head *blocks)
 {
+}
+
+static inline int kbench_drm_block_trim(struct kbench_drm_mm *mm, u64 size,
+					struct list_head *blocks)
+{
+	return -ENODEV;
 }
 
 #define KBENCH_DRM_RANGE		0
