@@ -265,6 +265,12 @@ err_debugfs:
 	kbuddy_offer_exit();
 err_hp:
 	cpuhp_remove_state_nocalls(kbuddy_hp_state);
+	/*
+	 * The default pool's caches, destroyed above, are freed by RCU
+	 * callbacks in this module's text, which a failed init frees at once
+	 * (do_init_module() waits for a grace period, not for callbacks).
+	 */
+	rcu_barrier();
 	return err;
 }
 
