@@ -1188,6 +1188,81 @@ static void kbuddy_contig_clear(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pool_free(pool), 64UL);
 }
 
+/*
+ * A run whose block's rest is free goes back in one free (contig.c's
+ * give_back_whole()): the lists, the merge count and the clear state as
+ * block-by-block frees leave them. 13 pages at 0 of a 64-page pool are
+ * blocks 8 + 4 + 1; the rest of their 16-page block is 1 + 2 pages, free;
+ * all five merge into it (four merges), then it merges with 16 and 32
+ * (two more). Beside a held page the run goes back block by block.
+ */
+static void kbuddy_contig_free_whole(struct kunit *test)
+{
+	struct kbuddy_pool *pool = contig_pool(test, 64);
+	struct kbt_snapshot *pristine = kbt_snap_alloc(test, pool);
+	struct kbuddy_constraint at13 = {
+		.start = KBT_PHYS + PAGES(13), .end = KBT_PHYS + PAGES(14),
+	};
+	struct kbuddy_constraint at16 = {
+		.start = KBT_PHYS + PAGES(16), .end = KBT_PHYS + PAGES(32),
+	};
+	struct kbuddy_contig all, run, page;
+	unsigned long merges;
+
+	/*
+	 * A promise for the run alone, with pages 16-31 held so that the
+	 * 16-page block stays: its rest was never zeroed, so it is not clear.
+	 */
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 13, &run), 0UL);
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(16), &at16, GFP_KERNEL, &page), 0);
+	free_cleared(test, pool, &run);
+	KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[4].nr_free, 1UL);
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 16, &run), 0UL);
+	KUNIT_EXPECT_EQ(test, run.phys, KBT_PHYS);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &run), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &page), 0);
+	check(test, pool);
+	expect_same(test, pool, pristine);
+
+	/* The whole pool known to be zero. */
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(64), NULL, GFP_KERNEL, &all), 0);
+	memset(all.addr, 0, all.size);
+	free_cleared(test, pool, &all);
+
+	/* Freed with the promise: one clear 64-page block again. */
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 13, &run), 13UL);
+	KUNIT_EXPECT_EQ(test, run.phys, KBT_PHYS);
+	merges = pool_counter(pool, KBUDDY_MERGES);
+	free_cleared(test, pool, &run);
+	KUNIT_EXPECT_EQ(test, pool_counter(pool, KBUDDY_MERGES), merges + 6);
+	KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[6].nr_free, 1UL);
+	expect_same(test, pool, pristine);
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 64, &all), 64UL);
+	free_cleared(test, pool, &all);
+
+	/* Without it: the merged block is not clear, though its rest was. */
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 13, &run), 13UL);
+	merges = pool_counter(pool, KBUDDY_MERGES);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &run), 0);
+	check(test, pool);
+	KUNIT_EXPECT_EQ(test, pool_counter(pool, KBUDDY_MERGES), merges + 6);
+	expect_same(test, pool, pristine);
+	KUNIT_EXPECT_EQ(test, zero_alloc(test, pool, 64, &all), 0UL);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &all), 0);
+
+	/* A page held in the rest: block by block, that page left alone. */
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(13), NULL, GFP_KERNEL, &run), 0);
+	KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGE_SIZE, &at13, GFP_KERNEL, &page), 0);
+	KUNIT_EXPECT_EQ(test, page.phys, KBT_PHYS + PAGES(13));
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &run), 0);
+	check(test, pool);
+	KUNIT_EXPECT_EQ(test, pool_free(pool), 63UL);
+	KUNIT_EXPECT_EQ(test, pool->regions[0].free_area[6].nr_free, 0UL);
+	KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &page), 0);
+	check(test, pool);
+	expect_same(test, pool, pristine);
+}
+
 static struct kunit_case kbuddy_contig_cases[] = {
 	KUNIT_CASE(kbuddy_contig_sizes),
 	KUNIT_CASE(kbuddy_contig_align_and_boundary),
@@ -1199,6 +1274,7 @@ static struct kunit_case kbuddy_contig_cases[] = {
 	KUNIT_CASE(kbuddy_contig_bad_requests),
 	KUNIT_CASE(kbuddy_contig_zero),
 	KUNIT_CASE(kbuddy_contig_clear),
+	KUNIT_CASE(kbuddy_contig_free_whole),
 	KUNIT_CASE(kbuddy_contig_poisoned),
 	KUNIT_CASE(kbuddy_contig_random_vs_brute_force),
 	KUNIT_CASE(kbuddy_contig_policy_places),
