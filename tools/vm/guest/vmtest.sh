@@ -509,6 +509,31 @@ t_dmabuf_limit() {
 	! load region=$REGION dev_mode=0 2>/dev/null || { unload; echo "dev_mode=0 accepted"; return 1; }
 }
 
+# A load that fails after the default pool's caches exist (dev_mode=0, a
+# second region overlapping the first) destroys them, and their memory is
+# freed by RCU callbacks in kbuddy's text: the failed init must wait for
+# them (rcu_barrier()) before the loader frees that text. With expedited
+# grace periods the loader frees it before a normal grace period has run the
+# callbacks, so without the wait each of them jumps into unmapped memory:
+# an oops in rcuop (the check of the kernel log fails the run).
+t_init_failure_rcu() {
+	exp=/sys/kernel/rcu_expedited
+	old=$(cat $exp 2>/dev/null)
+	bad=""
+	[ -n "$old" ] && echo 1 >$exp
+	for args in "region=$REGION dev_mode=0" "region=$REGION dev_mode=0" \
+		    "region=4M@0x10000000,4M@0x10200000"; do
+		# shellcheck disable=SC2086
+		load $args 2>/dev/null && { unload; bad="$args loaded"; break; }
+	done
+	sleep 1
+	[ -n "$old" ] && echo "$old" >$exp
+	[ -z "$bad" ] || { echo "$bad"; return 1; }
+	load region=$REGION || return 1
+	expect "$(cat $D/validate)" ok validate || { unload; return 1; }
+	unload
+}
+
 # Pools offered by id: kbuddy_offer_test.ko offers the iomem pool
 # offer-test over memmap=16M$0x15000000 (which it maps write-combined, or
 # uncached with wc=0). Buffers of it by id, mapped as the module maps the
@@ -894,6 +919,7 @@ t dmabuf_roundtrip t_dmabuf_roundtrip
 t dmabuf_refused t_dmabuf_refused
 t dmabuf_killed_holder t_dmabuf_killed_holder
 t dmabuf_limit t_dmabuf_limit
+t init_failure_waits_for_rcu t_init_failure_rcu
 t offer_pools_listed t_offer_list
 t offer_roundtrip_by_id t_offer_roundtrip
 t offer_iomem_write_combined t_offer_wc
