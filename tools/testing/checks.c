@@ -586,6 +586,48 @@ static void rt_checks(void)
 }
 
 /*
+ * The edges of giving a run back in one free (contig.c's give_back_whole()),
+ * in a pool of two top-order (1024-page) blocks: a run that is a whole
+ * aligned block is freed as itself (six merges up to the top, not one more
+ * for an empty rest); a run across the two top blocks has no block holding
+ * it, and goes back block by block.
+ */
+static void contig_free_edge_checks(void)
+{
+	struct kbuddy_pool *pool = harness_pool(8 << 20, false);
+	struct kbuddy_constraint con = { 0 };
+	struct kbuddy_contig run;
+	struct kbuddy_region *r;
+	unsigned long merges;
+	bool ok;
+
+	if (!pool) {
+		result("contig_free_whole_block_run", false, "no pool");
+		return;
+	}
+	r = &pool->regions[0];
+	merges = pool->stats.counter[KBUDDY_MERGES];
+	ok = !kbuddy_alloc_contig(pool, 16 * PAGE_SIZE, &con, GFP_NOWAIT, &run) &&
+	     run.phys == r->phys && !kbuddy_free_contig(pool, &run) &&
+	     !pages_problems(pool) && r->nr_free == r->nr_pages;
+	result("contig_free_whole_block_run",
+	       ok && pool->stats.counter[KBUDDY_MERGES] - merges == 6,
+	       "an aligned 16-page run did not go back with six merges");
+	/* 20 pages start at a multiple of 16: 1008 to 1028 crosses 1024. */
+	con.start = r->phys + 1008 * PAGE_SIZE;
+	con.end = r->phys + 1028 * PAGE_SIZE;
+	merges = pool->stats.counter[KBUDDY_MERGES];
+	ok = !kbuddy_alloc_contig(pool, 20 * PAGE_SIZE, &con, GFP_NOWAIT, &run) &&
+	     run.phys == con.start && !kbuddy_free_contig(pool, &run) &&
+	     !pages_problems(pool) && r->nr_free == r->nr_pages &&
+	     r->free_area[10].nr_free == 2;
+	/* 16@1008 merges six times up to 1024@0, 4@1024 eight up to 1024@1024. */
+	result("contig_free_run_across_top_blocks",
+	       ok && pool->stats.counter[KBUDDY_MERGES] - merges == 14,
+	       "a run across two top-order blocks did not go back block by block, fourteen merges");
+}
+
+/*
  * A run taken in one go out of one free block (contig.c's carve_run())
  * leaves the lists, in order, and the split count as carving it block by
  * block does. 300 pages (256 + 32 + 8 + 4) at page 256 of a free 1024-page
@@ -645,10 +687,11 @@ static void contig_run_checks(void)
 	       !pages_problems(pool),
 	       "lists, in order, or split count not as carving block by block leaves them");
 	/*
-	 * The rest of the 1024-page block is free, so the free takes its five
-	 * blocks off their lists and frees the block whole (contig.c's
-	 * give_back_whole()): nine merges counted, as freeing the run's four
-	 * blocks one by one into the rest's five would make.
+	 * The rest of the 1024-page block is free, so the free takes its six
+	 * blocks (256@0 below the run; 4@556, 16@560, 64@576, 128@640 and
+	 * 256@768 above) off their lists and frees the block whole
+	 * (contig.c's give_back_whole()): nine merges counted, as freeing the
+	 * run's four blocks one by one into the rest's six would make.
 	 */
 	merges = pool->stats.counter[KBUDDY_MERGES];
 	result("contig_run_in_one_go_freed",
@@ -668,6 +711,7 @@ static void contig_run_checks(void)
 	     r->free_area[10].nr_free == before[10] && r->nr_free == r->nr_pages;
 	result("contig_run_freed_beside_a_held_page", ok,
 	       "a run freed beside a held page, or that page, left the pool wrong");
+	contig_free_edge_checks();
 }
 
 int main(void)
