@@ -36,7 +36,7 @@
 #define KBENCH_DRM_RANGE		GPU_BUDDY_RANGE_ALLOCATION
 #define KBENCH_DRM_TOPDOWN		GPU_BUDDY_TOPDOWN_ALLOCATION
 #define KBENCH_DRM_CONTIGUOUS		GPU_BUDDY_CONTIGUOUS_ALLOCATION
-#define kbench_drm_block_trim(mm, size, list)	(-EOPNOTSUPP)
+#define KBENCH_DRM_TRIMS_ITSELF		1
 
 #elif IS_REACHABLE(CONFIG_DRM_BUDDY)
 #include <drm/drm_buddy.h>
@@ -62,7 +62,7 @@
  */
 #ifdef DRM_BUDDY_CONTIGUOUS_ALLOCATION
 #define KBENCH_DRM_CONTIGUOUS		DRM_BUDDY_CONTIGUOUS_ALLOCATION
-#define kbench_drm_block_trim(mm, size, list)	(-EOPNOTSUPP)
+#define KBENCH_DRM_TRIMS_ITSELF		1
 #else
 #define KBENCH_DRM_CONTIGUOUS		0
 #define kbench_drm_block_trim		drm_buddy_block_trim
@@ -111,6 +111,15 @@ static inline int kbench_drm_block_trim(struct kbench_drm_mm *mm, u64 size,
 #define KBENCH_DRM_RANGE		0
 #define KBENCH_DRM_TOPDOWN		0
 #define KBENCH_DRM_CONTIGUOUS		0
+#endif
+
+#ifdef KBENCH_DRM_TRIMS_ITSELF
+/* The contiguous flag trims the block itself: the benchmark never trims. */
+static inline int kbench_drm_block_trim(struct kbench_drm_mm *mm, u64 size,
+					struct list_head *blocks)
+{
+	return -EOPNOTSUPP;
+}
 #endif
 
 #endif /* _KBUDDY_BENCH_DRM_H */
