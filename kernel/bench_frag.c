@@ -29,7 +29,7 @@
 
 static void frag_report(const char *workload, struct kbuddy_pool *pool)
 {
-	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long nr_free[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	unsigned long largest = 0;
 	unsigned int o, orders;
 

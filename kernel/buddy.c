@@ -32,12 +32,15 @@
 
 /* ==== Internals ========================================================== */
 
+struct kbuddy_page kbuddy_absent_desc;
+
 void kbuddy_add_free_block(struct kbuddy_region *r, unsigned long pfn,
 			   unsigned int order, bool clear)
 {
 	struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn);
 	struct kbuddy_free_area *area = &r->free_area[order];
 
+	kbuddy_desc_set_pfn(r, page, pfn);
 	page->order = order;
 	page->state = KBUDDY_PAGE_FREE;
 	page->clear = clear;
@@ -86,9 +89,13 @@ unsigned int kbuddy_free_one_block(unsigned int max_order,
 		 * The bit says whether exactly one of the pair is free. Our
 		 * block is not, so a set bit means the buddy is. Toggling it
 		 * records our block as free; if the buddy was free too, taking
-		 * the buddy off its list toggles it back.
+		 * the buddy off its list toggles it back. A sparse region has
+		 * no bitmaps: the buddy's descriptor says (an absent one reads
+		 * as inside a block).
 		 */
-		if (!__test_and_change_bit(kbuddy_pair_bit(r, pfn, order), area->map))
+		if (area->map ?
+		    !__test_and_change_bit(kbuddy_pair_bit(r, pfn, order), area->map) :
+		    !kbuddy_is_free_head(r, pfn ^ (1UL << order), order))
 			break;
 		buddy = kbuddy_pfn_desc(r, pfn ^ (1UL << order));
 		clear = clear && buddy->clear;
@@ -101,6 +108,7 @@ unsigned int kbuddy_free_one_block(unsigned int max_order,
 		order++;
 	}
 	/* At the top order there is no map: its blocks never merge. */
+	kbuddy_desc_set_pfn(r, kbuddy_pfn_desc(r, pfn), pfn);
 	kbuddy_pfn_desc(r, pfn)->order = order;
 	kbuddy_pfn_desc(r, pfn)->state = KBUDDY_PAGE_FREE;
 	kbuddy_pfn_desc(r, pfn)->clear = clear;
@@ -138,7 +146,7 @@ static unsigned long alloc_from_region(struct kbuddy_pool *pool,
 
 	page = list_first_entry(&r->free_area[current_order].free_list,
 				struct kbuddy_page, lru);
-	pfn = r->base_pfn + (page - r->pages);
+	pfn = kbuddy_desc_pfn(r, page);
 	kbuddy_del_free_block(r, page, pfn, current_order);
 	/* The halves split off keep the block's clear state; so does @page. */
 	while (current_order > order) {
@@ -186,19 +194,24 @@ static struct kbuddy_region *pick_region(struct kbuddy_pool *pool,
  * @order: the block's order, below max_order
  * @tag: its owner's tag (see "Ownership" in internal.h)
  * @pfnp: where to store its first pfn
+ * @need: where descriptors a sparse region lacks are noted
  *
  * A free block of exactly @order if any region has one, else one split off
  * the smallest larger free block: no search of the address space, so
  * constant time whatever the pool's fill. The head keeps the clear state of
  * the block it came from (kbuddy_page.clear), for the caller to read.
  *
+ * In a sparse region the heads the split makes need descriptors: if one's
+ * leaf is missing, nothing is taken, and @need says what to create before
+ * trying again.
+ *
  * Context: Under the pool's lock.
  * Return: the block's region, or NULL if no block of @order or above is
- * free.
+ * free (@need->nr unchanged) or descriptors are missing (@need->nr > 0).
  */
 struct kbuddy_region *kbuddy_block_take(struct kbuddy_pool *pool,
 					unsigned int order, unsigned long tag,
-					unsigned long *pfnp)
+					unsigned long *pfnp, struct kbuddy_need *need)
 {
 	struct kbuddy_region *r;
 	unsigned int from;
@@ -207,9 +220,89 @@ struct kbuddy_region *kbuddy_block_take(struct kbuddy_pool *pool,
 	r = pick_region(pool, order, &from);
 	if (!r)
 		return NULL;
+	if (r->sparse) {
+		struct kbuddy_page *page;
+		unsigned long pfn;
+
+		/* The split's upper halves: [pfn + 2^order, pfn + 2^from). */
+		page = list_first_entry(&r->free_area[from].free_list,
+					struct kbuddy_page, lru);
+		pfn = kbuddy_desc_pfn(r, page);
+		if (!kbuddy_span_ready(pool, r, pfn + (1UL << order),
+				       pfn + (1UL << from), need))
+			return NULL;
+	}
 	*pfnp = alloc_from_region(pool, r, from, order, tag);
 	pool->stats.alloc[order]++;
 	return r;
+}
+
+/* ==== Sparse regions ===================================================== */
+
+/*
+ * The order of the largest aligned block at @pfn that fits below @end, at
+ * most the pool's top order: how free pages and runs lie.
+ */
+static unsigned int span_order(struct kbuddy_pool *pool, unsigned long pfn,
+			       unsigned long end)
+{
+	unsigned int order = __fls(end - pfn);
+
+	if (pfn)
+		order = min_t(unsigned int, order, __ffs(pfn));
+	return min(order, pool->max_order - 1);
+}
+
+/**
+ * kbuddy_span_ready() - may the heads of a span's blocks be written?
+ * @pool: the pool, its lock held
+ * @r: the region holding [@pfn, @end)
+ * @pfn: the span's first page
+ * @end: the page after it
+ * @need: where missing descriptors are noted
+ *
+ * The span's largest aligned blocks are what a split, a carve or a give
+ * back leaves there; their heads are the descriptors such an operation
+ * writes. A flat region has them all.
+ *
+ * Return: true if every head's descriptor exists; false, with the missing
+ * ones (up to KBUDDY_NEED_MAX) in @need, if not.
+ */
+bool kbuddy_span_ready(struct kbuddy_pool *pool, struct kbuddy_region *r,
+		       unsigned long pfn, unsigned long end,
+		       struct kbuddy_need *need)
+{
+	bool ready = true;
+
+	if (!r->sparse)
+		return true;
+	for (; pfn < end; pfn += 1UL << span_order(pool, pfn, end))
+		ready &= kbuddy_desc_ready(r, pfn, need);
+	return ready;
+}
+
+/**
+ * kbuddy_need_fill() - create the descriptors an operation found missing
+ * @need: what kbuddy_desc_ready() noted; emptied
+ * @gfp: how to allocate, the caller's context: without the pool's lock
+ *
+ * Leaves are published whole (zeroed, then linked with release semantics)
+ * and never freed before their region, so a descriptor another CPU
+ * created meanwhile is simply found.
+ *
+ * Return: 0, or -ENOMEM (nothing of the pool's state changed either way).
+ */
+int kbuddy_need_fill(struct kbuddy_need *need, gfp_t gfp)
+{
+	struct kbuddy_region *r = need->region;
+	unsigned int i, nr = need->nr;
+
+	need->nr = 0;
+	for (i = 0; i < nr; i++)
+		if (!genradix_ptr_alloc(&r->descs.tree, need->pfn[i] - r->base_pfn,
+					gfp | __GFP_NOWARN))
+			return -ENOMEM;
+	return 0;
 }
 
 /* ==== Regions ============================================================ */
@@ -231,16 +324,19 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	unsigned int order, top = pool->max_order - 1;
 	unsigned long pfn, end;
 
-	r->pages = kvcalloc(r->nr_pages, sizeof(*r->pages), GFP_KERNEL);
+	genradix_init(&r->descs.tree);
+	if (!r->sparse)
+		r->pages = kvcalloc(r->nr_pages, sizeof(*r->pages), GFP_KERNEL);
 	r->free_area = kvcalloc(pool->max_order, sizeof(*r->free_area),
 				GFP_KERNEL);
-	if (!r->pages || !r->free_area)
+	if ((!r->sparse && !r->pages) || !r->free_area)
 		goto err;
 	for (order = 0; order < pool->max_order; order++) {
 		struct kbuddy_free_area *area = &r->free_area[order];
 
 		INIT_LIST_HEAD(&area->free_list);
-		if (order == top)
+		/* A sparse region merges by its buddies' descriptors. */
+		if (order == top || r->sparse)
 			continue;
 		area->map = kvcalloc(BITS_TO_LONGS(kbuddy_map_bits(r, order)),
 				     sizeof(unsigned long), GFP_KERNEL);
@@ -261,9 +357,10 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	r->nr_free = 0;
 	end = kbuddy_region_end_pfn(r);
 	for (pfn = r->base_pfn; pfn < end; pfn += 1UL << order) {
-		order = min_t(unsigned int, top, ilog2(end - pfn));
-		if (pfn)
-			order = min_t(unsigned int, order, __ffs(pfn));
+		order = span_order(pool, pfn, end);
+		if (r->sparse && !genradix_ptr_alloc(&r->descs.tree, pfn - r->base_pfn,
+						     GFP_KERNEL))
+			goto err;
 		kbuddy_free_one_block(pool->max_order, r, pfn, order, false);
 	}
 	return 0;
@@ -292,6 +389,7 @@ void kbuddy_region_fini(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	}
 	kvfree(r->pages);
 	r->pages = NULL;
+	genradix_free(&r->descs.tree);
 }
 
 /**
@@ -312,10 +410,11 @@ unsigned long kbuddy_region_report_used(struct kbuddy_pool *pool,
 	unsigned long pfn = r->base_pfn, end = kbuddy_region_end_pfn(r), nr = 0;
 	unsigned long flags, stop;
 
-	while (pfn < end) {
+	/* Heads only: a sparse region's absent leaves hold none. */
+	while ((pfn = kbuddy_desc_next(r, pfn, end)) < end) {
 		stop = min(end, pfn + KBUDDY_CHECK_CHUNK);
 		spin_lock_irqsave(&pool->lock, flags);
-		for (; pfn < stop; pfn++) {
+		for (; (pfn = kbuddy_desc_next(r, pfn, stop)) < stop; pfn++) {
 			struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn);
 			phys_addr_t phys = PFN_PHYS(pfn);
 
@@ -505,7 +604,7 @@ void kbuddy_free_batch(struct kbuddy_pool *pool, unsigned int order,
 	spin_lock_irqsave(&pool->lock, flags);
 	for (i = 0; i < n; i++) {
 		struct kbuddy_region *r = kbuddy_find_region(pool, blocks[i].addr);
-		unsigned long pfn = r->base_pfn + (blocks[i].page - r->pages);
+		unsigned long pfn = kbuddy_desc_pfn(r, blocks[i].page);
 
 		pool->stats.counter[KBUDDY_MERGES] +=
 			kbuddy_free_one_block(pool->max_order, r, pfn, order, false);

@@ -43,7 +43,7 @@ struct validate_state {
 	/* CHECK_MAPS: the next bit */
 	unsigned long bit;
 	unsigned long free_pages, used_pages;
-	unsigned long heads[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long heads[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	unsigned long pool_free, pool_pages;
 };
 
@@ -102,6 +102,12 @@ static bool tile_head(struct kbuddy_pool *pool, struct kbuddy_region *r,
 	if (page->state == KBUDDY_PAGE_FREE) {
 		vs->free_pages += nr;
 		vs->heads[order]++;
+		/* No pair bits to check against: check the merge here. */
+		if (r->sparse && order < pool->max_order - 1 &&
+		    kbuddy_is_free_head(r, pfn ^ (1UL << order), order))
+			kbuddy_problem(&vs->sink,
+				       "region %u: order %u: %#lx and %#lx free, unmerged\n",
+				       idx, order, pfn, pfn ^ (1UL << order));
 	} else {
 		vs->used_pages += nr;
 	}
@@ -130,7 +136,14 @@ static bool check_tiles(struct kbuddy_pool *pool, struct kbuddy_region *r,
 			}
 		}
 		for (; vs->i < vs->nr && *budget; vs->i++, (*budget)--) {
-			struct kbuddy_page *page = kbuddy_pfn_desc(r, vs->head + vs->i);
+			struct kbuddy_page *page;
+
+			/* A sparse region's absent leaves are all zero. */
+			vs->i = kbuddy_desc_next(r, vs->head + vs->i,
+						 vs->head + vs->nr) - vs->head;
+			if (vs->i >= vs->nr)
+				break;
+			page = kbuddy_pfn_desc(r, vs->head + vs->i);
 
 			if (page->state != KBUDDY_PAGE_NONE)
 				kbuddy_problem(&vs->sink,
@@ -161,9 +174,12 @@ static bool check_list(struct kbuddy_region *r, struct validate_state *vs,
 	for (; vs->pos != &area->free_list && *budget;
 	     vs->pos = vs->pos->next, (*budget)--) {
 		struct kbuddy_page *page = list_entry(vs->pos, struct kbuddy_page, lru);
-		unsigned long pfn = r->base_pfn + (page - r->pages);
+		unsigned long pfn = kbuddy_desc_pfn(r, page);
+		bool inside = r->sparse ?
+			      kbuddy_pfn_in_region(r, pfn) && kbuddy_pfn_desc(r, pfn) == page :
+			      page >= r->pages && page < r->pages + r->nr_pages;
 
-		if (page < r->pages || page >= r->pages + r->nr_pages) {
+		if (!inside) {
 			kbuddy_problem(&vs->sink,
 				       "region %u: order %u: list entry outside the region\n",
 				       idx, order);
@@ -243,6 +259,9 @@ static bool validate_step(struct kbuddy_pool *pool, struct validate_state *vs)
 
 	while (budget) {
 		if (vs->region >= pool->nr_regions) {
+			if (memchr_inv(&kbuddy_absent_desc, 0, sizeof(kbuddy_absent_desc)))
+				kbuddy_problem(&vs->sink,
+					       "sparse regions: the absent descriptor was written\n");
 			if (vs->pool_free != pool->nr_free)
 				kbuddy_problem(&vs->sink,
 					       "pool: regions hold %lu free pages, pool says %lu\n",

@@ -80,6 +80,9 @@ struct contig_search {
 	unsigned int tries;
 	unsigned int pick_region;
 	unsigned long pick_pos, pick_size;
+	/* A sparse region's descriptors the take found missing. */
+	struct kbuddy_need need;
+	bool no_meta;			/* and they could not be made */
 };
 
 /*
@@ -311,16 +314,47 @@ static void carve_run(struct kbuddy_pool *pool, const struct contig_search *cs,
 }
 
 /*
+ * May the heads that taking the free run at [@pfn, @end) makes be written?
+ * In a sparse region they are: the run's blocks, and the pieces left of the
+ * free blocks at its two ends, each the largest aligned blocks of its span
+ * (carve() and carve_run() leave those; every head they write on the way is
+ * one of them, as a split's halves inside the run are the run's blocks).
+ * Missing descriptors go to @cs->need. Under the pool's lock.
+ */
+static bool contig_ready(struct kbuddy_pool *pool, struct contig_search *cs,
+			 struct kbuddy_region *r, unsigned long pfn,
+			 unsigned long end)
+{
+	unsigned long first, last;
+	struct kbuddy_page *page;
+
+	if (likely(!r->sparse))
+		return true;
+	page = block_at(pool, r, end - 1, &last);
+	last += 1UL << page->order;
+	block_at(pool, r, pfn, &first);
+	/* All three, so that one refill creates what each lacks. */
+	return kbuddy_span_ready(pool, r, pfn, end, &cs->need) &
+	       kbuddy_span_ready(pool, r, first, pfn, &cs->need) &
+	       kbuddy_span_ready(pool, r, end, last, &cs->need);
+}
+
+/*
  * Take the run of @cs->npages at @pfn of @r, which the caller found free in
  * this hold of the pool's lock.
+ * Return: true; false, nothing taken, if descriptors are missing
+ * (contig_ready()).
  */
-static __always_inline void contig_take(struct kbuddy_pool *pool,
-					const struct contig_search *cs,
+static __always_inline bool contig_take(struct kbuddy_pool *pool,
+					struct contig_search *cs,
 					struct kbuddy_region *r, unsigned long pfn)
 {
 	struct kbuddy_page *page = NULL;
 	unsigned long n, head = 0;
 	unsigned int order;
+
+	if (!contig_ready(pool, cs, r, pfn, pfn + cs->npages))
+		return false;
 
 	/*
 	 * run_free() found it free: in one free block, or in several. A run
@@ -344,6 +378,7 @@ static __always_inline void contig_take(struct kbuddy_pool *pool,
 	pool->seq++;
 	if (cs->policy == KBUDDY_CONTIG_NEXT_FIT)
 		pool->contig_cursor = pfn + cs->npages;
+	return true;
 }
 
 /* Start the walk or the scan again from the first region. */
@@ -372,7 +407,8 @@ static void contig_reset(struct contig_search *cs)
  * First fit (and next fit's passes): walk on from where @cs stopped, for at
  * most CONTIG_STEPS blocks, and take the run if found. Under the pool's lock.
  * Return: 1 with the run's region and first pfn set, 0 if the search must go
- * on in another hold, -ENOMEM if there is no place.
+ * on in another hold, -ENOMEM if there is no place, -EAGAIN if the place
+ * found needs descriptors created first (@cs->need), to be tried again.
  */
 static __always_inline int contig_walk_step(struct kbuddy_pool *pool,
 					    struct contig_search *cs,
@@ -400,7 +436,8 @@ static __always_inline int contig_walk_step(struct kbuddy_pool *pool,
 				continue;
 			}
 			if (run_free(pool, r, cs, cs->pos, &steps, &head, &end)) {
-				contig_take(pool, cs, r, cs->pos);
+				if (!contig_take(pool, cs, r, cs->pos))
+					return -EAGAIN;
 				*rp = r;
 				*pfnp = cs->pos;
 				return 1;
@@ -536,7 +573,8 @@ static int contig_pick_step(struct kbuddy_pool *pool, struct contig_search *cs,
 		return -ENOMEM;
 	r = &pool->regions[cs->pick_region];
 	if (run_free(pool, r, cs, cs->pick_pos, &steps, &head, &end)) {
-		contig_take(pool, cs, r, cs->pick_pos);
+		if (!contig_take(pool, cs, r, cs->pick_pos))
+			return -EAGAIN;
 		*rp = r;
 		*pfnp = cs->pick_pos;
 		return 1;
@@ -591,15 +629,26 @@ static int contig_search_step(struct kbuddy_pool *pool, struct contig_search *cs
  * Return: 0 with the block's region and pfn set, or -ENOMEM.
  */
 static int contig_take_block(struct kbuddy_pool *pool,
-			     const struct contig_search *cs, unsigned int order,
-			     struct kbuddy_region **rp, unsigned long *pfnp)
+			     struct contig_search *cs, unsigned int order,
+			     gfp_t gfp, struct kbuddy_region **rp,
+			     unsigned long *pfnp)
 {
 	struct kbuddy_region *r;
 	struct kbuddy_page *page;
 	unsigned long flags;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	r = kbuddy_block_take(pool, order, KBUDDY_TAG(KBUDDY_KIND_CONTIG, order), pfnp);
+	while (!(r = kbuddy_block_take(pool, order, KBUDDY_TAG(KBUDDY_KIND_CONTIG, order),
+				       pfnp, &cs->need)) && cs->need.nr) {
+		/* A sparse region's split needs descriptors: make them, retry. */
+		spin_unlock_irqrestore(&pool->lock, flags);
+		kbuddy_race_hook("contig_need_fill");
+		if (kbuddy_need_fill(&cs->need, gfp)) {
+			cs->no_meta = true;
+			return -ENOMEM;
+		}
+		spin_lock_irqsave(&pool->lock, flags);
+	}
 	if (r) {
 		page = kbuddy_pfn_desc(r, *pfnp);
 		/* A one-block run: its first head says how long it is. */
@@ -631,6 +680,16 @@ static int contig_search(struct kbuddy_pool *pool, struct contig_search *cs,
 		spin_lock_irqsave(&pool->lock, flags);
 		ret = contig_search_step(pool, cs, rp, pfnp);
 		spin_unlock_irqrestore(&pool->lock, flags);
+		if (ret == -EAGAIN) {
+			/* Then the same place is checked again. */
+			kbuddy_race_hook("contig_need_fill");
+			ret = kbuddy_need_fill(&cs->need, gfp);
+			if (ret) {
+				cs->no_meta = true;
+				break;
+			}
+			continue;
+		}
 		if (ret)
 			break;
 		if (cs->scanned)
@@ -800,7 +859,8 @@ static void contig_hand_out(struct kbuddy_pool *pool, struct kbuddy_region *r,
  * Return: 0; -EINVAL for a request that cannot be met (a line in the log
  * says why: bad constraints, unknown flags, two policies, next fit with
  * KBUDDY_CONTIG_TOPDOWN), nothing changed; -ENOMEM if no place in the pool
- * fits.
+ * fits, or if a sparse pool (KBUDDY_POOL_SPARSE) could not allocate the
+ * records of the blocks the run would make, with @gfp; nothing changed.
  */
 int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 			const struct kbuddy_constraint *con, gfp_t gfp,
@@ -819,7 +879,7 @@ int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 	if (ret)
 		return ret;
 	ret = contig_search(pool, &cs, gfp, &r, &pfn);
-	if (ret && kbuddy_reclaim(pool, gfp)) {
+	if (ret && !cs.no_meta && kbuddy_reclaim(pool, gfp)) {
 		ret = contig_search(pool, &cs, gfp, &r, &pfn);
 		if (!ret)
 			kbuddy_count(pool, KBUDDY_RECLAIMS);
@@ -1153,14 +1213,19 @@ EXPORT_SYMBOL_GPL(kbuddy_free_contig_flags);
  * the new size go back to the free lists. A run that is not allocated as @c
  * says is refused as kbuddy_free_contig() refuses it, the pool unchanged.
  *
+ * In a sparse pool (KBUDDY_POOL_SPARSE) the new heads' records may have to
+ * be allocated, with GFP_NOWAIT: if that fails, -ENOMEM and the run is as
+ * it was.
+ *
  * Context: As kbuddy_alloc_pages().
  * Return: 0; -EINVAL for a refused run, or a @new_size of 0 or larger than
- * the run.
+ * the run; -ENOMEM (sparse pools only), nothing changed.
  */
 int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
 		       size_t new_size)
 {
 	unsigned long flags, pfn, npages, keep, n;
+	struct kbuddy_need need;
 	enum kbuddy_counter bad;
 	struct kbuddy_region *r;
 	unsigned int order;
@@ -1175,15 +1240,30 @@ int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
 		return contig_refuse(pool, "trim to 0 or above the run's size", new_size);
 	npages = c->size >> PAGE_SHIFT;
 	keep = PAGE_ALIGN(new_size) >> PAGE_SHIFT;
+	need.nr = 0;
 	spin_lock_irqsave(&pool->lock, flags);
-	bad = contig_check(pool, c, &r, &pfn, &addr);
-	if (bad != KBUDDY_NR_COUNTERS) {
+	for (;;) {
+		bad = contig_check(pool, c, &r, &pfn, &addr);
+		if (bad != KBUDDY_NR_COUNTERS) {
+			spin_unlock_irqrestore(&pool->lock, flags);
+			return contig_refuse_free(pool, c, bad, _RET_IP_);
+		}
+		if (keep == npages) {
+			spin_unlock_irqrestore(&pool->lock, flags);
+			return 0;
+		}
+		/*
+		 * The kept blocks and the tail's are new heads; in a sparse
+		 * region their descriptors are made first, the lock dropped,
+		 * and the run checked again.
+		 */
+		if (kbuddy_span_ready(pool, r, pfn, pfn + keep, &need) &
+		    kbuddy_span_ready(pool, r, pfn + keep, pfn + npages, &need))
+			break;
 		spin_unlock_irqrestore(&pool->lock, flags);
-		return contig_refuse_free(pool, c, bad, _RET_IP_);
-	}
-	if (keep == npages) {
-		spin_unlock_irqrestore(&pool->lock, flags);
-		return 0;
+		if (kbuddy_need_fill(&need, GFP_NOWAIT))
+			return -ENOMEM;
+		spin_lock_irqsave(&pool->lock, flags);
 	}
 	contig_unmake(pool, r, pfn, npages);
 	/* The run's start is a multiple of its largest block: so of the new. */
@@ -1249,7 +1329,8 @@ static void blocks_undo(struct kbuddy_pool *pool, struct kbuddy_contig *blocks,
  * why: bad constraints, no array, @size needing more than @max_blocks blocks
  * of the largest size); -ENOSPC if the free memory was too fragmented for
  * @max_blocks blocks; -ENOMEM if there is not enough free memory where
- * @con allows. After a failure the pool's free memory is as it was.
+ * @con allows, or a sparse pool could not allocate its records. After a
+ * failure the pool's free memory is as it was.
  */
 int kbuddy_alloc_blocks(struct kbuddy_pool *pool, size_t size,
 			const struct kbuddy_constraint *con, gfp_t gfp,
@@ -1302,9 +1383,12 @@ int kbuddy_alloc_blocks(struct kbuddy_pool *pool, size_t size,
 			goto undo;
 		ret = contig_prepare(pool, PAGE_SIZE << order, &one, gfp, &cs);
 		if (!ret && !one.start && !one.end && !cs.topdown)
-			ret = contig_take_block(pool, &cs, order, &r, &pfn);
+			ret = contig_take_block(pool, &cs, order, gfp, &r, &pfn);
 		else if (!ret)
 			ret = contig_search(pool, &cs, gfp, &r, &pfn);
+		/* Out of memory for a sparse region's records: give up. */
+		if (ret == -ENOMEM && cs.no_meta)
+			goto undo;
 		if (ret == -ENOMEM && order > min_order) {
 			order--;
 			continue;

@@ -452,10 +452,11 @@ static void owners_region(struct owners *o, struct kbuddy_region *r)
 {
 	unsigned long pfn = r->base_pfn, end = kbuddy_region_end_pfn(r), stop;
 
-	while (pfn < end) {
+	while ((pfn = kbuddy_desc_next(r, pfn, end)) < end) {
 		stop = min(end, pfn + KBUDDY_CHECK_CHUNK);
 		rcu_read_lock();
-		while (pfn < stop) {
+		/* A sparse region's absent leaves have no owner to show. */
+		while ((pfn = kbuddy_desc_next(r, pfn, stop)) < stop) {
 			unsigned long tag = READ_ONCE(kbuddy_pfn_desc(r, pfn)->tag);
 			unsigned int kind = kbuddy_tag_kind(tag);
 

@@ -202,7 +202,7 @@ int kbuddy_debugfs_refuse(struct kbuddy_pool *pool, const char *file,
 static int buddyinfo_show(struct seq_file *m, void *v)
 {
 	struct kbuddy_pool *pool = m->private;
-	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long nr_free[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	unsigned int i, order, orders;
 
 	for (i = 0; (orders = kbuddy_region_free_counts(pool, i, nr_free)); i++) {
@@ -275,7 +275,7 @@ static void slab_stats_show(struct seq_file *m, struct slab_sum *ss)
 static void use_show(struct seq_file *m, struct kbuddy_pool *pool,
 		     struct kbuddy_pool_stats *ps, struct slab_sum *ss)
 {
-	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long nr_free[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	unsigned long held = ps->nr_pages - ps->nr_free, blocks, ext = 0;
 	unsigned int order, failed = 0;
 
@@ -354,7 +354,7 @@ DEFINE_SHOW_ATTRIBUTE(stats);
  */
 static int extfrag_show(struct seq_file *m, bool unusable)
 {
-	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long nr_free[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	struct kbuddy_pool *pool = m->private;
 	unsigned int i, order, o, orders;
 

@@ -62,7 +62,7 @@ enum kbuddy_hist_path {
  * race with it.
  */
 struct kbuddy_hist_cpu {
-	unsigned long order[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long order[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	unsigned long size[KBUDDY_NR_KMALLOC + 1];
 	unsigned long latency[KBUDDY_HIST_NR_OPS][KBUDDY_HIST_NR_PATHS]
 			     [KBUDDY_HIST_BUCKETS];

@@ -8,6 +8,7 @@
 
 #include <linux/bits.h>
 #include <linux/cpumask.h>
+#include <linux/generic-radix-tree.h>
 #include <linux/list.h>
 /* Before local_lock.h, whose PREEMPT_RT guards use spin_lock(). */
 #include <linux/spinlock.h>
@@ -184,6 +185,9 @@ static inline unsigned int kbuddy_tag_order(unsigned long tag)
  *	or merged only from such blocks); on the head of a block a contig
  *	run or kbuddy_block_alloc() just took, whether it was, so that the
  *	taker zeroes only what is not
+ * @idx_hi: in a sparse region, bits 32-39 of the page's index in the
+ *	region, set when it becomes a free head (a list entry's pfn)
+ * @idx_lo: bits 0-31 of that index
  * @tag: who owns the block this page heads (see "Ownership" above); read
  *	locklessly, changed only by the transitions listed there
  *
@@ -204,8 +208,13 @@ struct kbuddy_page {
 	u8 order;
 	u8 state;
 	u8 clear;
+	u8 idx_hi;
+	u32 idx_lo;
 	unsigned long tag;
 };
+
+/* The index bytes fill what was padding: a descriptor stays four words. */
+static_assert(BITS_PER_LONG != 64 || sizeof(struct kbuddy_page) == 32);
 
 /*
  * Take ownership of the block headed by @page from exactly the state @from
@@ -241,6 +250,18 @@ static inline void kbuddy_block_hand(struct kbuddy_page *page,
  */
 #define KBUDDY_REGION_MAX_PAGES \
 	((unsigned long)INT_MAX / sizeof(struct kbuddy_page))
+
+/*
+ * A nomap region of more pages than this is sparse (kbuddy_region.sparse)
+ * whatever the pool's flags: its flat descriptors would take 32 MiB.
+ */
+#define KBUDDY_FLAT_MAX_PAGES	BIT(20)
+
+/*
+ * Pages a sparse region may have: its descriptors' index is 40 bits
+ * (kbuddy_page.idx_hi, .idx_lo), 4 PiB with 4 KiB pages.
+ */
+#define KBUDDY_SPARSE_MAX_PAGES	(BITS_PER_LONG == 64 ? 1UL << 40 : KBUDDY_REGION_MAX_PAGES)
 
 /* ==== Per-CPU page caches (pcp.c) ======================================== */
 
@@ -388,6 +409,14 @@ struct kbuddy_free_area {
 	unsigned long *map;
 };
 
+/*
+ * A sparse region's descriptors (kbuddy_region.descs), by page index. The
+ * type is GENRADIX()'s; spaced, checkpatch takes it for a cast.
+ */
+struct kbuddy_descs {
+	GENRADIX(struct kbuddy_page)tree;
+};
+
 /* Where a region's memory came from, so destroy gives it back the same way. */
 enum kbuddy_region_kind {
 	KBUDDY_REGION_MEM,	/* the caller's memory: left to the caller */
@@ -407,7 +436,15 @@ enum kbuddy_region_kind {
  * @bytes: bytes mapped at @virt, for kbuddy_find_region(): @nr_pages <<
  *	PAGE_SHIFT, or 0 without a mapping, which no address then matches
  * @base_pfn: @phys >> PAGE_SHIFT; blocks are aligned in pfn space
- * @pages: @nr_pages descriptors, kvmalloc()ed
+ * @pages: @nr_pages descriptors, kvmalloc()ed; NULL in a sparse region
+ * @descs: a sparse region's descriptors, indexed by page in the region:
+ *	created in leaves of a radix tree when a block head is about to be
+ *	written there (kbuddy_need_fill()), never freed before the region, so
+ *	lockless readers need no grace period; a page in no leaf reads as an
+ *	all-zero descriptor (kbuddy_absent_desc: inside a block)
+ * @sparse: descriptors in @descs instead of @pages, and no pair bitmaps:
+ *	metadata sized by the blocks there are, not by the range (a nomap
+ *	region of KBUDDY_POOL_SPARSE or above KBUDDY_FLAT_MAX_PAGES)
  * @free_area: pool->max_order free areas, kvmalloc()ed with their maps
  * @nr_free: free pages in the region
  * @kind: an enum kbuddy_region_kind
@@ -431,6 +468,8 @@ struct kbuddy_region {
 	unsigned long bytes;
 	unsigned long base_pfn;
 	struct kbuddy_page *pages;
+	bool sparse;
+	struct kbuddy_descs descs;
 	struct kbuddy_free_area *free_area;
 	unsigned long nr_free;
 	enum kbuddy_region_kind kind;
@@ -438,6 +477,20 @@ struct kbuddy_region {
 	struct resource *res;
 	struct page *chunk;
 	unsigned int chunk_order;
+};
+
+/*
+ * Descriptors of a sparse region an operation found missing, to be created
+ * with kbuddy_need_fill() once the pool's lock is dropped; the operation is
+ * then tried again. A few at a time: each try creates at least one leaf,
+ * and leaves are never freed, so the tries end.
+ */
+#define KBUDDY_NEED_MAX	8
+
+struct kbuddy_need {
+	struct kbuddy_region *region;
+	unsigned int nr;
+	unsigned long pfn[KBUDDY_NEED_MAX];
 };
 
 /* Pool-wide event counters; kbuddy_counter_names[] in report.c. */
@@ -470,9 +523,9 @@ extern const char *const kbuddy_counter_names[KBUDDY_NR_COUNTERS];
  *	cached per CPU or in slabs)
  */
 struct kbuddy_stats {
-	unsigned long alloc[KBUDDY_MAX_ORDER_LIMIT];
-	unsigned long free[KBUDDY_MAX_ORDER_LIMIT];
-	unsigned long fail[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long alloc[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
+	unsigned long free[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
+	unsigned long fail[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	unsigned long counter[KBUDDY_NR_COUNTERS];
 	unsigned long held_peak;
 };
@@ -548,6 +601,8 @@ struct kbuddy_pool_stats {
  *	pool's by its owner, a RAM pool's by kbuddy: memremap() of reserved
  *	ranges, set_memory_wc() of the linear map's pages);
  *	set at creation, never changed
+ * @sparse: KBUDDY_POOL_SPARSE: every region it adds is sparse
+ *	(kbuddy_region.sparse); set at creation, never changed
  * @offer_owner: the module kbuddy_pool_offer() was given, pinned by each
  *	buffer of the pool; written and read as @offer_id
  * @users: 1 for the pool itself, plus 1 per /dev/kbuddy buffer of it
@@ -570,6 +625,7 @@ struct kbuddy_pool {
 	unsigned long debug;
 	enum kbuddy_pool_kind kind;
 	bool wc;
+	bool sparse;
 	struct kbuddy_cache *kmalloc[KBUDDY_NR_KMALLOC];
 	struct kbuddy_region regions[KBUDDY_MAX_REGIONS];
 
@@ -957,7 +1013,11 @@ unsigned int kbuddy_free_one_block(unsigned int max_order,
 				   unsigned int order, bool clear);
 struct kbuddy_region *kbuddy_block_take(struct kbuddy_pool *pool,
 					unsigned int order, unsigned long tag,
-					unsigned long *pfnp);
+					unsigned long *pfnp, struct kbuddy_need *need);
+int kbuddy_need_fill(struct kbuddy_need *need, gfp_t gfp);
+bool kbuddy_span_ready(struct kbuddy_pool *pool, struct kbuddy_region *r,
+		       unsigned long pfn, unsigned long end,
+		       struct kbuddy_need *need);
 void kbuddy_set_tag(struct kbuddy_region *r, unsigned long pfn,
 		    unsigned int order, unsigned long tag);
 enum kbuddy_counter kbuddy_check_block(struct kbuddy_pool *pool, void *addr,
@@ -1064,10 +1124,88 @@ static inline unsigned long kbuddy_map_bits(const struct kbuddy_region *r,
 	return kbuddy_pair_bit(r, kbuddy_region_end_pfn(r) - 1, order) + 1;
 }
 
+/*
+ * What a page of a sparse region that no leaf holds reads as: inside a
+ * block, no state, no tag. Never written (the validator checks).
+ */
+extern struct kbuddy_page kbuddy_absent_desc;
+
+static inline struct kbuddy_page *kbuddy_sparse_desc(const struct kbuddy_region *r,
+						     unsigned long pfn)
+{
+	struct kbuddy_region *w = (struct kbuddy_region *)r;
+	struct kbuddy_page *page = genradix_ptr(&w->descs.tree, pfn - r->base_pfn);
+
+	return page ?: &kbuddy_absent_desc;
+}
+
+/*
+ * The descriptor of @pfn. In a sparse region, one no leaf holds reads as
+ * kbuddy_absent_desc: only a descriptor made ready (kbuddy_desc_ready())
+ * may be written.
+ */
 static inline struct kbuddy_page *kbuddy_pfn_desc(const struct kbuddy_region *r,
 						  unsigned long pfn)
 {
+	if (unlikely(r->sparse))
+		return kbuddy_sparse_desc(r, pfn);
 	return &r->pages[pfn - r->base_pfn];
+}
+
+/* The pfn of @page, a descriptor of @r (in a sparse region, a free head's). */
+static inline unsigned long kbuddy_desc_pfn(const struct kbuddy_region *r,
+					    const struct kbuddy_page *page)
+{
+	if (unlikely(r->sparse))
+		return r->base_pfn + (unsigned long)((u64)page->idx_hi << 32 | page->idx_lo);
+	return r->base_pfn + (page - r->pages);
+}
+
+/* Record @pfn in @page, about to be a free head, if @r is sparse. */
+static inline void kbuddy_desc_set_pfn(const struct kbuddy_region *r,
+				       struct kbuddy_page *page, unsigned long pfn)
+{
+	if (unlikely(r->sparse)) {
+		/* A list entry's pfn, which no pointer arithmetic gives here. */
+		page->idx_hi = (u64)(pfn - r->base_pfn) >> 32;
+		page->idx_lo = pfn - r->base_pfn;
+	}
+}
+
+/*
+ * May the descriptor of @pfn in @r be written? Always in a flat region; in
+ * a sparse one if its leaf exists, else it is noted in @need. A lookup
+ * only: nothing is allocated under the pool's lock.
+ */
+static inline bool kbuddy_desc_ready(struct kbuddy_region *r, unsigned long pfn,
+				     struct kbuddy_need *need)
+{
+	if (likely(!r->sparse) || genradix_ptr(&r->descs.tree, pfn - r->base_pfn))
+		return true;
+	if (need->nr < KBUDDY_NEED_MAX) {
+		need->region = r;
+		need->pfn[need->nr++] = pfn;
+	}
+	return false;
+}
+
+/*
+ * The next pfn from @pfn, below @end, whose descriptor may be other than
+ * all zero: @pfn itself in a flat region; in a sparse one the first page of
+ * a leaf that exists, or @end. Walkers step over absent leaves with it.
+ */
+static inline unsigned long kbuddy_desc_next(const struct kbuddy_region *r,
+					     unsigned long pfn, unsigned long end)
+{
+	struct kbuddy_region *w = (struct kbuddy_region *)r;
+	struct genradix_iter iter;
+
+	if (likely(!r->sparse) || pfn >= end)
+		return pfn;
+	iter = genradix_iter_init(&w->descs.tree, pfn - r->base_pfn);
+	if (!genradix_iter_peek(&iter, &w->descs.tree))
+		return end;
+	return min(end, r->base_pfn + (unsigned long)iter.pos);
 }
 
 static inline void *kbuddy_pfn_virt(const struct kbuddy_region *r, unsigned long pfn)

@@ -20,6 +20,12 @@ struct kbuddy_cache;
 
 /* Orders run from 0 to max_order - 1; max_order is at most this. */
 #define KBUDDY_MAX_ORDER_LIMIT	24
+/*
+ * ... or this in a KBUDDY_POOL_NOMAP pool (64-bit): blocks of up to 2^39
+ * pages, for address spaces far beyond what memory a CPU maps. Arrays of
+ * per-order figures (kbuddy_region_free_counts()) have this many entries.
+ */
+#define KBUDDY_NOMAP_MAX_ORDER_LIMIT	(BITS_PER_LONG == 64 ? 40 : KBUDDY_MAX_ORDER_LIMIT)
 /* The default max_order, as the kernel's page allocator (MAX_ORDER 11). */
 #define KBUDDY_DEFAULT_MAX_ORDER	11
 /* Regions a pool may hold. */
@@ -70,6 +76,15 @@ enum kbuddy_pool_kind {
  * would live in write-combined memory). Not for nomap pools.
  */
 #define KBUDDY_POOL_WC		BIT(1)
+/*
+ * A nomap pool whose records are sized by the blocks it holds, not by its
+ * range: block descriptors are created in small leaves as blocks appear
+ * (kbuddy never frees them before the pool), and free buddies are found
+ * through them instead of per-range bitmaps, so a range of up to 2^40
+ * pages costs what is allocated in it. A nomap region above 2^20 pages is
+ * sparse without the flag. Only for nomap pools.
+ */
+#define KBUDDY_POOL_SPARSE	BIT(2)
 
 struct kbuddy_pool *kbuddy_pool_create(const char *name, unsigned int max_order);
 struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,

@@ -93,19 +93,26 @@ struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 		       KBUDDY_NAME_LEN);
 		return ERR_PTR(-EINVAL);
 	}
-	if (max_order > KBUDDY_MAX_ORDER_LIMIT) {
-		pr_err("pool %s: max_order %u is above the limit %d\n", name,
-		       max_order, KBUDDY_MAX_ORDER_LIMIT);
+	if ((unsigned int)kind > KBUDDY_POOL_IOMEM ||
+	    (flags & ~(KBUDDY_POOL_NO_PCP | KBUDDY_POOL_WC | KBUDDY_POOL_SPARSE))) {
+		pr_err("pool %s: unknown kind %u or flags %#x (kinds: 0 ram, 1 nomap, 2 iomem; flags: KBUDDY_POOL_NO_PCP, KBUDDY_POOL_WC, KBUDDY_POOL_SPARSE)\n",
+		       name, kind, flags);
 		return ERR_PTR(-EINVAL);
 	}
-	if ((unsigned int)kind > KBUDDY_POOL_IOMEM ||
-	    (flags & ~(KBUDDY_POOL_NO_PCP | KBUDDY_POOL_WC))) {
-		pr_err("pool %s: unknown kind %u or flags %#x (kinds: 0 ram, 1 nomap, 2 iomem; flags: KBUDDY_POOL_NO_PCP, KBUDDY_POOL_WC)\n",
-		       name, kind, flags);
+	if (max_order > (kind == KBUDDY_POOL_NOMAP ? KBUDDY_NOMAP_MAX_ORDER_LIMIT :
+						   KBUDDY_MAX_ORDER_LIMIT)) {
+		pr_err("pool %s: max_order %u is above the limit %d (%d for nomap pools)\n",
+		       name, max_order, KBUDDY_MAX_ORDER_LIMIT,
+		       KBUDDY_NOMAP_MAX_ORDER_LIMIT);
 		return ERR_PTR(-EINVAL);
 	}
 	if (flags & KBUDDY_POOL_WC && kind == KBUDDY_POOL_NOMAP) {
 		pr_err("pool %s: KBUDDY_POOL_WC is for ram and iomem pools: a nomap pool's memory is not mapped at all\n",
+		       name);
+		return ERR_PTR(-EINVAL);
+	}
+	if (flags & KBUDDY_POOL_SPARSE && kind != KBUDDY_POOL_NOMAP) {
+		pr_err("pool %s: KBUDDY_POOL_SPARSE is for nomap pools: the others' records are per page, as their interfaces need\n",
 		       name);
 		return ERR_PTR(-EINVAL);
 	}
@@ -117,6 +124,7 @@ struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 		return ERR_PTR(-ENOMEM);
 	kbuddy_pool_init(pool, name, max_order, kind);
 	pool->wc = flags & KBUDDY_POOL_WC;
+	pool->sparse = flags & KBUDDY_POOL_SPARSE;
 	refcount_set(&pool->users, 1);
 	if (kbuddy_debug_pool_init(pool)) {
 		kfree(pool);
@@ -383,7 +391,7 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	int err;
 
 	r->base_pfn = PHYS_PFN(r->phys);
-	if (r->nr_pages >= KBUDDY_REGION_MAX_PAGES) {
+	if (r->nr_pages >= (r->sparse ? KBUDDY_SPARSE_MAX_PAGES : KBUDDY_REGION_MAX_PAGES)) {
 		pr_err("pool %s: region %pa+%#llx: at most %lu pages per region (%lu MiB); add a larger range as several regions\n",
 		       pool->name, &r->phys, bytes, KBUDDY_REGION_MAX_PAGES - 1,
 		       (KBUDDY_REGION_MAX_PAGES - 1) >> (20 - PAGE_SHIFT));
@@ -465,9 +473,11 @@ static int check_range(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 		return -EINVAL;
 	}
 	/* Refused before anything is claimed or mapped. */
-	if (size >> PAGE_SHIFT >= KBUDDY_REGION_MAX_PAGES) {
-		pr_err("pool %s: region %#llx@%pa: at most %lu pages per region; add it as several regions\n",
-		       pool->name, size, &base, KBUDDY_REGION_MAX_PAGES - 1);
+	if (size >> PAGE_SHIFT >= (pool->kind == KBUDDY_POOL_NOMAP ?
+				   KBUDDY_SPARSE_MAX_PAGES : KBUDDY_REGION_MAX_PAGES)) {
+		pr_err("pool %s: region %#llx@%pa: at most %lu pages per region (%lu in a nomap pool); add it as several regions\n",
+		       pool->name, size, &base, KBUDDY_REGION_MAX_PAGES - 1,
+		       KBUDDY_SPARSE_MAX_PAGES - 1);
 		return -E2BIG;
 	}
 	return 0;
@@ -640,13 +650,16 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_add_mem);
  *
  * Nothing is claimed, mapped or written: kbuddy keeps the range's records
  * (free lists, block states) in its own memory and hands out addresses.
- * The range need not be memory the CPU can reach at all.
+ * The range need not be memory the CPU can reach at all. In a pool created
+ * with KBUDDY_POOL_SPARSE, and for a range above 2^20 pages in any nomap
+ * pool, the records grow with the blocks in the range (a few hundred bytes
+ * per block boundary), not with its size; else they are 32 bytes a page.
  *
  * Context: Process context; may sleep.
  * Return: 0; -EINVAL for a pool of another kind or a misaligned or wrapping
- * range; -E2BIG for a range of KBUDDY_REGION_MAX_PAGES pages or more (add
- * it as several regions); -EBUSY if it overlaps a region of the pool;
- * -ENOMEM; -ENOSPC if the pool is full.
+ * range; -E2BIG for a range of 2^40 pages or more (add it as several
+ * regions); -EBUSY if it overlaps a region of the pool; -ENOMEM; -ENOSPC
+ * if the pool is full.
  */
 int kbuddy_pool_add_range(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 {
@@ -659,6 +672,7 @@ int kbuddy_pool_add_range(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 		return err;
 	r.phys = base;
 	r.nr_pages = size >> PAGE_SHIFT;
+	r.sparse = pool->sparse || r.nr_pages > KBUDDY_FLAT_MAX_PAGES;
 	return pool_add_region(pool, &r);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_add_range);

@@ -643,7 +643,7 @@ static void contig_run_checks(void)
 	};
 	struct kbuddy_pool *pool = harness_pool(4 << 20, false);
 	struct kbuddy_constraint con = { 0 }, page_con = { 0 };
-	unsigned long splits, merges, before[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long splits, merges, before[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	struct kbuddy_contig run, page;
 	struct kbuddy_region *r;
 	bool ok = true;

@@ -33,6 +33,30 @@ struct kbuddy_pool *harness_pool(unsigned long bytes, bool pcp)
 	return pool;
 }
 
+/*
+ * A nomap pool over @nr_pages pages from pfn @base_pfn, as kernel/pool.c's
+ * kbuddy_pool_add_range() makes one: flat descriptors, or @sparse.
+ */
+struct kbuddy_pool *harness_nomap_pool(unsigned long base_pfn, unsigned long nr_pages,
+				       unsigned int max_order, bool sparse)
+{
+	struct kbuddy_pool *pool = calloc(1, sizeof(*pool));
+	struct kbuddy_region r = { .kind = KBUDDY_REGION_RANGE };
+
+	if (!pool)
+		return NULL;
+	kbuddy_pool_init(pool, sparse ? "sparse" : "flat", max_order, KBUDDY_POOL_NOMAP);
+	pool->sparse = sparse;
+	r.phys = PFN_PHYS(base_pfn);
+	r.nr_pages = nr_pages;
+	r.base_pfn = base_pfn;
+	r.sparse = sparse;
+	if (kbuddy_region_init(pool, &r))
+		return NULL;
+	kbuddy_region_publish(pool, &r);
+	return pool;
+}
+
 static void print_problem(void *ctx, const char *fmt, va_list args)
 {
 	vfprintf(stderr, fmt, args);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Build and run the userspace tests of kbuddy's core: pairs, race, checks, fuzz
+# Build and run the userspace tests of kbuddy's core: pairs, race, checks, sparse, fuzz
 # (short), coverage. One line per test, "ok NAME" or "FAIL NAME: why", then
 # the coverage line. Exit status 1 if anything failed. Logs in build-run/.
 #
@@ -50,6 +50,16 @@ if build checks; then
 	if [ $st -ne 0 ]; then
 		failed=1
 		grep -q '^FAIL' "$log/checks.out" || echo "FAIL checks: exit status $st, see $log/checks.err"
+	fi
+fi
+
+if build sparse; then
+	./sparse >"$log/sparse.out" 2>"$log/sparse.err"
+	st=$?
+	grep -v '^#' "$log/sparse.out" | sed 's/^ok /ok sparse: /; s/^FAIL /FAIL sparse: /'
+	if [ $st -ne 0 ]; then
+		failed=1
+		grep -q '^FAIL' "$log/sparse.out" || echo "FAIL sparse: exit status $st, see $log/sparse.err"
 	fi
 fi
 
