@@ -1263,6 +1263,210 @@ static void kbuddy_contig_free_whole(struct kunit *test)
 	expect_same(test, pool, pristine);
 }
 
+/* ==== Sparse nomap pools (KBUDDY_POOL_SPARSE) ============================ */
+
+#define SPARSE_RUNS	48
+
+/* A nomap pool of @flags over @pages pages at @base, freed at the test's end. */
+static struct kbuddy_pool *nomap_pool(struct kunit *test, const char *name,
+				      unsigned int max_order, unsigned int flags,
+				      phys_addr_t base, u64 pages)
+{
+	struct kbt_ctx *c = test->priv;
+	struct kbuddy_pool *pool;
+
+	pool = kbuddy_pool_create_kind(name, max_order, KBUDDY_POOL_NOMAP, flags);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
+	KUNIT_ASSERT_LT(test, c->nr_pools, KBT_MAX_POOLS);
+	c->pools[c->nr_pools++] = pool;
+	KUNIT_ASSERT_EQ(test, kbuddy_pool_add_range(pool, base, pages << PAGE_SHIFT), 0);
+	return pool;
+}
+
+/* Descriptors a sparse region has made: the entries of its leaves. */
+static unsigned long sparse_descs(struct kbuddy_region *r)
+{
+	struct genradix_iter iter;
+	struct kbuddy_page *page;
+	unsigned long n = 0;
+
+	genradix_for_each(&r->descs.tree, iter, page)
+		n++;
+	return n;
+}
+
+/*
+ * The same random constrained requests (every placement policy, ranges,
+ * alignment, boundaries, top-down; trims; frees with and without the
+ * clear promise; block lists) to a flat and a sparse nomap pool over the
+ * same unaligned range, with the kernel's own radix tree: the same
+ * answers, the same free blocks per order, both pools valid after every
+ * step, and the sparse one's records made only where blocks are.
+ */
+static void kbuddy_contig_sparse_vs_flat(struct kunit *test)
+{
+	const phys_addr_t base = ((phys_addr_t)1 << 44) + PAGES(3);
+	const unsigned long pages = 8189;
+	struct kbuddy_pool *flat = nomap_pool(test, "kunit-flat", 11, 0, base, pages);
+	struct kbuddy_pool *sp = nomap_pool(test, "kunit-sparse", 11, KBUDDY_POOL_SPARSE,
+					    base, pages);
+	struct kbuddy_contig *runs = kunit_kcalloc(test, SPARSE_RUNS, sizeof(*runs), GFP_KERNEL);
+	unsigned long *nf = kunit_kcalloc(test, 2 * KBUDDY_NOMAP_MAX_ORDER_LIMIT,
+					  sizeof(*nf), GFP_KERNEL);
+	unsigned int nr = 0, step, o;
+	u32 seed = 2024;
+
+	KUNIT_ASSERT_NOT_NULL(test, runs);
+	KUNIT_ASSERT_NOT_NULL(test, nf);
+	KUNIT_EXPECT_FALSE(test, flat->regions[0].sparse);
+	KUNIT_EXPECT_TRUE(test, sp->regions[0].sparse);
+	KUNIT_EXPECT_NULL(test, sp->regions[0].pages);
+	for (step = 0; step < 1500; step++) {
+		struct kbuddy_contig a, b;
+		u32 op, x;
+		int ra, rb;
+
+		seed = seed * 1103515245 + 12345;
+		op = (seed >> 16) % 100;
+		seed = seed * 1103515245 + 12345;
+		x = seed >> 8;
+		if (op < 50 && nr < SPARSE_RUNS) {
+			struct kbuddy_constraint con = {};
+			size_t size = PAGES(1 + x % (x & 0x100000 ? 700 : 9));
+
+			if (x & 0x10)
+				con.align = PAGE_SIZE << ((x >> 5) % 9);
+			if (x & 0x1000) {
+				con.start = base + PAGES((x >> 13) % pages);
+				con.end = con.start + PAGES(1 + (x >> 3) % 2000);
+			}
+			if (x & 0x40000)
+				con.boundary = PAGE_SIZE << (6 + (x >> 7) % 5);
+			if (x & 0x80000)
+				con.flags |= KBUDDY_CONTIG_TOPDOWN;
+			else if (x & 0x200000)
+				con.flags |= KBUDDY_CONTIG_NEXT_FIT << ((x >> 22) % 3);
+			ra = kbuddy_alloc_contig(flat, size, &con, GFP_KERNEL, &a);
+			rb = kbuddy_alloc_contig(sp, size, &con, GFP_KERNEL, &b);
+			KUNIT_ASSERT_EQ(test, ra, rb);
+			if (!ra) {
+				KUNIT_ASSERT_EQ(test, a.phys, b.phys);
+				runs[nr++] = a;
+			}
+		} else if (op < 65 && nr) {
+			struct kbuddy_contig *r = &runs[x % nr];
+			size_t keep = PAGES(1 + (x >> 8) % (r->size >> PAGE_SHIFT));
+
+			a = *r;
+			KUNIT_ASSERT_EQ(test, kbuddy_trim_contig(flat, r, keep), 0);
+			KUNIT_ASSERT_EQ(test, kbuddy_trim_contig(sp, &a, keep), 0);
+		} else if (op < 75) {
+			struct kbuddy_contig la[8], lb[8];
+			struct kbuddy_constraint con = {};
+			unsigned int na = 0, nb = 0, i;
+
+			if (x & 0x10)
+				con.flags = KBUDDY_CONTIG_TOPDOWN;
+			ra = kbuddy_alloc_blocks(flat, PAGES(1 + x % 300), &con, GFP_KERNEL,
+						 la, 8, &na);
+			rb = kbuddy_alloc_blocks(sp, PAGES(1 + x % 300), &con, GFP_KERNEL,
+						 lb, 8, &nb);
+			KUNIT_ASSERT_EQ(test, ra, rb);
+			KUNIT_ASSERT_EQ(test, na, nb);
+			for (i = 0; i < na; i++)
+				KUNIT_ASSERT_EQ(test, la[i].phys, lb[i].phys);
+			if (!ra) {
+				KUNIT_ASSERT_EQ(test, kbuddy_free_blocks(flat, la, na), 0);
+				KUNIT_ASSERT_EQ(test, kbuddy_free_blocks(sp, lb, nb), 0);
+			}
+		} else if (nr) {
+			unsigned int i = x % nr, fl = x & 0x100 ? KBUDDY_FREE_CLEARED : 0;
+
+			KUNIT_ASSERT_EQ(test, kbuddy_free_contig_flags(flat, &runs[i], fl), 0);
+			KUNIT_ASSERT_EQ(test, kbuddy_free_contig_flags(sp, &runs[i], fl), 0);
+			/* A second free: refused by both, nothing changed. */
+			if (x & 0x200) {
+				KUNIT_EXPECT_EQ(test, kbuddy_free_contig(sp, &runs[i]), -EINVAL);
+				KUNIT_EXPECT_EQ(test, kbuddy_free_contig(flat, &runs[i]), -EINVAL);
+			}
+			runs[i] = runs[--nr];
+		}
+		KUNIT_ASSERT_EQ(test, kbuddy_region_free_counts(flat, 0, nf), 11U);
+		KUNIT_ASSERT_EQ(test, kbuddy_region_free_counts(sp, 0, nf + KBUDDY_NOMAP_MAX_ORDER_LIMIT),
+				11U);
+		for (o = 0; o < 11; o++)
+			KUNIT_ASSERT_EQ_MSG(test, nf[o], nf[KBUDDY_NOMAP_MAX_ORDER_LIMIT + o],
+					    "step %u order %u", step, o);
+		KUNIT_ASSERT_EQ(test, pool_counter(flat, KBUDDY_MERGES),
+				pool_counter(sp, KBUDDY_MERGES));
+		KUNIT_ASSERT_EQ(test, kbuddy_pool_validate(sp), 0);
+		if (step % 16 == 0)
+			KUNIT_ASSERT_EQ(test, kbuddy_pool_validate(flat), 0);
+	}
+	while (nr--) {
+		KUNIT_EXPECT_EQ(test, kbuddy_free_contig(flat, &runs[nr]), 0);
+		KUNIT_EXPECT_EQ(test, kbuddy_free_contig(sp, &runs[nr]), 0);
+	}
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(sp), pages);
+	check(test, sp);
+	/* At most a leaf per block boundary there ever was: under a flat array. */
+	KUNIT_EXPECT_LT(test, sparse_descs(&sp->regions[0]), pages);
+	kunit_info(test, "sparse region of %lu pages: %lu descriptors made\n", pages,
+		   sparse_descs(&sp->regions[0]));
+}
+
+/*
+ * 2^36 pages (256 TiB) with max_order 40: one free block. Runs spread over
+ * it cost descriptors by the blocks they make, not by the range (flat,
+ * the range's records would be 2 TiB); validate and the leak walk run over
+ * it; all freed, it is one free block again. A 2^40-page range is refused.
+ */
+static void kbuddy_contig_sparse_huge(struct kunit *test)
+{
+	const phys_addr_t base = (phys_addr_t)1 << 50;
+	const u64 pages = 1ULL << 36;
+	struct kbuddy_pool *pool = nomap_pool(test, "kunit-huge", 40, 0, base, pages);
+	struct kbuddy_contig *runs = kunit_kcalloc(test, SPARSE_RUNS, sizeof(*runs), GFP_KERNEL);
+	struct kbuddy_region *r = &pool->regions[0];
+	unsigned long made, blocks = 0;
+	unsigned int i;
+	u32 seed = 7;
+
+	KUNIT_ASSERT_NOT_NULL(test, runs);
+	/* Above 2^20 pages, a nomap region is sparse without the flag. */
+	KUNIT_EXPECT_TRUE(test, r->sparse);
+	KUNIT_EXPECT_EQ(test, r->free_area[36].nr_free, 1UL);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_range(pool, base + (pages << PAGE_SHIFT),
+						    (u64)KBUDDY_SPARSE_MAX_PAGES << PAGE_SHIFT),
+			-E2BIG);
+	for (i = 0; i < SPARSE_RUNS; i++) {
+		struct kbuddy_constraint con = {};
+		unsigned long n;
+
+		seed = seed * 1103515245 + 12345;
+		n = 1 + (seed >> 8) % 1000;
+		con.start = base + PAGES(((u64)seed << 20) % (pages - 2048));
+		if (i % 4 == 3)
+			con.flags = KBUDDY_CONTIG_TOPDOWN;
+		KUNIT_ASSERT_EQ(test, kbuddy_alloc_contig(pool, PAGES(n), &con, GFP_KERNEL,
+							  &runs[i]), 0);
+		KUNIT_EXPECT_GE(test, runs[i].phys, con.start);
+		blocks += hweight_long(n);
+	}
+	made = sparse_descs(r);
+	/* Each run: its blocks and the pieces at its ends, ~2 x 36 heads. */
+	KUNIT_EXPECT_LT(test, made, (unsigned long)SPARSE_RUNS * 80 * 128);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_validate(pool), 0);
+	KUNIT_EXPECT_EQ(test, kbuddy_region_report_used(pool, r, NULL, NULL), blocks);
+	for (i = 0; i < SPARSE_RUNS; i++)
+		KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &runs[i]), 0);
+	KUNIT_EXPECT_EQ(test, r->free_area[36].nr_free, 1UL);
+	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), (unsigned long)pages);
+	check(test, pool);
+	kunit_info(test, "2^36 pages, %u runs of %lu blocks: %lu descriptors (%lu KiB)\n",
+		   SPARSE_RUNS, blocks, made, made * sizeof(struct kbuddy_page) >> 10);
+}
+
 static struct kunit_case kbuddy_contig_cases[] = {
 	KUNIT_CASE(kbuddy_contig_sizes),
 	KUNIT_CASE(kbuddy_contig_align_and_boundary),
@@ -1275,6 +1479,8 @@ static struct kunit_case kbuddy_contig_cases[] = {
 	KUNIT_CASE(kbuddy_contig_zero),
 	KUNIT_CASE(kbuddy_contig_clear),
 	KUNIT_CASE(kbuddy_contig_free_whole),
+	KUNIT_CASE(kbuddy_contig_sparse_vs_flat),
+	KUNIT_CASE(kbuddy_contig_sparse_huge),
 	KUNIT_CASE(kbuddy_contig_poisoned),
 	KUNIT_CASE(kbuddy_contig_random_vs_brute_force),
 	KUNIT_CASE(kbuddy_contig_policy_places),

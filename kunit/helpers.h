@@ -53,7 +53,7 @@ struct kbuddy_cache *kbt_new_cache(struct kunit *test, struct kbuddy_pool *pool,
  * region, the pool's page counts and its counters. Compare two with memcmp().
  */
 struct kbt_snapshot {
-	unsigned long nr_free[KBUDDY_MAX_REGIONS][KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long nr_free[KBUDDY_MAX_REGIONS][KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	unsigned long pages, free;
 	struct kbuddy_stats st;
 };

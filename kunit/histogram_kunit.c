@@ -36,7 +36,7 @@
 /* What one read of the file says. */
 struct ht_counts {
 	int enabled;
-	unsigned long order[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long order[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	unsigned long size[KBUDDY_NR_KMALLOC + 1];	/* then large */
 	unsigned long latency[KBUDDY_HIST_NR_OPS][KBUDDY_HIST_NR_PATHS]
 			     [KBUDDY_HIST_BUCKETS];

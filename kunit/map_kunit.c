@@ -23,16 +23,16 @@
 struct mt_summary {
 	unsigned int regions;
 	unsigned long pages[KBUDDY_MAX_REGIONS];
-	unsigned long free[KBUDDY_MAX_REGIONS][KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long free[KBUDDY_MAX_REGIONS][KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	/* Per state and order, over all regions. */
-	unsigned long blocks[KBUDDY_NR_MAP_STATES][KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long blocks[KBUDDY_NR_MAP_STATES][KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	unsigned long records;
 	char slab_cache[KBUDDY_NAME_LEN + 1];
 };
 
 /* What the case holds, per state and order, for the map to show. */
 struct mt_held {
-	unsigned long blocks[KBUDDY_NR_MAP_STATES][KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long blocks[KBUDDY_NR_MAP_STATES][KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 };
 
 static int mt_state(const char *name)
@@ -123,7 +123,7 @@ static void mt_read(struct kunit *test, struct kbuddy_pool *pool,
 static void mt_check(struct kunit *test, struct kbuddy_pool *pool,
 		     const struct mt_held *held, struct mt_summary *sum)
 {
-	unsigned long nr_free[KBUDDY_MAX_ORDER_LIMIT];
+	unsigned long nr_free[KBUDDY_NOMAP_MAX_ORDER_LIMIT];
 	struct kbuddy_pool_stats *ps = kunit_kzalloc(test, sizeof(*ps), GFP_KERNEL);
 	unsigned long free = 0, pcp = 0, slab = 0, used = 0;
 	unsigned int r, o, s;
