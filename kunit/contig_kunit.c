@@ -1310,7 +1310,9 @@ static void kbuddy_contig_sparse_vs_flat(struct kunit *test)
 	struct kbuddy_pool *flat = nomap_pool(test, "kunit-flat", 11, 0, base, pages);
 	struct kbuddy_pool *sp = nomap_pool(test, "kunit-sparse", 11, KBUDDY_POOL_SPARSE,
 					    base, pages);
-	struct kbuddy_contig *runs = kunit_kcalloc(test, SPARSE_RUNS, sizeof(*runs), GFP_KERNEL);
+	/* The runs held, then room for two block lists of 8. */
+	struct kbuddy_contig *runs = kunit_kcalloc(test, SPARSE_RUNS + 16, sizeof(*runs),
+						   GFP_KERNEL);
 	unsigned long *nf = kunit_kcalloc(test, 2 * KBUDDY_NOMAP_MAX_ORDER_LIMIT,
 					  sizeof(*nf), GFP_KERNEL);
 	unsigned long *nf_sp;
@@ -1363,7 +1365,7 @@ static void kbuddy_contig_sparse_vs_flat(struct kunit *test)
 			KUNIT_ASSERT_EQ(test, kbuddy_trim_contig(flat, r, keep), 0);
 			KUNIT_ASSERT_EQ(test, kbuddy_trim_contig(sp, &a, keep), 0);
 		} else if (op < 75) {
-			struct kbuddy_contig la[8], lb[8];
+			struct kbuddy_contig *la = runs + SPARSE_RUNS, *lb = la + 8;
 			struct kbuddy_constraint con = {};
 			unsigned int na = 0, nb = 0, i;
 
