@@ -34,13 +34,28 @@
 
 struct kbuddy_page kbuddy_absent_desc;
 
-void kbuddy_add_free_block(struct kbuddy_region *r, unsigned long pfn,
-			   unsigned int order, bool clear)
+struct kbuddy_page *kbuddy_sparse_desc(const struct kbuddy_region *r,
+				       unsigned long pfn)
 {
-	struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn);
+	struct kbuddy_region *w = (struct kbuddy_region *)r;
+	struct kbuddy_page *page = genradix_ptr(&w->descs.tree, pfn - r->base_pfn);
+
+	return page ?: &kbuddy_absent_desc;
+}
+
+/*
+ * The functions below that find descriptors in loops are built twice, for
+ * flat regions and sparse ones (@sparse a constant), so that the flat
+ * build calls nothing and saves no registers for the sparse lookup.
+ */
+static __always_inline void add_free_block(struct kbuddy_region *r, unsigned long pfn,
+					   unsigned int order, bool clear, bool sparse)
+{
+	struct kbuddy_page *page = kbuddy_desc(r, pfn, sparse);
 	struct kbuddy_free_area *area = &r->free_area[order];
 
-	kbuddy_desc_set_pfn(r, page, pfn);
+	if (sparse)
+		kbuddy_desc_set_pfn(r, page, pfn);
 	page->order = order;
 	page->state = KBUDDY_PAGE_FREE;
 	page->clear = clear;
@@ -49,6 +64,21 @@ void kbuddy_add_free_block(struct kbuddy_region *r, unsigned long pfn,
 	area->nr_free++;
 	if (area->map)
 		__change_bit(kbuddy_pair_bit(r, pfn, order), area->map);
+}
+
+static noinline void add_free_block_sparse(struct kbuddy_region *r, unsigned long pfn,
+					   unsigned int order, bool clear)
+{
+	add_free_block(r, pfn, order, clear, true);
+}
+
+void kbuddy_add_free_block(struct kbuddy_region *r, unsigned long pfn,
+			   unsigned int order, bool clear)
+{
+	if (unlikely(r->sparse))
+		add_free_block_sparse(r, pfn, order, clear);
+	else
+		add_free_block(r, pfn, order, clear, false);
 }
 
 void kbuddy_del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
@@ -72,15 +102,16 @@ void kbuddy_del_free_block(struct kbuddy_region *r, struct kbuddy_page *page,
  * pool's lock or owns a region nobody else sees yet.
  * Return: the number of merges.
  */
-unsigned int kbuddy_free_one_block(unsigned int max_order,
-				   struct kbuddy_region *r, unsigned long pfn,
-				   unsigned int order, bool clear)
+static __always_inline unsigned int free_one_block(unsigned int max_order,
+						   struct kbuddy_region *r, unsigned long pfn,
+						   unsigned int order, bool clear, bool sparse)
 {
+	struct kbuddy_page *head = kbuddy_desc(r, pfn, sparse);
 	unsigned int merges = 0;
 
 	r->nr_free += 1UL << order;
-	kbuddy_pfn_desc(r, pfn)->state = KBUDDY_PAGE_NONE;
-	kbuddy_block_hand(kbuddy_pfn_desc(r, pfn), 0);
+	head->state = KBUDDY_PAGE_NONE;
+	kbuddy_block_hand(head, 0);
 	while (order < max_order - 1) {
 		struct kbuddy_free_area *area = &r->free_area[order];
 		struct kbuddy_page *buddy;
@@ -93,11 +124,11 @@ unsigned int kbuddy_free_one_block(unsigned int max_order,
 		 * no bitmaps: the buddy's descriptor says (an absent one reads
 		 * as inside a block).
 		 */
-		if (area->map ?
+		if (!sparse ?
 		    !__test_and_change_bit(kbuddy_pair_bit(r, pfn, order), area->map) :
 		    !kbuddy_is_free_head(r, pfn ^ (1UL << order), order))
 			break;
-		buddy = kbuddy_pfn_desc(r, pfn ^ (1UL << order));
+		buddy = kbuddy_desc(r, pfn ^ (1UL << order), sparse);
 		clear = clear && buddy->clear;
 		list_del(&buddy->lru);
 		area->nr_free--;
@@ -108,14 +139,33 @@ unsigned int kbuddy_free_one_block(unsigned int max_order,
 		order++;
 	}
 	/* At the top order there is no map: its blocks never merge. */
-	kbuddy_desc_set_pfn(r, kbuddy_pfn_desc(r, pfn), pfn);
-	kbuddy_pfn_desc(r, pfn)->order = order;
-	kbuddy_pfn_desc(r, pfn)->state = KBUDDY_PAGE_FREE;
-	kbuddy_pfn_desc(r, pfn)->clear = clear;
-	kbuddy_block_hand(kbuddy_pfn_desc(r, pfn), KBUDDY_TAG(KBUDDY_KIND_FREE, order));
-	list_add(&kbuddy_pfn_desc(r, pfn)->lru, &r->free_area[order].free_list);
+	head = kbuddy_desc(r, pfn, sparse);
+	if (sparse)
+		kbuddy_desc_set_pfn(r, head, pfn);
+	head->order = order;
+	head->state = KBUDDY_PAGE_FREE;
+	head->clear = clear;
+	kbuddy_block_hand(head, KBUDDY_TAG(KBUDDY_KIND_FREE, order));
+	list_add(&head->lru, &r->free_area[order].free_list);
 	r->free_area[order].nr_free++;
 	return merges;
+}
+
+static noinline unsigned int free_one_block_sparse(unsigned int max_order,
+						   struct kbuddy_region *r,
+						   unsigned long pfn, unsigned int order,
+						   bool clear)
+{
+	return free_one_block(max_order, r, pfn, order, clear, true);
+}
+
+unsigned int kbuddy_free_one_block(unsigned int max_order,
+				   struct kbuddy_region *r, unsigned long pfn,
+				   unsigned int order, bool clear)
+{
+	if (unlikely(r->sparse))
+		return free_one_block_sparse(max_order, r, pfn, order, clear);
+	return free_one_block(max_order, r, pfn, order, clear, false);
 }
 
 /*
@@ -126,9 +176,11 @@ void kbuddy_set_tag(struct kbuddy_region *r, unsigned long pfn,
 		    unsigned int order, unsigned long tag)
 {
 	unsigned long i, n = kbuddy_tag_is_slab(tag) ? 1UL << order : 1;
+	/* Slabs are in RAM pools, whose descriptors are one array. */
+	struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn);
 
 	for (i = 0; i < n; i++)
-		kbuddy_block_hand(kbuddy_pfn_desc(r, pfn + i), tag);
+		kbuddy_block_hand(page + i, tag);
 }
 
 /*
@@ -695,10 +747,11 @@ enum kbuddy_counter kbuddy_check_block(struct kbuddy_pool *pool, void *addr,
  * kbuddy_check_block() of the block at @pfn of @r, for a pool without a
  * mapping (contig.c). Under the pool's lock.
  */
-enum kbuddy_counter kbuddy_check_block_pfn(struct kbuddy_pool *pool,
-					   struct kbuddy_region *r,
-					   unsigned long pfn, unsigned int order,
-					   unsigned long tag)
+static __always_inline enum kbuddy_counter check_block_pfn(struct kbuddy_pool *pool,
+							   struct kbuddy_region *r,
+							   unsigned long pfn,
+							   unsigned int order,
+							   unsigned long tag, bool sparse)
 {
 	struct kbuddy_page *page;
 	unsigned long now;
@@ -707,7 +760,7 @@ enum kbuddy_counter kbuddy_check_block_pfn(struct kbuddy_pool *pool,
 		return KBUDDY_BAD_FREE_WRONG_ORDER;
 	if (pfn & ((1UL << order) - 1))
 		return KBUDDY_BAD_FREE_MISALIGNED;
-	page = kbuddy_pfn_desc(r, pfn);
+	page = kbuddy_desc(r, pfn, sparse);
 	if (page->state == KBUDDY_PAGE_NONE)
 		return inside_free_block(pool, r, pfn) ? KBUDDY_BAD_FREE_DOUBLE :
 							 KBUDDY_BAD_FREE_NOT_HEAD;
@@ -724,6 +777,25 @@ enum kbuddy_counter kbuddy_check_block_pfn(struct kbuddy_pool *pool,
 	if (page->order != order || now != tag)
 		return KBUDDY_BAD_FREE_WRONG_ORDER;
 	return KBUDDY_NR_COUNTERS;
+}
+
+static noinline enum kbuddy_counter check_block_pfn_sparse(struct kbuddy_pool *pool,
+							   struct kbuddy_region *r,
+							   unsigned long pfn,
+							   unsigned int order,
+							   unsigned long tag)
+{
+	return check_block_pfn(pool, r, pfn, order, tag, true);
+}
+
+enum kbuddy_counter kbuddy_check_block_pfn(struct kbuddy_pool *pool,
+					   struct kbuddy_region *r,
+					   unsigned long pfn, unsigned int order,
+					   unsigned long tag)
+{
+	if (unlikely(r->sparse))
+		return check_block_pfn_sparse(pool, r, pfn, order, tag);
+	return check_block_pfn(pool, r, pfn, order, tag, false);
 }
 
 /* Count and report a refused free. The caller holds the pool's lock. */

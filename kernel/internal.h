@@ -1130,26 +1130,27 @@ static inline unsigned long kbuddy_map_bits(const struct kbuddy_region *r,
  */
 extern struct kbuddy_page kbuddy_absent_desc;
 
-static inline struct kbuddy_page *kbuddy_sparse_desc(const struct kbuddy_region *r,
-						     unsigned long pfn)
-{
-	struct kbuddy_region *w = (struct kbuddy_region *)r;
-	struct kbuddy_page *page = genradix_ptr(&w->descs.tree, pfn - r->base_pfn);
-
-	return page ?: &kbuddy_absent_desc;
-}
+/* Out of line: the flat path's inline lookup stays a load and a branch. */
+struct kbuddy_page *kbuddy_sparse_desc(const struct kbuddy_region *r,
+				       unsigned long pfn);
 
 /*
  * The descriptor of @pfn. In a sparse region, one no leaf holds reads as
  * kbuddy_absent_desc: only a descriptor made ready (kbuddy_desc_ready())
  * may be written.
  */
+static __always_inline struct kbuddy_page *kbuddy_desc(const struct kbuddy_region *r,
+							unsigned long pfn, bool sparse)
+{
+	if (unlikely(sparse))
+		return kbuddy_sparse_desc(r, pfn);
+	return &r->pages[pfn - r->base_pfn];
+}
+
 static inline struct kbuddy_page *kbuddy_pfn_desc(const struct kbuddy_region *r,
 						  unsigned long pfn)
 {
-	if (unlikely(r->sparse))
-		return kbuddy_sparse_desc(r, pfn);
-	return &r->pages[pfn - r->base_pfn];
+	return kbuddy_desc(r, pfn, r->sparse);
 }
 
 /* The pfn of @page, a descriptor of @r (in a sparse region, a free head's). */
