@@ -1139,8 +1139,8 @@ struct kbuddy_page *kbuddy_sparse_desc(const struct kbuddy_region *r,
  * kbuddy_absent_desc: only a descriptor made ready (kbuddy_desc_ready())
  * may be written.
  */
-static __always_inline struct kbuddy_page *kbuddy_desc(const struct kbuddy_region *r,
-							unsigned long pfn, bool sparse)
+static __always_inline struct kbuddy_page *
+kbuddy_desc(const struct kbuddy_region *r, unsigned long pfn, bool sparse)
 {
 	if (unlikely(sparse))
 		return kbuddy_sparse_desc(r, pfn);
