@@ -35,6 +35,13 @@
  *   init_delay_ms  stay this long in init after the offer (a module whose
  *                  init is still running: no buffer may pin it)
  *   init_fail      then fail init, destroying the pool on the way out
+ *   sparse_runs    runs held in "offer-test-sparse", a nomap pool over
+ *                  2^36 pages (256 TiB) with max_order 40 and
+ *                  KBUDDY_POOL_SPARSE, made at load (64 spread over the
+ *                  range, a quarter trimmed, a third freed), freed and the
+ *                  pool destroyed at exit: its debugfs files are read while
+ *                  the module is loaded (read-only)
+ *   sparse_pages   the pages those runs hold (read-only)
  * Buffers of the pool pin this module: rmmod fails while one exists.
  */
 
@@ -95,6 +102,87 @@ MODULE_PARM_DESC(id, "The pool's id in /dev/kbuddy (read-only)");
 static bool nomap_refused;
 module_param(nomap_refused, bool, 0444);
 MODULE_PARM_DESC(nomap_refused, "Offering a nomap pool was refused with -EINVAL (read-only)");
+
+static uint sparse_runs;
+module_param(sparse_runs, uint, 0444);
+MODULE_PARM_DESC(sparse_runs, "Runs held in the sparse nomap pool offer-test-sparse (read-only)");
+
+static ulong sparse_pages;
+module_param(sparse_pages, ulong, 0444);
+MODULE_PARM_DESC(sparse_pages, "Pages those runs hold (read-only)");
+
+#define SPARSE_RUNS	64
+
+static struct kbuddy_pool *sparse;
+static struct kbuddy_contig sparse_run[SPARSE_RUNS];
+
+/*
+ * A sparse nomap pool far larger than any flat one could be (its flat
+ * records would take 2 TiB): runs spread over it, some trimmed, some freed,
+ * the rest held until exit. Any failure leaves sparse_runs at 0.
+ */
+static void make_sparse(void)
+{
+	const u64 range = 0x400000000000ULL, pages = 1ULL << 36;
+	unsigned int i, held = 0;
+	u32 seed = 1;
+
+	sparse = kbuddy_pool_create_kind("offer-test-sparse", 40, KBUDDY_POOL_NOMAP,
+					 KBUDDY_POOL_SPARSE);
+	if (IS_ERR(sparse)) {
+		sparse = NULL;
+		return;
+	}
+	if (kbuddy_pool_add_range(sparse, range, pages << PAGE_SHIFT))
+		goto fail;
+	for (i = 0; i < SPARSE_RUNS; i++) {
+		struct kbuddy_constraint con = {};
+		unsigned long n;
+
+		seed = seed * 1103515245 + 12345;
+		n = 1 + (seed >> 8) % 1000;
+		con.start = range + ((((u64)seed << 20) % (pages - 2048)) << PAGE_SHIFT);
+		if (i % 4 == 3)
+			con.flags = KBUDDY_CONTIG_TOPDOWN;
+		if (kbuddy_alloc_contig(sparse, n << PAGE_SHIFT, &con, GFP_KERNEL,
+					&sparse_run[held]))
+			goto fail;
+		if (i % 4 == 1 &&
+		    kbuddy_trim_contig(sparse, &sparse_run[held], sparse_run[held].size / 2 + 1))
+			goto fail;
+		if (i % 3 == 2) {
+			if (kbuddy_free_contig(sparse, &sparse_run[held]))
+				goto fail;
+			continue;
+		}
+		sparse_pages += sparse_run[held].size >> PAGE_SHIFT;
+		held++;
+	}
+	sparse_runs = held;
+	pr_info("pool offer-test-sparse: %u runs of %lu pages held over 2^36 pages\n",
+		held, sparse_pages);
+	return;
+
+fail:
+	pr_err("pool offer-test-sparse: a run was refused\n");
+	sparse_runs = held;
+}
+
+static void free_sparse(void)
+{
+	unsigned int i;
+	int err;
+
+	if (!sparse)
+		return;
+	for (i = 0; i < sparse_runs; i++)
+		if (kbuddy_free_contig(sparse, &sparse_run[i]))
+			pr_err("pool offer-test-sparse: free of run %u refused\n", i);
+	err = kbuddy_pool_destroy(sparse);
+	if (err)
+		pr_err("pool offer-test-sparse: destroy: %d\n", err);
+	sparse = NULL;
+}
 
 /* Protects pool: the parameter writes and exit. */
 static DEFINE_MUTEX(offer_test_mutex);
@@ -258,6 +346,7 @@ static int __init offer_test_init(void)
 	if (err < 0)
 		goto err_pool;
 	id = err;
+	make_sparse();
 	if (init_delay_ms)
 		msleep(init_delay_ms);
 	if (init_fail) {
@@ -287,6 +376,7 @@ err_unmap:
 err_release:
 	if (res)
 		release_mem_region(base, size);
+	free_sparse();
 	return err;
 }
 
@@ -301,6 +391,7 @@ static void __exit offer_test_exit(void)
 		iounmap(io);
 	if (res)
 		release_mem_region(base, size);
+	free_sparse();
 }
 
 module_init(offer_test_init);

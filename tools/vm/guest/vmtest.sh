@@ -774,6 +774,32 @@ t_offer_nomap_refused() {
 	dmesg | grep -q 'pool offer-test-nomap: cannot be offered to userspace: a nomap pool' || { unload_offer; return 1; }
 	unload_offer
 }
+# A sparse nomap pool of 2^36 pages, max_order 40 (kbuddy_offer_test's
+# offer-test-sparse): runs spread over it held; validate, the map and stats
+# read through debugfs walk what is allocated, not 256 TiB; the map adds up
+# to the range and to the runs; unload frees them and destroys the pool
+# with nothing refused.
+t_sparse_nomap() {
+	load_offer || return 1
+	SP=/sys/kernel/debug/kbuddy/offer-test-sparse
+	runs=$(cat $OT/sparse_runs)
+	pages=$(cat $OT/sparse_pages)
+	[ "$runs" -ge 40 ] || { echo "sparse_runs $runs"; unload_offer; return 1; }
+	expect "$(cat $SP/validate)" ok validate &&
+	expect "$(awk '$1 == "pages_total" { print $2 }' $SP/stats)" 68719476736 pages_total &&
+	expect "$(awk '$1 == "pages_used" { print $2 }' $SP/stats)" "$pages" pages_used &&
+	# Pages per map line: count times 2^order (busybox awk has no ^).
+	expect "$(awk 'NF >= 4 && $1 ~ /^[0-9]+$/ { p = $4; for (i = 0; i < $2; i++) p *= 2; n += p }
+		END { printf "%.0f", n }' $SP/map)" 68719476736 "map covers the range" &&
+	expect "$(awk '$3 == "contig" { p = $4; for (i = 0; i < $2; i++) p *= 2; n += p }
+		END { printf "%.0f", n }' $SP/map)" "$pages" "map's contig pages" ||
+		{ unload_offer; return 1; }
+	unload_offer
+	if dmesg | grep -q 'offer-test-sparse: \(a run was refused\|free of run\|destroy\)'; then
+		dmesg | grep offer-test-sparse
+		return 1
+	fi
+}
 t_offer_owner_pinned() {
 	load_offer || return 1
 	id=$(cat $OT/id)
@@ -930,6 +956,7 @@ t wc_default_pool t_wc_default_pool
 t offer_owner_coming_not_pinned t_offer_owner_coming
 t offer_refused_unchanged t_offer_refused
 t offer_nomap_refused t_offer_nomap_refused
+t sparse_nomap_pool t_sparse_nomap
 t offer_owner_pinned_destroy_eagain t_offer_owner_pinned
 t offer_withdraw_then_destroy t_offer_withdraw_destroy
 t offer_withdraw_race t_offer_withdraw_race
