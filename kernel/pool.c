@@ -56,7 +56,8 @@ static bool pool_name_ok(const char *name)
 /**
  * kbuddy_pool_create_kind() - create an empty pool of a kind
  * @name: as kbuddy_pool_create()
- * @max_order: as kbuddy_pool_create()
+ * @max_order: as kbuddy_pool_create(); up to KBUDDY_NOMAP_MAX_ORDER_LIMIT
+ *	for a KBUDDY_POOL_NOMAP pool
  * @kind: what its memory will be: an enum kbuddy_pool_kind
  * @flags: KBUDDY_POOL_NO_PCP: no per-CPU page caches, so that every block
  *	comes from and goes to the free lists under the pool's lock (pools
@@ -66,7 +67,9 @@ static bool pool_name_ok(const char *name)
  *	(memremap(MEMREMAP_WC) of reserved ranges, set_memory_wc() of the
  *	linear map's pages on x86; no slab caches or malloc family) - so
  *	/dev/kbuddy maps buffers of the pool to userspace write-combined,
- *	and only so
+ *	and only so; KBUDDY_POOL_SPARSE (nomap pools): block records made as
+ *	blocks appear rather than per page of the range, regions of up to
+ *	2^40 pages (a nomap region above 2^20 pages is sparse anyway)
  *
  * The choices are made before the pool becomes visible (in the list of
  * pools that CPU hotplug walks, and in debugfs) and never change after.
@@ -76,7 +79,8 @@ static bool pool_name_ok(const char *name)
  *
  * Context: Process context; may sleep.
  * Return: as kbuddy_pool_create(); ERR_PTR(-EINVAL) also for an unknown
- * @kind or @flags, or KBUDDY_POOL_WC on a nomap pool.
+ * @kind or @flags, KBUDDY_POOL_WC on a nomap pool, or KBUDDY_POOL_SPARSE
+ * on a pool that is not nomap.
  */
 struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 					    unsigned int max_order,
