@@ -410,9 +410,12 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	end = kbuddy_region_end_pfn(r);
 	for (pfn = r->base_pfn; pfn < end; pfn += 1UL << order) {
 		order = span_order(pool, pfn, end);
-		if (r->sparse && !genradix_ptr_alloc(&r->descs.tree, pfn - r->base_pfn,
-						     GFP_KERNEL))
-			goto err;
+		if (r->sparse) {
+			if (!genradix_ptr_alloc(&r->descs.tree, pfn - r->base_pfn,
+						GFP_KERNEL))
+				goto err;
+			cond_resched();
+		}
 		kbuddy_free_one_block(pool->max_order, r, pfn, order, false);
 	}
 	return 0;

@@ -263,6 +263,13 @@ static inline void kbuddy_block_hand(struct kbuddy_page *page,
  */
 #define KBUDDY_SPARSE_MAX_PAGES	(BITS_PER_LONG == 64 ? 1UL << 40 : KBUDDY_REGION_MAX_PAGES)
 
+/*
+ * Top-order blocks a sparse region may start as: each is a head in a leaf
+ * of its own, so a range of millions of them would cost by the range again
+ * (and take that long to add). A larger range needs a larger max_order.
+ */
+#define KBUDDY_SPARSE_MAX_TOP_BLOCKS	BIT(16)
+
 /* ==== Per-CPU page caches (pcp.c) ======================================== */
 
 /*

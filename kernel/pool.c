@@ -662,8 +662,9 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_add_mem);
  * Context: Process context; may sleep.
  * Return: 0; -EINVAL for a pool of another kind or a misaligned or wrapping
  * range; -E2BIG for a range of 2^40 pages or more (add it as several
- * regions); -EBUSY if it overlaps a region of the pool; -ENOMEM; -ENOSPC
- * if the pool is full.
+ * regions), or a sparse one of more than 2^16 blocks of the pool's top
+ * order (create the pool with a larger max_order); -EBUSY if it overlaps a
+ * region of the pool; -ENOMEM; -ENOSPC if the pool is full.
  */
 int kbuddy_pool_add_range(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 {
@@ -677,6 +678,12 @@ int kbuddy_pool_add_range(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 	r.phys = base;
 	r.nr_pages = size >> PAGE_SHIFT;
 	r.sparse = pool->sparse || r.nr_pages > KBUDDY_FLAT_MAX_PAGES;
+	if (r.sparse && r.nr_pages >> (pool->max_order - 1) > KBUDDY_SPARSE_MAX_TOP_BLOCKS) {
+		pr_err("pool %s: range %#llx@%pa: over %lu blocks of the top order %u; create the pool with a larger max_order (up to %d for nomap pools)\n",
+		       pool->name, size, &base, KBUDDY_SPARSE_MAX_TOP_BLOCKS,
+		       pool->max_order - 1, KBUDDY_NOMAP_MAX_ORDER_LIMIT);
+		return -E2BIG;
+	}
 	return pool_add_region(pool, &r);
 }
 EXPORT_SYMBOL_GPL(kbuddy_pool_add_range);
