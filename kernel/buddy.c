@@ -32,7 +32,7 @@
 
 /* ==== Internals ========================================================== */
 
-struct kbuddy_page kbuddy_absent_desc;
+const struct kbuddy_page kbuddy_absent_desc = {};
 
 struct kbuddy_page *kbuddy_sparse_desc(const struct kbuddy_region *r,
 				       unsigned long pfn)
@@ -40,7 +40,8 @@ struct kbuddy_page *kbuddy_sparse_desc(const struct kbuddy_region *r,
 	struct kbuddy_region *w = (struct kbuddy_region *)r;
 	struct kbuddy_page *page = genradix_ptr(&w->descs.tree, pfn - r->base_pfn);
 
-	return page ?: &kbuddy_absent_desc;
+	/* Only read: every write is to a head made ready first. */
+	return page ?: (struct kbuddy_page *)&kbuddy_absent_desc;
 }
 
 /*
@@ -350,6 +351,9 @@ int kbuddy_need_fill(struct kbuddy_need *need, gfp_t gfp)
 	unsigned int i, nr = need->nr;
 
 	need->nr = 0;
+	/* How the caller may wait, not its zone or mobility: leaves are kmalloc()ed. */
+	gfp &= __GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HIGH | __GFP_NORETRY |
+	       __GFP_RETRY_MAYFAIL | __GFP_NOMEMALLOC | __GFP_MEMALLOC;
 	for (i = 0; i < nr; i++)
 		if (!genradix_ptr_alloc(&r->descs.tree, need->pfn[i] - r->base_pfn,
 					gfp | __GFP_NOWARN))
@@ -1069,7 +1073,7 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_page_slab, KBUDDY_INTERNAL);
  * kbuddy_region_free_counts() - free blocks per order of one region
  * @pool: the pool
  * @i: the region's index, from 0
- * @nr_free: where to store nr_free of each order; KBUDDY_MAX_ORDER_LIMIT
+ * @nr_free: where to store nr_free of each order; KBUDDY_NOMAP_MAX_ORDER_LIMIT
  *	entries, of which the first max_order are written
  *
  * One consistent snapshot of the region's free areas, as buddyinfo and the
@@ -1102,7 +1106,7 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_region_free_counts, KBUDDY_INTERNAL);
  * kbuddy_pool_free_counts() - free blocks per order of a whole pool
  * @pool: the pool
  * @nr_free: where to store nr_free of each order, summed over the regions;
- *	KBUDDY_MAX_ORDER_LIMIT entries, of which the first max_order are
+ *	KBUDDY_NOMAP_MAX_ORDER_LIMIT entries, of which the first max_order are
  *	written
  *
  * One consistent snapshot of all the pool's free areas. Blocks cached per
@@ -1111,7 +1115,7 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_region_free_counts, KBUDDY_INTERNAL);
  *
  * Context: Any context; takes the pool's lock for a time that grows with
  * the number of regions and max_order (at most KBUDDY_MAX_REGIONS times
- * KBUDDY_MAX_ORDER_LIMIT reads), not with their size.
+ * KBUDDY_NOMAP_MAX_ORDER_LIMIT reads), not with their size.
  * Return: the pool's max_order, the number of entries written.
  */
 unsigned int kbuddy_pool_free_counts(struct kbuddy_pool *pool,
@@ -1138,6 +1142,10 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_pool_free_counts, KBUDDY_INTERNAL);
  * it outside the managed memory: what grows with the memory managed. The
  * per-order list heads (a few hundred bytes a region) are left out.
  *
+ * A sparse region counts the descriptors it has made so far (its leaves'
+ * entries, walked without the lock: leaves only ever appear) and no
+ * bitmaps.
+ *
  * Context: Any context. Regions are read without the pool's lock: what is
  * counted is fixed once a region is published.
  * Return: the bytes of page descriptors and bitmaps.
@@ -1149,8 +1157,16 @@ unsigned long kbuddy_pool_metadata_bytes(struct kbuddy_pool *pool)
 	unsigned long bytes = 0;
 
 	for (i = 0; i < nr; i++) {
-		const struct kbuddy_region *r = &pool->regions[i];
+		struct kbuddy_region *r = &pool->regions[i];
 
+		if (r->sparse) {
+			struct genradix_iter iter;
+			struct kbuddy_page *page;
+
+			genradix_for_each(&r->descs.tree, iter, page)
+				bytes += sizeof(*page);
+			continue;
+		}
 		bytes += r->nr_pages * sizeof(*r->pages);
 		/* The top order has no map: its blocks never merge. */
 		for (order = 0; order + 1 < pool->max_order; order++)

@@ -259,9 +259,6 @@ static bool validate_step(struct kbuddy_pool *pool, struct validate_state *vs)
 
 	while (budget) {
 		if (vs->region >= pool->nr_regions) {
-			if (memchr_inv(&kbuddy_absent_desc, 0, sizeof(kbuddy_absent_desc)))
-				kbuddy_problem(&vs->sink,
-					       "sparse regions: the absent descriptor was written\n");
 			if (vs->pool_free != pool->nr_free)
 				kbuddy_problem(&vs->sink,
 					       "pool: regions hold %lu free pages, pool says %lu\n",

@@ -859,8 +859,9 @@ static void contig_hand_out(struct kbuddy_pool *pool, struct kbuddy_region *r,
  * Return: 0; -EINVAL for a request that cannot be met (a line in the log
  * says why: bad constraints, unknown flags, two policies, next fit with
  * KBUDDY_CONTIG_TOPDOWN), nothing changed; -ENOMEM if no place in the pool
- * fits, or if a sparse pool (KBUDDY_POOL_SPARSE) could not allocate the
- * records of the blocks the run would make, with @gfp; nothing changed.
+ * fits, or if a sparse region (KBUDDY_POOL_SPARSE, or a nomap range too
+ * large for per-page records) could not allocate the records of the blocks
+ * the run would make, with @gfp; nothing changed.
  */
 int kbuddy_alloc_contig(struct kbuddy_pool *pool, size_t size,
 			const struct kbuddy_constraint *con, gfp_t gfp,
@@ -1213,13 +1214,13 @@ EXPORT_SYMBOL_GPL(kbuddy_free_contig_flags);
  * the new size go back to the free lists. A run that is not allocated as @c
  * says is refused as kbuddy_free_contig() refuses it, the pool unchanged.
  *
- * In a sparse pool (KBUDDY_POOL_SPARSE) the new heads' records may have to
- * be allocated, with GFP_NOWAIT: if that fails, -ENOMEM and the run is as
- * it was.
+ * In a sparse region (KBUDDY_POOL_SPARSE, or a nomap range too large for
+ * per-page records) the new heads' records may have to be allocated, with
+ * GFP_NOWAIT: if that fails, -ENOMEM and the run is as it was.
  *
  * Context: As kbuddy_alloc_pages().
  * Return: 0; -EINVAL for a refused run, or a @new_size of 0 or larger than
- * the run; -ENOMEM (sparse pools only), nothing changed.
+ * the run; -ENOMEM (sparse regions only), nothing changed.
  */
 int kbuddy_trim_contig(struct kbuddy_pool *pool, struct kbuddy_contig *c,
 		       size_t new_size)

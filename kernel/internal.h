@@ -186,7 +186,8 @@ static inline unsigned int kbuddy_tag_order(unsigned long tag)
  *	run or kbuddy_block_alloc() just took, whether it was, so that the
  *	taker zeroes only what is not
  * @idx_hi: in a sparse region, bits 32-39 of the page's index in the
- *	region, set when it becomes a free head (a list entry's pfn)
+ *	region, set when it becomes a free head (a list entry's pfn); 64-bit
+ *	only, as sparse regions are
  * @idx_lo: bits 0-31 of that index
  * @tag: who owns the block this page heads (see "Ownership" above); read
  *	locklessly, changed only by the transitions listed there
@@ -208,13 +209,15 @@ struct kbuddy_page {
 	u8 order;
 	u8 state;
 	u8 clear;
+#ifdef CONFIG_64BIT
 	u8 idx_hi;
 	u32 idx_lo;
+#endif
 	unsigned long tag;
 };
 
-/* The index bytes fill what was padding: a descriptor stays four words. */
-static_assert(BITS_PER_LONG != 64 || sizeof(struct kbuddy_page) == 32);
+/* The index fills what was padding: a descriptor stays four words. */
+static_assert(!IS_ENABLED(CONFIG_64BIT) || sizeof(struct kbuddy_page) == 32);
 
 /*
  * Take ownership of the block headed by @page from exactly the state @from
@@ -252,16 +255,10 @@ static inline void kbuddy_block_hand(struct kbuddy_page *page,
 	((unsigned long)INT_MAX / sizeof(struct kbuddy_page))
 
 /*
- * A nomap region of more pages than this is sparse (kbuddy_region.sparse)
- * whatever the pool's flags: its flat descriptors would take 32 MiB.
- */
-#define KBUDDY_FLAT_MAX_PAGES	BIT(20)
-
-/*
  * Pages a sparse region may have: its descriptors' index is 40 bits
  * (kbuddy_page.idx_hi, .idx_lo), 4 PiB with 4 KiB pages.
  */
-#define KBUDDY_SPARSE_MAX_PAGES	(BITS_PER_LONG == 64 ? 1UL << 40 : KBUDDY_REGION_MAX_PAGES)
+#define KBUDDY_SPARSE_MAX_PAGES	(IS_ENABLED(CONFIG_64BIT) ? 1UL << 40 : KBUDDY_REGION_MAX_PAGES)
 
 /*
  * Top-order blocks a sparse region may start as: each is a head in a leaf
@@ -451,7 +448,8 @@ enum kbuddy_region_kind {
  *	all-zero descriptor (kbuddy_absent_desc: inside a block)
  * @sparse: descriptors in @descs instead of @pages, and no pair bitmaps:
  *	metadata sized by the blocks there are, not by the range (a nomap
- *	region of KBUDDY_POOL_SPARSE or above KBUDDY_FLAT_MAX_PAGES)
+ *	region of KBUDDY_POOL_SPARSE, or one too large for flat descriptors:
+ *	KBUDDY_REGION_MAX_PAGES or more)
  * @free_area: pool->max_order free areas, kvmalloc()ed with their maps
  * @nr_free: free pages in the region
  * @kind: an enum kbuddy_region_kind
@@ -1133,9 +1131,10 @@ static inline unsigned long kbuddy_map_bits(const struct kbuddy_region *r,
 
 /*
  * What a page of a sparse region that no leaf holds reads as: inside a
- * block, no state, no tag. Never written (the validator checks).
+ * block, no state, no tag. Read-only data: a write through it faults
+ * rather than change every absent page of every sparse pool at once.
  */
-extern struct kbuddy_page kbuddy_absent_desc;
+extern const struct kbuddy_page kbuddy_absent_desc;
 
 /* Out of line: the flat path's inline lookup stays a load and a branch. */
 struct kbuddy_page *kbuddy_sparse_desc(const struct kbuddy_region *r,
@@ -1164,8 +1163,10 @@ static inline struct kbuddy_page *kbuddy_pfn_desc(const struct kbuddy_region *r,
 static inline unsigned long kbuddy_desc_pfn(const struct kbuddy_region *r,
 					    const struct kbuddy_page *page)
 {
+#ifdef CONFIG_64BIT
 	if (unlikely(r->sparse))
-		return r->base_pfn + (unsigned long)((u64)page->idx_hi << 32 | page->idx_lo);
+		return r->base_pfn + ((unsigned long)page->idx_hi << 32 | page->idx_lo);
+#endif
 	return r->base_pfn + (page - r->pages);
 }
 
@@ -1173,11 +1174,13 @@ static inline unsigned long kbuddy_desc_pfn(const struct kbuddy_region *r,
 static inline void kbuddy_desc_set_pfn(const struct kbuddy_region *r,
 				       struct kbuddy_page *page, unsigned long pfn)
 {
+#ifdef CONFIG_64BIT
 	if (unlikely(r->sparse)) {
 		/* A list entry's pfn, which no pointer arithmetic gives here. */
-		page->idx_hi = (u64)(pfn - r->base_pfn) >> 32;
+		page->idx_hi = (pfn - r->base_pfn) >> 32;
 		page->idx_lo = pfn - r->base_pfn;
 	}
+#endif
 }
 
 /*

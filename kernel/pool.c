@@ -68,8 +68,9 @@ static bool pool_name_ok(const char *name)
  *	linear map's pages on x86; no slab caches or malloc family) - so
  *	/dev/kbuddy maps buffers of the pool to userspace write-combined,
  *	and only so; KBUDDY_POOL_SPARSE (nomap pools): block records made as
- *	blocks appear rather than per page of the range, regions of up to
- *	2^40 pages (a nomap region above 2^20 pages is sparse anyway)
+ *	blocks appear rather than per page of the range (a nomap region too
+ *	large for per-page records is sparse anyway), regions of up to 2^40
+ *	pages
  *
  * The choices are made before the pool becomes visible (in the list of
  * pools that CPU hotplug walks, and in debugfs) and never change after.
@@ -115,8 +116,9 @@ struct kbuddy_pool *kbuddy_pool_create_kind(const char *name,
 		       name);
 		return ERR_PTR(-EINVAL);
 	}
-	if (flags & KBUDDY_POOL_SPARSE && kind != KBUDDY_POOL_NOMAP) {
-		pr_err("pool %s: KBUDDY_POOL_SPARSE is for nomap pools: the others' records are per page, as their interfaces need\n",
+	if (flags & KBUDDY_POOL_SPARSE &&
+	    (kind != KBUDDY_POOL_NOMAP || !IS_ENABLED(CONFIG_64BIT))) {
+		pr_err("pool %s: KBUDDY_POOL_SPARSE is for nomap pools on 64-bit kernels: the others' records are per page, as their interfaces need\n",
 		       name);
 		return ERR_PTR(-EINVAL);
 	}
@@ -396,9 +398,9 @@ static int pool_add_region(struct kbuddy_pool *pool, struct kbuddy_region *r)
 
 	r->base_pfn = PHYS_PFN(r->phys);
 	if (r->nr_pages >= (r->sparse ? KBUDDY_SPARSE_MAX_PAGES : KBUDDY_REGION_MAX_PAGES)) {
-		pr_err("pool %s: region %pa+%#llx: at most %lu pages per region (%lu MiB); add a larger range as several regions\n",
+		pr_err("pool %s: region %pa+%#llx: at most %lu pages per region (%lu in a sparse one); add a larger range as several regions\n",
 		       pool->name, &r->phys, bytes, KBUDDY_REGION_MAX_PAGES - 1,
-		       (KBUDDY_REGION_MAX_PAGES - 1) >> (20 - PAGE_SHIFT));
+		       KBUDDY_SPARSE_MAX_PAGES - 1);
 		return -E2BIG;
 	}
 	mutex_lock(&kbuddy_pools_mutex);
@@ -655,9 +657,10 @@ EXPORT_SYMBOL_GPL(kbuddy_pool_add_mem);
  * Nothing is claimed, mapped or written: kbuddy keeps the range's records
  * (free lists, block states) in its own memory and hands out addresses.
  * The range need not be memory the CPU can reach at all. In a pool created
- * with KBUDDY_POOL_SPARSE, and for a range above 2^20 pages in any nomap
- * pool, the records grow with the blocks in the range (a few hundred bytes
- * per block boundary), not with its size; else they are 32 bytes a page.
+ * with KBUDDY_POOL_SPARSE, and for a range too large for per-page records
+ * (KBUDDY_REGION_MAX_PAGES or more) in any nomap pool, the records grow
+ * with the blocks in the range, not with its size; else they are 32 bytes
+ * a page.
  *
  * Context: Process context; may sleep.
  * Return: 0; -EINVAL for a pool of another kind or a misaligned or wrapping
@@ -677,7 +680,7 @@ int kbuddy_pool_add_range(struct kbuddy_pool *pool, phys_addr_t base, u64 size)
 		return err;
 	r.phys = base;
 	r.nr_pages = size >> PAGE_SHIFT;
-	r.sparse = pool->sparse || r.nr_pages > KBUDDY_FLAT_MAX_PAGES;
+	r.sparse = pool->sparse || r.nr_pages >= KBUDDY_REGION_MAX_PAGES;
 	if (r.sparse && r.nr_pages >> (pool->max_order - 1) > KBUDDY_SPARSE_MAX_TOP_BLOCKS) {
 		pr_err("pool %s: range %#llx@%pa: over %lu blocks of the top order %u; create the pool with a larger max_order (up to %d for nomap pools)\n",
 		       pool->name, size, &base, KBUDDY_SPARSE_MAX_TOP_BLOCKS,

@@ -1435,7 +1435,7 @@ static void kbuddy_contig_sparse_huge(struct kunit *test)
 	u32 seed = 7;
 
 	KUNIT_ASSERT_NOT_NULL(test, runs);
-	/* Above 2^20 pages, a nomap region is sparse without the flag. */
+	/* Too large for per-page records: sparse without the flag. */
 	KUNIT_EXPECT_TRUE(test, r->sparse);
 	KUNIT_EXPECT_EQ(test, r->free_area[36].nr_free, 1UL);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_add_range(pool, base + (pages << PAGE_SHIFT),

@@ -57,6 +57,11 @@ void *__genradix_ptr_alloc(struct __genradix *radix, size_t offset, gfp_t gfp)
 	int level;
 
 	kshim_gfp_check(gfp);
+#if KSHIM_THREADS
+	/* kbuddy makes leaves only with its pool's lock dropped. */
+	if (in_atomic())
+		kshim_bug(__FILE__, __LINE__, "radix tree leaf allocated in atomic context");
+#endif
 	if (offset >> gr_shift(GR_LEVELS))
 		return NULL;
 	for (level = GR_LEVELS - 1; level >= -1; level--) {

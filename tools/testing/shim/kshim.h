@@ -279,6 +279,10 @@ __kshim_atomic_ops(atomic, int)
 __kshim_atomic_ops(atomic_long, long)
 __kshim_atomic_ops(atomic64, long long)
 
+#ifdef __LP64__
+#define CONFIG_64BIT 1
+#endif
+
 /* Kconfig: IS_ENABLED(CONFIG_X) is 1 iff CONFIG_X is defined to 1. */
 #define __ARG_PLACEHOLDER_1 0,
 #define __take_second_arg(__ignored, val, ...) val
@@ -699,6 +703,11 @@ static inline int get_order(unsigned long size)
 #define __GFP_DIRECT_RECLAIM 0x400u
 #define __GFP_KSWAPD_RECLAIM 0x800u
 #define __GFP_NOWARN 0x2000u
+#define __GFP_RETRY_MAYFAIL 0x4000u
+#define __GFP_NORETRY 0x10000u
+#define __GFP_MEMALLOC 0x20000u
+#define __GFP_NOMEMALLOC 0x80000u
+#define __GFP_RECLAIM (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 #define GFP_KERNEL (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM | __GFP_IO | __GFP_FS)
 #define GFP_ATOMIC (__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
 #define GFP_NOWAIT (__GFP_KSWAPD_RECLAIM)

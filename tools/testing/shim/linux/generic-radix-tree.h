@@ -77,4 +77,12 @@ static inline void *__genradix_iter_peek(struct genradix_iter *iter,
 	return __genradix_ptr(radix, iter->offset);
 }
 
+#define genradix_iter_advance(_iter, _radix)				\
+	((_iter)->offset += __genradix_objsize(_radix), (_iter)->pos++)
+
+#define genradix_for_each(_radix, _iter, _p)				\
+	for (_iter = genradix_iter_init(_radix, 0);			\
+	     (_p = genradix_iter_peek(&_iter, _radix)) != NULL;		\
+	     genradix_iter_advance(&_iter, _radix))
+
 #endif
