@@ -38,10 +38,98 @@ struct kbuddy_page *kbuddy_sparse_desc(const struct kbuddy_region *r,
 				       unsigned long pfn)
 {
 	struct kbuddy_region *w = (struct kbuddy_region *)r;
-	struct kbuddy_page *page = genradix_ptr(&w->descs.tree, pfn - r->base_pfn);
+	unsigned long idx = pfn - r->base_pfn;
+	struct kbuddy_leaf *leaf = xa_load(&w->descs.leaves, idx >> KBUDDY_LEAF_SHIFT);
 
 	/* Only read: every write is to a head made ready first. */
-	return page ?: (struct kbuddy_page *)&kbuddy_absent_desc;
+	if (!leaf)
+		return (struct kbuddy_page *)&kbuddy_absent_desc;
+	return &leaf->desc[idx & (KBUDDY_LEAF_PAGES - 1)];
+}
+
+/*
+ * Make the leaf holding @pfn's descriptor, if it is not there. Without the
+ * pool's lock. Return: 0, or -ENOMEM.
+ */
+static int sparse_make_leaf(struct kbuddy_region *r, unsigned long pfn, gfp_t gfp)
+{
+	XA_STATE(xas, &r->descs.leaves, (pfn - r->base_pfn) >> KBUDDY_LEAF_SHIFT);
+	struct kbuddy_leaf *leaf;
+	unsigned long flags;
+
+	if (xa_load(&r->descs.leaves, xas.xa_index))
+		return 0;
+	leaf = kzalloc(sizeof(*leaf), gfp | __GFP_NOWARN);
+	if (!leaf)
+		return -ENOMEM;
+	/* The caller's interrupts as they were: it may have them off. */
+	do {
+		xas_lock_irqsave(&xas, flags);
+		if (xas_load(&xas)) {
+			/* Another CPU made it meanwhile. */
+			xas_unlock_irqrestore(&xas, flags);
+			kfree(leaf);
+			return 0;
+		}
+		xas_store(&xas, leaf);
+		xas_unlock_irqrestore(&xas, flags);
+	} while (xas_nomem(&xas, gfp | __GFP_NOWARN));
+	if (xas_error(&xas)) {
+		kfree(leaf);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Is a block head in @leaf? (Under the pool's lock.) */
+static bool leaf_in_use(const struct kbuddy_leaf *leaf)
+{
+	unsigned int i;
+
+	for (i = 0; i < KBUDDY_LEAF_PAGES; i++)
+		if (leaf->desc[i].state != KBUDDY_PAGE_NONE || leaf->desc[i].tag)
+			return true;
+	return false;
+}
+
+/*
+ * Leaves a free may give back at once; more are left to later frees of the
+ * block (an operation makes at most about 2 x max_order + 64 heads, so the
+ * leaves do not pile up), so that interrupts stay off for a bounded time.
+ */
+#define KBUDDY_RECLAIM_MAX	256
+
+/*
+ * Free the leaves wholly inside [@pfn, @pfn + 2^@order), a block just freed
+ * (and merged), in which no head is left: inside a free block there is
+ * none but its own. Not a leaf across its edges: it may hold the head of a
+ * block beside it that the caller is about to free (a run's next block,
+ * made NONE but not yet given back) and was made ready for that. Under the
+ * pool's lock; the leaves go after a grace period, for lockless lookups
+ * (kbuddy_desc_next()).
+ */
+static void sparse_reclaim(struct kbuddy_region *r, unsigned long pfn, unsigned int order)
+{
+	unsigned long first = DIV_ROUND_UP(pfn - r->base_pfn, KBUDDY_LEAF_PAGES);
+	unsigned long end = (pfn + (1UL << order) - r->base_pfn) >> KBUDDY_LEAF_SHIFT;
+	XA_STATE(xas, &r->descs.leaves, first);
+	struct kbuddy_leaf *leaf;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	if (first >= end)
+		return;
+	/* Under the pool's lock, or in a region init no interrupt sees. */
+	xas_lock_irqsave(&xas, flags);
+	xas_for_each(&xas, leaf, end - 1) {
+		if (leaf_in_use(leaf))
+			continue;
+		xas_store(&xas, NULL);
+		kfree_rcu(leaf, rcu);
+		if (++n == KBUDDY_RECLAIM_MAX)
+			break;
+	}
+	xas_unlock_irqrestore(&xas, flags);
 }
 
 /*
@@ -149,6 +237,9 @@ static __always_inline unsigned int free_one_block(unsigned int max_order,
 	kbuddy_block_hand(head, KBUDDY_TAG(KBUDDY_KIND_FREE, order));
 	list_add(&head->lru, &r->free_area[order].free_list);
 	r->free_area[order].nr_free++;
+	/* The heads the merges cleared leave leaves with none: give them back. */
+	if (sparse && order >= KBUDDY_LEAF_SHIFT)
+		sparse_reclaim(r, pfn, order);
 	return merges;
 }
 
@@ -339,9 +430,11 @@ bool kbuddy_span_ready(struct kbuddy_pool *pool, struct kbuddy_region *r,
  * @need: what kbuddy_desc_ready() noted; emptied
  * @gfp: how to allocate, the caller's context: without the pool's lock
  *
- * Leaves are published whole (zeroed, then linked with release semantics)
- * and never freed before their region, so a descriptor another CPU
- * created meanwhile is simply found.
+ * Leaves are published whole (zeroed, then stored in the XArray, which
+ * publishes with release semantics); a leaf another CPU made meanwhile is
+ * simply found. A free may give a leaf back again before the caller's
+ * retry (only one wholly inside the block it freed, with no head left),
+ * and the retry then asks again.
  *
  * Return: 0, or -ENOMEM (nothing of the pool's state changed either way).
  */
@@ -355,8 +448,7 @@ int kbuddy_need_fill(struct kbuddy_need *need, gfp_t gfp)
 	gfp &= __GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HIGH | __GFP_NORETRY |
 	       __GFP_RETRY_MAYFAIL | __GFP_NOMEMALLOC | __GFP_MEMALLOC;
 	for (i = 0; i < nr; i++)
-		if (!genradix_ptr_alloc(&r->descs.tree, need->pfn[i] - r->base_pfn,
-					gfp | __GFP_NOWARN))
+		if (sparse_make_leaf(r, need->pfn[i], gfp))
 			return -ENOMEM;
 	return 0;
 }
@@ -380,7 +472,8 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	unsigned int order, top = pool->max_order - 1;
 	unsigned long pfn, end;
 
-	genradix_init(&r->descs.tree);
+	if (r->sparse)
+		xa_init_flags(&r->descs.leaves, XA_FLAGS_LOCK_IRQ);
 	if (!r->sparse)
 		r->pages = kvcalloc(r->nr_pages, sizeof(*r->pages), GFP_KERNEL);
 	r->free_area = kvcalloc(pool->max_order, sizeof(*r->free_area),
@@ -415,8 +508,7 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	for (pfn = r->base_pfn; pfn < end; pfn += 1UL << order) {
 		order = span_order(pool, pfn, end);
 		if (r->sparse) {
-			if (!genradix_ptr_alloc(&r->descs.tree, pfn - r->base_pfn,
-						GFP_KERNEL))
+			if (sparse_make_leaf(r, pfn, GFP_KERNEL))
 				goto err;
 			cond_resched();
 		}
@@ -448,7 +540,15 @@ void kbuddy_region_fini(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	}
 	kvfree(r->pages);
 	r->pages = NULL;
-	genradix_free(&r->descs.tree);
+	if (r->sparse) {
+		struct kbuddy_leaf *leaf;
+		unsigned long n;
+
+		/* Nobody looks the region up any more. */
+		xa_for_each(&r->descs.leaves, n, leaf)
+			kfree(leaf);
+		xa_destroy(&r->descs.leaves);
+	}
 }
 
 /**
@@ -1142,9 +1242,8 @@ EXPORT_SYMBOL_NS_GPL(kbuddy_pool_free_counts, KBUDDY_INTERNAL);
  * it outside the managed memory: what grows with the memory managed. The
  * per-order list heads (a few hundred bytes a region) are left out.
  *
- * A sparse region counts the descriptors it has made so far (its leaves'
- * entries, walked without the lock: leaves only ever appear) and no
- * bitmaps.
+ * A sparse region counts the leaves it has now (walked without the lock,
+ * under RCU, so a snapshot) and no bitmaps.
  *
  * Context: Any context. Regions are read without the pool's lock: what is
  * counted is fixed once a region is published.
@@ -1160,11 +1259,11 @@ unsigned long kbuddy_pool_metadata_bytes(struct kbuddy_pool *pool)
 		struct kbuddy_region *r = &pool->regions[i];
 
 		if (r->sparse) {
-			struct genradix_iter iter;
-			struct kbuddy_page *page;
+			struct kbuddy_leaf *leaf;
+			unsigned long n;
 
-			genradix_for_each(&r->descs.tree, iter, page)
-				bytes += sizeof(*page);
+			xa_for_each(&r->descs.leaves, n, leaf)
+				bytes += sizeof(*leaf);
 			continue;
 		}
 		bytes += r->nr_pages * sizeof(*r->pages);

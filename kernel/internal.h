@@ -8,7 +8,6 @@
 
 #include <linux/bits.h>
 #include <linux/cpumask.h>
-#include <linux/generic-radix-tree.h>
 #include <linux/list.h>
 /* Before local_lock.h, whose PREEMPT_RT guards use spin_lock(). */
 #include <linux/spinlock.h>
@@ -19,6 +18,7 @@
 #include <linux/refcount.h>
 #include <linux/stdarg.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include "kbuddy.h"
 #include "kbuddy_bench.h"
@@ -414,11 +414,29 @@ struct kbuddy_free_area {
 };
 
 /*
- * A sparse region's descriptors (kbuddy_region.descs), by page index. The
- * type is GENRADIX()'s; spaced, checkpatch takes it for a cast.
+ * A leaf of a sparse region's descriptors: KBUDDY_LEAF_PAGES consecutive
+ * pages' (512 bytes). Freed with kfree_rcu() once no block head is in it;
+ * by then only presence is read locklessly, so the RCU head may overlay
+ * the descriptors.
+ */
+#define KBUDDY_LEAF_SHIFT	4
+#define KBUDDY_LEAF_PAGES	BIT(KBUDDY_LEAF_SHIFT)
+
+struct kbuddy_leaf {
+	union {
+		struct kbuddy_page desc[KBUDDY_LEAF_PAGES];
+		struct rcu_head rcu;
+	};
+};
+
+/*
+ * A sparse region's leaves (kbuddy_region.descs), by page index >>
+ * KBUDDY_LEAF_SHIFT, in an XArray: loads without a lock; inserts (outside
+ * the pool's lock) and erases (under it) under the XArray's own lock, taken
+ * with interrupts off (XA_FLAGS_LOCK_IRQ), nested inside the pool's.
  */
 struct kbuddy_descs {
-	GENRADIX(struct kbuddy_page)tree;
+	struct xarray leaves;
 };
 
 /* Where a region's memory came from, so destroy gives it back the same way. */
@@ -441,11 +459,12 @@ enum kbuddy_region_kind {
  *	PAGE_SHIFT, or 0 without a mapping, which no address then matches
  * @base_pfn: @phys >> PAGE_SHIFT; blocks are aligned in pfn space
  * @pages: @nr_pages descriptors, kvmalloc()ed; NULL in a sparse region
- * @descs: a sparse region's descriptors, indexed by page in the region:
- *	created in leaves of a radix tree when a block head is about to be
- *	written there (kbuddy_need_fill()), never freed before the region, so
- *	lockless readers need no grace period; a page in no leaf reads as an
- *	all-zero descriptor (kbuddy_absent_desc: inside a block)
+ * @descs: a sparse region's descriptors, in leaves of KBUDDY_LEAF_PAGES
+ *	pages: a leaf is made when a block head is about to be written there
+ *	(kbuddy_need_fill(), outside the pool's lock), and freed when a free
+ *	leaves no head in it (under the lock, after a grace period); a page
+ *	in no leaf reads as an all-zero descriptor (kbuddy_absent_desc:
+ *	inside a block)
  * @sparse: descriptors in @descs instead of @pages, and no pair bitmaps:
  *	metadata sized by the blocks there are, not by the range (a nomap
  *	region of KBUDDY_POOL_SPARSE, or one too large for flat descriptors:
@@ -488,7 +507,8 @@ struct kbuddy_region {
  * Descriptors of a sparse region an operation found missing, to be created
  * with kbuddy_need_fill() once the pool's lock is dropped; the operation is
  * then tried again. A few at a time: each try creates at least one leaf,
- * and leaves are never freed, so the tries end.
+ * which only a free of a block wholly around it gives back, so the tries
+ * end unless other CPUs keep freeing around that very place.
  */
 #define KBUDDY_NEED_MAX	8
 
@@ -1191,7 +1211,8 @@ static inline void kbuddy_desc_set_pfn(const struct kbuddy_region *r,
 static inline bool kbuddy_desc_ready(struct kbuddy_region *r, unsigned long pfn,
 				     struct kbuddy_need *need)
 {
-	if (likely(!r->sparse) || genradix_ptr(&r->descs.tree, pfn - r->base_pfn))
+	if (likely(!r->sparse) ||
+	    xa_load(&r->descs.leaves, (pfn - r->base_pfn) >> KBUDDY_LEAF_SHIFT))
 		return true;
 	if (need->nr < KBUDDY_NEED_MAX) {
 		need->region = r;
@@ -1209,14 +1230,14 @@ static inline unsigned long kbuddy_desc_next(const struct kbuddy_region *r,
 					     unsigned long pfn, unsigned long end)
 {
 	struct kbuddy_region *w = (struct kbuddy_region *)r;
-	struct genradix_iter iter;
+	unsigned long i;
 
 	if (likely(!r->sparse) || pfn >= end)
 		return pfn;
-	iter = genradix_iter_init(&w->descs.tree, pfn - r->base_pfn);
-	if (!genradix_iter_peek(&iter, &w->descs.tree))
+	i = (pfn - r->base_pfn) >> KBUDDY_LEAF_SHIFT;
+	if (!xa_find(&w->descs.leaves, &i, ULONG_MAX, XA_PRESENT))
 		return end;
-	return min(end, r->base_pfn + (unsigned long)iter.pos);
+	return clamp(r->base_pfn + (i << KBUDDY_LEAF_SHIFT), pfn, end);
 }
 
 static inline void *kbuddy_pfn_virt(const struct kbuddy_region *r, unsigned long pfn)

@@ -1283,15 +1283,14 @@ static struct kbuddy_pool *nomap_pool(struct kunit *test, const char *name,
 	return pool;
 }
 
-/* Descriptors a sparse region has made: the entries of its leaves. */
+/* Descriptors a sparse region has now: the entries of its leaves. */
 static unsigned long sparse_descs(struct kbuddy_region *r)
 {
-	struct genradix_iter iter;
-	struct kbuddy_page *page;
-	unsigned long n = 0;
+	struct kbuddy_leaf *leaf;
+	unsigned long i, n = 0;
 
-	genradix_for_each(&r->descs.tree, iter, page)
-		n++;
+	xa_for_each(&r->descs.leaves, i, leaf)
+		n += KBUDDY_LEAF_PAGES;
 	return n;
 }
 
@@ -1299,7 +1298,7 @@ static unsigned long sparse_descs(struct kbuddy_region *r)
  * The same random constrained requests (every placement policy, ranges,
  * alignment, boundaries, top-down; trims; frees with and without the
  * clear promise; block lists) to a flat and a sparse nomap pool over the
- * same unaligned range, with the kernel's own radix tree: the same
+ * same unaligned range, with the kernel's own XArray: the same
  * answers, the same free blocks per order, both pools valid after every
  * step, and the sparse one's records made only where blocks are.
  */
@@ -1413,7 +1412,8 @@ static void kbuddy_contig_sparse_vs_flat(struct kunit *test)
 	check(test, sp);
 	/* At most a leaf per block boundary there ever was: under a flat array. */
 	KUNIT_EXPECT_LT(test, sparse_descs(&sp->regions[0]), pages);
-	kunit_info(test, "sparse region of %lu pages: %lu descriptors made\n", pages,
+	kunit_info(test, "sparse region of %lu pages: %lu descriptors left after the frees\n",
+		   pages,
 		   sparse_descs(&sp->regions[0]));
 }
 
@@ -1421,7 +1421,8 @@ static void kbuddy_contig_sparse_vs_flat(struct kunit *test)
  * 2^36 pages (256 TiB) with max_order 40: one free block. Runs spread over
  * it cost descriptors by the blocks they make, not by the range (flat,
  * the range's records would be 2 TiB); validate and the leak walk run over
- * it; all freed, it is one free block again. A 2^40-page range is refused.
+ * it; all freed, it is one free block in one leaf again. A 2^40-page range
+ * is refused.
  */
 static void kbuddy_contig_sparse_huge(struct kunit *test)
 {
@@ -1457,12 +1458,14 @@ static void kbuddy_contig_sparse_huge(struct kunit *test)
 	}
 	made = sparse_descs(r);
 	/* Each run: its blocks and the pieces at its ends, ~2 x 36 heads. */
-	KUNIT_EXPECT_LT(test, made, (unsigned long)SPARSE_RUNS * 80 * 128);
+	KUNIT_EXPECT_LT(test, made, (unsigned long)SPARSE_RUNS * 80 * KBUDDY_LEAF_PAGES);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_validate(pool), 0);
 	KUNIT_EXPECT_EQ(test, kbuddy_region_report_used(pool, r, NULL, NULL), blocks);
 	for (i = 0; i < SPARSE_RUNS; i++)
 		KUNIT_EXPECT_EQ(test, kbuddy_free_contig(pool, &runs[i]), 0);
 	KUNIT_EXPECT_EQ(test, r->free_area[36].nr_free, 1UL);
+	/* The leaves went with the heads: one block, one leaf. */
+	KUNIT_EXPECT_EQ(test, sparse_descs(r), KBUDDY_LEAF_PAGES);
 	KUNIT_EXPECT_EQ(test, kbuddy_pool_free_pages(pool), (unsigned long)pages);
 	check(test, pool);
 	kunit_info(test, "2^36 pages, %u runs of %lu blocks: %lu descriptors (%lu KiB)\n",

@@ -136,8 +136,14 @@ static bool same_state(struct kbuddy_pool *a, struct kbuddy_pool *b)
 		struct kbuddy_page *pa = kbuddy_pfn_desc(ra, pfn);
 		struct kbuddy_page *pb = kbuddy_pfn_desc(rb, pfn);
 
+		/*
+		 * A held block's clear state was its taker's, read once; after
+		 * a trim a kept head keeps whatever its descriptor held, which a
+		 * leaf made again has lost. Free blocks' clear state counts.
+		 */
 		if (pa->state != pb->state || pa->order != pb->order ||
-		    pa->clear != pb->clear || pa->tag != pb->tag ||
+		    (pa->state == KBUDDY_PAGE_FREE && pa->clear != pb->clear) ||
+		    pa->tag != pb->tag ||
 		    (pa->state == KBUDDY_PAGE_ALLOC && pa->run_pages != pb->run_pages)) {
 			snprintf(diff_why, sizeof(diff_why),
 				 "pfn %#lx: state %u/%u order %u/%u clear %u/%u tag %#lx/%#lx",
@@ -208,10 +214,10 @@ static bool diff_step(struct kbuddy_pool *flat, struct kbuddy_pool *sparse, bool
 		/* A run: mostly small, sometimes beyond the largest block. */
 		pages = rnd(4) ? 1 + rnd(40) : 1 + rnd(4UL << flat->max_order);
 		con = rnd_con(r, flat->max_order, true);
-		kshim_genradix_fail = inject ? 1 + rnd(3) : 0;
+		kshim_xa_fail = inject ? 1 + rnd(3) : 0;
 		rb = kbuddy_alloc_contig(sparse, pages << PAGE_SHIFT, &con, GFP_KERNEL, &hs.c[0]);
-		fail_left = kshim_genradix_fail;
-		kshim_genradix_fail = 0;
+		fail_left = kshim_xa_fail;
+		kshim_xa_fail = 0;
 		if (inject && rb == -ENOMEM && fail_left < 3) {
 			/* Refused for its records: nothing may have changed. */
 			nr_refused++;
@@ -262,10 +268,10 @@ static bool diff_step(struct kbuddy_pool *flat, struct kbuddy_pool *sparse, bool
 			return true;
 		new_size = (1 + rnd(h->c[0].size >> PAGE_SHIFT)) << PAGE_SHIFT;
 		hs = *h;
-		kshim_genradix_fail = inject ? 1 + rnd(3) : 0;
+		kshim_xa_fail = inject ? 1 + rnd(3) : 0;
 		rb = kbuddy_trim_contig(sparse, &hs.c[0], new_size);
-		fail_left = kshim_genradix_fail;
-		kshim_genradix_fail = 0;
+		fail_left = kshim_xa_fail;
+		kshim_xa_fail = 0;
 		if (inject && rb == -ENOMEM) {
 			if (fail_left == 3 || hs.c[0].size != h->c[0].size) {
 				snprintf(diff_why, sizeof(diff_why), "trim: -ENOMEM with no injected failure, or size changed");
@@ -375,7 +381,8 @@ static void huge(void)
 	const unsigned long pages = 1UL << 36, base = 1UL << 38;
 	struct kbuddy_pool *pool = harness_nomap_pool(base, pages, 40, true);
 	static struct kbuddy_contig runs[256];
-	unsigned long leaves0, leaves, blocks = 0, i, reported;
+	unsigned long leaves, blocks = 0, i, reported;
+	long leaves0;
 	struct kbuddy_region *r;
 	bool ok = true;
 
@@ -384,7 +391,7 @@ static void huge(void)
 		return;
 	}
 	r = &pool->regions[0];
-	leaves0 = kshim_genradix_leaves;
+	leaves0 = kshim_xa_entries;
 	rng = 42;
 	for (i = 0; i < ARRAY_SIZE(runs); i++) {
 		struct kbuddy_constraint con = { 0 };
@@ -400,7 +407,7 @@ static void huge(void)
 		}
 		blocks += hweight_long(npages);
 	}
-	leaves = kshim_genradix_leaves - leaves0;
+	leaves = kshim_xa_entries - leaves0;
 	/*
 	 * Each run makes at most its blocks' heads plus the pieces of the free
 	 * blocks at its ends, about 2 x 36 heads, each in at most one new leaf:
@@ -420,8 +427,28 @@ static void huge(void)
 	       ok && pool->nr_free == pages && r->free_area[36].nr_free == 1 &&
 	       kbuddy_pfn_desc(r, base)->order == 36 && !problems(pool, true),
 	       "after the frees the region is not one free block of order 36");
-	printf("# sparse_huge: 2^36 pages, %lu runs (%lu blocks): %lu leaves of 512 bytes (%lu KiB)\n",
-	       ARRAY_SIZE(runs), blocks, leaves, leaves / 2);
+	/* The leaves went with the heads: one block, one leaf again. */
+	result("sparse_huge_leaves_given_back", kshim_xa_entries - leaves0 == 0,
+	       "%ld leaves left after every run was freed", kshim_xa_entries - leaves0);
+	printf("# sparse_huge: 2^36 pages, %lu runs (%lu blocks): %lu leaves of 512 bytes (%lu KiB); %ld after the frees\n",
+	       ARRAY_SIZE(runs), blocks, leaves, leaves / 2, kshim_xa_entries - leaves0);
+
+	/*
+	 * Churn: a page allocated at a random place and freed, 20,000 times.
+	 * Each cuts the one free block into ~2 x 36 pieces in as many leaves;
+	 * its free merges them back and gives the leaves back.
+	 */
+	for (i = 0; i < 20000 && ok; i++) {
+		struct kbuddy_constraint con = {
+			.start = r->phys + (rnd(pages - 16) << PAGE_SHIFT),
+		};
+
+		ok = !kbuddy_alloc_contig(pool, PAGE_SIZE, &con, GFP_KERNEL, &runs[0]) &&
+		     !kbuddy_free_contig(pool, &runs[0]);
+	}
+	result("sparse_huge_churn", ok && kshim_xa_entries - leaves0 == 0 &&
+	       pool->nr_free == pages && !problems(pool, true),
+	       "%lu pairs, %ld leaves left", i, kshim_xa_entries - leaves0);
 }
 
 /* ==== kbuddy_alloc_blocks() out of records half way ====================== */
@@ -445,12 +472,12 @@ static void blocks_nomem(void)
 	 * (no split, no new head); the second splits one, whose halves need
 	 * a leaf of their own (page 1024 + 512 is leaves away), which fails.
 	 */
-	leaves0 = kshim_genradix_leaves;
-	kshim_genradix_fail = 1;
+	leaves0 = kshim_xa_entries;
+	kshim_xa_fail = 1;
 	ret = kbuddy_alloc_blocks(pool, 1800 * PAGE_SIZE, &con, GFP_KERNEL, b, 16, &n);
-	kshim_genradix_fail = 0;
+	kshim_xa_fail = 0;
 	result("sparse_blocks_nomem", ret == -ENOMEM && pool->nr_free == free0 &&
-	       kshim_genradix_leaves == leaves0 && !problems(pool, true),
+	       kshim_xa_entries == leaves0 && !problems(pool, true),
 	       "returned %d, %lu of %lu pages free", ret, pool->nr_free, free0);
 	ret = kbuddy_alloc_blocks(pool, 1800 * PAGE_SIZE, &con, GFP_KERNEL, b, 16, &n);
 	result("sparse_blocks_after_nomem", !ret && n == 4 && !kbuddy_free_blocks(pool, b, n) &&
@@ -600,9 +627,13 @@ static void validator_checks(void)
 	r = &pool->regions[0];
 	head = kbuddy_pfn_desc(r, pfn);
 	/* The region is one free block of order 10: make it two of order 9. */
-	if (!genradix_ptr_alloc(&r->descs.tree, half - r->base_pfn, GFP_KERNEL)) {
-		result("sparse_validate_unmerged", false, "no leaf");
-		return;
+	{
+		struct kbuddy_need need = { .region = r, .nr = 1, .pfn = { half } };
+
+		if (kbuddy_need_fill(&need, GFP_KERNEL)) {
+			result("sparse_validate_unmerged", false, "no leaf");
+			return;
+		}
 	}
 	EXPECT_FOUND("sparse_validate_unmerged", pool,
 		     (kbuddy_del_free_block(r, head, pfn, 10),

@@ -1,124 +1,176 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The generic radix tree of linux/generic-radix-tree.h, for the shim. */
-#include "linux/generic-radix-tree.h"
+/*
+ * The XArray of linux/xarray.h, for the shim: a radix tree of slots. Nodes
+ * are kept until xa_destroy() (lockless readers may be in them), but each
+ * counts the entries below it, so that finds step over emptied subtrees as
+ * the kernel's, which frees them, does.
+ */
+#include "linux/xarray.h"
 
-/* Nodes of 512 bytes, as the kernel's since 6.10 (GENRADIX_NODE_SHIFT). */
-#define GR_LEAF_SHIFT	9
-#define GR_ARY_SHIFT	6
-#define GR_LEVELS	6	/* interior levels above the leaves: 45 bits */
-#define GR_ARY		(1UL << GR_ARY_SHIFT)
+#define XR_SHIFT	6
+#define XR_LEVELS	6	/* 36 bits of index */
+#define XR_ARY		(1UL << XR_SHIFT)
 
-int kshim_genradix_fail;
-unsigned long kshim_genradix_leaves;
+struct xr_node {
+	long entries;		/* in the subtree */
+	void *slot[XR_ARY];
+};
 
-static size_t gr_shift(int level)	/* level GR_LEVELS - 1 is the root */
+int kshim_xa_fail;
+long kshim_xa_entries;
+
+static unsigned int xr_shift(int level)
 {
-	return GR_LEAF_SHIFT + GR_ARY_SHIFT * level;
+	return XR_SHIFT * level;
 }
 
-void *__genradix_ptr(struct __genradix *radix, size_t offset)
+void xa_init_flags(struct xarray *xa, unsigned int flags)
 {
-	void **node = __atomic_load_n(&radix->root, __ATOMIC_ACQUIRE);
+	spin_lock_init(&xa->xa_lock);
+	xa->root = NULL;
+}
+
+/*
+ * The slot of @index, its nodes made if @make (else NULL when one is
+ * missing); the nodes on the way in @path (root first).
+ */
+static void **xr_slot(struct xarray *xa, unsigned long index, bool make,
+		      struct xr_node **path)
+{
+	void **slot = &xa->root;
 	int level;
 
-	if (offset >> gr_shift(GR_LEVELS))
+	if (index >> xr_shift(XR_LEVELS))
 		return NULL;
-	for (level = GR_LEVELS - 1; node && level >= 0; level--)
-		node = __atomic_load_n(&node[(offset >> gr_shift(level)) & (GR_ARY - 1)],
-				       __ATOMIC_ACQUIRE);
-	return node ? (char *)node + (offset & ((1UL << GR_LEAF_SHIFT) - 1)) : NULL;
-}
+	for (level = XR_LEVELS - 1; level >= 0; level--) {
+		struct xr_node *node = __atomic_load_n(slot, __ATOMIC_ACQUIRE), *old = NULL;
 
-static void *gr_install(void **slot, bool leaf)
-{
-	void *old = __atomic_load_n(slot, __ATOMIC_ACQUIRE), *new;
+		if (!node) {
+			struct xr_node *new;
 
-	if (old)
-		return old;
-	if (__atomic_load_n(&kshim_genradix_fail, __ATOMIC_RELAXED) > 0 &&
-	    __atomic_sub_fetch(&kshim_genradix_fail, 1, __ATOMIC_RELAXED) >= 0)
-		return NULL;
-	new = calloc(1, leaf ? 1UL << GR_LEAF_SHIFT : GR_ARY * sizeof(void *));
-	if (!new)
-		return NULL;
-	if (__atomic_compare_exchange_n(slot, &old, new, false, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE)) {
-		if (leaf)
-			__atomic_add_fetch(&kshim_genradix_leaves, 1, __ATOMIC_RELAXED);
-		return new;
+			if (!make)
+				return NULL;
+			new = calloc(1, sizeof(*new));
+			if (!new)
+				return NULL;
+			if (__atomic_compare_exchange_n((struct xr_node **)slot, &old, new, false,
+							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+				node = new;
+			} else {
+				free(new);
+				node = old;
+			}
+		}
+		if (path)
+			path[XR_LEVELS - 1 - level] = node;
+		slot = &node->slot[(index >> xr_shift(level)) & (XR_ARY - 1)];
 	}
-	free(new);
-	return old;
+	return slot;
 }
 
-void *__genradix_ptr_alloc(struct __genradix *radix, size_t offset, gfp_t gfp)
+static void xr_count(struct xr_node **path, long delta)
 {
-	void **slot = &radix->root, **node;
-	int level;
+	int i;
 
+	for (i = 0; i < XR_LEVELS; i++)
+		__atomic_add_fetch(&path[i]->entries, delta, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&kshim_xa_entries, delta, __ATOMIC_RELAXED);
+}
+
+void *xa_load(struct xarray *xa, unsigned long index)
+{
+	void **slot = xr_slot(xa, index, false, NULL);
+
+	return slot ? __atomic_load_n(slot, __ATOMIC_ACQUIRE) : NULL;
+}
+
+bool xas_nomem(struct xa_state *xas, gfp_t gfp)
+{
 	kshim_gfp_check(gfp);
 #if KSHIM_THREADS
 	/* kbuddy makes leaves only with its pool's lock dropped. */
 	if (in_atomic())
-		kshim_bug(__FILE__, __LINE__, "radix tree leaf allocated in atomic context");
+		kshim_bug(__FILE__, __LINE__, "xas_nomem() in atomic context");
 #endif
-	if (offset >> gr_shift(GR_LEVELS))
+	return false;
+}
+
+void *kshim_xa_store_locked(struct xarray *xa, unsigned long index, void *entry)
+{
+	struct xr_node *path[XR_LEVELS];
+	void **slot = xr_slot(xa, index, entry != NULL, path);
+	void *old;
+
+	if (!slot)
 		return NULL;
-	for (level = GR_LEVELS - 1; level >= -1; level--) {
-		node = gr_install(slot, level < 0);
-		if (!node)
+	old = *slot;
+	__atomic_store_n(slot, entry, __ATOMIC_RELEASE);
+	if ((entry != NULL) != (old != NULL))
+		xr_count(path, entry ? 1 : -1);
+	return old;
+}
+
+static void *xr_find(struct xr_node *node, int level, unsigned long base,
+		     unsigned long *index, unsigned long max)
+{
+	unsigned long i, span = 1UL << xr_shift(level);
+
+	for (i = *index > base ? (*index - base) / span : 0; i < XR_ARY; i++) {
+		void *child = __atomic_load_n(&node->slot[i], __ATOMIC_ACQUIRE);
+		unsigned long start = base + i * span;
+
+		if (start > max)
 			return NULL;
-		if (level < 0)
-			return (char *)node + (offset & ((1UL << GR_LEAF_SHIFT) - 1));
-		slot = &node[(offset >> gr_shift(level)) & (GR_ARY - 1)];
+		if (!child)
+			continue;
+		if (level == 0) {
+			*index = start;
+			return child;
+		}
+		if (!__atomic_load_n(&((struct xr_node *)child)->entries, __ATOMIC_RELAXED))
+			continue;
+		if (*index < start)
+			*index = start;
+		child = xr_find(child, level - 1, start, index, max);
+		if (child)
+			return child;
 	}
 	return NULL;
 }
 
-static size_t gr_next(void **node, int level, size_t base, size_t offset)
+void *xa_find(struct xarray *xa, unsigned long *index, unsigned long max,
+	      unsigned int filter)
 {
-	size_t i, span = 1UL << gr_shift(level), r;
+	struct xr_node *root = __atomic_load_n(&xa->root, __ATOMIC_ACQUIRE);
+	unsigned long i = *index;
+	void *entry;
 
-	for (i = offset > base ? (offset - base) / span : 0; i < GR_ARY; i++) {
-		void **child = __atomic_load_n(&node[i], __ATOMIC_ACQUIRE);
-		size_t start = base + i * span;
+	if (!root || i >> xr_shift(XR_LEVELS) || i > max)
+		return NULL;
+	entry = xr_find(root, XR_LEVELS - 1, 0, &i, max);
+	if (entry)
+		*index = i;
+	return entry;
+}
 
-		if (!child)
+static void xr_free(struct xr_node *node, int level)
+{
+	unsigned long i;
+
+	for (i = 0; i < XR_ARY; i++) {
+		if (!node->slot[i])
 			continue;
-		if (level == 0)
-			return offset > start ? offset : start;
-		r = gr_next(child, level - 1, start, offset > start ? offset : start);
-		if (r != (size_t)-1)
-			return r;
+		if (level > 0)
+			xr_free(node->slot[i], level - 1);
+		else
+			__atomic_sub_fetch(&kshim_xa_entries, 1, __ATOMIC_RELAXED);
 	}
-	return (size_t)-1;
-}
-
-size_t __genradix_next(struct __genradix *radix, size_t offset)
-{
-	void **root = __atomic_load_n(&radix->root, __ATOMIC_ACQUIRE);
-
-	if (!root || offset >> gr_shift(GR_LEVELS))
-		return (size_t)-1;
-	return gr_next(root, GR_LEVELS - 1, 0, offset);
-}
-
-static void gr_free(void **node, int level)
-{
-	size_t i;
-
-	if (level >= 0)
-		for (i = 0; i < GR_ARY; i++)
-			if (node[i])
-				gr_free(node[i], level - 1);
-	if (level < 0)
-		__atomic_sub_fetch(&kshim_genradix_leaves, 1, __ATOMIC_RELAXED);
 	free(node);
 }
 
-void __genradix_free(struct __genradix *radix)
+void xa_destroy(struct xarray *xa)
 {
-	if (radix->root)
-		gr_free(radix->root, GR_LEVELS - 1);
-	radix->root = NULL;
+	if (xa->root)
+		xr_free(xa->root, XR_LEVELS - 1);
+	xa->root = NULL;
 }

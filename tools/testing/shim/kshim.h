@@ -75,6 +75,8 @@ typedef long long loff_t_unused;
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define min3(a, b, c) min(min(a, b), c)
 #define max(a, b) ((a) > (b) ? (a) : (b))
+#define clamp(v, lo, hi) min(max(v, lo), hi)
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
 #define ALIGN(x, a) (((x) + (a) - 1) & ~((typeof(x))(a) - 1))
