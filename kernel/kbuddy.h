@@ -79,8 +79,8 @@ enum kbuddy_pool_kind {
 /*
  * A nomap pool whose records are sized by the blocks it holds, not by its
  * range: block descriptors are created in small leaves as blocks appear
- * (kbuddy never frees them before the pool), and free buddies are found
- * through them instead of per-range bitmaps, so a range of up to 2^40
+ * and given back as frees merge the blocks away, and free buddies are
+ * found through them instead of per-range bitmaps, so a range of up to 2^40
  * pages costs what is allocated in it. A nomap region too large for
  * per-page records (KBUDDY_REGION_MAX_PAGES, just under 256 GiB, or more)
  * is sparse without the flag. Only for nomap pools, on 64-bit kernels.
