@@ -383,20 +383,6 @@ struct kbuddy_region *kbuddy_block_take(struct kbuddy_pool *pool,
 
 /* ==== Sparse regions ===================================================== */
 
-/*
- * The order of the largest aligned block at @pfn that fits below @end, at
- * most the pool's top order: how free pages and runs lie.
- */
-static unsigned int span_order(struct kbuddy_pool *pool, unsigned long pfn,
-			       unsigned long end)
-{
-	unsigned int order = __fls(end - pfn);
-
-	if (pfn)
-		order = min_t(unsigned int, order, __ffs(pfn));
-	return min(order, pool->max_order - 1);
-}
-
 /**
  * kbuddy_span_ready() - may the heads of a span's blocks be written?
  * @pool: the pool, its lock held
@@ -420,7 +406,7 @@ bool kbuddy_span_ready(struct kbuddy_pool *pool, struct kbuddy_region *r,
 
 	if (!r->sparse)
 		return true;
-	for (; pfn < end; pfn += 1UL << span_order(pool, pfn, end))
+	for (; pfn < end; pfn += 1UL << kbuddy_span_order(pool, pfn, end))
 		ready &= kbuddy_desc_ready(r, pfn, need);
 	return ready;
 }
@@ -506,7 +492,7 @@ int kbuddy_region_init(struct kbuddy_pool *pool, struct kbuddy_region *r)
 	r->nr_free = 0;
 	end = kbuddy_region_end_pfn(r);
 	for (pfn = r->base_pfn; pfn < end; pfn += 1UL << order) {
-		order = span_order(pool, pfn, end);
+		order = kbuddy_span_order(pool, pfn, end);
 		if (r->sparse) {
 			if (sparse_make_leaf(r, pfn, GFP_KERNEL))
 				goto err;

@@ -936,17 +936,6 @@ static enum kbuddy_counter contig_check(struct kbuddy_pool *pool,
 	return KBUDDY_NR_COUNTERS;
 }
 
-/* The block of [@pfn, @end) at @pfn: the largest aligned one that fits. */
-static unsigned int tail_order(struct kbuddy_pool *pool, unsigned long pfn,
-			       unsigned long end)
-{
-	unsigned int order = __fls(end - pfn);
-
-	if (pfn)
-		order = min_t(unsigned int, order, __ffs(pfn));
-	return min(order, pool->max_order - 1);
-}
-
 /*
  * Are the pages [@pfn, @end) of @r free as their largest aligned blocks
  * (which is how free pages around a held range lie: buddies merge)? AND
@@ -958,7 +947,7 @@ static bool rest_free(struct kbuddy_pool *pool, struct kbuddy_region *r,
 	unsigned int order;
 
 	for (; pfn < end; pfn += 1UL << order) {
-		order = tail_order(pool, pfn, end);
+		order = kbuddy_span_order(pool, pfn, end);
 		if (!kbuddy_is_free_head(r, pfn, order))
 			return false;
 		*clear = *clear && kbuddy_pfn_desc(r, pfn)->clear;
@@ -973,7 +962,7 @@ static void rest_take(struct kbuddy_pool *pool, struct kbuddy_region *r,
 	unsigned int order;
 
 	for (; pfn < end; pfn += 1UL << order) {
-		order = tail_order(pool, pfn, end);
+		order = kbuddy_span_order(pool, pfn, end);
 		kbuddy_del_free_block(r, kbuddy_pfn_desc(r, pfn), pfn, order);
 		r->nr_free -= 1UL << order;
 	}
@@ -1036,7 +1025,7 @@ static void contig_give_back(struct kbuddy_pool *pool, struct kbuddy_region *r,
 	if (!poison && end - pfn >= 8 && give_back_whole(pool, r, pfn, end, clear))
 		return;
 	for (; pfn < end; pfn += 1UL << order) {
-		order = tail_order(pool, pfn, end);
+		order = kbuddy_span_order(pool, pfn, end);
 		if (poison) {
 			struct kbuddy_page *page = kbuddy_pfn_desc(r, pfn);
 
@@ -1062,7 +1051,7 @@ static void contig_free_held(struct kbuddy_pool *pool, struct kbuddy_region *r,
 	if (!kbuddy_poisons_blocks(pool))
 		return;
 	for (; pfn < end; pfn += 1UL << order) {
-		order = tail_order(pool, pfn, end);
+		order = kbuddy_span_order(pool, pfn, end);
 		b.addr = kbuddy_pfn_virt(r, pfn);
 		b.page = kbuddy_pfn_desc(r, pfn);
 		memset(b.addr, KBUDDY_POISON_FREE, PAGE_SIZE << order);

@@ -1136,6 +1136,21 @@ static inline unsigned long kbuddy_region_end_pfn(const struct kbuddy_region *r)
 	return r->base_pfn + r->nr_pages;
 }
 
+/*
+ * The order of the largest aligned block at @pfn that fits below @end, at
+ * most the pool's top order: how free pages around a held range, a run's
+ * blocks and a freed range lie (buddy.c, contig.c).
+ */
+static inline unsigned int kbuddy_span_order(const struct kbuddy_pool *pool,
+					     unsigned long pfn, unsigned long end)
+{
+	unsigned int order = __fls(end - pfn);
+
+	if (pfn)
+		order = min_t(unsigned int, order, __ffs(pfn));
+	return min(order, pool->max_order - 1);
+}
+
 /* The bit of the buddy pair holding @pfn at @order. */
 static inline unsigned long kbuddy_pair_bit(const struct kbuddy_region *r,
 					    unsigned long pfn, unsigned int order)
